@@ -1,0 +1,81 @@
+// Lint, including the process layering (VS Code's code-layering idea as no-restricted-imports):
+//   src/shared   pure: no electron, node:*, execa, vue, pinia, echarts, main or renderer
+//   src/renderer Vue: no electron, node:*, execa, main; only src/renderer/src/api touches window.netlens
+//   src/main     node: no vue, pinia, echarts, renderer; only src/main/app-shell imports electron
+//   src/preload  electron + src/shared only
+import tseslint from 'typescript-eslint'
+import pluginVue from 'eslint-plugin-vue'
+import vueParser from 'vue-eslint-parser'
+
+const nodeBuiltins = [
+  'node:*',
+  'fs', 'fs/promises', 'path', 'os', 'child_process', 'net', 'http', 'https', 'crypto', 'url', 'util', 'stream', 'events', 'process', 'readline', 'zlib', 'worker_threads', 'dns', 'tls', 'module'
+]
+const restrict = (groups, message) => ({
+  'no-restricted-imports': ['error', { patterns: [{ group: groups, message }] }]
+})
+
+export default tseslint.config(
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-output/**', 'resources/**', 'docs/**', '**/*.d.ts.map'] },
+  ...tseslint.configs.recommended,
+  ...pluginVue.configs['flat/recommended'],
+  {
+    files: ['**/*.vue'],
+    languageOptions: { parser: vueParser, parserOptions: { parser: tseslint.parser, sourceType: 'module' } }
+  },
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'vue/multi-word-component-names': 'off',
+      'vue/no-v-html': 'error',
+      'vue/max-attributes-per-line': 'off',
+      'vue/singleline-html-element-content-newline': 'off',
+      'vue/html-self-closing': 'off',
+      'vue/block-lang': ['error', { script: { lang: 'ts' } }],
+      'no-restricted-syntax': [
+        'error',
+        { selector: "Property[key.name='shell'][value.value=true]", message: 'No shell: pass argument arrays.' }
+      ]
+    }
+  },
+  {
+    files: ['src/shared/**'],
+    rules: restrict(
+      [...nodeBuiltins, 'electron', 'electron/*', 'execa', 'vue', 'pinia', 'echarts', 'echarts/*', 'vue-echarts', '**/main/**', '**/renderer/**', '**/preload/**'],
+      'src/shared is pure: no electron, node:*, execa, vue or echarts, and nothing from main, preload or renderer.'
+    )
+  },
+  {
+    files: ['src/renderer/**'],
+    rules: {
+      ...restrict(
+        [...nodeBuiltins, 'electron', 'electron/*', 'execa', 'ws', '**/main/**', '**/preload/index*'],
+        'The renderer reaches the backend through src/renderer/src/api only: no electron, node:* or main code.'
+      ),
+      'no-restricted-properties': ['error', { object: 'window', property: 'netlens', message: 'Use the api module.' }]
+    }
+  },
+  {
+    files: ['src/renderer/src/api/**'],
+    rules: { 'no-restricted-properties': 'off' }
+  },
+  {
+    files: ['src/main/**'],
+    ignores: ['src/main/app-shell/**'],
+    rules: restrict(
+      ['electron', 'electron/*', 'vue', 'pinia', 'echarts', 'echarts/*', 'vue-echarts', '**/renderer/**'],
+      'Only src/main/app-shell imports electron; main never imports renderer code.'
+    )
+  },
+  {
+    files: ['src/main/app-shell/**'],
+    rules: restrict(['vue', 'pinia', 'echarts', '**/renderer/**'], 'main never imports renderer code.')
+  },
+  {
+    files: ['src/preload/**'],
+    rules: restrict(
+      [...nodeBuiltins, 'execa', 'vue', '**/main/**', '**/renderer/**'],
+      'The preload may import only electron and src/shared.'
+    )
+  }
+)

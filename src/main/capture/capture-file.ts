@@ -1,0 +1,181 @@
+/**
+ * Capture files: the probe's stdout IS the file format (docs/capture-format.md, version 1).
+ *
+ *   NETLENS-CAPTURE 1
+ *   boundary: <B>
+ *   source: local
+ *   capturedAt: 2026-01-01T00:00:00Z
+ *   --<B> section
+ *   name: ip.link
+ *   command: ip -j -d link show
+ *   exit: 0
+ *   ms: 12
+ *   status: ok
+ *   --<B> stdout
+ *   <bytes>
+ *   --<B> stderr
+ *   <bytes>
+ *   --<B> end
+ *   --<B> done
+ *
+ * Bodies are copied verbatim; the boundary is random per capture, so no body can end a section
+ * early. Header values escape `\`, newline and CR.
+ */
+import { randomUUID } from 'node:crypto'
+import { SectionStatus } from '../../shared/snapshot/schema'
+import { fail, ok, type Result } from '../../shared/result'
+import type { Capture, RawSection } from './capture-types'
+
+export const CAPTURE_MAGIC = 'NETLENS-CAPTURE'
+export const CAPTURE_FORMAT_VERSION = 1
+
+/** Boundaries the probe and serializer use: safe in a shell word and in a header line. */
+export const BOUNDARY_RE = /^[A-Za-z0-9._][A-Za-z0-9._-]{7,99}$/
+
+export function newBoundary(): string {
+  return `nl-${randomUUID()}`
+}
+
+/** True when the text starts like a capture file (used to tell capture files from snapshot JSON). */
+export function looksLikeCapture(text: string): boolean {
+  return text.replace(/^\uFEFF/, '').startsWith(`${CAPTURE_MAGIC} `)
+}
+
+function escapeHeader(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/\r/g, '\\r')
+}
+
+function unescapeHeader(value: string): string {
+  return value.replace(/\\(\\|n|r)/g, (_m, c: string) => (c === 'n' ? '\n' : c === 'r' ? '\r' : '\\'))
+}
+
+function boundaryFits(boundary: string, c: Capture): boolean {
+  const marker = `--${boundary}`
+  return !c.sections.some((s) => s.stdout.includes(marker) || s.stderr.includes(marker))
+}
+
+export function serializeCapture(c: Capture, extraHeader: Record<string, string> = {}): string {
+  let boundary = newBoundary()
+  while (!boundaryFits(boundary, c)) boundary = newBoundary()
+  const m = `--${boundary}`
+  const parts: string[] = [
+    `${CAPTURE_MAGIC} ${CAPTURE_FORMAT_VERSION}\n`,
+    `boundary: ${boundary}\n`,
+    `source: ${escapeHeader(c.source)}\n`,
+    `capturedAt: ${escapeHeader(c.capturedAt)}\n`
+  ]
+  for (const [k, v] of Object.entries(extraHeader)) {
+    if (/^[A-Za-z][A-Za-z0-9_.-]*$/.test(k) && !['boundary', 'source', 'capturedAt'].includes(k)) {
+      parts.push(`${k}: ${escapeHeader(v)}\n`)
+    }
+  }
+  for (const s of c.sections) {
+    parts.push(
+      `${m} section\n`,
+      `name: ${escapeHeader(s.name)}\n`,
+      `command: ${escapeHeader(s.command)}\n`,
+      `exit: ${s.exitCode === null ? '' : String(s.exitCode)}\n`,
+      `ms: ${Number.isFinite(s.ms) ? String(s.ms) : '0'}\n`,
+      `status: ${s.status}\n`,
+      `${m} stdout\n`,
+      s.stdout,
+      `\n${m} stderr\n`,
+      s.stderr,
+      `\n${m} end\n`
+    )
+  }
+  parts.push(`${m} done\n`)
+  return parts.join('')
+}
+
+/** Reads `key: value` lines from `start` up to (not including) the line starting with `stop`. */
+function readHeaderLines(
+  text: string,
+  start: number,
+  stop: string
+): { fields: Map<string, string>; next: number } | null {
+  const fields = new Map<string, string>()
+  let pos = start
+  while (pos < text.length) {
+    if (text.startsWith(stop, pos)) return { fields, next: pos }
+    const eol = text.indexOf('\n', pos)
+    if (eol < 0) return null
+    const line = text.slice(pos, eol).replace(/\r$/, '')
+    const colon = line.indexOf(':')
+    if (colon > 0) fields.set(line.slice(0, colon).trim(), unescapeHeader(line.slice(colon + 1).replace(/^ /, '')))
+    pos = eol + 1
+  }
+  return null
+}
+
+export interface ParsedCaptureFile {
+  capture: Capture
+  /** Every header field (boundary, source, capturedAt, probe, conntrackCap, uid, sudo, …). */
+  header: Record<string, string>
+}
+
+export function parseCaptureFile(input: string): Result<ParsedCaptureFile> {
+  const text = input.replace(/^\uFEFF/, '')
+  const firstEol = text.indexOf('\n')
+  const first = (firstEol < 0 ? text : text.slice(0, firstEol)).replace(/\r$/, '')
+  const magic = /^NETLENS-CAPTURE (\d+)$/.exec(first)
+  if (!magic) return fail('parse-error', 'Not a NetLens capture file (the first line is not "NETLENS-CAPTURE 1").')
+  if (Number(magic[1]) !== CAPTURE_FORMAT_VERSION) {
+    return fail('parse-error', `Unsupported capture format version ${magic[1]} (this NetLens reads version 1).`)
+  }
+  const boundaryLine = /\nboundary: ([^\r\n]*)\r?\n/.exec(text.slice(0, 4096))
+  const boundary = boundaryLine?.[1]
+  if (!boundary || !BOUNDARY_RE.test(boundary)) return fail('parse-error', 'Capture file has no valid boundary line.')
+  const m = `--${boundary}`
+  const head = readHeaderLines(text, firstEol + 1, `${m} `)
+  if (!head) return fail('parse-error', 'Capture file has a header but no sections (truncated?).')
+  const header = Object.fromEntries(head.fields)
+  const sections: RawSection[] = []
+  let pos = head.next
+  for (;;) {
+    if (text.startsWith(`${m} done`, pos)) break
+    if (!text.startsWith(`${m} section\n`, pos)) {
+      const where = sections.length ? `after section "${sections[sections.length - 1].name}"` : 'before the first section'
+      return fail('parse-error', `Capture file is truncated or damaged ${where}.`, { detail: text.slice(pos, pos + 200) })
+    }
+    const fieldsAt = pos + `${m} section\n`.length
+    const sh = readHeaderLines(text, fieldsAt, `${m} stdout\n`)
+    if (!sh) return fail('parse-error', 'Capture file is truncated inside a section header.')
+    const stdoutAt = sh.next + `${m} stdout\n`.length
+    const stderrMarker = `\n${m} stderr\n`
+    const stderrIdx = text.indexOf(stderrMarker, stdoutAt)
+    if (stderrIdx < 0) return fail('parse-error', `Capture file is truncated in section "${sh.fields.get('name') ?? '?'}".`)
+    const stderrAt = stderrIdx + stderrMarker.length
+    const endMarker = `\n${m} end\n`
+    const endIdx = text.indexOf(endMarker, stderrAt)
+    if (endIdx < 0) return fail('parse-error', `Capture file is truncated in section "${sh.fields.get('name') ?? '?'}".`)
+    const f = sh.fields
+    const exitText = f.get('exit') ?? ''
+    const status = SectionStatus.safeParse(f.get('status'))
+    const ms = Number(f.get('ms'))
+    sections.push({
+      name: f.get('name') ?? '',
+      command: f.get('command') ?? '',
+      exitCode: /^-?\d+$/.test(exitText) ? Number(exitText) : null,
+      ms: Number.isFinite(ms) ? ms : 0,
+      status: status.success ? status.data : 'error',
+      stdout: text.slice(stdoutAt, stderrIdx),
+      stderr: text.slice(stderrAt, endIdx)
+    })
+    pos = endIdx + endMarker.length
+  }
+  return ok({
+    header,
+    capture: {
+      formatVersion: 1,
+      source: header.source ?? 'unknown',
+      capturedAt: header.capturedAt ?? '',
+      sections
+    }
+  })
+}
+
+export function parseCaptureText(text: string): Result<Capture> {
+  const parsed = parseCaptureFile(text)
+  return parsed.ok ? ok(parsed.value.capture) : parsed
+}

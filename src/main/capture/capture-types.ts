@@ -1,0 +1,26 @@
+/**
+ * A capture is one whole probe run: every section's command, exit code, duration, stderr and
+ * stdout. Real hosts (local or SSH), capture files and the training simulator all produce this
+ * same shape, so everything downstream (parse → snapshot → views) is one pipeline.
+ * The on-disk text format is documented in docs/capture-format.md.
+ */
+import type { SectionStatus } from '../../shared/snapshot/schema'
+
+export interface RawSection {
+  /** One of the names in sections.ts, or `ns/<nsid>/<name>` for per-namespace sections. */
+  name: string
+  command: string
+  exitCode: number | null
+  ms: number
+  status: SectionStatus
+  stderr: string
+  stdout: string
+}
+
+export interface Capture {
+  formatVersion: 1
+  /** `local`, `ssh:<alias>`, `sim:<scenario>`, `file:<name>` */
+  source: string
+  capturedAt: string
+  sections: RawSection[]
+}

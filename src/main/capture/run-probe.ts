@@ -1,0 +1,222 @@
+/**
+ * Runs resources/probe.sh on a target in one round trip and returns the parsed Capture.
+ *   local: sh -s -- BOUNDARY CAP SUDO            (script on stdin, no shell in between)
+ *   ssh:   ssh -T -o BatchMode=yes … -- ALIAS 'sh -s -- BOUNDARY CAP SUDO'   (script on stdin)
+ * Host key checking is never weakened: unknown or changed keys come back as errors with a remedy.
+ */
+import { lstat, mkdir, mkdtemp, readFile } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { StringDecoder } from 'node:string_decoder'
+import { fileURLToPath } from 'node:url'
+import { execa } from 'execa'
+import { fail, ok, type Result } from '../../shared/result'
+import { classifySshFailure } from '../hosts/ssh-errors'
+import { isValidSshAlias, sshEffectiveSettings } from '../hosts/ssh-config'
+import { newBoundary, parseCaptureFile } from './capture-file'
+import type { Capture } from './capture-types'
+import { SECTION } from './sections'
+
+export type ProbeTarget = { kind: 'local' } | { kind: 'ssh'; alias: string }
+
+export interface ProbeProgress {
+  section: string
+  status: string
+  done: number
+  total: number
+}
+
+export interface ProbeOptions {
+  /** Run privileged sections through `sudo -n` (never prompts). */
+  sudo?: boolean
+  /** At most this many conntrack entries (default 200000). */
+  conntrackCap?: number
+  signal?: AbortSignal
+  onProgress?(p: ProbeProgress): void
+  /** `ssh -F FILE` (tests, or a user-chosen config). */
+  sshConfigFile?: string
+  /** Script text to run instead of resources/probe.sh (tests). */
+  script?: string
+}
+
+export const DEFAULT_CONNTRACK_CAP = 200_000
+/** Host sections a typical probe run emits before the per-namespace ones (progress estimate). */
+const HOST_SECTION_ESTIMATE = 26
+const MAX_OUTPUT = 1024 * 1024 * 1024
+
+export function probeScriptPath(): string {
+  const here = dirname(fileURLToPath(import.meta.url))
+  const candidates = [
+    join(here, '../../../resources/probe.sh'),
+    join(here, '../../resources/probe.sh'),
+    ...(typeof (process as { resourcesPath?: string }).resourcesPath === 'string'
+      ? [join((process as { resourcesPath?: string }).resourcesPath as string, 'probe.sh')]
+      : [])
+  ]
+  return candidates.find((p) => existsSync(p)) ?? candidates[0]
+}
+
+export const targetLabel = (t: ProbeTarget): string => (t.kind === 'local' ? 'local' : `ssh:${t.alias}`)
+
+/** A 0700 directory owned by us for ControlMaster sockets (never a shared or symlinked one). */
+async function privateControlDir(): Promise<string> {
+  const uid = typeof process.getuid === 'function' ? process.getuid() : 0
+  const base = tmpdir().length > 40 ? '/tmp' : tmpdir()
+  const dir = join(base, `netlens-ssh-${uid}`)
+  try {
+    await mkdir(dir, { mode: 0o700 })
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e
+  }
+  const st = await lstat(dir)
+  if (st.isDirectory() && !st.isSymbolicLink() && st.uid === uid && (st.mode & 0o077) === 0) return dir
+  return mkdtemp(join(base, 'netlens-ssh-'))
+}
+
+/** Streams probe stdout and reports each section as its header (written when it ends) arrives. */
+class ProgressScanner {
+  private decoder = new StringDecoder('utf8')
+  private partial = ''
+  private boundary: string | null = null
+  private inHeader = false
+  private name = ''
+  private inNsMap = false
+  private nsLines = 0
+  private rootish = false
+  done = 0
+  total = HOST_SECTION_ESTIMATE
+
+  constructor(private readonly emit: (p: ProbeProgress) => void) {}
+
+  push(chunk: Buffer | string): void {
+    const text = this.partial + (typeof chunk === 'string' ? chunk : this.decoder.write(chunk))
+    const lines = text.split('\n')
+    this.partial = lines.pop() ?? ''
+    // Very long body lines never matter for progress; do not let them pile up.
+    if (this.partial.length > 4096 && !this.partial.startsWith('--')) this.partial = ''
+    for (const line of lines) this.line(line)
+  }
+
+  private line(line: string): void {
+    if (this.boundary === null) {
+      const b = /^boundary: (\S+)$/.exec(line)
+      if (b) this.boundary = b[1]
+      if (/^(uid: 0|sudo: 1)$/.test(line)) this.rootish = true
+      return
+    }
+    const m = `--${this.boundary} `
+    if (line.startsWith(m)) {
+      const what = line.slice(m.length)
+      this.inHeader = what === 'section'
+      if (this.inNsMap && what === 'stderr') {
+        this.inNsMap = false
+        this.total = Math.max(this.total, this.done + this.nsLines * (this.rootish ? 7 : 3))
+      }
+      if (what === 'stdout') this.inNsMap = this.name === SECTION.netnsMap
+      return
+    }
+    if (this.inNsMap) {
+      if (/^(pid|docker|ipnetns):/.test(line)) this.nsLines++
+      return
+    }
+    if (!this.inHeader) return
+    if (line.startsWith('name: ')) this.name = line.slice(6)
+    else if (line.startsWith('status: ')) {
+      this.done++
+      if (this.done > this.total) this.total = this.done
+      this.emit({ section: this.name, status: line.slice(8), done: this.done, total: this.total })
+    }
+  }
+}
+
+function validCap(cap: number | undefined): number | null {
+  if (cap === undefined) return DEFAULT_CONNTRACK_CAP
+  return Number.isInteger(cap) && cap > 0 && cap <= 100_000_000 ? cap : null
+}
+
+export async function runProbe(target: ProbeTarget, opts: ProbeOptions = {}): Promise<Result<Capture>> {
+  const cap = validCap(opts.conntrackCap)
+  if (cap === null) return fail('invalid-argument', `--conntrack-max must be a positive integer, got ${String(opts.conntrackCap)}`)
+  if (opts.signal?.aborted) return fail('cancelled', 'Capture cancelled.')
+  let script = opts.script
+  if (script === undefined) {
+    try {
+      script = await readFile(probeScriptPath(), 'utf8')
+    } catch (e) {
+      return fail('internal', `Cannot read the probe script: ${(e as Error).message}`)
+    }
+  }
+  const boundary = newBoundary()
+  const probeArgs = [boundary, String(cap), opts.sudo ? '1' : '0']
+
+  let file: string
+  let args: string[]
+  let sshHint: { alias: string; hostname?: string; port?: number } | null = null
+  if (target.kind === 'local') {
+    file = 'sh'
+    args = ['-s', '--', ...probeArgs]
+  } else {
+    if (!isValidSshAlias(target.alias)) {
+      return fail('invalid-argument', `Not a valid ssh host alias: ${JSON.stringify(target.alias)}`, {
+        remedy: 'Use a Host alias from ~/.ssh/config or user@host (letters, digits, . _ - @ : +; not starting with -).'
+      })
+    }
+    const settings = await sshEffectiveSettings(target.alias, opts.sshConfigFile)
+    if (!settings.ok) return settings
+    const s = settings.value
+    sshHint = { alias: target.alias, hostname: s.hostname, port: s.port ? Number(s.port) : undefined }
+    const userControlPath = s.controlpath && s.controlpath !== 'none'
+    const control = userControlPath
+      ? []
+      : ['-o', 'ControlMaster=auto', '-o', `ControlPath=${join(await privateControlDir(), '%C')}`, '-o', 'ControlPersist=60']
+    file = 'ssh'
+    args = [
+      '-T',
+      '-o', 'BatchMode=yes',
+      '-o', 'ConnectTimeout=10',
+      '-o', 'ServerAliveInterval=15',
+      '-o', 'ServerAliveCountMax=3',
+      ...control,
+      ...(opts.sshConfigFile ? ['-F', opts.sshConfigFile] : []),
+      '--',
+      target.alias,
+      `sh -s -- ${probeArgs.join(' ')}`
+    ]
+  }
+
+  const scanner = new ProgressScanner((p) => opts.onProgress?.(p))
+  const child = execa(file, args, {
+    input: script,
+    reject: false,
+    stripFinalNewline: false,
+    maxBuffer: MAX_OUTPUT,
+    cancelSignal: opts.signal,
+    forceKillAfterDelay: 2000,
+    env: { LC_ALL: 'C' }
+  })
+  child.stdout?.on('data', (chunk: Buffer) => scanner.push(chunk))
+  const r = await child
+
+  if (r.isCanceled || opts.signal?.aborted) return fail('cancelled', 'Capture cancelled.')
+  const stderr = String(r.stderr ?? '')
+  if ((r as { code?: string }).code === 'ENOENT') {
+    return fail('missing-tool', `${file} is not installed on this machine.`, { remedy: file === 'ssh' ? 'Install OpenSSH (openssh-client).' : undefined })
+  }
+  if (sshHint && r.exitCode === 255) {
+    const e = classifySshFailure(255, stderr, sshHint)
+    if (e) return { ok: false, error: e }
+  }
+  const parsed = parseCaptureFile(String(r.stdout ?? ''))
+  if (!parsed.ok) {
+    return fail(r.exitCode === 0 ? 'parse-error' : 'internal', `The probe on ${targetLabel(target)} did not return a complete capture (exit ${String(r.exitCode)}).`, {
+      detail: [parsed.error.message, stderr.trim()].filter(Boolean).join('\n')
+    })
+  }
+  const capture: Capture = {
+    ...parsed.value.capture,
+    source: targetLabel(target),
+    capturedAt: parsed.value.capture.capturedAt || new Date().toISOString()
+  }
+  return ok(capture)
+}

@@ -1,0 +1,56 @@
+/**
+ * One CLI command. Each file in src/main/cli/commands exports `command: CliCommand`; the CLI
+ * discovers them, so adding a command never edits a shared file.
+ */
+export interface CliIo {
+  out(text: string): void
+  err(text: string): void
+  /** Aborted on Ctrl-C: long commands (capture, watch) stop cleanly. */
+  signal: AbortSignal
+}
+
+export interface CliCommand {
+  name: string
+  /** One line for `netlens --help`. */
+  summary: string
+  /** Full usage text for `netlens <name> --help`. */
+  usage: string
+  /** Returns the process exit code. */
+  run(argv: string[], io: CliIo): Promise<number>
+}
+
+/** Minimal flag parser: `--flag`, `--key value`, `--key=value`, `-o value`, positionals. */
+export function parseFlags(
+  argv: string[],
+  spec: { boolean?: string[]; string?: string[]; alias?: Record<string, string> }
+): { flags: Record<string, string | boolean>; positionals: string[]; errors: string[] } {
+  const flags: Record<string, string | boolean> = {}
+  const positionals: string[] = []
+  const errors: string[] = []
+  const booleans = new Set(spec.boolean ?? [])
+  const strings = new Set(spec.string ?? [])
+  for (let i = 0; i < argv.length; i++) {
+    let arg = argv[i]
+    if (arg === '--') {
+      positionals.push(...argv.slice(i + 1))
+      break
+    }
+    if (arg.startsWith('-') && arg.length > 1) {
+      let value: string | undefined
+      const eq = arg.indexOf('=')
+      if (arg.startsWith('--') && eq > 0) {
+        value = arg.slice(eq + 1)
+        arg = arg.slice(0, eq)
+      }
+      let name = arg.replace(/^--?/, '')
+      name = spec.alias?.[name] ?? name
+      if (booleans.has(name)) flags[name] = true
+      else if (strings.has(name)) {
+        if (value === undefined) value = argv[++i]
+        if (value === undefined) errors.push(`--${name} needs a value`)
+        else flags[name] = value
+      } else errors.push(`unknown option ${arg}`)
+    } else positionals.push(arg)
+  }
+  return { flags, positionals, errors }
+}

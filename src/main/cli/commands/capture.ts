@@ -1,0 +1,106 @@
+import { open } from 'node:fs/promises'
+import type { CliCommand, CliIo } from '../command'
+import { parseFlags } from '../command'
+import { serializeCapture } from '../../capture/capture-file'
+import { DEFAULT_CONNTRACK_CAP, runProbe, type ProbeTarget } from '../../capture/run-probe'
+import { isValidSshAlias } from '../../hosts/ssh-config'
+
+/** Host-derived text goes to a terminal: drop control characters (escape sequences). */
+// eslint-disable-next-line no-control-regex
+const clean = (text: string): string => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?')
+
+export function parseHostArg(host: string | undefined): ProbeTarget | string {
+  if (host === undefined || host === 'local') return { kind: 'local' }
+  const alias = host.startsWith('ssh:') ? host.slice(4) : host
+  if (!isValidSshAlias(alias)) return `not a valid ssh host alias: ${JSON.stringify(host)}`
+  return { kind: 'ssh', alias }
+}
+
+function reportError(io: CliIo, error: { message: string; remedy?: string; detail?: string }): void {
+  io.err(`netlens capture: ${error.message}`)
+  if (error.remedy) io.err(`  ${error.remedy}`)
+  if (error.detail) io.err(error.detail.split('\n').slice(0, 12).map((l) => `  | ${clean(l)}`).join('\n'))
+}
+
+export const command: CliCommand = {
+  name: 'capture',
+  summary: 'Run the read-only probe on this host or over SSH and write a capture file',
+  usage: [
+    'Usage: netlens capture [HOST] [--sudo] [--conntrack-max N] [-o FILE] [-F SSH_CONFIG] [--quiet]',
+    '',
+    'Runs resources/probe.sh (read-only) on HOST in one round trip and writes the capture',
+    '(docs/capture-format.md) to FILE, or to stdout without -o. Progress goes to stderr.',
+    '  HOST               local (default), an alias from ~/.ssh/config, user@host, or ssh:<alias>',
+    '  --sudo             run privileged commands through `sudo -n` (never prompts)',
+    `  --conntrack-max N  keep at most N conntrack entries (default ${DEFAULT_CONNTRACK_CAP}; the true total is still recorded)`,
+    '  -o, --output FILE  write the capture here (created with mode 0600)',
+    '  -F, --ssh-config F use this ssh config file (ssh -F)',
+    '  --quiet            no progress on stderr',
+    '',
+    'Without NetLens on the host: copy resources/probe.sh there and run `sh probe.sh > host.cap`.'
+  ].join('\n'),
+  async run(argv, io) {
+    const { flags, positionals, errors } = parseFlags(argv, {
+      boolean: ['sudo', 'quiet'],
+      string: ['conntrack-max', 'output', 'ssh-config'],
+      alias: { o: 'output', F: 'ssh-config' }
+    })
+    if (errors.length || positionals.length > 1) {
+      io.err(`netlens capture: ${errors.length ? errors.join('; ') : 'at most one HOST'}\n\n${this.usage}`)
+      return 2
+    }
+    const target = parseHostArg(positionals[0])
+    if (typeof target === 'string') {
+      io.err(`netlens capture: ${target}`)
+      return 2
+    }
+    let cap: number | undefined
+    if (typeof flags['conntrack-max'] === 'string') {
+      cap = Number(flags['conntrack-max'])
+      if (!/^\d+$/.test(flags['conntrack-max']) || cap <= 0) {
+        io.err('netlens capture: --conntrack-max needs a positive integer')
+        return 2
+      }
+    }
+    const quiet = flags.quiet === true
+    const label = target.kind === 'local' ? 'local' : `ssh:${target.alias}`
+    if (!quiet) io.err(`netlens capture: probing ${label}${flags.sudo ? ' (sudo -n)' : ''}…`)
+    const r = await runProbe(target, {
+      sudo: flags.sudo === true,
+      conntrackCap: cap,
+      signal: io.signal,
+      sshConfigFile: typeof flags['ssh-config'] === 'string' ? flags['ssh-config'] : undefined,
+      onProgress: quiet
+        ? undefined
+        : (p) => io.err(`  [${p.done}/${p.total}] ${clean(p.section)}${p.status === 'ok' ? '' : `: ${clean(p.status)}`}`)
+    })
+    if (!r.ok) {
+      reportError(io, r.error)
+      return r.error.code === 'cancelled' ? 130 : 1
+    }
+    const text = serializeCapture(r.value)
+    const output = flags.output
+    if (typeof output === 'string' && output !== '-') {
+      try {
+        const fh = await open(output, 'w', 0o600)
+        try {
+          await fh.writeFile(text, 'utf8')
+        } finally {
+          await fh.close()
+        }
+      } catch (e) {
+        io.err(`netlens capture: cannot write ${output}: ${(e as Error).message}`)
+        return 1
+      }
+      const notOk = r.value.sections.filter((s) => s.status !== 'ok' && s.status !== 'skipped').length
+      if (!quiet) {
+        io.err(
+          `netlens capture: wrote ${output} (${r.value.sections.length} sections${notOk ? `, ${notOk} not ok: see netlens inspect ${output}` : ''})`
+        )
+      }
+    } else {
+      io.out(text)
+    }
+    return 0
+  }
+}

@@ -1,0 +1,151 @@
+import type { CliCommand } from '../command'
+import { parseFlags } from '../command'
+import type { Snapshot } from '../../../shared/snapshot/schema'
+import { sectionRemedy } from '../../hosts/ssh-errors'
+import { snapshotFromSource } from '../../sources'
+
+/** Host-derived text goes to a terminal: drop control characters (escape sequences). */
+// eslint-disable-next-line no-control-regex
+const clean = (text: string | null | undefined): string => (text ?? '-').replace(/[\u0000-\u001f\u007f-\u009f]/g, '?')
+
+function table(rows: string[][], indent = '  '): string[] {
+  if (!rows.length) return []
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)))
+  return rows.map((r) => indent + r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd())
+}
+
+export function formatSnapshotSummary(s: Snapshot): string {
+  const out: string[] = []
+  const h = s.host
+  out.push(
+    `Host ${clean(h.hostname)}  (source ${clean(h.source)}, captured ${clean(h.capturedAt)}${h.privileged ? ', privileged' : ', not root'})`,
+    `  kernel ${clean(h.kernel)}, docker ${clean(h.dockerVersion)}, iptables backend ${clean(h.iptablesBackend)}` +
+      (s.nat.backendsPresent.length ? ` (rules seen: ${s.nat.backendsPresent.join(', ')})` : '')
+  )
+
+  // Bridges and the containers attached to them
+  const header = ['CONTAINER', 'MODE', 'IFNAME', 'IP', 'HOST VETH']
+  const attached = new Set<string>()
+  out.push('', `Bridges (${s.bridges.length})`)
+  for (const b of s.bridges) {
+    out.push(`  ${clean(b.name)}${b.network ? ` (network ${clean(b.network)})` : ''}: ${b.ports.length} port(s)${b.ports.length ? ' ' + b.ports.map(clean).join(' ') : ''}`)
+    const rows: string[][] = []
+    for (const c of s.containers) {
+      for (const i of c.interfaces) {
+        if (i.bridge !== b.name) continue
+        attached.add(c.id)
+        rows.push([clean(c.name), clean(c.networkMode), clean(i.ifname), i.addresses.map(clean).join(',') || '-', clean(i.hostVeth)])
+      }
+    }
+    if (rows.length) out.push(...table([header, ...rows], '    '))
+  }
+  const others = s.containers.filter((c) => !attached.has(c.id))
+  if (others.length) {
+    out.push('', `Other containers (${others.length})`)
+    const rows = others.map((c) => [
+      clean(c.name),
+      clean(c.networkMode),
+      clean(c.state),
+      c.interfaces.map((i) => `${clean(i.ifname)}${i.addresses.length ? ' ' + i.addresses.map(clean).join(',') : ''}`).join('; ') || '-'
+    ])
+    out.push(...table([['CONTAINER', 'MODE', 'STATE', 'INTERFACES'], ...rows]))
+  }
+
+  out.push('', `Published ports (${s.publishedPorts.length})`)
+  out.push(
+    ...table(
+      s.publishedPorts.map((p) => [
+        `${clean(p.hostIp)}:${p.hostPort}/${clean(p.proto)}`,
+        '→',
+        `${clean(p.containerIp)}:${p.containerPort}`,
+        clean(p.container),
+        `[${p.sources.join(',')}]${p.rule ? '' : ' no DNAT rule'}`
+      ])
+    )
+  )
+
+  const natRules = s.nat.rules.filter((r) => r.table === 'nat')
+  out.push('', `NAT rules, nat table (${natRules.length})`)
+  out.push(
+    ...table(
+      natRules.map((r) => [
+        `${clean(r.family)} ${clean(r.chain)}#${r.position}`,
+        clean(r.owner),
+        `${clean(r.match)} -j ${clean(r.target)}${r.targetArgs ? ' ' + clean(r.targetArgs) : ''}`
+      ])
+    )
+  )
+
+  const ct = s.conntrack
+  const byNat = new Map<string, number>()
+  for (const e of ct.entries) byNat.set(e.nat, (byNat.get(e.nat) ?? 0) + 1)
+  out.push(
+    '',
+    `Conntrack: ${ct.entries.length} entries read` +
+      (ct.total !== null ? `, ${ct.total} in the table` : '') +
+      (ct.max !== null ? ` (max ${ct.max})` : '') +
+      (ct.truncated ? ', TRUNCATED at the cap' : '') +
+      (byNat.size ? `; ${[...byNat].map(([k, v]) => `${k} ${v}`).join(', ')}` : '')
+  )
+
+  const notOk = s.sections.filter((sec) => sec.status !== 'ok')
+  if (notOk.length) {
+    out.push('', `Sections not ok (${notOk.length})`)
+    for (const sec of notOk) {
+      const remedy = sectionRemedy(sec.name, sec.status)
+      out.push(`  ${clean(sec.name)}: ${sec.status}${remedy ? ` (${remedy})` : ''}`)
+    }
+  }
+  if (s.warnings.length) {
+    out.push('', `Warnings (${s.warnings.length})`)
+    for (const w of s.warnings) out.push(`  - ${clean(w)}`)
+  }
+  return out.join('\n')
+}
+
+export const command: CliCommand = {
+  name: 'inspect',
+  summary: 'Show how a host is wired: bridges, veths, containers, ports, NAT, conntrack',
+  usage: [
+    'Usage: netlens inspect SOURCE [--json] [--sudo] [--conntrack-max N] [-F SSH_CONFIG]',
+    '',
+    'SOURCE is one of: local | sim:<scenario> | <ssh host alias> | ssh:<alias> | <capture or snapshot file>.',
+    '  --json             print the Snapshot as JSON (docs/snapshot-schema.md)',
+    '  --sudo             live sources: run privileged commands through `sudo -n` (never prompts)',
+    '  --conntrack-max N  live sources: keep at most N conntrack entries',
+    '  -F, --ssh-config F use this ssh config file (ssh -F)'
+  ].join('\n'),
+  async run(argv, io) {
+    const { flags, positionals, errors } = parseFlags(argv, {
+      boolean: ['json', 'sudo'],
+      string: ['conntrack-max', 'ssh-config'],
+      alias: { F: 'ssh-config' }
+    })
+    if (errors.length || positionals.length !== 1) {
+      io.err(`netlens inspect: ${errors.length ? errors.join('; ') : 'needs exactly one SOURCE'}\n\n${this.usage}`)
+      return 2
+    }
+    let cap: number | undefined
+    if (typeof flags['conntrack-max'] === 'string') {
+      cap = Number(flags['conntrack-max'])
+      if (!/^\d+$/.test(flags['conntrack-max']) || cap <= 0) {
+        io.err('netlens inspect: --conntrack-max needs a positive integer')
+        return 2
+      }
+    }
+    const r = await snapshotFromSource(positionals[0], {
+      sudo: flags.sudo === true,
+      conntrackCap: cap,
+      signal: io.signal,
+      sshConfigFile: typeof flags['ssh-config'] === 'string' ? flags['ssh-config'] : undefined
+    })
+    if (!r.ok) {
+      io.err(`netlens inspect: ${r.error.message}`)
+      if (r.error.remedy) io.err(`  ${r.error.remedy}`)
+      if (r.error.detail) io.err(r.error.detail.split('\n').slice(0, 12).map((l) => `  | ${clean(l)}`).join('\n'))
+      return r.error.code === 'cancelled' ? 130 : 1
+    }
+    io.out(flags.json ? JSON.stringify(r.value, null, 2) : formatSnapshotSummary(r.value))
+    return 0
+  }
+}

@@ -1,0 +1,148 @@
+/**
+ * Turns OpenSSH failures (exit code 255 + stderr) and probe section failures into AppErrors with
+ * a one-line message and a remedy the user can act on. NetLens never weakens host key checking:
+ * the remedies tell the user how to review and accept a key themselves.
+ */
+import type { AppError } from '../../shared/result'
+import type { SectionStatus } from '../../shared/snapshot/schema'
+
+export interface SshTargetHint {
+  /** The alias the user typed (what `ssh ALIAS` needs). */
+  alias: string
+  /** Effective HostName / Port from `ssh -G`, when known (for ssh-keyscan / ssh-keygen -R). */
+  hostname?: string
+  port?: number
+}
+
+const lastLines = (stderr: string): string =>
+  stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !/^(Pseudo-terminal|Warning: Permanently added)/.test(l))
+    .slice(-3)
+    .join(' ')
+    .replace(/\.$/, '')
+
+/** The host as known_hosts names it: `host` for port 22, `[host]:port` otherwise. */
+function knownHostsName(hostname: string, port: number | undefined): string {
+  return port && port !== 22 ? `[${hostname}]:${port}` : hostname
+}
+
+/**
+ * Classifies a failed `ssh` run. Returns null when it does not look like an ssh transport error
+ * (e.g. the remote command itself failed with a normal exit code).
+ */
+export function classifySshFailure(exitCode: number | null, stderr: string, target: SshTargetHint): AppError | null {
+  const host = target.hostname ?? target.alias
+  const port = target.port ?? 22
+  const detail = stderr.trim() || undefined
+  const alias = target.alias
+  if (/REMOTE HOST IDENTIFICATION HAS CHANGED/i.test(stderr)) {
+    return {
+      code: 'changed-host-key',
+      message: `The host key of ${alias} has CHANGED since you last connected. This can mean an attack, or that the host was reinstalled.`,
+      remedy: `Verify the new key with the host's administrator (out of band), then remove the old one: ssh-keygen -R ${knownHostsName(host, port)}  and connect once with: ssh ${alias}`,
+      detail
+    }
+  }
+  if (
+    /Host key verification failed/i.test(stderr) ||
+    /No [A-Z0-9-]+ host key is known for/i.test(stderr) ||
+    /authenticity of host .* can't be established/i.test(stderr)
+  ) {
+    return {
+      code: 'unknown-host-key',
+      message: `${alias} is not in your known_hosts yet, so ssh will not connect (NetLens never accepts host keys for you).`,
+      remedy: `Review the fingerprint: ssh-keyscan -p ${port} ${host} | ssh-keygen -lf -   then compare it with the one the host's administrator gives you, and accept it by connecting once in a terminal: ssh ${alias}`,
+      detail
+    }
+  }
+  if (/Permission denied \(/i.test(stderr) || /Too many authentication failures/i.test(stderr) || /no mutual signature algorithm/i.test(stderr)) {
+    return {
+      code: 'auth-failed',
+      message: `ssh could not log in to ${alias}: ${lastLines(stderr) || 'authentication failed'}.`,
+      remedy: `NetLens connects non-interactively (BatchMode): load your key into ssh-agent (ssh-add) or set IdentityFile for ${alias} in ~/.ssh/config, and check that \`ssh ${alias} true\` works without a password prompt.`,
+      detail
+    }
+  }
+  if (/Connection timed out|Operation timed out|Connection timeout|timed out during banner exchange/i.test(stderr)) {
+    return {
+      code: 'timeout',
+      message: `Connecting to ${alias} timed out.`,
+      remedy: `Check that ${host} is up and that port ${port} is reachable from here (firewall, VPN, ProxyJump in ~/.ssh/config).`,
+      detail
+    }
+  }
+  if (/Connection refused/i.test(stderr)) {
+    return {
+      code: 'connection-refused',
+      message: `${host} refused the connection on port ${port}.`,
+      remedy: `Check that sshd runs on ${host} and listens on port ${port} (ssh -G ${alias} shows the port ssh uses).`,
+      detail
+    }
+  }
+  if (/Could not resolve hostname|Name or service not known|nodename nor servname/i.test(stderr)) {
+    return {
+      code: 'unreachable',
+      message: `The host name of ${alias} (${host}) does not resolve.`,
+      remedy: `Check the spelling, the HostName in ~/.ssh/config (ssh -G ${alias}) and your DNS.`,
+      detail
+    }
+  }
+  if (/No route to host|Network is unreachable|Connection closed by|Connection reset by|kex_exchange_identification/i.test(stderr)) {
+    return {
+      code: 'unreachable',
+      message: `${alias} cannot be reached: ${lastLines(stderr)}.`,
+      remedy: `Check the network path to ${host}:${port} (routes, VPN, ProxyJump).`,
+      detail
+    }
+  }
+  if (exitCode === 255) {
+    return {
+      code: 'unreachable',
+      message: `ssh to ${alias} failed: ${lastLines(stderr) || 'exit code 255'}.`,
+      remedy: `Run \`ssh ${alias} true\` in a terminal to see the full error.`,
+      detail
+    }
+  }
+  return null
+}
+
+/** A section that did not run cleanly: why, and what the user can do about it. */
+export function sectionRemedy(name: string, status: SectionStatus): string | null {
+  switch (status) {
+    case 'ok':
+      return null
+    case 'permission-denied':
+      if (name.startsWith('docker.')) {
+        return 'needs access to the Docker socket: run as root, add the user to the docker group, or use --sudo'
+      }
+      return 'needs root or --sudo (sudo -n, never prompts)'
+    case 'missing-tool':
+      return 'the tool is not installed on the host'
+    case 'timeout':
+      return 'the command took longer than 20 s and was stopped'
+    case 'skipped':
+      return 'not run (see the section stderr for why)'
+    case 'error':
+      return 'the command failed (see the section stderr)'
+  }
+}
+
+/**
+ * Section status from an exit code and stderr, with the same rules as the probe's nl_classify.
+ * Used by the simulator and to double-check captures written by older probes.
+ */
+export function classifySectionStatus(exitCode: number | null, stderr: string, timedOut = false): SectionStatus {
+  if (exitCode === 0) return 'ok'
+  if (timedOut || exitCode === 124) return 'timeout'
+  if (exitCode === 127 || /command not found/.test(stderr)) return 'missing-tool'
+  if (
+    /ermission denied|Operation not permitted|must be root|must be run as root|a password is required|a terminal is required|not in the sudoers|not allowed to execute|Access denied/.test(
+      stderr
+    )
+  ) {
+    return 'permission-denied'
+  }
+  return 'error'
+}

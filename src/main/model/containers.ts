@@ -1,0 +1,199 @@
+/**
+ * Containers: docker's own view (inspect) joined with the interfaces of their namespace.
+ *
+ * Rules (contract, see docs/snapshot-schema.md):
+ * - networkMode is `bridge` (for docker's `default`), `host`, `none`, `container:<name of the joined
+ *   container>`, or a network name.
+ * - `container:` mode containers list the interfaces of the namespace they join, with hostVeth and
+ *   bridge null (the owner carries them). `host` mode containers have no interfaces of their own.
+ * - each interface's hostVeth/bridge come from the veth peer join; `evidence` says how it was found.
+ */
+import type { DockerContainerRecord, FdbRecord } from '../parsers/types'
+import type { Container, ContainerInterface, Evidence, Route } from '../../shared/snapshot/schema'
+import type { IfaceBuild } from './interfaces'
+import { matchByFdb, matchByIgmp, pair } from './joins'
+import { resolveContainerRef, type NetnsModel } from './netns'
+
+export interface ContainerJoinInput {
+  docker: DockerContainerRecord[]
+  netns: NetnsModel
+  ifaces: IfaceBuild[]
+  /** Host bridge FDB. */
+  hostFdb: FdbRecord[]
+  /** Network name → bridge device (host bridge for bridge networks). */
+  networkBridge: Map<string, string | null>
+  routes: Route[]
+}
+
+export const stripCidr = (address: string): string => {
+  const slash = address.indexOf('/')
+  return slash < 0 ? address : address.slice(0, slash)
+}
+
+export function containerName(record: Pick<DockerContainerRecord, 'name' | 'id'>): string {
+  return record.name.replace(/^\//, '') || record.id.slice(0, 12)
+}
+
+export function normaliseNetworkMode(record: DockerContainerRecord, all: DockerContainerRecord[]): string {
+  const mode = record.networkMode || 'default'
+  if (mode === 'default') return 'bridge'
+  if (mode.startsWith('container:')) {
+    const ref = mode.slice('container:'.length)
+    const owner = resolveContainerRef(ref, all)
+    return `container:${owner ? containerName(owner) : ref}`
+  }
+  return mode
+}
+
+type DockerNet = DockerContainerRecord['networks'][number]
+
+function endpointFor(b: IfaceBuild, nets: DockerNet[]): DockerNet | null {
+  const mac = b.iface.mac?.toLowerCase()
+  if (mac) {
+    const hit = nets.find((n) => n.mac?.toLowerCase() === mac)
+    if (hit) return hit
+  }
+  const ips = new Set(b.iface.addresses.map(stripCidr))
+  return nets.find((n) => (n.ipAddress && ips.has(n.ipAddress)) || (n.ipv6 && ips.has(n.ipv6))) ?? null
+}
+
+const isLoopback = (b: IfaceBuild): boolean => b.iface.kind === 'loopback' || b.iface.name === 'lo'
+
+export function buildContainers(input: ContainerJoinInput): Container[] {
+  const { docker, netns, ifaces } = input
+  const hostVeths = ifaces.filter((b) => b.iface.netns === 'host' && b.iface.kind === 'veth')
+  const hostVethNames = new Set(hostVeths.map((b) => b.iface.name))
+  const byNsName = new Map<string, IfaceBuild>()
+  for (const b of ifaces) byNsName.set(`${b.iface.netns}\u0000${b.iface.name}`, b)
+  const byNetns = new Map<string, IfaceBuild[]>()
+  for (const b of ifaces) {
+    const list = byNetns.get(b.iface.netns)
+    if (list) list.push(b)
+    else byNetns.set(b.iface.netns, [b])
+  }
+  const byId = new Map(docker.map((c) => [c.id, c]))
+
+  // Owners first, so a container-mode member can copy resolved facts from its owner.
+  const ordered = [...docker].sort((a, b) => Number(netns.ownerOf.has(a.id)) - Number(netns.ownerOf.has(b.id)))
+  const built = new Map<string, Container>()
+  for (const record of ordered) {
+    const name = containerName(record)
+    const networkMode = normaliseNetworkMode(record, docker)
+    const nsId = netns.containerNetns.get(record.id) ?? null
+    const ownerId = netns.ownerOf.get(record.id)
+    const ownerNets = ownerId ? (byId.get(ownerId)?.networks ?? []) : []
+    const nets = record.networks.length ? record.networks : ownerNets
+    const interfaces: ContainerInterface[] = []
+
+    if (networkMode !== 'host' && nsId && nsId !== 'host') {
+      const nsIfaces = (byNetns.get(nsId) ?? []).filter((b) => !isLoopback(b))
+      for (const b of nsIfaces) {
+        const endpoint = endpointFor(b, nets)
+        const network = endpoint?.name ?? null
+        let hostVeth: string | null = null
+        let bridge: string | null = null
+        let evidence: Evidence = 'none'
+        if (!ownerId) {
+          const peer = b.iface.peer && b.iface.peer.name ? byNsName.get(`${b.iface.peer.netns}\u0000${b.iface.peer.name}`) : undefined
+          if (peer && b.iface.peer?.netns !== 'unknown') {
+            hostVeth = peer.iface.name
+            bridge = peer.iface.master
+            evidence = 'netns-ifindex'
+          } else if (b.iface.kind === 'macvlan' || b.iface.kind === 'ipvlan') {
+            evidence = b.iface.parent ? 'netns-ifindex' : 'none'
+          } else {
+            const expected = network ? (input.networkBridge.get(network) ?? null) : null
+            const viaIgmp = b.from === 'igmp' || b.from === 'proc-net-dev' ? matchByIgmp(b.iface.ifindex, hostVeths, expected) : null
+            if (viaIgmp) {
+              pair(b, viaIgmp)
+              hostVeth = viaIgmp.iface.name
+              bridge = viaIgmp.iface.master
+              evidence = 'proc-igmp'
+            } else {
+              const fdb = matchByFdb(b.iface.mac ?? endpoint?.mac ?? null, input.hostFdb, hostVethNames)
+              if (fdb) {
+                hostVeth = fdb.dev
+                bridge = fdb.master ?? byNsName.get(`host\u0000${fdb.dev}`)?.iface.master ?? null
+                evidence = 'fdb-mac'
+              } else bridge = expected
+            }
+          }
+        }
+        if (!b.iface.mac && endpoint?.mac) b.iface.mac = endpoint.mac
+        if (!b.iface.addresses.length && endpoint?.ipAddress)
+          b.iface.addresses = [`${endpoint.ipAddress}/${endpoint.prefixLen ?? 32}`, ...(endpoint.ipv6 ? [endpoint.ipv6] : [])]
+        interfaces.push({
+          ifname: b.iface.name,
+          ifindex: b.iface.ifindex > 0 ? b.iface.ifindex : null,
+          mac: b.iface.mac,
+          addresses: [...b.iface.addresses],
+          network,
+          hostVeth,
+          bridge,
+          evidence,
+          mtu: b.iface.mtu,
+          state: b.iface.state === 'UNKNOWN' && b.from !== 'ip-link' ? null : b.iface.state
+        })
+      }
+      // Docker endpoints that no namespace interface accounts for (namespace not readable).
+      if (!ownerId && nsIfaces.length === 0) {
+        for (const endpoint of nets) {
+          if (!endpoint.ipAddress && !endpoint.mac) continue
+          const fdb = matchByFdb(endpoint.mac, input.hostFdb, hostVethNames)
+          const expected = input.networkBridge.get(endpoint.name) ?? null
+          interfaces.push({
+            ifname: '?',
+            ifindex: null,
+            mac: endpoint.mac,
+            addresses: endpoint.ipAddress ? [`${endpoint.ipAddress}/${endpoint.prefixLen ?? 32}`] : [],
+            network: endpoint.name,
+            hostVeth: fdb?.dev ?? null,
+            bridge: fdb ? (fdb.master ?? byNsName.get(`host\u0000${fdb.dev}`)?.iface.master ?? expected) : expected,
+            evidence: fdb ? 'fdb-mac' : 'none',
+            mtu: null,
+            state: null
+          })
+        }
+      }
+    }
+    interfaces.sort((a, b) => a.ifname.localeCompare(b.ifname) || (a.network ?? '').localeCompare(b.network ?? ''))
+
+    const routes = nsId && nsId !== 'host' ? input.routes.filter((r) => r.netns === nsId) : []
+    const defaultRoute =
+      routes.find((r) => r.dst === 'default' && r.table === 'main' && r.gateway && !r.gateway.includes(':')) ??
+      routes.find((r) => r.dst === 'default' && r.gateway)
+    built.set(record.id, {
+      name,
+      id: record.id,
+      image: record.image,
+      state: record.state,
+      pid: record.pid,
+      networkMode,
+      netns: nsId,
+      interfaces,
+      networks: record.networks.map((n) => n.name).sort(),
+      portBindings: record.portBindings.map((p) => ({ ...p })),
+      defaultGateway: networkMode === 'host' ? null : (defaultRoute?.gateway ?? nets.find((n) => n.gateway)?.gateway ?? null),
+      routes
+    })
+  }
+  return docker.map((c) => built.get(c.id)!).sort((a, b) => a.name.localeCompare(b.name))
+}
+
+/** IP (no prefix) → container names, for conntrack attribution and published ports. */
+export function containerAddressIndex(containers: Container[], docker: DockerContainerRecord[]): Map<string, string[]> {
+  const index = new Map<string, string[]>()
+  const add = (ip: string | null, name: string): void => {
+    if (!ip || ip.startsWith('127.') || ip === '::1' || ip.toLowerCase().startsWith('fe80:')) return
+    const list = index.get(ip)
+    if (!list) index.set(ip, [name])
+    else if (!list.includes(name)) list.push(name)
+  }
+  for (const c of containers) for (const i of c.interfaces) for (const a of i.addresses) add(stripCidr(a), c.name)
+  for (const d of docker) for (const n of d.networks) {
+    add(n.ipAddress, containerName(d))
+    add(n.ipv6, containerName(d))
+  }
+  for (const list of index.values()) list.sort()
+  return index
+}

@@ -1,0 +1,165 @@
+/**
+ * Interfaces of one network namespace, merged from whatever the capture has for it:
+ * `ip -j -d link` (or its text form), `ip -j addr`, `/proc/net/dev` counters, and for
+ * non-root captures of container namespaces `/proc/<pid>/net/igmp` (ifindex and name).
+ */
+import type { IgmpRecord, IpAddrRecord, IpLinkRecord, ProcNetDevRecord } from '../parsers/types'
+import type { Counters, Interface } from '../../shared/snapshot/schema'
+
+/** An interface plus the link facts the joins need (they are not part of the snapshot). */
+export interface IfaceBuild {
+  iface: Interface
+  linkIndex: number | null
+  linkNetnsId: number | null
+  linkName: string | null
+  /** Where the interface was learnt: `ip-link`, `ip-addr`, `igmp`, `proc-net-dev`. */
+  from: 'ip-link' | 'ip-addr' | 'igmp' | 'proc-net-dev'
+}
+
+export interface NsData {
+  netns: string
+  links: IpLinkRecord[] | null
+  addrs: IpAddrRecord[] | null
+  dev: ProcNetDevRecord[] | null
+  igmp: IgmpRecord[] | null
+}
+
+export function countersOf(record: ProcNetDevRecord): Counters {
+  return {
+    rxBytes: record.rxBytes,
+    rxPackets: record.rxPackets,
+    rxErrors: record.rxErrors,
+    rxDropped: record.rxDropped,
+    txBytes: record.txBytes,
+    txPackets: record.txPackets,
+    txErrors: record.txErrors,
+    txDropped: record.txDropped
+  }
+}
+
+/** Kind when `ip -d` did not say: loopback flag, `name@ifN` + link-netnsid (a veth), a master of others. */
+function guessKind(link: IpLinkRecord, masters: Set<string>): string {
+  if (link.kind) return link.kind
+  if (link.flags.includes('LOOPBACK') || link.name === 'lo') return 'loopback'
+  if (masters.has(link.name)) return 'bridge'
+  if (/^veth/.test(link.name) || (link.linkIndex !== null && link.linkNetnsId !== null)) return 'veth'
+  if (/^(vxlan|vx-)/.test(link.name)) return 'vxlan'
+  if (/^(tun|tap)\d/.test(link.name)) return 'tun'
+  if (/^docker0$|^br-[0-9a-f]{12}$|^docker_gwbridge$/.test(link.name)) return 'bridge'
+  return 'device'
+}
+
+function addressesOf(addr: IpAddrRecord | undefined): string[] {
+  return addr ? addr.addresses.map((a) => a.cidr) : []
+}
+
+export function buildInterfaces(data: NsData): IfaceBuild[] {
+  const { netns } = data
+  const addrByIndex = new Map<number, IpAddrRecord>()
+  const addrByName = new Map<string, IpAddrRecord>()
+  for (const a of data.addrs ?? []) {
+    addrByIndex.set(a.ifindex, a)
+    addrByName.set(a.name, a)
+  }
+  const devByName = new Map<string, ProcNetDevRecord>()
+  for (const d of data.dev ?? []) devByName.set(d.iface, d)
+  const counters = (name: string): Counters | null => {
+    const d = devByName.get(name)
+    return d ? countersOf(d) : null
+  }
+  const out: IfaceBuild[] = []
+
+  if (data.links && data.links.length) {
+    const masters = new Set(data.links.map((l) => l.master).filter((m): m is string => !!m))
+    for (const link of data.links) {
+      const addr = addrByIndex.get(link.ifindex) ?? addrByName.get(link.name)
+      out.push({
+        iface: {
+          name: link.name,
+          ifindex: link.ifindex,
+          netns,
+          kind: guessKind(link, masters),
+          state: link.operstate || addr?.operstate || 'UNKNOWN',
+          flags: link.flags,
+          mtu: link.mtu ?? addr?.mtu ?? null,
+          mac: link.mac ?? addr?.mac ?? null,
+          addresses: addressesOf(addr),
+          master: link.master,
+          peer: null,
+          parent: null,
+          vni: link.vxlanId,
+          counters: counters(link.name),
+          raw: link.raw
+        },
+        linkIndex: link.linkIndex,
+        linkNetnsId: link.linkNetnsId,
+        linkName: link.linkName,
+        from: 'ip-link'
+      })
+    }
+  } else if (data.addrs && data.addrs.length) {
+    for (const addr of data.addrs) {
+      out.push({
+        iface: {
+          name: addr.name,
+          ifindex: addr.ifindex,
+          netns,
+          kind: addr.name === 'lo' ? 'loopback' : /^veth/.test(addr.name) ? 'veth' : 'device',
+          state: addr.operstate ?? 'UNKNOWN',
+          flags: [],
+          mtu: addr.mtu,
+          mac: addr.mac,
+          addresses: addressesOf(addr),
+          master: null,
+          peer: null,
+          parent: null,
+          vni: null,
+          counters: counters(addr.name),
+          raw: addr.raw
+        },
+        linkIndex: null,
+        linkNetnsId: null,
+        linkName: null,
+        from: 'ip-addr'
+      })
+    }
+  } else if (data.igmp && data.igmp.length) {
+    for (const record of data.igmp) {
+      out.push({
+        iface: blank(record.name, record.ifindex, netns, counters(record.name), record.raw),
+        linkIndex: null,
+        linkNetnsId: null,
+        linkName: null,
+        from: 'igmp'
+      })
+    }
+  }
+  // Counters can name interfaces nothing else listed (non-root, no multicast on them).
+  const known = new Set(out.map((b) => b.iface.name))
+  for (const d of data.dev ?? []) {
+    if (known.has(d.iface)) continue
+    out.push({ iface: blank(d.iface, 0, netns, countersOf(d), d.raw), linkIndex: null, linkNetnsId: null, linkName: null, from: 'proc-net-dev' })
+  }
+  return out
+}
+
+/** An interface known only by name (and maybe ifindex): kind and state are unknown. */
+function blank(name: string, ifindex: number, netns: string, counters: Counters | null, raw: string): Interface {
+  return {
+    name,
+    ifindex,
+    netns,
+    kind: name === 'lo' ? 'loopback' : 'unknown',
+    state: 'UNKNOWN',
+    flags: [],
+    mtu: null,
+    mac: null,
+    addresses: [],
+    master: null,
+    peer: null,
+    parent: null,
+    vni: null,
+    counters,
+    raw
+  }
+}

@@ -1,0 +1,236 @@
+/**
+ * Joins between interfaces of different namespaces, bridges and docker networks. Pure functions.
+ *
+ * - veth peers (exact, evidence `netns-ifindex`): a veth's `link_index` is its peer's ifindex in
+ *   the peer's namespace, and the peer's `link_index` is this veth's ifindex. Both directions must
+ *   agree, so an ifindex that repeats across namespaces cannot produce a wrong pair.
+ * - non-root captures have no `ip link` inside namespaces, only `/proc/<pid>/net/igmp` (ifindex and
+ *   name): a container interface with ifindex N matches the one unpaired host veth whose
+ *   `link_index` is N (`proc-igmp`), narrowed by the bridge docker says the network uses.
+ * - last resort: the container's MAC in the host bridge FDB names the host port (`fdb-mac`).
+ */
+import type { BridgeLinkRecord, BrctlRecord, DockerNetworkRecord, FdbRecord } from '../parsers/types'
+import type { Bridge, Network } from '../../shared/snapshot/schema'
+import type { IfaceBuild } from './interfaces'
+
+const LINKED_KINDS = new Set(['macvlan', 'ipvlan', 'vlan', 'macvtap', 'ipvtap'])
+
+/** Pairs veths across (and within) namespaces by mutual link_index; sets `peer` on both ends. */
+export function joinVethPeers(all: IfaceBuild[]): number {
+  const byIndex = new Map<number, IfaceBuild[]>()
+  const byNsName = new Map<string, IfaceBuild>()
+  for (const b of all) {
+    const list = byIndex.get(b.iface.ifindex)
+    if (list) list.push(b)
+    else byIndex.set(b.iface.ifindex, [b])
+    byNsName.set(`${b.iface.netns}\u0000${b.iface.name}`, b)
+  }
+  let pairs = 0
+  for (const x of all) {
+    if (x.iface.peer || LINKED_KINDS.has(x.iface.kind)) continue
+    if (x.linkIndex !== null && x.linkIndex > 0) {
+      const candidates = (byIndex.get(x.linkIndex) ?? []).filter(
+        (y) =>
+          y !== x &&
+          !y.iface.peer &&
+          y.linkIndex === x.iface.ifindex &&
+          !LINKED_KINDS.has(y.iface.kind) &&
+          // link-netnsid set means the peer is in another namespace
+          (x.linkNetnsId === null ? y.iface.netns === x.iface.netns : y.iface.netns !== x.iface.netns)
+      )
+      if (candidates.length === 1) {
+        pair(x, candidates[0])
+        pairs++
+      }
+    } else if (x.linkName && x.iface.kind === 'veth') {
+      const y = byNsName.get(`${x.iface.netns}\u0000${x.linkName}`)
+      if (y && !y.iface.peer && y !== x) {
+        pair(x, y)
+        pairs++
+      }
+    }
+  }
+  return pairs
+}
+
+export function pair(a: IfaceBuild, b: IfaceBuild): void {
+  a.iface.peer = { ifindex: b.iface.ifindex, netns: b.iface.netns, name: b.iface.name }
+  b.iface.peer = { ifindex: a.iface.ifindex, netns: a.iface.netns, name: a.iface.name }
+  if (a.iface.kind === 'unknown') a.iface.kind = 'veth'
+  if (b.iface.kind === 'unknown') b.iface.kind = 'veth'
+}
+
+/** Veths whose peer could not be found keep what their own record says about it. */
+export function markUnresolvedPeers(all: IfaceBuild[]): void {
+  for (const b of all) {
+    if (b.iface.peer || b.iface.kind !== 'veth' || b.linkIndex === null) continue
+    b.iface.peer = { ifindex: b.linkIndex, netns: 'unknown', name: null }
+  }
+}
+
+/** macvlan/ipvlan/vlan parents: `link` names a device in the same namespace, else link_index in the host. */
+export function resolveParents(all: IfaceBuild[]): void {
+  const host = new Map<number, string>()
+  for (const b of all) if (b.iface.netns === 'host') host.set(b.iface.ifindex, b.iface.name)
+  for (const b of all) {
+    if (!LINKED_KINDS.has(b.iface.kind)) continue
+    if (b.linkName) b.iface.parent = b.linkName
+    // a parent in another namespace is (for docker macvlan/ipvlan) the host's device
+    else if (b.linkIndex !== null) b.iface.parent = host.get(b.linkIndex) ?? null
+  }
+}
+
+/**
+ * The one unpaired host veth whose link_index is `ifindex`, optionally narrowed to the expected
+ * bridge. Null when none or several match.
+ */
+export function matchByIgmp(ifindex: number, hostVeths: IfaceBuild[], expectedBridge: string | null): IfaceBuild | null {
+  if (ifindex <= 0) return null
+  let candidates = hostVeths.filter((h) => !h.iface.peer && h.linkIndex === ifindex)
+  if (candidates.length > 1 && expectedBridge) candidates = candidates.filter((h) => h.iface.master === expectedBridge)
+  return candidates.length === 1 ? candidates[0] : null
+}
+
+/** The host bridge port that learnt `mac` (never the bridge's own permanent entries). */
+export function matchByFdb(mac: string | null, fdb: FdbRecord[], hostVethNames: Set<string>): FdbRecord | null {
+  if (!mac) return null
+  const wanted = mac.toLowerCase()
+  const hits = fdb.filter((f) => f.mac.toLowerCase() === wanted && hostVethNames.has(f.dev) && f.state !== 'permanent')
+  const devs = new Set(hits.map((h) => h.dev))
+  return devs.size === 1 ? hits[0] : null
+}
+
+/** The host bridge device docker uses for a bridge network. */
+export function dockerBridgeName(network: Pick<DockerNetworkRecord, 'name' | 'id' | 'driver' | 'options'>): string | null {
+  if (network.driver !== 'bridge') return null
+  const option = network.options['com.docker.network.bridge.name']
+  if (option) return option
+  if (network.name === 'bridge') return 'docker0'
+  return network.id ? `br-${network.id.slice(0, 12)}` : null
+}
+
+export interface BridgeSources {
+  ifaces: IfaceBuild[]
+  bridgeLink: BridgeLinkRecord[] | null
+  brctl: BrctlRecord[] | null
+  sysBrif: BrctlRecord[] | null
+}
+
+/** Bridges of every namespace with their ports, from ip link master plus bridge link / brctl / sys brif (host). */
+export function buildBridges(src: BridgeSources): Bridge[] {
+  const bridges = new Map<string, { name: string; netns: string; ports: Set<string>; stp: boolean | null }>()
+  const key = (netns: string, name: string): string => `${netns}\u0000${name}`
+  const ensure = (netns: string, name: string): { ports: Set<string>; stp: boolean | null } => {
+    let bridge = bridges.get(key(netns, name))
+    if (!bridge) {
+      bridge = { name, netns, ports: new Set(), stp: null }
+      bridges.set(key(netns, name), bridge)
+    }
+    return bridge
+  }
+  const kindOf = new Map<string, string>()
+  for (const b of src.ifaces) kindOf.set(key(b.iface.netns, b.iface.name), b.iface.kind)
+  for (const b of src.ifaces) if (b.iface.kind === 'bridge') ensure(b.iface.netns, b.iface.name)
+  for (const b of src.ifaces) {
+    const master = b.iface.master
+    if (!master) continue
+    const masterKind = kindOf.get(key(b.iface.netns, master))
+    // bond/team/vrf masters are not bridges
+    if (masterKind && masterKind !== 'bridge') continue
+    ensure(b.iface.netns, master).ports.add(b.iface.name)
+  }
+  for (const l of src.bridgeLink ?? []) if (l.master) ensure('host', l.master).ports.add(l.name)
+  for (const list of [src.brctl, src.sysBrif]) {
+    for (const r of list ?? []) {
+      const bridge = ensure('host', r.bridge)
+      for (const port of r.interfaces) bridge.ports.add(port)
+      if (r.stp !== null && bridge.stp === null) bridge.stp = r.stp
+    }
+  }
+  const stpOf = new Map<string, boolean | null>()
+  for (const b of src.ifaces) {
+    const stp = /"stp_state":\s*(\d)/.exec(b.iface.raw)?.[1] ?? /\bstp_state (\d)/.exec(b.iface.raw)?.[1]
+    if (stp !== undefined) stpOf.set(key(b.iface.netns, b.iface.name), stp !== '0')
+  }
+  return [...bridges.values()]
+    .map((b) => ({
+      name: b.name,
+      netns: b.netns,
+      ports: [...b.ports].sort(),
+      stp: stpOf.get(key(b.netns, b.name)) ?? b.stp,
+      network: null as string | null
+    }))
+    .sort((a, b) => (a.netns === b.netns ? a.name.localeCompare(b.name) : a.netns === 'host' ? -1 : b.netns === 'host' ? 1 : a.netns.localeCompare(b.netns)))
+}
+
+export interface NetworkJoinInput {
+  networks: DockerNetworkRecord[]
+  ifaces: IfaceBuild[]
+  bridges: Bridge[]
+  /** FDB records per NetLens netns id. */
+  fdbByNetns: Map<string, FdbRecord[]>
+  /** docker netns file name → NetLens netns id, for overlay namespaces (`1-<netid prefix>`). */
+  dockerNetnsFiles: Map<string, string>
+}
+
+/** Finds the overlay namespace of a network: docker names it `<n>-<first 10 chars of the network id>`. */
+export function overlayNetnsFile(networkId: string, files: string[]): string | null {
+  const hits = files.filter((file) => {
+    const m = /^\d+-([0-9a-z]{5,})$/.exec(file)
+    return m !== null && networkId.startsWith(m[1])
+  })
+  return hits.length ? hits.sort()[0] : null
+}
+
+/** Docker networks with their bridge (host or overlay namespace), overlay VXLAN facts and parents; sets Bridge.network. */
+export function buildNetworks(input: NetworkJoinInput): Network[] {
+  const files = [...input.dockerNetnsFiles.keys()]
+  const out: Network[] = []
+  for (const n of input.networks) {
+    const v4 = n.subnets.find((s) => !s.subnet.includes(':')) ?? n.subnets[0] ?? null
+    let bridge = dockerBridgeName(n)
+    let overlay: Network['overlay'] = null
+    let parent: string | null = null
+    if (n.driver === 'overlay') {
+      const file = overlayNetnsFile(n.id, files)
+      const netns = file ? input.dockerNetnsFiles.get(file)! : null
+      const inNs = netns ? input.ifaces.filter((b) => b.iface.netns === netns) : []
+      const br = inNs.find((b) => b.iface.kind === 'bridge')
+      const vx = inNs.find((b) => b.iface.kind === 'vxlan')
+      bridge = br?.iface.name ?? null
+      const optionVni = Number.parseInt((n.options['com.docker.network.driver.overlay.vxlanid_list'] ?? '').split(',')[0], 10)
+      const fdb = netns ? (input.fdbByNetns.get(netns) ?? []) : []
+      overlay = {
+        vni: vx?.iface.vni ?? (Number.isFinite(optionVni) ? optionVni : null),
+        netns,
+        vxlan: vx?.iface.name ?? null,
+        remoteVteps: [...new Set(fdb.map((f) => f.dst).filter((d): d is string => !!d))].sort()
+      }
+      if (netns && bridge) {
+        const b = input.bridges.find((x) => x.netns === netns && x.name === bridge)
+        if (b) b.network = n.name
+      }
+    } else if (n.driver === 'macvlan' || n.driver === 'ipvlan') {
+      parent = n.options.parent ?? null
+    }
+    if (n.driver === 'bridge' && bridge) {
+      const b = input.bridges.find((x) => x.netns === 'host' && x.name === bridge)
+      if (b) b.network = n.name
+    }
+    out.push({
+      name: n.name,
+      id: n.id,
+      driver: n.driver,
+      subnet: v4?.subnet ?? null,
+      gateway: v4?.gateway ?? null,
+      internal: n.internal,
+      bridge,
+      scope: n.scope || 'local',
+      subnets: n.subnets.map((s) => ({ subnet: s.subnet, gateway: s.gateway })),
+      options: { ...n.options },
+      overlay,
+      parent
+    })
+  }
+  return out.sort((a, b) => a.name.localeCompare(b.name))
+}

@@ -1,0 +1,343 @@
+/**
+ * The NetLens backend service: the one implementation of the API contract. Both transports
+ * (Electron IPC and browser mode) wrap `createBackend(...).handlers` with `callHandler`, which
+ * validates arguments with the contract's zod schemas and turns anything thrown into a Result.
+ */
+import {
+  apiCallNames,
+  validateArgs,
+  type ApiCallName,
+  type ApiEventName,
+  type ApiEvents,
+  type ApiHandlers,
+  type ApiReturns
+} from '../../shared/api/contract'
+import { DEFAULT_PREFERENCES, type HostEntry, type Preferences } from '../../shared/api/types'
+import { AppFailure, fail, ok, toAppError, type Result } from '../../shared/result'
+import type { Snapshot } from '../../shared/snapshot/schema'
+import type { SamplerHandle, ServiceDeps } from './deps'
+
+type Listener<E extends ApiEventName> = (payload: ApiEvents[E]) => void
+
+interface PersistedState {
+  preferences: Preferences
+  manualHosts: { alias: string; sudo: boolean }[]
+  sudo: Record<string, boolean>
+}
+
+export interface Backend {
+  handlers: ApiHandlers
+  call<K extends ApiCallName>(name: K, args: unknown): Promise<Result<ApiReturns[K]>>
+  subscribe<E extends ApiEventName>(event: E, listener: Listener<E>): () => void
+  dispose(): void
+}
+
+const SSH_ALIAS = /^[A-Za-z0-9_][A-Za-z0-9_.@:%+-]*$/
+
+export function createBackend(deps: ServiceDeps, transport: 'ipc' | 'browser'): Backend {
+  const listeners = new Map<ApiEventName, Set<Listener<ApiEventName>>>()
+  const snapshots = new Map<string, Snapshot>()
+  const fileHosts = new Map<string, HostEntry>()
+  const captures = new Map<string, AbortController>()
+  const samplers = new Map<string, SamplerHandle>()
+  let sshConfigHosts: HostEntry[] = []
+  let state: PersistedState = { preferences: { ...DEFAULT_PREFERENCES }, manualHosts: [], sudo: {} }
+  const loaded = loadState()
+
+  function emit<E extends ApiEventName>(event: E, payload: ApiEvents[E]): void {
+    listeners.get(event)?.forEach((listener) => {
+      try {
+        ;(listener as Listener<E>)(payload)
+      } catch {
+        /* one broken subscriber must not stop the others */
+      }
+    })
+  }
+
+  async function loadState(): Promise<void> {
+    if (!deps.stateFile) return
+    try {
+      const text = await deps.readState(deps.stateFile)
+      if (!text) return
+      const parsed = JSON.parse(text) as Partial<PersistedState>
+      state = {
+        preferences: { ...DEFAULT_PREFERENCES, ...(parsed.preferences ?? {}) },
+        manualHosts: Array.isArray(parsed.manualHosts) ? parsed.manualHosts.filter((h) => SSH_ALIAS.test(h.alias)) : [],
+        sudo: parsed.sudo ?? {}
+      }
+    } catch {
+      /* a corrupt state file falls back to defaults; it is rewritten on the next change */
+    }
+  }
+
+  async function saveState(): Promise<void> {
+    if (!deps.stateFile) return
+    await deps.writeState(deps.stateFile, JSON.stringify(state, null, 2))
+  }
+
+  async function refreshSshHosts(): Promise<void> {
+    try {
+      const hosts = await deps.listSshHosts()
+      sshConfigHosts = hosts.map((h) => ({
+        id: `ssh:${h.alias}`,
+        kind: 'ssh' as const,
+        label: h.alias,
+        origin: 'ssh-config' as const,
+        sudo: state.sudo[`ssh:${h.alias}`] ?? false
+      }))
+    } catch {
+      sshConfigHosts = []
+    }
+  }
+
+  function allHosts(): HostEntry[] {
+    const training: HostEntry[] = deps.listScenarios().map((s) => ({
+      id: `sim:${s.id}`,
+      kind: 'training',
+      label: s.title.en,
+      sudo: false
+    }))
+    const local: HostEntry = { id: 'local', kind: 'local', label: 'Local', sudo: state.sudo.local ?? false }
+    const seen = new Set(sshConfigHosts.map((h) => h.id))
+    const manual: HostEntry[] = state.manualHosts
+      .filter((h) => !seen.has(`ssh:${h.alias}`))
+      .map((h) => ({ id: `ssh:${h.alias}`, kind: 'ssh', label: h.alias, origin: 'manual', sudo: h.sudo }))
+    const hosts = [...training, local, ...sshConfigHosts, ...manual, ...fileHosts.values()]
+    for (const host of hosts) {
+      const snapshot = snapshots.get(host.id)
+      if (snapshot) host.lastCapturedAt = snapshot.host.capturedAt
+    }
+    return hosts
+  }
+
+  function findHost(hostId: string): HostEntry {
+    const host = allHosts().find((h) => h.id === hostId)
+    if (!host) throw new AppFailure({ code: 'not-found', message: `Unknown host "${hostId}".` })
+    return host
+  }
+
+  function requireSnapshot(hostId: string): Snapshot {
+    const snapshot = snapshots.get(hostId)
+    if (!snapshot)
+      throw new AppFailure({
+        code: 'not-found',
+        message: `No snapshot of "${hostId}" yet.`,
+        remedy: 'Connect to the host (or refresh it) first.'
+      })
+    return snapshot
+  }
+
+  function unwrap<T>(result: Result<T>): T {
+    if (!result.ok) throw new AppFailure(result.error)
+    return result.value
+  }
+
+  async function rememberRecent(hostId: string): Promise<void> {
+    const recent = [hostId, ...state.preferences.recentHosts.filter((h) => h !== hostId)].slice(0, 10)
+    state.preferences = { ...state.preferences, recentHosts: recent }
+    await saveState()
+  }
+
+  /** The SOURCE string for a host id (see the CLI's SOURCE syntax). */
+  function sourceOf(host: HostEntry): string {
+    if (host.kind === 'ssh') return `ssh:${host.label}`
+    return host.id
+  }
+
+  const handlers: ApiHandlers = {
+    getAppInfo: () => ({ name: 'NetLens', version: deps.version, transport, platform: deps.platform }),
+
+    listHosts: async () => {
+      await loaded
+      await refreshSshHosts()
+      return allHosts()
+    },
+
+    addSshHost: async ({ alias, sudo }) => {
+      await loaded
+      if (!SSH_ALIAS.test(alias))
+        throw new AppFailure({
+          code: 'invalid-argument',
+          message: `"${alias}" is not a valid SSH host alias.`,
+          remedy: 'Use the Host alias from ~/.ssh/config or user@host, without spaces or shell characters.'
+        })
+      if (!state.manualHosts.some((h) => h.alias === alias)) state.manualHosts.push({ alias, sudo })
+      await saveState()
+      const hosts = allHosts()
+      emit('hostsChanged', hosts)
+      return hosts.find((h) => h.id === `ssh:${alias}`)!
+    },
+
+    removeHost: async ({ hostId }) => {
+      await loaded
+      state.manualHosts = state.manualHosts.filter((h) => `ssh:${h.alias}` !== hostId)
+      fileHosts.delete(hostId)
+      snapshots.delete(hostId)
+      samplers.get(hostId)?.stop()
+      samplers.delete(hostId)
+      state.preferences.recentHosts = state.preferences.recentHosts.filter((h) => h !== hostId)
+      await saveState()
+      emit('hostsChanged', allHosts())
+      return null
+    },
+
+    setHostSudo: async ({ hostId, sudo }) => {
+      await loaded
+      const host = findHost(hostId)
+      state.sudo[hostId] = sudo
+      const manual = state.manualHosts.find((h) => `ssh:${h.alias}` === hostId)
+      if (manual) manual.sudo = sudo
+      await saveState()
+      return { ...host, sudo }
+    },
+
+    captureHost: async ({ hostId }) => {
+      await loaded
+      const host = findHost(hostId)
+      if (host.kind === 'file') return requireSnapshot(hostId)
+      captures.get(hostId)?.abort()
+      const controller = new AbortController()
+      captures.set(hostId, controller)
+      emit('captureProgress', { hostId, phase: 'started', done: 0, total: 0 })
+      try {
+        const result = await deps.snapshotFromSource(sourceOf(host), {
+          sudo: state.sudo[hostId] ?? host.sudo,
+          signal: controller.signal,
+          onProgress: (progress) => emit('captureProgress', { ...progress, hostId })
+        })
+        if (!result.ok) {
+          emit('captureProgress', {
+            hostId,
+            phase: result.error.code === 'cancelled' ? 'cancelled' : 'failed',
+            done: 0,
+            total: 0,
+            message: result.error.message
+          })
+          throw new AppFailure(result.error)
+        }
+        snapshots.set(hostId, result.value)
+        emit('captureProgress', { hostId, phase: 'done', done: 1, total: 1 })
+        await rememberRecent(hostId)
+        return result.value
+      } finally {
+        if (captures.get(hostId) === controller) captures.delete(hostId)
+      }
+    },
+
+    cancelCapture: ({ hostId }) => {
+      const controller = captures.get(hostId)
+      controller?.abort()
+      return { cancelled: Boolean(controller) }
+    },
+
+    getSnapshot: ({ hostId }) => snapshots.get(hostId) ?? null,
+
+    openFile: async ({ name, content }) => {
+      const snapshot = unwrap(deps.snapshotFromFileContent(name, content))
+      const safeName = name.replace(/[^\w.\- ]/g, '_').slice(0, 120)
+      let id = `file:${safeName}`
+      for (let n = 2; fileHosts.has(id); n++) id = `file:${safeName} (${n})`
+      const entry: HostEntry = { id, kind: 'file', label: safeName, sudo: false, lastCapturedAt: snapshot.host.capturedAt }
+      fileHosts.set(id, entry)
+      snapshots.set(id, snapshot)
+      emit('hostsChanged', allHosts())
+      return entry
+    },
+
+    exportSnapshot: ({ hostId }) => {
+      const snapshot = requireSnapshot(hostId)
+      const stamp = snapshot.host.capturedAt.replace(/[:.]/g, '-')
+      const base = (snapshot.host.hostname || 'host').replace(/[^\w.-]/g, '_')
+      return { fileName: `${base}-${stamp}.netlens.json`, content: JSON.stringify(snapshot, null, 2) }
+    },
+
+    diffSnapshots: ({ a, b }) => deps.diff(requireSnapshot(a), requireSnapshot(b)),
+
+    diagnose: ({ hostId }) => deps.diagnose(requireSnapshot(hostId)),
+
+    trace: ({ hostId, from, to }) => deps.trace(requireSnapshot(hostId), from, to),
+
+    listScenarios: () => deps.listScenarios(),
+
+    listLessons: () => deps.listLessons(),
+
+    gradeLesson: ({ lessonId, answer }) => deps.gradeLesson(lessonId, answer),
+
+    startSampling: async ({ hostId, intervalS }) => {
+      await loaded
+      const host = findHost(hostId)
+      if (host.kind === 'file')
+        throw new AppFailure({
+          code: 'invalid-argument',
+          message: 'A file has no live counters.',
+          remedy: 'Connect to the host itself to sample its traffic.'
+        })
+      const snapshot = requireSnapshot(hostId)
+      samplers.get(hostId)?.stop()
+      samplers.set(
+        hostId,
+        deps.startSampler({
+          hostId,
+          source: sourceOf(host),
+          sudo: state.sudo[hostId] ?? host.sudo,
+          snapshot,
+          intervalS,
+          onSample: (sample) => emit('trafficSample', sample)
+        })
+      )
+      return { intervalS }
+    },
+
+    stopSampling: ({ hostId }) => {
+      samplers.get(hostId)?.stop()
+      samplers.delete(hostId)
+      return null
+    },
+
+    getTrafficHistory: ({ hostId, windowS }) => ({
+      hostId,
+      samples: samplers.get(hostId)?.history(windowS) ?? []
+    }),
+
+    getPreferences: async () => {
+      await loaded
+      return state.preferences
+    },
+
+    setPreferences: async (changes) => {
+      await loaded
+      const defined = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined))
+      state.preferences = { ...state.preferences, ...defined }
+      await saveState()
+      return state.preferences
+    }
+  }
+
+  async function call<K extends ApiCallName>(name: K, args: unknown): Promise<Result<ApiReturns[K]>> {
+    if (!apiCallNames.includes(name)) return fail('invalid-argument', `Unknown call "${String(name)}".`)
+    const valid = validateArgs(name, args)
+    if (!valid.ok) return fail('invalid-argument', `Invalid arguments for ${name}: ${valid.message}`)
+    try {
+      const handler = handlers[name] as (a: unknown) => Promise<ApiReturns[K]> | ApiReturns[K]
+      return ok(await handler(valid.value))
+    } catch (e) {
+      return { ok: false, error: e instanceof AppFailure ? e.appError : toAppError(e) }
+    }
+  }
+
+  return {
+    handlers,
+    call,
+    subscribe(event, listener) {
+      if (!listeners.has(event)) listeners.set(event, new Set())
+      listeners.get(event)!.add(listener as Listener<ApiEventName>)
+      return () => listeners.get(event)?.delete(listener as Listener<ApiEventName>)
+    },
+    dispose() {
+      captures.forEach((c) => c.abort())
+      samplers.forEach((s) => s.stop())
+      samplers.clear()
+      listeners.clear()
+    }
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * Wires the backend service to the real NetLens modules. The app shell, browser mode and the CLI's
+ * `serve` command all build their backend from this.
+ */
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { homedir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { diagnose } from '../../shared/diagnose/index'
+import { traceFlow } from '../../shared/trace/index'
+import { diffSnapshots } from '../../shared/snapshot/diff'
+import { parseSnapshot } from '../../shared/snapshot/schema'
+import { fail, ok } from '../../shared/result'
+import { snapshotFromSource } from '../sources'
+import { parseCaptureText } from '../capture/capture-file'
+import { buildSnapshot } from '../model/build-snapshot'
+import { listSshHosts, sshEffectiveSettings } from '../hosts/ssh-config'
+import { gradeLesson, listLessons, listScenarios } from '../sim/index'
+import { startSamplerForSource } from '../traffic/for-source'
+import type { ServiceDeps } from './deps'
+
+function packageVersion(): string {
+  try {
+    const here = dirname(fileURLToPath(import.meta.url))
+    for (const candidate of [join(here, '../../../package.json'), join(here, '../../package.json')]) {
+      try {
+        return (JSON.parse(readFileSync(candidate, 'utf8')) as { version: string }).version
+      } catch {
+        /* try the next layout (sources vs. bundled out/main) */
+      }
+    }
+  } catch {
+    /* fall through */
+  }
+  return '0.0.0'
+}
+
+/** Default state file: $XDG_CONFIG_HOME/netlens/state.json (the desktop app passes its userData dir). */
+export function defaultStateFile(configDir?: string): string {
+  const base = configDir ?? process.env.XDG_CONFIG_HOME ?? join(homedir(), '.config')
+  return join(configDir ? base : join(base, 'netlens'), 'state.json')
+}
+
+export function createDefaultDeps(options: { stateFile?: string | null; sshConfigFile?: string } = {}): ServiceDeps {
+  const sshConfigFile = options.sshConfigFile ?? process.env.NETLENS_SSH_CONFIG
+  return {
+    snapshotFromSource: (source, opts) => snapshotFromSource(source, { ...opts, sshConfigFile }),
+    snapshotFromFileContent(name, content) {
+      const trimmed = content.trimStart()
+      if (trimmed.startsWith('{')) {
+        let value: unknown
+        try {
+          value = JSON.parse(content)
+        } catch (e) {
+          return fail('parse-error', `${name} is not valid JSON: ${String(e)}`)
+        }
+        const parsed = parseSnapshot(value)
+        return parsed.ok
+          ? ok(parsed.snapshot)
+          : fail('parse-error', `${name} is not a NetLens snapshot.`, { detail: parsed.error })
+      }
+      const capture = parseCaptureText(content)
+      if (!capture.ok) return capture
+      return ok(buildSnapshot({ ...capture.value, source: `file:${name}` }))
+    },
+    listSshHosts: () => listSshHosts(sshConfigFile),
+    sshEffectiveSettings: (alias) => sshEffectiveSettings(alias, sshConfigFile),
+    listScenarios,
+    listLessons,
+    gradeLesson,
+    diagnose,
+    trace: traceFlow,
+    diff: diffSnapshots,
+    startSampler: (opts) => startSamplerForSource({ ...opts, sshConfigFile }),
+    stateFile: options.stateFile === undefined ? defaultStateFile() : options.stateFile,
+    readState: async (file) => {
+      try {
+        return await readFile(file, 'utf8')
+      } catch {
+        return null
+      }
+    },
+    writeState: async (file, content) => {
+      await mkdir(dirname(file), { recursive: true, mode: 0o700 })
+      await writeFile(file, content, { mode: 0o600 })
+    },
+    platform: process.platform,
+    version: packageVersion()
+  }
+}

@@ -1,0 +1,53 @@
+/**
+ * What the backend service needs from the rest of src/main. Injected so the service (and the
+ * contract test) can run with fakes; default-deps.ts wires the real modules.
+ */
+import type { Result } from '../../shared/result'
+import type { Snapshot } from '../../shared/snapshot/schema'
+import type {
+  CaptureProgress,
+  Finding,
+  Lesson,
+  LessonGrade,
+  ScenarioSummary,
+  SnapshotDiff,
+  TraceResult,
+  TrafficSample
+} from '../../shared/api/types'
+
+export interface SamplerHandle {
+  stop(): void
+  history(windowS: number): TrafficSample[]
+}
+
+export interface ServiceDeps {
+  /** Takes a snapshot of a SOURCE (`local`, `sim:<id>`, `ssh:<alias>`, or a file path). */
+  snapshotFromSource(
+    source: string,
+    opts: { sudo?: boolean; signal?: AbortSignal; onProgress?: (p: Omit<CaptureProgress, 'hostId'>) => void }
+  ): Promise<Result<Snapshot>>
+  /** Parses an opened file's text: a capture file or a snapshot JSON. */
+  snapshotFromFileContent(name: string, content: string): Result<Snapshot>
+  listSshHosts(): Promise<{ alias: string; file: string }[]>
+  sshEffectiveSettings(alias: string): Promise<Record<string, string>>
+  listScenarios(): ScenarioSummary[]
+  listLessons(): Lesson[]
+  gradeLesson(lessonId: string, answer: number): LessonGrade
+  diagnose(snapshot: Snapshot): Finding[]
+  trace(snapshot: Snapshot, from: string, to: string): TraceResult
+  diff(a: Snapshot, b: Snapshot): SnapshotDiff
+  startSampler(opts: {
+    hostId: string
+    source: string
+    sudo: boolean
+    snapshot: Snapshot
+    intervalS: number
+    onSample(sample: TrafficSample): void
+  }): SamplerHandle
+  /** Where preferences and manual hosts are stored (a JSON file), or null to keep them in memory. */
+  stateFile: string | null
+  readState(file: string): Promise<string | null>
+  writeState(file: string, content: string): Promise<void>
+  platform: string
+  version: string
+}

@@ -1,0 +1,195 @@
+/**
+ * Loads training scenarios from resources/scenarios/*.yaml. YAML is parsed with `yaml`
+ * (parseDocument keeps node ranges), validated with zod, then cross-checked (names that must
+ * exist). Every error names the file, line and column of the offending node.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { LineCounter, parseDocument, isNode, type Document } from 'yaml'
+import type { z } from 'zod'
+import { ScenarioSchema, type Scenario } from './scenario-schema'
+
+export interface ScenarioError {
+  file: string
+  line: number
+  column: number
+  path: string
+  message: string
+}
+
+export type LoadResult = { ok: true; scenario: Scenario } | { ok: false; errors: ScenarioError[] }
+
+/** resources/scenarios, found from this module's location (works from src/ and from the bundle). */
+export function scenariosDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url))
+  for (let i = 0; i < 6; i++) {
+    const candidate = join(dir, 'resources', 'scenarios')
+    if (existsSync(candidate)) return candidate
+    dir = resolve(dir, '..')
+  }
+  return resolve(dirname(fileURLToPath(import.meta.url)), '../../../resources/scenarios')
+}
+
+export function scenarioFiles(dir = scenariosDir()): string[] {
+  if (!existsSync(dir)) return []
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml') || f.endsWith('.yml'))
+    .sort()
+    .map((f) => join(dir, f))
+}
+
+type PathKey = string | number
+
+function positionOf(doc: Document, lc: LineCounter, path: PathKey[]): { line: number; column: number } {
+  // Walk up the path until a node with a range is found (a missing key points at its parent map).
+  for (let n = path.length; n >= 0; n--) {
+    const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true)
+    if (isNode(node) && node.range) {
+      const pos = lc.linePos(node.range[0])
+      return { line: pos.line, column: pos.col }
+    }
+  }
+  return { line: 1, column: 1 }
+}
+
+const pathText = (path: PathKey[]): string =>
+  path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('') || '(root)'
+
+/** Parses and validates one scenario text. `file` is only used in messages. */
+export function parseScenarioText(text: string, file: string): LoadResult {
+  const lc = new LineCounter()
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false })
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      errors: doc.errors.map((e) => {
+        const pos = lc.linePos(e.pos[0])
+        return { file, line: pos.line, column: pos.col, path: '', message: e.message.split('\n')[0] }
+      })
+    }
+  }
+  const data: unknown = doc.toJS()
+  const parsed = ScenarioSchema.safeParse(data)
+  if (!parsed.success) return { ok: false, errors: issuesToErrors(parsed.error.issues, doc, lc, file) }
+  const refErrors = crossCheck(parsed.data).map(({ path, message }) => ({
+    file,
+    ...positionOf(doc, lc, path),
+    path: pathText(path),
+    message
+  }))
+  if (refErrors.length > 0) return { ok: false, errors: refErrors }
+  return { ok: true, scenario: parsed.data }
+}
+
+function issuesToErrors(issues: z.core.$ZodIssue[], doc: Document, lc: LineCounter, file: string): ScenarioError[] {
+  return issues.map((issue) => {
+    const path = issue.path.filter((p): p is PathKey => typeof p === 'string' || typeof p === 'number')
+    // An unknown key is reported on its parent object: point at the key itself.
+    let target = path
+    let pos: { line: number; column: number } | null = null
+    if (issue.code === 'unrecognized_keys' && issue.keys.length > 0) {
+      target = [...path, issue.keys[0]]
+      pos = positionOfKey(doc, lc, target)
+    }
+    pos ??= positionOf(doc, lc, target)
+    return { file, ...pos, path: pathText(target), message: issue.message }
+  })
+}
+
+/** For a map key, the key's own position (value nodes of scalars start after `key: `). */
+function positionOfKey(doc: Document, lc: LineCounter, path: PathKey[]): { line: number; column: number } | null {
+  if (path.length === 0) return null
+  const parent = path.length === 1 ? doc.contents : doc.getIn(path.slice(0, -1), true)
+  const last = path[path.length - 1]
+  if (!parent || typeof last !== 'string' || !('items' in (parent as object))) return null
+  const items = (parent as { items: { key?: unknown }[] }).items
+  for (const item of items) {
+    const key = item.key
+    if (isNode(key) && 'value' in key && (key as { value: unknown }).value === last && key.range) {
+      const pos = lc.linePos(key.range[0])
+      return { line: pos.line, column: pos.col }
+    }
+  }
+  return null
+}
+
+/** References that zod cannot check: containers, networks and hosts named elsewhere. */
+function crossCheck(s: Scenario): { path: PathKey[]; message: string }[] {
+  const errors: { path: PathKey[]; message: string }[] = []
+  const overlayNames = new Set(s.overlays.map((o) => o.name))
+  const hostNames = new Set<string>()
+  s.hosts.forEach((h, hi) => {
+    if (hostNames.has(h.name)) errors.push({ path: ['hosts', hi, 'name'], message: `duplicate host "${h.name}"` })
+    hostNames.add(h.name)
+    const nets = new Set(['bridge', ...h.networks.map((n) => n.name)])
+    h.networks.forEach((n, ni) => {
+      if (['bridge', 'host', 'none'].includes(n.name) && n.name !== 'bridge')
+        errors.push({ path: ['hosts', hi, 'networks', ni, 'name'], message: `"${n.name}" is a built-in network` })
+      if (n.driver === 'macvlan' && !n.parent)
+        errors.push({ path: ['hosts', hi, 'networks', ni], message: 'a macvlan network needs a parent NIC' })
+      if (n.parent && !h.nics.some((nic) => nic.name === n.parent))
+        errors.push({ path: ['hosts', hi, 'networks', ni, 'parent'], message: `no NIC named "${n.parent}" on host ${h.name}` })
+    })
+    const names = new Set<string>()
+    h.containers.forEach((c, ci) => {
+      if (names.has(c.name)) errors.push({ path: ['hosts', hi, 'containers', ci, 'name'], message: `duplicate container "${c.name}"` })
+      names.add(c.name)
+    })
+    h.containers.forEach((c, ci) => {
+      if (c.mode.startsWith('container:')) {
+        const target = c.mode.slice('container:'.length)
+        const t = h.containers.find((o) => o.name === target)
+        if (!t || target === c.name)
+          errors.push({ path: ['hosts', hi, 'containers', ci, 'mode'], message: `no other container named "${target}" on host ${h.name}` })
+        else if (t.mode.startsWith('container:'))
+          errors.push({ path: ['hosts', hi, 'containers', ci, 'mode'], message: `"${target}" itself borrows a namespace: point at its owner` })
+      }
+      if (c.mode !== 'bridge' && c.networks && c.networks.length > 0)
+        errors.push({ path: ['hosts', hi, 'containers', ci, 'networks'], message: `mode ${c.mode} takes no networks` })
+      if (c.mode !== 'bridge' && c.ports.length > 0)
+        errors.push({ path: ['hosts', hi, 'containers', ci, 'ports'], message: `mode ${c.mode} cannot publish ports` })
+      ;(c.networks ?? []).forEach((n, ni) => {
+        const netName = typeof n === 'string' ? n : n.name
+        if (!nets.has(netName) && !overlayNames.has(netName))
+          errors.push({ path: ['hosts', hi, 'containers', ci, 'networks', ni], message: `no network named "${netName}" on host ${h.name}` })
+      })
+    })
+    const isAddr = (v: string): boolean => /^(\d{1,3}\.){3}\d{1,3}$/.test(v)
+    h.flows.forEach((f, fi) => {
+      if (!names.has(f.from) && !isAddr(f.from))
+        errors.push({ path: ['hosts', hi, 'flows', fi, 'from'], message: `"${f.from}" is neither a container on ${h.name} nor an IPv4 address` })
+      const toName = f.to.split(':')[0]
+      if (f.to !== 'host' && !names.has(toName) && !isAddr(f.to) && !allContainers(s).has(toName))
+        errors.push({ path: ['hosts', hi, 'flows', fi, 'to'], message: `"${f.to}" is neither a container, "host" nor an IPv4 address` })
+      if (f.proto !== 'icmp' && f.port === undefined)
+        errors.push({ path: ['hosts', hi, 'flows', fi], message: `a ${f.proto} flow needs a port` })
+    })
+    h.faults.forEach((f, fi) => {
+      if ('container' in f && f.container !== undefined && !names.has(f.container))
+        errors.push({ path: ['hosts', hi, 'faults', fi, 'container'], message: `no container named "${f.container}" on host ${h.name}` })
+      if (f.type === 'missing-rule' && !nets.has(f.network))
+        errors.push({ path: ['hosts', hi, 'faults', fi, 'network'], message: `no network named "${f.network}" on host ${h.name}` })
+      if (f.type === 'interface-down' && !f.interface && !f.container)
+        errors.push({ path: ['hosts', hi, 'faults', fi], message: 'interface-down needs an interface or a container' })
+    })
+  })
+  return errors
+}
+
+function allContainers(s: Scenario): Set<string> {
+  return new Set(s.hosts.flatMap((h) => h.containers.map((c) => c.name)))
+}
+
+export function loadScenarioFile(path: string): LoadResult {
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (e) {
+    return { ok: false, errors: [{ file: path, line: 1, column: 1, path: '', message: (e as Error).message }] }
+  }
+  return parseScenarioText(text, path)
+}
+
+export const formatScenarioError = (e: ScenarioError): string =>
+  `${e.file}:${e.line}:${e.column}: ${e.path ? e.path + ': ' : ''}${e.message}`

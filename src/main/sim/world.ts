@@ -1,0 +1,749 @@
+/**
+ * Resolves one scenario host into concrete kernel and Docker objects: namespaces, interfaces with
+ * ifindexes and peers, docker networks with ids and bridges, containers with pids and endpoints.
+ * Everything is deterministic (hashes of the scenario id and names) so a scenario always renders
+ * to the same ids, names and MACs. The renderers (render.ts) only format this world.
+ */
+import { createHash } from 'node:crypto'
+import type { Scenario, ScenarioContainer, ScenarioHost } from './scenario-schema'
+
+export const sha = (text: string): string => createHash('sha256').update(text).digest('hex')
+export const hashInt = (text: string, mod: number): number => parseInt(sha(text).slice(0, 8), 16) % mod
+
+export function ipToInt(ip: string): number {
+  return ip.split('.').reduce((acc, part) => acc * 256 + Number(part), 0)
+}
+export function intToIp(n: number): string {
+  return [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.')
+}
+export function splitCidr(cidr: string): { ip: string; prefix: number } {
+  const [ip, prefix] = cidr.split('/')
+  return { ip, prefix: Number(prefix) }
+}
+export function networkOf(cidr: string): { base: number; size: number; prefix: number } {
+  const { ip, prefix } = splitCidr(cidr)
+  const size = 2 ** (32 - prefix)
+  return { base: Math.floor(ipToInt(ip) / size) * size, size, prefix }
+}
+export function inSubnet(ip: string, cidr: string): boolean {
+  const { base, size } = networkOf(cidr)
+  const n = ipToInt(ip)
+  return n >= base && n < base + size
+}
+export function broadcastOf(cidr: string): string {
+  const { base, size } = networkOf(cidr)
+  return intToIp(base + size - 1)
+}
+export function subnetOf(cidr: string): string {
+  const { base, prefix } = networkOf(cidr)
+  return `${intToIp(base)}/${prefix}`
+}
+/** Locally administered unicast MAC from a seed (like the kernel's random veth MACs). */
+export function randomMac(seed: string): string {
+  const h = sha(seed)
+  const bytes = [0, 1, 2, 3, 4, 5].map((i) => parseInt(h.slice(i * 2, i * 2 + 2), 16))
+  bytes[0] = (bytes[0] & 0xfe) | 0x02
+  return bytes.map((b) => b.toString(16).padStart(2, '0')).join(':')
+}
+/** Docker's MAC for a bridge endpoint: 02:42 + the IPv4 address bytes. */
+export function dockerMac(ip: string): string {
+  return ['02', '42', ...ip.split('.').map((p) => Number(p).toString(16).padStart(2, '0'))].join(':')
+}
+/** fe80:: EUI-64 address from a MAC, written as iproute2 prints it. */
+export function linkLocal(mac: string): string {
+  const b = mac.split(':').map((x) => parseInt(x, 16))
+  b[0] ^= 0x02
+  const groups = [(b[0] << 8) | b[1], (b[2] << 8) | 0xff, (0xfe << 8) | b[3], (b[4] << 8) | b[5]]
+  return `fe80::${groups.map((g) => g.toString(16)).join(':')}`
+}
+
+export type NsId = string // 'host' | 'pid:<pid>' | 'docker:<file>' | 'ipnetns:<name>'
+
+export interface SimIface {
+  netns: NsId
+  ifindex: number
+  name: string
+  kind: 'loopback' | 'device' | 'bridge' | 'veth' | 'vxlan' | 'macvlan' | 'dummy'
+  mac: string
+  mtu: number
+  addresses: string[]
+  adminUp: boolean
+  carrier: boolean
+  master: string | null
+  /** veth peer or macvlan parent: ifindex and the netns it is in. */
+  link: { ifindex: number; netns: NsId } | null
+  vni: number | null
+  /** A host veth that Docker attached: its container, for docs and counters. */
+  container: string | null
+}
+
+export interface SimRoute {
+  dst: string
+  gateway?: string
+  dev: string
+  protocol?: string
+  scope?: string
+  prefsrc?: string
+  linkdown?: boolean
+}
+
+export interface SimNamespace {
+  id: NsId
+  inode: number
+  /** Container ids sharing this namespace (owner first). */
+  containers: string[]
+  routes: SimRoute[]
+  fdb: { mac: string; dev: string; master?: string; dst?: string; linkNetnsId?: number; flags: string[]; state: string }[]
+}
+
+export interface SimEndpoint {
+  network: string
+  networkId: string
+  endpointId: string
+  ifname: string
+  ip: string
+  prefix: number
+  gateway: string
+  mac: string
+  hostVeth: string | null
+}
+
+export interface SimNetwork {
+  name: string
+  id: string
+  driver: 'bridge' | 'host' | 'null' | 'macvlan' | 'overlay'
+  scope: 'local' | 'swarm'
+  subnet: string | null
+  gateway: string | null
+  internal: boolean
+  icc: boolean
+  masquerade: boolean
+  bridge: string | null
+  parent: string | null
+  vni: number | null
+  options: Record<string, string>
+  created: string
+  /** Creation order: Docker inserts newer networks' rules above older ones. */
+  order: number
+}
+
+export interface SimPort {
+  hostIp: string
+  hostPort: number
+  containerPort: number
+  proto: 'tcp' | 'udp'
+}
+
+export interface SimContainer {
+  name: string
+  id: string
+  image: string
+  state: ScenarioContainer['state']
+  pid: number
+  mode: string
+  /** Docker's HostConfig.NetworkMode string. */
+  networkMode: string
+  netns: NsId
+  sandboxKey: string
+  sandboxId: string
+  endpoints: SimEndpoint[]
+  ports: SimPort[]
+  proxyPids: number[]
+  command: string[]
+  created: string
+}
+
+export interface SimWorld {
+  scenarioId: string
+  host: ScenarioHost
+  hostname: string
+  namespaces: SimNamespace[]
+  ifaces: SimIface[]
+  networks: SimNetwork[]
+  containers: SimContainer[]
+  /** Host's address used for MASQUERADE towards an outside address. */
+  egressAddress(dst: string): { ip: string; dev: string } | null
+  /** Other hosts' VTEPs, for overlay FDB entries. */
+  remoteVteps: string[]
+  faults: ScenarioHost['faults']
+}
+
+const BASE_TIME = Date.UTC(2026, 0, 12, 9, 30, 0)
+const iso = (offsetS: number): string => new Date(BASE_TIME + offsetS * 1000).toISOString().replace('.000Z', '.123456789Z')
+
+export function hostVtep(h: ScenarioHost): string | null {
+  if (h.vtep) return h.vtep
+  const first = h.nics.find((n) => n.addresses.length > 0)
+  return first ? splitCidr(first.addresses[0]).ip : null
+}
+
+export function buildWorld(scenario: Scenario, hostName?: string): SimWorld {
+  const h = hostName ? scenario.hosts.find((x) => x.name === hostName) : scenario.hosts[0]
+  if (!h) throw new Error(`scenario ${scenario.id} has no host "${hostName}"`)
+  const seed = `${scenario.id}/${h.name}`
+  const faults = h.faults
+  const ifaces: SimIface[] = []
+  const namespaces: SimNamespace[] = []
+  let nextIfindex = 1
+  const alloc = (): number => nextIfindex++
+
+  const hostNs: SimNamespace = { id: 'host', inode: 4026531840, containers: [], routes: [], fdb: [] }
+  namespaces.push(hostNs)
+  const downByName = new Set(faults.flatMap((f) => (f.type === 'interface-down' && f.interface ? [f.interface] : [])))
+
+  ifaces.push(loopback('host', alloc()))
+  for (const nic of h.nics) {
+    const iface: SimIface = {
+      netns: 'host',
+      ifindex: alloc(),
+      name: nic.name,
+      kind: nic.kind,
+      mac: nic.mac ?? randomMac(`${seed}/nic/${nic.name}`),
+      mtu: nic.mtu,
+      addresses: nic.addresses,
+      adminUp: !downByName.has(nic.name),
+      carrier: !downByName.has(nic.name),
+      master: null,
+      link: null,
+      vni: null,
+      container: null
+    }
+    ifaces.push(iface)
+  }
+
+  // Docker networks: the three built-ins, then user networks in file order (creation order).
+  const networks: SimNetwork[] = []
+  const netId = (name: string): string => sha(`${seed}/network/${name}`)
+  const userBridge = h.networks.find((n) => n.name === 'bridge')
+  const defaultSubnet = userBridge?.subnet ?? '172.17.0.0/16'
+  networks.push({
+    name: 'bridge',
+    id: netId('bridge'),
+    driver: 'bridge',
+    scope: 'local',
+    subnet: defaultSubnet,
+    gateway: userBridge?.gateway ?? intToIp(networkOf(defaultSubnet).base + 1),
+    internal: false,
+    icc: userBridge?.icc ?? true,
+    masquerade: true,
+    bridge: userBridge?.bridge ?? 'docker0',
+    parent: null,
+    vni: null,
+    options: {
+      'com.docker.network.bridge.default_bridge': 'true',
+      'com.docker.network.bridge.enable_icc': String(userBridge?.icc ?? true),
+      'com.docker.network.bridge.enable_ip_masquerade': 'true',
+      'com.docker.network.bridge.host_binding_ipv4': '0.0.0.0',
+      'com.docker.network.bridge.name': userBridge?.bridge ?? 'docker0',
+      'com.docker.network.driver.mtu': String(userBridge?.mtu ?? 1500)
+    },
+    created: iso(0),
+    order: 0
+  })
+  networks.push(builtin('host', 'host', netId('host')), builtin('none', 'null', netId('none')))
+  h.networks
+    .filter((n) => n.name !== 'bridge')
+    .forEach((n, i) => {
+      const id = netId(n.name)
+      const options: Record<string, string> = {}
+      if (!n.icc) options['com.docker.network.bridge.enable_icc'] = 'false'
+      if (n.bridge) options['com.docker.network.bridge.name'] = n.bridge
+      if (n.driver === 'macvlan' && n.parent) options.parent = n.parent
+      networks.push({
+        name: n.name,
+        id,
+        driver: n.driver,
+        scope: 'local',
+        subnet: n.subnet,
+        gateway: n.gateway ?? intToIp(networkOf(n.subnet).base + 1),
+        internal: n.internal,
+        icc: n.icc,
+        masquerade: n.driver === 'bridge' && !n.internal,
+        bridge: n.driver === 'bridge' ? (n.bridge ?? `br-${id.slice(0, 12)}`) : null,
+        parent: n.parent ?? null,
+        vni: null,
+        options,
+        created: iso(600 + i * 60),
+        order: i + 1
+      })
+    })
+
+  // Overlay networks this host takes part in (any container on it), plus docker_gwbridge.
+  const overlayUsed = scenario.overlays.filter((o) =>
+    h.containers.some((c) => (c.networks ?? []).some((n) => (typeof n === 'string' ? n : n.name) === o.name))
+  )
+  if (overlayUsed.length > 0 && !networks.some((n) => n.name === 'docker_gwbridge')) {
+    const id = netId('docker_gwbridge')
+    networks.push({
+      name: 'docker_gwbridge',
+      id,
+      driver: 'bridge',
+      scope: 'local',
+      subnet: '172.18.0.0/16',
+      gateway: '172.18.0.1',
+      internal: false,
+      icc: false,
+      masquerade: true,
+      bridge: 'docker_gwbridge',
+      parent: null,
+      vni: null,
+      options: {
+        'com.docker.network.bridge.enable_icc': 'false',
+        'com.docker.network.bridge.enable_ip_masquerade': 'true',
+        'com.docker.network.bridge.name': 'docker_gwbridge'
+      },
+      created: iso(300),
+      order: networks.length
+    })
+  }
+  for (const o of overlayUsed) {
+    networks.push({
+      name: o.name,
+      id: sha(`${scenario.id}/overlay/${o.name}`).slice(0, 25),
+      driver: 'overlay',
+      scope: 'swarm',
+      subnet: o.subnet,
+      gateway: o.gateway ?? intToIp(networkOf(o.subnet).base + 1),
+      internal: false,
+      icc: true,
+      masquerade: false,
+      bridge: 'br0',
+      parent: null,
+      vni: o.vni,
+      options: { 'com.docker.network.driver.overlay.vxlanid_list': String(o.vni) },
+      created: iso(900),
+      order: networks.length
+    })
+  }
+
+  // Host bridges for docker bridge networks. docker0 is always there (NO-CARRIER when empty).
+  const bridgeIfaces = new Map<string, SimIface>()
+  for (const n of networks.filter((x) => x.driver === 'bridge')) {
+    const userNet = h.networks.find((x) => x.name === n.name)
+    const iface: SimIface = {
+      netns: 'host',
+      ifindex: alloc(),
+      name: n.bridge!,
+      kind: 'bridge',
+      mac: userNet?.bridgeMac ?? bridgeMac(n.id),
+      mtu: Number(n.options['com.docker.network.driver.mtu'] ?? userNet?.mtu ?? 1500),
+      addresses: [`${n.gateway}/${networkOf(n.subnet!).prefix}`],
+      adminUp: !downByName.has(n.bridge!),
+      carrier: false,
+      master: null,
+      link: null,
+      vni: null,
+      container: null
+    }
+    ifaces.push(iface)
+    bridgeIfaces.set(n.name, iface)
+  }
+  for (const b of h.bridges) {
+    const iface: SimIface = {
+      netns: 'host',
+      ifindex: alloc(),
+      name: b.name,
+      kind: 'bridge',
+      mac: b.mac ?? randomMac(`${seed}/bridge/${b.name}`),
+      mtu: 1500,
+      addresses: b.addresses,
+      adminUp: !downByName.has(b.name),
+      carrier: false,
+      master: null,
+      link: null,
+      vni: null,
+      container: null
+    }
+    ifaces.push(iface)
+    for (const port of b.ports) {
+      const p = ifaces.find((x) => x.netns === 'host' && x.name === port)
+      if (p) {
+        p.master = b.name
+        if (p.carrier) iface.carrier = true
+      }
+    }
+  }
+
+  // Host veths to `ip netns` peers (e.g. the lab's wan namespace).
+  for (const nic of h.nics.filter((n) => n.kind === 'veth' && n.peer)) {
+    const hostSide = ifaces.find((x) => x.netns === 'host' && x.name === nic.name)!
+    const nsId: NsId = `ipnetns:${nic.peer!.netns}`
+    if (!namespaces.some((n) => n.id === nsId))
+      namespaces.push({ id: nsId, inode: 4026532000 + hashInt(nsId, 900), containers: [], routes: [], fdb: [] })
+    ifaces.push(loopback(nsId, 1))
+    const peer: SimIface = {
+      netns: nsId,
+      ifindex: alloc(),
+      name: nic.peer!.name,
+      kind: 'veth',
+      mac: nic.peer!.mac ?? randomMac(`${seed}/peer/${nic.peer!.name}`),
+      mtu: nic.mtu,
+      addresses: nic.peer!.addresses,
+      adminUp: true,
+      carrier: hostSide.adminUp,
+      master: null,
+      link: { ifindex: hostSide.ifindex, netns: 'host' },
+      vni: null,
+      container: null
+    }
+    ifaces.push(peer)
+    hostSide.link = { ifindex: peer.ifindex, netns: nsId }
+    nsOf(namespaces, nsId).routes.push(
+      ...nic.peer!.addresses.map((a) => ({ dst: subnetOf(a), dev: peer.name, protocol: 'kernel', scope: 'link', prefsrc: splitCidr(a).ip }))
+    )
+  }
+
+  // Containers.
+  const containers: SimContainer[] = []
+  const overlayNs = new Map<string, { nsId: NsId; br: SimIface }>()
+  const detached = new Set(faults.flatMap((f) => (f.type === 'veth-detached' ? [`${f.container}/${f.network ?? '*'}`] : [])))
+  const wrongGw = new Map(faults.flatMap((f) => (f.type === 'wrong-gateway' ? [[f.container, f.gateway] as const] : [])))
+  const mtuFault = new Map(faults.flatMap((f) => (f.type === 'mtu-mismatch' ? [[f.container, f.mtu] as const] : [])))
+  const containerDown = new Set(faults.flatMap((f) => (f.type === 'interface-down' && f.container ? [f.container] : [])))
+  const usedIps = new Map<string, Set<number>>()
+  const nextIp = (net: SimNetwork, wanted?: string): string => {
+    const used = usedIps.get(net.name) ?? new Set<number>([ipToInt(net.gateway!)])
+    usedIps.set(net.name, used)
+    if (wanted) {
+      used.add(ipToInt(wanted))
+      return wanted
+    }
+    let n = networkOf(net.subnet!).base + 2
+    while (used.has(n)) n++
+    used.add(n)
+    return intToIp(n)
+  }
+  // Reserve explicit addresses first so automatic ones never collide with them.
+  for (const c of h.containers)
+    for (const n of c.networks ?? []) {
+      if (typeof n !== 'string' && n.ip) {
+        const net = networks.find((x) => x.name === n.name)
+        if (net) nextIp(net, n.ip)
+      }
+    }
+
+  h.containers.forEach((c, ci) => {
+    const id = sha(`${seed}/container/${c.name}`)
+    const running = c.state === 'running' || c.state === 'paused'
+    const pid = running ? 2300 + ci * 97 + hashInt(id, 60) : 0
+    const mode = c.mode
+    let netns: NsId = running ? `pid:${pid}` : 'none'
+    let networkMode = 'default'
+    const endpoints: SimEndpoint[] = []
+    const sandboxId = sha(`${id}/sandbox`)
+    let sandboxKey = `/var/run/docker/netns/${sandboxId.slice(0, 12)}`
+    if (mode === 'host') {
+      netns = 'host'
+      networkMode = 'host'
+      sandboxKey = '/var/run/docker/netns/default'
+      hostNs.containers.push(id)
+    } else if (mode.startsWith('container:')) {
+      const owner = containers.find((o) => o.name === mode.slice('container:'.length))
+      networkMode = `container:${owner ? owner.id : sha(`${seed}/container/${mode.slice(10)}`)}`
+      sandboxKey = ''
+      netns = owner ? owner.netns : 'none'
+      if (owner && running) nsOf(namespaces, owner.netns)?.containers.push(id)
+    } else if (running) {
+      namespaces.push({ id: netns, inode: 4026532200 + ci * 3 + hashInt(id, 2), containers: [id], routes: [], fdb: [] })
+      ifaces.push(loopback(netns, 1))
+    }
+    if (mode === 'none') networkMode = 'none'
+    if (mode === 'bridge') {
+      const list = c.networks && c.networks.length > 0 ? c.networks : ['bridge']
+      const first = typeof list[0] === 'string' ? list[0] : list[0].name
+      networkMode = first === 'bridge' ? 'default' : first
+      let ifn = 0
+      let defaultSet = false
+      const ns = running ? nsOf(namespaces, netns) : null
+      const addEndpoint = (net: SimNetwork, spec: { ip?: string; mac?: string; veth?: string; vethMac?: string }): void => {
+        const ip = nextIp(net, spec.ip)
+        const prefix = networkOf(net.subnet!).prefix
+        const ifname = `eth${ifn++}`
+        const mac = spec.mac ?? (net.driver === 'macvlan' ? dockerMac(ip) : dockerMac(ip))
+        const ep: SimEndpoint = {
+          network: net.name,
+          networkId: net.id,
+          endpointId: sha(`${id}/endpoint/${net.name}`),
+          ifname,
+          ip,
+          prefix,
+          gateway: net.gateway!,
+          mac,
+          hostVeth: null
+        }
+        endpoints.push(ep)
+        if (!running || !ns) return
+        const down = containerDown.has(c.name)
+        const mtu = mtuFault.get(c.name) ?? (net.driver === 'overlay' ? (scenario.overlays.find((o) => o.name === net.name)?.mtu ?? 1450) : 1500)
+        if (net.driver === 'macvlan') {
+          const parent = ifaces.find((x) => x.netns === 'host' && x.name === net.parent)!
+          ifaces.push({
+            netns,
+            ifindex: alloc(),
+            name: ifname,
+            kind: 'macvlan',
+            mac,
+            mtu,
+            addresses: [`${ip}/${prefix}`],
+            adminUp: !down,
+            carrier: !down && parent.carrier,
+            master: null,
+            link: { ifindex: parent.ifindex, netns: 'host' },
+            vni: null,
+            container: c.name
+          })
+        } else {
+          // veth pair: the container side is created first (ifindex n), the host side n+1.
+          const inner = alloc()
+          const outer = alloc()
+          let bridgeName = net.bridge!
+          let outerNs: NsId = 'host'
+          if (net.driver === 'overlay') {
+            const o = ensureOverlayNs(net)
+            outerNs = o.nsId
+            bridgeName = 'br0'
+          }
+          const vethName = net.driver === 'overlay' ? `veth${endpointsInNs(outerNs)}` : (spec.veth ?? `veth${sha(`${id}/${net.name}/veth`).slice(0, 7)}`)
+          const isDetached = detached.has(`${c.name}/${net.name}`) || detached.has(`${c.name}/*`)
+          ifaces.push({
+            netns,
+            ifindex: inner,
+            name: ifname,
+            kind: 'veth',
+            mac,
+            mtu,
+            addresses: [`${ip}/${prefix}`],
+            adminUp: !down,
+            carrier: true,
+            master: null,
+            link: { ifindex: outer, netns: outerNs },
+            vni: null,
+            container: c.name
+          })
+          ifaces.push({
+            netns: outerNs,
+            ifindex: outer,
+            name: vethName,
+            kind: 'veth',
+            mac: spec.vethMac ?? randomMac(`${id}/${net.name}/vethmac`),
+            mtu: net.driver === 'overlay' ? mtu : Number(net.options['com.docker.network.driver.mtu'] ?? 1500),
+            addresses: [],
+            adminUp: true,
+            carrier: !down,
+            master: isDetached ? null : bridgeName,
+            link: { ifindex: inner, netns },
+            vni: null,
+            container: c.name
+          })
+          ep.hostVeth = outerNs === 'host' ? vethName : null
+          const br = outerNs === 'host' ? bridgeIfaces.get(net.name) : overlayNs.get(net.name)?.br
+          if (br && !isDetached && !down) br.carrier = true
+        }
+        ns.routes.push({ dst: subnetOf(`${ip}/${prefix}`), dev: ifname, protocol: 'kernel', scope: 'link', prefsrc: ip })
+        if (!defaultSet && !net.internal && net.driver !== 'overlay') {
+          defaultSet = true
+          ns.routes.unshift({ dst: 'default', gateway: wrongGw.get(c.name) ?? net.gateway!, dev: ifname })
+        }
+      }
+      for (const entry of list) {
+        const spec = typeof entry === 'string' ? { name: entry } : entry
+        const net = networks.find((x) => x.name === spec.name)
+        if (!net) continue
+        addEndpoint(net, spec)
+        if (net.driver === 'overlay') {
+          const gw = networks.find((x) => x.name === 'docker_gwbridge')!
+          addEndpoint(gw, {})
+        }
+      }
+    }
+    const ports: SimPort[] = c.ports.map((p) => {
+      const m = /^(?:(\d+\.\d+\.\d+\.\d+):)?(\d+):(\d+)(?:\/(tcp|udp))?$/.exec(p)!
+      return { hostIp: m[1] ?? '0.0.0.0', hostPort: Number(m[2]), containerPort: Number(m[3]), proto: (m[4] ?? 'tcp') as 'tcp' | 'udp' }
+    })
+    containers.push({
+      name: c.name,
+      id,
+      image: c.image,
+      state: c.state,
+      pid,
+      mode,
+      networkMode,
+      netns,
+      sandboxKey: running ? sandboxKey : '',
+      sandboxId: mode.startsWith('container:') || !running ? '' : sandboxId,
+      endpoints,
+      ports,
+      proxyPids: ports.flatMap((_, i) => [pid + 300 + i * 2, pid + 301 + i * 2]),
+      command: c.command ?? defaultCommand(c.image),
+      created: iso(1200 + ci * 30)
+    })
+  })
+
+  function endpointsInNs(ns: NsId): number {
+    return ifaces.filter((x) => x.netns === ns && x.kind === 'veth').length
+  }
+
+  function ensureOverlayNs(net: SimNetwork): { nsId: NsId; br: SimIface } {
+    const existing = overlayNs.get(net.name)
+    if (existing) return existing
+    const nsId: NsId = `docker:1-${net.id.slice(0, 10)}`
+    namespaces.push({ id: nsId, inode: 4026532100 + hashInt(nsId, 90), containers: [], routes: [], fdb: [] })
+    ifaces.push(loopback(nsId, 1))
+    const overlay = scenario.overlays.find((o) => o.name === net.name)!
+    const br: SimIface = {
+      netns: nsId,
+      ifindex: 2,
+      name: 'br0',
+      kind: 'bridge',
+      mac: randomMac(`${seed}/${nsId}/br0`),
+      mtu: overlay.mtu,
+      addresses: [`${net.gateway}/${networkOf(net.subnet!).prefix}`],
+      adminUp: true,
+      carrier: true,
+      master: null,
+      link: null,
+      vni: null,
+      container: null
+    }
+    const vx: SimIface = {
+      netns: nsId,
+      ifindex: alloc(),
+      name: 'vxlan0',
+      kind: 'vxlan',
+      mac: randomMac(`${seed}/${nsId}/vxlan0`),
+      mtu: overlay.mtu,
+      addresses: [],
+      adminUp: true,
+      carrier: true,
+      master: 'br0',
+      link: null,
+      vni: overlay.vni,
+      container: null
+    }
+    ifaces.push(br, vx)
+    const ns = nsOf(namespaces, nsId)
+    ns.routes.push({ dst: subnetOf(`${net.gateway}/${networkOf(net.subnet!).prefix}`), dev: 'br0', protocol: 'kernel', scope: 'link', prefsrc: net.gateway! })
+    // Remote containers on the same overlay: their MACs sit behind the remote VTEP.
+    for (const other of scenario.hosts.filter((x) => x.name !== h!.name)) {
+      const vtep = hostVtep(other)
+      if (!vtep) continue
+      other.containers.forEach((oc) => {
+        const entry = (oc.networks ?? []).find((n) => (typeof n === 'string' ? n : n.name) === net.name)
+        if (!entry) return
+        const remoteIp = typeof entry !== 'string' && entry.ip ? entry.ip : null
+        const ip = remoteIp ?? nextIp(net)
+        ns.fdb.push({ mac: dockerMac(ip), dev: 'vxlan0', dst: vtep, linkNetnsId: 0, flags: ['self'], state: 'permanent' })
+        ns.fdb.push({ mac: dockerMac(ip), dev: 'vxlan0', master: 'br0', flags: [], state: 'permanent' })
+      })
+    }
+    const value = { nsId, br }
+    overlayNs.set(net.name, value)
+    return value
+  }
+
+  // Host routes: connected routes for every up address, then the default route.
+  for (const iface of ifaces.filter((x) => x.netns === 'host')) {
+    for (const a of iface.addresses)
+      hostNs.routes.push({
+        dst: subnetOf(a),
+        dev: iface.name,
+        protocol: 'kernel',
+        scope: 'link',
+        prefsrc: splitCidr(a).ip,
+        linkdown: !(iface.adminUp && iface.carrier) && iface.kind !== 'loopback'
+      })
+  }
+  if (h.gateway) {
+    const via = ifaces.find((x) => x.netns === 'host' && x.addresses.some((a) => inSubnet(h.gateway!, a)))
+    if (via) hostNs.routes.unshift({ dst: 'default', gateway: h.gateway, dev: via.name })
+  }
+  hostNs.routes.sort((a, b) => (a.dst === 'default' ? -1 : b.dst === 'default' ? 1 : ipToInt(a.dst.split('/')[0]) - ipToInt(b.dst.split('/')[0])))
+
+  const egressAddress = (dst: string): { ip: string; dev: string } | null => {
+    const direct = ifaces.find((x) => x.netns === 'host' && x.kind !== 'bridge' && x.addresses.some((a) => inSubnet(dst, a)))
+    const dev = direct ?? ifaces.find((x) => x.netns === 'host' && x.name === hostNs.routes.find((r) => r.dst === 'default')?.dev)
+    if (!dev || dev.addresses.length === 0) return null
+    const addr = direct ? direct.addresses.find((a) => inSubnet(dst, a))! : dev.addresses[0]
+    return { ip: splitCidr(addr).ip, dev: dev.name }
+  }
+
+  return {
+    scenarioId: scenario.id,
+    host: h,
+    hostname: h.name,
+    namespaces,
+    ifaces,
+    networks,
+    containers,
+    egressAddress,
+    remoteVteps: scenario.hosts.filter((x) => x.name !== h.name).flatMap((x) => hostVtep(x) ?? []),
+    faults
+  }
+}
+
+function bridgeMac(networkId: string): string {
+  const h = networkId
+  return `02:42:${h.slice(0, 2)}:${h.slice(2, 4)}:${h.slice(4, 6)}:${h.slice(6, 8)}`
+}
+
+function builtin(name: string, driver: 'host' | 'null', id: string): SimNetwork {
+  return {
+    name,
+    id,
+    driver,
+    scope: 'local',
+    subnet: null,
+    gateway: null,
+    internal: false,
+    icc: true,
+    masquerade: false,
+    bridge: null,
+    parent: null,
+    vni: null,
+    options: {},
+    created: iso(0),
+    order: -1
+  }
+}
+
+function loopback(netns: NsId, ifindex: number): SimIface {
+  return {
+    netns,
+    ifindex,
+    name: 'lo',
+    kind: 'loopback',
+    mac: '00:00:00:00:00:00',
+    mtu: 65536,
+    addresses: ['127.0.0.1/8'],
+    adminUp: true,
+    carrier: true,
+    master: null,
+    link: null,
+    vni: null,
+    container: null
+  }
+}
+
+function nsOf(namespaces: SimNamespace[], id: NsId): SimNamespace {
+  return namespaces.find((n) => n.id === id)!
+}
+
+function defaultCommand(image: string): string[] {
+  if (/httpd|apache/.test(image)) return ['httpd-foreground']
+  if (/mysql/.test(image)) return ['mysqld']
+  if (/php/.test(image)) return ['php-fpm']
+  if (/nginx/.test(image)) return ['nginx', '-g', 'daemon off;']
+  return ['sh']
+}
+
+/** The netns ids of a world as the host sees them (`link_netnsid` on host veths). */
+export function hostNetnsIdMap(world: SimWorld): Map<NsId, number> {
+  const map = new Map<NsId, number>()
+  let n = 0
+  for (const iface of world.ifaces) {
+    if (iface.netns !== 'host' || !iface.link || iface.link.netns === 'host') continue
+    if (!map.has(iface.link.netns)) map.set(iface.link.netns, n++)
+  }
+  for (const ns of world.namespaces) if (ns.id.startsWith('docker:') && !map.has(ns.id)) map.set(ns.id, n++)
+  return map
+}

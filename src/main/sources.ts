@@ -1,0 +1,118 @@
+/**
+ * SOURCE resolution shared by the CLI, the service and browser mode:
+ *   local            the probe on this machine
+ *   sim:<scenario>   a training scenario rendered into a capture
+ *   ssh:<alias>      the probe over ssh (alias from ~/.ssh/config or user@host)
+ *   <path>           a capture file (NETLENS-CAPTURE header) or a snapshot JSON file
+ *   <anything else>  an ssh alias
+ */
+import { readFile, stat } from 'node:fs/promises'
+import { basename } from 'node:path'
+import { fail, ok, type Result } from '../shared/result'
+import type { Snapshot } from '../shared/snapshot/schema'
+import { looksLikeCapture, parseCaptureText } from './capture/capture-file'
+import type { Capture } from './capture/capture-types'
+import { runProbe, type ProbeProgress } from './capture/run-probe'
+import { isValidSshAlias } from './hosts/ssh-config'
+import { buildSnapshot } from './model/build-snapshot'
+import { snapshotFromText } from './model/snapshot-file'
+import { renderScenarioCapture } from './sim/index'
+
+export type SourceKind = 'local' | 'ssh' | 'sim' | 'file'
+
+export interface SourceOptions {
+  sudo?: boolean
+  conntrackCap?: number
+  signal?: AbortSignal
+  onProgress?(p: ProbeProgress): void
+  sshConfigFile?: string
+}
+
+export interface ResolvedSource {
+  kind: SourceKind
+  capture?: Capture
+  snapshot?: Snapshot
+}
+
+/** Files NetLens will read as a source (captures can be large: conntrack on a busy host). */
+const MAX_FILE_BYTES = 2 * 1024 * 1024 * 1024
+
+async function isFile(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isFile()
+  } catch {
+    return false
+  }
+}
+
+const looksLikePath = (s: string): boolean => /[/\\]/.test(s) || /\.(cap|capture|json|txt)$/i.test(s) || s.startsWith('.')
+
+async function readSourceFile(path: string): Promise<Result<ResolvedSource>> {
+  let text: string
+  try {
+    const st = await stat(path)
+    if (st.size > MAX_FILE_BYTES) return fail('invalid-argument', `${path} is too large (${st.size} bytes).`)
+    text = await readFile(path, 'utf8')
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code
+    if (code === 'EACCES' || code === 'EPERM') return fail('permission-denied', `${path}: permission denied`)
+    return fail('not-found', `${path}: ${(e as Error).message}`)
+  }
+  const name = basename(path)
+  if (looksLikeCapture(text)) {
+    const parsed = parseCaptureText(text)
+    if (!parsed.ok) return fail(parsed.error.code, `${name}: ${parsed.error.message}`, { detail: parsed.error.detail })
+    return ok({ kind: 'file', capture: { ...parsed.value, source: `file:${name}` } })
+  }
+  if (/^\s*\{/.test(text)) {
+    const snap = snapshotFromText(text, name)
+    if (!snap.ok) return snap
+    return ok({ kind: 'file', snapshot: snap.value })
+  }
+  return fail('parse-error', `${name} is neither a NetLens capture file nor a snapshot JSON file.`, {
+    remedy: 'Capture files start with "NETLENS-CAPTURE 1" (netlens capture -o FILE, or sh probe.sh > FILE on the host).'
+  })
+}
+
+export async function resolveSource(source: string, opts: SourceOptions = {}): Promise<Result<ResolvedSource>> {
+  const probeOpts = {
+    sudo: opts.sudo,
+    conntrackCap: opts.conntrackCap,
+    signal: opts.signal,
+    onProgress: opts.onProgress,
+    sshConfigFile: opts.sshConfigFile
+  }
+  if (!source) return fail('invalid-argument', 'No SOURCE given (local, sim:<scenario>, ssh:<alias>, an alias, or a file).')
+  if (source === 'local') {
+    const r = await runProbe({ kind: 'local' }, probeOpts)
+    return r.ok ? ok({ kind: 'local', capture: r.value }) : r
+  }
+  if (source.startsWith('sim:')) {
+    const id = source.slice(4)
+    const r = renderScenarioCapture(id)
+    return r.ok ? ok({ kind: 'sim', capture: { ...r.value, source } }) : r
+  }
+  if (source.startsWith('ssh:')) {
+    const alias = source.slice(4)
+    const r = await runProbe({ kind: 'ssh', alias }, probeOpts)
+    return r.ok ? ok({ kind: 'ssh', capture: r.value }) : r
+  }
+  if (source.startsWith('file:')) return readSourceFile(source.slice(5))
+  if (await isFile(source)) return readSourceFile(source)
+  if (looksLikePath(source) || !isValidSshAlias(source)) {
+    return fail('not-found', `${source}: no such file, and not an ssh host alias.`, {
+      remedy: 'SOURCE is local, sim:<scenario>, ssh:<alias>, an alias from ~/.ssh/config, or a capture/snapshot file.'
+    })
+  }
+  const r = await runProbe({ kind: 'ssh', alias: source }, probeOpts)
+  return r.ok ? ok({ kind: 'ssh', capture: r.value }) : r
+}
+
+/** Any SOURCE as a Snapshot (captures go through buildSnapshot). */
+export async function snapshotFromSource(source: string, opts: SourceOptions = {}): Promise<Result<Snapshot>> {
+  const r = await resolveSource(source, opts)
+  if (!r.ok) return r
+  if (r.value.snapshot) return ok(r.value.snapshot)
+  if (r.value.capture) return ok(buildSnapshot(r.value.capture))
+  return fail('internal', `${source}: resolved to nothing`)
+}

@@ -1,0 +1,247 @@
+/**
+ * The live counter stream: ONE long-lived read-only sh loop per host (locally `sh -s`, remotely
+ * `ssh … HOST sh -s`) that prints a boundary-delimited frame every interval:
+ *
+ *   @@NLFRAME@@ begin <date +%s%N> <first field of /proc/uptime>
+ *   @@NLFRAME@@ dev host
+ *   …/proc/net/dev…
+ *   @@NLFRAME@@ dev pid:<pid>
+ *   …/proc/<pid>/net/dev…           (or `@@NLFRAME@@ gone pid:<pid>` when the process exited)
+ *   @@NLFRAME@@ end
+ *
+ * The script is fixed text with only validated numbers substituted and is sent on stdin, so no
+ * host-derived string ever reaches a shell. Reading /proc/<pid>/net/dev needs no root.
+ */
+import { execa, type ResultPromise } from 'execa'
+import type { AppError } from '../../shared/result'
+import { isValidSshAlias } from '../hosts/ssh-config'
+import { classifySshFailure } from '../hosts/ssh-errors'
+import type { CounterFrame, CounterStream } from './types'
+
+export type StreamTarget = { kind: 'local' } | { kind: 'ssh'; alias: string; configFile?: string }
+
+export interface CounterStreamOptions {
+  intervalS: number
+  pids: { netns: string; pid: number }[]
+  /** Run the loop through `sudo -n` (never prompts). */
+  sudo?: boolean
+}
+
+export const BOUNDARY = '@@NLFRAME@@'
+export const MIN_INTERVAL_S = 0.5
+export const MAX_INTERVAL_S = 10
+
+/** Same transport options as the probe: never prompt, fail fast, notice dead links; host keys stay checked. */
+export const SSH_BASE_ARGS = ['-T', '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=10', '-o', 'ServerAliveInterval=15', '-o', 'ServerAliveCountMax=3']
+
+export function clampInterval(intervalS: number): number {
+  if (!Number.isFinite(intervalS)) return 1
+  return Math.min(MAX_INTERVAL_S, Math.max(MIN_INTERVAL_S, intervalS))
+}
+
+/** The loop script. Only integers and a fixed-format decimal are substituted. */
+export function counterLoopScript(intervalS: number, pids: { netns: string; pid: number }[]): string {
+  const interval = clampInterval(intervalS).toFixed(2).replace(/\.?0+$/, '')
+  const validPids = pids.map((p) => p.pid).filter((pid) => Number.isSafeInteger(pid) && pid > 0)
+  const lines = [
+    "B='" + BOUNDARY + "'",
+    // Any failed write (reader gone) ends the loop; so does an interrupted sleep.
+    'trap "exit 0" PIPE HUP TERM',
+    'while :; do',
+    '  read -r up _ </proc/uptime 2>/dev/null || up=-',
+    '  printf "%s begin %s %s\\n" "$B" "$(date +%s%N 2>/dev/null)" "$up" || exit 0',
+    '  printf "%s dev host\\n" "$B"',
+    '  cat /proc/net/dev || exit 0',
+    ...(validPids.length
+      ? [
+          `  for p in ${validPids.join(' ')}; do`,
+          '    if [ -r "/proc/$p/net/dev" ]; then printf "%s dev pid:%s\\n" "$B" "$p"; cat "/proc/$p/net/dev" 2>/dev/null; else printf "%s gone pid:%s\\n" "$B" "$p"; fi',
+          '  done'
+        ]
+      : []),
+    '  printf "%s end\\n" "$B" || exit 0',
+    `  sleep ${interval} || exit 0`,
+    'done',
+    ''
+  ]
+  return lines.join('\n')
+}
+
+/** argv for the stream process. Exported for tests and for the benchmark. */
+export function streamCommand(target: StreamTarget, sudo = false): { file: string; args: string[] } {
+  const remote = sudo ? ['sudo', '-n', 'sh', '-s'] : ['sh', '-s']
+  if (target.kind === 'local') return { file: remote[0], args: remote.slice(1) }
+  if (!isValidSshAlias(target.alias)) throw new Error(`invalid ssh host alias: ${JSON.stringify(target.alias)}`)
+  const config = target.configFile ? ['-F', target.configFile] : []
+  return { file: 'ssh', args: [...SSH_BASE_ARGS, ...config, '--', target.alias, remote.join(' ')] }
+}
+
+/**
+ * Incremental frame parser: feed it stdout chunks, it returns the frames completed so far.
+ * `now` and the uptime fallback keep timestamps usable on shells whose `date` lacks %N.
+ */
+export class FrameParser {
+  private buffer = ''
+  private current: { t: number; dev: { netns: string; text: string }[] } | null = null
+  private section: { netns: string; lines: string[] } | null = null
+  private uptimeBase: { uptimeS: number; epochMs: number } | null = null
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  push(chunk: string): CounterFrame[] {
+    this.buffer += chunk
+    const frames: CounterFrame[] = []
+    let nl: number
+    while ((nl = this.buffer.indexOf('\n')) >= 0) {
+      const line = this.buffer.slice(0, nl)
+      this.buffer = this.buffer.slice(nl + 1)
+      const frame = this.line(line)
+      if (frame) frames.push(frame)
+    }
+    return frames
+  }
+
+  private closeSection(): void {
+    if (this.current && this.section) this.current.dev.push({ netns: this.section.netns, text: this.section.lines.join('\n') + '\n' })
+    this.section = null
+  }
+
+  private line(line: string): CounterFrame | null {
+    if (!line.startsWith(BOUNDARY + ' ')) {
+      this.section?.lines.push(line)
+      return null
+    }
+    const [, kind, a, b] = line.split(' ')
+    if (kind === 'begin') {
+      this.current = { t: this.timestamp(a ?? '', b ?? ''), dev: [] }
+      this.section = null
+    } else if (kind === 'dev' && this.current && a) {
+      this.closeSection()
+      this.section = { netns: a, lines: [] }
+    } else if (kind === 'gone') {
+      this.closeSection()
+    } else if (kind === 'end' && this.current) {
+      this.closeSection()
+      const frame = this.current
+      this.current = null
+      return frame
+    }
+    return null
+  }
+
+  private timestamp(date: string, uptime: string): number {
+    if (/^\d{16,}$/.test(date)) return Math.round(Number(date) / 1e6)
+    const up = Number(uptime)
+    if (Number.isFinite(up) && uptime !== '') {
+      if (!this.uptimeBase) this.uptimeBase = { uptimeS: up, epochMs: /^\d{9,12}$/.test(date) ? Number(date) * 1000 : this.now() }
+      return Math.round(this.uptimeBase.epochMs + (up - this.uptimeBase.uptimeS) * 1000)
+    }
+    return this.now()
+  }
+}
+
+/** A single-consumer async queue that the process feeds and the sampler drains. */
+class FrameQueue implements AsyncIterable<CounterFrame> {
+  private items: CounterFrame[] = []
+  private waiting: { resolve: (r: IteratorResult<CounterFrame>) => void; reject: (e: unknown) => void } | null = null
+  private done = false
+  private error: unknown = null
+
+  constructor(private readonly onReturn: () => void) {}
+
+  push(frame: CounterFrame): void {
+    if (this.done) return
+    if (this.waiting) {
+      this.waiting.resolve({ value: frame, done: false })
+      this.waiting = null
+    } else this.items.push(frame)
+  }
+
+  end(error?: unknown): void {
+    if (this.done) return
+    this.done = true
+    this.error = error ?? null
+    if (this.waiting) {
+      if (this.error) this.waiting.reject(this.error)
+      else this.waiting.resolve({ value: undefined, done: true })
+      this.waiting = null
+    }
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<CounterFrame> {
+    return {
+      next: () => {
+        const item = this.items.shift()
+        if (item) return Promise.resolve({ value: item, done: false })
+        if (this.done) {
+          if (this.error) {
+            const e = this.error
+            this.error = null
+            return Promise.reject(e)
+          }
+          return Promise.resolve({ value: undefined, done: true })
+        }
+        return new Promise((resolve, reject) => (this.waiting = { resolve, reject }))
+      },
+      return: () => {
+        this.onReturn()
+        this.end()
+        return Promise.resolve({ value: undefined, done: true })
+      }
+    }
+  }
+}
+
+/** Why a stream ended; `appError` is set when ssh itself failed (auth, host key, refused, …). */
+export class CounterStreamError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number | null,
+    readonly stderr: string,
+    readonly appError: AppError | null = null
+  ) {
+    super(message)
+  }
+}
+
+export function openCounterStream(target: StreamTarget, opts: CounterStreamOptions): CounterStream {
+  const { file, args } = streamCommand(target, opts.sudo)
+  let stopped = false
+  let subprocess: ResultPromise | null = null
+  const stop = (): void => {
+    if (stopped) return
+    stopped = true
+    subprocess?.kill('SIGTERM')
+  }
+  const queue = new FrameQueue(stop)
+  const parser = new FrameParser()
+  let stderr = ''
+  subprocess = execa(file, args, {
+    input: counterLoopScript(opts.intervalS, opts.pids),
+    reject: false,
+    buffer: false,
+    stdout: 'pipe',
+    stderr: 'pipe',
+    env: { LC_ALL: 'C' },
+    forceKillAfterDelay: 2000
+  })
+  subprocess.stdout?.setEncoding('utf8')
+  subprocess.stdout?.on('data', (chunk: string) => {
+    for (const frame of parser.push(chunk)) queue.push(frame)
+  })
+  subprocess.stderr?.setEncoding('utf8')
+  subprocess.stderr?.on('data', (chunk: string) => {
+    if (stderr.length < 16_384) stderr += chunk
+  })
+  subprocess.then(
+    (result) => {
+      if (stopped) return queue.end()
+      const where = target.kind === 'local' ? 'local counter loop' : `counter loop on ${target.alias}`
+      const appError = target.kind === 'ssh' ? classifySshFailure(result.exitCode ?? null, stderr, { alias: target.alias }) : null
+      const detail = appError?.message ?? (stderr.trim() || `exit code ${result.exitCode ?? result.signal ?? 'unknown'}`)
+      queue.end(new CounterStreamError(`${where} ended: ${detail}`, result.exitCode ?? null, stderr, appError))
+    },
+    (e: unknown) => queue.end(stopped ? undefined : e)
+  )
+  return { frames: queue, stop }
+}

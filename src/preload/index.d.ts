@@ -1,0 +1,8 @@
+import type { NetLensApi } from '../shared/api/contract'
+
+declare global {
+  interface Window {
+    netlens?: NetLensApi
+  }
+}
+export {}

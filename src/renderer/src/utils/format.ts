@@ -1,0 +1,38 @@
+/** Number formatting shared by views and chart option builders (pure, no DOM). */
+const UNITS = ['', 'k', 'M', 'G', 'T']
+
+export function formatRate(value: number, unit: string): string {
+  if (!Number.isFinite(value)) return `– ${unit}`
+  let v = Math.abs(value)
+  let i = 0
+  while (v >= 1000 && i < UNITS.length - 1) {
+    v /= 1000
+    i++
+  }
+  const digits = v >= 100 || i === 0 ? 0 : 1
+  return `${value < 0 ? '-' : ''}${v.toFixed(digits)} ${UNITS[i]}${unit}`
+}
+
+export function formatBytes(value: number | null | undefined): string {
+  if (value === null || value === undefined) return '–'
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
+  let v = value
+  let i = 0
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024
+    i++
+  }
+  return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`
+}
+
+export function formatCount(value: number | null | undefined): string {
+  if (value === null || value === undefined) return '–'
+  return value.toLocaleString('en-US')
+}
+
+export function formatTime(iso: string | undefined | null, locale: string): string {
+  if (!iso) return ''
+  const d = new Date(iso)
+  if (Number.isNaN(d.getTime())) return iso
+  return d.toLocaleString(locale, { hour12: false })
+}

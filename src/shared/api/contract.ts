@@ -1,0 +1,136 @@
+/**
+ * THE NetLens API contract. One backend service (src/main/service) implements it; two transports
+ * expose it: Electron IPC (src/preload + src/main/app-shell/ipc.ts) and browser mode
+ * (src/main/server + src/renderer/src/api/browser-transport.ts).
+ *
+ * - Every call takes one argument object, validated with the zod schema below on the backend side
+ *   (the renderer is untrusted), and answers a Result: nothing thrown crosses the boundary.
+ * - Push data are subscriptions: `subscribe(event, cb)` returns an unsubscribe function.
+ * - test/unit/contract.test.ts proves that the service, the IPC registration, the preload, the
+ *   browser server and the browser client cover exactly these names.
+ */
+import { z } from 'zod'
+import type { Result } from '../result'
+import type { Snapshot } from '../snapshot/schema'
+import type {
+  AppInfo,
+  CaptureProgress,
+  Finding,
+  HostEntry,
+  Lesson,
+  LessonGrade,
+  Preferences,
+  ScenarioSummary,
+  SnapshotDiff,
+  TraceResult,
+  TrafficSample,
+  TrafficSeries
+} from './types'
+
+const hostId = z.string().min(1).max(300)
+const empty = z.object({}).strict()
+
+/** Argument schema of every call. The keys ARE the list of calls. */
+export const apiCallArgs = {
+  getAppInfo: empty,
+  listHosts: empty,
+  addSshHost: z.object({ alias: z.string().min(1).max(255), sudo: z.boolean().default(false) }).strict(),
+  removeHost: z.object({ hostId }).strict(),
+  setHostSudo: z.object({ hostId, sudo: z.boolean() }).strict(),
+  captureHost: z.object({ hostId }).strict(),
+  cancelCapture: z.object({ hostId }).strict(),
+  getSnapshot: z.object({ hostId }).strict(),
+  openFile: z.object({ name: z.string().min(1).max(255), content: z.string().max(512 * 1024 * 1024) }).strict(),
+  exportSnapshot: z.object({ hostId }).strict(),
+  diffSnapshots: z.object({ a: hostId, b: hostId }).strict(),
+  diagnose: z.object({ hostId }).strict(),
+  trace: z.object({ hostId, from: z.string().min(1).max(300), to: z.string().min(1).max(300) }).strict(),
+  listScenarios: empty,
+  listLessons: empty,
+  gradeLesson: z.object({ lessonId: z.string().min(1).max(100), answer: z.number().int().min(0).max(20) }).strict(),
+  startSampling: z.object({ hostId, intervalS: z.number().min(0.5).max(10).default(1) }).strict(),
+  stopSampling: z.object({ hostId }).strict(),
+  getTrafficHistory: z.object({ hostId, windowS: z.number().min(1).max(24 * 3600).default(300) }).strict(),
+  getPreferences: empty,
+  setPreferences: z
+    .object({
+      locale: z.enum(['en', 'zh-CN']).optional(),
+      theme: z.enum(['light', 'dark']).optional(),
+      recentHosts: z.array(z.string().max(300)).max(50).optional(),
+      lessonProgress: z
+        .record(z.string().max(100), z.object({ completedSteps: z.array(z.string().max(100)).max(100), passed: z.boolean() }))
+        .optional(),
+      sampleIntervalS: z.number().min(0.5).max(10).optional()
+    })
+    .strict()
+} as const
+
+export type ApiCallName = keyof typeof apiCallArgs
+export type ApiArgs<K extends ApiCallName> = z.input<(typeof apiCallArgs)[K]>
+export type ApiParsedArgs<K extends ApiCallName> = z.output<(typeof apiCallArgs)[K]>
+
+/** What each call answers (inside the Result). */
+export interface ApiReturns {
+  getAppInfo: AppInfo
+  listHosts: HostEntry[]
+  addSshHost: HostEntry
+  removeHost: null
+  setHostSudo: HostEntry
+  captureHost: Snapshot
+  cancelCapture: { cancelled: boolean }
+  getSnapshot: Snapshot | null
+  openFile: HostEntry
+  exportSnapshot: { fileName: string; content: string }
+  diffSnapshots: SnapshotDiff
+  diagnose: Finding[]
+  trace: TraceResult
+  listScenarios: ScenarioSummary[]
+  listLessons: Lesson[]
+  gradeLesson: LessonGrade
+  startSampling: { intervalS: number }
+  stopSampling: null
+  getTrafficHistory: TrafficSeries
+  getPreferences: Preferences
+  setPreferences: Preferences
+}
+
+/** Push events and their payloads. */
+export interface ApiEvents {
+  captureProgress: CaptureProgress
+  trafficSample: TrafficSample
+  hostsChanged: HostEntry[]
+}
+export type ApiEventName = keyof ApiEvents
+export const apiEventNames = ['captureProgress', 'trafficSample', 'hostsChanged'] as const satisfies readonly ApiEventName[]
+
+export const apiCallNames = Object.keys(apiCallArgs) as ApiCallName[]
+
+/** The API as the renderer sees it: every call answers a Result; subscriptions return an unsubscribe. */
+export type NetLensApi = {
+  [K in ApiCallName]: (args: ApiArgs<K>) => Promise<Result<ApiReturns[K]>>
+} & {
+  subscribe<E extends ApiEventName>(event: E, listener: (payload: ApiEvents[E]) => void): () => void
+}
+
+/** The backend implements plain async functions taking validated args; wrappers add Result and validation. */
+export type ApiHandlers = {
+  [K in ApiCallName]: (args: ApiParsedArgs<K>) => Promise<ApiReturns[K]> | ApiReturns[K]
+}
+
+export { ipcChannel, ipcEventChannel } from './channels'
+
+/** Validates a call's arguments: the only door into the backend. */
+export function validateArgs<K extends ApiCallName>(
+  name: K,
+  args: unknown
+): { ok: true; value: ApiParsedArgs<K> } | { ok: false; message: string } {
+  const schema = apiCallArgs[name]
+  if (!schema) return { ok: false, message: `unknown call ${String(name)}` }
+  const parsed = schema.safeParse(args ?? {})
+  if (parsed.success) return { ok: true, value: parsed.data as ApiParsedArgs<K> }
+  return { ok: false, message: z.prettifyError(parsed.error) }
+}
+
+export function isApiCallName(name: unknown): name is ApiCallName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(apiCallArgs, name)
+}

@@ -1,0 +1,194 @@
+/**
+ * Data shapes used by the API contract besides the snapshot itself.
+ * Kept here (not next to their producers in src/main) so the renderer can import them.
+ */
+
+/** A host the sidebar can show. */
+export type HostKind = 'training' | 'local' | 'ssh' | 'file'
+export interface HostEntry {
+  /** Stable id: `sim:<scenario>`, `local`, `ssh:<alias>`, `file:<name>`. Also a CLI SOURCE. */
+  id: string
+  kind: HostKind
+  label: string
+  /** For ssh hosts: where the alias came from. */
+  origin?: 'ssh-config' | 'manual' | 'recent'
+  /** Run privileged probe sections through `sudo -n` (never prompts). */
+  sudo: boolean
+  /** Effective ssh settings (from `ssh -G`) worth showing: hostname, user, port, proxyjump. */
+  sshSettings?: Record<string, string>
+  lastCapturedAt?: string
+}
+
+export type ConnectionStatus = 'idle' | 'connecting' | 'connected' | 'error'
+
+/** Progress while a probe runs: one event per section. */
+export interface CaptureProgress {
+  hostId: string
+  phase: 'started' | 'section' | 'parsing' | 'done' | 'failed' | 'cancelled'
+  section?: string
+  status?: string
+  done: number
+  total: number
+  message?: string
+}
+
+/** One rate sample for one interface. Rates are per second. */
+export interface InterfaceRate {
+  iface: string
+  netns: string
+  /** Container name for container-side or container-owned host veths. */
+  container: string | null
+  rxBytesPerS: number
+  txBytesPerS: number
+  rxPacketsPerS: number
+  txPacketsPerS: number
+  rxErrorsPerS: number
+  txErrorsPerS: number
+  rxDropsPerS: number
+  txDropsPerS: number
+}
+
+export interface TrafficSample {
+  hostId: string
+  /** Milliseconds since epoch at the host side of the sample. */
+  t: number
+  intervalS: number
+  /** True when this sample follows a reconnect: the chart shows a gap before it. */
+  gapBefore: boolean
+  rates: InterfaceRate[]
+}
+
+export interface TrafficSeries {
+  hostId: string
+  samples: TrafficSample[]
+}
+
+export type Severity = 'critical' | 'warning' | 'info'
+export interface Localized {
+  en: string
+  'zh-CN': string
+}
+
+export interface FindingObject {
+  kind: 'container' | 'interface' | 'bridge' | 'network' | 'rule' | 'port' | 'conntrack' | 'host' | 'route'
+  id: string
+}
+
+export interface Finding {
+  /** Check id, e.g. `ip-forward-off`. */
+  id: string
+  severity: Severity
+  title: Localized
+  explanation: Localized
+  objects: FindingObject[]
+  /** Exact records and their raw lines. */
+  evidence: { label: string; raw: string }[]
+  /** Fix command for the user to run. NetLens never runs it. */
+  fix: string | null
+}
+
+export type TraceVerdict = 'delivered' | 'dropped' | 'no-route' | 'unknown'
+export interface TraceHop {
+  step: number
+  /** `netns`, `route`, `veth`, `bridge`, `netfilter`, `egress`, `ingress`, `proxy`, `deliver`. */
+  kind: string
+  where: string
+  /** Node ids on the topology to highlight. */
+  nodes: string[]
+  description: Localized
+  /** The rule line that matched at this hop, if any. */
+  rule: string | null
+  packetBefore: { src: string; dst: string; sport: number | null; dport: number | null }
+  packetAfter: { src: string; dst: string; sport: number | null; dport: number | null }
+}
+export interface TraceResult {
+  from: string
+  to: string
+  proto: string
+  verdict: TraceVerdict
+  reason: Localized
+  /** The rule that dropped the packet, when verdict is `dropped`. */
+  droppedBy: string | null
+  hops: TraceHop[]
+  reply: TraceHop[]
+}
+
+export interface TraceRequest {
+  hostId: string
+  from: string
+  to: string
+}
+
+export interface ScenarioSummary {
+  id: string
+  title: Localized
+  description: Localized
+  lesson: string | null
+}
+
+export interface LessonStep {
+  id: string
+  text: Localized
+  /** Route in the UI the step points at: `topology`, `nat`, `traffic`, `diagnose`, `training`. */
+  view: string
+  /** Optional node to highlight. */
+  focus?: string
+}
+
+export interface LessonCheck {
+  question: Localized
+  choices: Localized[]
+  /** Index into choices. Graded in the backend so the answer is not in the renderer's hands. */
+  kind: 'choice'
+}
+
+export interface Lesson {
+  id: string
+  scenario: string
+  title: Localized
+  summary: Localized
+  steps: LessonStep[]
+  check: LessonCheck
+}
+
+export interface LessonGrade {
+  lessonId: string
+  passed: boolean
+  explanation: Localized
+}
+
+export interface DiffEntry {
+  kind: 'container' | 'interface' | 'bridge-port' | 'nat-rule' | 'published-port' | 'network'
+  change: 'added' | 'removed' | 'changed'
+  id: string
+  before?: unknown
+  after?: unknown
+}
+export interface SnapshotDiff {
+  a: string
+  b: string
+  entries: DiffEntry[]
+}
+
+export interface Preferences {
+  locale: 'en' | 'zh-CN'
+  theme: 'light' | 'dark'
+  recentHosts: string[]
+  lessonProgress: Record<string, { completedSteps: string[]; passed: boolean }>
+  sampleIntervalS: number
+}
+
+export const DEFAULT_PREFERENCES: Preferences = {
+  locale: 'en',
+  theme: 'light',
+  recentHosts: [],
+  lessonProgress: {},
+  sampleIntervalS: 1
+}
+
+export interface AppInfo {
+  name: string
+  version: string
+  transport: 'ipc' | 'browser'
+  platform: string
+}

@@ -1,0 +1,110 @@
+/**
+ * What every check gets: the snapshot plus shared, precomputed lookups. Checks are pure functions
+ * of the snapshot; they never run anything and never change a host (fix commands are only text).
+ */
+import type { Finding, FindingObject, Localized, Severity } from '../api/types'
+import type { Container, Interface, Network, Snapshot } from '../snapshot/schema'
+import { Ruleset, hostLocalAddresses } from '../trace/netfilter'
+import { inCidr } from '../trace/ip'
+import { hostDefaultRoute, hostInterface, isRunning, namespaceOwner, sysctl } from '../trace/model'
+
+export interface Check {
+  /** The finding ids this check can produce. */
+  ids: string[]
+  run(ctx: DiagnoseContext): Finding[]
+}
+
+export class DiagnoseContext {
+  readonly rules: Ruleset
+  readonly local: Set<string>
+
+  constructor(readonly snapshot: Snapshot) {
+    this.rules = Ruleset.fromSnapshot(snapshot)
+    this.local = hostLocalAddresses(snapshot)
+  }
+
+  isLocal = (ip: string): boolean => this.local.has(ip) || inCidr(ip, '127.0.0.0/8')
+
+  sysctl(key: string): string | null {
+    return sysctl(this.snapshot, key)
+  }
+
+  /** iptables (v4) rules of one table were captured: checks about missing rules can speak. */
+  hasIptables(table: string): boolean {
+    return this.rules.tableHasRules(table)
+  }
+
+  hostIface(name: string): Interface | null {
+    return hostInterface(this.snapshot, name)
+  }
+
+  /** Name of the uplink: the host's default route device. */
+  uplink(): Interface | null {
+    const dev = hostDefaultRoute(this.snapshot)?.dev
+    return dev ? this.hostIface(dev) : null
+  }
+
+  running(): Container[] {
+    return this.snapshot.containers.filter(isRunning)
+  }
+
+  /** Running containers with their own bridge-ish namespace (not host / none / container: modes). */
+  bridgeish(): Container[] {
+    return this.running().filter((c) => !['host', 'none'].includes(c.networkMode) && !c.networkMode.startsWith('container:'))
+  }
+
+  owner(container: Container): Container {
+    return namespaceOwner(this.snapshot, container)
+  }
+
+  networkByName(name: string | null): Network | null {
+    if (!name) return null
+    return this.snapshot.networks.find((n) => n.name === name || n.id === name || n.id.startsWith(name)) ?? null
+  }
+
+  /** Subnets of a network (v4 and v6 strings as docker reports them). */
+  subnetsOf(network: Network): string[] {
+    const all = [network.subnet, ...network.subnets.map((s) => s.subnet)].filter((s): s is string => !!s)
+    return [...new Set(all)]
+  }
+
+  /** Bridge device of a docker network (docker0 for `bridge`, br-<id12> otherwise). */
+  bridgeOf(network: Network): string | null {
+    if (network.bridge) return network.bridge
+    if (network.driver !== 'bridge') return null
+    if (network.name === 'bridge') return 'docker0'
+    return network.options['com.docker.network.bridge.name'] ?? `br-${network.id.slice(0, 12)}`
+  }
+
+  /** Running containers attached to a network. */
+  containersOn(network: Network): Container[] {
+    return this.running().filter(
+      (c) => c.networks.includes(network.name) || c.interfaces.some((i) => i.network === network.name || i.network === network.id)
+    )
+  }
+
+  /** The sysctl line as `sysctl` prints it, for evidence. */
+  sysctlLine(key: string): string {
+    return `${key} = ${this.sysctl(key) ?? '?'}`
+  }
+}
+
+export const L = (en: string, zh: string): Localized => ({ en, 'zh-CN': zh })
+
+export function finding(
+  id: string,
+  severity: Severity,
+  title: Localized,
+  explanation: Localized,
+  objects: FindingObject[],
+  evidence: { label: string; raw: string }[],
+  fix: string | null
+): Finding {
+  return { id, severity, title, explanation, objects, evidence: evidence.filter((e) => e.raw !== ''), fix }
+}
+
+/** `-A CHAIN match -j T args` → the `iptables -t table -D CHAIN …` command that deletes it. */
+export function deleteRuleCommand(table: string, raw: string): string {
+  const body = raw.trim().replace(/^-A\s+/, '')
+  return `iptables${table === 'filter' ? '' : ` -t ${table}`} -D ${body}`
+}

@@ -1,0 +1,301 @@
+/**
+ * The NetLens snapshot: everything NetLens knows about one host at one moment.
+ * Every view, diagnosis, test and the CLI read this shape. It is versioned (`schemaVersion`) and
+ * validated with zod when loaded from a file. docs/snapshot-schema.md explains each field, and
+ * docs/snapshot.schema.json is generated from these zod schemas (see scripts/gen-json-schema.ts).
+ *
+ * Field names marked "contract" are fixed by the Snapshot issue; anything else may grow.
+ */
+import { z } from 'zod'
+
+export const SCHEMA_VERSION = 1 as const
+
+export const SectionStatus = z.enum(['ok', 'missing-tool', 'permission-denied', 'timeout', 'error', 'skipped'])
+export type SectionStatus = z.infer<typeof SectionStatus>
+
+/** One probe section: what ran on the host and how it went (contract). */
+export const Section = z.object({
+  name: z.string(),
+  command: z.string(),
+  exitCode: z.number().int().nullable(),
+  ms: z.number(),
+  status: SectionStatus,
+  stderr: z.string()
+})
+export type Section = z.infer<typeof Section>
+
+export const Host = z.object({
+  hostname: z.string(),
+  kernel: z.string().nullable(),
+  dockerVersion: z.string().nullable(),
+  iptablesBackend: z.enum(['nf_tables', 'legacy']).nullable(),
+  capturedAt: z.string(),
+  /** Where the snapshot came from: `local`, `ssh:<alias>`, `sim:<scenario>`, `file:<name>`. */
+  source: z.string().default('unknown'),
+  /** True when the probe ran as root (or through sudo -n). */
+  privileged: z.boolean().default(false),
+  sysctls: z.record(z.string(), z.string()).default({})
+})
+export type Host = z.infer<typeof Host>
+
+export const PeerRef = z.object({
+  ifindex: z.number().int(),
+  /** Netns id as NetLens names it: `host`, `container:<id12>`, `docker-netns:<name>`, `ip-netns:<name>`, or `unknown`. */
+  netns: z.string(),
+  name: z.string().nullable()
+})
+export type PeerRef = z.infer<typeof PeerRef>
+
+export const Counters = z.object({
+  rxBytes: z.number(),
+  rxPackets: z.number(),
+  rxErrors: z.number(),
+  rxDropped: z.number(),
+  txBytes: z.number(),
+  txPackets: z.number(),
+  txErrors: z.number(),
+  txDropped: z.number()
+})
+export type Counters = z.infer<typeof Counters>
+
+export const Interface = z.object({
+  name: z.string(),
+  ifindex: z.number().int(),
+  netns: z.string(),
+  /** `veth`, `bridge`, `vxlan`, `macvlan`, `ipvlan`, `loopback`, `device`, `tun`, `dummy`, … */
+  kind: z.string(),
+  /** `UP`, `DOWN`, `UNKNOWN`, `LOWERLAYERDOWN`, … as the kernel reports operstate. */
+  state: z.string(),
+  flags: z.array(z.string()).default([]),
+  mtu: z.number().int().nullable(),
+  mac: z.string().nullable(),
+  addresses: z.array(z.string()),
+  master: z.string().nullable(),
+  peer: PeerRef.nullable(),
+  /** macvlan/ipvlan/vlan parent (`link` in ip -d link). */
+  parent: z.string().nullable().default(null),
+  /** VXLAN id for vxlan devices. */
+  vni: z.number().int().nullable().default(null),
+  counters: Counters.nullable().default(null),
+  /** The raw line(s) this interface was read from, for the details panel. */
+  raw: z.string().default('')
+})
+export type Interface = z.infer<typeof Interface>
+
+export const Route = z.object({
+  netns: z.string(),
+  table: z.string(),
+  dst: z.string(),
+  gateway: z.string().nullable(),
+  dev: z.string().nullable(),
+  protocol: z.string().nullable(),
+  scope: z.string().nullable(),
+  prefsrc: z.string().nullable(),
+  metric: z.number().nullable(),
+  raw: z.string()
+})
+export type Route = z.infer<typeof Route>
+
+export const Bridge = z.object({
+  name: z.string(),
+  netns: z.string().default('host'),
+  ports: z.array(z.string()),
+  stp: z.boolean().nullable(),
+  /** Docker network name this bridge serves, or null (contract). */
+  network: z.string().nullable()
+})
+export type Bridge = z.infer<typeof Bridge>
+
+export const Network = z.object({
+  name: z.string(),
+  id: z.string(),
+  driver: z.string(),
+  subnet: z.string().nullable(),
+  gateway: z.string().nullable(),
+  internal: z.boolean(),
+  /** Host bridge device for bridge networks; the overlay namespace's bridge for overlay. */
+  bridge: z.string().nullable(),
+  scope: z.string().default('local'),
+  subnets: z.array(z.object({ subnet: z.string(), gateway: z.string().nullable() })).default([]),
+  options: z.record(z.string(), z.string()).default({}),
+  /** Overlay only: VNI, the namespace holding its bridge and vxlan, and the remote VTEPs from the FDB. */
+  overlay: z
+    .object({ vni: z.number().nullable(), netns: z.string().nullable(), vxlan: z.string().nullable(), remoteVteps: z.array(z.string()) })
+    .nullable()
+    .default(null),
+  /** macvlan/ipvlan parent interface. */
+  parent: z.string().nullable().default(null)
+})
+export type Network = z.infer<typeof Network>
+
+export const Evidence = z.enum(['netns-ifindex', 'proc-igmp', 'fdb-mac', 'none'])
+export type Evidence = z.infer<typeof Evidence>
+
+export const ContainerInterface = z.object({
+  ifname: z.string(),
+  ifindex: z.number().int().nullable().default(null),
+  mac: z.string().nullable(),
+  addresses: z.array(z.string()),
+  network: z.string().nullable(),
+  hostVeth: z.string().nullable(),
+  bridge: z.string().nullable(),
+  evidence: Evidence,
+  mtu: z.number().int().nullable().default(null),
+  state: z.string().nullable().default(null)
+})
+export type ContainerInterface = z.infer<typeof ContainerInterface>
+
+export const PortBinding = z.object({
+  containerPort: z.number().int(),
+  proto: z.string(),
+  hostIp: z.string(),
+  hostPort: z.number().int()
+})
+
+export const Container = z.object({
+  name: z.string(),
+  id: z.string(),
+  image: z.string(),
+  state: z.string(),
+  pid: z.number().int().nullable(),
+  /** bridge | host | none | container:<name> | <network name> (contract). */
+  networkMode: z.string(),
+  /** The netns id this container's interfaces live in (shared for container: mode). */
+  netns: z.string().nullable().default(null),
+  interfaces: z.array(ContainerInterface),
+  networks: z.array(z.string()).default([]),
+  portBindings: z.array(PortBinding).default([]),
+  /** Default gateway seen inside the namespace (or from docker), null when none. */
+  defaultGateway: z.string().nullable().default(null),
+  routes: z.array(Route).default([])
+})
+export type Container = z.infer<typeof Container>
+
+export const PublishedPort = z.object({
+  hostIp: z.string(),
+  hostPort: z.number().int(),
+  proto: z.string(),
+  containerIp: z.string().nullable(),
+  containerPort: z.number().int(),
+  container: z.string().nullable(),
+  /** Raw DNAT rule line that implements it, or null when none was found. */
+  rule: z.string().nullable(),
+  /** docker-proxy listener, e.g. `docker-proxy pid=123 0.0.0.0:8080`, or null. */
+  proxy: z.string().nullable(),
+  /** Where this port was learnt: docker inspect, a DNAT rule, or both. */
+  sources: z.array(z.enum(['docker', 'dnat', 'proxy'])).default([])
+})
+export type PublishedPort = z.infer<typeof PublishedPort>
+
+export const RuleOwner = z.enum(['docker', 'user', 'kube', 'other'])
+export const NatRule = z.object({
+  table: z.string(),
+  chain: z.string(),
+  /** 1-based position inside its chain. */
+  position: z.number().int(),
+  target: z.string(),
+  /** The match part of the rule in iptables-save syntax (everything but -A CHAIN and -j TARGET …). */
+  match: z.string(),
+  raw: z.string(),
+  owner: RuleOwner,
+  /** Target arguments, e.g. `--to-destination 172.17.0.2:80`. */
+  targetArgs: z.string().default(''),
+  packets: z.number().nullable().default(null),
+  bytes: z.number().nullable().default(null),
+  /** `iptables` (v4), `ip6tables`, or `nft` (native nft table, e.g. Docker 29 `ip docker-bridges`). */
+  family: z.string().default('iptables')
+})
+export type NatRule = z.infer<typeof NatRule>
+
+export const ChainInfo = z.object({
+  table: z.string(),
+  chain: z.string(),
+  /** Built-in chains have a policy; user chains have null. */
+  policy: z.string().nullable(),
+  family: z.string().default('iptables')
+})
+export type ChainInfo = z.infer<typeof ChainInfo>
+
+export const Tuple = z.object({
+  src: z.string(),
+  dst: z.string(),
+  sport: z.number().int().nullable(),
+  dport: z.number().int().nullable()
+})
+export type Tuple = z.infer<typeof Tuple>
+
+export const NatKind = z.enum(['SNAT', 'DNAT', 'SNAT+DNAT', 'none'])
+export type NatKind = z.infer<typeof NatKind>
+
+export const ConntrackEntry = z.object({
+  proto: z.string(),
+  state: z.string().nullable(),
+  original: Tuple,
+  reply: Tuple,
+  nat: NatKind,
+  containers: z.array(z.string()),
+  flags: z.array(z.string()).default([]),
+  timeout: z.number().nullable().default(null),
+  mark: z.number().nullable().default(null),
+  zone: z.number().nullable().default(null),
+  raw: z.string().default('')
+})
+export type ConntrackEntry = z.infer<typeof ConntrackEntry>
+
+export const Listener = z.object({
+  proto: z.string(),
+  localAddress: z.string(),
+  port: z.number().int(),
+  process: z.string().nullable(),
+  pid: z.number().int().nullable(),
+  raw: z.string()
+})
+export type Listener = z.infer<typeof Listener>
+
+export const Namespace = z.object({
+  id: z.string(),
+  kind: z.enum(['host', 'container', 'docker-netns', 'ip-netns', 'unknown']),
+  /** Containers sharing this namespace. */
+  containers: z.array(z.string()),
+  path: z.string().nullable()
+})
+export type Namespace = z.infer<typeof Namespace>
+
+export const Snapshot = z.object({
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  host: Host,
+  sections: z.array(Section),
+  namespaces: z.array(Namespace).default([]),
+  interfaces: z.array(Interface),
+  routes: z.array(Route).default([]),
+  bridges: z.array(Bridge),
+  networks: z.array(Network),
+  containers: z.array(Container),
+  publishedPorts: z.array(PublishedPort),
+  nat: z.object({
+    rules: z.array(NatRule),
+    chains: z.array(ChainInfo).default([]),
+    /** Which rule sources were present: both backends present is a finding. */
+    backendsPresent: z.array(z.enum(['nf_tables', 'legacy', 'nft-native'])).default([])
+  }),
+  conntrack: z.object({
+    total: z.number().int().nullable(),
+    max: z.number().int().nullable(),
+    truncated: z.boolean(),
+    entries: z.array(ConntrackEntry)
+  }),
+  listeners: z.array(Listener).default([]),
+  fdb: z
+    .array(z.object({ mac: z.string(), dev: z.string(), master: z.string().nullable(), dst: z.string().nullable(), netns: z.string(), raw: z.string() }))
+    .default([]),
+  warnings: z.array(z.string())
+})
+export type Snapshot = z.infer<typeof Snapshot>
+export type SnapshotInput = z.input<typeof Snapshot>
+
+/** Validates anything loaded from disk or the wire. */
+export function parseSnapshot(value: unknown): { ok: true; snapshot: Snapshot } | { ok: false; error: string } {
+  const parsed = Snapshot.safeParse(value)
+  if (parsed.success) return { ok: true, snapshot: parsed.data }
+  return { ok: false, error: z.prettifyError(parsed.error) }
+}

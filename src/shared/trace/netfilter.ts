@@ -1,0 +1,319 @@
+/**
+ * A small iptables evaluator over the snapshot's rules (iptables-save syntax in `match`).
+ * It walks a built-in chain the way the kernel does: rules in order, jumps into user chains,
+ * RETURN back to the caller, the chain policy at the end of a built-in chain. Matches it knows:
+ * -s/-d (CIDR lists), -i/-o (with `!` and `+` wildcards), -p, --dport/--sport, multiport
+ * --dports/--sports, -m conntrack --ctstate / -m state --state, -m addrtype --dst-type/--src-type
+ * LOCAL, -m comment. Any other match makes the rule "unevaluated": it is treated as not matching
+ * and reported, so a verdict that depends on it can say so.
+ */
+import type { ChainInfo, NatRule, Snapshot } from '../snapshot/schema'
+import { inCidr, parseIpv4, stripPrefix } from './ip'
+
+export interface Packet {
+  src: string
+  dst: string
+  sport: number | null
+  dport: number | null
+}
+
+export interface MatchContext {
+  proto: string
+  /** Input and output interface names; null when the hook has none (OUTPUT has no -i, PREROUTING no -o). */
+  inIface: string | null
+  outIface: string | null
+  /** `NEW` for the first packet, `ESTABLISHED` for a reply. */
+  ctstate: 'NEW' | 'ESTABLISHED'
+  /** The packet was DNATed / SNATed earlier (conntrack virtual states DNAT and SNAT). */
+  dnatted?: boolean
+  snatted?: boolean
+  /** Host addresses (for addrtype LOCAL). */
+  isLocal: (ip: string) => boolean
+}
+
+interface ParsedOption {
+  option: string
+  negated: boolean
+  values: string[]
+}
+
+/** Splits an iptables-save match string into options, keeping `!` and quoted values. */
+export function parseMatch(match: string): ParsedOption[] {
+  const tokens: string[] = []
+  const re = /"((?:[^"\\]|\\.)*)"|(\S+)/g
+  let m: RegExpExecArray | null
+  while ((m = re.exec(match)) !== null) tokens.push(m[1] !== undefined ? m[1] : m[2])
+  const options: ParsedOption[] = []
+  let negateNext = false
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i]
+    if (token === '!') {
+      negateNext = true
+      continue
+    }
+    if (token.startsWith('-')) {
+      const values: string[] = []
+      let negated = negateNext
+      negateNext = false
+      while (i + 1 < tokens.length && !(tokens[i + 1].startsWith('-') && tokens[i + 1].length > 1 && !/^-\d/.test(tokens[i + 1]))) {
+        const next = tokens[i + 1]
+        // `! -i x` is the save syntax; `-i ! x` is the pre-1.4.3 syntax: accept both.
+        if (next === '!') {
+          if (values.length === 0 && i + 2 < tokens.length && !tokens[i + 2].startsWith('-')) {
+            negated = true
+            i++
+            continue
+          }
+          break
+        }
+        values.push(next)
+        i++
+      }
+      options.push({ option: token, negated, values })
+    }
+  }
+  return options
+}
+
+const IGNORED_OPTIONS = new Set(['-m', '--match', '--comment', '--limit-iface-in', '--limit-iface-out'])
+
+function interfaceMatches(pattern: string, name: string | null): boolean {
+  if (name === null) return false
+  if (pattern.endsWith('+')) return name.startsWith(pattern.slice(0, -1))
+  return pattern === name
+}
+
+function protoName(proto: string): string {
+  const p = proto.toLowerCase()
+  return p === '6' ? 'tcp' : p === '17' ? 'udp' : p === '1' ? 'icmp' : p
+}
+
+function portInSpec(port: number | null, spec: string): boolean {
+  if (port === null) return false
+  return spec.split(',').some((part) => {
+    const [lo, hi] = part.split(':')
+    const low = lo === '' ? 0 : Number(lo)
+    const high = hi === undefined ? low : hi === '' ? 65535 : Number(hi)
+    return Number.isFinite(low) && Number.isFinite(high) && port >= low && port <= high
+  })
+}
+
+export type MatchOutcome = 'match' | 'no-match' | 'unevaluated'
+
+/** Evaluates one rule's matches against a packet. */
+export function matchRule(match: string, packet: Packet, ctx: MatchContext): MatchOutcome {
+  let unevaluated = false
+  for (const { option, negated, values } of parseMatch(match)) {
+    if (IGNORED_OPTIONS.has(option)) continue
+    const value = values[0] ?? ''
+    let hit: boolean
+    switch (option) {
+      case '-s':
+      case '--source':
+      case '--src':
+        hit = value.split(',').some((cidr) => inCidr(packet.src, cidr))
+        break
+      case '-d':
+      case '--destination':
+      case '--dst':
+        hit = value.split(',').some((cidr) => inCidr(packet.dst, cidr))
+        break
+      case '-i':
+      case '--in-interface':
+        hit = interfaceMatches(value, ctx.inIface)
+        break
+      case '-o':
+      case '--out-interface':
+        hit = interfaceMatches(value, ctx.outIface)
+        break
+      case '-p':
+      case '--protocol':
+        hit = value === 'all' || value === '0' || protoName(value) === protoName(ctx.proto)
+        break
+      case '--dport':
+      case '--destination-port':
+      case '--dports':
+      case '--destination-ports':
+        hit = portInSpec(packet.dport, value)
+        break
+      case '--sport':
+      case '--source-port':
+      case '--sports':
+      case '--source-ports':
+        hit = portInSpec(packet.sport, value)
+        break
+      case '--ports':
+        hit = portInSpec(packet.dport, value) || portInSpec(packet.sport, value)
+        break
+      case '--ctstate':
+      case '--state': {
+        const states = value.toUpperCase().split(',')
+        hit =
+          states.includes(ctx.ctstate) ||
+          (ctx.dnatted === true && states.includes('DNAT')) ||
+          (ctx.snatted === true && states.includes('SNAT'))
+        break
+      }
+      case '--dst-type':
+      case '--src-type': {
+        const types = value.toUpperCase().split(',')
+        const ip = option === '--dst-type' ? packet.dst : packet.src
+        if (types.every((t) => t === 'LOCAL' || t === 'UNICAST')) {
+          const local = ctx.isLocal(ip)
+          hit = types.includes('LOCAL') ? local : !local
+        } else {
+          unevaluated = true
+          continue
+        }
+        break
+      }
+      default:
+        unevaluated = true
+        continue
+    }
+    if (hit === negated) return 'no-match'
+  }
+  return unevaluated ? 'unevaluated' : 'match'
+}
+
+const TERMINAL = new Set(['ACCEPT', 'DROP', 'REJECT'])
+const NAT_TARGETS = new Set(['DNAT', 'SNAT', 'MASQUERADE', 'REDIRECT'])
+
+export interface WalkStep {
+  table: string
+  chain: string
+  rule: NatRule | null
+  /** What happened at this step: a jump, a RETURN, a verdict, a NAT, a non-terminating target, the policy. */
+  action: string
+}
+
+export interface WalkResult {
+  /** ACCEPT (incl. NAT targets in the nat table, and policy ACCEPT), DROP, REJECT. */
+  verdict: 'ACCEPT' | 'DROP' | 'REJECT'
+  /** The deciding rule, or null when the chain policy decided. */
+  rule: NatRule | null
+  policy: string | null
+  nat: { target: string; args: string; rule: NatRule } | null
+  steps: WalkStep[]
+  /** Rules with matches this evaluator cannot check, passed over as non-matching. */
+  unevaluated: NatRule[]
+}
+
+/** Rules and chain policies of one family, indexed for walking. */
+export class Ruleset {
+  private readonly byChain = new Map<string, NatRule[]>()
+  private readonly chainInfo = new Map<string, ChainInfo>()
+
+  constructor(rules: NatRule[], chains: ChainInfo[], family = 'iptables') {
+    for (const rule of rules) {
+      if ((rule.family ?? 'iptables') !== family) continue
+      const key = `${rule.table}/${rule.chain}`
+      const list = this.byChain.get(key) ?? []
+      list.push(rule)
+      this.byChain.set(key, list)
+    }
+    for (const list of this.byChain.values()) list.sort((a, b) => a.position - b.position)
+    for (const chain of chains) if ((chain.family ?? 'iptables') === family) this.chainInfo.set(`${chain.table}/${chain.chain}`, chain)
+  }
+
+  static fromSnapshot(snapshot: Snapshot): Ruleset {
+    return new Ruleset(snapshot.nat.rules, snapshot.nat.chains)
+  }
+
+  get isEmpty(): boolean {
+    return this.byChain.size === 0 && this.chainInfo.size === 0
+  }
+
+  rules(table: string, chain: string): NatRule[] {
+    return this.byChain.get(`${table}/${chain}`) ?? []
+  }
+
+  hasChain(table: string, chain: string): boolean {
+    return this.byChain.has(`${table}/${chain}`) || this.chainInfo.has(`${table}/${chain}`)
+  }
+
+  policy(table: string, chain: string): string | null {
+    return this.chainInfo.get(`${table}/${chain}`)?.policy ?? null
+  }
+
+  tableHasRules(table: string): boolean {
+    for (const key of this.byChain.keys()) if (key.startsWith(`${table}/`)) return true
+    return false
+  }
+
+  /** Walks a built-in chain. */
+  walk(table: string, chain: string, packet: Packet, ctx: MatchContext): WalkResult {
+    const steps: WalkStep[] = []
+    const unevaluated: NatRule[] = []
+    const visit = (name: string, depth: number): { verdict: 'ACCEPT' | 'DROP' | 'REJECT' | 'RETURN'; rule: NatRule | null; nat: WalkResult['nat'] } => {
+      if (depth > 32) return { verdict: 'RETURN', rule: null, nat: null }
+      for (const rule of this.rules(table, name)) {
+        const outcome = matchRule(rule.match, packet, ctx)
+        if (outcome === 'unevaluated') {
+          unevaluated.push(rule)
+          continue
+        }
+        if (outcome === 'no-match') continue
+        const target = rule.target
+        if (TERMINAL.has(target)) {
+          steps.push({ table, chain: name, rule, action: target })
+          return { verdict: target as 'ACCEPT' | 'DROP' | 'REJECT', rule, nat: null }
+        }
+        if (target === 'RETURN') {
+          steps.push({ table, chain: name, rule, action: 'RETURN' })
+          return { verdict: 'RETURN', rule, nat: null }
+        }
+        if (NAT_TARGETS.has(target)) {
+          steps.push({ table, chain: name, rule, action: target })
+          return { verdict: 'ACCEPT', rule, nat: { target, args: rule.targetArgs, rule } }
+        }
+        if (this.hasChain(table, target) && !isBuiltinChain(target)) {
+          steps.push({ table, chain: name, rule, action: `jump ${target}` })
+          const inner = visit(target, depth + 1)
+          if (inner.verdict !== 'RETURN') return inner
+          continue
+        }
+        // LOG, MARK, CONNMARK, TRACE, an empty user chain…: non-terminating.
+        steps.push({ table, chain: name, rule, action: target || 'continue' })
+      }
+      return { verdict: 'RETURN', rule: null, nat: null }
+    }
+    const result = visit(chain, 0)
+    if (result.verdict !== 'RETURN') {
+      return { verdict: result.verdict, rule: result.rule, policy: null, nat: result.nat, steps, unevaluated }
+    }
+    const policy = this.policy(table, chain) ?? 'ACCEPT'
+    steps.push({ table, chain, rule: null, action: `policy ${policy}` })
+    const verdict = policy === 'DROP' ? 'DROP' : policy === 'REJECT' ? 'REJECT' : 'ACCEPT'
+    return { verdict, rule: null, policy, nat: null, steps, unevaluated }
+  }
+}
+
+const BUILTIN = new Set(['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'])
+export const isBuiltinChain = (chain: string): boolean => BUILTIN.has(chain)
+
+/** `--to-destination 172.17.0.2:80` → { ip, port }; also `--to-source`, `--to`. */
+export function natTargetAddress(args: string): { ip: string | null; port: number | null } {
+  const m = /--to(?:-destination|-source)?\s+!?\s*([0-9.]+)?(?:-[0-9.]+)?(?::(\d+))?/.exec(args)
+  if (!m) return { ip: null, port: null }
+  return { ip: m[1] && parseIpv4(m[1]) !== null ? m[1] : null, port: m[2] ? Number(m[2]) : null }
+}
+
+/** `--to-ports 8080` (REDIRECT/MASQUERADE). */
+export function natToPorts(args: string): number | null {
+  const m = /--to-ports\s+(\d+)/.exec(args)
+  return m ? Number(m[1]) : null
+}
+
+/** Addresses owned by the host netns (interfaces, loopback, local-table routes). */
+export function hostLocalAddresses(snapshot: Snapshot): Set<string> {
+  const local = new Set<string>()
+  for (const iface of snapshot.interfaces) {
+    if (iface.netns !== 'host') continue
+    for (const address of iface.addresses) local.add(stripPrefix(address))
+  }
+  for (const route of snapshot.routes) {
+    if (route.netns === 'host' && route.table === 'local' && /^local\s/.test(route.raw)) local.add(stripPrefix(route.dst))
+  }
+  return local
+}

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest'
+import { createBackend } from '../../../src/main/service/backend'
+import { fakeDeps } from '../../support/fake-deps'
+
+describe('backend service', () => {
+  it('answers Results and never throws across the boundary', async () => {
+    const backend = createBackend(fakeDeps(), 'browser')
+    const missing = await backend.call('diagnose', { hostId: 'local' })
+    expect(missing.ok).toBe(false)
+    if (!missing.ok) expect(missing.error.code).toBe('not-found')
+    const bad = await backend.call('trace', { hostId: 1 })
+    expect(bad.ok).toBe(false)
+    if (!bad.ok) expect(bad.error.code).toBe('invalid-argument')
+    const unknown = await backend.call('nope' as never, {})
+    expect(unknown.ok).toBe(false)
+  })
+
+  it('rejects extra argument keys (strict schemas)', async () => {
+    const backend = createBackend(fakeDeps(), 'browser')
+    const result = await backend.call('listHosts', { evil: true })
+    expect(result.ok).toBe(false)
+  })
+
+  it('lists training hosts first, then local, ssh-config hosts and manual hosts', async () => {
+    const backend = createBackend(fakeDeps(), 'browser')
+    await backend.call('addSshHost', { alias: 'jump-2', sudo: true })
+    const hosts = await backend.call('listHosts', {})
+    expect(hosts.ok && hosts.value.map((h) => h.id)).toEqual(['sim:bridge-mode', 'local', 'ssh:prod-1', 'ssh:jump-2'])
+  })
+
+  it('refuses SSH aliases that could smuggle options or shell syntax', async () => {
+    const backend = createBackend(fakeDeps(), 'browser')
+    for (const alias of ['-oProxyCommand=touch /tmp/x', 'a;b', 'a b', '$(id)']) {
+      const result = await backend.call('addSshHost', { alias, sudo: false })
+      expect(result.ok, alias).toBe(false)
+    }
+  })
+
+  it('captures a host, emits progress, and keeps the snapshot for the other calls', async () => {
+    const backend = createBackend(fakeDeps(), 'browser')
+    const phases: string[] = []
+    backend.subscribe('captureProgress', (p) => phases.push(p.phase))
+    const snap = await backend.call('captureHost', { hostId: 'local' })
+    expect(snap.ok && snap.value.host.hostname).toBe('local')
+    expect(phases).toEqual(['started', 'done'])
+    const again = await backend.call('getSnapshot', { hostId: 'local' })
+    expect(again.ok && again.value?.host.hostname).toBe('local')
+    const exported = await backend.call('exportSnapshot', { hostId: 'local' })
+    expect(exported.ok && JSON.parse(exported.value.content).schemaVersion).toBe(1)
+  })
+
+  it('passes a failed connection through with its remedy', async () => {
+    const backend = createBackend(fakeDeps(), 'browser')
+    await backend.call('addSshHost', { alias: 'broken', sudo: false })
+    const result = await backend.call('captureHost', { hostId: 'ssh:broken' })
+    expect(result.ok).toBe(false)
+    if (!result.ok) {
+      expect(result.error.code).toBe('auth-failed')
+      expect(result.error.remedy).toBe('Check the key.')
+    }
+  })
+
+  it('opens snapshot files as hosts and rejects garbage', async () => {
+    const backend = createBackend(fakeDeps(), 'browser')
+    const opened = await backend.call('openFile', { name: '../../etc/passwd.json', content: '{}' })
+    expect(opened.ok && opened.value.id).toBe('file:.._.._etc_passwd.json')
+    const garbage = await backend.call('openFile', { name: 'x.cap', content: 'garbage' })
+    expect(garbage.ok).toBe(false)
+  })
+
+  it('remembers preferences through the state file', async () => {
+    const deps = fakeDeps({ stateFile: '/virtual/state.json' })
+    const backend = createBackend(deps, 'browser')
+    const prefs = await backend.call('setPreferences', { locale: 'zh-CN', theme: 'dark' })
+    expect(prefs.ok && prefs.value.locale).toBe('zh-CN')
+    const written = JSON.parse(deps.stateWrites.at(-1)!)
+    expect(written.preferences.theme).toBe('dark')
+    const reloaded = createBackend({ ...deps, readState: async () => deps.stateWrites.at(-1)! }, 'browser')
+    const read = await reloaded.call('getPreferences', {})
+    expect(read.ok && read.value.locale).toBe('zh-CN')
+  })
+})

@@ -1,0 +1,190 @@
+import { describe, expect, it } from 'vitest'
+import fc from 'fast-check'
+import { looksLikeCapture, parseCaptureFile, parseCaptureText, serializeCapture } from '../../../src/main/capture/capture-file'
+import type { Capture, RawSection } from '../../../src/main/capture/capture-types'
+
+const B = 'nl-0f0e0d0c-1111-2222-3333-444455556666'
+/** The exact shape resources/probe.sh prints (docs/capture-format.md). */
+const probeText = [
+  'NETLENS-CAPTURE 1',
+  `boundary: ${B}`,
+  'source: manual',
+  'capturedAt: 2026-11-28T16:08:37Z',
+  'probe: netlens-probe 1',
+  'conntrackCap: 200000',
+  'uid: 0',
+  'sudo: 0',
+  `--${B} section`,
+  'name: meta.hostname',
+  'command: hostname',
+  'exit: 0',
+  'ms: 17',
+  'status: ok',
+  `--${B} stdout`,
+  'vm',
+  '',
+  `--${B} stderr`,
+  '',
+  `--${B} end`,
+  `--${B} section`,
+  'name: iptables.save',
+  'command: iptables-save',
+  'exit: 4',
+  'ms: 3',
+  'status: permission-denied',
+  `--${B} stdout`,
+  '',
+  `--${B} stderr`,
+  'iptables-save v1.8.9 (nf_tables): Could not fetch rule set generation id: Permission denied (you must be root)',
+  '',
+  `--${B} end`,
+  `--${B} section`,
+  'name: nft.ruleset',
+  'command: nft -j list ruleset',
+  'exit: ',
+  'ms: 0',
+  'status: skipped',
+  `--${B} stdout`,
+  '',
+  `--${B} stderr`,
+  'nf_tables is not loaded (not loading it)',
+  `--${B} end`,
+  `--${B} done`,
+  ''
+].join('\n')
+
+describe('parseCaptureFile', () => {
+  it('reads a probe capture: header, sections, exit codes, statuses and bodies', () => {
+    const r = parseCaptureFile(probeText)
+    expect(r.ok).toBe(true)
+    if (!r.ok) return
+    expect(r.value.header).toMatchObject({ source: 'manual', conntrackCap: '200000', uid: '0', probe: 'netlens-probe 1' })
+    const c = r.value.capture
+    expect(c.capturedAt).toBe('2026-11-28T16:08:37Z')
+    expect(c.sections.map((s) => [s.name, s.exitCode, s.status])).toEqual([
+      ['meta.hostname', 0, 'ok'],
+      ['iptables.save', 4, 'permission-denied'],
+      ['nft.ruleset', null, 'skipped']
+    ])
+    expect(c.sections[0].stdout).toBe('vm\n')
+    expect(c.sections[0].stderr).toBe('')
+    expect(c.sections[1].stdout).toBe('')
+    expect(c.sections[1].stderr).toMatch(/you must be root\)\n$/)
+    expect(c.sections[2].stderr).toBe('nf_tables is not loaded (not loading it)')
+  })
+
+  it('rejects other files and truncated captures with a parse-error', () => {
+    expect(parseCaptureText('{"schemaVersion":1}').ok).toBe(false)
+    expect(parseCaptureText('NETLENS-CAPTURE 2\nboundary: nl-abcdefgh\n').ok).toBe(false)
+    for (const cut of [probeText.indexOf('name: iptables.save'), probeText.indexOf('Permission denied'), probeText.length - 20]) {
+      const r = parseCaptureText(probeText.slice(0, cut))
+      expect(r.ok).toBe(false)
+      if (!r.ok) expect(r.error.code).toBe('parse-error')
+    }
+  })
+
+  it('tells capture files from JSON', () => {
+    expect(looksLikeCapture(probeText)).toBe(true)
+    expect(looksLikeCapture('\uFEFF' + probeText)).toBe(true)
+    expect(looksLikeCapture('{"schemaVersion":1}')).toBe(false)
+  })
+
+  it('keeps an unknown status as error and tolerates unknown header keys', () => {
+    const text = probeText.replace('status: ok', 'status: weird').replace('ms: 17', 'ms: 17\nfuture: yes')
+    const r = parseCaptureText(text)
+    expect(r.ok && r.value.sections[0].status).toBe('error')
+    expect(r.ok && r.value.sections[0].ms).toBe(17)
+  })
+})
+
+const status = fc.constantFrom('ok', 'missing-tool', 'permission-denied', 'timeout', 'error', 'skipped') as fc.Arbitrary<RawSection['status']>
+/** Well-formed Unicode (what a JS string read from UTF-8 can hold), including CR, NUL and marker-like lines. */
+const body = fc.oneof(
+  fc.string({ unit: 'grapheme', maxLength: 200 }),
+  fc.string({ unit: 'binary', maxLength: 200 }).map((s) => s.toWellFormed()),
+  fc.array(fc.constantFrom('\n', '\r\n', '\0', '--', `--${B} end`, '--nl-x stderr', 'status: ok', ' ', 'NETLENS-CAPTURE 1'), { maxLength: 30 }).map((a) => a.join(''))
+)
+const section: fc.Arbitrary<RawSection> = fc.record({
+  name: fc.oneof(fc.constantFrom('ip.link', 'ns/pid:123/igmp'), fc.string({ maxLength: 40 })),
+  command: fc.string({ unit: 'binary', maxLength: 80 }).map((s) => s.toWellFormed()),
+  exitCode: fc.option(fc.integer({ min: -255, max: 255 }), { nil: null }),
+  ms: fc.nat(1_000_000),
+  status,
+  stdout: body,
+  stderr: body
+})
+const capture: fc.Arbitrary<Capture> = fc.record({
+  formatVersion: fc.constant(1 as const),
+  source: fc.string({ maxLength: 40 }),
+  capturedAt: fc.string({ maxLength: 30 }),
+  sections: fc.array(section, { maxLength: 8 })
+})
+
+describe('capture file round trip (fast-check)', () => {
+  it('parse(serialize(c)) === c for any section text', () => {
+    fc.assert(
+      fc.property(capture, (c) => {
+        const r = parseCaptureText(serializeCapture(c))
+        expect(r.ok).toBe(true)
+        if (r.ok) expect(r.value).toEqual(c)
+      }),
+      { numRuns: 300 }
+    )
+  })
+
+  it('survives a trip through UTF-8 bytes on disk', () => {
+    fc.assert(
+      fc.property(capture, (c) => {
+        const onDisk = new TextDecoder().decode(new TextEncoder().encode(serializeCapture(c)))
+        const r = parseCaptureText(onDisk)
+        expect(r.ok && r.value).toEqual(c)
+      }),
+      { numRuns: 100 }
+    )
+  })
+
+  it('any raw bytes a command prints keep the capture structure intact (probe-style text)', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 400 }), fc.uint8Array({ maxLength: 200 }), (out, err) => {
+        // What the probe writes: header, then the bytes verbatim; the file is read back as UTF-8.
+        const enc = new TextEncoder()
+        const parts = [
+          enc.encode(`NETLENS-CAPTURE 1\nboundary: ${B}\nsource: manual\ncapturedAt: x\n--${B} section\nname: a\ncommand: c\nexit: 1\nms: 2\nstatus: error\n--${B} stdout\n`),
+          out,
+          enc.encode(`\n--${B} stderr\n`),
+          err,
+          enc.encode(`\n--${B} end\n--${B} done\n`)
+        ]
+        const bytes = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
+        let at = 0
+        for (const p of parts) {
+          bytes.set(p, at)
+          at += p.length
+        }
+        const r = parseCaptureText(new TextDecoder().decode(bytes))
+        expect(r.ok).toBe(true)
+        if (!r.ok) return
+        expect(r.value.sections).toHaveLength(1)
+        expect(r.value.sections[0].stdout).toBe(new TextDecoder().decode(out))
+        expect(r.value.sections[0].stderr).toBe(new TextDecoder().decode(err))
+        // and the decoded strings round-trip through serialize/parse exactly
+        const again = parseCaptureText(serializeCapture(r.value))
+        expect(again.ok && again.value).toEqual(r.value)
+      }),
+      { numRuns: 300 }
+    )
+  })
+
+  it('picks a boundary that no body contains', () => {
+    const c: Capture = { formatVersion: 1, source: 's', capturedAt: 't', sections: [] }
+    const text = serializeCapture(c)
+    const boundary = /boundary: (\S+)/.exec(text)?.[1] ?? ''
+    const hostile: Capture = {
+      ...c,
+      sections: [{ name: 'x', command: 'x', exitCode: 0, ms: 0, status: 'ok', stdout: `\n--${boundary} end\n`, stderr: '' }]
+    }
+    const out = serializeCapture(hostile)
+    expect(/boundary: (\S+)/.exec(out)?.[1]).not.toBe(boundary)
+    expect(parseCaptureText(out)).toEqual({ ok: true, value: hostile })
+  })
+})

@@ -1,0 +1,162 @@
+import { describe, expect, it } from 'vitest'
+import { buildConntrack, classifyNat, readCount } from '../../../src/main/model/conntrack'
+import { backendFromVersion, cidrContains, ruleOwner, splitRuleLine, tokenize } from '../../../src/main/model/nat'
+import { buildPublishedPorts, dnatPort, parseToDestination } from '../../../src/main/model/ports'
+import type { NatRule } from '../../../src/shared/snapshot/schema'
+import type { ConntrackRecord } from '../../../src/main/parsers/types'
+
+const ctx = { dockerBridges: new Set(['docker0', 'br-63226b8903b9']), dockerSubnets: ['172.17.0.0/16', '172.24.0.0/16'] }
+
+function rule(raw: string, table = 'nat', family = 'iptables'): NatRule {
+  const split = splitRuleLine(raw)!
+  const chain = raw.replace(/^\[\d+:\d+\]\s*/, '').split(/\s+/)[1]
+  return { table, chain, position: 1, target: split.target, match: split.match, raw, owner: ruleOwner(chain, split.target, split.match, ctx), targetArgs: split.targetArgs, packets: null, bytes: null, family }
+}
+
+describe('iptables rule lines', () => {
+  it('splits match, target and target args, keeping quoted comments whole', () => {
+    expect(splitRuleLine('[5:300] -A DOCKER ! -i br-x -p tcp -m tcp --dport 18080 -j DNAT --to-destination 10.0.0.2:80')).toEqual({
+      match: '! -i br-x -p tcp -m tcp --dport 18080',
+      target: 'DNAT',
+      targetArgs: '--to-destination 10.0.0.2:80'
+    })
+    expect(tokenize('-A X -m comment --comment "a -j b" -j ACCEPT')).toEqual(['-A', 'X', '-m', 'comment', '--comment', '"a -j b"', '-j', 'ACCEPT'])
+    expect(splitRuleLine('-A X -m comment --comment "a -j b" -j ACCEPT')?.target).toBe('ACCEPT')
+    expect(splitRuleLine(':DOCKER - [0:0]')).toBeNull()
+  })
+
+  it('assigns owners', () => {
+    expect(rule('-A DOCKER -i docker0 -j RETURN').owner).toBe('docker')
+    expect(rule('-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER').owner).toBe('docker')
+    expect(rule('-A POSTROUTING -s 172.24.0.2/32 -d 172.24.0.2/32 -p tcp -m tcp --dport 80 -j MASQUERADE').owner).toBe('docker')
+    expect(rule('-A POSTROUTING -s 10.9.0.0/16 -o eth0 -j MASQUERADE').owner).toBe('user')
+    expect(rule('-A FORWARD -o docker0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT', 'filter').owner).toBe('docker')
+    expect(rule('-A DOCKER-USER -j RETURN', 'filter').owner).toBe('docker')
+    expect(rule('-A DOCKER-USER -s 203.0.113.0/24 -j DROP', 'filter').owner).toBe('user')
+    expect(rule('-A KUBE-SERVICES -j KUBE-NODEPORTS').owner).toBe('kube')
+    expect(rule('-A PREROUTING -j PREROUTING_direct').owner).toBe('other')
+    expect(rule('-A LIBVIRT_PRT -s 192.168.122.0/24 -j MASQUERADE').owner).toBe('other')
+    expect(rule('-A POSTROUTING -s 10.88.0.0/16 -j CNI-abc').owner).toBe('other')
+  })
+
+  it('contains CIDRs and reads the backend from iptables -V', () => {
+    expect(cidrContains('172.24.0.0/16', '172.24.0.2/32')).toBe(true)
+    expect(cidrContains('172.24.0.0/16', '172.25.0.0/16')).toBe(false)
+    expect(cidrContains('172.24.0.0/16', '172.0.0.0/8')).toBe(false)
+    expect(backendFromVersion('iptables v1.8.9 (nf_tables)')).toBe('nf_tables')
+    expect(backendFromVersion('iptables v1.8.9 (legacy)')).toBe('legacy')
+    expect(backendFromVersion('iptables v1.4.21')).toBeNull()
+  })
+})
+
+describe('published ports', () => {
+  it('reads DNAT rules (iptables and nft) and to-destination forms', () => {
+    expect(dnatPort(rule('-A DOCKER ! -i br-63226b8903b9 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.24.0.2:80'))).toMatchObject({
+      proto: 'tcp',
+      hostIp: '0.0.0.0',
+      hostPort: 8080,
+      containerIp: '172.24.0.2',
+      containerPort: 80
+    })
+    expect(dnatPort(rule('-A DOCKER -d 127.0.0.1/32 ! -i docker0 -p udp -m udp --dport 53 -j DNAT --to-destination 172.17.0.5:5353'))).toMatchObject({
+      proto: 'udp',
+      hostIp: '127.0.0.1',
+      hostPort: 53,
+      containerPort: 5353
+    })
+    const nft: NatRule = {
+      ...rule('-A X -j DNAT'),
+      family: 'nft',
+      raw: 'iifname != "br-dummy" tcp dport 8080 counter packets 0 bytes 0 dnat to 192.168.0.2:80 comment "DNAT"'
+    }
+    expect(dnatPort(nft)).toMatchObject({ proto: 'tcp', hostPort: 8080, containerIp: '192.168.0.2', containerPort: 80 })
+    expect(parseToDestination('[fd00::2]:80')).toEqual({ ip: 'fd00::2', port: 80 })
+    expect(parseToDestination('10.0.0.2')).toEqual({ ip: '10.0.0.2', port: null })
+  })
+
+  it('merges docker bindings, DNAT rules and docker-proxy listeners per host address and port', () => {
+    const ports = buildPublishedPorts({
+      docker: [
+        {
+          id: 'a'.repeat(64),
+          name: 'web',
+          image: 'i',
+          state: 'running',
+          running: true,
+          pid: 1,
+          networkMode: 'app',
+          sandboxKey: null,
+          networks: [{ name: 'app', networkId: null, endpointId: null, ipAddress: '172.24.0.2', prefixLen: 16, gateway: '172.24.0.1', mac: null, ipv6: null }],
+          portBindings: [
+            { containerPort: 80, proto: 'tcp', hostIp: '0.0.0.0', hostPort: 8080 },
+            { containerPort: 80, proto: 'tcp', hostIp: '::', hostPort: 8080 }
+          ],
+          raw: ''
+        }
+      ],
+      rules: [rule('-A DOCKER ! -i br-63226b8903b9 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.24.0.2:80'), rule('-A DOCKER ! -i docker0 -p tcp -m tcp --dport 9000 -j DNAT --to-destination 172.17.0.9:9000')],
+      listeners: [
+        { proto: 'tcp', state: 'LISTEN', localAddress: '0.0.0.0', port: 8080, peer: null, process: 'docker-proxy', pid: 9888, raw: '' },
+        { proto: 'tcp', state: 'LISTEN', localAddress: '::', port: 8080, peer: null, process: 'docker-proxy', pid: 9893, raw: '' },
+        { proto: 'tcp', state: 'LISTEN', localAddress: '0.0.0.0', port: 22, peer: null, process: 'sshd', pid: 1, raw: '' }
+      ],
+      addressIndex: new Map([['172.17.0.9', ['portainer']]])
+    })
+    expect(ports.map((p) => [p.hostIp, p.hostPort, p.container, p.containerIp, p.sources, p.proxy])).toEqual([
+      ['0.0.0.0', 8080, 'web', '172.24.0.2', ['docker', 'dnat', 'proxy'], 'docker-proxy pid=9888 0.0.0.0:8080'],
+      ['::', 8080, 'web', null, ['docker', 'proxy'], 'docker-proxy pid=9893 [::]:8080'],
+      ['0.0.0.0', 9000, 'portainer', '172.17.0.9', ['dnat'], null]
+    ])
+  })
+})
+
+describe('conntrack', () => {
+  const tuple = (src: string, dst: string, sport: number, dport: number) => ({ src, dst, sport, dport })
+  const record = (o: ReturnType<typeof tuple>, r: ReturnType<typeof tuple>): ConntrackRecord => ({
+    l3proto: 'ipv4',
+    proto: 'tcp',
+    timeout: 100,
+    state: 'ESTABLISHED',
+    original: o,
+    reply: r,
+    flags: ['ASSURED'],
+    mark: 0,
+    zone: null,
+    use: 1,
+    raw: ''
+  })
+
+  it('classifies by comparing the tuples', () => {
+    expect(classifyNat({ src: 'a', dst: 'b' }, { src: 'b', dst: 'a' })).toBe('none')
+    expect(classifyNat({ src: '198.51.100.2', dst: '198.51.100.1' }, { src: '172.17.0.2', dst: '198.51.100.2' })).toBe('DNAT')
+    expect(classifyNat({ src: '172.17.0.2', dst: '198.51.100.2' }, { src: '198.51.100.2', dst: '198.51.100.1' })).toBe('SNAT')
+    expect(classifyNat({ src: '172.17.0.3', dst: '10.0.0.1' }, { src: '172.17.0.2', dst: '10.0.0.1' })).toBe('SNAT+DNAT')
+  })
+
+  it('attributes entries to containers by original src/dst and reply src, and honours the cap', () => {
+    const index = new Map([
+      ['172.17.0.2', ['web']],
+      ['172.17.0.3', ['client', 'sidecar']]
+    ])
+    const ct = buildConntrack(
+      [
+        record(tuple('198.51.100.2', '198.51.100.1', 4000, 8080), tuple('172.17.0.2', '198.51.100.2', 80, 4000)),
+        record(tuple('172.17.0.3', '172.17.0.2', 5000, 80), tuple('172.17.0.2', '172.17.0.3', 80, 5000)),
+        record(tuple('127.0.0.1', '127.0.0.1', 1, 2), tuple('127.0.0.1', '127.0.0.1', 2, 1))
+      ],
+      10,
+      262144,
+      index
+    )
+    expect(ct.entries.map((e) => [e.nat, e.containers])).toEqual([
+      ['DNAT', ['web']],
+      ['none', ['client', 'sidecar', 'web']],
+      ['none', []]
+    ])
+    expect(ct).toMatchObject({ total: 10, max: 262144, truncated: true })
+    expect(buildConntrack([], 0, null, index).truncated).toBe(false)
+    expect(buildConntrack(null, null, null, index)).toEqual({ total: null, max: null, truncated: false, entries: [] })
+    expect(readCount('27\n')).toBe(27)
+    expect(readCount('cat: no such file')).toBeNull()
+  })
+})

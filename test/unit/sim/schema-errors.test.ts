@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest'
+import { parseScenarioText } from '../../../src/main/sim/load'
+
+const valid = `id: t1
+title: { en: T, zh-CN: 测 }
+description: { en: D, zh-CN: 述 }
+hosts:
+  - name: h1
+    nics:
+      - { name: eth0, addresses: [10.1.0.2/24] }
+    containers:
+      - { name: a, image: busybox }
+`
+
+function errorsOf(text: string): { line: number; column: number; path: string; message: string }[] {
+  const r = parseScenarioText(text, 'x.yaml')
+  if (r.ok) throw new Error('expected errors')
+  return r.errors
+}
+
+describe('scenario schema errors carry file, line and column', () => {
+  it('accepts a valid scenario', () => {
+    const r = parseScenarioText(valid, 'x.yaml')
+    expect(r.ok).toBe(true)
+  })
+
+  it('points at a wrongly typed nested value', () => {
+    const text = valid.replace('{ name: eth0, addresses: [10.1.0.2/24] }', '{ name: eth0, addresses: [10.1.0.2/24], mtu: big }')
+    const [e] = errorsOf(text)
+    expect(e.path).toBe('hosts[0].nics[0].mtu')
+    expect(e.line).toBe(7)
+    expect(e.column).toBe(text.split('\n')[6].indexOf('big') + 1)
+  })
+
+  it('points at an unknown key itself', () => {
+    const text = valid.replace('    containers:', '    contianers:\n      - { name: b }\n    containers:')
+    const errs = errorsOf(text)
+    const e = errs.find((x) => x.path === 'hosts[0].contianers')!
+    expect(e).toBeDefined()
+    expect(e.line).toBe(8)
+    expect(e.column).toBe(5)
+  })
+
+  it('points at a bad address inside a list', () => {
+    const text = valid.replace('[10.1.0.2/24]', '[10.1.0.2/24, 10.1.0.300]')
+    const [e] = errorsOf(text)
+    expect(e.path).toBe('hosts[0].nics[0].addresses[1]')
+    expect(e.line).toBe(7)
+    expect(e.column).toBe(text.split('\n')[6].indexOf('10.1.0.300') + 1)
+  })
+
+  it('reports a reference to a missing container at the flow field', () => {
+    const text = valid + '    flows:\n      - { from: ghost, to: 203.0.113.1, proto: icmp, rate: 1pkt/s }\n'
+    const [e] = errorsOf(text)
+    expect(e.path).toBe('hosts[0].flows[0].from')
+    expect(e.message).toMatch(/ghost/)
+    expect(e.line).toBe(11)
+    expect(e.column).toBe(text.split('\n')[10].indexOf('ghost') + 1)
+  })
+
+  it('reports container: mode pointing nowhere', () => {
+    const text = valid.replace('{ name: a, image: busybox }', '{ name: a, image: busybox, mode: "container:nobody" }')
+    const [e] = errorsOf(text)
+    expect(e.path).toBe('hosts[0].containers[0].mode')
+    expect(e.line).toBe(9)
+  })
+
+  it('reports YAML syntax errors with their position', () => {
+    const text = 'id: t1\ntitle: { en: T\nhosts: []\n'
+    const [e] = errorsOf(text)
+    expect(e.line).toBeGreaterThanOrEqual(2)
+    expect(e.column).toBeGreaterThan(0)
+  })
+
+  it('reports a missing required key at its parent', () => {
+    const text = valid.replace('      - { name: eth0, addresses: [10.1.0.2/24] }\n', '      - { addresses: [10.1.0.2/24] }\n')
+    const [e] = errorsOf(text)
+    expect(e.path).toBe('hosts[0].nics[0].name')
+    expect(e.line).toBe(7)
+    expect(e.column).toBe(9)
+  })
+})

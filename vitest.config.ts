@@ -1,0 +1,42 @@
+import { resolve } from 'node:path'
+import { defineConfig } from 'vitest/config'
+import vue from '@vitejs/plugin-vue'
+
+const alias = { '@renderer': resolve(import.meta.dirname, 'src/renderer/src'), '@shared': resolve(import.meta.dirname, 'src/shared') }
+
+// Four tiers; scripts/test.mjs runs them one after another (npm test).
+export default defineConfig({
+  test: {
+    projects: [
+      { resolve: { alias }, test: { name: 'unit', environment: 'node', include: ['test/unit/**/*.test.ts'] } },
+      {
+        plugins: [vue()],
+        resolve: { alias },
+        test: { name: 'dom', environment: 'happy-dom', include: ['test/dom/**/*.test.ts'] }
+      },
+      {
+        resolve: { alias },
+        test: {
+          name: 'live',
+          environment: 'node',
+          include: ['test/live/**/*.test.ts'],
+          fileParallelism: false,
+          testTimeout: 180_000,
+          hookTimeout: 600_000,
+          globalSetup: ['test/live/global-setup.ts']
+        }
+      },
+      {
+        resolve: { alias },
+        test: {
+          name: 'e2e',
+          environment: 'node',
+          include: ['test/e2e/**/*.test.ts'],
+          fileParallelism: false,
+          testTimeout: 120_000,
+          hookTimeout: 300_000
+        }
+      }
+    ]
+  }
+})
