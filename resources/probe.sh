@@ -294,9 +294,23 @@ nl_f_hostname() {
   fi
 }
 
+# busybox and very old iproute2 have no -d
+nl_f_ip_link_text() {
+  nl_x ip -d link show || nl_x ip link show
+}
+
 nl_f_netns_map() {
   printf '%s' "$NL_NSMAP"
   return 0
+}
+
+# Is this file a live namespace (a bind mount on nsfs)? Docker leaves stale files behind.
+nl_is_ns() {
+  nl_fs=$(stat -L -f -c %T "$1" 2>/dev/null)
+  case $nl_fs in
+    nsfs | proc) return 0 ;;
+  esac
+  return 1
 }
 
 # Netns inode of a path (/proc/PID/ns/net or a bind-mounted netns file), '-' when unreadable.
@@ -343,7 +357,7 @@ NL_IPJSON=1
 nl_run ip.link 'ip -j -d link show' nl_x ip -j -d link show
 if [ "$nl_st" != ok ] || ! nl_last_json; then
   NL_IPJSON=0
-  nl_run ip.link.text 'ip -d link show' nl_x ip -d link show
+  nl_run ip.link.text 'ip -d link show || ip link show' nl_f_ip_link_text
 fi
 if [ "$NL_IPJSON" = 1 ]; then
   nl_run ip.addr 'ip -j addr show' nl_x ip -j addr show
@@ -495,6 +509,7 @@ for nl_f in /var/run/docker/netns/* /run/docker/netns/*; do
   nl_n=${nl_f##*/}
   case $nl_n in *[!A-Za-z0-9._-]*) continue ;; esac
   case $NL_NSMAP in *"docker:$nl_n "*) continue ;; esac
+  nl_is_ns "$nl_f" || continue
   nl_inode "$nl_f"
   nl_add_ns "docker:$nl_n" "$nl_f" "$nl_ino"
 done
@@ -503,6 +518,7 @@ for nl_f in /var/run/netns/* /run/netns/*; do
   nl_n=${nl_f##*/}
   case $nl_n in *[!A-Za-z0-9._-]*) continue ;; esac
   case $NL_NSMAP in *"ipnetns:$nl_n "*) continue ;; esac
+  nl_is_ns "$nl_f" || continue
   nl_inode "$nl_f"
   nl_add_ns "ipnetns:$nl_n" "$nl_f" "$nl_ino"
 done

@@ -45,7 +45,8 @@ async function isFile(path: string): Promise<boolean> {
   }
 }
 
-const looksLikePath = (s: string): boolean => /[/\\]/.test(s) || /\.(cap|capture|json|txt)$/i.test(s) || s.startsWith('.')
+const looksLikePath = (s: string): boolean =>
+  /[/\\]/.test(s) || /\.(cap|capture|json|txt)$/i.test(s) || s.startsWith('.')
 
 async function readSourceFile(path: string): Promise<Result<ResolvedSource>> {
   let text: string
@@ -82,7 +83,8 @@ export async function resolveSource(source: string, opts: SourceOptions = {}): P
     onProgress: opts.onProgress,
     sshConfigFile: opts.sshConfigFile
   }
-  if (!source) return fail('invalid-argument', 'No SOURCE given (local, sim:<scenario>, ssh:<alias>, an alias, or a file).')
+  if (!source)
+    return fail('invalid-argument', 'No SOURCE given (local, sim:<scenario>, ssh:<alias>, an alias, or a file).')
   if (source === 'local') {
     const r = await runProbe({ kind: 'local' }, probeOpts)
     return r.ok ? ok({ kind: 'local', capture: r.value }) : r

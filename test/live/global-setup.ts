@@ -7,10 +7,10 @@
  * naming what is missing. Everything started here is torn down again, also when setup fails.
  */
 import { accessSync, constants } from 'node:fs'
-import { createServer } from 'node:net'
 import type { TestProject } from 'vitest/node'
 import { execa } from 'execa'
 import { lab } from './support/truth'
+import { labEnv } from './support/lab-env'
 import { SSHD_BINARY, startLabSshd, type LabSshd } from './support/sshd'
 import './support/provided'
 
@@ -39,25 +39,6 @@ function executable(path: string): boolean {
   }
 }
 
-async function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer()
-    server.once('error', () => resolve(false))
-    server.listen(port, '0.0.0.0', () => server.close(() => resolve(true)))
-  })
-}
-
-async function anyFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer()
-    server.once('error', reject)
-    server.listen(0, '0.0.0.0', () => {
-      const a = server.address()
-      server.close(() => resolve(typeof a === 'object' && a ? a.port : 0))
-    })
-  })
-}
-
 /** Everything the tier needs; returns what is missing and how to provide it. */
 async function missingRequirements(): Promise<string[]> {
   const missing: string[] = []
@@ -73,24 +54,6 @@ async function missingRequirements(): Promise<string[]> {
     if (info.exitCode !== 0 && !(await which('dockerd'))) missing.push('a reachable docker daemon, or dockerd to start one (apt-get install docker.io)')
   }
   return missing
-}
-
-/** Port and wan block for this run: the documented defaults unless something else holds them. */
-async function labEnv(): Promise<Record<string, string>> {
-  const env: Record<string, string> = {}
-  if (!(await portFree(18080))) {
-    env.NLLAB_WEB_PORT = String(await anyFreePort())
-    console.warn(`live: port 18080 is taken on this host; the lab publishes nllab-web on ${env.NLLAB_WEB_PORT} instead`)
-  }
-  const routes = await execa('ip', ['-j', '-4', 'route', 'show', 'table', 'main'], { reject: false })
-  const taken = (JSON.parse(routes.stdout || '[]') as { dst: string; dev?: string }[]).some(
-    (r) => r.dst.startsWith('198.51.100.') && r.dev !== 'nllabwan0'
-  )
-  if (taken) {
-    env.NLLAB_WAN_CIDR = '198.51.100.65/28'
-    console.warn('live: another 198.51.100.0/24 route exists; the lab wan uses the more specific 198.51.100.65/28')
-  }
-  return env
 }
 
 function skip(project: TestProject, reason: string): void {

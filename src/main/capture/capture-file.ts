@@ -135,8 +135,12 @@ export function parseCaptureFile(input: string): Result<ParsedCaptureFile> {
   for (;;) {
     if (text.startsWith(`${m} done`, pos)) break
     if (!text.startsWith(`${m} section\n`, pos)) {
-      const where = sections.length ? `after section "${sections[sections.length - 1].name}"` : 'before the first section'
-      return fail('parse-error', `Capture file is truncated or damaged ${where}.`, { detail: text.slice(pos, pos + 200) })
+      const where = sections.length
+        ? `after section "${sections[sections.length - 1].name}"`
+        : 'before the first section'
+      return fail('parse-error', `Capture file is truncated or damaged ${where}.`, {
+        detail: text.slice(pos, pos + 200)
+      })
     }
     const fieldsAt = pos + `${m} section\n`.length
     const sh = readHeaderLines(text, fieldsAt, `${m} stdout\n`)
@@ -144,11 +148,13 @@ export function parseCaptureFile(input: string): Result<ParsedCaptureFile> {
     const stdoutAt = sh.next + `${m} stdout\n`.length
     const stderrMarker = `\n${m} stderr\n`
     const stderrIdx = text.indexOf(stderrMarker, stdoutAt)
-    if (stderrIdx < 0) return fail('parse-error', `Capture file is truncated in section "${sh.fields.get('name') ?? '?'}".`)
+    if (stderrIdx < 0)
+      return fail('parse-error', `Capture file is truncated in section "${sh.fields.get('name') ?? '?'}".`)
     const stderrAt = stderrIdx + stderrMarker.length
     const endMarker = `\n${m} end\n`
     const endIdx = text.indexOf(endMarker, stderrAt)
-    if (endIdx < 0) return fail('parse-error', `Capture file is truncated in section "${sh.fields.get('name') ?? '?'}".`)
+    if (endIdx < 0)
+      return fail('parse-error', `Capture file is truncated in section "${sh.fields.get('name') ?? '?'}".`)
     const f = sh.fields
     const exitText = f.get('exit') ?? ''
     const status = SectionStatus.safeParse(f.get('status'))

@@ -4,6 +4,7 @@
  *   ssh:   ssh -T -o BatchMode=yes … -- ALIAS 'sh -s -- BOUNDARY CAP SUDO'   (script on stdin)
  * Host key checking is never weakened: unknown or changed keys come back as errors with a remedy.
  */
+import { createHash } from 'node:crypto'
 import { lstat, mkdir, mkdtemp, readFile } from 'node:fs/promises'
 import { existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -13,14 +14,16 @@ import { fileURLToPath } from 'node:url'
 import { execa } from 'execa'
 import { fail, ok, type Result } from '../../shared/result'
 import { classifySshFailure } from '../hosts/ssh-errors'
-import { isValidSshAlias, sshEffectiveSettings } from '../hosts/ssh-config'
+import { isValidSshAlias, sshEffectiveSettingsResult } from '../hosts/ssh-config'
 import { newBoundary, parseCaptureFile } from './capture-file'
 import type { Capture } from './capture-types'
 import { SECTION } from './sections'
 
 export type ProbeTarget = { kind: 'local' } | { kind: 'ssh'; alias: string }
 
+/** One event per finished section (shape-compatible with CaptureProgress in src/shared/api/types.ts). */
 export interface ProbeProgress {
+  phase: 'section'
   section: string
   status: string
   done: number
@@ -42,7 +45,7 @@ export interface ProbeOptions {
 
 export const DEFAULT_CONNTRACK_CAP = 200_000
 /** Host sections a typical probe run emits before the per-namespace ones (progress estimate). */
-const HOST_SECTION_ESTIMATE = 26
+const HOST_SECTION_ESTIMATE = 25
 const MAX_OUTPUT = 1024 * 1024 * 1024
 
 export function probeScriptPath(): string {
@@ -74,6 +77,18 @@ async function privateControlDir(): Promise<string> {
   return mkdtemp(join(base, 'netlens-ssh-'))
 }
 
+/**
+ * Per alias and config file: %C alone is shared by every alias that resolves to the same
+ * host/port/user, so a master opened for one alias would serve another alias whose own settings
+ * (known_hosts file, identity) were never checked.
+ */
+function controlTag(alias: string, configFile: string | undefined): string {
+  return createHash('sha256')
+    .update(`${alias}\0${configFile ?? ''}`)
+    .digest('hex')
+    .slice(0, 10)
+}
+
 /** Streams probe stdout and reports each section as its header (written when it ends) arrives. */
 class ProgressScanner {
   private decoder = new StringDecoder('utf8')
@@ -81,8 +96,11 @@ class ProgressScanner {
   private boundary: string | null = null
   private inHeader = false
   private name = ''
+  private inHead = true
   private inNsMap = false
-  private nsLines = 0
+  private nsSections = 0
+  private hostInode = ''
+  private nsInodes = new Set<string>()
   private rootish = false
   done = 0
   total = HOST_SECTION_ESTIMATE
@@ -98,26 +116,39 @@ class ProgressScanner {
     for (const line of lines) this.line(line)
   }
 
+  /** How many sections the probe will emit for one netns.map line (see docs/capture-format.md). */
+  private countNamespace(line: string): void {
+    const [nsid = '', inode = '-'] = line.split(' ')
+    if (nsid === 'host') {
+      this.hostInode = inode
+      return
+    }
+    if (inode !== '-' && (inode === this.hostInode || this.nsInodes.has(inode))) return
+    if (inode !== '-') this.nsInodes.add(inode)
+    if (nsid.startsWith('pid:')) this.nsSections += this.rootish ? 7 : 3
+    else if (this.rootish) this.nsSections += 4
+  }
+
   private line(line: string): void {
-    if (this.boundary === null) {
+    if (this.boundary !== null && line.startsWith(`--${this.boundary} `)) {
+      this.inHead = false
+      const what = line.slice(this.boundary.length + 3)
+      this.inHeader = what === 'section'
+      if (this.inNsMap && what === 'stderr') {
+        this.inNsMap = false
+        this.total = Math.max(this.total, this.done + this.nsSections)
+      }
+      if (what === 'stdout') this.inNsMap = this.name === SECTION.netnsMap
+      return
+    }
+    if (this.inHead) {
       const b = /^boundary: (\S+)$/.exec(line)
       if (b) this.boundary = b[1]
       if (/^(uid: 0|sudo: 1)$/.test(line)) this.rootish = true
       return
     }
-    const m = `--${this.boundary} `
-    if (line.startsWith(m)) {
-      const what = line.slice(m.length)
-      this.inHeader = what === 'section'
-      if (this.inNsMap && what === 'stderr') {
-        this.inNsMap = false
-        this.total = Math.max(this.total, this.done + this.nsLines * (this.rootish ? 7 : 3))
-      }
-      if (what === 'stdout') this.inNsMap = this.name === SECTION.netnsMap
-      return
-    }
     if (this.inNsMap) {
-      if (/^(pid|docker|ipnetns):/.test(line)) this.nsLines++
+      this.countNamespace(line)
       return
     }
     if (!this.inHeader) return
@@ -125,7 +156,7 @@ class ProgressScanner {
     else if (line.startsWith('status: ')) {
       this.done++
       if (this.done > this.total) this.total = this.done
-      this.emit({ section: this.name, status: line.slice(8), done: this.done, total: this.total })
+      this.emit({ phase: 'section', section: this.name, status: line.slice(8), done: this.done, total: this.total })
     }
   }
 }
@@ -137,7 +168,8 @@ function validCap(cap: number | undefined): number | null {
 
 export async function runProbe(target: ProbeTarget, opts: ProbeOptions = {}): Promise<Result<Capture>> {
   const cap = validCap(opts.conntrackCap)
-  if (cap === null) return fail('invalid-argument', `--conntrack-max must be a positive integer, got ${String(opts.conntrackCap)}`)
+  if (cap === null)
+    return fail('invalid-argument', `--conntrack-max must be a positive integer, got ${String(opts.conntrackCap)}`)
   if (opts.signal?.aborted) return fail('cancelled', 'Capture cancelled.')
   let script = opts.script
   if (script === undefined) {
@@ -162,21 +194,32 @@ export async function runProbe(target: ProbeTarget, opts: ProbeOptions = {}): Pr
         remedy: 'Use a Host alias from ~/.ssh/config or user@host (letters, digits, . _ - @ : +; not starting with -).'
       })
     }
-    const settings = await sshEffectiveSettings(target.alias, opts.sshConfigFile)
+    const settings = await sshEffectiveSettingsResult(target.alias, opts.sshConfigFile)
     if (!settings.ok) return settings
     const s = settings.value
     sshHint = { alias: target.alias, hostname: s.hostname, port: s.port ? Number(s.port) : undefined }
     const userControlPath = s.controlpath && s.controlpath !== 'none'
     const control = userControlPath
       ? []
-      : ['-o', 'ControlMaster=auto', '-o', `ControlPath=${join(await privateControlDir(), '%C')}`, '-o', 'ControlPersist=60']
+      : [
+          '-o',
+          'ControlMaster=auto',
+          '-o',
+          `ControlPath=${join(await privateControlDir(), `${controlTag(target.alias, opts.sshConfigFile)}-%C`)}`,
+          '-o',
+          'ControlPersist=60'
+        ]
     file = 'ssh'
     args = [
       '-T',
-      '-o', 'BatchMode=yes',
-      '-o', 'ConnectTimeout=10',
-      '-o', 'ServerAliveInterval=15',
-      '-o', 'ServerAliveCountMax=3',
+      '-o',
+      'BatchMode=yes',
+      '-o',
+      'ConnectTimeout=10',
+      '-o',
+      'ServerAliveInterval=15',
+      '-o',
+      'ServerAliveCountMax=3',
       ...control,
       ...(opts.sshConfigFile ? ['-F', opts.sshConfigFile] : []),
       '--',
@@ -201,7 +244,9 @@ export async function runProbe(target: ProbeTarget, opts: ProbeOptions = {}): Pr
   if (r.isCanceled || opts.signal?.aborted) return fail('cancelled', 'Capture cancelled.')
   const stderr = String(r.stderr ?? '')
   if ((r as { code?: string }).code === 'ENOENT') {
-    return fail('missing-tool', `${file} is not installed on this machine.`, { remedy: file === 'ssh' ? 'Install OpenSSH (openssh-client).' : undefined })
+    return fail('missing-tool', `${file} is not installed on this machine.`, {
+      remedy: file === 'ssh' ? 'Install OpenSSH (openssh-client).' : undefined
+    })
   }
   if (sshHint && r.exitCode === 255) {
     const e = classifySshFailure(255, stderr, sshHint)
@@ -209,9 +254,13 @@ export async function runProbe(target: ProbeTarget, opts: ProbeOptions = {}): Pr
   }
   const parsed = parseCaptureFile(String(r.stdout ?? ''))
   if (!parsed.ok) {
-    return fail(r.exitCode === 0 ? 'parse-error' : 'internal', `The probe on ${targetLabel(target)} did not return a complete capture (exit ${String(r.exitCode)}).`, {
-      detail: [parsed.error.message, stderr.trim()].filter(Boolean).join('\n')
-    })
+    return fail(
+      r.exitCode === 0 ? 'parse-error' : 'internal',
+      `The probe on ${targetLabel(target)} did not return a complete capture (exit ${String(r.exitCode)}).`,
+      {
+        detail: [parsed.error.message, stderr.trim()].filter(Boolean).join('\n')
+      }
+    )
   }
   const capture: Capture = {
     ...parsed.value.capture,

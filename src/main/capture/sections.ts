@@ -23,6 +23,7 @@ export const SECTION = {
   ipNeighText: 'ip.neigh.text', // ip neigh show
   bridgeLink: 'bridge.link', // bridge -j link show
   bridgeFdb: 'bridge.fdb', // bridge -j fdb show
+  bridgeFdbText: 'bridge.fdb.text', // bridge fdb show (when bridge -j is not supported)
   brctl: 'brctl.show', // brctl show
   sysBrif: 'sys.brif', // for b in /sys/class/net/*/brif: "<bridge> <port>" lines
   iptablesVersion: 'iptables.version', // iptables -V  → "(nf_tables)" or "(legacy)"
@@ -49,7 +50,11 @@ export const NS_SECTION = {
   procNetDev: 'proc.net.dev', // cat /proc/<pid>/net/dev        (works without root)
   igmp: 'igmp', // cat /proc/<pid>/net/igmp                     (works without root)
   procRoute: 'proc.route', // cat /proc/<pid>/net/route          (works without root)
-  bridgeFdb: 'bridge.fdb' // nsenter … bridge -j fdb show (overlay namespaces: remote VTEPs)
+  bridgeFdb: 'bridge.fdb', // nsenter … bridge -j fdb show (overlay namespaces: remote VTEPs)
+  // Text forms when the host's iproute2 has no -j (same commands without -j, see docs/capture-format.md):
+  ipLinkText: 'ip.link.text',
+  ipAddrText: 'ip.addr.text',
+  ipRouteText: 'ip.route.text'
 } as const
 
 export const nsSectionName = (nsid: string, name: string): string => `ns/${nsid}/${name}`

@@ -86,7 +86,8 @@ async function expandGlob(pattern: string): Promise<string[]> {
       } catch {
         continue
       }
-      for (const n of names.sort()) if (re.test(n) && (part.startsWith('.') || !n.startsWith('.'))) next.push(join(base, n))
+      for (const n of names.sort())
+        if (re.test(n) && (part.startsWith('.') || !n.startsWith('.'))) next.push(join(base, n))
     }
     bases = next
   }
@@ -162,13 +163,25 @@ export async function listSshHosts(
 }
 
 /** Settings worth showing or using from `ssh -G` (keys are lowercase, as ssh -G prints them). */
-export const SHOWN_SSH_SETTINGS = ['hostname', 'user', 'port', 'proxyjump', 'proxycommand', 'identityfile', 'controlpath', 'controlmaster'] as const
+export const SHOWN_SSH_SETTINGS = [
+  'hostname',
+  'user',
+  'port',
+  'proxyjump',
+  'proxycommand',
+  'identityfile',
+  'controlpath',
+  'controlmaster'
+] as const
 
 /**
  * Effective settings for `alias` from `ssh -G` (does not connect). identityfile lists are joined
  * with `, `. Missing keys are omitted.
  */
-export async function sshEffectiveSettings(alias: string, configFile?: string): Promise<Result<Record<string, string>>> {
+export async function sshEffectiveSettingsResult(
+  alias: string,
+  configFile?: string
+): Promise<Result<Record<string, string>>> {
   if (!isValidSshAlias(alias)) return fail('invalid-argument', `Not a valid ssh host alias: ${JSON.stringify(alias)}`)
   if (configFile !== undefined && (configFile.startsWith('-') || configFile.includes('\n'))) {
     return fail('invalid-argument', `Not a valid ssh config file path: ${JSON.stringify(configFile)}`)
@@ -177,10 +190,14 @@ export async function sshEffectiveSettings(alias: string, configFile?: string): 
   const r = await execa('ssh', args, { reject: false, timeout: 10_000, stdin: 'ignore' })
   if (r.failed || r.exitCode !== 0) {
     const missing = (r as { code?: string }).code === 'ENOENT'
-    return fail(missing ? 'missing-tool' : 'invalid-argument', missing ? 'The ssh client is not installed.' : `ssh -G ${alias} failed.`, {
-      detail: String(r.stderr ?? ''),
-      remedy: missing ? 'Install OpenSSH (openssh-client).' : `Check ${configFile ?? '~/.ssh/config'} for errors.`
-    })
+    return fail(
+      missing ? 'missing-tool' : 'invalid-argument',
+      missing ? 'The ssh client is not installed.' : `ssh -G ${alias} failed.`,
+      {
+        detail: String(r.stderr ?? ''),
+        remedy: missing ? 'Install OpenSSH (openssh-client).' : `Check ${configFile ?? '~/.ssh/config'} for errors.`
+      }
+    )
   }
   const settings: Record<string, string> = {}
   for (const line of String(r.stdout).split('\n')) {
@@ -192,6 +209,12 @@ export async function sshEffectiveSettings(alias: string, configFile?: string): 
     settings[key] = key === 'identityfile' && settings[key] ? `${settings[key]}, ${value}` : value
   }
   return ok(settings)
+}
+
+/** Like sshEffectiveSettingsResult, for display: an empty record when ssh -G fails. */
+export async function sshEffectiveSettings(alias: string, configFile?: string): Promise<Record<string, string>> {
+  const r = await sshEffectiveSettingsResult(alias, configFile)
+  return r.ok ? r.value : {}
 }
 
 /** The directory of a config file, for callers that want Include paths relative to it. */

@@ -57,7 +57,11 @@ export function classifySshFailure(exitCode: number | null, stderr: string, targ
       detail
     }
   }
-  if (/Permission denied \(/i.test(stderr) || /Too many authentication failures/i.test(stderr) || /no mutual signature algorithm/i.test(stderr)) {
+  if (
+    /Permission denied \(/i.test(stderr) ||
+    /Too many authentication failures/i.test(stderr) ||
+    /no mutual signature algorithm/i.test(stderr)
+  ) {
     return {
       code: 'auth-failed',
       message: `ssh could not log in to ${alias}: ${lastLines(stderr) || 'authentication failed'}.`,
@@ -89,7 +93,11 @@ export function classifySshFailure(exitCode: number | null, stderr: string, targ
       detail
     }
   }
-  if (/No route to host|Network is unreachable|Connection closed by|Connection reset by|kex_exchange_identification/i.test(stderr)) {
+  if (
+    /No route to host|Network is unreachable|Connection closed by|Connection reset by|kex_exchange_identification/i.test(
+      stderr
+    )
+  ) {
     return {
       code: 'unreachable',
       message: `${alias} cannot be reached: ${lastLines(stderr)}.`,
@@ -115,9 +123,9 @@ export function sectionRemedy(name: string, status: SectionStatus): string | nul
       return null
     case 'permission-denied':
       if (name.startsWith('docker.')) {
-        return 'needs access to the Docker socket: run as root, add the user to the docker group, or use --sudo'
+        return 'needs root, the docker group, or --sudo'
       }
-      return 'needs root or --sudo (sudo -n, never prompts)'
+      return 'needs root or --sudo'
     case 'missing-tool':
       return 'the tool is not installed on the host'
     case 'timeout':

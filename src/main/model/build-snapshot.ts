@@ -30,11 +30,21 @@ import { parseSysctl } from '../parsers/sysctl'
 import { buildConntrack, readCount } from './conntrack'
 import { buildContainers, containerAddressIndex } from './containers'
 import { buildInterfaces, type IfaceBuild } from './interfaces'
-import { buildBridges, buildNetworks, dockerBridgeName, joinVethPeers, markUnresolvedPeers, resolveParents } from './joins'
+import {
+  buildBridges,
+  buildNetworks,
+  dockerBridgeName,
+  joinVethPeers,
+  markUnresolvedPeers,
+  resolveParents
+} from './joins'
 import { buildNat } from './nat'
 import { buildNetns, namespacesOf, parseNetnsMap } from './netns'
 import { buildPublishedPorts } from './ports'
 import { CaptureReader, splitNsSection } from './reader'
+import { emptySnapshot } from './empty-snapshot'
+
+export { emptySnapshot }
 
 /** JSON when the output looks like JSON, else the text parser (old iproute2 without -j). */
 const jsonOrText =
@@ -47,7 +57,10 @@ const parseAddrs = jsonOrText(parseIpAddrJson, parseIpAddrText)
 const parseRoutes = jsonOrText(parseIpRouteJson, parseIpRouteText)
 
 const firstLine = (text: string | null): string | null => {
-  const line = text?.split(/\r?\n/).find((l) => l.trim() !== '')?.trim()
+  const line = text
+    ?.split(/\r?\n/)
+    .find((l) => l.trim() !== '')
+    ?.trim()
   return line ? line : null
 }
 
@@ -70,35 +83,6 @@ function safe<T>(fn: () => T, fallback: T): T {
     return fn()
   } catch {
     return fallback
-  }
-}
-
-export function emptySnapshot(capture: Partial<Capture> | null | undefined): Snapshot {
-  return {
-    schemaVersion: SCHEMA_VERSION,
-    host: {
-      hostname: 'unknown',
-      kernel: null,
-      dockerVersion: null,
-      iptablesBackend: null,
-      capturedAt: typeof capture?.capturedAt === 'string' ? capture.capturedAt : new Date(0).toISOString(),
-      source: typeof capture?.source === 'string' ? capture.source : 'unknown',
-      privileged: false,
-      sysctls: {}
-    },
-    sections: [],
-    namespaces: [],
-    interfaces: [],
-    routes: [],
-    bridges: [],
-    networks: [],
-    containers: [],
-    publishedPorts: [],
-    nat: { rules: [], chains: [], backendsPresent: [] },
-    conntrack: { total: null, max: null, truncated: false, entries: [] },
-    listeners: [],
-    fdb: [],
-    warnings: []
   }
 }
 
@@ -129,7 +113,14 @@ function build(capture: Capture): Snapshot {
   const dockerNetworks = r.parse(SECTION.dockerNetworks, parseDockerNetworks) ?? []
 
   // Namespaces
-  const captureNsids = [...new Set(r.names.map(splitNsSection).filter((x) => x !== null).map((x) => x.nsid))]
+  const captureNsids = [
+    ...new Set(
+      r.names
+        .map(splitNsSection)
+        .filter((x) => x !== null)
+        .map((x) => x.nsid)
+    )
+  ]
   const netnsMap = r.parse(SECTION.netnsMap, parseNetnsMap) ?? []
   const netns = buildNetns(captureNsids, netnsMap, docker)
   const nsSection = (nsids: string[], section: string): string | null => {
@@ -147,14 +138,16 @@ function build(capture: Capture): Snapshot {
   // Interfaces of every namespace
   const ifaces: IfaceBuild[] = buildInterfaces({
     netns: 'host',
-    links: r.parseFirst([
-      [SECTION.ipLink, parseLinks],
-      [SECTION.ipLinkText, parseIpLinkText]
-    ])?.value ?? null,
-    addrs: r.parseFirst([
-      [SECTION.ipAddr, parseAddrs],
-      [SECTION.ipAddrText, parseIpAddrText]
-    ])?.value ?? null,
+    links:
+      r.parseFirst([
+        [SECTION.ipLink, parseLinks],
+        [SECTION.ipLinkText, parseIpLinkText]
+      ])?.value ?? null,
+    addrs:
+      r.parseFirst([
+        [SECTION.ipAddr, parseAddrs],
+        [SECTION.ipAddrText, parseIpAddrText]
+      ])?.value ?? null,
     dev: r.parse(SECTION.procNetDev, parseProcNetDev),
     igmp: null
   })
@@ -170,7 +163,8 @@ function build(capture: Capture): Snapshot {
 
   for (const group of netns.groups) {
     if (group.id === 'host') continue
-    for (const nsid of group.nsids) if (nsid.startsWith('docker:')) dockerNetnsFiles.set(nsid.slice('docker:'.length), group.id)
+    for (const nsid of group.nsids)
+      if (nsid.startsWith('docker:')) dockerNetnsFiles.set(nsid.slice('docker:'.length), group.id)
     ifaces.push(
       ...buildInterfaces({
         netns: group.id,
@@ -180,7 +174,9 @@ function build(capture: Capture): Snapshot {
         igmp: parseNs(group.nsids, NS_SECTION.igmp, parseProcIgmp)
       })
     )
-    const nsRoutes = parseNs(group.nsids, NS_SECTION.ipRoute, parseRoutes) ?? parseNs(group.nsids, NS_SECTION.procRoute, parseProcRoute)
+    const nsRoutes =
+      parseNs(group.nsids, NS_SECTION.ipRoute, parseRoutes) ??
+      parseNs(group.nsids, NS_SECTION.procRoute, parseProcRoute)
     for (const route of nsRoutes ?? []) routes.push(toRoute(group.id, route))
     const fdb = parseNs(group.nsids, NS_SECTION.bridgeFdb, parseBridgeFdbJson)
     if (fdb) fdbByNetns.set(group.id, fdb)
@@ -205,11 +201,25 @@ function build(capture: Capture): Snapshot {
   const networkBridge = new Map(networks.map((n) => [n.name, n.bridge]))
 
   // Containers
-  const containers = buildContainers({ docker, netns, ifaces, hostFdb: fdbByNetns.get('host') ?? [], networkBridge, routes })
+  const containers = buildContainers({
+    docker,
+    netns,
+    ifaces,
+    hostFdb: fdbByNetns.get('host') ?? [],
+    networkBridge,
+    routes
+  })
   markUnresolvedPeers(ifaces)
   for (const c of containers) {
     for (const i of c.interfaces) {
-      if (i.evidence === 'none' && c.networkMode !== 'host' && !c.networkMode.startsWith('container:') && c.state === 'running' && i.hostVeth === null && i.bridge !== null)
+      if (
+        i.evidence === 'none' &&
+        c.networkMode !== 'host' &&
+        !c.networkMode.startsWith('container:') &&
+        c.state === 'running' &&
+        i.hostVeth === null &&
+        i.bridge !== null
+      )
         warnings.push(`container ${c.name}: host veth of ${i.ifname} not found (no namespace data, igmp or FDB match)`)
     }
   }
@@ -218,7 +228,11 @@ function build(capture: Capture): Snapshot {
   // NAT
   const versionText = firstLine(r.text(SECTION.iptablesVersion))
   const save = r.parse(SECTION.iptablesSave, parseIptablesSave)
-  const preliminaryBackend = /\(legacy\)/.test(versionText ?? '') ? 'legacy' : /\(nf_tables\)/.test(versionText ?? '') ? 'nf_tables' : save?.backend
+  const preliminaryBackend = /\(legacy\)/.test(versionText ?? '')
+    ? 'legacy'
+    : /\(nf_tables\)/.test(versionText ?? '')
+      ? 'nf_tables'
+      : save?.backend
   let otherSave: { backend: 'nf_tables' | 'legacy'; ruleset: IptablesRuleset } | null = null
   for (const [name, backend] of [
     [SECTION.iptablesLegacySave, 'legacy'],
@@ -235,7 +249,12 @@ function build(capture: Capture): Snapshot {
   }
   const dockerSubnets = dockerNetworks.flatMap((n) => n.subnets.map((s) => s.subnet))
   for (const b of ifaces) {
-    if (b.iface.netns !== 'host' || b.iface.kind !== 'bridge' || !/^(docker0|docker_gwbridge|br-[0-9a-f]{12})$/.test(b.iface.name)) continue
+    if (
+      b.iface.netns !== 'host' ||
+      b.iface.kind !== 'bridge' ||
+      !/^(docker0|docker_gwbridge|br-[0-9a-f]{12})$/.test(b.iface.name)
+    )
+      continue
     dockerBridges.add(b.iface.name)
     for (const a of b.iface.addresses) if (!a.includes(':')) dockerSubnets.push(networkOf(a))
   }
@@ -252,7 +271,14 @@ function build(capture: Capture): Snapshot {
 
   // Listeners, published ports, conntrack
   const ss = r.parse(SECTION.ss, parseSs) ?? []
-  const listeners = ss.map((l) => ({ proto: l.proto, localAddress: l.localAddress, port: l.port, process: l.process, pid: l.pid, raw: l.raw }))
+  const listeners = ss.map((l) => ({
+    proto: l.proto,
+    localAddress: l.localAddress,
+    port: l.port,
+    process: l.process,
+    pid: l.pid,
+    raw: l.raw
+  }))
   const publishedPorts = buildPublishedPorts({ docker, rules: nat.rules, listeners: ss, addressIndex })
   const conntrack = buildConntrack(
     r.parse(SECTION.conntrack, parseConntrack),
@@ -261,13 +287,18 @@ function build(capture: Capture): Snapshot {
     addressIndex
   )
   if (conntrack.truncated)
-    warnings.push(`conntrack.list: showing ${conntrack.entries.length} of ${conntrack.total} tracked connections (capture cap)`)
+    warnings.push(
+      `conntrack.list: showing ${conntrack.entries.length} of ${conntrack.total} tracked connections (capture cap)`
+    )
 
   warnings.push(...r.warnings)
 
   const interfaces: Interface[] = ifaces
     .map((b) => b.iface)
-    .sort((a, b) => netnsOrder(a.netns).localeCompare(netnsOrder(b.netns)) || a.ifindex - b.ifindex || a.name.localeCompare(b.name))
+    .sort(
+      (a, b) =>
+        netnsOrder(a.netns).localeCompare(netnsOrder(b.netns)) || a.ifindex - b.ifindex || a.name.localeCompare(b.name)
+    )
   const fdb = [...fdbByNetns.entries()].flatMap(([ns, records]) =>
     records.map((f) => ({ mac: f.mac, dev: f.dev, master: f.master, dst: f.dst, netns: ns, raw: f.raw }))
   )

@@ -72,6 +72,12 @@ export function buildContainers(input: ContainerJoinInput): Container[] {
     else byNetns.set(b.iface.netns, [b])
   }
   const byId = new Map(docker.map((c) => [c.id, c]))
+  const routesByNetns = new Map<string, Route[]>()
+  for (const r of input.routes) {
+    const list = routesByNetns.get(r.netns)
+    if (list) list.push(r)
+    else routesByNetns.set(r.netns, [r])
+  }
 
   // Owners first, so a container-mode member can copy resolved facts from its owner.
   const ordered = [...docker].sort((a, b) => Number(netns.ownerOf.has(a.id)) - Number(netns.ownerOf.has(b.id)))
@@ -94,7 +100,10 @@ export function buildContainers(input: ContainerJoinInput): Container[] {
         let bridge: string | null = null
         let evidence: Evidence = 'none'
         if (!ownerId) {
-          const peer = b.iface.peer && b.iface.peer.name ? byNsName.get(`${b.iface.peer.netns}\u0000${b.iface.peer.name}`) : undefined
+          const peer =
+            b.iface.peer && b.iface.peer.name
+              ? byNsName.get(`${b.iface.peer.netns}\u0000${b.iface.peer.name}`)
+              : undefined
           if (peer && b.iface.peer?.netns !== 'unknown') {
             hostVeth = peer.iface.name
             bridge = peer.iface.master
@@ -103,7 +112,8 @@ export function buildContainers(input: ContainerJoinInput): Container[] {
             evidence = b.iface.parent ? 'netns-ifindex' : 'none'
           } else {
             const expected = network ? (input.networkBridge.get(network) ?? null) : null
-            const viaIgmp = b.from === 'igmp' || b.from === 'proc-net-dev' ? matchByIgmp(b.iface.ifindex, hostVeths, expected) : null
+            const viaIgmp =
+              b.from === 'igmp' || b.from === 'proc-net-dev' ? matchByIgmp(b.iface.ifindex, hostVeths, expected) : null
             if (viaIgmp) {
               pair(b, viaIgmp)
               hostVeth = viaIgmp.iface.name
@@ -121,7 +131,10 @@ export function buildContainers(input: ContainerJoinInput): Container[] {
         }
         if (!b.iface.mac && endpoint?.mac) b.iface.mac = endpoint.mac
         if (!b.iface.addresses.length && endpoint?.ipAddress)
-          b.iface.addresses = [`${endpoint.ipAddress}/${endpoint.prefixLen ?? 32}`, ...(endpoint.ipv6 ? [endpoint.ipv6] : [])]
+          b.iface.addresses = [
+            `${endpoint.ipAddress}/${endpoint.prefixLen ?? 32}`,
+            ...(endpoint.ipv6 ? [endpoint.ipv6] : [])
+          ]
         interfaces.push({
           ifname: b.iface.name,
           ifindex: b.iface.ifindex > 0 ? b.iface.ifindex : null,
@@ -158,7 +171,7 @@ export function buildContainers(input: ContainerJoinInput): Container[] {
     }
     interfaces.sort((a, b) => a.ifname.localeCompare(b.ifname) || (a.network ?? '').localeCompare(b.network ?? ''))
 
-    const routes = nsId && nsId !== 'host' ? input.routes.filter((r) => r.netns === nsId) : []
+    const routes = nsId && nsId !== 'host' ? [...(routesByNetns.get(nsId) ?? [])] : []
     const defaultRoute =
       routes.find((r) => r.dst === 'default' && r.table === 'main' && r.gateway && !r.gateway.includes(':')) ??
       routes.find((r) => r.dst === 'default' && r.gateway)
@@ -173,7 +186,8 @@ export function buildContainers(input: ContainerJoinInput): Container[] {
       interfaces,
       networks: record.networks.map((n) => n.name).sort(),
       portBindings: record.portBindings.map((p) => ({ ...p })),
-      defaultGateway: networkMode === 'host' ? null : (defaultRoute?.gateway ?? nets.find((n) => n.gateway)?.gateway ?? null),
+      defaultGateway:
+        networkMode === 'host' ? null : (defaultRoute?.gateway ?? nets.find((n) => n.gateway)?.gateway ?? null),
       routes
     })
   }
@@ -190,10 +204,11 @@ export function containerAddressIndex(containers: Container[], docker: DockerCon
     else if (!list.includes(name)) list.push(name)
   }
   for (const c of containers) for (const i of c.interfaces) for (const a of i.addresses) add(stripCidr(a), c.name)
-  for (const d of docker) for (const n of d.networks) {
-    add(n.ipAddress, containerName(d))
-    add(n.ipv6, containerName(d))
-  }
+  for (const d of docker)
+    for (const n of d.networks) {
+      add(n.ipAddress, containerName(d))
+      add(n.ipv6, containerName(d))
+    }
   for (const list of index.values()) list.sort()
   return index
 }

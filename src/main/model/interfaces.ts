@@ -138,7 +138,13 @@ export function buildInterfaces(data: NsData): IfaceBuild[] {
   const known = new Set(out.map((b) => b.iface.name))
   for (const d of data.dev ?? []) {
     if (known.has(d.iface)) continue
-    out.push({ iface: blank(d.iface, 0, netns, countersOf(d), d.raw), linkIndex: null, linkNetnsId: null, linkName: null, from: 'proc-net-dev' })
+    out.push({
+      iface: blank(d.iface, 0, netns, countersOf(d), d.raw),
+      linkIndex: null,
+      linkNetnsId: null,
+      linkName: null,
+      from: 'proc-net-dev'
+    })
   }
   return out
 }

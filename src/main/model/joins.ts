@@ -84,7 +84,11 @@ export function resolveParents(all: IfaceBuild[]): void {
  * The one unpaired host veth whose link_index is `ifindex`, optionally narrowed to the expected
  * bridge. Null when none or several match.
  */
-export function matchByIgmp(ifindex: number, hostVeths: IfaceBuild[], expectedBridge: string | null): IfaceBuild | null {
+export function matchByIgmp(
+  ifindex: number,
+  hostVeths: IfaceBuild[],
+  expectedBridge: string | null
+): IfaceBuild | null {
   if (ifindex <= 0) return null
   let candidates = hostVeths.filter((h) => !h.iface.peer && h.linkIndex === ifindex)
   if (candidates.length > 1 && expectedBridge) candidates = candidates.filter((h) => h.iface.master === expectedBridge)
@@ -101,7 +105,9 @@ export function matchByFdb(mac: string | null, fdb: FdbRecord[], hostVethNames: 
 }
 
 /** The host bridge device docker uses for a bridge network. */
-export function dockerBridgeName(network: Pick<DockerNetworkRecord, 'name' | 'id' | 'driver' | 'options'>): string | null {
+export function dockerBridgeName(
+  network: Pick<DockerNetworkRecord, 'name' | 'id' | 'driver' | 'options'>
+): string | null {
   if (network.driver !== 'bridge') return null
   const option = network.options['com.docker.network.bridge.name']
   if (option) return option
@@ -160,7 +166,15 @@ export function buildBridges(src: BridgeSources): Bridge[] {
       stp: stpOf.get(key(b.netns, b.name)) ?? b.stp,
       network: null as string | null
     }))
-    .sort((a, b) => (a.netns === b.netns ? a.name.localeCompare(b.name) : a.netns === 'host' ? -1 : b.netns === 'host' ? 1 : a.netns.localeCompare(b.netns)))
+    .sort((a, b) =>
+      a.netns === b.netns
+        ? a.name.localeCompare(b.name)
+        : a.netns === 'host'
+          ? -1
+          : b.netns === 'host'
+            ? 1
+            : a.netns.localeCompare(b.netns)
+    )
 }
 
 export interface NetworkJoinInput {
@@ -198,7 +212,10 @@ export function buildNetworks(input: NetworkJoinInput): Network[] {
       const br = inNs.find((b) => b.iface.kind === 'bridge')
       const vx = inNs.find((b) => b.iface.kind === 'vxlan')
       bridge = br?.iface.name ?? null
-      const optionVni = Number.parseInt((n.options['com.docker.network.driver.overlay.vxlanid_list'] ?? '').split(',')[0], 10)
+      const optionVni = Number.parseInt(
+        (n.options['com.docker.network.driver.overlay.vxlanid_list'] ?? '').split(',')[0],
+        10
+      )
       const fdb = netns ? (input.fdbByNetns.get(netns) ?? []) : []
       overlay = {
         vni: vx?.iface.vni ?? (Number.isFinite(optionVni) ? optionVni : null),

@@ -10,7 +10,8 @@ export function snapshotJsonSchemaText(): string {
         ...schema,
         $id: 'https://netlens.invalid/snapshot.schema.json',
         title: 'NetLens snapshot',
-        description: 'Generated from src/shared/snapshot/schema.ts by scripts/gen-json-schema.ts; see docs/snapshot-schema.md.'
+        description:
+          'Generated from src/shared/snapshot/schema.ts by scripts/gen-json-schema.ts; see docs/snapshot-schema.md.'
       },
       null,
       2

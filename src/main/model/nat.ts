@@ -18,7 +18,8 @@ import type { ChainInfo, NatRule, Snapshot } from '../../shared/snapshot/schema'
 type Backend = Snapshot['nat']['backendsPresent'][number]
 
 export interface NatInput {
-  save: IptablesRuleset | null
+  /** `legacyTablesPresent`: iptables-nft-save's "iptables-legacy tables present" warning was seen. */
+  save: (IptablesRuleset & { legacyTablesPresent?: boolean }) | null
   save6: IptablesRuleset | null
   /** `iptables -t nat -L -n -v --line-numbers` fallback, parsed into the same shape. */
   list: IptablesRuleset | null
@@ -84,7 +85,6 @@ export function matchFromFields(rule: IptablesRule): string {
   return parts.join(' ')
 }
 
-
 export interface OwnerContext {
   dockerBridges: Set<string>
   dockerSubnets: string[]
@@ -124,7 +124,10 @@ export function ruleOwner(chain: string, target: string, match: string, ctx: Own
   if (OTHER_CHAIN.test(chain) || OTHER_CHAIN.test(target)) return 'other'
   const tokens = tokenize(match)
   for (let i = 0; i < tokens.length - 1; i++) {
-    if ((tokens[i] === '-i' || tokens[i] === '-o' || tokens[i] === '--in-interface' || tokens[i] === '--out-interface') && ctx.dockerBridges.has(tokens[i + 1]))
+    if (
+      (tokens[i] === '-i' || tokens[i] === '-o' || tokens[i] === '--in-interface' || tokens[i] === '--out-interface') &&
+      ctx.dockerBridges.has(tokens[i + 1])
+    )
       return 'docker'
   }
   if (target === 'MASQUERADE' || target === 'SNAT') {
@@ -145,9 +148,16 @@ function learnDockerBridges(rulesets: IptablesRuleset[], into: Set<string>): voi
       }
 }
 
-function fromIptables(rs: IptablesRuleset, family: string, ctx: OwnerContext, rules: NatRule[], chains: ChainInfo[]): void {
+function fromIptables(
+  rs: IptablesRuleset,
+  family: string,
+  ctx: OwnerContext,
+  rules: NatRule[],
+  chains: ChainInfo[]
+): void {
   for (const table of rs.tables) {
-    for (const c of table.chains) chains.push({ table: table.name, chain: c.name, policy: c.policy && c.policy !== '-' ? c.policy : null, family })
+    for (const c of table.chains)
+      chains.push({ table: table.name, chain: c.name, policy: c.policy && c.policy !== '-' ? c.policy : null, family })
     for (const r of table.rules) {
       const split = splitRuleLine(r.raw)
       const match = split?.match ?? matchFromFields(r)
@@ -189,9 +199,16 @@ function nftOwner(table: string, chain: string, target: string, text: string, ct
   return 'user'
 }
 
-const isXtablesTable = (family: string, name: string): boolean => ['ip', 'ip6', 'arp', 'bridge'].includes(family) && XTABLES.has(name)
+const isXtablesTable = (family: string, name: string): boolean =>
+  ['ip', 'ip6', 'arp', 'bridge'].includes(family) && XTABLES.has(name)
 
-function fromNft(rs: NftRuleset, includeXtables: boolean, ctx: OwnerContext, rules: NatRule[], chains: ChainInfo[]): void {
+function fromNft(
+  rs: NftRuleset,
+  includeXtables: boolean,
+  ctx: OwnerContext,
+  rules: NatRule[],
+  chains: ChainInfo[]
+): void {
   const wanted = (family: string, table: string): boolean => includeXtables || !isXtablesTable(family, table)
   for (const c of rs.chains) {
     if (!wanted(c.family, c.table)) continue
@@ -229,7 +246,10 @@ export function backendFromVersion(text: string | null): 'nf_tables' | 'legacy' 
 
 export function buildNat(input: NatInput): NatModel {
   const dockerBridges = new Set(input.dockerBridges)
-  learnDockerBridges([input.save, input.save6, input.list].filter((x): x is IptablesRuleset => !!x), dockerBridges)
+  learnDockerBridges(
+    [input.save, input.save6, input.list].filter((x): x is IptablesRuleset => !!x),
+    dockerBridges
+  )
   const ctx: OwnerContext = { dockerBridges, dockerSubnets: input.dockerSubnets }
   const rules: NatRule[] = []
   const chains: ChainInfo[] = []
@@ -237,13 +257,21 @@ export function buildNat(input: NatInput): NatModel {
   if (v4) fromIptables(v4, 'iptables', ctx, rules, chains)
   if (input.save6) fromIptables(input.save6, 'ip6tables', ctx, rules, chains)
   if (input.otherSave && hasContent(input.otherSave.ruleset))
-    fromIptables(input.otherSave.ruleset, input.otherSave.backend === 'legacy' ? 'iptables-legacy' : 'iptables-nft', ctx, rules, chains)
+    fromIptables(
+      input.otherSave.ruleset,
+      input.otherSave.backend === 'legacy' ? 'iptables-legacy' : 'iptables-nft',
+      ctx,
+      rules,
+      chains
+    )
   if (input.nft) fromNft(input.nft, !v4 && !input.save6, ctx, rules, chains)
 
   const iptablesBackend = backendFromVersion(input.versionText) ?? input.save?.backend ?? null
   const present = new Set<Backend>()
-  if (iptablesBackend && (hasContent(input.save) || hasContent(input.list) || hasContent(input.save6))) present.add(iptablesBackend)
+  if (iptablesBackend && (hasContent(input.save) || hasContent(input.list) || hasContent(input.save6)))
+    present.add(iptablesBackend)
   if (input.otherSave && hasContent(input.otherSave.ruleset)) present.add(input.otherSave.backend)
+  if (input.save?.legacyTablesPresent) present.add('legacy')
   if (input.nft) {
     const native = input.nft.tables.some((t) => !isXtablesTable(t.family, t.name))
     if (native) present.add('nft-native')
@@ -253,5 +281,3 @@ export function buildNat(input: NatInput): NatModel {
   const order: Backend[] = ['nf_tables', 'legacy', 'nft-native']
   return { rules, chains, backendsPresent: order.filter((b) => present.has(b)), iptablesBackend }
 }
-
-

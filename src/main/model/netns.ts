@@ -32,7 +32,12 @@ export function parseNetnsMap(text: string): { value: NetnsMapEntry[]; warnings:
       continue
     }
     const inode = inodeText && inodeText !== '-' ? inodeText.replace(/^net:\[(\d+)\]$/, '$1') : null
-    value.push({ nsid, inode, containerId: containerId && /^[0-9a-f]{6,64}$/i.test(containerId) ? containerId.toLowerCase() : null, raw: line })
+    value.push({
+      nsid,
+      inode,
+      containerId: containerId && /^[0-9a-f]{6,64}$/i.test(containerId) ? containerId.toLowerCase() : null,
+      raw: line
+    })
   }
   return { value, warnings }
 }
@@ -77,7 +82,8 @@ class UnionFind {
   }
 }
 
-const nsidRank = (nsid: string): number => (nsid === 'host' ? 0 : nsid.startsWith('pid:') ? 1 : nsid.startsWith('docker:') ? 2 : 3)
+const nsidRank = (nsid: string): number =>
+  nsid === 'host' ? 0 : nsid.startsWith('pid:') ? 1 : nsid.startsWith('docker:') ? 2 : 3
 
 /** Resolves a docker `container:<ref>` reference (full id, short id or name) to a container. */
 export function resolveContainerRef(ref: string, containers: DockerContainerRecord[]): DockerContainerRecord | null {
@@ -90,7 +96,11 @@ export function resolveContainerRef(ref: string, containers: DockerContainerReco
   )
 }
 
-export function buildNetns(captureNsids: string[], map: NetnsMapEntry[], containers: DockerContainerRecord[]): NetnsModel {
+export function buildNetns(
+  captureNsids: string[],
+  map: NetnsMapEntry[],
+  containers: DockerContainerRecord[]
+): NetnsModel {
   const uf = new UnionFind()
   const all = new Set<string>(captureNsids)
   const inodeFirst = new Map<string, string>()
@@ -166,7 +176,8 @@ export function buildNetns(captureNsids: string[], map: NetnsMapEntry[], contain
       const owner = ownerOf.get(cid)
       if (owner && !containerIds.includes(owner)) containerIds.push(owner)
     }
-    for (const [cid, owner] of ownerOf) if (containerIds.includes(owner) && !containerIds.includes(cid)) containerIds.push(cid)
+    for (const [cid, owner] of ownerOf)
+      if (containerIds.includes(owner) && !containerIds.includes(cid)) containerIds.push(cid)
     let id: string
     let kind: Namespace['kind']
     let path: string | null = null
@@ -177,7 +188,9 @@ export function buildNetns(captureNsids: string[], map: NetnsMapEntry[], contain
       kind = 'host'
     } else if (containerIds.length) {
       const owners = containerIds.filter((cid) => !ownerOf.has(cid))
-      const owner = (owners.length ? owners : containerIds).slice().sort((a, b) => nameOf(byId, a).localeCompare(nameOf(byId, b)))[0]
+      const owner = (owners.length ? owners : containerIds)
+        .slice()
+        .sort((a, b) => nameOf(byId, a).localeCompare(nameOf(byId, b)))[0]
       id = `container:${owner.slice(0, 12)}`
       kind = 'container'
     } else if (nsids[0].startsWith('docker:')) {
@@ -208,7 +221,13 @@ export function buildNetns(captureNsids: string[], map: NetnsMapEntry[], contain
   for (const c of containers) {
     if (c.networkMode === 'host' || ownerOf.has(c.id) || containerNetns.has(c.id) || !c.running) continue
     const id = `container:${c.id.slice(0, 12)}`
-    groups.push({ id, kind: 'container', nsids: [], containerIds: [c.id], path: c.pid ? `/proc/${c.pid}/ns/net` : null })
+    groups.push({
+      id,
+      kind: 'container',
+      nsids: [],
+      containerIds: [c.id],
+      path: c.pid ? `/proc/${c.pid}/ns/net` : null
+    })
     containerNetns.set(c.id, id)
   }
   for (const c of containers) {
@@ -222,9 +241,11 @@ export function buildNetns(captureNsids: string[], map: NetnsMapEntry[], contain
     else if (ownerOf.has(c.id)) containerNetns.set(c.id, containerNetns.get(ownerOf.get(c.id)!) ?? null)
     else if (!containerNetns.has(c.id)) containerNetns.set(c.id, null)
   }
-  if (!groups.some((g) => g.id === 'host')) groups.unshift({ id: 'host', kind: 'host', nsids: [], containerIds: [], path: null })
+  if (!groups.some((g) => g.id === 'host'))
+    groups.unshift({ id: 'host', kind: 'host', nsids: [], containerIds: [], path: null })
   const hostGroup = groups.find((g) => g.id === 'host')!
-  for (const c of containers) if (c.networkMode === 'host' && !hostGroup.containerIds.includes(c.id)) hostGroup.containerIds.push(c.id)
+  for (const c of containers)
+    if (c.networkMode === 'host' && !hostGroup.containerIds.includes(c.id)) hostGroup.containerIds.push(c.id)
   return { groups, idOf, containerNetns, ownerOf }
 }
 

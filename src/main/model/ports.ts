@@ -20,7 +20,8 @@ export interface DnatPort {
   rule: string
 }
 
-const anyFor = (family: string, ip: string | null): string => (family === 'ip6tables' || (ip ?? '').includes(':') ? '::' : '0.0.0.0')
+const anyFor = (family: string, ip: string | null): string =>
+  family === 'ip6tables' || (ip ?? '').includes(':') ? '::' : '0.0.0.0'
 
 /** `10.0.0.2:80`, `[fd00::2]:80`, `10.0.0.2`, `10.0.0.2-10.0.0.3:80-90` (first of ranges). */
 export function parseToDestination(text: string): { ip: string | null; port: number | null } {
@@ -59,8 +60,14 @@ export function dnatPort(rule: NatRule): DnatPort | null {
   for (let i = 0; i < tokens.length; i++) {
     const negated = tokens[i - 1] === '!'
     if ((tokens[i] === '-p' || tokens[i] === '--protocol') && !negated) proto = tokens[i + 1] ?? null
-    else if ((tokens[i] === '--dport' || tokens[i] === '--destination-port') && !negated && /^\d+$/.test(tokens[i + 1] ?? '')) dport = Number(tokens[i + 1])
-    else if ((tokens[i] === '-d' || tokens[i] === '--destination') && !negated) hostIp = (tokens[i + 1] ?? '').replace(/\/(32|128)$/, '')
+    else if (
+      (tokens[i] === '--dport' || tokens[i] === '--destination-port') &&
+      !negated &&
+      /^\d+$/.test(tokens[i + 1] ?? '')
+    )
+      dport = Number(tokens[i + 1])
+    else if ((tokens[i] === '-d' || tokens[i] === '--destination') && !negated)
+      hostIp = (tokens[i + 1] ?? '').replace(/\/(32|128)$/, '')
   }
   // iptables -L prints `tcp dpt:8080` (kept as an option by the list parser)
   if (dport === null) {
@@ -156,9 +163,25 @@ export function buildPublishedPorts(input: PortsInput): PublishedPort[] {
       continue
     }
     // A proxy nothing else explains (stale docker-proxy): container side unknown (containerPort 0).
-    ports.set(k, { hostIp: address, hostPort: l.port, proto: l.proto, containerIp: null, containerPort: 0, container: null, rule: null, proxy, sources: ['proxy'] })
+    ports.set(k, {
+      hostIp: address,
+      hostPort: l.port,
+      proto: l.proto,
+      containerIp: null,
+      containerPort: 0,
+      container: null,
+      rule: null,
+      proxy,
+      sources: ['proxy']
+    })
   }
   const order = { docker: 0, dnat: 1, proxy: 2 } as const
   for (const p of ports.values()) p.sources.sort((a, b) => order[a] - order[b])
-  return [...ports.values()].sort((a, b) => a.hostPort - b.hostPort || a.proto.localeCompare(b.proto) || v6(a.hostIp) - v6(b.hostIp) || a.hostIp.localeCompare(b.hostIp))
+  return [...ports.values()].sort(
+    (a, b) =>
+      a.hostPort - b.hostPort ||
+      a.proto.localeCompare(b.proto) ||
+      v6(a.hostIp) - v6(b.hostIp) ||
+      a.hostIp.localeCompare(b.hostIp)
+  )
 }

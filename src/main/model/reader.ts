@@ -86,7 +86,8 @@ export class CaptureReader {
 
   constructor(readonly capture: Capture) {
     for (const section of Array.isArray(capture?.sections) ? capture.sections : []) {
-      if (section && typeof section.name === 'string' && !this.byName.has(section.name)) this.byName.set(section.name, section)
+      if (section && typeof section.name === 'string' && !this.byName.has(section.name))
+        this.byName.set(section.name, section)
     }
   }
 
@@ -102,7 +103,8 @@ export class CaptureReader {
   text(name: string): string | null {
     const section = this.byName.get(name)
     if (!section || typeof section.stdout !== 'string') return null
-    if (section.status === 'permission-denied' || section.status === 'missing-tool' || section.status === 'skipped') return null
+    if (section.status === 'permission-denied' || section.status === 'missing-tool' || section.status === 'skipped')
+      return null
     return section.stdout.trim() === '' ? null : section.stdout
   }
 
@@ -178,7 +180,9 @@ export class CaptureReader {
     check(['docker.networks'], 'docker networks unknown')
     check(['iptables.save', 'iptables.list.nat', 'nft.ruleset'], 'NAT rules unknown')
     if (!present('iptables.save') && present('iptables.list.nat'))
-      out.push('iptables.save: not captured — only the nat table listing (iptables -L) is known; filter/raw tables unknown')
+      out.push(
+        'iptables.save: not captured — only the nat table listing (iptables -L) is known; filter/raw tables unknown'
+      )
     check(['conntrack.list'], 'live NAT translations unknown')
     check(['ss.listen'], 'listening sockets (docker-proxy) unknown')
     check(['proc.net.dev'], 'interface counters unknown')
@@ -190,7 +194,11 @@ export class CaptureReader {
 function remedy(section: RawSection): string {
   if (section.status === 'permission-denied') return '; run as root or with --sudo'
   if (section.status === 'missing-tool') {
-    const tool = TOOL[(section.command ?? '').trim().split(/\s+/)[0]?.replace(/^.*\//, '') ?? '']
+    // `sudo -n conntrack -L`, `nsenter --net=… ip -j link`, `/usr/sbin/iptables-save`: the first known tool word
+    const words = (section.command ?? '')
+      .split(/[\s|;]+/)
+      .map((w) => w.replace(/^.*\//, '').replace(/-(save|legacy-save|nft-save)$/, ''))
+    const tool = words.map((w) => TOOL[w]).find(Boolean)
     return tool ? `; install ${tool}` : '; install the missing tool'
   }
   if (section.status === 'timeout') return '; the command timed out, try again'

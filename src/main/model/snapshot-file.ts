@@ -30,7 +30,10 @@ export function snapshotFromText(text: string, name = 'snapshot'): Result<Snapsh
   if (!looksLikeSnapshot(value)) return fail('parse-error', `${name}: not a NetLens snapshot (no schemaVersion)`)
   const version = (value as { schemaVersion: unknown }).schemaVersion
   if (version !== SCHEMA_VERSION)
-    return fail('parse-error', `${name}: snapshot schemaVersion ${JSON.stringify(version)} is not supported (this NetLens reads ${SCHEMA_VERSION})`)
+    return fail(
+      'parse-error',
+      `${name}: snapshot schemaVersion ${JSON.stringify(version)} is not supported (this NetLens reads ${SCHEMA_VERSION})`
+    )
   const parsed = parseSnapshot(value)
   if (parsed.ok) return ok(parsed.snapshot)
   const issue = Snapshot.safeParse(value).error?.issues[0]
@@ -44,7 +47,10 @@ export async function saveSnapshot(snapshot: Snapshot, path: string): Promise<Re
     return ok(path)
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
-    return fail(code === 'EACCES' || code === 'EPERM' ? 'permission-denied' : 'internal', `cannot write ${path}: ${(error as Error).message}`)
+    return fail(
+      code === 'EACCES' || code === 'EPERM' ? 'permission-denied' : 'internal',
+      `cannot write ${path}: ${(error as Error).message}`
+    )
   }
 }
 

@@ -4,7 +4,16 @@
  * would list (`conntrack -L -o extended` lines, NAT translated the way the rules say).
  */
 import type { Scenario, ScenarioFlow } from './scenario-schema'
-import { hashInt, inSubnet, splitCidr, type NsId, type SimContainer, type SimEndpoint, type SimIface, type SimWorld } from './world'
+import {
+  hashInt,
+  inSubnet,
+  splitCidr,
+  type NsId,
+  type SimContainer,
+  type SimEndpoint,
+  type SimIface,
+  type SimWorld
+} from './world'
 
 export interface Hop {
   netns: NsId
@@ -114,11 +123,13 @@ export function planFlows(world: SimWorld, scenario: Scenario): FlowPlan[] {
     const dport = flow.port ?? 0
     const sportOf = (k: number): number => 32768 + hashInt(`${world.scenarioId}/${fi}/${k}`, 28000)
     const eachConn = (fn: (sport: number, k: number) => void): void => {
-      for (let k = 0; k < flow.connections; k++) fn(flow.proto === 'icmp' ? 1 + hashInt(`${fi}/${k}`, 60000) : sportOf(k), k)
+      for (let k = 0; k < flow.connections; k++)
+        fn(flow.proto === 'icmp' ? 1 + hashInt(`${fi}/${k}`, 60000) : sportOf(k), k)
     }
     const src = world.containers.find((c) => c.name === flow.from)
     const toName = flow.to.split(':')[0]
-    const dstContainer = world.containers.find((c) => c.name === toName) ?? (isAddr(flow.to) ? findByIp(world, flow.to)?.c : undefined)
+    const dstContainer =
+      world.containers.find((c) => c.name === toName) ?? (isAddr(flow.to) ? findByIp(world, flow.to)?.c : undefined)
 
     if (src && src.state !== 'running') return
     // Inbound: an outside address to a published port on the host.
@@ -141,13 +152,31 @@ export function planFlows(world: SimWorld, scenario: Scenario): FlowPlan[] {
       const reachable = usable(cIface) && !!veth?.master && forwardOn
       if (dnatMissing(net.name)) {
         // No DNAT: docker-proxy (the userland proxy) accepts and opens its own connection.
-        plan.hops.push({ netns: 'host', iface: net.bridge!, dir: 'tx' }, { netns: 'host', iface: ep.hostVeth!, dir: 'tx' }, { netns: target.netns, iface: ep.ifname, dir: 'rx' })
+        plan.hops.push(
+          { netns: 'host', iface: net.bridge!, dir: 'tx' },
+          { netns: 'host', iface: ep.hostVeth!, dir: 'tx' },
+          { netns: target.netns, iface: ep.ifname, dir: 'rx' }
+        )
         plan.replies = usable(cIface) && !!veth?.master
         eachConn((sport, k) => {
-          plan.conntrack.push(ctLine(flow.proto, { src: flow.from, dst: egress.ip, sport, dport }, { src: egress.ip, dst: flow.from, sport: dport, dport: sport }, true, `${fi}/${k}/in`))
+          plan.conntrack.push(
+            ctLine(
+              flow.proto,
+              { src: flow.from, dst: egress.ip, sport, dport },
+              { src: egress.ip, dst: flow.from, sport: dport, dport: sport },
+              true,
+              `${fi}/${k}/in`
+            )
+          )
           const psport = sportOf(k + 100)
           plan.conntrack.push(
-            ctLine(flow.proto, { src: net.gateway!, dst: ep.ip, sport: psport, dport: port.containerPort }, { src: ep.ip, dst: net.gateway!, sport: port.containerPort, dport: psport }, plan.replies, `${fi}/${k}/px`)
+            ctLine(
+              flow.proto,
+              { src: net.gateway!, dst: ep.ip, sport: psport, dport: port.containerPort },
+              { src: ep.ip, dst: net.gateway!, sport: port.containerPort, dport: psport },
+              plan.replies,
+              `${fi}/${k}/px`
+            )
           )
         })
         return
@@ -158,7 +187,13 @@ export function planFlows(world: SimWorld, scenario: Scenario): FlowPlan[] {
       plan.replies = reachable
       eachConn((sport, k) => {
         plan.conntrack.push(
-          ctLine(flow.proto, { src: flow.from, dst: egress.ip, sport, dport }, { src: ep.ip, dst: flow.from, sport: port.containerPort, dport: sport }, reachable, `${fi}/${k}`)
+          ctLine(
+            flow.proto,
+            { src: flow.from, dst: egress.ip, sport, dport },
+            { src: ep.ip, dst: flow.from, sport: port.containerPort, dport: sport },
+            reachable,
+            `${fi}/${k}`
+          )
         )
       })
       return
@@ -186,10 +221,22 @@ export function planFlows(world: SimWorld, scenario: Scenario): FlowPlan[] {
       const onBridge = dstContainer?.endpoints[0]
       if (onBridge?.hostVeth) {
         const net = world.networks.find((n) => n.name === onBridge.network)!
-        plan.hops.push({ netns: 'host', iface: net.bridge!, dir: 'tx' }, { netns: 'host', iface: onBridge.hostVeth, dir: 'tx' }, { netns: dstContainer!.netns, iface: onBridge.ifname, dir: 'rx' })
+        plan.hops.push(
+          { netns: 'host', iface: net.bridge!, dir: 'tx' },
+          { netns: 'host', iface: onBridge.hostVeth, dir: 'tx' },
+          { netns: dstContainer!.netns, iface: onBridge.ifname, dir: 'rx' }
+        )
         plan.replies = true
         eachConn((sport, k) =>
-          plan.conntrack.push(ctLine(flow.proto, { src: net.gateway!, dst: dstIp, sport, dport }, { src: dstIp, dst: net.gateway!, sport: dport, dport: sport }, true, `${fi}/${k}`))
+          plan.conntrack.push(
+            ctLine(
+              flow.proto,
+              { src: net.gateway!, dst: dstIp, sport, dport },
+              { src: dstIp, dst: net.gateway!, sport: dport, dport: sport },
+              true,
+              `${fi}/${k}`
+            )
+          )
         )
         return
       }
@@ -197,7 +244,15 @@ export function planFlows(world: SimWorld, scenario: Scenario): FlowPlan[] {
       plan.hops.push({ netns: 'host', iface: egress.dev, dir: 'tx' })
       plan.replies = usable(ifaceOf(world, 'host', egress.dev))
       eachConn((sport, k) =>
-        plan.conntrack.push(ctLine(flow.proto, { src: egress.ip, dst: dstIp, sport, dport }, { src: dstIp, dst: egress.ip, sport: dport, dport: sport }, plan.replies, `${fi}/${k}`))
+        plan.conntrack.push(
+          ctLine(
+            flow.proto,
+            { src: egress.ip, dst: dstIp, sport, dport },
+            { src: dstIp, dst: egress.ip, sport: dport, dport: sport },
+            plan.replies,
+            `${fi}/${k}`
+          )
+        )
       )
       return
     }
@@ -206,22 +261,37 @@ export function planFlows(world: SimWorld, scenario: Scenario): FlowPlan[] {
     if (dstContainer) {
       const dOwner = netOwner(world, dstContainer)
       // Overlay: the peer may live on another host.
-      const remoteHost = scenario.hosts.find((h) => h.name !== world.hostname && h.containers.some((c) => c.name === toName))
+      const remoteHost = scenario.hosts.find(
+        (h) => h.name !== world.hostname && h.containers.some((c) => c.name === toName)
+      )
       const common = owner.endpoints.find((e) => dOwner.endpoints.some((d) => d.network === e.network))
-      const overlayEp = owner.endpoints.find((e) => world.networks.find((n) => n.name === e.network)?.driver === 'overlay')
+      const overlayEp = owner.endpoints.find(
+        (e) => world.networks.find((n) => n.name === e.network)?.driver === 'overlay'
+      )
       if (remoteHost && overlayEp) {
         const ovlNs = world.ifaces.find((i) => i.kind === 'vxlan')?.netns
         const cIface = ifaceOf(world, owner.netns, overlayEp.ifname)
-        const peer = cIface?.link ? world.ifaces.find((i) => i.netns === cIface.link!.netns && i.ifindex === cIface.link!.ifindex) : undefined
+        const peer = cIface?.link
+          ? world.ifaces.find((i) => i.netns === cIface.link!.netns && i.ifindex === cIface.link!.ifindex)
+          : undefined
         const vtepDst = remoteVtep(scenario, remoteHost.name)
         const egress = vtepDst ? world.egressAddress(vtepDst) : null
         plan.hops.push({ netns: owner.netns, iface: overlayEp.ifname, dir: 'tx' })
-        if (ovlNs && peer) plan.hops.push({ netns: ovlNs, iface: peer.name, dir: 'rx' }, { netns: ovlNs, iface: 'vxlan0', dir: 'tx' })
+        if (ovlNs && peer)
+          plan.hops.push({ netns: ovlNs, iface: peer.name, dir: 'rx' }, { netns: ovlNs, iface: 'vxlan0', dir: 'tx' })
         if (egress && vtepDst) {
           plan.hops.push({ netns: 'host', iface: egress.dev, dir: 'tx' })
           plan.replies = true
           const sport = 32768 + hashInt(`${world.scenarioId}/vx/${fi}`, 28000)
-          plan.conntrack.push(ctLine('udp', { src: egress.ip, dst: vtepDst, sport, dport: 4789 }, { src: vtepDst, dst: egress.ip, sport: 4789, dport: sport }, false, `${fi}/vx`))
+          plan.conntrack.push(
+            ctLine(
+              'udp',
+              { src: egress.ip, dst: vtepDst, sport, dport: 4789 },
+              { src: vtepDst, dst: egress.ip, sport: 4789, dport: sport },
+              false,
+              `${fi}/vx`
+            )
+          )
         }
         return
       }
@@ -243,11 +313,22 @@ export function planFlows(world: SimWorld, scenario: Scenario): FlowPlan[] {
       const dVeth = dEp.hostVeth ? ifaceOf(world, 'host', dEp.hostVeth) : undefined
       const dIface = ifaceOf(world, dOwner.netns, dEp.ifname)
       if (!sVeth.master || !dVeth?.master || !usable(dIface)) return
-      plan.hops.push({ netns: 'host', iface: dVeth.name, dir: 'tx' }, { netns: dOwner.netns, iface: dEp.ifname, dir: 'rx' })
+      plan.hops.push(
+        { netns: 'host', iface: dVeth.name, dir: 'tx' },
+        { netns: dOwner.netns, iface: dEp.ifname, dir: 'rx' }
+      )
       plan.replies = true
       if (world.host.sysctls['bridge-nf-call-iptables'] === 1)
         eachConn((sport, k) =>
-          plan.conntrack.push(ctLine(flow.proto, { src: srcEp.ip, dst: dEp.ip, sport, dport }, { src: dEp.ip, dst: srcEp.ip, sport: dport, dport: sport }, true, `${fi}/${k}`))
+          plan.conntrack.push(
+            ctLine(
+              flow.proto,
+              { src: srcEp.ip, dst: dEp.ip, sport, dport },
+              { src: dEp.ip, dst: srcEp.ip, sport: dport, dport: sport },
+              true,
+              `${fi}/${k}`
+            )
+          )
         )
       return
     }
@@ -260,10 +341,22 @@ export function planFlows(world: SimWorld, scenario: Scenario): FlowPlan[] {
     if (!usable(cIface)) return
     if (flow.to === 'host') {
       plan.hops.push({ netns: owner.netns, iface: ep.ifname, dir: 'tx' })
-      if (ep.hostVeth) plan.hops.push({ netns: 'host', iface: ep.hostVeth, dir: 'rx' }, { netns: 'host', iface: net.bridge!, dir: 'rx' })
+      if (ep.hostVeth)
+        plan.hops.push(
+          { netns: 'host', iface: ep.hostVeth, dir: 'rx' },
+          { netns: 'host', iface: net.bridge!, dir: 'rx' }
+        )
       plan.replies = !!ep.hostVeth
       eachConn((sport, k) =>
-        plan.conntrack.push(ctLine(flow.proto, { src: ep.ip, dst: net.gateway!, sport, dport }, { src: net.gateway!, dst: ep.ip, sport: dport, dport: sport }, plan.replies, `${fi}/${k}`))
+        plan.conntrack.push(
+          ctLine(
+            flow.proto,
+            { src: ep.ip, dst: net.gateway!, sport, dport },
+            { src: net.gateway!, dst: ep.ip, sport: dport, dport: sport },
+            plan.replies,
+            `${fi}/${k}`
+          )
+        )
       )
       return
     }
@@ -291,13 +384,20 @@ export function planFlows(world: SimWorld, scenario: Scenario): FlowPlan[] {
     plan.hops.push({ netns: 'host', iface: egress.dev, dir: 'tx' })
     const masq = routeNet.masquerade && !masqMissing(routeNet.name)
     // A peer answers only addresses it can route back to: the host's, not a hidden container subnet.
-    const peerKnowsSource = masq || world.host.nics.some((n) => n.addresses.some((a) => inSubnet(dst, a) && inSubnet(routeEp.ip, a)))
+    const peerKnowsSource =
+      masq || world.host.nics.some((n) => n.addresses.some((a) => inSubnet(dst, a) && inSubnet(routeEp.ip, a)))
     plan.replies = peerKnowsSource
     eachConn((sport, k) => {
       const replyDst = masq ? egress.ip : routeEp.ip
       const replySport = masq ? sport : sport
       plan.conntrack.push(
-        ctLine(flow.proto, { src: routeEp.ip, dst, sport, dport }, { src: dst, dst: replyDst, sport: dport, dport: replySport }, peerKnowsSource, `${fi}/${k}`)
+        ctLine(
+          flow.proto,
+          { src: routeEp.ip, dst, sport, dport },
+          { src: dst, dst: replyDst, sport: dport, dport: replySport },
+          peerKnowsSource,
+          `${fi}/${k}`
+        )
       )
     })
   })
@@ -311,7 +411,9 @@ export function planFlows(world: SimWorld, scenario: Scenario): FlowPlan[] {
       const { bytesPerS, pktsPerS } = parseRate(flow)
       const ratio = flow.replyRatio ?? (flow.proto === 'icmp' ? 1 : flow.proto === 'udp' ? 0.2 : 0.05)
       const cIface = ifaceOf(world, dst.netns, ovlEp.ifname)
-      const peer = cIface?.link ? world.ifaces.find((i) => i.netns === cIface.link!.netns && i.ifindex === cIface.link!.ifindex) : undefined
+      const peer = cIface?.link
+        ? world.ifaces.find((i) => i.netns === cIface.link!.netns && i.ifindex === cIface.link!.ifindex)
+        : undefined
       const vtepSrc = remoteVtep(scenario, other.name)
       const egress = vtepSrc ? world.egressAddress(vtepSrc) : null
       if (!egress || !peer) return
@@ -329,7 +431,15 @@ export function planFlows(world: SimWorld, scenario: Scenario): FlowPlan[] {
           { netns: dst.netns, iface: ovlEp.ifname, dir: 'rx' }
         ],
         replies: true,
-        conntrack: [ctLine('udp', { src: vtepSrc!, dst: egress.ip, sport, dport: 4789 }, { src: egress.ip, dst: vtepSrc!, sport: 4789, dport: sport }, false, `vxin/${fi}`)]
+        conntrack: [
+          ctLine(
+            'udp',
+            { src: vtepSrc!, dst: egress.ip, sport, dport: 4789 },
+            { src: egress.ip, dst: vtepSrc!, sport: 4789, dport: sport },
+            false,
+            `vxin/${fi}`
+          )
+        ]
       })
     })
   }

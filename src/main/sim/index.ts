@@ -29,7 +29,8 @@ export function loadScenario(id: string): Result<Scenario> {
   if (cached) return cached
   if (!/^[a-z0-9][a-z0-9-]*$/.test(id)) return fail('invalid-argument', `not a scenario id: ${JSON.stringify(id)}`)
   const file = fileForId(id)
-  if (!file) return fail('not-found', `no training scenario "${id}"`, { remedy: 'Run `netlens scenarios` to list them.' })
+  if (!file)
+    return fail('not-found', `no training scenario "${id}"`, { remedy: 'Run `netlens scenarios` to list them.' })
   const loaded = loadScenarioFile(file)
   const result: Result<Scenario> = loaded.ok
     ? loaded.scenario.id === id
@@ -72,7 +73,11 @@ export function renderScenario(scenario: Scenario, opts: { atMs?: number; host?:
 }
 
 /** /proc/net/dev texts (host and each container netns) at atMs, for counter frames. */
-export function scenarioCounterTexts(scenario: Scenario, atMs: number, host?: string): { netns: string; text: string }[] {
+export function scenarioCounterTexts(
+  scenario: Scenario,
+  atMs: number,
+  host?: string
+): { netns: string; text: string }[] {
   return counterTexts(buildWorld(scenario, host), scenario, atMs)
 }
 

@@ -13,8 +13,10 @@ import { sha } from './world'
 const L = (en: string, zh: string): Localized => ({ en, 'zh-CN': zh })
 const netnsOf = (scenario: string, host: string, container: string): string =>
   `container:${sha(`${scenario}/${host}/container/${container}`).slice(0, 12)}`
-const cont = (scenario: string, host: string, name: string): string => `container:${netnsOf(scenario, host, name)}:${name}`
-const cif = (scenario: string, host: string, name: string, ifname = 'eth0'): string => `iface:${netnsOf(scenario, host, name)}:${ifname}`
+const cont = (scenario: string, host: string, name: string): string =>
+  `container:${netnsOf(scenario, host, name)}:${name}`
+const cif = (scenario: string, host: string, name: string, ifname = 'eth0'): string =>
+  `iface:${netnsOf(scenario, host, name)}:${ifname}`
 
 interface LessonDef {
   lesson: Lesson
@@ -62,9 +64,15 @@ export const LESSONS: LessonDef[] = [
       ],
       check: {
         kind: 'choice',
-        question: L('What connects a container’s eth0 to the docker0 bridge?', '容器的 eth0 是怎么接到 docker0 网桥上的？'),
+        question: L(
+          'What connects a container’s eth0 to the docker0 bridge?',
+          '容器的 eth0 是怎么接到 docker0 网桥上的？'
+        ),
         choices: [
-          L('A veth pair: one end is eth0 in the container, the other end is a port of docker0', '一对 veth 设备：一端是容器里的 eth0，另一端是 docker0 的一个端口'),
+          L(
+            'A veth pair: one end is eth0 in the container, the other end is a port of docker0',
+            '一对 veth 设备：一端是容器里的 eth0，另一端是 docker0 的一个端口'
+          ),
           L('The physical NIC ens33 is shared by all containers', '所有容器共用物理网卡 ens33'),
           L('An iptables rule copies packets between them', '由一条 iptables 规则在两者之间复制数据包'),
           L('A VXLAN tunnel', '一条 VXLAN 隧道')
@@ -128,7 +136,10 @@ export const LESSONS: LessonDef[] = [
         question: L('Where is the other end of vh2’s eth0?', 'vh2 的 eth0 的另一端在哪里？'),
         choices: [
           L('In vh2 as well, as eth1', '也在 vh2 里，叫 eth1'),
-          L('On the host: veth7c1728b, a port of the docker0 bridge', '在宿主机上：veth7c1728b，它是 docker0 网桥的一个端口'),
+          L(
+            'On the host: veth7c1728b, a port of the docker0 bridge',
+            '在宿主机上：veth7c1728b，它是 docker0 网桥的一个端口'
+          ),
           L('On the physical NIC ens37', '在物理网卡 ens37 上'),
           L('Nowhere: eth0 is a loopback device', '没有另一端：eth0 是回环设备')
         ]
@@ -179,10 +190,16 @@ export const LESSONS: LessonDef[] = [
       ],
       check: {
         kind: 'choice',
-        question: L('Why does the reply from 203.0.113.10 reach the container?', '203.0.113.10 的回包为什么能回到容器？'),
+        question: L(
+          'Why does the reply from 203.0.113.10 reach the container?',
+          '203.0.113.10 的回包为什么能回到容器？'
+        ),
         choices: [
           L('Because 203.0.113.10 has a route to 172.17.0.0/16', '因为 203.0.113.10 有到 172.17.0.0/16 的路由'),
-          L('Because docker0 is bridged to ens33, so the container is on the outside network', '因为 docker0 和 ens33 桥接在一起，容器就在外部网络上'),
+          L(
+            'Because docker0 is bridged to ens33, so the container is on the outside network',
+            '因为 docker0 和 ens33 桥接在一起，容器就在外部网络上'
+          ),
           L(
             'Because MASQUERADE rewrote the source to the host’s address, and conntrack reverses the translation for the reply',
             '因为 MASQUERADE 把源地址改成了宿主机的地址，回包到达宿主机后，conntrack 按记录把地址反向转换回容器'
@@ -255,13 +272,19 @@ export const LESSONS: LessonDef[] = [
         {
           id: 'alone',
           view: 'topology',
-          text: L('`batch` appears on its own: no eth0, no veth, no bridge.', 'batch 孤零零地待在一边：没有 eth0，没有 veth，也不接任何网桥。'),
+          text: L(
+            '`batch` appears on its own: no eth0, no veth, no bridge.',
+            'batch 孤零零地待在一边：没有 eth0，没有 veth，也不接任何网桥。'
+          ),
           focus: cont('none-mode', 'host1', 'batch')
         },
         {
           id: 'diagnose',
           view: 'diagnose',
-          text: L('Diagnose does not flag it: no network is what none mode means.', '诊断页不会把它当成故障：没有网络正是 none 模式的本意。')
+          text: L(
+            'Diagnose does not flag it: no network is what none mode means.',
+            '诊断页不会把它当成故障：没有网络正是 none 模式的本意。'
+          )
         }
       ],
       check: {
@@ -285,7 +308,10 @@ export const LESSONS: LessonDef[] = [
     lesson: {
       id: 'container-mode',
       scenario: 'container-mode',
-      title: L('Container mode: apache, mysql and php in one stack', 'container 模式：apache、mysql、php 共用一个协议栈'),
+      title: L(
+        'Container mode: apache, mysql and php in one stack',
+        'container 模式：apache、mysql、php 共用一个协议栈'
+      ),
       summary: L(
         'Three containers isolate user, mount and pid namespaces but share one network namespace: same interfaces, same address, and they talk over 127.0.0.1.',
         '三个容器各自隔离 user、mount、pid 名称空间，却共享同一个网络名称空间：网卡相同、地址相同，彼此之间直接走 127.0.0.1 通信。'
@@ -367,10 +393,16 @@ export const LESSONS: LessonDef[] = [
       ],
       check: {
         kind: 'choice',
-        question: L('How does node1 know where to send a frame for db’s MAC?', 'node1 怎么知道发给 db 的 MAC 的帧该送到哪里？'),
+        question: L(
+          'How does node1 know where to send a frame for db’s MAC?',
+          'node1 怎么知道发给 db 的 MAC 的帧该送到哪里？'
+        ),
         choices: [
           L('It floods it to every host on the LAN', '在局域网里向所有主机广播'),
-          L('The FDB of vxlan0 maps db’s MAC to the remote VTEP 10.10.0.12', 'vxlan0 的 FDB 表把 db 的 MAC 映射到远端 VTEP 10.10.0.12'),
+          L(
+            'The FDB of vxlan0 maps db’s MAC to the remote VTEP 10.10.0.12',
+            'vxlan0 的 FDB 表把 db 的 MAC 映射到远端 VTEP 10.10.0.12'
+          ),
           L('MASQUERADE rewrites the destination', 'MASQUERADE 改写了目的地址'),
           L('docker0 on node1 is bridged to docker0 on node2', 'node1 的 docker0 和 node2 的 docker0 桥接在一起')
         ]
@@ -387,10 +419,18 @@ export const LESSONS: LessonDef[] = [
 export function gradeLessonAnswer(lessonId: string, answer: number): LessonGrade {
   const def = LESSONS.find((l) => l.lesson.id === lessonId)
   if (!def)
-    return { lessonId, passed: false, explanation: L(`There is no lesson "${lessonId}".`, `没有名为“${lessonId}”的课程。`) }
+    return {
+      lessonId,
+      passed: false,
+      explanation: L(`There is no lesson "${lessonId}".`, `没有名为“${lessonId}”的课程。`)
+    }
   if (!Number.isInteger(answer) || answer < 0 || answer >= def.lesson.check.choices.length)
     return { lessonId, passed: false, explanation: L('Pick one of the choices.', '请选择一个选项。') }
   const passed = answer === def.answer
   const prefix = passed ? L('Correct. ', '回答正确。') : L('Not quite. ', '不太对。')
-  return { lessonId, passed, explanation: { en: prefix.en + def.explanation.en, 'zh-CN': prefix['zh-CN'] + def.explanation['zh-CN'] } }
+  return {
+    lessonId,
+    passed,
+    explanation: { en: prefix.en + def.explanation.en, 'zh-CN': prefix['zh-CN'] + def.explanation['zh-CN'] }
+  }
 }

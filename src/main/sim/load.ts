@@ -129,11 +129,15 @@ function crossCheck(s: Scenario): { path: PathKey[]; message: string }[] {
       if (n.driver === 'macvlan' && !n.parent)
         errors.push({ path: ['hosts', hi, 'networks', ni], message: 'a macvlan network needs a parent NIC' })
       if (n.parent && !h.nics.some((nic) => nic.name === n.parent))
-        errors.push({ path: ['hosts', hi, 'networks', ni, 'parent'], message: `no NIC named "${n.parent}" on host ${h.name}` })
+        errors.push({
+          path: ['hosts', hi, 'networks', ni, 'parent'],
+          message: `no NIC named "${n.parent}" on host ${h.name}`
+        })
     })
     const names = new Set<string>()
     h.containers.forEach((c, ci) => {
-      if (names.has(c.name)) errors.push({ path: ['hosts', hi, 'containers', ci, 'name'], message: `duplicate container "${c.name}"` })
+      if (names.has(c.name))
+        errors.push({ path: ['hosts', hi, 'containers', ci, 'name'], message: `duplicate container "${c.name}"` })
       names.add(c.name)
     })
     h.containers.forEach((c, ci) => {
@@ -141,9 +145,15 @@ function crossCheck(s: Scenario): { path: PathKey[]; message: string }[] {
         const target = c.mode.slice('container:'.length)
         const t = h.containers.find((o) => o.name === target)
         if (!t || target === c.name)
-          errors.push({ path: ['hosts', hi, 'containers', ci, 'mode'], message: `no other container named "${target}" on host ${h.name}` })
+          errors.push({
+            path: ['hosts', hi, 'containers', ci, 'mode'],
+            message: `no other container named "${target}" on host ${h.name}`
+          })
         else if (t.mode.startsWith('container:'))
-          errors.push({ path: ['hosts', hi, 'containers', ci, 'mode'], message: `"${target}" itself borrows a namespace: point at its owner` })
+          errors.push({
+            path: ['hosts', hi, 'containers', ci, 'mode'],
+            message: `"${target}" itself borrows a namespace: point at its owner`
+          })
       }
       if (c.mode !== 'bridge' && c.networks && c.networks.length > 0)
         errors.push({ path: ['hosts', hi, 'containers', ci, 'networks'], message: `mode ${c.mode} takes no networks` })
@@ -152,24 +162,39 @@ function crossCheck(s: Scenario): { path: PathKey[]; message: string }[] {
       ;(c.networks ?? []).forEach((n, ni) => {
         const netName = typeof n === 'string' ? n : n.name
         if (!nets.has(netName) && !overlayNames.has(netName))
-          errors.push({ path: ['hosts', hi, 'containers', ci, 'networks', ni], message: `no network named "${netName}" on host ${h.name}` })
+          errors.push({
+            path: ['hosts', hi, 'containers', ci, 'networks', ni],
+            message: `no network named "${netName}" on host ${h.name}`
+          })
       })
     })
     const isAddr = (v: string): boolean => /^(\d{1,3}\.){3}\d{1,3}$/.test(v)
     h.flows.forEach((f, fi) => {
       if (!names.has(f.from) && !isAddr(f.from))
-        errors.push({ path: ['hosts', hi, 'flows', fi, 'from'], message: `"${f.from}" is neither a container on ${h.name} nor an IPv4 address` })
+        errors.push({
+          path: ['hosts', hi, 'flows', fi, 'from'],
+          message: `"${f.from}" is neither a container on ${h.name} nor an IPv4 address`
+        })
       const toName = f.to.split(':')[0]
       if (f.to !== 'host' && !names.has(toName) && !isAddr(f.to) && !allContainers(s).has(toName))
-        errors.push({ path: ['hosts', hi, 'flows', fi, 'to'], message: `"${f.to}" is neither a container, "host" nor an IPv4 address` })
+        errors.push({
+          path: ['hosts', hi, 'flows', fi, 'to'],
+          message: `"${f.to}" is neither a container, "host" nor an IPv4 address`
+        })
       if (f.proto !== 'icmp' && f.port === undefined)
         errors.push({ path: ['hosts', hi, 'flows', fi], message: `a ${f.proto} flow needs a port` })
     })
     h.faults.forEach((f, fi) => {
       if ('container' in f && f.container !== undefined && !names.has(f.container))
-        errors.push({ path: ['hosts', hi, 'faults', fi, 'container'], message: `no container named "${f.container}" on host ${h.name}` })
+        errors.push({
+          path: ['hosts', hi, 'faults', fi, 'container'],
+          message: `no container named "${f.container}" on host ${h.name}`
+        })
       if (f.type === 'missing-rule' && !nets.has(f.network))
-        errors.push({ path: ['hosts', hi, 'faults', fi, 'network'], message: `no network named "${f.network}" on host ${h.name}` })
+        errors.push({
+          path: ['hosts', hi, 'faults', fi, 'network'],
+          message: `no network named "${f.network}" on host ${h.name}`
+        })
       if (f.type === 'interface-down' && !f.interface && !f.container)
         errors.push({ path: ['hosts', hi, 'faults', fi], message: 'interface-down needs an interface or a container' })
     })

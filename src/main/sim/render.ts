@@ -10,7 +10,16 @@ import { NS_SECTION, SECTION, nsSectionName } from '../capture/sections'
 import type { Scenario } from './scenario-schema'
 import { planFlows, type FlowPlan } from './flows'
 import { renderIptablesSave } from './rules'
-import { broadcastOf, hashInt, hostNetnsIdMap, linkLocal, splitCidr, type NsId, type SimIface, type SimWorld } from './world'
+import {
+  broadcastOf,
+  hashInt,
+  hostNetnsIdMap,
+  linkLocal,
+  splitCidr,
+  type NsId,
+  type SimIface,
+  type SimWorld
+} from './world'
 
 const LIFE = 4294967295
 /** Seconds the simulated host has been up at atMs = 0: counters start from plausible totals. */
@@ -33,7 +42,11 @@ function operstate(i: SimIface): string {
   return 'UP'
 }
 const qdisc = (i: SimIface): string => (i.kind === 'device' ? (i.adminUp ? 'pfifo_fast' : 'noop') : 'noqueue')
-const bridgeId = (mac: string): string => `8000.${mac.split(':').map((b) => parseInt(b, 16).toString(16)).join(':')}`
+const bridgeId = (mac: string): string =>
+  `8000.${mac
+    .split(':')
+    .map((b) => parseInt(b, 16).toString(16))
+    .join(':')}`
 
 /** link_netnsid of an interface's peer, as seen from the interface's own namespace. */
 function linkNetnsId(world: SimWorld, i: SimIface): number | null {
@@ -41,7 +54,11 @@ function linkNetnsId(world: SimWorld, i: SimIface): number | null {
   if (i.netns === 'host') return hostNetnsIdMap(world).get(i.link.netns) ?? null
   if (i.link.netns === 'host') return 0
   // Container seen from an overlay namespace: host is 0, then its containers in order.
-  const peers = [...new Set(world.ifaces.filter((x) => x.netns === i.netns && x.link && x.link.netns !== 'host').map((x) => x.link!.netns))]
+  const peers = [
+    ...new Set(
+      world.ifaces.filter((x) => x.netns === i.netns && x.link && x.link.netns !== 'host').map((x) => x.link!.netns)
+    )
+  ]
   return peers.indexOf(i.link.netns) + 1
 }
 
@@ -238,9 +255,24 @@ export function ipAddrJson(world: SimWorld, netns: NsId): string {
         entry.preferred_life_time = LIFE
         return entry
       })
-      if (i.kind === 'loopback' && netns === 'host') info.push({ family: 'inet6', local: '::1', prefixlen: 128, scope: 'host', valid_life_time: LIFE, preferred_life_time: LIFE })
+      if (i.kind === 'loopback' && netns === 'host')
+        info.push({
+          family: 'inet6',
+          local: '::1',
+          prefixlen: 128,
+          scope: 'host',
+          valid_life_time: LIFE,
+          preferred_life_time: LIFE
+        })
       if (hasLinkLocal(i))
-        info.push({ family: 'inet6', local: linkLocal(i.mac), prefixlen: 64, scope: 'link', valid_life_time: LIFE, preferred_life_time: LIFE })
+        info.push({
+          family: 'inet6',
+          local: linkLocal(i.mac),
+          prefixlen: 64,
+          scope: 'link',
+          valid_life_time: LIFE,
+          preferred_life_time: LIFE
+        })
       o.addr_info = info
       return o
     })
@@ -268,26 +300,105 @@ export function ipRouteJson(world: SimWorld, netns: NsId): string {
       const { ip } = splitCidr(a)
       if (i.kind === 'loopback') {
         local.push(
-          { type: 'local', dst: '127.0.0.0/8', dev: 'lo', table: 'local', protocol: 'kernel', scope: 'host', prefsrc: ip, flags: [] },
-          { type: 'local', dst: '127.0.0.1', dev: 'lo', table: 'local', protocol: 'kernel', scope: 'host', prefsrc: ip, flags: [] },
-          { type: 'broadcast', dst: '127.255.255.255', dev: 'lo', table: 'local', protocol: 'kernel', scope: 'link', prefsrc: ip, flags: [] }
+          {
+            type: 'local',
+            dst: '127.0.0.0/8',
+            dev: 'lo',
+            table: 'local',
+            protocol: 'kernel',
+            scope: 'host',
+            prefsrc: ip,
+            flags: []
+          },
+          {
+            type: 'local',
+            dst: '127.0.0.1',
+            dev: 'lo',
+            table: 'local',
+            protocol: 'kernel',
+            scope: 'host',
+            prefsrc: ip,
+            flags: []
+          },
+          {
+            type: 'broadcast',
+            dst: '127.255.255.255',
+            dev: 'lo',
+            table: 'local',
+            protocol: 'kernel',
+            scope: 'link',
+            prefsrc: ip,
+            flags: []
+          }
         )
         continue
       }
       const linkdown = !(i.adminUp && i.carrier)
-      local.push({ type: 'local', dst: ip, dev: i.name, table: 'local', protocol: 'kernel', scope: 'host', prefsrc: ip, flags: [] })
+      local.push({
+        type: 'local',
+        dst: ip,
+        dev: i.name,
+        table: 'local',
+        protocol: 'kernel',
+        scope: 'host',
+        prefsrc: ip,
+        flags: []
+      })
       if (splitCidr(a).prefix < 31)
-        local.push({ type: 'broadcast', dst: broadcastOf(a), dev: i.name, table: 'local', protocol: 'kernel', scope: 'link', prefsrc: ip, flags: linkdown ? ['linkdown'] : [] })
+        local.push({
+          type: 'broadcast',
+          dst: broadcastOf(a),
+          dev: i.name,
+          table: 'local',
+          protocol: 'kernel',
+          scope: 'link',
+          prefsrc: ip,
+          flags: linkdown ? ['linkdown'] : []
+        })
     }
-  const ipKey = (o: Json): number => (o.dst as string).split(/[./]/).slice(0, 4).reduce((acc, p) => acc * 256 + Number(p), 0)
+  const ipKey = (o: Json): number =>
+    (o.dst as string)
+      .split(/[./]/)
+      .slice(0, 4)
+      .reduce((acc, p) => acc * 256 + Number(p), 0)
   const lo = local.filter((o) => o.dev === 'lo')
   out.push(...lo, ...local.filter((o) => o.dev !== 'lo').sort((a, b) => ipKey(a) - ipKey(b)))
   if (netns === 'host') {
     const v6 = ifaces.filter((i) => hasLinkLocal(i))
-    for (const i of v6) out.push({ dst: 'fe80::/64', dev: i.name, protocol: 'kernel', metric: 256, flags: [], pref: 'medium' })
-    out.push({ type: 'local', dst: '::1', dev: 'lo', table: 'local', protocol: 'kernel', metric: 0, flags: [], pref: 'medium' })
-    for (const i of v6) out.push({ type: 'local', dst: linkLocal(i.mac), dev: i.name, table: 'local', protocol: 'kernel', metric: 0, flags: [], pref: 'medium' })
-    for (const i of v6) out.push({ type: 'multicast', dst: 'ff00::/8', dev: i.name, table: 'local', protocol: 'kernel', metric: 256, flags: [], pref: 'medium' })
+    for (const i of v6)
+      out.push({ dst: 'fe80::/64', dev: i.name, protocol: 'kernel', metric: 256, flags: [], pref: 'medium' })
+    out.push({
+      type: 'local',
+      dst: '::1',
+      dev: 'lo',
+      table: 'local',
+      protocol: 'kernel',
+      metric: 0,
+      flags: [],
+      pref: 'medium'
+    })
+    for (const i of v6)
+      out.push({
+        type: 'local',
+        dst: linkLocal(i.mac),
+        dev: i.name,
+        table: 'local',
+        protocol: 'kernel',
+        metric: 0,
+        flags: [],
+        pref: 'medium'
+      })
+    for (const i of v6)
+      out.push({
+        type: 'multicast',
+        dst: 'ff00::/8',
+        dev: i.name,
+        table: 'local',
+        protocol: 'kernel',
+        metric: 256,
+        flags: [],
+        pref: 'medium'
+      })
   }
   return JSON.stringify(out) + '\n'
 }
@@ -324,7 +435,9 @@ export function bridgeFdbJson(world: SimWorld, netns: NsId): string {
       // The port's own MAC (permanent) and the learnt MAC of the container behind it.
       out.push({ mac: i.mac, ifname: i.name, vlan: 1, flags: [], master: i.master, state: 'permanent' })
       out.push({ mac: i.mac, ifname: i.name, flags: [], master: i.master, state: 'permanent' })
-      const peer = i.link ? world.ifaces.find((x) => x.netns === i.link!.netns && x.ifindex === i.link!.ifindex) : undefined
+      const peer = i.link
+        ? world.ifaces.find((x) => x.netns === i.link!.netns && x.ifindex === i.link!.ifindex)
+        : undefined
       if (peer && i.kind === 'veth') out.push({ mac: peer.mac, ifname: i.name, flags: [], master: i.master, state: '' })
     } else if (i.kind === 'device' || i.kind === 'veth') {
       out.push({ mac: '33:33:00:00:00:01', ifname: i.name, flags: ['self'], state: 'permanent' })
@@ -346,7 +459,9 @@ export function bridgeFdbJson(world: SimWorld, netns: NsId): string {
 
 export function brctlShow(world: SimWorld): string {
   const lines = ['bridge name\tbridge id\t\tSTP enabled\tinterfaces']
-  const bridges = world.ifaces.filter((i) => i.netns === 'host' && i.kind === 'bridge').sort((a, b) => a.name.localeCompare(b.name))
+  const bridges = world.ifaces
+    .filter((i) => i.netns === 'host' && i.kind === 'bridge')
+    .sort((a, b) => a.name.localeCompare(b.name))
   for (const br of bridges) {
     const ports = world.ifaces
       .filter((i) => i.netns === 'host' && i.master === br.name)
@@ -361,10 +476,15 @@ export function brctlShow(world: SimWorld): string {
 }
 
 export function sysBrif(world: SimWorld): string {
-  const bridges = world.ifaces.filter((i) => i.netns === 'host' && i.kind === 'bridge').sort((a, b) => a.name.localeCompare(b.name))
+  const bridges = world.ifaces
+    .filter((i) => i.netns === 'host' && i.kind === 'bridge')
+    .sort((a, b) => a.name.localeCompare(b.name))
   const lines: string[] = []
   for (const br of bridges) {
-    const ports = world.ifaces.filter((i) => i.netns === 'host' && i.master === br.name).map((i) => i.name).sort()
+    const ports = world.ifaces
+      .filter((i) => i.netns === 'host' && i.master === br.name)
+      .map((i) => i.name)
+      .sort()
     if (ports.length === 0) lines.push(br.name)
     for (const p of ports) lines.push(`${br.name} ${p}`)
   }
@@ -392,7 +512,11 @@ export function dockerNetworksJson(world: SimWorld): string {
       }
     }
     const builtin = n.driver === 'host' || n.driver === 'null'
-    const ipamConfig = builtin ? [] : n.name === 'bridge' ? [{ Subnet: n.subnet, Gateway: n.gateway }] : [{ Subnet: n.subnet, Gateway: n.gateway }]
+    const ipamConfig = builtin
+      ? []
+      : n.name === 'bridge'
+        ? [{ Subnet: n.subnet, Gateway: n.gateway }]
+        : [{ Subnet: n.subnet, Gateway: n.gateway }]
     return {
       Name: n.name,
       Id: n.id,
@@ -667,7 +791,8 @@ export function ssListen(world: SimWorld): string {
       const [pid4, pid6] = [c.proxyPids[i * 2], c.proxyPids[i * 2 + 1]]
       const q = p.proto === 'udp' ? ['UNCONN', '0', '0'] : ['LISTEN', '0', '4096']
       rows.push([p.proto, ...q, `${p.hostIp}:${p.hostPort}`, '0.0.0.0:*', `users:(("docker-proxy",pid=${pid4},fd=4))`])
-      if (p.hostIp === '0.0.0.0') rows.push([p.proto, ...q, `[::]:${p.hostPort}`, '[::]:*', `users:(("docker-proxy",pid=${pid6},fd=4))`])
+      if (p.hostIp === '0.0.0.0')
+        rows.push([p.proto, ...q, `[::]:${p.hostPort}`, '[::]:*', `users:(("docker-proxy",pid=${pid6},fd=4))`])
     })
   }
   rows.push(['tcp', 'LISTEN', '0', '128', '[::]:22', '[::]:*', 'users:(("sshd",pid=612,fd=4))'])
@@ -676,7 +801,15 @@ export function ssListen(world: SimWorld): string {
   return (
     rows
       .map((r) =>
-        [r[0], r[1].padEnd(width(1)), r[2].padEnd(6), r[3].padStart(width(3)), r[4].padStart(width(4)), r[5].padEnd(width(5)), r[6]].join(' ')
+        [
+          r[0],
+          r[1].padEnd(width(1)),
+          r[2].padEnd(6),
+          r[3].padStart(width(3)),
+          r[4].padStart(width(4)),
+          r[5].padEnd(width(5)),
+          r[6]
+        ].join(' ')
       )
       .join('\n') + '\n'
   )
@@ -692,7 +825,10 @@ export function sysctlText(world: SimWorld): string {
     `net.ipv4.conf.all.rp_filter = ${s.rp_filter}`,
     `net.ipv4.conf.default.rp_filter = ${s.rp_filter}`
   ]
-  const names = world.ifaces.filter((i) => i.netns === 'host').map((i) => i.name).sort()
+  const names = world.ifaces
+    .filter((i) => i.netns === 'host')
+    .map((i) => i.name)
+    .sort()
   for (const n of names) lines.push(`net.ipv4.conf.${n}.rp_filter = ${s.rp_filter}`)
   return lines.join('\n') + '\n'
 }
@@ -712,14 +848,23 @@ function procRoute(world: SimWorld, netns: NsId): string {
       .map((p) => Number(p).toString(16).padStart(2, '0').toUpperCase())
       .reverse()
       .join('')
-  const mask = (prefix: number): string => hex([24, 16, 8, 0].map((s) => Math.floor((prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0) / 2 ** s) % 256).join('.'))
-  const lines = ['Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT                                                       ']
+  const mask = (prefix: number): string =>
+    hex(
+      [24, 16, 8, 0]
+        .map((s) => Math.floor((prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0) / 2 ** s) % 256)
+        .join('.')
+    )
+  const lines = [
+    'Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT                                                       '
+  ]
   const ns = world.namespaces.find((n) => n.id === netns)
   for (const r of ns?.routes ?? []) {
     const isDefault = r.dst === 'default'
     const { ip, prefix } = isDefault ? { ip: '0.0.0.0', prefix: 0 } : splitCidr(r.dst)
     const flags = r.gateway ? '0003' : '0001'
-    lines.push(`${r.dev}\t${hex(ip)}\t${hex(r.gateway ?? '0.0.0.0')}\t${flags}\t0\t0\t0\t${mask(prefix)}\t0\t0\t0                                                                               `)
+    lines.push(
+      `${r.dev}\t${hex(ip)}\t${hex(r.gateway ?? '0.0.0.0')}\t${flags}\t0\t0\t0\t${mask(prefix)}\t0\t0\t0                                                                               `
+    )
   }
   return lines.join('\n') + '\n'
 }
@@ -780,9 +925,19 @@ export function renderWorld(world: SimWorld, scenario: Scenario, atMs: number, c
     section(SECTION.hostname, 'hostname', `${world.hostname}\n`, 1),
     section(SECTION.kernel, 'uname -r', `${world.host.kernel}\n`, 1),
     section(SECTION.uid, 'id -u', '0\n', 1),
-    section(SECTION.dockerVersion, "docker version --format '{{.Server.Version}}'", `${world.host.dockerVersion}\n`, 40),
+    section(
+      SECTION.dockerVersion,
+      "docker version --format '{{.Server.Version}}'",
+      `${world.host.dockerVersion}\n`,
+      40
+    ),
     section(SECTION.dockerNetworks, 'docker network inspect $(docker network ls -q)', dockerNetworksJson(world), 60),
-    section(SECTION.dockerContainers, 'docker container inspect $(docker ps -aq)', world.containers.length > 0 ? dockerContainersJson(world) : '[]\n', 80),
+    section(
+      SECTION.dockerContainers,
+      'docker container inspect $(docker ps -aq)',
+      world.containers.length > 0 ? dockerContainersJson(world) : '[]\n',
+      80
+    ),
     section(SECTION.ipLink, 'ip -j -d link show', ipLinkJson(world, 'host')),
     section(SECTION.ipAddr, 'ip -j addr show', ipAddrJson(world, 'host')),
     section(SECTION.ipRoute, 'ip -j route show table all', ipRouteJson(world, 'host')),
@@ -793,12 +948,22 @@ export function renderWorld(world: SimWorld, scenario: Scenario, atMs: number, c
     section(SECTION.sysBrif, 'ls /sys/class/net/*/brif', sysBrif(world)),
     section(SECTION.iptablesVersion, 'iptables -V', 'iptables v1.8.9 (nf_tables)\n', 2),
     section(SECTION.iptablesSave, 'iptables-save', hasDocker ? renderIptablesSave(world, capturedAt) : '', 12),
-    section(SECTION.conntrack, 'conntrack -L -o extended | head -n 200000', conntrackLines.length > 0 ? conntrackLines.join('\n') + '\n' : '', 9),
+    section(
+      SECTION.conntrack,
+      'conntrack -L -o extended | head -n 200000',
+      conntrackLines.length > 0 ? conntrackLines.join('\n') + '\n' : '',
+      9
+    ),
     section(SECTION.conntrackCount, 'cat /proc/sys/net/netfilter/nf_conntrack_count', `${conntrackLines.length}\n`, 1),
     section(SECTION.conntrackMax, 'cat /proc/sys/net/netfilter/nf_conntrack_max', '262144\n', 1),
     section(SECTION.procNetDev, 'cat /proc/net/dev', procNetDev(world, counters, 'host'), 1),
     section(SECTION.ss, 'ss -Htulpn', ssListen(world), 4),
-    section(SECTION.sysctl, 'cat /proc/sys/net/{ipv4/ip_forward,bridge/bridge-nf-call-ip*tables,ipv4/conf/*/rp_filter}', sysctlText(world), 2),
+    section(
+      SECTION.sysctl,
+      'cat /proc/sys/net/{ipv4/ip_forward,bridge/bridge-nf-call-ip*tables,ipv4/conf/*/rp_filter}',
+      sysctlText(world),
+      2
+    ),
     section(SECTION.netnsMap, 'stat -L -c %i /proc/<pid>/ns/net /var/run/docker/netns/* /var/run/netns/*', map.text, 2)
   ]
   // conntrack prints its summary on stderr.
@@ -806,17 +971,34 @@ export function renderWorld(world: SimWorld, scenario: Scenario, atMs: number, c
   ct.stderr = `conntrack v1.4.7 (conntrack-tools): ${conntrackLines.length} flow entries have been shown.\n`
   for (const ns of map.read) {
     const id = sectionNsId(world, ns)
-    const path = id.startsWith('pid:') ? `/proc/${id.slice(4)}/ns/net` : id.startsWith('docker:') ? `/var/run/docker/netns/${id.slice(7)}` : `/var/run/netns/${id.slice(8)}`
+    const path = id.startsWith('pid:')
+      ? `/proc/${id.slice(4)}/ns/net`
+      : id.startsWith('docker:')
+        ? `/var/run/docker/netns/${id.slice(7)}`
+        : `/var/run/netns/${id.slice(8)}`
     sections.push(
       section(nsSectionName(id, NS_SECTION.ipLink), `nsenter --net=${path} ip -j -d link show`, ipLinkJson(world, ns)),
       section(nsSectionName(id, NS_SECTION.ipAddr), `nsenter --net=${path} ip -j addr show`, ipAddrJson(world, ns)),
-      section(nsSectionName(id, NS_SECTION.ipRoute), `nsenter --net=${path} ip -j route show table all`, ipRouteJson(world, ns)),
-      section(nsSectionName(id, NS_SECTION.bridgeFdb), `nsenter --net=${path} bridge -j fdb show`, bridgeFdbJson(world, ns))
+      section(
+        nsSectionName(id, NS_SECTION.ipRoute),
+        `nsenter --net=${path} ip -j route show table all`,
+        ipRouteJson(world, ns)
+      ),
+      section(
+        nsSectionName(id, NS_SECTION.bridgeFdb),
+        `nsenter --net=${path} bridge -j fdb show`,
+        bridgeFdbJson(world, ns)
+      )
     )
     if (id.startsWith('pid:')) {
       const pid = id.slice(4)
       sections.push(
-        section(nsSectionName(id, NS_SECTION.procNetDev), `cat /proc/${pid}/net/dev`, procNetDev(world, counters, ns), 1),
+        section(
+          nsSectionName(id, NS_SECTION.procNetDev),
+          `cat /proc/${pid}/net/dev`,
+          procNetDev(world, counters, ns),
+          1
+        ),
         section(nsSectionName(id, NS_SECTION.igmp), `cat /proc/${pid}/net/igmp`, procIgmp(world, ns), 1),
         section(nsSectionName(id, NS_SECTION.procRoute), `cat /proc/${pid}/net/route`, procRoute(world, ns), 1)
       )

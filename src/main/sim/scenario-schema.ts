@@ -7,7 +7,9 @@ import { z } from 'zod'
 
 const localized = z.object({ en: z.string().min(1), 'zh-CN': z.string().min(1) }).strict()
 
-const ipv4 = z.string().regex(/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/, 'expected an IPv4 address like 172.17.0.2')
+const ipv4 = z
+  .string()
+  .regex(/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/, 'expected an IPv4 address like 172.17.0.2')
 const cidr = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, 'expected an IPv4 CIDR like 172.17.0.0/16')
 const mac = z.string().regex(/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/, 'expected a lower-case MAC like 02:42:ac:11:00:02')
 const ifname = z.string().regex(/^[A-Za-z0-9_.@-]{1,15}$/, 'expected an interface name (1-15 characters)')
@@ -59,11 +61,16 @@ export const OverlaySchema = z
 
 const portSpec = z
   .string()
-  .regex(/^((\d{1,3}\.){3}\d{1,3}:)?\d{1,5}:\d{1,5}(\/(tcp|udp))?$/, 'expected a port like 18080:80/tcp or 127.0.0.1:18080:80')
+  .regex(
+    /^((\d{1,3}\.){3}\d{1,3}:)?\d{1,5}:\d{1,5}(\/(tcp|udp))?$/,
+    'expected a port like 18080:80/tcp or 127.0.0.1:18080:80'
+  )
 
 const containerNetwork = z.union([
   name,
-  z.object({ name, ip: ipv4.optional(), mac: mac.optional(), veth: ifname.optional(), vethMac: mac.optional() }).strict()
+  z
+    .object({ name, ip: ipv4.optional(), mac: mac.optional(), veth: ifname.optional(), vethMac: mac.optional() })
+    .strict()
 ])
 
 export const ContainerSchema = z
@@ -73,7 +80,10 @@ export const ContainerSchema = z
     /** bridge (attach to `networks`, default [bridge]) | host | none | container:<name>. */
     mode: z
       .string()
-      .regex(/^(bridge|host|none|container:[A-Za-z0-9][A-Za-z0-9_.-]*)$/, 'expected bridge, host, none or container:<name>')
+      .regex(
+        /^(bridge|host|none|container:[A-Za-z0-9][A-Za-z0-9_.-]*)$/,
+        'expected bridge, host, none or container:<name>'
+      )
       .default('bridge'),
     networks: z.array(containerNetwork).optional(),
     ports: z.array(portSpec).default([]),
@@ -105,7 +115,13 @@ export const FlowSchema = z
   .strict()
 
 export const FaultSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('missing-rule'), network: name, rule: z.enum(['masquerade', 'dnat']).default('masquerade') }).strict(),
+  z
+    .object({
+      type: z.literal('missing-rule'),
+      network: name,
+      rule: z.enum(['masquerade', 'dnat']).default('masquerade')
+    })
+    .strict(),
   z.object({ type: z.literal('ip-forward-off') }).strict(),
   z.object({ type: z.literal('interface-down'), interface: ifname.optional(), container: name.optional() }).strict(),
   z.object({ type: z.literal('veth-detached'), container: name, network: name.optional() }).strict(),
@@ -134,14 +150,32 @@ export const HostSchema = z
     sysctls: SysctlSchema.default({ ip_forward: 1, 'bridge-nf-call-iptables': 1, rp_filter: 0 }),
     /** Plain Linux bridges not created by Docker (e.g. the virtual-network lesson's br0). */
     bridges: z
-      .array(z.object({ name: ifname, mac: mac.optional(), addresses: z.array(cidr).default([]), ports: z.array(ifname).default([]) }).strict())
+      .array(
+        z
+          .object({
+            name: ifname,
+            mac: mac.optional(),
+            addresses: z.array(cidr).default([]),
+            ports: z.array(ifname).default([])
+          })
+          .strict()
+      )
       .default([]),
     /** User-defined docker networks; `bridge`, `host` and `none` always exist. */
     networks: z.array(NetworkSchema).default([]),
     containers: z.array(ContainerSchema).default([]),
     flows: z.array(FlowSchema).default([]),
     /** Extra iptables rules in iptables-save syntax, appended to their table. */
-    rules: z.array(z.object({ table: z.enum(['filter', 'nat', 'mangle', 'raw']), rule: z.string().regex(/^-A \S+ /, 'expected "-A CHAIN …"') }).strict()).default([]),
+    rules: z
+      .array(
+        z
+          .object({
+            table: z.enum(['filter', 'nat', 'mangle', 'raw']),
+            rule: z.string().regex(/^-A \S+ /, 'expected "-A CHAIN …"')
+          })
+          .strict()
+      )
+      .default([]),
     faults: z.array(FaultSchema).default([])
   })
   .strict()

@@ -93,7 +93,15 @@ export interface SimNamespace {
   /** Container ids sharing this namespace (owner first). */
   containers: string[]
   routes: SimRoute[]
-  fdb: { mac: string; dev: string; master?: string; dst?: string; linkNetnsId?: number; flags: string[]; state: string }[]
+  fdb: {
+    mac: string
+    dev: string
+    master?: string
+    dst?: string
+    linkNetnsId?: number
+    flags: string[]
+    state: string
+  }[]
 }
 
 export interface SimEndpoint {
@@ -169,7 +177,8 @@ export interface SimWorld {
 }
 
 const BASE_TIME = Date.UTC(2026, 0, 12, 9, 30, 0)
-const iso = (offsetS: number): string => new Date(BASE_TIME + offsetS * 1000).toISOString().replace('.000Z', '.123456789Z')
+const iso = (offsetS: number): string =>
+  new Date(BASE_TIME + offsetS * 1000).toISOString().replace('.000Z', '.123456789Z')
 
 export function hostVtep(h: ScenarioHost): string | null {
   if (h.vtep) return h.vtep
@@ -389,17 +398,29 @@ export function buildWorld(scenario: Scenario, hostName?: string): SimWorld {
     ifaces.push(peer)
     hostSide.link = { ifindex: peer.ifindex, netns: nsId }
     nsOf(namespaces, nsId).routes.push(
-      ...nic.peer!.addresses.map((a) => ({ dst: subnetOf(a), dev: peer.name, protocol: 'kernel', scope: 'link', prefsrc: splitCidr(a).ip }))
+      ...nic.peer!.addresses.map((a) => ({
+        dst: subnetOf(a),
+        dev: peer.name,
+        protocol: 'kernel',
+        scope: 'link',
+        prefsrc: splitCidr(a).ip
+      }))
     )
   }
 
   // Containers.
   const containers: SimContainer[] = []
   const overlayNs = new Map<string, { nsId: NsId; br: SimIface }>()
-  const detached = new Set(faults.flatMap((f) => (f.type === 'veth-detached' ? [`${f.container}/${f.network ?? '*'}`] : [])))
-  const wrongGw = new Map(faults.flatMap((f) => (f.type === 'wrong-gateway' ? [[f.container, f.gateway] as const] : [])))
+  const detached = new Set(
+    faults.flatMap((f) => (f.type === 'veth-detached' ? [`${f.container}/${f.network ?? '*'}`] : []))
+  )
+  const wrongGw = new Map(
+    faults.flatMap((f) => (f.type === 'wrong-gateway' ? [[f.container, f.gateway] as const] : []))
+  )
   const mtuFault = new Map(faults.flatMap((f) => (f.type === 'mtu-mismatch' ? [[f.container, f.mtu] as const] : [])))
-  const containerDown = new Set(faults.flatMap((f) => (f.type === 'interface-down' && f.container ? [f.container] : [])))
+  const containerDown = new Set(
+    faults.flatMap((f) => (f.type === 'interface-down' && f.container ? [f.container] : []))
+  )
   const usedIps = new Map<string, Set<number>>()
   const nextIp = (net: SimNetwork, wanted?: string): string => {
     const used = usedIps.get(net.name) ?? new Set<number>([ipToInt(net.gateway!)])
@@ -455,7 +476,10 @@ export function buildWorld(scenario: Scenario, hostName?: string): SimWorld {
       let ifn = 0
       let defaultSet = false
       const ns = running ? nsOf(namespaces, netns) : null
-      const addEndpoint = (net: SimNetwork, spec: { ip?: string; mac?: string; veth?: string; vethMac?: string }): void => {
+      const addEndpoint = (
+        net: SimNetwork,
+        spec: { ip?: string; mac?: string; veth?: string; vethMac?: string }
+      ): void => {
         const ip = nextIp(net, spec.ip)
         const prefix = networkOf(net.subnet!).prefix
         const ifname = `eth${ifn++}`
@@ -474,7 +498,9 @@ export function buildWorld(scenario: Scenario, hostName?: string): SimWorld {
         endpoints.push(ep)
         if (!running || !ns) return
         const down = containerDown.has(c.name)
-        const mtu = mtuFault.get(c.name) ?? (net.driver === 'overlay' ? (scenario.overlays.find((o) => o.name === net.name)?.mtu ?? 1450) : 1500)
+        const mtu =
+          mtuFault.get(c.name) ??
+          (net.driver === 'overlay' ? (scenario.overlays.find((o) => o.name === net.name)?.mtu ?? 1450) : 1500)
         if (net.driver === 'macvlan') {
           const parent = ifaces.find((x) => x.netns === 'host' && x.name === net.parent)!
           ifaces.push({
@@ -503,7 +529,10 @@ export function buildWorld(scenario: Scenario, hostName?: string): SimWorld {
             outerNs = o.nsId
             bridgeName = 'br0'
           }
-          const vethName = net.driver === 'overlay' ? `veth${endpointsInNs(outerNs)}` : (spec.veth ?? `veth${sha(`${id}/${net.name}/veth`).slice(0, 7)}`)
+          const vethName =
+            net.driver === 'overlay'
+              ? `veth${endpointsInNs(outerNs)}`
+              : (spec.veth ?? `veth${sha(`${id}/${net.name}/veth`).slice(0, 7)}`)
           const isDetached = detached.has(`${c.name}/${net.name}`) || detached.has(`${c.name}/*`)
           ifaces.push({
             netns,
@@ -539,7 +568,13 @@ export function buildWorld(scenario: Scenario, hostName?: string): SimWorld {
           const br = outerNs === 'host' ? bridgeIfaces.get(net.name) : overlayNs.get(net.name)?.br
           if (br && !isDetached && !down) br.carrier = true
         }
-        ns.routes.push({ dst: subnetOf(`${ip}/${prefix}`), dev: ifname, protocol: 'kernel', scope: 'link', prefsrc: ip })
+        ns.routes.push({
+          dst: subnetOf(`${ip}/${prefix}`),
+          dev: ifname,
+          protocol: 'kernel',
+          scope: 'link',
+          prefsrc: ip
+        })
         if (!defaultSet && !net.internal && net.driver !== 'overlay') {
           defaultSet = true
           ns.routes.unshift({ dst: 'default', gateway: wrongGw.get(c.name) ?? net.gateway!, dev: ifname })
@@ -558,7 +593,12 @@ export function buildWorld(scenario: Scenario, hostName?: string): SimWorld {
     }
     const ports: SimPort[] = c.ports.map((p) => {
       const m = /^(?:(\d+\.\d+\.\d+\.\d+):)?(\d+):(\d+)(?:\/(tcp|udp))?$/.exec(p)!
-      return { hostIp: m[1] ?? '0.0.0.0', hostPort: Number(m[2]), containerPort: Number(m[3]), proto: (m[4] ?? 'tcp') as 'tcp' | 'udp' }
+      return {
+        hostIp: m[1] ?? '0.0.0.0',
+        hostPort: Number(m[2]),
+        containerPort: Number(m[3]),
+        proto: (m[4] ?? 'tcp') as 'tcp' | 'udp'
+      }
     })
     containers.push({
       name: c.name,
@@ -622,7 +662,13 @@ export function buildWorld(scenario: Scenario, hostName?: string): SimWorld {
     }
     ifaces.push(br, vx)
     const ns = nsOf(namespaces, nsId)
-    ns.routes.push({ dst: subnetOf(`${net.gateway}/${networkOf(net.subnet!).prefix}`), dev: 'br0', protocol: 'kernel', scope: 'link', prefsrc: net.gateway! })
+    ns.routes.push({
+      dst: subnetOf(`${net.gateway}/${networkOf(net.subnet!).prefix}`),
+      dev: 'br0',
+      protocol: 'kernel',
+      scope: 'link',
+      prefsrc: net.gateway!
+    })
     // Remote containers on the same overlay: their MACs sit behind the remote VTEP.
     for (const other of scenario.hosts.filter((x) => x.name !== h!.name)) {
       const vtep = hostVtep(other)
@@ -632,7 +678,14 @@ export function buildWorld(scenario: Scenario, hostName?: string): SimWorld {
         if (!entry) return
         const remoteIp = typeof entry !== 'string' && entry.ip ? entry.ip : null
         const ip = remoteIp ?? nextIp(net)
-        ns.fdb.push({ mac: dockerMac(ip), dev: 'vxlan0', dst: vtep, linkNetnsId: 0, flags: ['self'], state: 'permanent' })
+        ns.fdb.push({
+          mac: dockerMac(ip),
+          dev: 'vxlan0',
+          dst: vtep,
+          linkNetnsId: 0,
+          flags: ['self'],
+          state: 'permanent'
+        })
         ns.fdb.push({ mac: dockerMac(ip), dev: 'vxlan0', master: 'br0', flags: [], state: 'permanent' })
       })
     }
@@ -657,11 +710,16 @@ export function buildWorld(scenario: Scenario, hostName?: string): SimWorld {
     const via = ifaces.find((x) => x.netns === 'host' && x.addresses.some((a) => inSubnet(h.gateway!, a)))
     if (via) hostNs.routes.unshift({ dst: 'default', gateway: h.gateway, dev: via.name })
   }
-  hostNs.routes.sort((a, b) => (a.dst === 'default' ? -1 : b.dst === 'default' ? 1 : ipToInt(a.dst.split('/')[0]) - ipToInt(b.dst.split('/')[0])))
+  hostNs.routes.sort((a, b) =>
+    a.dst === 'default' ? -1 : b.dst === 'default' ? 1 : ipToInt(a.dst.split('/')[0]) - ipToInt(b.dst.split('/')[0])
+  )
 
   const egressAddress = (dst: string): { ip: string; dev: string } | null => {
-    const direct = ifaces.find((x) => x.netns === 'host' && x.kind !== 'bridge' && x.addresses.some((a) => inSubnet(dst, a)))
-    const dev = direct ?? ifaces.find((x) => x.netns === 'host' && x.name === hostNs.routes.find((r) => r.dst === 'default')?.dev)
+    const direct = ifaces.find(
+      (x) => x.netns === 'host' && x.kind !== 'bridge' && x.addresses.some((a) => inSubnet(dst, a))
+    )
+    const dev =
+      direct ?? ifaces.find((x) => x.netns === 'host' && x.name === hostNs.routes.find((r) => r.dst === 'default')?.dev)
     if (!dev || dev.addresses.length === 0) return null
     const addr = direct ? direct.addresses.find((a) => inSubnet(dst, a))! : dev.addresses[0]
     return { ip: splitCidr(addr).ip, dev: dev.name }

@@ -50,7 +50,9 @@ export class DiagnoseContext {
 
   /** Running containers with their own bridge-ish namespace (not host / none / container: modes). */
   bridgeish(): Container[] {
-    return this.running().filter((c) => !['host', 'none'].includes(c.networkMode) && !c.networkMode.startsWith('container:'))
+    return this.running().filter(
+      (c) => !['host', 'none'].includes(c.networkMode) && !c.networkMode.startsWith('container:')
+    )
   }
 
   owner(container: Container): Container {
@@ -79,7 +81,9 @@ export class DiagnoseContext {
   /** Running containers attached to a network. */
   containersOn(network: Network): Container[] {
     return this.running().filter(
-      (c) => c.networks.includes(network.name) || c.interfaces.some((i) => i.network === network.name || i.network === network.id)
+      (c) =>
+        c.networks.includes(network.name) ||
+        c.interfaces.some((i) => i.network === network.name || i.network === network.id)
     )
   }
 

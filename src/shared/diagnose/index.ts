@@ -9,7 +9,12 @@ import { DiagnoseContext, type Check } from './context'
 import { brNfCallOff, conntrackFull, ipForwardOff, rpFilterStrict } from './checks/kernel'
 import { dnatDangling, dockerUserDrop, forwardDrop, missingMasquerade, mixedBackends, portNoDnat } from './checks/nat'
 import { bridgeDown, duplicateIp, duplicateMac, mtuMismatch, subnetOverlap, vethDown, vethOrphan } from './checks/links'
-import { containerModeStopped, containerNoAddress, containerNoDefaultRoute, internalOutbound } from './checks/containers'
+import {
+  containerModeStopped,
+  containerNoAddress,
+  containerNoDefaultRoute,
+  internalOutbound
+} from './checks/containers'
 import { portConflict } from './checks/ports'
 import { conntrackStale, hairpinOff } from './checks/conntrack'
 
@@ -57,5 +62,8 @@ export function diagnose(snapshot: Snapshot): Finding[] {
       // One broken check must not hide the others' findings.
     }
   }
-  return findings.map((f, i) => ({ f, i })).sort((a, b) => ORDER[a.f.severity] - ORDER[b.f.severity] || a.i - b.i).map(({ f }) => f)
+  return findings
+    .map((f, i) => ({ f, i }))
+    .sort((a, b) => ORDER[a.f.severity] - ORDER[b.f.severity] || a.i - b.i)
+    .map(({ f }) => f)
 }

@@ -12,7 +12,14 @@
 import type { DiffEntry, SnapshotDiff } from '../api/types'
 import type { Container, Interface, NatRule, PublishedPort, Snapshot } from './schema'
 
-const KIND_ORDER: DiffEntry['kind'][] = ['container', 'network', 'interface', 'bridge-port', 'published-port', 'nat-rule']
+const KIND_ORDER: DiffEntry['kind'][] = [
+  'container',
+  'network',
+  'interface',
+  'bridge-port',
+  'published-port',
+  'nat-rule'
+]
 const CHANGE_ORDER: DiffEntry['change'][] = ['removed', 'added', 'changed']
 
 function stable(value: unknown): string {
@@ -33,7 +40,8 @@ function diffKeyed<T>(
   for (const [id, item] of before) {
     const other = after.get(id)
     if (other === undefined) out.push({ kind, change: 'removed', id, before: view(item) })
-    else if (stable(view(item)) !== stable(view(other))) out.push({ kind, change: 'changed', id, before: view(item), after: view(other) })
+    else if (stable(view(item)) !== stable(view(other)))
+      out.push({ kind, change: 'changed', id, before: view(item), after: view(other) })
   }
   for (const [id, item] of after) if (!before.has(id)) out.push({ kind, change: 'added', id, after: view(item) })
 }
@@ -45,7 +53,14 @@ const containerView = (c: Container): unknown => ({
   networkMode: c.networkMode,
   networks: [...c.networks].sort(),
   interfaces: c.interfaces
-    .map((i) => ({ ifname: i.ifname, addresses: [...i.addresses].sort(), network: i.network, hostVeth: i.hostVeth, bridge: i.bridge, mac: i.mac }))
+    .map((i) => ({
+      ifname: i.ifname,
+      addresses: [...i.addresses].sort(),
+      network: i.network,
+      hostVeth: i.hostVeth,
+      bridge: i.bridge,
+      mac: i.mac
+    }))
     .sort((x, y) => x.ifname.localeCompare(y.ifname)),
   portBindings: c.portBindings.map((p) => `${p.hostIp}:${p.hostPort}->${p.containerPort}/${p.proto}`).sort()
 })
@@ -97,7 +112,13 @@ function diffRules(a: NatRule[], b: NatRule[], out: DiffEntry[]): void {
   }
   const ca = count(a)
   const cb = count(b)
-  const view = (r: NatRule): unknown => ({ family: r.family, table: r.table, chain: r.chain, owner: r.owner, raw: normaliseRuleText(r.raw) })
+  const view = (r: NatRule): unknown => ({
+    family: r.family,
+    table: r.table,
+    chain: r.chain,
+    owner: r.owner,
+    raw: normaliseRuleText(r.raw)
+  })
   for (const [k, list] of ca) {
     const n = list.length - (cb.get(k)?.length ?? 0)
     for (let i = 0; i < n; i++) out.push({ kind: 'nat-rule', change: 'removed', id: k, before: view(list[i]) })
@@ -110,29 +131,51 @@ function diffRules(a: NatRule[], b: NatRule[], out: DiffEntry[]): void {
 
 export function diffSnapshots(a: Snapshot, b: Snapshot, labels?: { a?: string; b?: string }): SnapshotDiff {
   const entries: DiffEntry[] = []
-  diffKeyed('container', new Map(a.containers.map((c) => [c.name, c])), new Map(b.containers.map((c) => [c.name, c])), containerView, entries)
+  diffKeyed(
+    'container',
+    new Map(a.containers.map((c) => [c.name, c])),
+    new Map(b.containers.map((c) => [c.name, c])),
+    containerView,
+    entries
+  )
   diffKeyed(
     'network',
     new Map(a.networks.map((n) => [n.name, n])),
     new Map(b.networks.map((n) => [n.name, n])),
-    (n) => ({ id: n.id, driver: n.driver, subnet: n.subnet, gateway: n.gateway, bridge: n.bridge, internal: n.internal }),
+    (n) => ({
+      id: n.id,
+      driver: n.driver,
+      subnet: n.subnet,
+      gateway: n.gateway,
+      bridge: n.bridge,
+      internal: n.internal
+    }),
     entries
   )
   const netnsA = new Set(a.interfaces.map((i) => i.netns))
   const netnsB = new Set(b.interfaces.map((i) => i.netns))
   const shared = (i: Interface): boolean => netnsA.has(i.netns) && netnsB.has(i.netns)
-  const ifaceMap = (s: Snapshot): Map<string, Interface> => new Map(s.interfaces.filter(shared).map((i) => [`${i.netns}/${i.name}`, i]))
+  const ifaceMap = (s: Snapshot): Map<string, Interface> =>
+    new Map(s.interfaces.filter(shared).map((i) => [`${i.netns}/${i.name}`, i]))
   diffKeyed('interface', ifaceMap(a), ifaceMap(b), interfaceView, entries)
   type Port = { netns: string; bridge: string; port: string; network: string | null }
   const portMap = (s: Snapshot): Map<string, Port> =>
     new Map(
       s.bridges.flatMap((br) =>
-        br.ports.map((port): [string, Port] => [`${br.netns}/${br.name}:${port}`, { netns: br.netns, bridge: br.name, port, network: br.network }])
+        br.ports.map((port): [string, Port] => [
+          `${br.netns}/${br.name}:${port}`,
+          { netns: br.netns, bridge: br.name, port, network: br.network }
+        ])
       )
     )
   diffKeyed('bridge-port', portMap(a), portMap(b), (p) => p, entries)
   const published = (s: Snapshot): Map<string, PublishedPort> =>
-    new Map(s.publishedPorts.map((p) => [`${p.proto} ${p.hostIp.includes(':') ? `[${p.hostIp}]` : p.hostIp}:${p.hostPort}`, p]))
+    new Map(
+      s.publishedPorts.map((p) => [
+        `${p.proto} ${p.hostIp.includes(':') ? `[${p.hostIp}]` : p.hostIp}:${p.hostPort}`,
+        p
+      ])
+    )
   diffKeyed('published-port', published(a), published(b), portView, entries)
   diffRules(a.nat.rules, b.nat.rules, entries)
   entries.sort(

@@ -250,7 +250,7 @@ export function layoutTopology(snapshot: Snapshot, options: LayoutOptions = {}):
         id: bridgeNodeId(bridge.netns, bridge.name),
         kind: 'bridge',
         label: netName ? `${bridge.name} · ${netName}` : bridge.name,
-        sublabel: [subnet, ...(brIface ? [short(brIface.addresses)] : [])].filter(Boolean).join(' · '),
+        sublabel: [subnet, ...(brIface ? brIface.addresses.filter((a) => !a.startsWith('fe80') && !a.includes(':')).map((a) => a.split('/')[0]) : [])].filter(Boolean).join(' · '),
         ref: { type: 'bridge', netns: bridge.netns, name: bridge.name },
         state: brIface?.state ?? null,
         text: norm([bridge.name, netName ?? '', subnet, ...(brIface?.addresses ?? [])].join(' '))
@@ -408,14 +408,15 @@ export function layoutTopology(snapshot: Snapshot, options: LayoutOptions = {}):
       const hostMatch = isHost && hostModeContainers.some((c) => norm(c.name).includes(query))
       if (!rows.length && !left.length && !headMatch && !hostMatch) continue
     }
-    const groupable = containerSet.size > 0 && !isHost
+    const groupable = containerSet.size > 0 && !isHost && draft.kind !== 'none'
     const grouped =
       groupable && (collapsed.has(draft.id) || (!expanded.has(draft.id) && (query ? rows.length > threshold * 5 : containerSet.size > threshold)))
 
     const laneRows = isHost ? Math.max(left.length, hostModeContainers.length ? 1 : 0, 1) : grouped ? Math.max(left.length, 1) : Math.max(rows.length, left.length, 1)
     const y0 = y
     const rowY = (i: number): number => y0 + i * ROW_HEIGHT
-    const midY = y0 + ((laneRows - 1) * ROW_HEIGHT) / 2
+    // Small lanes centre their bridge; tall ones keep it at the top so it stays in view.
+    const midY = laneRows > 12 ? y0 : y0 + ((laneRows - 1) * ROW_HEIGHT) / 2
 
     for (let i = 0; i < left.length; i++) {
       const l = left[i]

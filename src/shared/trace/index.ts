@@ -66,6 +66,9 @@ class Stop extends Error {
   }
 }
 
+/** The first line of a multi-line raw record (`ip -d link` prints several). */
+const headLine = (raw: string): string => raw.split('\n')[0].trim()
+
 function fmt(p: Packet): string {
   return `${p.src}${p.sport !== null ? ':' + p.sport : ''} → ${p.dst}${p.dport !== null ? ':' + p.dport : ''}`
 }
@@ -95,9 +98,26 @@ class Tracer {
 
   isLocal = (ip: string): boolean => this.local.has(ip) || inCidr(ip, '127.0.0.0/8')
 
-  hop(kind: string, where: string, nodes: string[], description: Localized, before: Packet, after: Packet = before, rule: string | null = null): void {
+  hop(
+    kind: string,
+    where: string,
+    nodes: string[],
+    description: Localized,
+    before: Packet,
+    after: Packet = before,
+    rule: string | null = null
+  ): void {
     const list = this.target === 'hops' ? this.hops : this.reply
-    list.push({ step: list.length + 1, kind, where, nodes, description, rule, packetBefore: { ...before }, packetAfter: { ...after } })
+    list.push({
+      step: list.length + 1,
+      kind,
+      where,
+      nodes,
+      description,
+      rule,
+      packetBefore: { ...before },
+      packetAfter: { ...after }
+    })
   }
 
   useReply(): void {
@@ -111,33 +131,66 @@ class Tracer {
     if (ref === 'outside') return { kind: 'outside', ip: OUTSIDE_PROBE, iface: null }
     const container = findContainer(this.snapshot, ref)
     if (container) return this.containerEndpoint(container, null)
-    const iface = this.snapshot.interfaces.find((i) => i.name === ref && i.netns === 'host') ?? this.snapshot.interfaces.find((i) => i.name === ref)
+    const iface =
+      this.snapshot.interfaces.find((i) => i.name === ref && i.netns === 'host') ??
+      this.snapshot.interfaces.find((i) => i.name === ref)
     if (iface) {
       if (iface.netns !== 'host') {
         const owner = this.snapshot.containers.find((c) => containerNetnsId(c) === iface.netns)
         if (owner) return this.containerEndpoint(owner, null, iface.name)
-        throw new Stop('unknown', L(`Interface ${ref} is in namespace ${iface.netns}, which no container owns.`, `接口 ${ref} 位于命名空间 ${iface.netns},找不到对应的容器。`))
+        throw new Stop(
+          'unknown',
+          L(
+            `Interface ${ref} is in namespace ${iface.netns}, which no container owns.`,
+            `接口 ${ref} 位于命名空间 ${iface.netns}，找不到对应的容器。`
+          )
+        )
       }
       const owner = this.snapshot.containers.find((c) => c.interfaces.some((ci) => ci.hostVeth === iface.name))
-      if (owner) return this.containerEndpoint(owner, null, owner.interfaces.find((ci) => ci.hostVeth === iface.name)?.ifname)
-      if (iface.kind === 'bridge' || iface.kind === 'loopback') return { kind: 'host', ip: interfaceAddress(iface.addresses), iface }
+      if (owner)
+        return this.containerEndpoint(owner, null, owner.interfaces.find((ci) => ci.hostVeth === iface.name)?.ifname)
+      if (iface.kind === 'bridge' || iface.kind === 'loopback')
+        return { kind: 'host', ip: interfaceAddress(iface.addresses), iface }
       return { kind: 'outside', ip: OUTSIDE_PROBE, iface }
     }
     if (isIpv4(ref)) return this.ipEndpoint(ref, null)
-    throw new Stop('unknown', L(`Source "${ref}" is not a container, interface or IPv4 address in this snapshot.`, `源 "${ref}" 在快照里既不是容器,也不是接口或 IPv4 地址。`))
+    throw new Stop(
+      'unknown',
+      L(
+        `Source "${ref}" is not a container, interface or IPv4 address in this snapshot.`,
+        `源 "${ref}" 在快照里既不是容器，也不是接口或 IPv4 地址。`
+      )
+    )
   }
 
   resolveDestination(to: string, source: Endpoint): Target {
     const { ref, port, proto } = splitTarget(to)
     const chosenProto = proto ?? (port !== null ? 'tcp' : 'icmp')
-    if (ref === 'outside') return { endpoint: { kind: 'outside', ip: OUTSIDE_PROBE, iface: null }, port, proto: chosenProto }
+    if (ref === 'outside')
+      return { endpoint: { kind: 'outside', ip: OUTSIDE_PROBE, iface: null }, port, proto: chosenProto }
     const container = findContainer(this.snapshot, ref)
     if (container) {
+      if (namespaceOwner(this.snapshot, container).networkMode === 'host') {
+        // A host-network container is the host: use the address of the host's default route device.
+        const dev = hostDefaultRoute(this.snapshot)?.dev
+        const iface = dev ? hostInterface(this.snapshot, dev) : null
+        return {
+          endpoint: { kind: 'host', ip: iface ? interfaceAddress(iface.addresses) : null, iface },
+          port,
+          proto: chosenProto
+        }
+      }
       const sharedWith = source.kind === 'container' ? source.owner : null
       return { endpoint: this.containerEndpoint(container, sharedWith), port, proto: chosenProto }
     }
     if (isIpv4(ref)) return { endpoint: this.ipEndpoint(ref, null), port, proto: chosenProto }
-    throw new Stop('unknown', L(`Destination "${ref}" is not a container, IPv4 address or "outside".`, `目标 "${ref}" 不是容器、IPv4 地址,也不是 "outside"。`))
+    throw new Stop(
+      'unknown',
+      L(
+        `Destination "${ref}" is not a container, IPv4 address or "outside".`,
+        `目标 "${ref}" 不是容器、IPv4 地址，也不是 "outside"。`
+      )
+    )
   }
 
   containerEndpoint(container: Container, near: Container | null, ifname?: string): Endpoint {
@@ -146,7 +199,11 @@ class Tracer {
     if (ifname) iface = owner.interfaces.find((ci) => ci.ifname === ifname) ?? null
     if (!iface && near) {
       // Prefer the address on a network both containers share.
-      iface = owner.interfaces.find((ci) => ci.network !== null && near.interfaces.some((n) => n.network === ci.network) && containerIpv4(ci).length > 0) ?? null
+      iface =
+        owner.interfaces.find(
+          (ci) =>
+            ci.network !== null && near.interfaces.some((n) => n.network === ci.network) && containerIpv4(ci).length > 0
+        ) ?? null
     }
     if (!iface) iface = owner.interfaces.find((ci) => containerIpv4(ci).length > 0) ?? owner.interfaces[0] ?? null
     const ip = iface ? (containerIpv4(iface)[0] ? stripPrefix(containerIpv4(iface)[0]) : null) : null
@@ -155,9 +212,12 @@ class Tracer {
 
   ipEndpoint(ip: string, iface: Interface | null): Endpoint {
     const holder = containerHolding(this.snapshot, ip)
-    if (holder) return { kind: 'container', container: holder.container, owner: holder.container, iface: holder.iface, ip }
+    if (holder)
+      return { kind: 'container', container: holder.container, owner: holder.container, iface: holder.iface, ip }
     if (this.isLocal(ip)) {
-      const own = this.snapshot.interfaces.find((i) => i.netns === 'host' && i.addresses.some((a) => stripPrefix(a) === ip)) ?? null
+      const own =
+        this.snapshot.interfaces.find((i) => i.netns === 'host' && i.addresses.some((a) => stripPrefix(a) === ip)) ??
+        null
       return { kind: 'host', ip, iface: own }
     }
     return { kind: 'outside', ip, iface }
@@ -171,11 +231,24 @@ class Tracer {
       // No routing table captured: fall back to connected subnets of host interfaces.
       for (const iface of this.snapshot.interfaces) {
         if (iface.netns !== 'host') continue
-        for (const a of iface.addresses) if (a.includes('/') && isIpv4(stripPrefix(a)) && inCidr(dst, a)) return syntheticRoute('host', a, null, iface.name)
+        for (const a of iface.addresses)
+          if (a.includes('/') && isIpv4(stripPrefix(a)) && inCidr(dst, a))
+            return syntheticRoute('host', a, null, iface.name)
       }
-      throw new Stop('unknown', L(`No host routing table in the snapshot and ${dst} is not on a connected subnet.`, `快照里没有宿主机路由表,且 ${dst} 不在任何直连网段内。`))
+      throw new Stop(
+        'unknown',
+        L(
+          `No host routing table in the snapshot and ${dst} is not on a connected subnet.`,
+          `快照里没有宿主机路由表，且 ${dst} 不在任何直连网段内。`
+        )
+      )
     }
-    return longestPrefixMatch(dst, routes, (r) => (r.dst === 'default' ? '0.0.0.0/0' : r.dst), (r) => r.metric)
+    return longestPrefixMatch(
+      dst,
+      routes,
+      (r) => (r.dst === 'default' ? '0.0.0.0/0' : r.dst),
+      (r) => r.metric
+    )
   }
 
   containerRoute(owner: Container, dst: string): Route | null {
@@ -189,23 +262,40 @@ class Tracer {
         for (const a of containerIpv4(ci)) if (a.includes('/')) routes.push(syntheticRoute(netns, a, null, ci.ifname))
       }
       if (owner.defaultGateway && isIpv4(owner.defaultGateway)) {
-        const dev = owner.interfaces.find((ci) => containerIpv4(ci).some((a) => a.includes('/') && inCidr(owner.defaultGateway!, a)))
-        routes.push(syntheticRoute(netns, 'default', owner.defaultGateway, dev?.ifname ?? owner.interfaces[0]?.ifname ?? 'eth0'))
+        const dev = owner.interfaces.find((ci) =>
+          containerIpv4(ci).some((a) => a.includes('/') && inCidr(owner.defaultGateway!, a))
+        )
+        routes.push(
+          syntheticRoute(netns, 'default', owner.defaultGateway, dev?.ifname ?? owner.interfaces[0]?.ifname ?? 'eth0')
+        )
       }
     }
-    return longestPrefixMatch(dst, routes, (r) => (r.dst === 'default' ? '0.0.0.0/0' : r.dst), (r) => r.metric)
+    return longestPrefixMatch(
+      dst,
+      routes,
+      (r) => (r.dst === 'default' ? '0.0.0.0/0' : r.dst),
+      (r) => r.metric
+    )
   }
 
   // ---- netfilter -------------------------------------------------------------------------------
 
   ensureRules(): void {
     if (this.rules.isEmpty) {
-      const nftOnly = this.snapshot.nat.backendsPresent.includes('nft-native') || this.snapshot.nat.rules.some((r) => r.family === 'nft')
+      const nftOnly =
+        this.snapshot.nat.backendsPresent.includes('nft-native') ||
+        this.snapshot.nat.rules.some((r) => r.family === 'nft')
       throw new Stop(
         'unknown',
         nftOnly
-          ? L('Only native nftables rules were captured; NetLens does not evaluate them, so the netfilter verdict is unknown.', '只抓到了原生 nftables 规则,NetLens 目前不做 nft 规则求值,所以 netfilter 这一段无法判断。')
-          : L('No iptables rules in the snapshot (section missing or denied): the netfilter verdict is unknown.', '快照里没有 iptables 规则(相关段缺失或没有权限),无法判断 netfilter 的处理结果。')
+          ? L(
+              'Only native nftables rules were captured; NetLens does not evaluate them, so the netfilter verdict is unknown.',
+              '只抓到了原生 nftables 规则，NetLens 目前不做 nft 规则求值，所以 netfilter 这一段无法判断。'
+            )
+          : L(
+              'No iptables rules in the snapshot (section missing or denied): the netfilter verdict is unknown.',
+              '快照里没有 iptables 规则（相关段缺失或没有权限），无法判断 netfilter 的处理结果。'
+            )
       )
     }
   }
@@ -216,25 +306,53 @@ class Tracer {
     if (!this.rules.hasChain(table, hook) && !always) return null
     const result = this.rules.walk(table, hook, packet, ctx)
     // LOG/NFLOG/counters cannot change the verdict; anything else passed over might.
-    this.unevaluated.push(...result.unevaluated.filter((r) => !['LOG', 'NFLOG', 'ULOG', 'TRACE', ''].includes(r.target)))
+    this.unevaluated.push(
+      ...result.unevaluated.filter((r) => !['LOG', 'NFLOG', 'ULOG', 'TRACE', ''].includes(r.target))
+    )
     for (const step of result.steps) {
       const where = `${table} ${step.chain}`
+      // NAT targets are recorded by applyDnat/applySnat with the packet before and after.
+      if (step.rule && ['DNAT', 'SNAT', 'MASQUERADE', 'REDIRECT'].includes(step.action)) continue
       if (step.rule) {
-        this.hop('netfilter', where, [], L(`${where}: ${step.action}`, `${where}:${zhAction(step.action)}`), packet, packet, step.rule.raw)
+        this.hop(
+          'netfilter',
+          where,
+          [],
+          L(`${where}: ${step.action}`, `${where}:${zhAction(step.action)}`),
+          packet,
+          packet,
+          step.rule.raw
+        )
       } else {
-        this.hop('netfilter', where, [], L(`${where}: no rule matched, ${step.action}`, `${where}:没有规则匹配,走链的默认策略 ${step.action.replace('policy ', '')}`), packet, packet, `policy ${result.policy ?? 'ACCEPT'} of ${table} ${hook}`)
+        this.hop(
+          'netfilter',
+          where,
+          [],
+          L(
+            `${where}: end of chain, ${step.action}`,
+            `${where}：走到链尾，按默认策略 ${step.action.replace('policy ', '')} 处理`
+          ),
+          packet,
+          packet,
+          `policy ${result.policy ?? 'ACCEPT'} of ${table} ${hook}`
+        )
       }
     }
     if (result.verdict !== 'ACCEPT') {
       const by = result.rule ? result.rule.raw : `policy ${result.policy ?? 'DROP'} of ${table} ${hook}`
-      throw new Stop('dropped', L(`Dropped in ${table} ${hook} by: ${by}`, `在 ${table} 表 ${hook} 链被丢弃:${by}`), by)
+      throw new Stop(
+        'dropped',
+        L(`Dropped in ${table} ${hook} by: ${by}`, `在 ${table} 表 ${hook} 链被丢弃：${by}`),
+        by
+      )
     }
     return result
   }
 
   /** Applies DNAT from a nat walk; returns the rewritten packet. */
-  applyDnat(result: WalkResult | null, packet: Packet, where: string): { packet: Packet; rule: NatRule | null } {
+  applyDnat(result: WalkResult | null, packet: Packet): { packet: Packet; rule: NatRule | null } {
     if (!result?.nat || !['DNAT', 'REDIRECT'].includes(result.nat.target)) return { packet, rule: null }
+    const where = `nat ${result.nat.rule.chain}`
     const after = { ...packet }
     if (result.nat.target === 'DNAT') {
       const to = natTargetAddress(result.nat.args)
@@ -244,11 +362,27 @@ class Tracer {
       const port = natToPorts(result.nat.args)
       if (port !== null) after.dport = port
     }
-    this.hop('netfilter', where, [], L(`DNAT: destination ${packet.dst}${packet.dport !== null ? ':' + packet.dport : ''} → ${after.dst}${after.dport !== null ? ':' + after.dport : ''}`, `DNAT:目的地址 ${packet.dst}${packet.dport !== null ? ':' + packet.dport : ''} 改写为 ${after.dst}${after.dport !== null ? ':' + after.dport : ''}`), packet, after, result.nat.rule.raw)
+    this.hop(
+      'netfilter',
+      where,
+      [],
+      L(
+        `DNAT: destination ${packet.dst}${packet.dport !== null ? ':' + packet.dport : ''} → ${after.dst}${after.dport !== null ? ':' + after.dport : ''}`,
+        `DNAT：目的地址 ${packet.dst}${packet.dport !== null ? ':' + packet.dport : ''} 改写为 ${after.dst}${after.dport !== null ? ':' + after.dport : ''}`
+      ),
+      packet,
+      after,
+      result.nat.rule.raw
+    )
     return { packet: after, rule: result.nat.rule }
   }
 
-  applySnat(result: WalkResult | null, packet: Packet, outIface: string, nextHop: string): { packet: Packet; rule: NatRule | null } {
+  applySnat(
+    result: WalkResult | null,
+    packet: Packet,
+    outIface: string,
+    nextHop: string
+  ): { packet: Packet; rule: NatRule | null } {
     if (!result?.nat || !['SNAT', 'MASQUERADE'].includes(result.nat.target)) return { packet, rule: null }
     const after = { ...packet }
     if (result.nat.target === 'SNAT') {
@@ -259,11 +393,28 @@ class Tracer {
       const iface = hostInterface(this.snapshot, outIface)
       const address = iface ? interfaceAddress(iface.addresses, nextHop) : null
       if (address) after.src = address
-      else this.notes.push(L(`MASQUERADE on ${outIface}, but the snapshot has no IPv4 address for it.`, `在 ${outIface} 上做 MASQUERADE,但快照里没有它的 IPv4 地址。`))
+      else
+        this.notes.push(
+          L(
+            `MASQUERADE on ${outIface}, but the snapshot has no IPv4 address for it.`,
+            `在 ${outIface} 上做 MASQUERADE，但快照里没有它的 IPv4 地址。`
+          )
+        )
       const port = natToPorts(result.nat.args)
       if (port !== null) after.sport = port
     }
-    this.hop('netfilter', 'nat POSTROUTING', [], L(`${result.nat.target}: source ${packet.src} → ${after.src}`, `${result.nat.target}:源地址 ${packet.src} 改写为 ${after.src}`), packet, after, result.nat.rule.raw)
+    this.hop(
+      'netfilter',
+      `nat ${result.nat.rule.chain}`,
+      [],
+      L(
+        `${result.nat.target}: source ${packet.src} → ${after.src}`,
+        `${result.nat.target}：源地址 ${packet.src} 改写为 ${after.src}`
+      ),
+      packet,
+      after,
+      result.nat.rule.raw
+    )
     return { packet: after, rule: result.nat.rule }
   }
 
@@ -273,8 +424,15 @@ class Tracer {
     if (!iface) return
     const adminDown = iface.flags.length > 0 && !iface.flags.includes('UP')
     if (adminDown || iface.state === 'DOWN' || iface.state === 'LOWERLAYERDOWN') {
-      const by = iface.raw || `${name} state ${iface.state}`
-      throw new Stop('dropped', L(`Interface ${name} is down (${iface.state}${iface.flags.includes('NO-CARRIER') ? ', NO-CARRIER' : ''}).`, `接口 ${name} 处于 down 状态(${iface.state}),包过不去。`), by)
+      const by = iface.raw ? headLine(iface.raw) : `${name} state ${iface.state}`
+      throw new Stop(
+        'dropped',
+        L(
+          `Interface ${name} is down (${iface.state}${iface.flags.includes('NO-CARRIER') ? ', NO-CARRIER' : ''}).`,
+          `接口 ${name} 处于 down 状态（${iface.state}），包过不去。`
+        ),
+        by
+      )
     }
   }
 
@@ -283,26 +441,66 @@ class Tracer {
     const owner = src.owner
     const netns = containerNetnsId(owner)
     if (ci.state && /^(DOWN|LOWERLAYERDOWN)$/.test(ci.state)) {
-      throw new Stop('dropped', L(`${ci.ifname} in ${owner.name} is down.`, `容器 ${owner.name} 里的 ${ci.ifname} 是 down 状态。`), `${owner.name} ${ci.ifname} state ${ci.state}`)
+      throw new Stop(
+        'dropped',
+        L(`${ci.ifname} in ${owner.name} is down.`, `容器 ${owner.name} 里的 ${ci.ifname} 是 down 状态。`),
+        `${owner.name} ${ci.ifname} state ${ci.state}`
+      )
     }
     if (!ci.hostVeth) {
       const network = ci.network ? this.snapshot.networks.find((n) => n.name === ci.network) : undefined
       if (network && network.driver !== 'bridge') {
-        throw new Stop('unknown', L(`${owner.name} is on ${network.driver} network ${network.name}; NetLens traces bridge networks only.`, `${owner.name} 接在 ${network.driver} 网络 ${network.name} 上,NetLens 目前只追踪 bridge 网络。`))
+        throw new Stop(
+          'unknown',
+          L(
+            `${owner.name} is on ${network.driver} network ${network.name}; NetLens traces bridge networks only.`,
+            `${owner.name} 接在 ${network.driver} 网络 ${network.name} 上，NetLens 目前只追踪 bridge 网络。`
+          )
+        )
       }
-      if (!ci.bridge) throw new Stop('unknown', L(`The host-side veth of ${owner.name} ${ci.ifname} is not known.`, `没找到 ${owner.name} 的 ${ci.ifname} 对应的宿主机 veth。`))
+      if (!ci.bridge)
+        throw new Stop(
+          'unknown',
+          L(
+            `The host-side veth of ${owner.name} ${ci.ifname} is not known.`,
+            `没找到 ${owner.name} 的 ${ci.ifname} 对应的宿主机 veth。`
+          )
+        )
     }
     const veth = ci.hostVeth ? hostInterface(this.snapshot, ci.hostVeth) : null
     if (ci.hostVeth) {
-      this.hop('veth', `${owner.name} ${ci.ifname} → host ${ci.hostVeth}`, [containerNodeId(src.container.name), ifaceNodeId(netns, ci.ifname), ifaceNodeId('host', ci.hostVeth)], L(`Leaves ${owner.name} through ${ci.ifname}, arrives on its host peer ${ci.hostVeth}.`, `从容器 ${owner.name} 的 ${ci.ifname} 发出,经 veth pair 到宿主机一端 ${ci.hostVeth}。`), packet, packet, veth?.raw || null)
+      this.hop(
+        'veth',
+        `${owner.name} ${ci.ifname} → host ${ci.hostVeth}`,
+        [containerNodeId(src.container.name), ifaceNodeId(netns, ci.ifname), ifaceNodeId('host', ci.hostVeth)],
+        L(
+          `Leaves ${owner.name} through ${ci.ifname}, arrives on its host peer ${ci.hostVeth}.`,
+          `从容器 ${owner.name} 的 ${ci.ifname} 发出，经 veth pair 到宿主机一端 ${ci.hostVeth}。`
+        ),
+        packet
+      )
       this.checkLinkUp(veth, ci.hostVeth)
     }
-    const bridge = veth?.master ?? ci.bridge
+    // When the host veth is in the snapshot, its master is the truth (docker's idea may be stale).
+    const bridge = veth ? veth.master : ci.bridge
     if (!bridge) {
-      throw new Stop('dropped', L(`Host veth ${ci.hostVeth} is attached to no bridge: the packet goes nowhere.`, `宿主机上的 ${ci.hostVeth} 没有挂到任何网桥上,包出不去。`), veth?.raw || `${ci.hostVeth} has no master`)
+      throw new Stop(
+        'dropped',
+        L(
+          `Host veth ${ci.hostVeth} is attached to no bridge: the packet goes nowhere.`,
+          `宿主机上的 ${ci.hostVeth} 没有挂到任何网桥上，包出不去。`
+        ),
+        veth?.raw ? headLine(veth.raw) : `${ci.hostVeth} has no master`
+      )
     }
     const bridgeIface = hostInterface(this.snapshot, bridge)
-    this.hop('bridge', bridge, [bridgeNodeId('host', bridge)], L(`Bridge ${bridge} receives the frame.`, `网桥 ${bridge} 收到这个帧。`), packet, packet, bridgeIface?.raw || null)
+    this.hop(
+      'bridge',
+      bridge,
+      [bridgeNodeId('host', bridge)],
+      L(`Bridge ${bridge} receives the frame.`, `网桥 ${bridge} 收到这个帧。`),
+      packet
+    )
     this.checkLinkUp(bridgeIface, bridge)
     return bridge
   }
@@ -310,26 +508,81 @@ class Tracer {
   /** Host bridge → destination container: bridge, veth, container interface. */
   enterContainer(bridge: string, packet: Packet): Container {
     const holder = containerHolding(this.snapshot, packet.dst)
-    if (!holder || (holder.iface.bridge !== bridge && holder.iface.bridge !== null && hostInterface(this.snapshot, holder.iface.hostVeth ?? '')?.master !== bridge)) {
-      throw new Stop('no-route', L(`No container on ${bridge} holds ${packet.dst}: ARP gets no answer.`, `${bridge} 上没有容器持有 ${packet.dst},ARP 没人应答,包送不到。`))
+    if (
+      !holder ||
+      (holder.iface.bridge !== bridge &&
+        holder.iface.bridge !== null &&
+        hostInterface(this.snapshot, holder.iface.hostVeth ?? '')?.master !== bridge)
+    ) {
+      throw new Stop(
+        'no-route',
+        L(
+          `No container on ${bridge} holds ${packet.dst}: ARP gets no answer.`,
+          `${bridge} 上没有容器持有 ${packet.dst}，ARP 没人应答，包送不到。`
+        )
+      )
     }
     const { container, iface } = holder
     const netns = containerNetnsId(container)
     const veth = iface.hostVeth ? hostInterface(this.snapshot, iface.hostVeth) : null
     if (iface.hostVeth) {
-      this.hop('veth', `host ${iface.hostVeth} → ${container.name} ${iface.ifname}`, [bridgeNodeId('host', bridge), ifaceNodeId('host', iface.hostVeth), ifaceNodeId(netns, iface.ifname), containerNodeId(container.name)], L(`${bridge} forwards to ${iface.hostVeth}, which is ${container.name}'s ${iface.ifname}.`, `${bridge} 把帧转给 ${iface.hostVeth},也就是容器 ${container.name} 的 ${iface.ifname}。`), packet, packet, veth?.raw || null)
+      this.hop(
+        'veth',
+        `host ${iface.hostVeth} → ${container.name} ${iface.ifname}`,
+        [
+          bridgeNodeId('host', bridge),
+          ifaceNodeId('host', iface.hostVeth),
+          ifaceNodeId(netns, iface.ifname),
+          containerNodeId(container.name)
+        ],
+        L(
+          `${bridge} forwards to ${iface.hostVeth}, which is ${container.name}'s ${iface.ifname}.`,
+          `${bridge} 把帧转给 ${iface.hostVeth}，也就是容器 ${container.name} 的 ${iface.ifname}。`
+        ),
+        packet
+      )
       this.checkLinkUp(veth, iface.hostVeth)
       if (veth && veth.master && veth.master !== bridge) {
-        throw new Stop('dropped', L(`${iface.hostVeth} is attached to ${veth.master}, not ${bridge}.`, `${iface.hostVeth} 挂在 ${veth.master} 上,而不是 ${bridge}。`), veth.raw || null)
+        throw new Stop(
+          'dropped',
+          L(
+            `${iface.hostVeth} is attached to ${veth.master}, not ${bridge}.`,
+            `${iface.hostVeth} 挂在 ${veth.master} 上，而不是 ${bridge}。`
+          ),
+          veth.raw ? headLine(veth.raw) : null
+        )
       }
       if (veth && !veth.master) {
-        throw new Stop('dropped', L(`${iface.hostVeth} is attached to no bridge, so ${container.name} cannot be reached.`, `${iface.hostVeth} 没挂到网桥上,${container.name} 收不到包。`), veth.raw || `${iface.hostVeth} has no master`)
+        throw new Stop(
+          'dropped',
+          L(
+            `${iface.hostVeth} is attached to no bridge, so ${container.name} cannot be reached.`,
+            `${iface.hostVeth} 没挂到网桥上，${container.name} 收不到包。`
+          ),
+          veth.raw ? headLine(veth.raw) : `${iface.hostVeth} has no master`
+        )
       }
     }
     if (!isRunning(container)) {
-      throw new Stop('dropped', L(`${container.name} is not running (${container.state}).`, `容器 ${container.name} 没在运行(${container.state})。`), `${container.name} state ${container.state}`)
+      throw new Stop(
+        'dropped',
+        L(
+          `${container.name} is not running (${container.state}).`,
+          `容器 ${container.name} 没在运行（${container.state}）。`
+        ),
+        `${container.name} state ${container.state}`
+      )
     }
-    this.hop('deliver', `${container.name} ${iface.ifname}`, [containerNodeId(container.name), ifaceNodeId(netns, iface.ifname)], L(`Delivered to ${container.name} (${packet.dst}${packet.dport !== null ? ':' + packet.dport : ''}).`, `送达容器 ${container.name}(${packet.dst}${packet.dport !== null ? ':' + packet.dport : ''})。`), packet)
+    this.hop(
+      'deliver',
+      `${container.name} ${iface.ifname}`,
+      [containerNodeId(container.name), ifaceNodeId(netns, iface.ifname)],
+      L(
+        `Delivered to ${container.name} (${packet.dst}${packet.dport !== null ? ':' + packet.dport : ''}).`,
+        `送达容器 ${container.name}(${packet.dst}${packet.dport !== null ? ':' + packet.dport : ''})。`
+      ),
+      packet
+    )
     return container
   }
 
@@ -345,9 +598,20 @@ class Tracer {
 }
 
 function syntheticRoute(netns: string, dst: string, gateway: string | null, dev: string): Route {
-  const network = dst === 'default' ? 'default' : (parseCidr(dst) ? formatCidr(parseCidr(dst)!) : dst)
+  const network = dst === 'default' ? 'default' : parseCidr(dst) ? formatCidr(parseCidr(dst)!) : dst
   const raw = gateway ? `${network} via ${gateway} dev ${dev}` : `${network} dev ${dev} (derived from the address)`
-  return { netns, table: 'main', dst: network, gateway, dev, protocol: null, scope: null, prefsrc: null, metric: null, raw }
+  return {
+    netns,
+    table: 'main',
+    dst: network,
+    gateway,
+    dev,
+    protocol: null,
+    scope: null,
+    prefsrc: null,
+    metric: null,
+    raw
+  }
 }
 
 function zhAction(action: string): string {
@@ -377,6 +641,12 @@ interface ForwardState {
   leftHost: boolean
   /** Bridged (same L2) path between two containers, with no routing. */
   bridged: boolean
+  /** Bridged and bridge-nf-call-iptables is 0: iptables never sees these frames. */
+  bypassesNetfilter: boolean
+  /** The host itself (or a host-network container) sent the packet: replies go to INPUT. */
+  fromHost: boolean
+  /** Source and destination share one network namespace. */
+  sameNamespace: boolean
 }
 
 /** Trace a flow; never throws (a failure becomes verdict `unknown`). */
@@ -393,35 +663,57 @@ export function traceFlow(snapshot: Snapshot, from: string, to: string): TraceRe
     forwardDone = true
     tracer.useReply()
     replyPath(tracer, state)
-    const where = state.deliveredTo ? state.deliveredTo.name : state.local ? 'the host' : state.outIface ?? 'the network'
-    const zhWhere = state.deliveredTo ? `容器 ${state.deliveredTo.name}` : state.local ? '宿主机本身' : state.outIface ?? '网络'
-    return finish(tracer, from, to, proto, 'delivered', L(
-      `Delivered to ${where}${state.leftHost ? ' (leaves the host; NetLens cannot see beyond it)' : ''}.`,
-      `可以送达${zhWhere}${state.leftHost ? '(包离开了宿主机,之后的路径 NetLens 看不到)' : ''}。`
-    ), null)
+    const reason = state.leftHost
+      ? L(
+          `Leaves the host through ${state.outIface}; NetLens cannot see beyond it.`,
+          `包可以从 ${state.outIface} 离开宿主机，再往后的路径 NetLens 看不到。`
+        )
+      : state.deliveredTo
+        ? L(`Delivered to ${state.deliveredTo.name}.`, `可以送达容器 ${state.deliveredTo.name}。`)
+        : L('Delivered to the host itself.', '可以送达宿主机本身。')
+    return finish(tracer, from, to, proto, 'delivered', reason, null)
   } catch (e) {
     const stop =
       e instanceof Stop
         ? e
-        : new Stop('unknown', L(`Trace failed: ${e instanceof Error ? e.message : String(e)}`, `追踪失败:${e instanceof Error ? e.message : String(e)}`))
+        : new Stop(
+            'unknown',
+            L(
+              `Trace failed: ${e instanceof Error ? e.message : String(e)}`,
+              `追踪失败：${e instanceof Error ? e.message : String(e)}`
+            )
+          )
     const reason =
       forwardDone && stop.verdict !== 'unknown'
-        ? L(`The request gets through, but the reply does not: ${stop.reason.en}`, `请求能过去,但回包回不来:${stop.reason['zh-CN']}`)
+        ? L(
+            `The request gets through, but the reply does not: ${stop.reason.en}`,
+            `请求能过去，但回包回不来：${stop.reason['zh-CN']}`
+          )
         : stop.reason
     return finish(tracer, from, to, proto, stop.verdict, reason, stop.verdict === 'dropped' ? stop.droppedBy : null)
   }
 }
 
 /** Builds the result; a verdict that passed over rules NetLens cannot evaluate becomes `unknown`. */
-function finish(t: Tracer, from: string, to: string, proto: string, verdict: TraceVerdict, reason: Localized, droppedBy: string | null): TraceResult {
+function finish(
+  t: Tracer,
+  from: string,
+  to: string,
+  proto: string,
+  verdict: TraceVerdict,
+  reason: Localized,
+  droppedBy: string | null
+): TraceResult {
   if (t.unevaluated.length && verdict !== 'unknown') {
     const lines = [...new Set(t.unevaluated.map((r) => r.raw))].join(' | ')
     return {
-      from, to, proto,
+      from,
+      to,
+      proto,
       verdict: 'unknown',
       reason: L(
         `Would be ${verdict}: ${reason.en} But these rules have matches NetLens cannot evaluate and may decide otherwise: ${lines}`,
-        `初步结论是 ${verdict}:${reason['zh-CN']} 但下面这些规则含有 NetLens 无法求值的匹配条件,结果可能不同:${lines}`
+        `初步结论是 ${verdict}:${reason['zh-CN']} 但下面这些规则含有 NetLens 无法求值的匹配条件，结果可能不同：${lines}`
       ),
       droppedBy: null,
       hops: t.hops,
@@ -429,14 +721,34 @@ function finish(t: Tracer, from: string, to: string, proto: string, verdict: Tra
     }
   }
   const notes = t.notes
-  const full = notes.length ? L(`${reason.en} ${notes.map((n) => n.en).join(' ')}`, `${reason['zh-CN']}${notes.map((n) => n['zh-CN']).join('')}`) : reason
+  const full = notes.length
+    ? L(
+        `${reason.en} ${notes.map((n) => n.en).join(' ')}`,
+        `${reason['zh-CN']}${notes.map((n) => n['zh-CN']).join('')}`
+      )
+    : reason
   return { from, to, proto, verdict, reason: full, droppedBy, hops: t.hops, reply: t.reply }
 }
 
 function forward(t: Tracer, source: Endpoint, target: Target): ForwardState {
   const dst = target.endpoint
+  if (dst.kind === 'container' && dst.owner.networkMode === 'none') {
+    throw new Stop(
+      'no-route',
+      L(
+        `${dst.container.name} uses network mode none: nothing outside its namespace can reach it.`,
+        `${dst.container.name} 用的是 none 网络模式，除了它自己的命名空间，谁也连不到它。`
+      )
+    )
+  }
   if (!dst.ip) {
-    throw new Stop('unknown', L(`${dst.kind === 'container' ? dst.container.name : 'The destination'} has no IPv4 address in the snapshot.`, `${dst.kind === 'container' ? '容器 ' + dst.container.name : '目标'} 在快照里没有 IPv4 地址。`))
+    throw new Stop(
+      'unknown',
+      L(
+        `${dst.kind === 'container' ? dst.container.name : 'The destination'} has no IPv4 address in the snapshot.`,
+        `${dst.kind === 'container' ? '容器 ' + dst.container.name : '目标'} 在快照里没有 IPv4 地址。`
+      )
+    )
   }
   const sport = target.proto === 'icmp' ? null : EPHEMERAL_PORT
   const state: ForwardState = {
@@ -451,44 +763,112 @@ function forward(t: Tracer, source: Endpoint, target: Target): ForwardState {
     sourceContainer: null,
     sourceIface: null,
     leftHost: false,
-    bridged: false
+    bridged: false,
+    bypassesNetfilter: false,
+    fromHost: false,
+    sameNamespace: false
   }
 
   if (source.kind === 'container') {
     const { owner, container } = source
     if (owner.networkMode === 'host') return hostOrigin(t, { kind: 'host', ip: null, iface: null }, target, state)
     if (!isRunning(owner)) {
-      throw new Stop('unknown', L(`${owner.name} is not running (${owner.state}): it has no network namespace to send from.`, `容器 ${owner.name} 没在运行(${owner.state}),没有网络命名空间可以发包。`))
+      throw new Stop(
+        'unknown',
+        L(
+          `${owner.name} is not running (${owner.state}): it has no network namespace to send from.`,
+          `容器 ${owner.name} 没在运行（${owner.state}），没有网络命名空间可以发包。`
+        )
+      )
     }
     if (owner.networkMode === 'none') {
-      throw new Stop('no-route', L(`${container.name} uses network mode none: it has only loopback.`, `${container.name} 用的是 none 网络模式,只有 lo,出不去。`))
+      throw new Stop(
+        'no-route',
+        L(
+          `${container.name} uses network mode none: it has only loopback.`,
+          `${container.name} 用的是 none 网络模式，只有 lo，出不去。`
+        )
+      )
     }
     const netns = containerNetnsId(owner)
     const route = t.containerRoute(owner, state.original.dst)
     const srcIp = source.ip
     if (dst.kind === 'container' && dst.owner.id === owner.id) {
       state.original.src = state.final.src = srcIp ?? '127.0.0.1'
-      t.hop('deliver', `${owner.name} loopback`, [containerNodeId(container.name)], L('Same network namespace: delivered locally without leaving it.', '源和目标在同一个网络命名空间,直接在本地送达,不经过宿主机。'), state.original)
-      state.deliveredTo = owner
+      t.hop(
+        'deliver',
+        `${owner.name} loopback`,
+        [containerNodeId(container.name)],
+        L(
+          'Same network namespace: delivered locally without leaving it.',
+          '源和目标在同一个网络命名空间，直接在本地送达，不经过宿主机。'
+        ),
+        state.original
+      )
+      state.deliveredTo = dst.container
+      state.sameNamespace = true
       return state
     }
     if (!route || isRejectRoute(route)) {
-      t.hop('route', `${owner.name} routing table`, [containerNodeId(container.name)], L(`${owner.name} has no route to ${state.original.dst}.`, `容器 ${owner.name} 里没有去 ${state.original.dst} 的路由。`), { ...state.original, src: srcIp ?? '0.0.0.0' }, undefined, route?.raw ?? null)
-      throw new Stop('no-route', L(`${owner.name} has no route to ${state.original.dst}${owner.defaultGateway ? '' : ' (no default gateway)'}.`, `容器 ${owner.name} 没有去 ${state.original.dst} 的路由${owner.defaultGateway ? '' : '(没有默认网关)'}。`))
+      t.hop(
+        'route',
+        `${owner.name} routing table`,
+        [containerNodeId(container.name)],
+        L(
+          `${owner.name} has no route to ${state.original.dst}.`,
+          `容器 ${owner.name} 里没有去 ${state.original.dst} 的路由。`
+        ),
+        { ...state.original, src: srcIp ?? '0.0.0.0' },
+        undefined,
+        route?.raw ?? null
+      )
+      throw new Stop(
+        'no-route',
+        L(
+          `${owner.name} has no route to ${state.original.dst}${owner.defaultGateway ? '' : ' (no default gateway)'}.`,
+          `容器 ${owner.name} 没有去 ${state.original.dst} 的路由${owner.defaultGateway ? '' : '（没有默认网关）'}。`
+        )
+      )
     }
     const ci = owner.interfaces.find((i) => i.ifname === route.dev) ?? source.iface
-    if (!ci) throw new Stop('unknown', L(`Route dev ${route.dev} is not a known interface of ${owner.name}.`, `路由出接口 ${route.dev} 不在容器 ${owner.name} 的接口列表里。`))
+    if (!ci)
+      throw new Stop(
+        'unknown',
+        L(
+          `Route dev ${route.dev} is not a known interface of ${owner.name}.`,
+          `路由出接口 ${route.dev} 不在容器 ${owner.name} 的接口列表里。`
+        )
+      )
     const from = route.prefsrc ?? interfaceAddress(ci.addresses, route.gateway ?? state.original.dst) ?? srcIp
-    if (!from) throw new Stop('no-route', L(`${owner.name} ${ci.ifname} has no IPv4 address.`, `容器 ${owner.name} 的 ${ci.ifname} 没有 IPv4 地址。`))
+    if (!from)
+      throw new Stop(
+        'no-route',
+        L(`${owner.name} ${ci.ifname} has no IPv4 address.`, `容器 ${owner.name} 的 ${ci.ifname} 没有 IPv4 地址。`)
+      )
     state.original.src = state.final.src = from
     state.sourceContainer = source
     state.sourceIface = ci
-    t.hop('route', `${owner.name} routing table`, [containerNodeId(container.name), ifaceNodeId(netns, ci.ifname)], L(`Route lookup in ${owner.name}: ${route.raw}${route.gateway ? ` (next hop ${route.gateway})` : ' (directly connected)'}.`, `在容器 ${owner.name} 里查路由:${route.raw}${route.gateway ? `(下一跳 ${route.gateway})` : '(直连网段)'}。`), state.original, state.original, route.raw)
+    t.hop(
+      'route',
+      `${owner.name} routing table`,
+      [containerNodeId(container.name), ifaceNodeId(netns, ci.ifname)],
+      L(
+        `Route lookup in ${owner.name}: ${route.raw}${route.gateway ? ` (next hop ${route.gateway})` : ' (directly connected)'}.`,
+        `在容器 ${owner.name} 里查路由：${route.raw}${route.gateway ? `（下一跳 ${route.gateway}）` : '（直连网段）'}。`
+      ),
+      state.original,
+      state.original,
+      route.raw
+    )
     const bridge = t.leaveContainer(source, ci, state.original)
     state.inIface = bridge
     // Directly connected and the destination hangs off the same bridge: switched, not routed.
     const holder = containerHolding(t.snapshot, state.original.dst)
-    const sameBridge = !route.gateway && holder !== null && holder.iface.hostVeth !== null && (holder.iface.bridge === bridge || hostInterface(t.snapshot, holder.iface.hostVeth)?.master === bridge)
+    const sameBridge =
+      !route.gateway &&
+      holder !== null &&
+      holder.iface.hostVeth !== null &&
+      (holder.iface.bridge === bridge || hostInterface(t.snapshot, holder.iface.hostVeth)?.master === bridge)
     if (sameBridge) return bridged(t, bridge, state)
     return hostIngress(t, bridge, state)
   }
@@ -496,15 +876,34 @@ function forward(t: Tracer, source: Endpoint, target: Target): ForwardState {
 
   // Outside: the packet arrives on the interface the host would use to reach it.
   const ingress = source.iface?.name ?? t.hostRoute(source.ip)?.dev ?? hostDefaultRoute(t.snapshot)?.dev ?? null
-  if (!ingress) throw new Stop('unknown', L('No uplink found for traffic from outside (no default route in the snapshot).', '找不到外部流量进入的接口(快照里没有默认路由)。'))
+  if (!ingress)
+    throw new Stop(
+      'unknown',
+      L(
+        'No uplink found for traffic from outside (no default route in the snapshot).',
+        '找不到外部流量进入的接口（快照里没有默认路由）。'
+      )
+    )
   state.original.src = state.final.src = source.ip
-  t.hop('ingress', ingress, [uplinkNodeId(ingress)], L(`Arrives from ${source.ip} on ${ingress}.`, `来自 ${source.ip} 的包从 ${ingress} 进入宿主机。`), state.original, state.original, hostInterface(t.snapshot, ingress)?.raw || null)
+  t.hop(
+    'ingress',
+    ingress,
+    [uplinkNodeId(ingress)],
+    L(`Arrives from ${source.ip} on ${ingress}.`, `来自 ${source.ip} 的包从 ${ingress} 进入宿主机。`),
+    state.original
+  )
   t.checkLinkUp(hostInterface(t.snapshot, ingress), ingress)
   state.inIface = ingress
   return hostIngress(t, ingress, state)
 }
 
-function ctx(t: Tracer, inIface: string | null, outIface: string | null, ctstate: 'NEW' | 'ESTABLISHED', dnatted = false): MatchContext {
+function ctx(
+  t: Tracer,
+  inIface: string | null,
+  outIface: string | null,
+  ctstate: 'NEW' | 'ESTABLISHED',
+  dnatted = false
+): MatchContext {
   return { proto: t.proto, inIface, outIface, ctstate, dnatted, isLocal: t.isLocal }
 }
 
@@ -516,13 +915,22 @@ function bridgeNetfilterOn(t: Tracer): boolean {
 
 function bridged(t: Tracer, bridge: string, state: ForwardState): ForwardState {
   let packet = state.final
-  t.hop('bridge', bridge, [bridgeNodeId('host', bridge)], L(`${packet.dst} is on the same bridge: the frame is switched, not routed.`, `${packet.dst} 在同一个网桥上:二层直接转发,不走路由。`), packet)
+  t.hop(
+    'bridge',
+    bridge,
+    [bridgeNodeId('host', bridge)],
+    L(
+      `${packet.dst} is on the same bridge: the frame is switched, not routed.`,
+      `${packet.dst} 在同一个网桥上：二层直接转发，不走路由。`
+    ),
+    packet
+  )
   if (bridgeNetfilterOn(t)) {
     t.ensureRules()
     t.chain('raw', 'PREROUTING', packet, ctx(t, bridge, null, 'NEW'))
     t.chain('mangle', 'PREROUTING', packet, ctx(t, bridge, null, 'NEW'))
     const nat = t.chain('nat', 'PREROUTING', packet, ctx(t, bridge, null, 'NEW'))
-    const dnat = t.applyDnat(nat, packet, 'nat PREROUTING')
+    const dnat = t.applyDnat(nat, packet)
     packet = dnat.packet
     state.dnat = dnat.rule
     t.chain('mangle', 'FORWARD', packet, ctx(t, bridge, bridge, 'NEW', !!state.dnat))
@@ -532,7 +940,17 @@ function bridged(t: Tracer, bridge: string, state: ForwardState): ForwardState {
     packet = snat.packet
     state.snat = snat.rule
   } else {
-    t.hop('bridge', bridge, [bridgeNodeId('host', bridge)], L('bridge-nf-call-iptables is 0: iptables does not see bridged frames.', 'bridge-nf-call-iptables 为 0:桥内转发的帧不经过 iptables。'), packet)
+    t.hop(
+      'bridge',
+      bridge,
+      [bridgeNodeId('host', bridge)],
+      L(
+        'bridge-nf-call-iptables is 0: iptables does not see bridged frames.',
+        'bridge-nf-call-iptables 为 0：桥内转发的帧不经过 iptables。'
+      ),
+      packet
+    )
+    state.bypassesNetfilter = true
   }
   state.final = packet
   state.outIface = bridge
@@ -548,13 +966,22 @@ function hostIngress(t: Tracer, inIface: string, state: ForwardState): ForwardSt
   t.chain('raw', 'PREROUTING', packet, ctx(t, inIface, null, 'NEW'))
   t.chain('mangle', 'PREROUTING', packet, ctx(t, inIface, null, 'NEW'))
   const nat = t.chain('nat', 'PREROUTING', packet, ctx(t, inIface, null, 'NEW'))
-  const dnat = t.applyDnat(nat, packet, 'nat PREROUTING')
+  const dnat = t.applyDnat(nat, packet)
   packet = dnat.packet
   state.dnat = dnat.rule
   const dnatted = !!state.dnat
 
   if (t.isLocal(packet.dst)) {
-    t.hop('route', 'host routing decision', [], L(`${packet.dst} is a local address of the host: goes to INPUT.`, `${packet.dst} 是宿主机自己的地址:进入 INPUT 链。`), packet)
+    t.hop(
+      'route',
+      'host routing decision',
+      [],
+      L(
+        `${packet.dst} is a local address of the host: goes to INPUT.`,
+        `${packet.dst} 是宿主机自己的地址：进入 INPUT 链。`
+      ),
+      packet
+    )
     t.chain('mangle', 'INPUT', packet, ctx(t, inIface, null, 'NEW', dnatted))
     t.chain('filter', 'INPUT', packet, ctx(t, inIface, null, 'NEW', dnatted), true)
     state.final = packet
@@ -564,15 +991,38 @@ function hostIngress(t: Tracer, inIface: string, state: ForwardState): ForwardSt
   }
   const route = t.hostRoute(packet.dst)
   if (!route || isRejectRoute(route) || !route.dev) {
-    t.hop('route', 'host routing decision', [], L(`No host route to ${packet.dst}.`, `宿主机上没有去 ${packet.dst} 的路由。`), packet, packet, route?.raw ?? null)
+    t.hop(
+      'route',
+      'host routing decision',
+      [],
+      L(`No host route to ${packet.dst}.`, `宿主机上没有去 ${packet.dst} 的路由。`),
+      packet,
+      packet,
+      route?.raw ?? null
+    )
     throw new Stop('no-route', L(`The host has no route to ${packet.dst}.`, `宿主机没有去 ${packet.dst} 的路由。`))
   }
   const out = route.dev
-  t.hop('route', 'host routing decision', t.egressNodes(out), L(`Host route: ${route.raw} → out ${out}.`, `宿主机查路由:${route.raw},从 ${out} 出去。`), packet, packet, route.raw)
+  t.hop(
+    'route',
+    'host routing decision',
+    t.egressNodes(out),
+    L(`Host route: ${route.raw} → out ${out}.`, `宿主机查路由：${route.raw}，从 ${out} 出去。`),
+    packet,
+    packet,
+    route.raw
+  )
   if (out !== inIface || t.hostInterfaceKind(out) !== 'bridge') {
     const forwarding = sysctl(t.snapshot, 'net.ipv4.ip_forward')
     if (forwarding === '0') {
-      throw new Stop('dropped', L('net.ipv4.ip_forward is 0: the host does not forward packets between interfaces.', 'net.ipv4.ip_forward 为 0:宿主机不在接口之间转发包。'), 'net.ipv4.ip_forward = 0')
+      throw new Stop(
+        'dropped',
+        L(
+          'net.ipv4.ip_forward is 0: the host does not forward packets between interfaces.',
+          'net.ipv4.ip_forward 为 0：宿主机不在接口之间转发包。'
+        ),
+        'net.ipv4.ip_forward = 0'
+      )
     }
   }
   t.chain('mangle', 'FORWARD', packet, ctx(t, inIface, out, 'NEW', dnatted))
@@ -589,34 +1039,60 @@ function postRouting(t: Tracer, out: string, route: Route, packet: Packet, state
   state.final = packet
   state.outIface = out
   if (t.hostInterfaceKind(out) === 'bridge') {
-    t.hop('egress', out, [bridgeNodeId('host', out)], L(`Out through bridge ${out}.`, `从网桥 ${out} 发出。`), packet, packet, hostInterface(t.snapshot, out)?.raw || null)
+    t.hop('egress', out, [bridgeNodeId('host', out)], L(`Out through bridge ${out}.`, `从网桥 ${out} 发出。`), packet)
     t.checkLinkUp(hostInterface(t.snapshot, out), out)
     state.deliveredTo = t.enterContainer(out, packet)
     return state
   }
-  t.hop('egress', out, [uplinkNodeId(out)], L(`Leaves the host on ${out}${route.gateway ? ` via ${route.gateway}` : ''} as ${fmt(packet)}.`, `以 ${fmt(packet)} 从 ${out} 离开宿主机${route.gateway ? `,下一跳 ${route.gateway}` : ''}。`), packet, packet, hostInterface(t.snapshot, out)?.raw || null)
+  t.hop(
+    'egress',
+    out,
+    [uplinkNodeId(out)],
+    L(
+      `Leaves the host on ${out}${route.gateway ? ` via ${route.gateway}` : ''} as ${fmt(packet)}.`,
+      `以 ${fmt(packet)} 从 ${out} 离开宿主机${route.gateway ? `，下一跳 ${route.gateway}` : ''}。`
+    ),
+    packet
+  )
   t.checkLinkUp(hostInterface(t.snapshot, out), out)
   state.leftHost = true
   return state
 }
 
 /** The host itself sends: routing, nat/filter OUTPUT, POSTROUTING. */
-function hostOrigin(t: Tracer, source: Extract<Endpoint, { kind: 'host' }>, target: Target, state: ForwardState): ForwardState {
+function hostOrigin(
+  t: Tracer,
+  source: Extract<Endpoint, { kind: 'host' }>,
+  target: Target,
+  state: ForwardState
+): ForwardState {
   t.ensureRules()
   let packet: Packet = { ...state.original }
   if (t.isLocal(packet.dst)) {
     packet.src = source.ip ?? packet.dst
   } else {
     const route = t.hostRoute(packet.dst)
-    if (!route || !route.dev || isRejectRoute(route)) throw new Stop('no-route', L(`The host has no route to ${packet.dst}.`, `宿主机没有去 ${packet.dst} 的路由。`))
-    packet.src = source.ip ?? route.prefsrc ?? interfaceAddress(hostInterface(t.snapshot, route.dev)?.addresses ?? [], route.gateway ?? packet.dst) ?? '0.0.0.0'
+    if (!route || !route.dev || isRejectRoute(route))
+      throw new Stop('no-route', L(`The host has no route to ${packet.dst}.`, `宿主机没有去 ${packet.dst} 的路由。`))
+    packet.src =
+      source.ip ??
+      route.prefsrc ??
+      interfaceAddress(hostInterface(t.snapshot, route.dev)?.addresses ?? [], route.gateway ?? packet.dst) ??
+      '0.0.0.0'
   }
   state.original = { ...packet }
-  t.hop('netns', 'host', source.iface ? t.egressNodes(source.iface.name) : [], L(`The host sends from ${packet.src}.`, `宿主机以 ${packet.src} 为源地址发包。`), packet)
+  state.fromHost = true
+  t.hop(
+    'netns',
+    'host',
+    source.iface ? t.egressNodes(source.iface.name) : [],
+    L(`The host sends from ${packet.src}.`, `宿主机以 ${packet.src} 为源地址发包。`),
+    packet
+  )
   t.chain('raw', 'OUTPUT', packet, ctx(t, null, null, 'NEW'))
   t.chain('mangle', 'OUTPUT', packet, ctx(t, null, null, 'NEW'))
   const nat = t.chain('nat', 'OUTPUT', packet, ctx(t, null, null, 'NEW'))
-  const dnat = t.applyDnat(nat, packet, 'nat OUTPUT')
+  const dnat = t.applyDnat(nat, packet)
   packet = dnat.packet
   state.dnat = dnat.rule
   if (t.isLocal(packet.dst)) {
@@ -629,8 +1105,17 @@ function hostOrigin(t: Tracer, source: Extract<Endpoint, { kind: 'host' }>, targ
     return state
   }
   const route = t.hostRoute(packet.dst)
-  if (!route || !route.dev || isRejectRoute(route)) throw new Stop('no-route', L(`The host has no route to ${packet.dst}.`, `宿主机没有去 ${packet.dst} 的路由。`))
-  t.hop('route', 'host routing decision', t.egressNodes(route.dev), L(`Host route: ${route.raw} → out ${route.dev}.`, `宿主机查路由:${route.raw},从 ${route.dev} 出去。`), packet, packet, route.raw)
+  if (!route || !route.dev || isRejectRoute(route))
+    throw new Stop('no-route', L(`The host has no route to ${packet.dst}.`, `宿主机没有去 ${packet.dst} 的路由。`))
+  t.hop(
+    'route',
+    'host routing decision',
+    t.egressNodes(route.dev),
+    L(`Host route: ${route.raw} → out ${route.dev}.`, `宿主机查路由：${route.raw}，从 ${route.dev} 出去。`),
+    packet,
+    packet,
+    route.raw
+  )
   t.chain('filter', 'OUTPUT', packet, ctx(t, null, route.dev, 'NEW', !!state.dnat), true)
   state.inIface = 'lo'
   void target
@@ -640,17 +1125,39 @@ function hostOrigin(t: Tracer, source: Extract<Endpoint, { kind: 'host' }>, targ
 /** A packet accepted by INPUT: which socket takes it. */
 function deliverLocal(t: Tracer, packet: Packet): void {
   if (t.proto === 'icmp' || packet.dport === null) {
-    t.hop('deliver', 'host', [], L(`The host answers ${packet.dst} itself.`, `由宿主机自己(${packet.dst})应答。`), packet)
+    t.hop(
+      'deliver',
+      'host',
+      [],
+      L(`The host answers ${packet.dst} itself.`, `由宿主机自己（${packet.dst}）应答。`),
+      packet
+    )
     return
   }
   const listener = t.snapshot.listeners.find(
-    (l) => l.port === packet.dport && l.proto.toLowerCase().startsWith(t.proto) && ['0.0.0.0', '*', '::', '[::]', packet.dst].includes(l.localAddress.replace(/%.*$/, ''))
+    (l) =>
+      l.port === packet.dport &&
+      l.proto.toLowerCase().startsWith(t.proto) &&
+      ['0.0.0.0', '*', '::', '[::]', packet.dst].includes(l.localAddress.replace(/%.*$/, ''))
   )
   if (!listener) {
     if (t.snapshot.listeners.length === 0) {
-      throw new Stop('unknown', L(`Accepted by the host for ${packet.dst}:${packet.dport}, but the snapshot has no listening sockets to tell who takes it.`, `宿主机 INPUT 放行了 ${packet.dst}:${packet.dport},但快照里没有监听端口信息,不知道由谁接收。`))
+      throw new Stop(
+        'unknown',
+        L(
+          `Accepted by the host for ${packet.dst}:${packet.dport}, but the snapshot has no listening sockets to tell who takes it.`,
+          `宿主机 INPUT 放行了 ${packet.dst}:${packet.dport}，但快照里没有监听端口信息，不知道由谁接收。`
+        )
+      )
     }
-    throw new Stop('dropped', L(`Nothing listens on ${t.proto}/${packet.dport} on the host: connection refused.`, `宿主机上没有进程监听 ${t.proto}/${packet.dport},连接会被拒绝。`), `no listener on ${t.proto}/${packet.dport}`)
+    throw new Stop(
+      'dropped',
+      L(
+        `Nothing listens on ${t.proto}/${packet.dport} on the host: connection refused.`,
+        `宿主机上没有进程监听 ${t.proto}/${packet.dport}，连接会被拒绝。`
+      ),
+      `no listener on ${t.proto}/${packet.dport}`
+    )
   }
   const isProxy = (listener.process ?? '').includes('docker-proxy')
   const published = t.snapshot.publishedPorts.find((p) => p.hostPort === packet.dport && p.proto === t.proto)
@@ -660,8 +1167,14 @@ function deliverLocal(t: Tracer, packet: Packet): void {
     listener.process ?? 'host socket',
     nodes,
     isProxy
-      ? L(`docker-proxy accepts on ${listener.localAddress}:${listener.port} and opens its own connection to ${published?.containerIp ?? 'the container'}:${published?.containerPort ?? '?'} (userland proxy, no DNAT).`, `docker-proxy 在 ${listener.localAddress}:${listener.port} 上接收连接,再自己连到 ${published?.containerIp ?? '容器'}:${published?.containerPort ?? '?'}(用户态代理,不走 DNAT)。`)
-      : L(`Delivered to ${listener.process ?? 'a host socket'} on ${listener.localAddress}:${listener.port}.`, `送达宿主机上监听 ${listener.localAddress}:${listener.port} 的 ${listener.process ?? '进程'}。`),
+      ? L(
+          `docker-proxy accepts on ${listener.localAddress}:${listener.port} and opens its own connection to ${published?.containerIp ?? 'the container'}:${published?.containerPort ?? '?'} (userland proxy, no DNAT).`,
+          `docker-proxy 在 ${listener.localAddress}:${listener.port} 上接收连接，再自己连到 ${published?.containerIp ?? '容器'}:${published?.containerPort ?? '?'}（用户态代理，不走 DNAT）。`
+        )
+      : L(
+          `Delivered to ${listener.process ?? 'a host socket'} on ${listener.localAddress}:${listener.port}.`,
+          `送达宿主机上监听 ${listener.localAddress}:${listener.port} 的 ${listener.process ?? '进程'}。`
+        ),
     packet,
     packet,
     listener.raw
@@ -671,23 +1184,62 @@ function deliverLocal(t: Tracer, packet: Packet): void {
 /** The reply: from the destination back to the source with conntrack's reverse NAT. */
 function replyPath(t: Tracer, s: ForwardState): void {
   const back: Packet = { src: s.final.dst, dst: s.final.src, sport: s.final.dport, dport: s.final.sport }
-  if (s.deliveredTo && s.sourceContainer && s.deliveredTo.id === s.sourceContainer.owner.id && !s.inIface) {
-    t.hop('deliver', s.deliveredTo.name, [containerNodeId(s.deliveredTo.name)], L('Reply stays in the same namespace.', '回包在同一个命名空间里直接返回。'), back)
+  if (s.sameNamespace && s.deliveredTo) {
+    t.hop(
+      'deliver',
+      s.deliveredTo.name,
+      [containerNodeId(s.deliveredTo.name)],
+      L('Reply stays in the same namespace.', '回包在同一个命名空间里直接返回。'),
+      back
+    )
     return
   }
   if (s.leftHost) {
     // Who answers from outside sees the translated source; a private, untranslated source cannot be answered.
     const srcIsOurs = t.isLocal(s.final.src)
-    if (!srcIsOurs && (networksHolding(t.snapshot, s.final.src).length > 0 || (s.sourceContainer !== null && isPrivateIpv4(s.final.src) && !isPrivateIpv4(s.final.dst)))) {
-      t.hop('ingress', s.outIface ?? 'uplink', s.outIface ? [uplinkNodeId(s.outIface)] : [], L(`The reply must go to ${s.final.src}, a container address nobody outside can route to: it never comes back (no SNAT/MASQUERADE).`, `回包的目的地址是 ${s.final.src},这是容器内部地址,外面的主机没有路由能回到它:没做 SNAT/MASQUERADE,回包回不来。`), back)
-      throw new Stop('no-route', L(`The packet leaves with source ${s.final.src} untranslated; the reply has no route back.`, `包带着未转换的源地址 ${s.final.src} 出去了,回包没有回来的路由。`))
+    if (
+      !srcIsOurs &&
+      (networksHolding(t.snapshot, s.final.src).length > 0 ||
+        (s.sourceContainer !== null && isPrivateIpv4(s.final.src) && !isPrivateIpv4(s.final.dst)))
+    ) {
+      t.hop(
+        'ingress',
+        s.outIface ?? 'uplink',
+        s.outIface ? [uplinkNodeId(s.outIface)] : [],
+        L(
+          `The reply must go to ${s.final.src}, a container address nobody outside can route to: it never comes back (no SNAT/MASQUERADE).`,
+          `回包的目的地址是 ${s.final.src}，这是容器内部地址，外面的主机没有路由能回到它：没做 SNAT/MASQUERADE，回包回不来。`
+        ),
+        back
+      )
+      throw new Stop(
+        'no-route',
+        L(
+          `The packet leaves with source ${s.final.src} untranslated; the reply has no route back.`,
+          `包带着未转换的源地址 ${s.final.src} 出去了，回包没有回来的路由。`
+        )
+      )
     }
-    t.hop('ingress', s.outIface ?? 'uplink', s.outIface ? [uplinkNodeId(s.outIface)] : [], L(`The reply arrives on ${s.outIface} as ${fmt(back)}.`, `回包以 ${fmt(back)} 从 ${s.outIface} 回到宿主机。`), back)
+    t.hop(
+      'ingress',
+      s.outIface ?? 'uplink',
+      s.outIface ? [uplinkNodeId(s.outIface)] : [],
+      L(`The reply arrives on ${s.outIface} as ${fmt(back)}.`, `回包以 ${fmt(back)} 从 ${s.outIface} 回到宿主机。`),
+      back
+    )
   } else if (s.deliveredTo) {
     const holder = containerHolding(t.snapshot, s.final.dst)
-    t.hop('netns', s.deliveredTo.name, [containerNodeId(s.deliveredTo.name)].concat(holder ? [ifaceNodeId(containerNetnsId(holder.container), holder.iface.ifname)] : []), L(`${s.deliveredTo.name} answers ${fmt(back)}.`, `容器 ${s.deliveredTo.name} 回包:${fmt(back)}。`), back)
+    t.hop(
+      'netns',
+      s.deliveredTo.name,
+      [containerNodeId(s.deliveredTo.name)].concat(
+        holder ? [ifaceNodeId(containerNetnsId(holder.container), holder.iface.ifname)] : []
+      ),
+      L(`${s.deliveredTo.name} answers ${fmt(back)}.`, `容器 ${s.deliveredTo.name} 回包：${fmt(back)}。`),
+      back
+    )
   } else if (s.local) {
-    t.hop('netns', 'host', [], L(`The host answers ${fmt(back)}.`, `宿主机回包:${fmt(back)}。`), back)
+    t.hop('netns', 'host', [], L(`The host answers ${fmt(back)}.`, `宿主机回包：${fmt(back)}。`), back)
   }
 
   let packet = back
@@ -696,28 +1248,81 @@ function replyPath(t: Tracer, s: ForwardState): void {
   // De-SNAT happens on the way in (PREROUTING), un-DNAT on the way out (POSTROUTING / OUTPUT).
   if (s.snat) {
     const after = { ...packet, dst: s.original.src, dport: s.original.sport }
-    t.hop('netfilter', 'conntrack (reply, PREROUTING)', [], L(`conntrack reverses ${s.snat.target}: destination ${packet.dst} → ${after.dst}.`, `conntrack 反向还原 ${s.snat.target}:目的地址 ${packet.dst} 改回 ${after.dst}。`), packet, after, s.snat.raw)
+    t.hop(
+      'netfilter',
+      'conntrack (reply, PREROUTING)',
+      [],
+      L(
+        `conntrack reverses ${s.snat.target}: destination ${packet.dst} → ${after.dst}.`,
+        `conntrack 反向还原 ${s.snat.target}：目的地址 ${packet.dst} 改回 ${after.dst}。`
+      ),
+      packet,
+      after,
+      s.snat.raw
+    )
     packet = after
   }
-  if (s.local) {
+  if (s.fromHost && !s.local && replyIn) {
+    t.chain('filter', 'INPUT', packet, ctx(t, replyIn, null, 'ESTABLISHED', !!s.dnat), true)
+  } else if (s.local) {
     t.chain('filter', 'OUTPUT', packet, ctx(t, null, replyOut, 'ESTABLISHED', !!s.dnat), true)
-  } else if (replyIn) {
+  } else if (replyIn && !s.bypassesNetfilter) {
     const forwardOut = replyOut
     t.chain('filter', 'FORWARD', packet, ctx(t, replyIn, forwardOut, 'ESTABLISHED', !!s.dnat), true)
   }
   if (s.dnat) {
     const after = { ...packet, src: s.original.dst, sport: s.original.dport }
-    t.hop('netfilter', 'conntrack (reply, POSTROUTING)', [], L(`conntrack reverses DNAT: source ${packet.src} → ${after.src}.`, `conntrack 反向还原 DNAT:源地址 ${packet.src} 改回 ${after.src}。`), packet, after, s.dnat.raw)
+    t.hop(
+      'netfilter',
+      'conntrack (reply, POSTROUTING)',
+      [],
+      L(
+        `conntrack reverses DNAT: source ${packet.src} → ${after.src}.`,
+        `conntrack 反向还原 DNAT：源地址 ${packet.src} 改回 ${after.src}。`
+      ),
+      packet,
+      after,
+      s.dnat.raw
+    )
     packet = after
   }
   if (s.sourceContainer && s.sourceIface) {
     const owner = s.sourceContainer.owner
     const ci = s.sourceIface
     const bridge = replyOut ?? ci.bridge
-    t.hop('veth', `host ${ci.hostVeth ?? '?'} → ${owner.name} ${ci.ifname}`, [...(bridge ? [bridgeNodeId('host', bridge)] : []), ...(ci.hostVeth ? [ifaceNodeId('host', ci.hostVeth)] : []), ifaceNodeId(containerNetnsId(owner), ci.ifname), containerNodeId(s.sourceContainer.container.name)], L(`Back through ${bridge ?? 'the bridge'} and ${ci.hostVeth ?? 'the veth'} to ${owner.name} as ${fmt(packet)}.`, `经 ${bridge ?? '网桥'} 和 ${ci.hostVeth ?? 'veth'} 回到容器 ${owner.name}:${fmt(packet)}。`), packet)
+    t.hop(
+      'veth',
+      `host ${ci.hostVeth ?? '?'} → ${owner.name} ${ci.ifname}`,
+      [
+        ...(bridge ? [bridgeNodeId('host', bridge)] : []),
+        ...(ci.hostVeth ? [ifaceNodeId('host', ci.hostVeth)] : []),
+        ifaceNodeId(containerNetnsId(owner), ci.ifname),
+        containerNodeId(s.sourceContainer.container.name)
+      ],
+      L(
+        `Back through ${bridge ?? 'the bridge'} and ${ci.hostVeth ?? 'the veth'} to ${owner.name} as ${fmt(packet)}.`,
+        `经 ${bridge ?? '网桥'} 和 ${ci.hostVeth ?? 'veth'} 回到容器 ${owner.name}:${fmt(packet)}。`
+      ),
+      packet
+    )
   } else if (replyOut) {
-    t.hop('egress', replyOut, t.egressNodes(replyOut), L(`Back out on ${replyOut} to ${packet.dst} as ${fmt(packet)}.`, `回包以 ${fmt(packet)} 从 ${replyOut} 发回 ${packet.dst}。`), packet)
+    t.hop(
+      'egress',
+      replyOut,
+      t.egressNodes(replyOut),
+      L(
+        `Back out on ${replyOut} to ${packet.dst} as ${fmt(packet)}.`,
+        `回包以 ${fmt(packet)} 从 ${replyOut} 发回 ${packet.dst}。`
+      ),
+      packet
+    )
   } else {
-    t.hop('deliver', 'host', [], L(`Back to the host process as ${fmt(packet)}.`, `回包送回宿主机上的进程:${fmt(packet)}。`), packet)
+    t.hop(
+      'deliver',
+      'host',
+      [],
+      L(`Back to the host process as ${fmt(packet)}.`, `回包送回宿主机上的进程：${fmt(packet)}。`),
+      packet
+    )
   }
 }

@@ -12,7 +12,8 @@ export function findContainer(snapshot: Snapshot, ref: string): Container | null
   const name = ref.replace(/^\//, '')
   const byName = snapshot.containers.find((c) => c.name.replace(/^\//, '') === name)
   if (byName) return byName
-  if (/^[0-9a-f]{4,64}$/i.test(name)) return snapshot.containers.find((c) => c.id.startsWith(name.toLowerCase())) ?? null
+  if (/^[0-9a-f]{4,64}$/i.test(name))
+    return snapshot.containers.find((c) => c.id.startsWith(name.toLowerCase())) ?? null
   return null
 }
 
@@ -39,7 +40,10 @@ export function containerIpv4(ci: ContainerInterface): string[] {
 }
 
 /** The container (and interface) holding `ip`; container-mode containers are not returned (they share). */
-export function containerHolding(snapshot: Snapshot, ip: string): { container: Container; iface: ContainerInterface } | null {
+export function containerHolding(
+  snapshot: Snapshot,
+  ip: string
+): { container: Container; iface: ContainerInterface } | null {
   for (const container of snapshot.containers) {
     if (container.networkMode.startsWith('container:')) continue
     for (const iface of container.interfaces) {

@@ -39,38 +39,42 @@ interface ParsedOption {
 
 /** Splits an iptables-save match string into options, keeping `!` and quoted values. */
 export function parseMatch(match: string): ParsedOption[] {
-  const tokens: string[] = []
+  // Quoted words (comments) are values even when they start with `-`.
+  const tokens: { text: string; quoted: boolean }[] = []
   const re = /"((?:[^"\\]|\\.)*)"|(\S+)/g
   let m: RegExpExecArray | null
-  while ((m = re.exec(match)) !== null) tokens.push(m[1] !== undefined ? m[1] : m[2])
+  while ((m = re.exec(match)) !== null)
+    tokens.push(m[1] !== undefined ? { text: m[1], quoted: true } : { text: m[2], quoted: false })
+  const isOption = (t: { text: string; quoted: boolean }): boolean =>
+    !t.quoted && t.text.startsWith('-') && t.text.length > 1 && !/^-\d/.test(t.text)
+  const isBang = (t: { text: string; quoted: boolean }): boolean => !t.quoted && t.text === '!'
   const options: ParsedOption[] = []
   let negateNext = false
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]
-    if (token === '!') {
+    if (isBang(token)) {
       negateNext = true
       continue
     }
-    if (token.startsWith('-')) {
-      const values: string[] = []
-      let negated = negateNext
-      negateNext = false
-      while (i + 1 < tokens.length && !(tokens[i + 1].startsWith('-') && tokens[i + 1].length > 1 && !/^-\d/.test(tokens[i + 1]))) {
-        const next = tokens[i + 1]
+    if (!isOption(token)) continue
+    const values: string[] = []
+    let negated = negateNext
+    negateNext = false
+    while (i + 1 < tokens.length && !isOption(tokens[i + 1])) {
+      const next = tokens[i + 1]
+      if (isBang(next)) {
         // `! -i x` is the save syntax; `-i ! x` is the pre-1.4.3 syntax: accept both.
-        if (next === '!') {
-          if (values.length === 0 && i + 2 < tokens.length && !tokens[i + 2].startsWith('-')) {
-            negated = true
-            i++
-            continue
-          }
-          break
+        if (values.length === 0 && i + 2 < tokens.length && !isOption(tokens[i + 2]) && !isBang(tokens[i + 2])) {
+          negated = true
+          i++
+          continue
         }
-        values.push(next)
-        i++
+        break
       }
-      options.push({ option: token, negated, values })
+      values.push(next.text)
+      i++
     }
+    options.push({ option: token.text, negated, values })
   }
   return options
 }
@@ -213,7 +217,8 @@ export class Ruleset {
       this.byChain.set(key, list)
     }
     for (const list of this.byChain.values()) list.sort((a, b) => a.position - b.position)
-    for (const chain of chains) if ((chain.family ?? 'iptables') === family) this.chainInfo.set(`${chain.table}/${chain.chain}`, chain)
+    for (const chain of chains)
+      if ((chain.family ?? 'iptables') === family) this.chainInfo.set(`${chain.table}/${chain.chain}`, chain)
   }
 
   static fromSnapshot(snapshot: Snapshot): Ruleset {
@@ -245,7 +250,10 @@ export class Ruleset {
   walk(table: string, chain: string, packet: Packet, ctx: MatchContext): WalkResult {
     const steps: WalkStep[] = []
     const unevaluated: NatRule[] = []
-    const visit = (name: string, depth: number): { verdict: 'ACCEPT' | 'DROP' | 'REJECT' | 'RETURN'; rule: NatRule | null; nat: WalkResult['nat'] } => {
+    const visit = (
+      name: string,
+      depth: number
+    ): { verdict: 'ACCEPT' | 'DROP' | 'REJECT' | 'RETURN'; rule: NatRule | null; nat: WalkResult['nat'] } => {
       if (depth > 32) return { verdict: 'RETURN', rule: null, nat: null }
       for (const rule of this.rules(table, name)) {
         const outcome = matchRule(rule.match, packet, ctx)
@@ -313,7 +321,8 @@ export function hostLocalAddresses(snapshot: Snapshot): Set<string> {
     for (const address of iface.addresses) local.add(stripPrefix(address))
   }
   for (const route of snapshot.routes) {
-    if (route.netns === 'host' && route.table === 'local' && /^local\s/.test(route.raw)) local.add(stripPrefix(route.dst))
+    if (route.netns === 'host' && route.table === 'local' && /^local\s/.test(route.raw))
+      local.add(stripPrefix(route.dst))
   }
   return local
 }

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
-import { looksLikeCapture, parseCaptureFile, parseCaptureText, serializeCapture } from '../../../src/main/capture/capture-file'
+import {
+  looksLikeCapture,
+  parseCaptureFile,
+  parseCaptureText,
+  serializeCapture
+} from '../../../src/main/capture/capture-file'
 import type { Capture, RawSection } from '../../../src/main/capture/capture-types'
 
 const B = 'nl-0f0e0d0c-1111-2222-3333-444455556666'
@@ -58,7 +63,12 @@ describe('parseCaptureFile', () => {
     const r = parseCaptureFile(probeText)
     expect(r.ok).toBe(true)
     if (!r.ok) return
-    expect(r.value.header).toMatchObject({ source: 'manual', conntrackCap: '200000', uid: '0', probe: 'netlens-probe 1' })
+    expect(r.value.header).toMatchObject({
+      source: 'manual',
+      conntrackCap: '200000',
+      uid: '0',
+      probe: 'netlens-probe 1'
+    })
     const c = r.value.capture
     expect(c.capturedAt).toBe('2026-11-28T16:08:37Z')
     expect(c.sections.map((s) => [s.name, s.exitCode, s.status])).toEqual([
@@ -76,7 +86,11 @@ describe('parseCaptureFile', () => {
   it('rejects other files and truncated captures with a parse-error', () => {
     expect(parseCaptureText('{"schemaVersion":1}').ok).toBe(false)
     expect(parseCaptureText('NETLENS-CAPTURE 2\nboundary: nl-abcdefgh\n').ok).toBe(false)
-    for (const cut of [probeText.indexOf('name: iptables.save'), probeText.indexOf('Permission denied'), probeText.length - 20]) {
+    for (const cut of [
+      probeText.indexOf('name: iptables.save'),
+      probeText.indexOf('Permission denied'),
+      probeText.length - 20
+    ]) {
       const r = parseCaptureText(probeText.slice(0, cut))
       expect(r.ok).toBe(false)
       if (!r.ok) expect(r.error.code).toBe('parse-error')
@@ -97,12 +111,24 @@ describe('parseCaptureFile', () => {
   })
 })
 
-const status = fc.constantFrom('ok', 'missing-tool', 'permission-denied', 'timeout', 'error', 'skipped') as fc.Arbitrary<RawSection['status']>
+const status = fc.constantFrom(
+  'ok',
+  'missing-tool',
+  'permission-denied',
+  'timeout',
+  'error',
+  'skipped'
+) as fc.Arbitrary<RawSection['status']>
 /** Well-formed Unicode (what a JS string read from UTF-8 can hold), including CR, NUL and marker-like lines. */
 const body = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 200 }),
   fc.string({ unit: 'binary', maxLength: 200 }).map((s) => s.toWellFormed()),
-  fc.array(fc.constantFrom('\n', '\r\n', '\0', '--', `--${B} end`, '--nl-x stderr', 'status: ok', ' ', 'NETLENS-CAPTURE 1'), { maxLength: 30 }).map((a) => a.join(''))
+  fc
+    .array(
+      fc.constantFrom('\n', '\r\n', '\0', '--', `--${B} end`, '--nl-x stderr', 'status: ok', ' ', 'NETLENS-CAPTURE 1'),
+      { maxLength: 30 }
+    )
+    .map((a) => a.join(''))
 )
 const section: fc.Arbitrary<RawSection> = fc.record({
   name: fc.oneof(fc.constantFrom('ip.link', 'ns/pid:123/igmp'), fc.string({ maxLength: 40 })),
@@ -149,7 +175,9 @@ describe('capture file round trip (fast-check)', () => {
         // What the probe writes: header, then the bytes verbatim; the file is read back as UTF-8.
         const enc = new TextEncoder()
         const parts = [
-          enc.encode(`NETLENS-CAPTURE 1\nboundary: ${B}\nsource: manual\ncapturedAt: x\n--${B} section\nname: a\ncommand: c\nexit: 1\nms: 2\nstatus: error\n--${B} stdout\n`),
+          enc.encode(
+            `NETLENS-CAPTURE 1\nboundary: ${B}\nsource: manual\ncapturedAt: x\n--${B} section\nname: a\ncommand: c\nexit: 1\nms: 2\nstatus: error\n--${B} stdout\n`
+          ),
           out,
           enc.encode(`\n--${B} stderr\n`),
           err,
@@ -181,7 +209,9 @@ describe('capture file round trip (fast-check)', () => {
     const boundary = /boundary: (\S+)/.exec(text)?.[1] ?? ''
     const hostile: Capture = {
       ...c,
-      sections: [{ name: 'x', command: 'x', exitCode: 0, ms: 0, status: 'ok', stdout: `\n--${boundary} end\n`, stderr: '' }]
+      sections: [
+        { name: 'x', command: 'x', exitCode: 0, ms: 0, status: 'ok', stdout: `\n--${boundary} end\n`, stderr: '' }
+      ]
     }
     const out = serializeCapture(hostile)
     expect(/boundary: (\S+)/.exec(out)?.[1]).not.toBe(boundary)

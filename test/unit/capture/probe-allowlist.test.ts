@@ -7,7 +7,9 @@
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { execa } from 'execa'
 import { describe, expect, it } from 'vitest'
+import { NS_SECTION, SECTION } from '../../../src/main/capture/sections'
 
 const PROBE = join(__dirname, '../../../resources/probe.sh')
 
@@ -298,10 +300,16 @@ const ALLOW: Record<string, Check> = {
   cat: (a) => (a.length && a.every(readablePath) ? null : `cat of ${a.join(' ')}`),
   head: (a) => (a[0] === '-n' && a.slice(2).every(readablePath) ? null : `head ${a.join(' ')}`),
   tr: (a) => (a.length === 2 ? null : `tr ${a.join(' ')}`),
-  sed: (a) => (a[0] === '-n' && a.length <= 3 && !/(^|;)\s*w|\/w\b/.test(a[1] ?? '') && !a.some((x) => x.startsWith('-i')) ? null : `sed ${a.join(' ')}`),
-  stat: (a) => (a[0] === '-L' && a[1] === '-c' && a[2] === '%i' && a.length === 4 ? null : `stat ${a.join(' ')}`),
+  sed: (a) =>
+    a[0] === '-n' && a.length <= 3 && !/(^|;)\s*w|\/w\b/.test(a[1] ?? '') && !a.some((x) => x.startsWith('-i'))
+      ? null
+      : `sed ${a.join(' ')}`,
+  stat: (a) => (/^-L (-f -c %T|-c %i) \S+$/.test(a.join(' ')) ? null : `stat ${a.join(' ')}`),
   mktemp: exactly(['-d']),
-  rm: (a) => (a[0] === '-f' && a.length > 1 && a.slice(1).every((x) => /^\$NL_T\/(out|err)$/.test(x)) ? null : `rm ${a.join(' ')}`),
+  rm: (a) =>
+    a[0] === '-f' && a.length > 1 && a.slice(1).every((x) => /^\$NL_T\/(out|err)$/.test(x))
+      ? null
+      : `rm ${a.join(' ')}`,
   rmdir: exactly(['$NL_T']),
   docker: (a) => {
     const s = a.filter((x) => !x.startsWith('$')).join(' ')
@@ -338,7 +346,21 @@ const ALLOW: Record<string, Check> = {
 }
 
 const BUILTINS = new Set([
-  'echo', 'printf', 'read', 'set', 'shift', 'return', 'exit', 'export', 'break', 'continue', '[', 'test', 'true', 'false', ':'
+  'echo',
+  'printf',
+  'read',
+  'set',
+  'shift',
+  'return',
+  'exit',
+  'export',
+  'break',
+  'continue',
+  '[',
+  'test',
+  'true',
+  'false',
+  ':'
 ])
 
 /** Wrappers whose arguments are a command line to check (after their own fixed arguments). */
@@ -407,7 +429,8 @@ export function checkScript(script: string): { violations: string[]; seen: Set<s
     if (name === '$@') {
       // only the wrappers may run their arguments: their call sites are checked instead
       const fn = functionAt(script, cmd.line)
-      if (!fn || !WRAPPERS.has(fn)) violations.push(`line ${cmd.line}: "$@" run outside nl_run/nl_x/nl_p (${fn ?? 'top level'})`)
+      if (!fn || !WRAPPERS.has(fn))
+        violations.push(`line ${cmd.line}: "$@" run outside nl_run/nl_x/nl_p (${fn ?? 'top level'})`)
       continue
     }
     if (functions.has(name)) continue
@@ -435,6 +458,24 @@ export function checkScript(script: string): { violations: string[]; seen: Set<s
 describe('probe.sh allow-list', () => {
   const script = readFileSync(PROBE, 'utf8')
 
+  it('emits only section names declared in sections.ts', () => {
+    const names = [...script.matchAll(/^\s*nl_(?:run|skip) ("?)([^\s"]+)\1 /gm)].map((m) => m[2])
+    expect(names.length).toBeGreaterThan(30)
+    const host = new Set<string>(Object.values(SECTION))
+    const ns = new Set<string>(Object.values(NS_SECTION))
+    for (const n of names) {
+      const m = /^ns\/\$nl_id\/(.+)$/.exec(n)
+      if (m) expect(ns, n).toContain(m[1])
+      else expect(host, n).toContain(n)
+    }
+  })
+
+  it('is valid sh (sh -n)', async () => {
+    const r = await execa('sh', ['-n', PROBE], { reject: false })
+    expect(r.stderr).toBe('')
+    expect(r.exitCode).toBe(0)
+  })
+
   it('runs only allow-listed read-only commands', () => {
     const { violations } = checkScript(script)
     expect(violations).toEqual([])
@@ -442,7 +483,21 @@ describe('probe.sh allow-list', () => {
 
   it('actually reaches the commands it is meant to check', () => {
     const { seen } = checkScript(script)
-    for (const c of ['docker', 'ip', 'bridge', 'brctl', 'iptables', 'iptables-save', 'ip6tables-save', 'nft', 'conntrack', 'ss', 'stat', 'cat', 'rm']) {
+    for (const c of [
+      'docker',
+      'ip',
+      'bridge',
+      'brctl',
+      'iptables',
+      'iptables-save',
+      'ip6tables-save',
+      'nft',
+      'conntrack',
+      'ss',
+      'stat',
+      'cat',
+      'rm'
+    ]) {
       expect(seen, c).toContain(c)
     }
   })

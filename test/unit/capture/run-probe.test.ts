@@ -20,7 +20,10 @@ printf '%s\\n' "--$B done"
 describe('runProbe (local, fake script)', () => {
   it('passes boundary, conntrack cap and sudo flag, parses the capture and reports progress per section', async () => {
     const events: ProbeProgress[] = []
-    const r = await runProbe({ kind: 'local' }, { script: fakeProbe, conntrackCap: 1234, sudo: true, onProgress: (p) => events.push(p) })
+    const r = await runProbe(
+      { kind: 'local' },
+      { script: fakeProbe, conntrackCap: 1234, sudo: true, onProgress: (p) => events.push(p) }
+    )
     expect(r.ok).toBe(true)
     if (!r.ok) return
     expect(r.value.source).toBe('local')
@@ -99,11 +102,18 @@ ${mode === 'hostkey' ? "printf 'Host key verification failed.\\r\\n' >&2; exit 2
     expect(r.ok && r.value.source).toBe('ssh:lab-host')
     const args = log()
     expect(args[0]).toBe('-T')
-    for (const o of ['BatchMode=yes', 'ConnectTimeout=10', 'ServerAliveInterval=15', 'ServerAliveCountMax=3', 'ControlMaster=auto', 'ControlPersist=60']) {
+    for (const o of [
+      'BatchMode=yes',
+      'ConnectTimeout=10',
+      'ServerAliveInterval=15',
+      'ServerAliveCountMax=3',
+      'ControlMaster=auto',
+      'ControlPersist=60'
+    ]) {
       expect(args).toContain(o)
     }
     const cp = args.find((a) => a.startsWith('ControlPath='))
-    expect(cp).toMatch(/^ControlPath=\/.*netlens-ssh-[^/]+\/%C$/)
+    expect(cp).toMatch(/^ControlPath=\/.*netlens-ssh-[^/]+\/[0-9a-f]{10}-%C$/)
     expect(args.slice(args.indexOf('-F'), args.indexOf('-F') + 2)).toEqual(['-F', join(dir, 'cfg')])
     const dd = args.indexOf('--')
     expect(args[dd + 1]).toBe('lab-host')
@@ -111,7 +121,7 @@ ${mode === 'hostkey' ? "printf 'Host key verification failed.\\r\\n' >&2; exit 2
     expect(args.join(' ')).not.toMatch(/StrictHostKeyChecking|UserKnownHostsFile|GlobalKnownHostsFile/i)
   })
 
-  it('keeps the user\'s own ControlPath when ssh -G shows one', async () => {
+  it("keeps the user's own ControlPath when ssh -G shows one", async () => {
     writeFakeSsh('run')
     writeFileSync(join(dir, 'g.out'), 'hostname h\nport 22\ncontrolpath /home/u/.ssh/cm-%C\n')
     rmSync(join(dir, 'args.log'), { force: true })
@@ -131,11 +141,14 @@ ${mode === 'hostkey' ? "printf 'Host key verification failed.\\r\\n' >&2; exit 2
     expect(r.error.remedy).toContain('ssh lab-host')
   })
 
-  it.each(['-oProxyCommand=touch /tmp/x', 'a;b', 'a b', '$(id)', 'host\nx', ''])('refuses the alias %j without running ssh', async (alias) => {
-    writeFakeSsh('run')
-    rmSync(join(dir, 'args.log'), { force: true })
-    const r = await runProbe({ kind: 'ssh', alias }, { script: fakeProbe })
-    expect(!r.ok && r.error.code).toBe('invalid-argument')
-    expect(existsSync(join(dir, 'args.log'))).toBe(false)
-  })
+  it.each(['-oProxyCommand=touch /tmp/x', 'a;b', 'a b', '$(id)', 'host\nx', ''])(
+    'refuses the alias %j without running ssh',
+    async (alias) => {
+      writeFakeSsh('run')
+      rmSync(join(dir, 'args.log'), { force: true })
+      const r = await runProbe({ kind: 'ssh', alias }, { script: fakeProbe })
+      expect(!r.ok && r.error.code).toBe('invalid-argument')
+      expect(existsSync(join(dir, 'args.log'))).toBe(false)
+    }
+  )
 })

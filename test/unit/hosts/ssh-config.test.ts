@@ -2,7 +2,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { isValidSshAlias, listSshHosts, sshEffectiveSettings } from '../../../src/main/hosts/ssh-config'
+import {
+  isValidSshAlias,
+  listSshHosts,
+  sshEffectiveSettings,
+  sshEffectiveSettingsResult
+} from '../../../src/main/hosts/ssh-config'
 
 let dir: string
 beforeEach(() => {
@@ -29,13 +34,23 @@ describe('listSshHosts', () => {
       ].join('\n')
     )
     const hosts = await listSshHosts(join(dir, 'config'), { includeBase: dir })
-    expect(hosts.map((h) => h.alias)).toEqual(['web1', 'web2', 'eq-form', 'lower-case', 'not-a-host-line-inside-match', 'quoted'])
+    expect(hosts.map((h) => h.alias)).toEqual([
+      'web1',
+      'web2',
+      'eq-form',
+      'lower-case',
+      'not-a-host-line-inside-match',
+      'quoted'
+    ])
     expect(hosts[0].file).toBe(join(dir, 'config'))
   })
 
   it('follows Include (relative to the include base, globs, absolute), with a cycle and depth limit', async () => {
     mkdirSync(join(dir, 'conf.d'))
-    writeFileSync(join(dir, 'config'), `Include conf.d/*.conf\nHost main\nInclude ${join(dir, 'abs')}\nInclude missing/*.conf\n`)
+    writeFileSync(
+      join(dir, 'config'),
+      `Include conf.d/*.conf\nHost main\nInclude ${join(dir, 'abs')}\nInclude missing/*.conf\n`
+    )
     writeFileSync(join(dir, 'conf.d', 'b.conf'), 'Host from-b\n')
     writeFileSync(join(dir, 'conf.d', 'a.conf'), 'Host from-a\nInclude config\n') // cycle back to the top
     writeFileSync(join(dir, 'conf.d', 'ignored.txt'), 'Host not-included\n')
@@ -59,7 +74,8 @@ describe('listSshHosts', () => {
 describe('aliases', () => {
   it('accepts host aliases and user@host, rejects options and shell metacharacters', () => {
     for (const a of ['web1', 'user@10.0.0.1', 'db.example.com', 'h_1-2']) expect(isValidSshAlias(a), a).toBe(true)
-    for (const a of ['-oProxyCommand=x', '', 'a b', 'a;b', '$(id)', '`id`', 'a|b', 'a\nb', "a'b", 'a*']) expect(isValidSshAlias(a), a).toBe(false)
+    for (const a of ['-oProxyCommand=x', '', 'a b', 'a;b', '$(id)', '`id`', 'a|b', 'a\nb', "a'b", 'a*'])
+      expect(isValidSshAlias(a), a).toBe(false)
   })
 })
 
@@ -69,7 +85,8 @@ describe('sshEffectiveSettings (real ssh -G, does not connect)', () => {
       join(dir, 'config'),
       `Host lab\n  HostName 127.0.0.1\n  Port 2222\n  User ops\n  ProxyJump jump1\n  IdentityFile ${dir}/k1\n  IdentityFile ${dir}/k2\n`
     )
-    const r = await sshEffectiveSettings('lab', join(dir, 'config'))
+    const r = await sshEffectiveSettingsResult('lab', join(dir, 'config'))
+    expect(await sshEffectiveSettings('lab', join(dir, 'config'))).toEqual(r.ok ? r.value : null)
     expect(r.ok).toBe(true)
     if (!r.ok) return
     expect(r.value).toMatchObject({ hostname: '127.0.0.1', port: '2222', user: 'ops', proxyjump: 'jump1' })
@@ -77,9 +94,10 @@ describe('sshEffectiveSettings (real ssh -G, does not connect)', () => {
   })
 
   it('refuses bad aliases and reports a broken config', async () => {
-    expect((await sshEffectiveSettings('-oProxyCommand=x')).ok).toBe(false)
+    expect((await sshEffectiveSettingsResult('-oProxyCommand=x')).ok).toBe(false)
+    expect(await sshEffectiveSettings('-oProxyCommand=x')).toEqual({})
     writeFileSync(join(dir, 'bad'), 'Host x\n  NoSuchOption yes\n')
-    const r = await sshEffectiveSettings('x', join(dir, 'bad'))
+    const r = await sshEffectiveSettingsResult('x', join(dir, 'bad'))
     expect(!r.ok && r.error.code).toBe('invalid-argument')
   })
 })

@@ -43,7 +43,9 @@ describe('classifySshFailure (real OpenSSH stderr)', () => {
     expect(e?.code).toBe('changed-host-key')
     expect(e?.remedy).toContain('ssh-keygen -R [127.0.0.1]:53367')
     expect(e?.remedy).toMatch(/^Verify/)
-    expect(classifySshFailure(255, REAL.changedHostKey, { alias: 'h', hostname: 'h.example', port: 22 })?.remedy).toContain('ssh-keygen -R h.example ')
+    expect(
+      classifySshFailure(255, REAL.changedHostKey, { alias: 'h', hostname: 'h.example', port: 22 })?.remedy
+    ).toContain('ssh-keygen -R h.example ')
   })
 
   it('auth failure, refused, timeouts, unreachable', () => {
@@ -64,19 +66,29 @@ describe('classifySshFailure (real OpenSSH stderr)', () => {
 
   it('keeps stderr as detail and falls back for unknown 255 failures; ignores normal exits', () => {
     expect(classifySshFailure(255, REAL.authFailed, target)?.detail).toBe(REAL.authFailed.trim())
-    expect(classifySshFailure(255, 'mux_client_request_session: read from master failed\n', target)?.code).toBe('unreachable')
+    expect(classifySshFailure(255, 'mux_client_request_session: read from master failed\n', target)?.code).toBe(
+      'unreachable'
+    )
     expect(classifySshFailure(1, 'sh: 1: something: not found\n', target)).toBeNull()
   })
 })
 
 describe('section statuses', () => {
+  /** Real stderr from resources/probe.sh run as an unprivileged user (useradd, not in the docker group). */
   const real = {
-    iptables: 'iptables-save v1.8.9 (nf_tables): Could not fetch rule set generation id: Permission denied (you must be root)\n',
+    iptables:
+      'iptables-save v1.8.9 (nf_tables): Could not fetch rule set generation id: Permission denied (you must be root)\n',
+    ip6tables:
+      'ip6tables-save v1.8.9 (nf_tables): Could not fetch rule set generation id: Permission denied (you must be root)\n',
+    legacy: 'Failed to list table names in /proc/net/ip_tables_names: Permission denied\n',
     docker:
-      'permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock: Get "http://%2Fvar%2Frun%2Fdocker.sock/v1.24/version": dial unix /var/run/docker.sock: connect: permission denied\n',
-    dockerOld: 'Got permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock\n',
+      'permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock: Get "http://%2Fvar%2Frun%2Fdocker.sock/v1.50/version": dial unix /var/run/docker.sock: connect: permission denied\n',
     nft: 'Operation not permitted (you must be root)\nnetlink: Error: cache initialization failed: Operation not permitted\n',
-    conntrack: 'conntrack v1.4.7 (conntrack-tools): Operation failed: Operation not permitted\n',
+    conntrack:
+      'conntrack v1.4.7 (conntrack-tools): Operation failed: sorry, you must be root or get CAP_NET_ADMIN capability to do this\n',
+    /** Format of older docker CLIs and of sudo -n, for the same rule. */
+    dockerOld:
+      'Got permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock\n',
     sudo: 'sudo: a password is required\n'
   }
   it('classifies like the probe does', () => {
@@ -88,7 +100,7 @@ describe('section statuses', () => {
     expect(classifySectionStatus(2, 'Error: something else\n')).toBe('error')
   })
   it('gives a remedy per status', () => {
-    expect(sectionRemedy('iptables.save', 'permission-denied')).toMatch(/root or --sudo/)
+    expect(sectionRemedy('iptables.save', 'permission-denied')).toBe('needs root or --sudo')
     expect(sectionRemedy('docker.networks', 'permission-denied')).toMatch(/docker group/)
     expect(sectionRemedy('x', 'ok')).toBeNull()
   })

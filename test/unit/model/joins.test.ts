@@ -32,7 +32,8 @@ function link(partial: Partial<IpLinkRecord> & { ifindex: number; name: string }
   }
 }
 
-const ns = (netns: string, links: IpLinkRecord[]): IfaceBuild[] => buildInterfaces({ netns, links, addrs: null, dev: null, igmp: null })
+const ns = (netns: string, links: IpLinkRecord[]): IfaceBuild[] =>
+  buildInterfaces({ netns, links, addrs: null, dev: null, igmp: null })
 
 describe('joinVethPeers', () => {
   it('pairs a host veth and a container eth0 only when both link indexes agree', () => {
@@ -68,12 +69,49 @@ describe('joinVethPeers', () => {
 
   it('reads real ip -j -d link output: the host veth link_index is the container ifindex', () => {
     const hostText = JSON.stringify([
-      { ifindex: 26, ifname: 'br-63226b8903b9', flags: ['UP'], mtu: 1500, operstate: 'UP', address: '02:42:30:6c:7f:e2', linkinfo: { info_kind: 'bridge', info_data: { stp_state: 0 } } },
-      { ifindex: 29, link_index: 28, ifname: 'veth6cf0af9', flags: ['UP'], mtu: 1500, master: 'br-63226b8903b9', operstate: 'UP', address: '4a:ba:99:3f:07:7d', link_netnsid: 1, linkinfo: { info_kind: 'veth' } }
+      {
+        ifindex: 26,
+        ifname: 'br-63226b8903b9',
+        flags: ['UP'],
+        mtu: 1500,
+        operstate: 'UP',
+        address: '02:42:30:6c:7f:e2',
+        linkinfo: { info_kind: 'bridge', info_data: { stp_state: 0 } }
+      },
+      {
+        ifindex: 29,
+        link_index: 28,
+        ifname: 'veth6cf0af9',
+        flags: ['UP'],
+        mtu: 1500,
+        master: 'br-63226b8903b9',
+        operstate: 'UP',
+        address: '4a:ba:99:3f:07:7d',
+        link_netnsid: 1,
+        linkinfo: { info_kind: 'veth' }
+      }
     ])
     const nsText = JSON.stringify([
-      { ifindex: 1, ifname: 'lo', flags: ['LOOPBACK', 'UP'], mtu: 65536, operstate: 'UNKNOWN', address: '00:00:00:00:00:00', linkinfo: null },
-      { ifindex: 28, link_index: 29, ifname: 'eth0', flags: ['UP'], mtu: 1500, operstate: 'UP', address: '02:42:ac:18:00:02', link_netnsid: 0, linkinfo: { info_kind: 'veth' } }
+      {
+        ifindex: 1,
+        ifname: 'lo',
+        flags: ['LOOPBACK', 'UP'],
+        mtu: 65536,
+        operstate: 'UNKNOWN',
+        address: '00:00:00:00:00:00',
+        linkinfo: null
+      },
+      {
+        ifindex: 28,
+        link_index: 29,
+        ifname: 'eth0',
+        flags: ['UP'],
+        mtu: 1500,
+        operstate: 'UP',
+        address: '02:42:ac:18:00:02',
+        link_netnsid: 0,
+        linkinfo: { info_kind: 'veth' }
+      }
     ])
     const host = ns('host', parseIpLinkJson(hostText).value)
     const c = ns('container:a23d0f4c3d56', parseIpLinkJson(nsText).value)
@@ -97,8 +135,26 @@ describe('non-root matches', () => {
   })
   it('matchByFdb uses learnt entries on veth ports only', () => {
     const fdb = [
-      { mac: '02:42:AC:11:00:02', dev: 'vethX', master: 'docker0', vlan: null, dst: null, flags: [], state: null, raw: '' },
-      { mac: '02:42:ac:11:00:09', dev: 'docker0', master: null, vlan: null, dst: null, flags: [], state: 'permanent', raw: '' }
+      {
+        mac: '02:42:AC:11:00:02',
+        dev: 'vethX',
+        master: 'docker0',
+        vlan: null,
+        dst: null,
+        flags: [],
+        state: null,
+        raw: ''
+      },
+      {
+        mac: '02:42:ac:11:00:09',
+        dev: 'docker0',
+        master: null,
+        vlan: null,
+        dst: null,
+        flags: [],
+        state: 'permanent',
+        raw: ''
+      }
     ]
     const names = new Set(['vethX', 'vethY', 'vethZ'])
     expect(matchByFdb('02:42:ac:11:00:02', fdb, names)?.dev).toBe('vethX')
@@ -108,7 +164,9 @@ describe('non-root matches', () => {
 })
 
 describe('bridges and networks', () => {
-  const network = (p: Partial<DockerNetworkRecord> & { name: string; id: string; driver: string }): DockerNetworkRecord => ({
+  const network = (
+    p: Partial<DockerNetworkRecord> & { name: string; id: string; driver: string }
+  ): DockerNetworkRecord => ({
     scope: 'local',
     internal: false,
     ipv6: false,
@@ -121,8 +179,14 @@ describe('bridges and networks', () => {
 
   it('names the bridge of a docker network', () => {
     expect(dockerBridgeName(network({ name: 'bridge', id: '591c75b7dbea00', driver: 'bridge' }))).toBe('docker0')
-    expect(dockerBridgeName(network({ name: 'app', id: '63226b8903b9aaaabbbb', driver: 'bridge' }))).toBe('br-63226b8903b9')
-    expect(dockerBridgeName(network({ name: 'x', id: 'ffff', driver: 'bridge', options: { 'com.docker.network.bridge.name': 'mybr' } }))).toBe('mybr')
+    expect(dockerBridgeName(network({ name: 'app', id: '63226b8903b9aaaabbbb', driver: 'bridge' }))).toBe(
+      'br-63226b8903b9'
+    )
+    expect(
+      dockerBridgeName(
+        network({ name: 'x', id: 'ffff', driver: 'bridge', options: { 'com.docker.network.bridge.name': 'mybr' } })
+      )
+    ).toBe('mybr')
     expect(dockerBridgeName(network({ name: 'host', id: 'abc', driver: 'host' }))).toBeNull()
   })
 
@@ -150,11 +214,33 @@ describe('bridges and networks', () => {
       ['docker-netns:1-mqx6k2jqsx', 'br0', ['veth0', 'vxlan0']]
     ])
     expect(overlayNetnsFile('mqx6k2jqsxabcdef', ['1-mqx6k2jqsx', 'ingress_sbox', 'abc123'])).toBe('1-mqx6k2jqsx')
-    const fdb = [{ mac: '02:42:0a:00:00:03', dev: 'vxlan0', master: null, vlan: null, dst: '198.51.100.7', flags: [], state: null, raw: '' }]
+    const fdb = [
+      {
+        mac: '02:42:0a:00:00:03',
+        dev: 'vxlan0',
+        master: null,
+        vlan: null,
+        dst: '198.51.100.7',
+        flags: [],
+        state: null,
+        raw: ''
+      }
+    ]
     const networks = buildNetworks({
       networks: [
-        network({ name: 'bridge', id: 'b1', driver: 'bridge', subnets: [{ subnet: '172.17.0.0/16', gateway: '172.17.0.1' }] }),
-        network({ name: 'ov', id: 'mqx6k2jqsxabcdef', driver: 'overlay', scope: 'swarm', options: { 'com.docker.network.driver.overlay.vxlanid_list': '4097' } }),
+        network({
+          name: 'bridge',
+          id: 'b1',
+          driver: 'bridge',
+          subnets: [{ subnet: '172.17.0.0/16', gateway: '172.17.0.1' }]
+        }),
+        network({
+          name: 'ov',
+          id: 'mqx6k2jqsxabcdef',
+          driver: 'overlay',
+          scope: 'swarm',
+          options: { 'com.docker.network.driver.overlay.vxlanid_list': '4097' }
+        }),
         network({ name: 'mv', id: 'm1', driver: 'macvlan', options: { parent: 'eth0' } })
       ],
       ifaces,

@@ -5,22 +5,48 @@ import { buildPublishedPorts, dnatPort, parseToDestination } from '../../../src/
 import type { NatRule } from '../../../src/shared/snapshot/schema'
 import type { ConntrackRecord } from '../../../src/main/parsers/types'
 
-const ctx = { dockerBridges: new Set(['docker0', 'br-63226b8903b9']), dockerSubnets: ['172.17.0.0/16', '172.24.0.0/16'] }
+const ctx = {
+  dockerBridges: new Set(['docker0', 'br-63226b8903b9']),
+  dockerSubnets: ['172.17.0.0/16', '172.24.0.0/16']
+}
 
 function rule(raw: string, table = 'nat', family = 'iptables'): NatRule {
   const split = splitRuleLine(raw)!
   const chain = raw.replace(/^\[\d+:\d+\]\s*/, '').split(/\s+/)[1]
-  return { table, chain, position: 1, target: split.target, match: split.match, raw, owner: ruleOwner(chain, split.target, split.match, ctx), targetArgs: split.targetArgs, packets: null, bytes: null, family }
+  return {
+    table,
+    chain,
+    position: 1,
+    target: split.target,
+    match: split.match,
+    raw,
+    owner: ruleOwner(chain, split.target, split.match, ctx),
+    targetArgs: split.targetArgs,
+    packets: null,
+    bytes: null,
+    family
+  }
 }
 
 describe('iptables rule lines', () => {
   it('splits match, target and target args, keeping quoted comments whole', () => {
-    expect(splitRuleLine('[5:300] -A DOCKER ! -i br-x -p tcp -m tcp --dport 18080 -j DNAT --to-destination 10.0.0.2:80')).toEqual({
+    expect(
+      splitRuleLine('[5:300] -A DOCKER ! -i br-x -p tcp -m tcp --dport 18080 -j DNAT --to-destination 10.0.0.2:80')
+    ).toEqual({
       match: '! -i br-x -p tcp -m tcp --dport 18080',
       target: 'DNAT',
       targetArgs: '--to-destination 10.0.0.2:80'
     })
-    expect(tokenize('-A X -m comment --comment "a -j b" -j ACCEPT')).toEqual(['-A', 'X', '-m', 'comment', '--comment', '"a -j b"', '-j', 'ACCEPT'])
+    expect(tokenize('-A X -m comment --comment "a -j b" -j ACCEPT')).toEqual([
+      '-A',
+      'X',
+      '-m',
+      'comment',
+      '--comment',
+      '"a -j b"',
+      '-j',
+      'ACCEPT'
+    ])
     expect(splitRuleLine('-A X -m comment --comment "a -j b" -j ACCEPT')?.target).toBe('ACCEPT')
     expect(splitRuleLine(':DOCKER - [0:0]')).toBeNull()
   })
@@ -28,9 +54,13 @@ describe('iptables rule lines', () => {
   it('assigns owners', () => {
     expect(rule('-A DOCKER -i docker0 -j RETURN').owner).toBe('docker')
     expect(rule('-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER').owner).toBe('docker')
-    expect(rule('-A POSTROUTING -s 172.24.0.2/32 -d 172.24.0.2/32 -p tcp -m tcp --dport 80 -j MASQUERADE').owner).toBe('docker')
+    expect(rule('-A POSTROUTING -s 172.24.0.2/32 -d 172.24.0.2/32 -p tcp -m tcp --dport 80 -j MASQUERADE').owner).toBe(
+      'docker'
+    )
     expect(rule('-A POSTROUTING -s 10.9.0.0/16 -o eth0 -j MASQUERADE').owner).toBe('user')
-    expect(rule('-A FORWARD -o docker0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT', 'filter').owner).toBe('docker')
+    expect(rule('-A FORWARD -o docker0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT', 'filter').owner).toBe(
+      'docker'
+    )
     expect(rule('-A DOCKER-USER -j RETURN', 'filter').owner).toBe('docker')
     expect(rule('-A DOCKER-USER -s 203.0.113.0/24 -j DROP', 'filter').owner).toBe('user')
     expect(rule('-A KUBE-SERVICES -j KUBE-NODEPORTS').owner).toBe('kube')
@@ -51,14 +81,20 @@ describe('iptables rule lines', () => {
 
 describe('published ports', () => {
   it('reads DNAT rules (iptables and nft) and to-destination forms', () => {
-    expect(dnatPort(rule('-A DOCKER ! -i br-63226b8903b9 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.24.0.2:80'))).toMatchObject({
+    expect(
+      dnatPort(rule('-A DOCKER ! -i br-63226b8903b9 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.24.0.2:80'))
+    ).toMatchObject({
       proto: 'tcp',
       hostIp: '0.0.0.0',
       hostPort: 8080,
       containerIp: '172.24.0.2',
       containerPort: 80
     })
-    expect(dnatPort(rule('-A DOCKER -d 127.0.0.1/32 ! -i docker0 -p udp -m udp --dport 53 -j DNAT --to-destination 172.17.0.5:5353'))).toMatchObject({
+    expect(
+      dnatPort(
+        rule('-A DOCKER -d 127.0.0.1/32 ! -i docker0 -p udp -m udp --dport 53 -j DNAT --to-destination 172.17.0.5:5353')
+      )
+    ).toMatchObject({
       proto: 'udp',
       hostIp: '127.0.0.1',
       hostPort: 53,
@@ -86,7 +122,18 @@ describe('published ports', () => {
           pid: 1,
           networkMode: 'app',
           sandboxKey: null,
-          networks: [{ name: 'app', networkId: null, endpointId: null, ipAddress: '172.24.0.2', prefixLen: 16, gateway: '172.24.0.1', mac: null, ipv6: null }],
+          networks: [
+            {
+              name: 'app',
+              networkId: null,
+              endpointId: null,
+              ipAddress: '172.24.0.2',
+              prefixLen: 16,
+              gateway: '172.24.0.1',
+              mac: null,
+              ipv6: null
+            }
+          ],
           portBindings: [
             { containerPort: 80, proto: 'tcp', hostIp: '0.0.0.0', hostPort: 8080 },
             { containerPort: 80, proto: 'tcp', hostIp: '::', hostPort: 8080 }
@@ -94,11 +141,41 @@ describe('published ports', () => {
           raw: ''
         }
       ],
-      rules: [rule('-A DOCKER ! -i br-63226b8903b9 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.24.0.2:80'), rule('-A DOCKER ! -i docker0 -p tcp -m tcp --dport 9000 -j DNAT --to-destination 172.17.0.9:9000')],
+      rules: [
+        rule('-A DOCKER ! -i br-63226b8903b9 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.24.0.2:80'),
+        rule('-A DOCKER ! -i docker0 -p tcp -m tcp --dport 9000 -j DNAT --to-destination 172.17.0.9:9000')
+      ],
       listeners: [
-        { proto: 'tcp', state: 'LISTEN', localAddress: '0.0.0.0', port: 8080, peer: null, process: 'docker-proxy', pid: 9888, raw: '' },
-        { proto: 'tcp', state: 'LISTEN', localAddress: '::', port: 8080, peer: null, process: 'docker-proxy', pid: 9893, raw: '' },
-        { proto: 'tcp', state: 'LISTEN', localAddress: '0.0.0.0', port: 22, peer: null, process: 'sshd', pid: 1, raw: '' }
+        {
+          proto: 'tcp',
+          state: 'LISTEN',
+          localAddress: '0.0.0.0',
+          port: 8080,
+          peer: null,
+          process: 'docker-proxy',
+          pid: 9888,
+          raw: ''
+        },
+        {
+          proto: 'tcp',
+          state: 'LISTEN',
+          localAddress: '::',
+          port: 8080,
+          peer: null,
+          process: 'docker-proxy',
+          pid: 9893,
+          raw: ''
+        },
+        {
+          proto: 'tcp',
+          state: 'LISTEN',
+          localAddress: '0.0.0.0',
+          port: 22,
+          peer: null,
+          process: 'sshd',
+          pid: 1,
+          raw: ''
+        }
       ],
       addressIndex: new Map([['172.17.0.9', ['portainer']]])
     })
@@ -128,9 +205,15 @@ describe('conntrack', () => {
 
   it('classifies by comparing the tuples', () => {
     expect(classifyNat({ src: 'a', dst: 'b' }, { src: 'b', dst: 'a' })).toBe('none')
-    expect(classifyNat({ src: '198.51.100.2', dst: '198.51.100.1' }, { src: '172.17.0.2', dst: '198.51.100.2' })).toBe('DNAT')
-    expect(classifyNat({ src: '172.17.0.2', dst: '198.51.100.2' }, { src: '198.51.100.2', dst: '198.51.100.1' })).toBe('SNAT')
-    expect(classifyNat({ src: '172.17.0.3', dst: '10.0.0.1' }, { src: '172.17.0.2', dst: '10.0.0.1' })).toBe('SNAT+DNAT')
+    expect(classifyNat({ src: '198.51.100.2', dst: '198.51.100.1' }, { src: '172.17.0.2', dst: '198.51.100.2' })).toBe(
+      'DNAT'
+    )
+    expect(classifyNat({ src: '172.17.0.2', dst: '198.51.100.2' }, { src: '198.51.100.2', dst: '198.51.100.1' })).toBe(
+      'SNAT'
+    )
+    expect(classifyNat({ src: '172.17.0.3', dst: '10.0.0.1' }, { src: '172.17.0.2', dst: '10.0.0.1' })).toBe(
+      'SNAT+DNAT'
+    )
   })
 
   it('attributes entries to containers by original src/dst and reply src, and honours the cap', () => {

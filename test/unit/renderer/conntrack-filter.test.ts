@@ -56,5 +56,5 @@ describe('conntrack filter', () => {
     const idx = buildConntrackIndex(big.conntrack.entries)
     expect(idx.size).toBe(262_144)
     expect(filterConntrack(idx, { proto: 'tcp', nat: 'DNAT' }).length).toBeGreaterThan(0)
-  })
+  }, 60_000)
 })

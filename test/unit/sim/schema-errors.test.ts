@@ -25,7 +25,10 @@ describe('scenario schema errors carry file, line and column', () => {
   })
 
   it('points at a wrongly typed nested value', () => {
-    const text = valid.replace('{ name: eth0, addresses: [10.1.0.2/24] }', '{ name: eth0, addresses: [10.1.0.2/24], mtu: big }')
+    const text = valid.replace(
+      '{ name: eth0, addresses: [10.1.0.2/24] }',
+      '{ name: eth0, addresses: [10.1.0.2/24], mtu: big }'
+    )
     const [e] = errorsOf(text)
     expect(e.path).toBe('hosts[0].nics[0].mtu')
     expect(e.line).toBe(7)
@@ -73,7 +76,10 @@ describe('scenario schema errors carry file, line and column', () => {
   })
 
   it('reports a missing required key at its parent', () => {
-    const text = valid.replace('      - { name: eth0, addresses: [10.1.0.2/24] }\n', '      - { addresses: [10.1.0.2/24] }\n')
+    const text = valid.replace(
+      '      - { name: eth0, addresses: [10.1.0.2/24] }\n',
+      '      - { addresses: [10.1.0.2/24] }\n'
+    )
     const [e] = errorsOf(text)
     expect(e.path).toBe('hosts[0].nics[0].name')
     expect(e.line).toBe(7)

@@ -6,7 +6,6 @@ import { DEFAULT_CONNTRACK_CAP, runProbe, type ProbeTarget } from '../../capture
 import { isValidSshAlias } from '../../hosts/ssh-config'
 
 /** Host-derived text goes to a terminal: drop control characters (escape sequences). */
-// eslint-disable-next-line no-control-regex
 const clean = (text: string): string => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?')
 
 export function parseHostArg(host: string | undefined): ProbeTarget | string {
@@ -19,7 +18,14 @@ export function parseHostArg(host: string | undefined): ProbeTarget | string {
 function reportError(io: CliIo, error: { message: string; remedy?: string; detail?: string }): void {
   io.err(`netlens capture: ${error.message}`)
   if (error.remedy) io.err(`  ${error.remedy}`)
-  if (error.detail) io.err(error.detail.split('\n').slice(0, 12).map((l) => `  | ${clean(l)}`).join('\n'))
+  if (error.detail)
+    io.err(
+      error.detail
+        .split('\n')
+        .slice(0, 12)
+        .map((l) => `  | ${clean(l)}`)
+        .join('\n')
+    )
 }
 
 export const command: CliCommand = {
@@ -72,7 +78,8 @@ export const command: CliCommand = {
       sshConfigFile: typeof flags['ssh-config'] === 'string' ? flags['ssh-config'] : undefined,
       onProgress: quiet
         ? undefined
-        : (p) => io.err(`  [${p.done}/${p.total}] ${clean(p.section)}${p.status === 'ok' ? '' : `: ${clean(p.status)}`}`)
+        : (p) =>
+            io.err(`  [${p.done}/${p.total}] ${clean(p.section)}${p.status === 'ok' ? '' : `: ${clean(p.status)}`}`)
     })
     if (!r.ok) {
       reportError(io, r.error)

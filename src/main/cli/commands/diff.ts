@@ -15,7 +15,6 @@ const TITLES: Record<DiffEntry['kind'], string> = {
 const MARK: Record<DiffEntry['change'], string> = { added: '+', removed: '-', changed: '~' }
 
 /** Host-derived text goes to a terminal: drop control characters (escape sequences). */
-// eslint-disable-next-line no-control-regex
 const clean = (text: string): string => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?')
 
 function fieldChanges(before: unknown, after: unknown): string[] {
@@ -44,7 +43,10 @@ export function formatDiff(diff: SnapshotDiff): string {
     }
   }
   const count = (c: DiffEntry['change']): number => diff.entries.filter((e) => e.change === c).length
-  lines.push('', `${diff.entries.length} difference(s): ${count('added')} added, ${count('removed')} removed, ${count('changed')} changed`)
+  lines.push(
+    '',
+    `${diff.entries.length} difference(s): ${count('added')} added, ${count('removed')} removed, ${count('changed')} changed`
+  )
   return lines.join('\n')
 }
 
@@ -74,7 +76,9 @@ export const command: CliCommand = {
       [sourceB, b]
     ] as const) {
       if (!result.ok) {
-        io.err(`netlens diff: ${source}: ${result.error.message}${result.error.remedy ? `\n  ${result.error.remedy}` : ''}`)
+        io.err(
+          `netlens diff: ${source}: ${result.error.message}${result.error.remedy ? `\n  ${result.error.remedy}` : ''}`
+        )
         return 2
       }
     }

@@ -2,20 +2,32 @@ import type { CliCommand } from '../command'
 import { parseFlags } from '../command'
 import type { Snapshot } from '../../../shared/snapshot/schema'
 import { sectionRemedy } from '../../hosts/ssh-errors'
-import { snapshotFromSource } from '../../sources'
 
 /** Host-derived text goes to a terminal: drop control characters (escape sequences). */
-// eslint-disable-next-line no-control-regex
 const clean = (text: string | null | undefined): string => (text ?? '-').replace(/[\u0000-\u001f\u007f-\u009f]/g, '?')
 
 function table(rows: string[][], indent = '  '): string[] {
   if (!rows.length) return []
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)))
-  return rows.map((r) => indent + r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ').trimEnd())
+  return rows.map(
+    (r) =>
+      indent +
+      r
+        .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i])))
+        .join('  ')
+        .trimEnd()
+  )
 }
 
 export function formatSnapshotSummary(s: Snapshot): string {
   const out: string[] = []
+  /** `container:<64 hex>` → `container:<name>` (or a short id) so rows stay readable. */
+  const mode = (m: string): string => {
+    const id = /^container:([0-9a-f]{12,64})$/.exec(m)?.[1]
+    if (!id) return clean(m)
+    const owner = s.containers.find((c) => c.id.startsWith(id) || id.startsWith(c.id))
+    return `container:${clean(owner?.name ?? id.slice(0, 12))}`
+  }
   const h = s.host
   out.push(
     `Host ${clean(h.hostname)}  (source ${clean(h.source)}, captured ${clean(h.capturedAt)}${h.privileged ? ', privileged' : ', not root'})`,
@@ -28,13 +40,21 @@ export function formatSnapshotSummary(s: Snapshot): string {
   const attached = new Set<string>()
   out.push('', `Bridges (${s.bridges.length})`)
   for (const b of s.bridges) {
-    out.push(`  ${clean(b.name)}${b.network ? ` (network ${clean(b.network)})` : ''}: ${b.ports.length} port(s)${b.ports.length ? ' ' + b.ports.map(clean).join(' ') : ''}`)
+    out.push(
+      `  ${clean(b.name)}${b.network ? ` (network ${clean(b.network)})` : ''}: ${b.ports.length} port(s)${b.ports.length ? ' ' + b.ports.map(clean).join(' ') : ''}`
+    )
     const rows: string[][] = []
     for (const c of s.containers) {
       for (const i of c.interfaces) {
         if (i.bridge !== b.name) continue
         attached.add(c.id)
-        rows.push([clean(c.name), clean(c.networkMode), clean(i.ifname), i.addresses.map(clean).join(',') || '-', clean(i.hostVeth)])
+        rows.push([
+          clean(c.name),
+          mode(c.networkMode),
+          clean(i.ifname),
+          i.addresses.map(clean).join(',') || '-',
+          clean(i.hostVeth)
+        ])
       }
     }
     if (rows.length) out.push(...table([header, ...rows], '    '))
@@ -44,9 +64,11 @@ export function formatSnapshotSummary(s: Snapshot): string {
     out.push('', `Other containers (${others.length})`)
     const rows = others.map((c) => [
       clean(c.name),
-      clean(c.networkMode),
+      mode(c.networkMode),
       clean(c.state),
-      c.interfaces.map((i) => `${clean(i.ifname)}${i.addresses.length ? ' ' + i.addresses.map(clean).join(',') : ''}`).join('; ') || '-'
+      c.interfaces
+        .map((i) => `${clean(i.ifname)}${i.addresses.length ? ' ' + i.addresses.map(clean).join(',') : ''}`)
+        .join('; ') || '-'
     ])
     out.push(...table([['CONTAINER', 'MODE', 'STATE', 'INTERFACES'], ...rows]))
   }
@@ -133,6 +155,8 @@ export const command: CliCommand = {
         return 2
       }
     }
+    // Loaded here so the summary formatter (and `netlens --help`) never depend on the whole pipeline.
+    const { snapshotFromSource } = await import('../../sources')
     const r = await snapshotFromSource(positionals[0], {
       sudo: flags.sudo === true,
       conntrackCap: cap,
@@ -142,7 +166,14 @@ export const command: CliCommand = {
     if (!r.ok) {
       io.err(`netlens inspect: ${r.error.message}`)
       if (r.error.remedy) io.err(`  ${r.error.remedy}`)
-      if (r.error.detail) io.err(r.error.detail.split('\n').slice(0, 12).map((l) => `  | ${clean(l)}`).join('\n'))
+      if (r.error.detail)
+        io.err(
+          r.error.detail
+            .split('\n')
+            .slice(0, 12)
+            .map((l) => `  | ${clean(l)}`)
+            .join('\n')
+        )
       return r.error.code === 'cancelled' ? 130 : 1
     }
     io.out(flags.json ? JSON.stringify(r.value, null, 2) : formatSnapshotSummary(r.value))

@@ -25,7 +25,8 @@ export const usePreferencesStore = defineStore('preferences', () => {
   async function save(patch: PreferencesPatch): Promise<void> {
     prefs.value = { ...prefs.value, ...patch }
     apply()
-    const result = await api.setPreferences(patch)
+    // Plain data only: Electron IPC cannot structured-clone Vue proxies.
+    const result = await api.setPreferences(JSON.parse(JSON.stringify(patch)) as PreferencesPatch)
     if (result.ok) prefs.value = { ...DEFAULT_PREFERENCES, ...result.value }
   }
 

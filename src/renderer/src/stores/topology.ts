@@ -41,6 +41,11 @@ export const useTopologyStore = defineStore('topology', () => {
     return out
   })
 
+  // Typing a search replaces an old highlight: dimmed search results would read as "not found".
+  watch(search, (q) => {
+    if (q) clearHighlight()
+  })
+
   // A new host starts with a clean view.
   watch(
     () => snapshots.hostId,
@@ -98,6 +103,8 @@ export const useTopologyStore = defineStore('topology', () => {
       collapsed.value = c
     }
     if (search.value) search.value = ''
+    highlight.value = ids
+    highlightLabel.value = label
   }
 
   function clearHighlight(): void {

@@ -15,9 +15,12 @@ export const ipForwardOff: Check = {
         L('IP forwarding is off', '内核 IP 转发被关闭了'),
         L(
           'net.ipv4.ip_forward is 0, so the host does not route packets between interfaces. Containers on bridge networks cannot reach anything beyond their bridge, and published ports do not work from outside. Docker turns it on at start; something (a sysctl.d file, a hardening script) turned it off again.',
-          'net.ipv4.ip_forward 现在是 0,宿主机不会在网卡之间转发数据包。bridge 网络里的容器出不了网桥,外部访问映射端口也不通。Docker 启动时会把它打开,多半是 sysctl.d 配置或者某个加固脚本又把它关掉了。'
+          'net.ipv4.ip_forward 现在是 0，宿主机不会在网卡之间转发数据包。bridge 网络里的容器出不了网桥，外部访问映射端口也不通。Docker 启动时会把它打开，多半是 sysctl.d 配置或者某个加固脚本又把它关掉了。'
         ),
-        [{ kind: 'host', id: ctx.snapshot.host.hostname }, ...routed.map((c) => ({ kind: 'container' as const, id: c.name }))],
+        [
+          { kind: 'host', id: ctx.snapshot.host.hostname },
+          ...routed.map((c) => ({ kind: 'container' as const, id: c.name }))
+        ],
         [{ label: 'sysctl', raw: ctx.sysctlLine('net.ipv4.ip_forward') }],
         'sysctl -w net.ipv4.ip_forward=1'
       )
@@ -34,7 +37,8 @@ export const brNfCallOff: Check = {
       if (r.family !== 'iptables') return false
       const inIf = /(^|\s)(!\s+)?-i\s+(\S+)/.exec(r.match)
       const outIf = /(^|\s)(!\s+)?-o\s+(\S+)/.exec(r.match)
-      if (inIf && outIf && !inIf[2] && !outIf[2] && inIf[3] === outIf[3] && ['DROP', 'REJECT'].includes(r.target)) return true
+      if (inIf && outIf && !inIf[2] && !outIf[2] && inIf[3] === outIf[3] && ['DROP', 'REJECT'].includes(r.target))
+        return true
       const src = /(^|\s)-s\s+(\S+)\/32/.exec(r.match)
       const dst = /(^|\s)-d\s+(\S+)\/32/.exec(r.match)
       return r.table === 'nat' && r.target === 'MASQUERADE' && !!src && !!dst && src[2] === dst[2]
@@ -44,13 +48,19 @@ export const brNfCallOff: Check = {
       finding(
         'br-nf-call-off',
         'warning',
-        L('Bridged traffic bypasses iptables (bridge-nf-call-iptables = 0)', '网桥内的流量绕过了 iptables(bridge-nf-call-iptables = 0)'),
+        L(
+          'Bridged traffic bypasses iptables (bridge-nf-call-iptables = 0)',
+          '网桥内的流量绕过了 iptables(bridge-nf-call-iptables = 0)'
+        ),
         L(
           'Traffic between containers on the same bridge is switched, and iptables only sees it when br_netfilter passes it up (net.bridge.bridge-nf-call-iptables = 1). It is 0 here, so the rules below never match: inter-container isolation (icc=false) and hairpin NAT do not work as Docker expects.',
-          '同一个网桥上容器之间的流量走的是二层转发,只有 br_netfilter 把它交给 iptables(net.bridge.bridge-nf-call-iptables = 1)时规则才生效。这里是 0,下面这些规则永远匹配不上:容器间隔离(icc=false)和 hairpin NAT 都不会按 Docker 的预期工作。'
+          '同一个网桥上容器之间的流量走的是二层转发，只有 br_netfilter 把它交给 iptables(net.bridge.bridge-nf-call-iptables = 1)时规则才生效。这里是 0，下面这些规则永远匹配不上：容器间隔离（icc=false）和 hairpin NAT 都不会按 Docker 的预期工作。'
         ),
         dependent.map((r) => ({ kind: 'rule' as const, id: r.raw })),
-        [{ label: 'sysctl', raw: ctx.sysctlLine('net.bridge.bridge-nf-call-iptables') }, ...dependent.map((r) => ({ label: `${r.table} ${r.chain}`, raw: r.raw }))],
+        [
+          { label: 'sysctl', raw: ctx.sysctlLine('net.bridge.bridge-nf-call-iptables') },
+          ...dependent.map((r) => ({ label: `${r.table} ${r.chain}`, raw: r.raw }))
+        ],
         'modprobe br_netfilter && sysctl -w net.bridge.bridge-nf-call-iptables=1'
       )
     ]
@@ -63,7 +73,12 @@ export const rpFilterStrict: Check = {
     const all = Number(ctx.sysctl('net.ipv4.conf.all.rp_filter') ?? '0')
     // Interfaces that lead off the host: addressed, not loopback, not a docker/lab bridge or its ports.
     const uplinks = ctx.snapshot.interfaces.filter(
-      (i) => i.netns === 'host' && i.kind !== 'loopback' && i.kind !== 'bridge' && !i.master && ipv4Addresses(i.addresses).length > 0
+      (i) =>
+        i.netns === 'host' &&
+        i.kind !== 'loopback' &&
+        i.kind !== 'bridge' &&
+        !i.master &&
+        ipv4Addresses(i.addresses).length > 0
     )
     if (uplinks.length < 2) return []
     const strict = uplinks.filter((i) => {
@@ -76,17 +91,18 @@ export const rpFilterStrict: Check = {
       finding(
         'rp-filter-strict',
         'warning',
-        L('Strict reverse-path filtering on a multi-homed host', '多网卡主机上开启了严格反向路径过滤(rp_filter=1)'),
+        L('Strict reverse-path filtering on a multi-homed host', '多网卡主机上开启了严格反向路径过滤（rp_filter=1）'),
         L(
           `The host has ${uplinks.length} addressed uplinks (${uplinks.map((i) => i.name).join(', ')}). With rp_filter = 1 (strict) the kernel drops a packet whose source would not be routed back out of the interface it came in on, so asymmetric paths (policy routing, a second uplink, VPNs) lose traffic silently. The effective value is the larger of conf.all and the interface's own setting; 2 (loose) keeps spoofing protection without that problem.`,
-          `这台主机有 ${uplinks.length} 个带地址的出口网卡(${uplinks.map((i) => i.name).join('、')})。rp_filter = 1(严格模式)时,如果回程路由不走包进来的那块网卡,内核会直接丢包,策略路由、双出口、VPN 这类非对称路径会悄悄丢流量。实际生效值取 conf.all 和网卡自身设置里较大的那个,改成 2(宽松模式)既能防伪造又没有这个问题。`
+          `这台主机有 ${uplinks.length} 个带地址的出口网卡（${uplinks.map((i) => i.name).join('、')}）。rp_filter = 1（严格模式）时，如果回程路由不走包进来的那块网卡，内核会直接丢包，策略路由、双出口、VPN 这类非对称路径会悄悄丢流量。实际生效值取 conf.all 和网卡自身设置里较大的那个，改成 2（宽松模式）既能防伪造又没有这个问题。`
         ),
         strict.map((i) => ({ kind: 'interface' as const, id: i.name })),
         [
           { label: 'sysctl', raw: ctx.sysctlLine('net.ipv4.conf.all.rp_filter') },
           ...strict.map((i) => ({ label: 'sysctl', raw: ctx.sysctlLine(`net.ipv4.conf.${i.name}.rp_filter`) }))
         ],
-        strict.map((i) => `sysctl -w net.ipv4.conf.${i.name}.rp_filter=2`).join('\n') + (all === 1 ? '\nsysctl -w net.ipv4.conf.all.rp_filter=2' : '')
+        strict.map((i) => `sysctl -w net.ipv4.conf.${i.name}.rp_filter=2`).join('\n') +
+          (all === 1 ? '\nsysctl -w net.ipv4.conf.all.rp_filter=2' : '')
       )
     ]
   }
@@ -105,7 +121,7 @@ export const conntrackFull: Check = {
         L(`Conntrack table ${pct}% full`, `conntrack 连接跟踪表已用 ${pct}%`),
         L(
           `${total} of ${max} conntrack entries are in use. When the table is full the kernel drops new connections ("nf_conntrack: table full, dropping packet" in dmesg): NAT and published ports stop working for new flows. Raise the limit, and look for what opens so many connections.`,
-          `conntrack 表已经用了 ${total}/${max}。表满之后内核会直接丢弃新连接(dmesg 里能看到 "nf_conntrack: table full, dropping packet"),NAT 和端口映射对新连接全部失效。先把上限调大,再排查是谁建了这么多连接。`
+          `conntrack 表已经用了 ${total}/${max}。表满之后内核会直接丢弃新连接（dmesg 里能看到 "nf_conntrack: table full, dropping packet"），NAT 和端口映射对新连接全部失效。先把上限调大，再排查是谁建了这么多连接。`
         ),
         [{ kind: 'conntrack', id: 'table' }],
         [

@@ -45,15 +45,27 @@ export const missingMasquerade: Check = {
           finding(
             'missing-masquerade',
             attached.length ? 'critical' : 'warning',
-            L(`No MASQUERADE for network ${network.name} (${subnet})`, `网络 ${network.name}(${subnet})缺少 MASQUERADE 规则`),
+            L(
+              `No MASQUERADE for network ${network.name} (${subnet})`,
+              `网络 ${network.name}(${subnet})缺少 MASQUERADE 规则`
+            ),
             L(
               `Containers on ${network.name} send with source addresses from ${subnet}. Without a MASQUERADE (or SNAT) rule in nat POSTROUTING the packets leave the host with that private source, and replies never find their way back: outbound connections hang. Docker adds "-s ${subnet} ! -o ${bridge} -j MASQUERADE" when it creates the network; it is missing (flushed nat table, another firewall manager, or a restart with --ip-masq=false).`,
-              `${network.name} 里的容器用 ${subnet} 网段的地址发包。nat 表 POSTROUTING 里没有对应的 MASQUERADE(或 SNAT)规则,包带着私网源地址出了宿主机,回包找不到回来的路,对外连接会一直卡住。Docker 建网络时本来会加 "-s ${subnet} ! -o ${bridge} -j MASQUERADE",现在这条没了,常见原因是 nat 表被清空、被别的防火墙工具覆盖,或者 dockerd 用了 --ip-masq=false。`
+              `${network.name} 里的容器用 ${subnet} 网段的地址发包。nat 表 POSTROUTING 里没有对应的 MASQUERADE（或 SNAT）规则，包带着私网源地址出了宿主机，回包找不到回来的路，对外连接会一直卡住。Docker 建网络时本来会加 "-s ${subnet} ! -o ${bridge} -j MASQUERADE"，现在这条没了，常见原因是 nat 表被清空、被别的防火墙工具覆盖，或者 dockerd 用了 --ip-masq=false。`
             ),
-            [{ kind: 'network', id: network.name }, { kind: 'bridge', id: bridge }, ...attached.map((c) => ({ kind: 'container' as const, id: c.name }))],
+            [
+              { kind: 'network', id: network.name },
+              { kind: 'bridge', id: bridge },
+              ...attached.map((c) => ({ kind: 'container' as const, id: c.name }))
+            ],
             snat.length
               ? snat.map((r) => ({ label: `nat ${r.chain}`, raw: r.raw }))
-              : [{ label: 'nat POSTROUTING', raw: `:POSTROUTING ${ctx.rules.policy('nat', 'POSTROUTING') ?? 'ACCEPT'} (no MASQUERADE/SNAT rules)` }],
+              : [
+                  {
+                    label: 'nat POSTROUTING',
+                    raw: `:POSTROUTING ${ctx.rules.policy('nat', 'POSTROUTING') ?? 'ACCEPT'} (no MASQUERADE/SNAT rules)`
+                  }
+                ],
             `iptables -t nat -A POSTROUTING -s ${subnet} ! -o ${bridge} -j MASQUERADE`
           )
         )
@@ -75,28 +87,56 @@ export const forwardDrop: Check = {
       const subnet = v4Subnets(ctx, network)[0]
       if (!bridge || !subnet) continue
       const attached = ctx.containersOn(network)
-      const holder = attached.flatMap((c) => c.interfaces).find((i) => containerIpv4(i).some((a) => networksHolding(ctx.snapshot, a.split('/')[0]).includes(network.name)))
+      const holder = attached
+        .flatMap((c) => c.interfaces)
+        .find((i) =>
+          containerIpv4(i).some((a) => networksHolding(ctx.snapshot, a.split('/')[0]).includes(network.name))
+        )
       const srcIp = holder ? containerIpv4(holder)[0].split('/')[0] : hostInSubnet(subnet)
       const isLocal = ctx.isLocal
-      const outbound = ctx.rules.walk('filter', 'FORWARD', { src: srcIp, dst: OUTSIDE_PROBE, sport: 40000, dport: 443 }, { proto: 'tcp', inIface: bridge, outIface: uplink, ctstate: 'NEW', isLocal })
-      const reply = ctx.rules.walk('filter', 'FORWARD', { src: OUTSIDE_PROBE, dst: srcIp, sport: 443, dport: 40000 }, { proto: 'tcp', inIface: uplink, outIface: bridge, ctstate: 'ESTABLISHED', isLocal })
-      const failed = [outbound, reply].filter((w) => w.verdict !== 'ACCEPT' && w.rule === null && w.unevaluated.length === 0)
+      const outbound = ctx.rules.walk(
+        'filter',
+        'FORWARD',
+        { src: srcIp, dst: OUTSIDE_PROBE, sport: 40000, dport: 443 },
+        { proto: 'tcp', inIface: bridge, outIface: uplink, ctstate: 'NEW', isLocal }
+      )
+      const reply = ctx.rules.walk(
+        'filter',
+        'FORWARD',
+        { src: OUTSIDE_PROBE, dst: srcIp, sport: 443, dport: 40000 },
+        { proto: 'tcp', inIface: uplink, outIface: bridge, ctstate: 'ESTABLISHED', isLocal }
+      )
+      const failed = [outbound, reply].filter(
+        (w) => w.verdict !== 'ACCEPT' && w.rule === null && w.unevaluated.length === 0
+      )
       if (!failed.length) continue
       const fix = [
         ...(outbound.verdict !== 'ACCEPT' ? [`iptables -A FORWARD -i ${bridge} ! -o ${bridge} -j ACCEPT`] : []),
-        ...(reply.verdict !== 'ACCEPT' ? [`iptables -A FORWARD -o ${bridge} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT`] : [])
+        ...(reply.verdict !== 'ACCEPT'
+          ? [`iptables -A FORWARD -o ${bridge} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT`]
+          : [])
       ]
       out.push(
         finding(
           'forward-drop',
           attached.length ? 'critical' : 'warning',
-          L(`FORWARD policy DROP and no accept rule for ${network.name}`, `FORWARD 默认策略是 DROP,且 ${network.name} 没有放行规则`),
+          L(
+            `FORWARD policy DROP and no accept rule for ${network.name}`,
+            `FORWARD 默认策略是 DROP，且 ${network.name} 没有放行规则`
+          ),
           L(
             `filter FORWARD drops by default, and Docker's accept rules for ${bridge} are missing, so ${outbound.verdict !== 'ACCEPT' ? 'traffic from the containers to the outside' : 'replies to the containers'} falls through to the DROP policy. Restarting dockerd recreates its rules; the commands below add just the two Docker would add.`,
-            `filter 表 FORWARD 链默认策略是 DROP,而 Docker 给 ${bridge} 加的放行规则不见了,${outbound.verdict !== 'ACCEPT' ? '容器往外发的流量' : '回给容器的流量'}一路落到 DROP 策略上被丢掉。重启 dockerd 会重建这些规则;也可以只补下面这两条 Docker 本来会加的规则。`
+            `filter 表 FORWARD 链默认策略是 DROP，而 Docker 给 ${bridge} 加的放行规则不见了，${outbound.verdict !== 'ACCEPT' ? '容器往外发的流量' : '回给容器的流量'}一路落到 DROP 策略上被丢掉。重启 dockerd 会重建这些规则；也可以只补下面这两条 Docker 本来会加的规则。`
           ),
-          [{ kind: 'network', id: network.name }, { kind: 'bridge', id: bridge }, { kind: 'rule', id: 'filter FORWARD policy' }],
-          [{ label: 'filter FORWARD', raw: ':FORWARD DROP' }, ...ctx.rules.rules('filter', 'FORWARD').map((r) => ({ label: 'filter FORWARD', raw: r.raw }))],
+          [
+            { kind: 'network', id: network.name },
+            { kind: 'bridge', id: bridge },
+            { kind: 'rule', id: 'filter FORWARD policy' }
+          ],
+          [
+            { label: 'filter FORWARD', raw: ':FORWARD DROP' },
+            ...ctx.rules.rules('filter', 'FORWARD').map((r) => ({ label: 'filter FORWARD', raw: r.raw }))
+          ],
           fix.join('\n')
         )
       )
@@ -127,7 +167,11 @@ export const portNoDnat: Check = {
       const found = dnat.some((r) => {
         const to = natTargetAddress(r.targetArgs)
         const dport = parseMatch(r.match).find((o) => o.option === '--dport')
-        return to.ip === port.containerIp && (to.port ?? port.hostPort) === port.containerPort && dport?.values[0] === String(port.hostPort)
+        return (
+          to.ip === port.containerIp &&
+          (to.port ?? port.hostPort) === port.containerPort &&
+          dport?.values[0] === String(port.hostPort)
+        )
       })
       if (found) continue
       const holder = containerHolding(ctx.snapshot, port.containerIp)
@@ -138,13 +182,22 @@ export const portNoDnat: Check = {
         finding(
           'port-no-dnat',
           'warning',
-          L(`Published port ${port.hostPort}/${port.proto} has no DNAT rule`, `映射端口 ${port.hostPort}/${port.proto} 没有对应的 DNAT 规则`),
+          L(
+            `Published port ${port.hostPort}/${port.proto} has no DNAT rule`,
+            `映射端口 ${port.hostPort}/${port.proto} 没有对应的 DNAT 规则`
+          ),
           L(
             `Docker publishes ${port.hostIp || '0.0.0.0'}:${port.hostPort}/${port.proto} to ${port.container ?? port.containerIp}:${port.containerPort}, but nat DOCKER has no DNAT rule for it. Traffic from other hosts is not translated${port.proxy ? ' and only reaches the container through docker-proxy (the client source address is lost)' : ' and gets no answer'}. Restarting the container makes Docker add the rule again.`,
-            `Docker 把 ${port.hostIp || '0.0.0.0'}:${port.hostPort}/${port.proto} 映射到 ${port.container ?? port.containerIp}:${port.containerPort},但 nat 表 DOCKER 链里没有对应的 DNAT 规则。外部过来的流量不会被转换${port.proxy ? ',只能靠 docker-proxy 转发(容器里看不到真实客户端地址)' : ',访问不通'}。重启这个容器,Docker 会重新加上这条规则。`
+            `Docker 把 ${port.hostIp || '0.0.0.0'}:${port.hostPort}/${port.proto} 映射到 ${port.container ?? port.containerIp}:${port.containerPort}，但 nat 表 DOCKER 链里没有对应的 DNAT 规则。外部过来的流量不会被转换${port.proxy ? '，只能靠 docker-proxy 转发（容器里看不到真实客户端地址）' : '，访问不通'}。重启这个容器，Docker 会重新加上这条规则。`
           ),
-          [{ kind: 'port', id: `${port.hostPort}/${port.proto}` }, ...(port.container ? [{ kind: 'container' as const, id: port.container }] : [])],
-          [...(port.proxy ? [{ label: 'docker-proxy', raw: port.proxy }] : []), ...dnat.map((r) => ({ label: `nat ${r.chain}`, raw: r.raw }))],
+          [
+            { kind: 'port', id: `${port.hostPort}/${port.proto}` },
+            ...(port.container ? [{ kind: 'container' as const, id: port.container }] : [])
+          ],
+          [
+            ...(port.proxy ? [{ label: 'docker-proxy', raw: port.proxy }] : []),
+            ...dnat.map((r) => ({ label: `nat ${r.chain}`, raw: r.raw }))
+          ],
           `iptables -t nat -A DOCKER${dest} ! -i ${bridge} -p ${port.proto} -m ${port.proto} --dport ${port.hostPort} -j DNAT --to-destination ${port.containerIp}:${port.containerPort}`
         )
       )
@@ -168,10 +221,10 @@ export const dnatDangling: Check = {
         finding(
           'dnat-dangling',
           'warning',
-          L(`DNAT to ${to.ip}, which no container holds`, `DNAT 指向 ${to.ip},但没有容器持有这个地址`),
+          L(`DNAT to ${to.ip}, which no container holds`, `DNAT 指向 ${to.ip}，但没有容器持有这个地址`),
           L(
             `This rule sends traffic to ${to.ip}${to.port ? ':' + to.port : ''}${nets.length ? ` (network ${nets.join(', ')})` : ''}, but no container in the snapshot has that address. Usually the container was removed or got a new address and the rule stayed behind (a crash of dockerd, or a hand-made rule): connections to the port go nowhere.`,
-            `这条规则把流量转到 ${to.ip}${to.port ? ':' + to.port : ''}${nets.length ? `(属于网络 ${nets.join('、')})` : ''},但快照里没有任何容器持有这个地址。一般是容器删掉了或者换了 IP,规则却留了下来(dockerd 异常退出,或者手工加的规则),访问这个端口的连接都会落空。`
+            `这条规则把流量转到 ${to.ip}${to.port ? ':' + to.port : ''}${nets.length ? `（属于网络 ${nets.join('、')}）` : ''}，但快照里没有任何容器持有这个地址。一般是容器删掉了或者换了 IP，规则却留了下来（dockerd 异常退出，或者手工加的规则），访问这个端口的连接都会落空。`
           ),
           [{ kind: 'rule', id: rule.raw }],
           [{ label: `nat ${rule.chain}`, raw: rule.raw }],
@@ -186,15 +239,20 @@ export const dnatDangling: Check = {
 export const dockerUserDrop: Check = {
   ids: ['docker-user-drop'],
   run(ctx) {
-    const drops = iptablesRules(ctx, 'filter').filter((r) => r.chain === 'DOCKER-USER' && ['DROP', 'REJECT'].includes(r.target))
+    const drops = iptablesRules(ctx, 'filter').filter(
+      (r) => r.chain === 'DOCKER-USER' && ['DROP', 'REJECT'].includes(r.target)
+    )
     return drops.map((rule) =>
       finding(
         'docker-user-drop',
         'warning',
-        L(`DOCKER-USER ${rule.target === 'DROP' ? 'drops' : 'rejects'} forwarded container traffic`, `DOCKER-USER 链${rule.target === 'DROP' ? '丢弃' : '拒绝'}了容器的转发流量`),
+        L(
+          `DOCKER-USER ${rule.target === 'DROP' ? 'drops' : 'rejects'} forwarded container traffic`,
+          `DOCKER-USER 链${rule.target === 'DROP' ? '丢弃' : '拒绝'}了容器的转发流量`
+        ),
         L(
           `DOCKER-USER runs before all of Docker's own FORWARD rules, so this rule wins over published ports and network isolation for the traffic it matches. If it is intended (a firewall policy), ignore this; if connections to or from containers fail, it is the first suspect.`,
-          `DOCKER-USER 链在 Docker 自己的 FORWARD 规则之前执行,它匹配到的流量,端口映射和网络隔离规则都管不了。如果这是有意的防火墙策略可以忽略;如果容器进出连接不通,先查这条。`
+          `DOCKER-USER 链在 Docker 自己的 FORWARD 规则之前执行，它匹配到的流量，端口映射和网络隔离规则都管不了。如果这是有意的防火墙策略可以忽略；如果容器进出连接不通，先查这条。`
         ),
         [{ kind: 'rule', id: rule.raw }],
         [{ label: 'filter DOCKER-USER', raw: rule.raw }],
@@ -219,10 +277,13 @@ export const mixedBackends: Check = {
         L('Rules in both iptables-legacy and iptables-nft', 'iptables-legacy 和 iptables-nft 两套后端里都有规则'),
         L(
           `The kernel runs both rule sets: the legacy x_tables and the nf_tables ones. The \`iptables\` command shows only one of them${active ? ` (here: ${active})` : ''}, so rules in the other are invisible to it but still drop or NAT packets. This usually follows a switch of update-alternatives or a tool (an older kube-proxy, a firewall script) using the other binary. Back up and remove the rules of the backend you no longer use.`,
-          `内核里两套规则同时生效:legacy 的 x_tables 和 nf_tables。\`iptables\` 命令只能看到其中一套${active ? `(这台机器上是 ${active})` : ''},另一套里的规则它看不见,却照样会丢包或做 NAT。通常是切换过 update-alternatives,或者有工具(老版本 kube-proxy、防火墙脚本)用的是另一个后端。先备份,再把不用的那套后端里的规则清掉。`
+          `内核里两套规则同时生效：legacy 的 x_tables 和 nf_tables。\`iptables\` 命令只能看到其中一套${active ? `（这台机器上是 ${active}）` : ''}，另一套里的规则它看不见，却照样会丢包或做 NAT。通常是切换过 update-alternatives，或者有工具（老版本 kube-proxy、防火墙脚本）用的是另一个后端。先备份，再把不用的那套后端里的规则清掉。`
         ),
         [{ kind: 'host', id: ctx.snapshot.host.hostname }],
-        [{ label: 'backends present', raw: present.join(', ') }, ...sections.map((s) => ({ label: 'section', raw: s.command }))],
+        [
+          { label: 'backends present', raw: present.join(', ') },
+          ...sections.map((s) => ({ label: 'section', raw: s.command }))
+        ],
         stale === 'legacy'
           ? 'iptables-legacy-save > /root/iptables-legacy.backup && iptables-legacy -t nat -F && iptables-legacy -t nat -X && iptables-legacy -t filter -F && iptables-legacy -t filter -X'
           : stale === 'nft'

@@ -68,6 +68,8 @@ export function buildTopologyOption(layout: TopologyLayout, ctx: TopologyOptionC
   const p = palette(ctx.theme)
   const scale = topologyScale(layout, ctx.viewWidth)
   const labelWidth = Math.max(90, Math.round(COLUMN_GAP * scale - 34))
+  const mainChars = Math.max(10, Math.floor(labelWidth / 7))
+  const subChars = Math.max(12, Math.floor(labelWidth / 6.2))
   const highlighted = new Set(ctx.highlight)
   const dim = highlighted.size > 0
   const pathEdges = new Set<string>()
@@ -170,8 +172,9 @@ export function buildTopologyOption(layout: TopologyLayout, ctx: TopologyOptionC
             if (!n) return ''
             const main = n.kind === 'group' ? ctx.text.group(n.count) : n.kind === 'container' && n.sublabel === 'host' ? `${n.label}` : n.label
             const sub = n.kind === 'container' && n.sublabel === 'host' ? ctx.text.hostMode : n.kind === 'group' ? '' : n.sublabel
-            const first = `{main|${escapeRichText(truncateLabel(main, 40))}}`
-            return sub ? `${first}\n{sub|${escapeRichText(truncateLabel(sub, 48))}}` : first
+            // Rich-text labels ignore `overflow: truncate`: cut by an estimate of the glyph width instead.
+            const first = `{main|${escapeRichText(truncateLabel(main, mainChars))}}`
+            return sub ? `${first}\n{sub|${escapeRichText(truncateLabel(sub, subChars))}}` : first
           },
           rich: {
             main: { fontSize: 12, color: p.text, fontWeight: 500, width: labelWidth, overflow: 'truncate' },

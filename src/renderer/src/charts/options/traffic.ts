@@ -111,6 +111,11 @@ export function buildTrafficOption(input: TrafficOptionInput): Record<string, un
 /** Display names for rate keys: the container name when the interface belongs to one. */
 export function rateNames(rates: readonly InterfaceRate[]): Map<string, string> {
   const names = new Map<string, string>()
-  for (const r of rates) names.set(`${r.netns}/${r.iface}`, r.container ? `${r.container} (${r.iface})` : r.iface)
+  const perContainer = new Map<string, number>()
+  for (const r of rates) if (r.container) perContainer.set(r.container, (perContainer.get(r.container) ?? 0) + 1)
+  for (const r of rates) {
+    const ambiguous = r.container ? (perContainer.get(r.container) ?? 0) > 1 : false
+    names.set(`${r.netns}/${r.iface}`, r.container ? (ambiguous ? `${r.container} (${r.iface})` : r.container) : r.iface)
+  }
   return names
 }

@@ -44,7 +44,7 @@ export const en = {
     cancel: 'Cancel',
     remove: 'Remove',
     addSsh: 'Add SSH host',
-    alias: 'SSH alias or user@host',
+    alias: "SSH alias or user{'@'}host",
     sudo: 'sudo -n',
     sudoHint: 'Run privileged commands through sudo -n (never prompts)',
     add: 'Add',

@@ -46,7 +46,7 @@ export const zhCN: MessageSchema = {
     cancel: '取消',
     remove: '移除',
     addSsh: '添加 SSH 主机',
-    alias: 'SSH 别名或 user@host',
+    alias: "SSH 别名或 user{'@'}host",
     sudo: 'sudo -n',
     sudoHint: '需要特权的命令通过 sudo -n 执行（不会提示输入密码）',
     add: '添加',

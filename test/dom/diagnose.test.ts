@@ -1,0 +1,84 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { flushPromises, mount } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
+import { api, answer, resetApi } from './support/mock-api'
+import { generateSnapshot } from '../unit/renderer/support/generate-snapshot'
+import type { Finding, TraceResult } from '@shared/api/types'
+
+vi.mock('@renderer/api', async () => (await import('./support/mock-api')).mockModule)
+
+const { i18n } = await import('@renderer/i18n')
+const DiagnoseView = (await import('@renderer/views/DiagnoseView.vue')).default
+const { useHostsStore } = await import('@renderer/stores/hosts')
+const { useSnapshotStore } = await import('@renderer/stores/snapshot')
+const { useTopologyStore } = await import('@renderer/stores/topology')
+const { useRouterStore } = await import('@renderer/stores/router')
+
+const L = (en: string, zh: string) => ({ en, 'zh-CN': zh })
+const FINDINGS: Finding[] = [
+  { id: 'ip-forward-off', severity: 'critical', title: L('IP forwarding is off', 'IP 转发未开启'), explanation: L('x', 'x'), objects: [{ kind: 'container', id: 'app-0000' }], evidence: [{ label: 'sysctl', raw: 'net.ipv4.ip_forward = 0' }], fix: 'sysctl -w net.ipv4.ip_forward=1' },
+  { id: 'hint', severity: 'info', title: L('A hint', '提示'), explanation: L('y', 'y'), objects: [], evidence: [], fix: null }
+]
+const pkt = (dst: string, dport: number) => ({ src: '198.51.100.7', dst, sport: 40000, dport })
+const TRACE: TraceResult = {
+  from: 'client', to: '192.0.2.10:8080', proto: 'tcp', verdict: 'delivered', reason: L('Reached', '到达'), droppedBy: null,
+  hops: [
+    { step: 1, kind: 'netfilter', where: 'nat PREROUTING', nodes: ['host:uplink:eth0'], description: L('DNAT', 'DNAT'), rule: '-A DOCKER -j DNAT --to-destination 172.17.0.2:80', packetBefore: pkt('192.0.2.10', 8080), packetAfter: pkt('172.17.0.2', 80) },
+    { step: 2, kind: 'deliver', where: 'app-0000', nodes: ['container:app-0000'], description: L('Delivered', '送达'), rule: null, packetBefore: pkt('172.17.0.2', 80), packetAfter: pkt('172.17.0.2', 80) }
+  ],
+  reply: []
+}
+
+let pinia: ReturnType<typeof createPinia>
+beforeEach(() => {
+  resetApi()
+  pinia = createPinia()
+  setActivePinia(pinia)
+  i18n.global.locale.value = 'en'
+  useHostsStore().selectedId = 'sim:x'
+  const s = useSnapshotStore()
+  s.hostId = 'sim:x'
+  s.set('sim:x', generateSnapshot({ containers: 4 }))
+})
+
+describe('DiagnoseView', () => {
+  it('groups findings by severity, shows evidence and a fix it never runs, links to the topology', async () => {
+    answer('diagnose', FINDINGS)
+    const w = mount(DiagnoseView, { global: { plugins: [pinia, i18n] } })
+    await flushPromises()
+    expect(w.findAll('[data-testid=finding]')).toHaveLength(2)
+    expect(w.text()).toContain('Critical')
+    expect(w.find('[data-testid=fix-command]').text()).toBe('sysctl -w net.ipv4.ip_forward=1')
+    expect(w.text()).toContain('NetLens never runs this command')
+    expect(w.text()).toContain('net.ipv4.ip_forward = 0')
+    await w.find('.objects button').trigger('click')
+    expect(useTopologyStore().highlight).toEqual(['container:app-0000'])
+    expect(useRouterStore().view).toBe('topology')
+  })
+
+  it('steps through a trace showing the rewritten address', async () => {
+    answer('trace', TRACE)
+    const w = mount(DiagnoseView, { global: { plugins: [pinia, i18n] } })
+    await flushPromises()
+    await w.find('[data-testid=trace-from]').setValue('client')
+    await w.find('[data-testid=trace-to]').setValue('192.0.2.10:8080')
+    await w.find('form').trigger('submit')
+    await flushPromises()
+    expect(api.trace).toHaveBeenCalledWith({ hostId: 'sim:x', from: 'client', to: '192.0.2.10:8080' })
+    expect(w.find('[data-testid=trace-verdict]').text()).toBe('Delivered')
+    const hop = w.find('[data-testid=trace-hop]')
+    expect(hop.text()).toContain('Hop 1 of 2')
+    expect(hop.find('.rewritten').text()).toBe('172.17.0.2:80')
+    await w.find('[data-testid=trace-next]').trigger('click')
+    expect(w.find('[data-testid=trace-hop]').text()).toContain('Hop 2 of 2')
+    await w.find('[data-testid=trace-stepper] .verdict button').trigger('click')
+    expect(useTopologyStore().highlight).toEqual(['host:uplink:eth0', 'container:app-0000'])
+  })
+
+  it('shows the empty state in Chinese', async () => {
+    i18n.global.locale.value = 'zh-CN'
+    const w = mount(DiagnoseView, { global: { plugins: [pinia, i18n] } })
+    await flushPromises()
+    expect(w.find('[data-state=empty]').text()).toContain('没有发现问题')
+  })
+})

@@ -1,0 +1,23 @@
+/** Page helpers for the e2e tier: API calls from inside the page (same token, same origin) and waits. */
+import type { Page } from 'playwright-core'
+import type { RunningApp } from './browser'
+
+export async function callApi<T = unknown>(page: Page, app: RunningApp, name: string, args: unknown = {}): Promise<{ ok: boolean; value?: T; error?: { message: string } }> {
+  return page.evaluate(
+    async ({ token, name, args }) => {
+      const r = await fetch(`/api/call/${name}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-netlens-token': token }, body: JSON.stringify(args) })
+      return r.json()
+    },
+    { token: app.token, name, args }
+  )
+}
+
+export async function gotoView(page: Page, view: string): Promise<void> {
+  await page.click(`button[data-view=${view}]`)
+  await page.waitForSelector(`[data-testid=view-${view}]`)
+}
+
+/** Waits until the selected host shows a snapshot (the topology chart or any view content). */
+export async function waitForSnapshot(page: Page): Promise<void> {
+  await page.waitForFunction(() => document.querySelector('.host.selected .dot.connected') !== null, undefined, { timeout: 60_000 })
+}

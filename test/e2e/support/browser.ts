@@ -1,0 +1,105 @@
+/**
+ * E2E support: Debian Chromium through playwright-core, and NetLens browser mode started in-process
+ * (the real backend, the built renderer). When /usr/bin/chromium is missing the tier skips with a
+ * loud banner, unless NETLENS_REQUIRE_ALL_TIERS=1 where it fails.
+ */
+import { existsSync, mkdirSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { buildRendererOnly, rendererOut, repoRoot } from './build-renderer'
+
+export const CHROMIUM = process.env.NETLENS_CHROMIUM ?? '/usr/bin/chromium'
+export const SCREENSHOT_DIR = resolve(repoRoot, 'test-output/screenshots')
+export const VIEWPORT = { width: 1280, height: 800 }
+
+/** True when the e2e tier can run; otherwise warns loudly (or throws under NETLENS_REQUIRE_ALL_TIERS=1). */
+export function chromiumAvailable(): boolean {
+  if (existsSync(CHROMIUM)) return true
+  const message = `Chromium not found at ${CHROMIUM}: install Debian's chromium package to run the e2e tier.`
+  if (process.env.NETLENS_REQUIRE_ALL_TIERS === '1') throw new Error(message)
+  console.warn(
+    ['', '!'.repeat(78), `!!  E2E TIER SKIPPED: ${message}`, '!!  Set NETLENS_REQUIRE_ALL_TIERS=1 to make this a failure.', '!'.repeat(78), ''].join('\n')
+  )
+  return false
+}
+
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
+  })
+}
+
+export interface RunningApp {
+  url: string
+  token: string
+  port: number
+  close(): Promise<void>
+}
+
+let built = false
+/** Builds the renderer once per process (set NETLENS_E2E_NO_BUILD=1 to reuse out/renderer). */
+export async function ensureRendererBuilt(): Promise<void> {
+  if (built) return
+  if (process.env.NETLENS_E2E_NO_BUILD === '1' && existsSync(join(rendererOut, 'index.html'))) {
+    built = true
+    return
+  }
+  await buildRendererOnly()
+  built = true
+}
+
+/**
+ * Starts browser mode in this process with a fresh, throw-away state file (so preferences from a
+ * developer's machine never leak into tests) and an empty SSH config.
+ */
+export async function startApp(): Promise<RunningApp> {
+  await ensureRendererBuilt()
+  const [{ startBrowserServer }, { createBackend }, { createDefaultDeps }] = await Promise.all([
+    import('../../../src/main/server/browser-server'),
+    import('../../../src/main/service/backend'),
+    import('../../../src/main/service/default-deps')
+  ])
+  const dir = mkdtempSync(join(tmpdir(), 'netlens-e2e-'))
+  const emptySshConfig = join(dir, 'ssh_config')
+  const { writeFileSync } = await import('node:fs')
+  writeFileSync(emptySshConfig, '')
+  const backend = createBackend(createDefaultDeps({ stateFile: join(dir, 'state.json'), sshConfigFile: emptySshConfig }), 'browser')
+  const server = await startBrowserServer({ backend, staticDir: rendererOut })
+  return {
+    url: server.url,
+    token: server.token,
+    port: server.port,
+    async close() {
+      backend.dispose()
+      await server.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  }
+}
+
+/** Opens the app with the language already chosen (through the real preferences call). */
+export async function openApp(browser: Browser, app: RunningApp, locale: 'en' | 'zh-CN'): Promise<Page> {
+  const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1, locale })
+  const page = await context.newPage()
+  page.on('pageerror', (e) => console.error(`[page error] ${e.message}`))
+  await page.goto(app.url)
+  await page.evaluate(async ({ token, locale }) => {
+    await fetch('/api/call/setPreferences', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-netlens-token': token },
+      body: JSON.stringify({ locale })
+    })
+  }, { token: app.token, locale })
+  await page.reload()
+  return page
+}
+
+export async function screenshot(page: Page, name: string, locale: string): Promise<string> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true })
+  const file = join(SCREENSHOT_DIR, `${name}-${locale}.png`)
+  await page.screenshot({ path: file })
+  return file
+}
