@@ -84,10 +84,18 @@ describe('hosts store', () => {
 describe('startup', () => {
   it('opens the first training host with the lessons when nothing is remembered', async () => {
     answer('listHosts', HOSTS)
+    answer('listLessons', [])
     answer('captureHost', generateSnapshot({ containers: 1 }))
     await bootstrap()
     expect(useHostsStore().selectedId).toBe('sim:basics')
     expect(useRouterStore().view).toBe('training')
+  })
+  it('opens the host of the first lesson on a first start', async () => {
+    answer('listHosts', [...HOSTS, { id: 'sim:nat', kind: 'training', label: 'NAT', sudo: false }])
+    answer('listLessons', [{ id: 'l', scenario: 'nat', title: { en: '', 'zh-CN': '' }, summary: { en: '', 'zh-CN': '' }, steps: [], check: { kind: 'choice', question: { en: '', 'zh-CN': '' }, choices: [] } }])
+    answer('captureHost', generateSnapshot({ containers: 1 }))
+    await bootstrap()
+    expect(useHostsStore().selectedId).toBe('sim:nat')
   })
   it('reopens the remembered host and applies language and theme', async () => {
     answer('listHosts', HOSTS)

@@ -100,11 +100,17 @@ describe.skipIf(!run)('views', () => {
       await gotoView(page, 'training')
       await page.click('[data-testid=lesson-start] >> nth=0')
       await page.waitForSelector('[data-testid=lesson-step], [data-testid=lesson-check]')
-      while (await page.locator('[data-testid=lesson-step]').count()) {
+      for (let guard = 0; guard < 20 && (await page.locator('[data-testid=lesson-step]').count()); guard++) {
         await page.click('[data-testid=lesson-goto]')
         await page.waitForTimeout(300)
         await gotoView(page, 'training')
+        await page.waitForSelector('[data-testid=lesson-step], [data-testid=lesson-check]')
+        const before = await page.locator('[data-testid=lesson-step]').innerText()
         await page.click('[data-testid=lesson-next]')
+        await page.waitForFunction(
+          (text) => document.querySelector('[data-testid=lesson-check]') || (document.querySelector('[data-testid=lesson-step]') as HTMLElement | null)?.innerText !== text,
+          before
+        )
       }
       await page.click('[data-testid=lesson-choice] >> nth=0')
       await page.click('[data-testid=lesson-submit]')
@@ -129,10 +135,10 @@ describe.skipIf(!run)('views', () => {
       dialogs.push(d.message())
       void d.dismiss()
     })
-    await page.evaluate(() => ((window as unknown as { __xss: boolean }).__xss = false))
     const opened = await callApi<{ id: string }>(page, app, 'openFile', { name: 'xss-snapshot.json', content: json })
     expect(opened.ok).toBe(true)
     await page.reload()
+    await page.evaluate(() => ((window as unknown as { __xss: boolean }).__xss = false))
     await page.click(`[data-host-id="${opened.value!.id}"]`)
     await waitForSnapshot(page)
     await gotoView(page, 'topology')

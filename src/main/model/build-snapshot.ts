@@ -18,7 +18,7 @@ import { parseDockerNetworks } from '../parsers/docker-network'
 import { parseIpAddrJson, parseIpAddrText } from '../parsers/ip-addr'
 import { parseIpLinkJson, parseIpLinkText } from '../parsers/ip-link'
 import { parseIpRouteJson, parseIpRouteText } from '../parsers/ip-route'
-import { parseIptablesList } from '../parsers/iptables-list'
+import { parseIptablesList, type IptablesListChain } from '../parsers/iptables-list'
 import { parseIptablesSave } from '../parsers/iptables-save'
 import { parseNftJson } from '../parsers/nft-json'
 import { parseProcIgmp } from '../parsers/proc-igmp'
@@ -38,7 +38,7 @@ import {
   markUnresolvedPeers,
   resolveParents
 } from './joins'
-import { buildNat } from './nat'
+import { buildNat, listToRuleset } from './nat'
 import { buildNetns, namespacesOf, parseNetnsMap } from './netns'
 import { buildPublishedPorts } from './ports'
 import { CaptureReader, splitNsSection } from './reader'
@@ -100,6 +100,9 @@ function toRoute(netns: string, r: IpRouteRecord): Route {
     raw: r.raw
   }
 }
+
+const listRuleset = (list: { chains: IptablesListChain[] } | null): IptablesRuleset | null =>
+  list && list.chains.length ? listToRuleset(list.chains, 'nat') : null
 
 const netnsOrder = (id: string): string => (id === 'host' ? '' : id)
 
@@ -261,7 +264,7 @@ function build(capture: Capture): Snapshot {
   const nat = buildNat({
     save,
     save6: r.parse(SECTION.ip6tablesSave, parseIptablesSave),
-    list: save ? null : r.parse(SECTION.iptablesListNat, parseIptablesList),
+    list: save ? null : listRuleset(r.parse(SECTION.iptablesListNat, parseIptablesList)),
     otherSave,
     nft: r.parse(SECTION.nftRuleset, parseNftJson),
     versionText,

@@ -7,7 +7,7 @@
  * a DNAT). Written as one pass with plain loops: real hosts hold 262,144 entries.
  */
 import type { ConntrackRecord } from '../parsers/types'
-import type { ConntrackEntry, NatKind, Snapshot } from '../../shared/snapshot/schema'
+import type { ConntrackEntry, NatKind, Snapshot, Tuple } from '../../shared/snapshot/schema'
 
 export function classifyNat(original: { src: string; dst: string }, reply: { src: string; dst: string }): NatKind {
   const dnat = reply.src !== original.dst
@@ -25,6 +25,15 @@ export function readCount(text: string | null): number | null {
   if (!m) return null
   const n = Number(m[1])
   return Number.isSafeInteger(n) ? n : null
+}
+
+type RecordTuple = ConntrackRecord['original']
+
+/** The parser's tuple when it holds only the four schema fields (most entries): no copy at 262,144 entries. */
+function plainTuple(t: RecordTuple): Tuple {
+  return t.type === undefined && t.code === undefined && t.id === undefined
+    ? t
+    : { src: t.src, dst: t.dst, sport: t.sport, dport: t.dport }
 }
 
 export function buildConntrack(
@@ -53,8 +62,8 @@ export function buildConntrack(
     entries[i] = {
       proto: r.proto,
       state: r.state,
-      original: { src: o.src, dst: o.dst, sport: o.sport, dport: o.dport },
-      reply: { src: p.src, dst: p.dst, sport: p.sport, dport: p.dport },
+      original: plainTuple(o),
+      reply: plainTuple(p),
       nat: classifyNat(o, p),
       containers,
       flags: r.flags,

@@ -12,6 +12,7 @@
  * libvirt, CNI, ufw, fail2ban, …), `user` (DOCKER-USER content and anything else in built-in or
  * hand-made chains).
  */
+import type { IptablesListChain } from '../parsers/iptables-list'
 import type { IptablesRule, IptablesRuleset, NftRule, NftRuleset } from '../parsers/types'
 import type { ChainInfo, NatRule, Snapshot } from '../../shared/snapshot/schema'
 
@@ -46,6 +47,85 @@ const XTABLES = new Set(['filter', 'nat', 'mangle', 'raw', 'security'])
 /** Chains of other managers: firewalld (zones, _direct), libvirt, CNI plugins, ufw, fail2ban, calico, flannel, weave, podman/netavark. */
 const OTHER_CHAIN =
   /^(LIBVIRT_|CNI-|ufw6?-|f2b-|cali-|FLANNEL|WEAVE|NETAVARK|PODMAN|IN_|FWD[IO]?_|FWDI_|FWDO_|PRE_|POST_|OUTPUT_direct|INPUT_direct|FORWARD_direct|PREROUTING_|POSTROUTING_|INPUT_ZONES|FORWARD_IN_ZONES|FORWARD_OUT_ZONES|OUTPUT_POLICIES|FORWARD_POLICIES|.*_direct$|.*_ZONES(_SOURCE)?$)/
+
+const PROTOCOL_NUMBERS: Record<string, string> = {
+  '1': 'icmp',
+  '6': 'tcp',
+  '17': 'udp',
+  '58': 'ipv6-icmp',
+  '132': 'sctp'
+}
+
+/** `!127.0.0.0/8` → negated; `0.0.0.0/0`, `::/0`, `*`, `all`, `0` → null (any). */
+function listValue(text: string | null, any: string[]): { negated: boolean; value: string } | null {
+  if (!text || any.includes(text)) return null
+  return text.startsWith('!') ? { negated: true, value: text.slice(1) } : { negated: false, value: text }
+}
+
+/**
+ * `iptables -t nat -L -n -v` chains as an IptablesRuleset, so the rest of the model does not care
+ * which form the capture had. The listing's free-form extra column (`tcp dpt:8080 to:172.17.0.2:80`,
+ * `ADDRTYPE match dst-type LOCAL`) is kept as one option; `dpt:` and `to:` are also lifted into
+ * `--dport` and `--to-destination`.
+ */
+export function listToRuleset(chains: IptablesListChain[], table: string): IptablesRuleset {
+  const rules: IptablesRule[] = []
+  for (const chain of chains) {
+    chain.rules.forEach((r, index) => {
+      const prot = listValue(r.prot, ['all', '0'])
+      const options: IptablesRule['options'] = []
+      const dpt = /\bdpts?:(\S+)/.exec(r.extra)?.[1]
+      if (prot && dpt) options.push({ option: '--dport', negated: false, values: [dpt] })
+      const rest = r.extra
+        .replace(/\b(tcp|udp|sctp) dpts?:\S+/, '')
+        .replace(/\bto:\S+/, '')
+        .trim()
+      if (rest) options.push({ option: rest, negated: false, values: [] })
+      const to = /\bto:(\S+)/.exec(r.extra)?.[1]
+      const targetArgs: IptablesRule['targetArgs'] = to
+        ? [{ option: r.target === 'SNAT' ? '--to-source' : '--to-destination', values: [to] }]
+        : []
+      rules.push({
+        table,
+        chain: chain.name,
+        position: r.num ?? index + 1,
+        source: listValue(r.source, ['0.0.0.0/0', '::/0']),
+        destination: listValue(r.destination, ['0.0.0.0/0', '::/0']),
+        protocol: prot ? { ...prot, value: PROTOCOL_NUMBERS[prot.value] ?? prot.value } : null,
+        inInterface: listValue(r.in, ['*']),
+        outInterface: listValue(r.out, ['*']),
+        matchModules: [],
+        options,
+        target: r.target,
+        goto: false,
+        targetArgs,
+        comment: null,
+        packets: r.packets,
+        bytes: r.bytes,
+        raw: r.raw,
+        line: 0
+      })
+    })
+  }
+  return {
+    tables: [
+      {
+        name: table,
+        chains: chains.map((c) => ({
+          table,
+          name: c.name,
+          policy: c.policy,
+          packets: c.packets,
+          bytes: c.bytes,
+          raw: ''
+        })),
+        rules
+      }
+    ],
+    generatedBy: null,
+    backend: null
+  }
+}
 
 /** Splits an iptables-save line into words, keeping `"quoted strings"` whole. */
 export function tokenize(line: string): string[] {

@@ -116,6 +116,9 @@ export function buildNetns(
     all.add(entry.nsid)
     if (entry.nsid === 'host' || entry.nsid === 'pid:1') hostInode = entry.inode ?? hostInode
   }
+  const byId = new Map(containers.map((c) => [c.id, c]))
+  const byIdPrefix = (prefix: string): DockerContainerRecord | undefined =>
+    byId.get(prefix) ?? (prefix.length < 64 ? containers.find((c) => c.id.startsWith(prefix)) : undefined)
   for (const entry of map) {
     uf.find(entry.nsid)
     if (entry.inode) {
@@ -124,7 +127,7 @@ export function buildNetns(
       else inodeFirst.set(entry.inode, entry.nsid)
     }
     if (entry.containerId) {
-      const container = containers.find((c) => c.id.startsWith(entry.containerId!))
+      const container = byIdPrefix(entry.containerId)
       addContainer(entry.nsid, container?.id ?? entry.containerId)
     }
   }
@@ -161,12 +164,16 @@ export function buildNetns(
     members.set(root, list)
   }
 
-  const byId = new Map(containers.map((c) => [c.id, c]))
   const groups: NetnsGroup[] = []
+  const groupById = new Map<string, NetnsGroup>()
+  const hostNsids = new Set(
+    map.filter((e) => e.nsid === 'host' || (hostInode !== null && e.inode === hostInode)).map((e) => e.nsid)
+  )
+  const membersOf = new Map<string, string[]>()
+  for (const [cid, owner] of ownerOf) membersOf.set(owner, [...(membersOf.get(owner) ?? []), cid])
   const idOf = new Map<string, string>()
   const containerNetns = new Map<string, string | null>()
-  const isHostGroup = (nsids: string[]): boolean =>
-    nsids.includes('host') || (hostInode !== null && map.some((e) => nsids.includes(e.nsid) && e.inode === hostInode))
+  const isHostGroup = (nsids: string[]): boolean => nsids.some((n) => hostNsids.has(n))
 
   for (const nsids of members.values()) {
     nsids.sort((a, b) => nsidRank(a) - nsidRank(b) || a.localeCompare(b))
@@ -210,30 +217,36 @@ export function buildNetns(
     if (id === 'host') path = null
     for (const nsid of nsids) idOf.set(nsid, id)
     for (const cid of containerIds) containerNetns.set(cid, id)
-    const existing = groups.find((g) => g.id === id)
+    const existing = groupById.get(id)
     if (existing) {
       existing.nsids.push(...nsids)
       existing.containerIds.push(...containerIds.filter((c) => !existing.containerIds.includes(c)))
-    } else groups.push({ id, kind, nsids, containerIds, path })
+    } else {
+      const group = { id, kind, nsids, containerIds, path }
+      groups.push(group)
+      groupById.set(id, group)
+    }
   }
 
   // A running container with its own namespace that the probe could not enter still has one.
   for (const c of containers) {
     if (c.networkMode === 'host' || ownerOf.has(c.id) || containerNetns.has(c.id) || !c.running) continue
     const id = `container:${c.id.slice(0, 12)}`
-    groups.push({
+    const group: NetnsGroup = {
       id,
       kind: 'container',
       nsids: [],
       containerIds: [c.id],
       path: c.pid ? `/proc/${c.pid}/ns/net` : null
-    })
+    }
+    groups.push(group)
+    groupById.set(id, group)
     containerNetns.set(c.id, id)
   }
   for (const c of containers) {
     const owner = ownerOf.get(c.id)
     const ownerNs = owner ? containerNetns.get(owner) : null
-    const group = ownerNs ? groups.find((g) => g.id === ownerNs) : undefined
+    const group = ownerNs ? groupById.get(ownerNs) : undefined
     if (group && !group.containerIds.includes(c.id)) group.containerIds.push(c.id)
   }
   for (const c of containers) {

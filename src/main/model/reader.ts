@@ -83,6 +83,7 @@ export function splitNsSection(name: string): { nsid: string; section: string } 
 export class CaptureReader {
   readonly warnings: string[] = []
   private readonly byName = new Map<string, RawSection>()
+  private readonly usable = new Map<string, string | null>()
 
   constructor(readonly capture: Capture) {
     for (const section of Array.isArray(capture?.sections) ? capture.sections : []) {
@@ -101,11 +102,20 @@ export class CaptureReader {
 
   /** Stdout worth parsing: present and not empty. A failed command's partial output is still used. */
   text(name: string): string | null {
+    const cached = this.usable.get(name)
+    if (cached !== undefined) return cached
     const section = this.byName.get(name)
-    if (!section || typeof section.stdout !== 'string') return null
-    if (section.status === 'permission-denied' || section.status === 'missing-tool' || section.status === 'skipped')
-      return null
-    return section.stdout.trim() === '' ? null : section.stdout
+    let text: string | null = null
+    if (
+      section &&
+      typeof section.stdout === 'string' &&
+      section.status !== 'permission-denied' &&
+      section.status !== 'missing-tool' &&
+      section.status !== 'skipped'
+    )
+      text = /\S/.test(section.stdout) ? section.stdout : null
+    this.usable.set(name, text)
+    return text
   }
 
   has(name: string): boolean {

@@ -59,6 +59,8 @@ interface TableState {
   table: Table
   /** Declared (or first used) chains: the shared name string and the rule count so far. */
   chains: Map<string, { name: string; rules: number }>
+  /** The chain of the previous rule. */
+  last: { name: string; rules: number } | null
   sawRule: boolean
 }
 
@@ -118,7 +120,8 @@ export function parseIptablesSave(text: string): ParseResult<IptablesSaveRuleset
     }
     if (c0 === 42 /* * */) {
       const name = body.slice(1).trim()
-      if (state !== null) warnings.push(at(lineNo, `table ${state.table.name} was not closed with COMMIT before *${name}`))
+      if (state !== null)
+        warnings.push(at(lineNo, `table ${state.table.name} was not closed with COMMIT before *${name}`))
       if (!name || /\s/.test(name)) {
         warnings.push(at(lineNo, `bad table line: ${snippet(body)}`))
         state = null
@@ -126,7 +129,7 @@ export function parseIptablesSave(text: string): ParseResult<IptablesSaveRuleset
       }
       const table: Table = { name, chains: [], rules: [] }
       value.tables.push(table)
-      state = { table, chains: new Map(), sawRule: false }
+      state = { table, chains: new Map(), last: null, sawRule: false }
       continue
     }
     if (c0 === 35 /* # */) {
@@ -361,7 +364,8 @@ const CACHE_LIMIT = 100_000
  * Per-parse caches (hash-consing). A kube-proxy dump repeats a few hundred options (`-m tcp`,
  * `-p tcp`, `--dport 80`, `-m statistic`, `--probability 0.5`) on hundreds of thousands of rules;
  * each distinct one is built once and shared (keyed by its text), which keeps a large parse cheap.
- * Addresses, comments and NAT destinations are nearly unique per rule and are built directly.
+ * Addresses, comments and NAT destinations are nearly unique per rule and are built directly: a
+ * cache of unique keys only costs memory and lookups in a table too big for the CPU cache.
  */
 class Segments {
   private readonly bySource = new Map<string, Segment>()
@@ -542,13 +546,12 @@ function parseRule(
     k = j
     const kind = classify(body, nameToken)
     if (kind === KIND_JUMP || kind === KIND_GOTO) {
-      if (j - valueStart !== 1) warnings.push(at(lineNo, `${tokenText(body, nameToken)} needs one target, got ${j - valueStart}`))
+      if (j - valueStart !== 1)
+        warnings.push(at(lineNo, `${tokenText(body, nameToken)} needs one target, got ${j - valueStart}`))
       if (negated) warnings.push(at(lineNo, 'a target cannot be negated'))
       if (target !== null) warnings.push(at(lineNo, 'more than one target; the last one wins'))
       if (j > valueStart) {
-        const name = tokenText(body, valueStart)
-        const chain = state.chains.get(name)
-        target = chain !== undefined ? chain.name : segments.string(name)
+        target = tokenText(body, valueStart)
       } else {
         target = null
       }
@@ -557,8 +560,12 @@ function parseRule(
       continue
     }
     if (kind === KIND_COUNTERS) {
-      const p = j - valueStart === 2 && !tokQuoted[valueStart] ? toCount(body, tokStart[valueStart], tokEnd[valueStart]) : null
-      const b = p !== null && !tokQuoted[valueStart + 1] ? toCount(body, tokStart[valueStart + 1], tokEnd[valueStart + 1]) : null
+      const p =
+        j - valueStart === 2 && !tokQuoted[valueStart] ? toCount(body, tokStart[valueStart], tokEnd[valueStart]) : null
+      const b =
+        p !== null && !tokQuoted[valueStart + 1]
+          ? toCount(body, tokStart[valueStart + 1], tokEnd[valueStart + 1])
+          : null
       if (p === null || b === null) warnings.push(at(lineNo, `bad ${tokenText(body, nameToken)} counters`))
       else {
         packets = p
@@ -570,25 +577,33 @@ function parseRule(
       if (negated) warnings.push(at(lineNo, `target option ${tokenText(body, nameToken)} cannot be negated`))
       if (targetArgs === EMPTY_TARGET_ARGS) targetArgs = []
       if (kind === KIND_NAT_TO) {
-        targetArgs.push({ option: optionName(body, nameToken, segments), values: tokenTexts(body, valueStart, j - 1, null) })
+        targetArgs.push({
+          option: optionName(body, nameToken, segments),
+          values: tokenTexts(body, valueStart, j - 1, null)
+        })
       } else {
-        targetArgs.push(segments.targetArg(segments.get(body, first, j - 1, nameToken, negated, kind, lineNo, warnings)))
+        targetArgs.push(
+          segments.targetArg(segments.get(body, first, j - 1, nameToken, negated, kind, lineNo, warnings))
+        )
       }
       continue
     }
     inTarget = false
     if (kind === KIND_SOURCE || kind === KIND_DEST || kind === KIND_COMMENT || kind === KIND_NAT_TO) {
-      // Nearly unique per rule: built directly, not cached.
+      // Addresses, comments and NAT addresses are nearly unique per rule: built directly, not
+      // cached (a cache of unique keys only costs memory and lookups in a large table).
       const values = tokenTexts(body, valueStart, j - 1, null)
       options.push({ option: optionName(body, nameToken, segments), negated, values })
       if (kind === KIND_COMMENT) {
         if (comment === null && values.length > 0) comment = values[0]
-        continue
+      } else if (kind !== KIND_NAT_TO) {
+        if (values.length !== 1) {
+          warnings.push(at(lineNo, `${tokenText(body, nameToken)} needs one value, got ${values.length}`))
+        }
+        const maybe: MaybeNegated = { negated, value: values.length === 1 ? values[0] : values.join(' ') }
+        if (kind === KIND_SOURCE) source = maybe
+        else destination = maybe
       }
-      if (values.length !== 1) warnings.push(at(lineNo, `${tokenText(body, nameToken)} needs one value, got ${values.length}`))
-      const maybe: MaybeNegated = { negated, value: values.length === 1 ? values[0] : values.join(' ') }
-      if (kind === KIND_SOURCE) source = maybe
-      else if (kind === KIND_DEST) destination = maybe
       continue
     }
     const segment = segments.get(body, first, j - 1, nameToken, negated, kind, lineNo, warnings)
@@ -608,11 +623,16 @@ function parseRule(
         break
     }
   }
-  let chain = state.chains.get(chainToken)
-  if (chain === undefined) {
-    chain = { name: segments.string(chainToken), rules: 0 }
-    state.chains.set(chain.name, chain)
-    warnings.push(at(lineNo, `rule for chain ${chain.name}, which has no :${chain.name} declaration`))
+  // iptables-save prints a chain's rules together: most rules continue the previous rule's chain.
+  let chain = state.last
+  if (chain === null || chain.name !== chainToken) {
+    chain = state.chains.get(chainToken) ?? null
+    if (chain === null) {
+      chain = { name: chainToken, rules: 0 }
+      state.chains.set(chainToken, chain)
+      warnings.push(at(lineNo, `rule for chain ${chainToken}, which has no :${chainToken} declaration`))
+    }
+    state.last = chain
   }
   chain.rules++
   return {

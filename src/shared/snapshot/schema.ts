@@ -137,8 +137,10 @@ export const ContainerInterface = z.object({
   mac: z.string().nullable(),
   addresses: z.array(z.string()),
   network: z.string().nullable(),
+  /** Host end of the veth pair (contract). hostVeth and bridge are null for host, none and container modes. */
   hostVeth: z.string().nullable(),
   bridge: z.string().nullable(),
+  /** How hostVeth was found; see docs/snapshot-schema.md (evidence levels). */
   evidence: Evidence,
   mtu: z.number().int().nullable().default(null),
   state: z.string().nullable().default(null)

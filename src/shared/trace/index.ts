@@ -36,6 +36,7 @@ import {
   mainRoutes,
   namespaceOwner,
   networksHolding,
+  routeText,
   sysctl
 } from './model'
 
@@ -579,7 +580,7 @@ class Tracer {
       [containerNodeId(container.name), ifaceNodeId(netns, iface.ifname)],
       L(
         `Delivered to ${container.name} (${packet.dst}${packet.dport !== null ? ':' + packet.dport : ''}).`,
-        `送达容器 ${container.name}(${packet.dst}${packet.dport !== null ? ':' + packet.dport : ''})。`
+        `送达容器 ${container.name}（${packet.dst}${packet.dport !== null ? ':' + packet.dport : ''}）。`
       ),
       packet
     )
@@ -820,7 +821,7 @@ function forward(t: Tracer, source: Endpoint, target: Target): ForwardState {
         ),
         { ...state.original, src: srcIp ?? '0.0.0.0' },
         undefined,
-        route?.raw ?? null
+        route ? routeText(route) : null
       )
       throw new Stop(
         'no-route',
@@ -853,12 +854,12 @@ function forward(t: Tracer, source: Endpoint, target: Target): ForwardState {
       `${owner.name} routing table`,
       [containerNodeId(container.name), ifaceNodeId(netns, ci.ifname)],
       L(
-        `Route lookup in ${owner.name}: ${route.raw}${route.gateway ? ` (next hop ${route.gateway})` : ' (directly connected)'}.`,
-        `在容器 ${owner.name} 里查路由：${route.raw}${route.gateway ? `（下一跳 ${route.gateway}）` : '（直连网段）'}。`
+        `Route lookup in ${owner.name}: ${routeText(route)}${route.gateway ? ` (next hop ${route.gateway})` : ' (directly connected)'}.`,
+        `在容器 ${owner.name} 里查路由：${routeText(route)}${route.gateway ? `（下一跳 ${route.gateway}）` : '（直连网段）'}。`
       ),
       state.original,
       state.original,
-      route.raw
+      routeText(route)
     )
     const bridge = t.leaveContainer(source, ci, state.original)
     state.inIface = bridge
@@ -998,7 +999,7 @@ function hostIngress(t: Tracer, inIface: string, state: ForwardState): ForwardSt
       L(`No host route to ${packet.dst}.`, `宿主机上没有去 ${packet.dst} 的路由。`),
       packet,
       packet,
-      route?.raw ?? null
+      route ? routeText(route) : null
     )
     throw new Stop('no-route', L(`The host has no route to ${packet.dst}.`, `宿主机没有去 ${packet.dst} 的路由。`))
   }
@@ -1007,10 +1008,10 @@ function hostIngress(t: Tracer, inIface: string, state: ForwardState): ForwardSt
     'route',
     'host routing decision',
     t.egressNodes(out),
-    L(`Host route: ${route.raw} → out ${out}.`, `宿主机查路由：${route.raw}，从 ${out} 出去。`),
+    L(`Host route: ${routeText(route)} → out ${out}.`, `宿主机查路由：${routeText(route)}，从 ${out} 出去。`),
     packet,
     packet,
-    route.raw
+    routeText(route)
   )
   if (out !== inIface || t.hostInterfaceKind(out) !== 'bridge') {
     const forwarding = sysctl(t.snapshot, 'net.ipv4.ip_forward')
@@ -1111,10 +1112,13 @@ function hostOrigin(
     'route',
     'host routing decision',
     t.egressNodes(route.dev),
-    L(`Host route: ${route.raw} → out ${route.dev}.`, `宿主机查路由：${route.raw}，从 ${route.dev} 出去。`),
+    L(
+      `Host route: ${routeText(route)} → out ${route.dev}.`,
+      `宿主机查路由：${routeText(route)}，从 ${route.dev} 出去。`
+    ),
     packet,
     packet,
-    route.raw
+    routeText(route)
   )
   t.chain('filter', 'OUTPUT', packet, ctx(t, null, route.dev, 'NEW', !!state.dnat), true)
   state.inIface = 'lo'

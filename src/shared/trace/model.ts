@@ -106,3 +106,20 @@ export function sysctl(snapshot: Snapshot, key: string): string | null {
   const value = snapshot.host.sysctls[key] ?? snapshot.host.sysctls[key.replace(/\./g, '/')]
   return value === undefined ? null : value.trim()
 }
+
+/** A route in `ip route` form: its raw line, or one rebuilt from the fields when raw is JSON (`ip -j route`). */
+export function routeText(route: Route): string {
+  const raw = route.raw.trim()
+  if (raw && !raw.startsWith('{')) return raw
+  return [
+    route.dst,
+    route.gateway ? `via ${route.gateway}` : '',
+    route.dev ? `dev ${route.dev}` : '',
+    route.protocol ? `proto ${route.protocol}` : '',
+    route.scope ? `scope ${route.scope}` : '',
+    route.prefsrc ? `src ${route.prefsrc}` : '',
+    route.metric !== null ? `metric ${route.metric}` : ''
+  ]
+    .filter(Boolean)
+    .join(' ')
+}

@@ -80,7 +80,7 @@ export async function startApp(): Promise<RunningApp> {
   }
 }
 
-/** Opens the app with the language already chosen (through the real preferences call). */
+/** Opens the app like a first start, with the language already chosen (through the real preferences call). */
 export async function openApp(browser: Browser, app: RunningApp, locale: 'en' | 'zh-CN'): Promise<Page> {
   const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1, locale })
   const page = await context.newPage()
@@ -90,7 +90,8 @@ export async function openApp(browser: Browser, app: RunningApp, locale: 'en' | 
     await fetch('/api/call/setPreferences', {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-netlens-token': token },
-      body: JSON.stringify({ locale })
+      // A first start: fresh language, light theme, nothing remembered.
+      body: JSON.stringify({ locale, theme: 'light', recentHosts: [], lessonProgress: {} })
     })
   }, { token: app.token, locale })
   await page.reload()

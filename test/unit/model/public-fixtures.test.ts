@@ -1,6 +1,7 @@
 /**
- * Snapshots from real public outputs (attribution in test/fixtures/SOURCES.md): watchtower's
- * docker inspect mocks (a container: mode pair and a portainer publishing 9000/tcp).
+ * Snapshots from real public outputs (attribution in test/fixtures/SOURCES.md and
+ * test/fixtures/model/README.md): watchtower's docker inspect mocks (a container: mode pair and a
+ * portainer publishing 9000/tcp), moby's iptables golden and Docker 29's native nftables ruleset.
  */
 import { describe, expect, it } from 'vitest'
 import { buildSnapshot } from '../../../src/main/model/build-snapshot'
@@ -85,5 +86,79 @@ describe('watchtower docker inspect (public)', () => {
         sources: ['docker']
       }
     ])
+  })
+})
+
+describe("moby's iptables golden (docker 29, iptables backend)", () => {
+  const snapshot = buildSnapshot(capture({ 'iptables.save': readFixture('model/moby-public/iptables.save.out') }))
+
+  it('publishes 8080 from the DNAT rule and gives docker every rule', () => {
+    expect(Snapshot.safeParse(snapshot).success).toBe(true)
+    expect(snapshot.publishedPorts).toEqual([
+      {
+        hostIp: '0.0.0.0',
+        hostPort: 8080,
+        proto: 'tcp',
+        containerIp: '192.168.0.2',
+        containerPort: 80,
+        container: null,
+        rule: '-A DOCKER ! -i br-dummy -p tcp -m tcp --dport 8080 -j DNAT --to-destination 192.168.0.2:80',
+        proxy: null,
+        sources: ['dnat']
+      }
+    ])
+    expect(
+      snapshot.nat.rules.filter((r) => r.target === 'MASQUERADE').map((r) => [r.table, r.chain, r.match, r.owner])
+    ).toEqual([['nat', 'POSTROUTING', '-s 192.168.0.0/24 ! -o br-dummy', 'docker']])
+    const expected = [
+      'raw/PREROUTING/1',
+      'filter/FORWARD/1',
+      'filter/DOCKER/1',
+      'filter/DOCKER/2',
+      'filter/DOCKER-BRIDGE/1',
+      'filter/DOCKER-CT/1'
+    ]
+      .concat([
+        'filter/DOCKER-FORWARD/1',
+        'filter/DOCKER-FORWARD/2',
+        'filter/DOCKER-FORWARD/3',
+        'filter/DOCKER-FORWARD/4'
+      ])
+      .concat(['nat/PREROUTING/1', 'nat/OUTPUT/1', 'nat/POSTROUTING/1', 'nat/DOCKER/1'])
+    expect(snapshot.nat.rules.map((r) => `${r.table}/${r.chain}/${r.position}/${r.owner}`).sort()).toEqual(
+      expected.map((r) => `${r}/docker`).sort()
+    )
+  })
+})
+
+describe("Docker 29's native nftables table (ip docker-bridges)", () => {
+  const snapshot = buildSnapshot(capture({ 'nft.ruleset': readFixture('model/docker-29-nftables/nft.ruleset.out') }))
+
+  it('reads nft rules as family nft, owned by docker, with the published port and the masquerade', () => {
+    expect(Snapshot.safeParse(snapshot).success).toBe(true)
+    expect(snapshot.nat.backendsPresent).toEqual(['nft-native'])
+    expect(new Set(snapshot.nat.rules.map((r) => `${r.family} ${r.table} ${r.owner}`))).toEqual(
+      new Set(['nft ip docker-bridges docker'])
+    )
+    expect(snapshot.publishedPorts).toMatchObject([
+      {
+        hostIp: '0.0.0.0',
+        hostPort: 8080,
+        proto: 'tcp',
+        containerIp: '192.168.0.2',
+        containerPort: 80,
+        sources: ['dnat']
+      }
+    ])
+    expect(snapshot.publishedPorts[0].rule).toMatch(/tcp dport 8080 .*dnat to 192\.168\.0\.2:80/)
+    expect(snapshot.nat.rules.filter((r) => r.target === 'MASQUERADE').map((r) => r.chain)).toEqual([
+      'nat-postrouting-out__br-dummy'
+    ])
+    expect(snapshot.nat.chains.find((c) => c.chain === 'nat-PREROUTING')).toEqual({
+      table: 'ip docker-bridges',
+      chain: 'nat-PREROUTING',
+      policy: 'accept',
+      family: 'nft'
+    })
   })
 })

@@ -12,7 +12,8 @@ const sections: Record<string, string> = {
   'ip.link.text': readFixture('iproute2/centos-7-seed/ip-link-text--with-container.out'),
   'ip.addr.text': readFixture('iproute2/centos-7-seed/ip-addr-text--with-container.out'),
   'brctl.show': readFixture('bridge-utils/centos-7-seed/brctl--collapsed-tabs.out'),
-  'docker.networks': readFixture('docker/centos-7-seed/docker-network--elided-excerpt.out')
+  'docker.networks': readFixture('docker/centos-7-seed/docker-network--elided-excerpt.out'),
+  'iptables.list.nat': readFixture('model/centos-7-seed/iptables.list.nat.out')
 }
 const capture: Capture = {
   formatVersion: 1,
@@ -33,18 +34,15 @@ const snapshot = buildSnapshot(capture)
 describe('seed: CentOS 7 text outputs', () => {
   it('is a valid snapshot with warnings for every missing section', () => {
     expect(Snapshot.safeParse(snapshot).success).toBe(true)
-    expect(snapshot.warnings.filter((w) => /not captured/.test(w)).sort()).toEqual(
-      [
-        'conntrack.list: not captured — live NAT translations unknown',
-        'docker.containers: not captured — containers unknown',
-        'ip.route: not captured — routes unknown',
-        'proc.net.dev: not captured — interface counters unknown',
-        'ss.listen: not captured — listening sockets (docker-proxy) unknown',
-        'sysctl: not captured — kernel settings (ip_forward, bridge-nf-call-iptables) unknown'
-      ]
-        .concat(snapshot.warnings.filter((w) => /^iptables/.test(w) && /not captured/.test(w)))
-        .sort()
-    )
+    expect(snapshot.warnings.filter((w) => /not captured/.test(w)).sort()).toEqual([
+      'conntrack.list: not captured — live NAT translations unknown',
+      'docker.containers: not captured — containers unknown',
+      'ip.route: not captured — routes unknown',
+      'iptables.save: not captured — only the nat table listing (iptables -L) is known; filter/raw tables unknown',
+      'proc.net.dev: not captured — interface counters unknown',
+      'ss.listen: not captured — listening sockets (docker-proxy) unknown',
+      'sysctl: not captured — kernel settings (ip_forward, bridge-nf-call-iptables) unknown'
+    ])
     // the elided docker network excerpt is not JSON: the parser says so
     expect(snapshot.warnings.some((w) => w.startsWith('docker.networks: '))).toBe(true)
     expect(snapshot.warnings.some((w) => w.startsWith('ip.addr.text: ') && /elided/.test(w))).toBe(true)
@@ -68,5 +66,22 @@ describe('seed: CentOS 7 text outputs', () => {
     ])
     expect(snapshot.namespaces).toEqual([{ id: 'host', kind: 'host', containers: [], path: null }])
     expect(snapshot.containers).toEqual([])
+  })
+
+  it("reads the nat table from iptables -L: docker's MASQUERADE and DOCKER chain", () => {
+    expect(snapshot.nat.rules.map((r) => [r.table, r.chain, r.position, r.target, r.match, r.owner])).toEqual([
+      ['nat', 'PREROUTING', 1, 'DOCKER', 'ADDRTYPE match dst-type LOCAL', 'docker'],
+      ['nat', 'OUTPUT', 1, 'DOCKER', '! -d 127.0.0.0/8 ADDRTYPE match dst-type LOCAL', 'docker'],
+      ['nat', 'POSTROUTING', 1, 'MASQUERADE', '-s 172.17.0.0/16', 'docker'],
+      ['nat', 'DOCKER', 1, 'RETURN', '', 'docker']
+    ])
+    expect(snapshot.nat.chains.map((c) => [c.chain, c.policy])).toEqual([
+      ['PREROUTING', 'ACCEPT'],
+      ['INPUT', 'ACCEPT'],
+      ['OUTPUT', 'ACCEPT'],
+      ['POSTROUTING', 'ACCEPT'],
+      ['DOCKER', null]
+    ])
+    expect(snapshot.publishedPorts).toEqual([])
   })
 })

@@ -404,7 +404,7 @@ describe('fuzz', () => {
           rate: '1Mbit/s'
         }))
       const target = names[0]
-      const faults = r.faults.flatMap((f) => {
+      const faults = r.faults.flatMap((f): Record<string, unknown>[] => {
         if (f === 'ip-forward-off') return [{ type: f }]
         if (f === 'missing-rule') return [{ type: f, network: 'bridge' }]
         if (!target) return []

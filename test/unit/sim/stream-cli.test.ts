@@ -1,3 +1,4 @@
+import type { CounterFrame } from '../../../src/main/traffic/types'
 import { describe, expect, it } from 'vitest'
 import { createSimCounterStream } from '../../../src/main/sim/counter-stream'
 import { parseProcNetDev } from '../../../src/main/parsers/proc-net-dev'
@@ -7,7 +8,7 @@ import { listScenarios } from '../../../src/main/sim/index'
 describe('sim counter stream', () => {
   it('yields host and container frames whose counters never go backwards', async () => {
     const stream = createSimCounterStream('nat-mode', 0.05)
-    const frames = []
+    const frames: CounterFrame[] = []
     for await (const f of stream.frames) {
       frames.push(f)
       if (frames.length === 3) stream.stop()
@@ -23,7 +24,7 @@ describe('sim counter stream', () => {
 
   it('ends at once for an unknown scenario', async () => {
     const stream = createSimCounterStream('no-such-scenario', 1)
-    const frames = []
+    const frames: CounterFrame[] = []
     for await (const f of stream.frames) frames.push(f)
     expect(frames).toEqual([])
   })

@@ -20,7 +20,8 @@ const same = (a: Pkt, b: Pkt): boolean =>
 function formatHops(hops: TraceHop[], lang: 'en' | 'zh-CN'): string[] {
   const width = String(hops.length).length
   return hops.flatMap((h) => {
-    const lines = [`  ${String(h.step).padStart(width)}. [${h.kind}] ${clean(h.where)}: ${clean(h.description[lang])}`]
+    const text = h.description[lang].startsWith(h.where) ? h.description[lang] : `${h.where}: ${h.description[lang]}`
+    const lines = [`  ${String(h.step).padStart(width)}. [${h.kind}] ${clean(text)}`]
     lines.push(
       same(h.packetBefore, h.packetAfter)
         ? `       packet ${clean(pkt(h.packetBefore))}`

@@ -5,6 +5,7 @@
 import { usePreferencesStore } from '@renderer/stores/preferences'
 import { useHostsStore } from '@renderer/stores/hosts'
 import { useRouterStore, parseHash } from '@renderer/stores/router'
+import { useTrainingStore } from '@renderer/stores/training'
 
 export async function bootstrap(): Promise<void> {
   const prefs = usePreferencesStore()
@@ -14,7 +15,14 @@ export async function bootstrap(): Promise<void> {
   hosts.subscribe()
   await hosts.load()
   const remembered = prefs.prefs.recentHosts.some((id) => hosts.hosts.some((h) => h.id === id))
-  const first = hosts.initialHost(prefs.prefs.recentHosts)
+  let first = hosts.initialHost(prefs.prefs.recentHosts)
+  if (!remembered) {
+    // A first start opens the host of the first lesson, so the offered lesson matches what is shown.
+    const training = useTrainingStore()
+    await training.load()
+    const lessonHost = training.lessons?.[0] ? `sim:${training.lessons[0].scenario}` : null
+    if (lessonHost && hosts.hosts.some((h) => h.id === lessonHost)) first = lessonHost
+  }
   if (!first) return
   const host = hosts.hosts.find((h) => h.id === first)
   const hashView = typeof location !== 'undefined' ? parseHash(location.hash) : null

@@ -47,17 +47,18 @@ export const useTrainingStore = defineStore('training', () => {
     currentId.value = null
   }
 
-  async function markStep(): Promise<void> {
+  async function markStep(lesson: Lesson, stepId: string): Promise<void> {
+    const p = progressOf(lesson.id)
+    if (!p.completedSteps.includes(stepId)) await usePreferencesStore().saveLessonProgress(lesson.id, { ...p, completedSteps: [...p.completedSteps, stepId] })
+  }
+
+  /** Moves on at once; the progress is saved in the background. */
+  async function next(): Promise<void> {
     const lesson = current.value
     const s = step.value
     if (!lesson || !s) return
-    const p = progressOf(lesson.id)
-    if (!p.completedSteps.includes(s.id)) await usePreferencesStore().saveLessonProgress(lesson.id, { ...p, completedSteps: [...p.completedSteps, s.id] })
-  }
-
-  async function next(): Promise<void> {
-    await markStep()
-    if (current.value && stepIndex.value < current.value.steps.length) stepIndex.value++
+    stepIndex.value++
+    await markStep(lesson, s.id)
   }
   function prev(): void {
     if (stepIndex.value > 0) stepIndex.value--

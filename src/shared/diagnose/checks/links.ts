@@ -421,7 +421,7 @@ export const subnetOverlap: Check = {
             'warning',
             L(
               `Network ${network.name} (${subnet}) overlaps a host route`,
-              `网络 ${network.name}(${subnet})和宿主机路由重叠`
+              `网络 ${network.name}（${subnet}）和宿主机路由重叠`
             ),
             L(
               `The host already routes ${clashes.map((r) => `${r.dst} via ${r.dev}`).join(', ')}, which overlaps ${subnet}. Depending on prefix length, either containers cannot reach those real machines (the bridge route wins) or the host sends container traffic out of the wrong interface. Recreate the network with a free range (docker network create --subnet …) or set default-address-pools in daemon.json.`,

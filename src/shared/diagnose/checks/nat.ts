@@ -47,7 +47,7 @@ export const missingMasquerade: Check = {
             attached.length ? 'critical' : 'warning',
             L(
               `No MASQUERADE for network ${network.name} (${subnet})`,
-              `网络 ${network.name}(${subnet})缺少 MASQUERADE 规则`
+              `网络 ${network.name}（${subnet}）缺少 MASQUERADE 规则`
             ),
             L(
               `Containers on ${network.name} send with source addresses from ${subnet}. Without a MASQUERADE (or SNAT) rule in nat POSTROUTING the packets leave the host with that private source, and replies never find their way back: outbound connections hang. Docker adds "-s ${subnet} ! -o ${bridge} -j MASQUERADE" when it creates the network; it is missing (flushed nat table, another firewall manager, or a restart with --ip-masq=false).`,

@@ -229,7 +229,8 @@ export const en = {
     stepsDone: '{done}/{total} steps',
     empty: 'No lessons available.',
     scenario: 'Scenario',
-    openHost: 'Open the training host'
+    openHost: 'Open the training host',
+    pick: 'Pick a lesson to start. Each lesson opens its training host and walks you through the views.'
   },
   help: {
     title: 'Keyboard shortcuts',

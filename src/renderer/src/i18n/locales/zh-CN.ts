@@ -231,7 +231,8 @@ export const zhCN: MessageSchema = {
     stepsDone: '已完成 {done}/{total} 步',
     empty: '暂无课程。',
     scenario: '场景',
-    openHost: '打开实训主机'
+    openHost: '打开实训主机',
+    pick: '选一门课程开始。每门课程会打开对应的实训主机，带你逐个查看各个视图。'
   },
   help: {
     title: '快捷键',
