@@ -53,22 +53,55 @@ export async function run(): Promise<UiBenchRow[]> {
   const port = (server.address() as AddressInfo).port
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run'
+    ]
   })
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
     await page.goto(`http://127.0.0.1:${port}/index.html`)
     await page.waitForFunction(() => typeof (globalThis as unknown as { runBench?: unknown }).runBench === 'function')
-    const result = (await page.evaluate(() => (globalThis as unknown as { runBench: () => Promise<unknown> }).runBench())) as {
+    const result = (await page.evaluate(() =>
+      (globalThis as unknown as { runBench: () => Promise<unknown> }).runBench()
+    )) as {
       topology: { grouped: number; expanded: number }
       conntrack: { indexMs: number; filterMs: number; rows: number }
     }
     const r = (v: number): number => Math.round(v * 10) / 10
     return [
-      { name: 'UI: first topology render, 1,000 containers on 4 bridges (grouped)', value: r(result.topology.grouped), unit: 'ms', target: 1500, pass: result.topology.grouped < 1500 },
-      { name: 'UI: topology render with one 250-container bridge opened', value: r(result.topology.expanded), unit: 'ms', target: 1500, pass: result.topology.expanded < 1500 },
-      { name: `UI: filter ${result.conntrack.rows.toLocaleString('en')} conntrack rows (worst of 5 filters)`, value: r(result.conntrack.filterMs), unit: 'ms', target: 200, pass: result.conntrack.filterMs < 200 && result.conntrack.rows === 262_144 },
-      { name: 'UI: build the conntrack index once per snapshot (262,144 rows)', value: r(result.conntrack.indexMs), unit: 'ms', target: 1500, pass: result.conntrack.indexMs < 1500 }
+      {
+        name: 'UI: first topology render, 1,000 containers on 4 bridges (grouped)',
+        value: r(result.topology.grouped),
+        unit: 'ms',
+        target: 1500,
+        pass: result.topology.grouped < 1500
+      },
+      {
+        name: 'UI: topology render with one 250-container bridge opened',
+        value: r(result.topology.expanded),
+        unit: 'ms',
+        target: 1500,
+        pass: result.topology.expanded < 1500
+      },
+      {
+        name: `UI: filter ${result.conntrack.rows.toLocaleString('en')} conntrack rows (worst of 5 filters)`,
+        value: r(result.conntrack.filterMs),
+        unit: 'ms',
+        target: 200,
+        pass: result.conntrack.filterMs < 200 && result.conntrack.rows === 262_144
+      },
+      {
+        name: 'UI: build the conntrack index once per snapshot (262,144 rows)',
+        value: r(result.conntrack.indexMs),
+        unit: 'ms',
+        target: 1500,
+        pass: result.conntrack.indexMs < 1500
+      }
     ]
   } finally {
     await browser.close()
@@ -77,5 +110,6 @@ export async function run(): Promise<UiBenchRow[]> {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  for (const row of await run()) console.log(`${row.pass ? 'PASS' : 'FAIL'} ${row.name}: ${row.value} ${row.unit} (target < ${row.target})`)
+  for (const row of await run())
+    console.log(`${row.pass ? 'PASS' : 'FAIL'} ${row.name}: ${row.value} ${row.unit} (target < ${row.target})`)
 }

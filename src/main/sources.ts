@@ -81,7 +81,8 @@ export async function resolveSource(source: string, opts: SourceOptions = {}): P
     conntrackCap: opts.conntrackCap,
     signal: opts.signal,
     onProgress: opts.onProgress,
-    sshConfigFile: opts.sshConfigFile
+    // Like the service and `netlens watch`: an explicit file wins, else env NETLENS_SSH_CONFIG.
+    sshConfigFile: opts.sshConfigFile ?? (process.env.NETLENS_SSH_CONFIG || undefined)
   }
   if (!source)
     return fail('invalid-argument', 'No SOURCE given (local, sim:<scenario>, ssh:<alias>, an alias, or a file).')

@@ -42,7 +42,8 @@ function codeOf(values: Map<string, number>, list: string[], value: string): num
   return code
 }
 
-const endpoint = (addr: string, port: number | null): string => (port === null ? addr : addr.includes(':') ? `[${addr}]:${port}` : `${addr}:${port}`)
+const endpoint = (addr: string, port: number | null): string =>
+  port === null ? addr : addr.includes(':') ? `[${addr}]:${port}` : `${addr}:${port}`
 
 export function buildConntrackIndex(entries: readonly ConntrackEntry[]): ConntrackIndex {
   const n = entries.length
@@ -66,11 +67,22 @@ export function buildConntrackIndex(entries: readonly ConntrackEntry[]): Conntra
       if (rows[rows.length - 1] !== i) rows.push(i)
     }
     const t = translatedTuple(e)
-    text[i] = `${endpoint(e.original.src, e.original.sport)} ${endpoint(e.original.dst, e.original.dport)} ${endpoint(t.src, t.sport)} ${endpoint(t.dst, t.dport)}`.toLowerCase()
+    text[i] =
+      `${endpoint(e.original.src, e.original.sport)} ${endpoint(e.original.dst, e.original.dport)} ${endpoint(t.src, t.sport)} ${endpoint(t.dst, t.dport)}`.toLowerCase()
   }
   const byContainer = new Map<string, Uint32Array>()
   for (const [c, rows] of containerRows) byContainer.set(c, Uint32Array.from(rows))
-  return { size: n, protos, states, containers: [...byContainer.keys()].sort(), protoCode, stateCode, natCode, byContainer, text }
+  return {
+    size: n,
+    protos,
+    states,
+    containers: [...byContainer.keys()].sort(),
+    protoCode,
+    stateCode,
+    natCode,
+    byContainer,
+    text
+  }
 }
 
 /** Row numbers (ascending) of the entries matching every given criterion. */
@@ -105,7 +117,9 @@ export function filterConntrack(index: ConntrackIndex, filter: ConntrackFilter):
  * What the packet of the original direction looks like after NAT: the reply tuple seen backwards.
  * `srcChanged` means SNAT/masquerade rewrote the source, `dstChanged` means DNAT rewrote the destination.
  */
-export function translatedTuple(entry: Pick<ConntrackEntry, 'original' | 'reply'>): Tuple & { srcChanged: boolean; dstChanged: boolean } {
+export function translatedTuple(
+  entry: Pick<ConntrackEntry, 'original' | 'reply'>
+): Tuple & { srcChanged: boolean; dstChanged: boolean } {
   const { original, reply } = entry
   const t = { src: reply.dst, sport: reply.dport, dst: reply.src, dport: reply.sport }
   return {

@@ -6,7 +6,9 @@ import { generateSnapshot } from '../unit/renderer/support/generate-snapshot'
 
 vi.mock('@renderer/api', async () => (await import('./support/mock-api')).mockModule)
 // Canvas charts do not run in happy-dom; the e2e tier renders them in Chromium.
-vi.mock('@renderer/components/TopologyChart.vue', () => ({ default: { name: 'TopologyChart', template: '<div data-testid="topology-chart-stub"></div>' } }))
+vi.mock('@renderer/components/TopologyChart.vue', () => ({
+  default: { name: 'TopologyChart', template: '<div data-testid="topology-chart-stub"></div>' }
+}))
 
 const { i18n } = await import('@renderer/i18n')
 const App = (await import('@renderer/App.vue')).default

@@ -46,7 +46,11 @@ describe('HostSidebar', () => {
       { id: 'ssh:web', kind: 'ssh', label: 'web', sudo: true, origin: 'manual' }
     ]
     answer('listHosts', list)
-    failWith('captureHost', { code: 'auth-failed', message: 'Permission denied (publickey)', remedy: 'ssh-add ~/.ssh/id_ed25519' })
+    failWith('captureHost', {
+      code: 'auth-failed',
+      message: 'Permission denied (publickey)',
+      remedy: 'ssh-add ~/.ssh/id_ed25519'
+    })
     const w = mount(HostSidebar, opts())
     const hosts = useHostsStore()
     await hosts.load()
@@ -144,11 +148,29 @@ describe('TrainingView', () => {
         scenario: 'basics',
         title: { en: 'Follow a veth', 'zh-CN': '顺着 veth 找容器' },
         summary: { en: 'S', 'zh-CN': 'S' },
-        steps: [{ id: 'a', text: { en: 'Look at docker0', 'zh-CN': '看 docker0' }, view: 'topology', focus: 'bridge:host:docker0' }],
-        check: { kind: 'choice', question: { en: 'Which?', 'zh-CN': '哪个？' }, choices: [{ en: 'docker0', 'zh-CN': 'docker0' }, { en: 'eth0', 'zh-CN': 'eth0' }] }
+        steps: [
+          {
+            id: 'a',
+            text: { en: 'Look at docker0', 'zh-CN': '看 docker0' },
+            view: 'topology',
+            focus: 'bridge:host:docker0'
+          }
+        ],
+        check: {
+          kind: 'choice',
+          question: { en: 'Which?', 'zh-CN': '哪个？' },
+          choices: [
+            { en: 'docker0', 'zh-CN': 'docker0' },
+            { en: 'eth0', 'zh-CN': 'eth0' }
+          ]
+        }
       }
     ])
-    answer('gradeLesson', { lessonId: 'l1', passed: false, explanation: { en: 'It is docker0.', 'zh-CN': '是 docker0。' } })
+    answer('gradeLesson', {
+      lessonId: 'l1',
+      passed: false,
+      explanation: { en: 'It is docker0.', 'zh-CN': '是 docker0。' }
+    })
     const w = mount(TrainingView, opts())
     await flushPromises()
     expect(w.find('.lesson.offered').text()).toContain('Follow a veth')

@@ -16,15 +16,54 @@ const { useRouterStore } = await import('@renderer/stores/router')
 
 const L = (en: string, zh: string) => ({ en, 'zh-CN': zh })
 const FINDINGS: Finding[] = [
-  { id: 'ip-forward-off', severity: 'critical', title: L('IP forwarding is off', 'IP 转发未开启'), explanation: L('x', 'x'), objects: [{ kind: 'container', id: 'app-0000' }], evidence: [{ label: 'sysctl', raw: 'net.ipv4.ip_forward = 0' }], fix: 'sysctl -w net.ipv4.ip_forward=1' },
-  { id: 'hint', severity: 'info', title: L('A hint', '提示'), explanation: L('y', 'y'), objects: [], evidence: [], fix: null }
+  {
+    id: 'ip-forward-off',
+    severity: 'critical',
+    title: L('IP forwarding is off', 'IP 转发未开启'),
+    explanation: L('x', 'x'),
+    objects: [{ kind: 'container', id: 'app-0000' }],
+    evidence: [{ label: 'sysctl', raw: 'net.ipv4.ip_forward = 0' }],
+    fix: 'sysctl -w net.ipv4.ip_forward=1'
+  },
+  {
+    id: 'hint',
+    severity: 'info',
+    title: L('A hint', '提示'),
+    explanation: L('y', 'y'),
+    objects: [],
+    evidence: [],
+    fix: null
+  }
 ]
 const pkt = (dst: string, dport: number) => ({ src: '198.51.100.7', dst, sport: 40000, dport })
 const TRACE: TraceResult = {
-  from: 'client', to: '192.0.2.10:8080', proto: 'tcp', verdict: 'delivered', reason: L('Reached', '到达'), droppedBy: null,
+  from: 'client',
+  to: '192.0.2.10:8080',
+  proto: 'tcp',
+  verdict: 'delivered',
+  reason: L('Reached', '到达'),
+  droppedBy: null,
   hops: [
-    { step: 1, kind: 'netfilter', where: 'nat PREROUTING', nodes: ['host:uplink:eth0'], description: L('DNAT', 'DNAT'), rule: '-A DOCKER -j DNAT --to-destination 172.17.0.2:80', packetBefore: pkt('192.0.2.10', 8080), packetAfter: pkt('172.17.0.2', 80) },
-    { step: 2, kind: 'deliver', where: 'app-0000', nodes: ['container:app-0000'], description: L('Delivered', '送达'), rule: null, packetBefore: pkt('172.17.0.2', 80), packetAfter: pkt('172.17.0.2', 80) }
+    {
+      step: 1,
+      kind: 'netfilter',
+      where: 'nat PREROUTING',
+      nodes: ['host:uplink:eth0'],
+      description: L('DNAT', 'DNAT'),
+      rule: '-A DOCKER -j DNAT --to-destination 172.17.0.2:80',
+      packetBefore: pkt('192.0.2.10', 8080),
+      packetAfter: pkt('172.17.0.2', 80)
+    },
+    {
+      step: 2,
+      kind: 'deliver',
+      where: 'app-0000',
+      nodes: ['container:app-0000'],
+      description: L('Delivered', '送达'),
+      rule: null,
+      packetBefore: pkt('172.17.0.2', 80),
+      packetAfter: pkt('172.17.0.2', 80)
+    }
   ],
   reply: []
 }

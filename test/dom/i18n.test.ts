@@ -47,7 +47,20 @@ describe('every message compiles', () => {
     for (const locale of ['en', 'zh-CN'] as const) {
       setLocale(locale)
       for (const key of leaves(en).keys()) {
-        const out = i18n.global.t(key, { n: 1, q: 'x', time: 't', name: 'n', done: 1, total: 2, section: 's', p: 'ACCEPT', shown: 1, s: 1, view: 'v', what: 'w' })
+        const out = i18n.global.t(key, {
+          n: 1,
+          q: 'x',
+          time: 't',
+          name: 'n',
+          done: 1,
+          total: 2,
+          section: 's',
+          p: 'ACCEPT',
+          shown: 1,
+          s: 1,
+          view: 'v',
+          what: 'w'
+        })
         expect(out, key).not.toBe(key)
       }
     }

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest'
 import { shortcutFor, type KeyLike } from '@renderer/composables/shortcuts'
 import { parseHash } from '@renderer/stores/router'
 
-const key = (k: Partial<KeyLike> & { key: string }): KeyLike => ({ ctrlKey: false, metaKey: false, altKey: false, shiftKey: false, typing: false, ...k })
+const key = (k: Partial<KeyLike> & { key: string }): KeyLike => ({
+  ctrlKey: false,
+  metaKey: false,
+  altKey: false,
+  shiftKey: false,
+  typing: false,
+  ...k
+})
 
 describe('shortcuts', () => {
   it('maps the documented keys', () => {

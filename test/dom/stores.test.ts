@@ -49,7 +49,11 @@ describe('hosts store', () => {
 
   it('keeps the error and its remedy when a capture fails', async () => {
     answer('listHosts', HOSTS)
-    failWith('captureHost', { code: 'unknown-host-key', message: 'Host key of web is unknown', remedy: 'ssh-keyscan web' })
+    failWith('captureHost', {
+      code: 'unknown-host-key',
+      message: 'Host key of web is unknown',
+      remedy: 'ssh-keyscan web'
+    })
     const hosts = useHostsStore()
     await hosts.load()
     await hosts.select('ssh:web')
@@ -92,14 +96,29 @@ describe('startup', () => {
   })
   it('opens the host of the first lesson on a first start', async () => {
     answer('listHosts', [...HOSTS, { id: 'sim:nat', kind: 'training', label: 'NAT', sudo: false }])
-    answer('listLessons', [{ id: 'l', scenario: 'nat', title: { en: '', 'zh-CN': '' }, summary: { en: '', 'zh-CN': '' }, steps: [], check: { kind: 'choice', question: { en: '', 'zh-CN': '' }, choices: [] } }])
+    answer('listLessons', [
+      {
+        id: 'l',
+        scenario: 'nat',
+        title: { en: '', 'zh-CN': '' },
+        summary: { en: '', 'zh-CN': '' },
+        steps: [],
+        check: { kind: 'choice', question: { en: '', 'zh-CN': '' }, choices: [] }
+      }
+    ])
     answer('captureHost', generateSnapshot({ containers: 1 }))
     await bootstrap()
     expect(useHostsStore().selectedId).toBe('sim:nat')
   })
   it('reopens the remembered host and applies language and theme', async () => {
     answer('listHosts', HOSTS)
-    answer('getPreferences', { locale: 'zh-CN', theme: 'dark', recentHosts: ['local'], lessonProgress: {}, sampleIntervalS: 1 })
+    answer('getPreferences', {
+      locale: 'zh-CN',
+      theme: 'dark',
+      recentHosts: ['local'],
+      lessonProgress: {},
+      sampleIntervalS: 1
+    })
     answer('getSnapshot', generateSnapshot({ containers: 1 }))
     await bootstrap()
     expect(useHostsStore().selectedId).toBe('local')
@@ -128,7 +147,19 @@ describe('traffic store', () => {
     const traffic = useTrafficStore()
     await traffic.start()
     expect(api.startSampling).toHaveBeenCalled()
-    const rate = (iface: string, rx: number) => ({ iface, netns: 'host', container: null, rxBytesPerS: rx, txBytesPerS: 0, rxPacketsPerS: 0, txPacketsPerS: 0, rxErrorsPerS: 0, txErrorsPerS: 0, rxDropsPerS: 0, txDropsPerS: 0 })
+    const rate = (iface: string, rx: number) => ({
+      iface,
+      netns: 'host',
+      container: null,
+      rxBytesPerS: rx,
+      txBytesPerS: 0,
+      rxPacketsPerS: 0,
+      txPacketsPerS: 0,
+      rxErrorsPerS: 0,
+      txErrorsPerS: 0,
+      rxDropsPerS: 0,
+      txDropsPerS: 0
+    })
     emit('trafficSample', { hostId: 'h', t: 1, intervalS: 1, gapBefore: false, rates: [rate('a', 1), rate('b', 9)] })
     emit('trafficSample', { hostId: 'other', t: 1, intervalS: 1, gapBefore: false, rates: [] })
     expect(traffic.samples).toHaveLength(1)
@@ -175,7 +206,14 @@ describe('diagnose store', () => {
 describe('training store', () => {
   it('walks steps, saves progress and grades', async () => {
     answer('listLessons', [
-      { id: 'l1', scenario: 'basics', title: { en: 'L', 'zh-CN': 'L' }, summary: { en: '', 'zh-CN': '' }, steps: [{ id: 'a', text: { en: 'A', 'zh-CN': 'A' }, view: 'topology' }], check: { kind: 'choice', question: { en: 'Q', 'zh-CN': 'Q' }, choices: [{ en: '1', 'zh-CN': '1' }] } }
+      {
+        id: 'l1',
+        scenario: 'basics',
+        title: { en: 'L', 'zh-CN': 'L' },
+        summary: { en: '', 'zh-CN': '' },
+        steps: [{ id: 'a', text: { en: 'A', 'zh-CN': 'A' }, view: 'topology' }],
+        check: { kind: 'choice', question: { en: 'Q', 'zh-CN': 'Q' }, choices: [{ en: '1', 'zh-CN': '1' }] }
+      }
     ])
     answer('gradeLesson', { lessonId: 'l1', passed: true, explanation: { en: 'ok', 'zh-CN': 'ok' } })
     const tr = useTrainingStore()
@@ -183,7 +221,9 @@ describe('training store', () => {
     tr.open('l1')
     await tr.next()
     expect(tr.onCheck).toBe(true)
-    expect(api.setPreferences).toHaveBeenCalledWith({ lessonProgress: { l1: { completedSteps: ['a'], passed: false } } })
+    expect(api.setPreferences).toHaveBeenCalledWith({
+      lessonProgress: { l1: { completedSteps: ['a'], passed: false } }
+    })
     tr.answer = 0
     await tr.submit()
     expect(api.gradeLesson).toHaveBeenCalledWith({ lessonId: 'l1', answer: 0 })

@@ -36,7 +36,12 @@ describe.skipIf(!run)('shell', () => {
       })
       await page.waitForSelector('.host.selected[data-host-id^="sim:"]', { timeout: 60_000 })
       await waitForSnapshot(page)
-      await page.waitForSelector('[data-testid=view-training] .lesson.offered', { timeout: 30_000 })
+      await page
+        .waitForSelector('[data-testid=view-training] .lesson.offered', { timeout: 30_000 })
+        .catch(async (e) => {
+          await screenshot(page, 'shell-failure', locale)
+          throw e
+        })
       const text = await page.locator('body').innerText()
       for (const word of expected[locale]) expect(text).toContain(word)
       expect(await page.getAttribute('html', 'lang')).toBe(locale)
@@ -44,7 +49,9 @@ describe.skipIf(!run)('shell', () => {
 
       await page.keyboard.press('?')
       await page.waitForSelector('[role=dialog]')
-      expect(await page.locator('[role=dialog]').innerText()).toContain(locale === 'en' ? 'Keyboard shortcuts' : '快捷键')
+      expect(await page.locator('[role=dialog]').innerText()).toContain(
+        locale === 'en' ? 'Keyboard shortcuts' : '快捷键'
+      )
       await screenshot(page, 'help', locale)
       await page.keyboard.press('Escape')
 

@@ -42,7 +42,8 @@ describe.skipIf(!run)('views', () => {
       await page.waitForTimeout(500)
       await screenshot(page, 'topology', locale)
 
-      const container = snapshot.containers.find((c) => c.networkMode !== 'host' && c.networkMode !== 'none') ?? snapshot.containers[0]
+      const container =
+        snapshot.containers.find((c) => c.networkMode !== 'host' && c.networkMode !== 'none') ?? snapshot.containers[0]
       if (container) {
         await page.fill('[data-testid=topology-search]', container.name)
         await page.press('[data-testid=topology-search]', 'Enter')
@@ -53,7 +54,8 @@ describe.skipIf(!run)('views', () => {
       }
 
       await gotoView(page, 'nat')
-      if (snapshot.nat.rules.length) expect(await page.locator('[data-testid=nat-rule]').count()).toBe(snapshot.nat.rules.length)
+      if (snapshot.nat.rules.length)
+        expect(await page.locator('[data-testid=nat-rule]').count()).toBe(snapshot.nat.rules.length)
       await screenshot(page, 'nat-rules', locale)
       await page.click('[data-tab=ports]')
       expect(await page.locator('[data-testid=published-port]').count()).toBe(snapshot.publishedPorts.length)
@@ -79,7 +81,12 @@ describe.skipIf(!run)('views', () => {
     it(`diagnose, trace stepper and a lesson (${locale})`, async () => {
       const { page, snapshot } = await openTrainingHost(locale)
       await gotoView(page, 'diagnose')
-      await page.waitForFunction(() => document.querySelectorAll('[data-testid=finding]').length > 0 || document.querySelector('[data-state=empty]'), undefined, { timeout: 30_000 })
+      await page.waitForFunction(
+        () =>
+          document.querySelectorAll('[data-testid=finding]').length > 0 || document.querySelector('[data-state=empty]'),
+        undefined,
+        { timeout: 30_000 }
+      )
       await screenshot(page, 'diagnose', locale)
 
       const from = snapshot.containers.find((c) => c.interfaces.length)?.name
@@ -92,7 +99,9 @@ describe.skipIf(!run)('views', () => {
         await page.waitForSelector('[data-testid=trace-verdict]', { timeout: 30_000 })
         if (await page.locator('[data-testid=trace-next]').count()) {
           await page.click('[data-testid=trace-next]')
-          expect(await page.locator('[data-testid=trace-hop]').innerText()).toMatch(locale === 'en' ? /Hop 2 of/ : /第 2 跳/)
+          expect(await page.locator('[data-testid=trace-hop]').innerText()).toMatch(
+            locale === 'en' ? /Hop 2 of/ : /第 2 跳/
+          )
         }
         await screenshot(page, 'trace', locale)
       }
@@ -108,7 +117,9 @@ describe.skipIf(!run)('views', () => {
         const before = await page.locator('[data-testid=lesson-step]').innerText()
         await page.click('[data-testid=lesson-next]')
         await page.waitForFunction(
-          (text) => document.querySelector('[data-testid=lesson-check]') || (document.querySelector('[data-testid=lesson-step]') as HTMLElement | null)?.innerText !== text,
+          (text) =>
+            document.querySelector('[data-testid=lesson-check]') ||
+            (document.querySelector('[data-testid=lesson-step]') as HTMLElement | null)?.innerText !== text,
           before
         )
       }
@@ -129,7 +140,8 @@ describe.skipIf(!run)('views', () => {
     let json = JSON.stringify(snapshot).split(JSON.stringify(victim.name)).join(JSON.stringify(evil))
     // A second container sets a window flag if its name were ever run as markup.
     const second = snapshot.containers.find((c) => c !== victim)
-    if (second) json = json.split(JSON.stringify(second.name)).join(JSON.stringify('<svg onload="window.__xss=true">x</svg>'))
+    if (second)
+      json = json.split(JSON.stringify(second.name)).join(JSON.stringify('<svg onload="window.__xss=true">x</svg>'))
     const dialogs: string[] = []
     page.on('dialog', (d) => {
       dialogs.push(d.message())

@@ -212,11 +212,13 @@ function number(line: string, start: number, end: number): number | null {
   return n
 }
 
+/** A protocol name: letters and digits (`tcp`, `icmpv6`, `unknown`). */
 function isLetters(line: string, start: number, end: number): boolean {
   if (end <= start) return false
   for (let i = start; i < end; i++) {
-    const c = line.charCodeAt(i) | 32
-    if ((c < 97 || c > 122) && !(c >= 48 + 32 && c <= 57 + 32)) return false
+    const c = line.charCodeAt(i)
+    const letter = (c | 32) >= 97 && (c | 32) <= 122
+    if (!letter && (c < 48 || c > 57)) return false
   }
   return true
 }
@@ -235,7 +237,12 @@ function parseLine(line: string, lineNo: number, shared: FlagLists, warnings: st
     pos = wordEnd
   }
   // With an l3 prefix the second word is the l3 number and the third a name (`ipv4 2 tcp 6 …`).
-  const l3 = count >= 4 && isDigits(line, words[2], words[3]) && !isDigits(line, words[4], words[5])
+  const l3 =
+    count >= 4 &&
+    isDigits(line, words[2], words[3]) &&
+    !isDigits(line, words[4], words[5]) &&
+    isLetters(line, words[4], words[5]) &&
+    isDigits(line, words[6], words[7])
   const base = l3 ? 2 : 0
   if (count < base + 3 || !isLetters(line, words[base * 2], words[base * 2 + 1])) {
     warnings.push(at(lineNo, `not a conntrack entry: ${snippet(line)}`))

@@ -193,9 +193,11 @@ function parseRuleLine(
   if (PROTOCOL.test(at(i)) && OPT.test(at(i + 1)))
     readings.push({ target: null, prot: at(i), opt: at(i + 1), next: i + 2, name: 'empty target' })
   if (readings.length === 0) {
+    // No opt column (ip6tables). Without it both readings can fit: a target named like a protocol,
+    // or an empty target; that line is reported as ambiguous.
     if (PROTOCOL.test(at(i + 1)))
       readings.push({ target: at(i), prot: at(i + 1), opt: '', next: i + 2, name: 'blank opt' })
-    else if (PROTOCOL.test(at(i)))
+    if (PROTOCOL.test(at(i)))
       readings.push({ target: null, prot: at(i), opt: '', next: i + 1, name: 'empty target, blank opt' })
   }
   const fitting = readings.filter((r) => r.next + after <= words.length)

@@ -373,12 +373,16 @@ class Segments {
   private readonly moduleRoot: ModuleNode = { list: EMPTY_STRINGS, next: null }
   private size = 0
 
-  /** The segment made of tokens [first, last] of `line`, whose option name is token nameToken. */
+  /**
+   * The segment made of tokens [first, last] of `line`: option name at nameToken, values from
+   * valueStart (after the old form's `!`).
+   */
   get(
     line: string,
     first: number,
     last: number,
     nameToken: number,
+    valueStart: number,
     negated: boolean,
     kind: number,
     lineNo: number,
@@ -389,7 +393,7 @@ class Segments {
     if (known !== undefined) return known
     const warningsBefore = warnings.length
     const name = optionName(line, nameToken, this)
-    const values = tokenTexts(line, nameToken + 1, last, this)
+    const values = tokenTexts(line, valueStart, last, this)
     let maybe: MaybeNegated | null = null
     if (kind === KIND_PROTO || kind === KIND_IN || kind === KIND_OUT) {
       if (values.length !== 1) warnings.push(at(lineNo, `${name} needs one value, got ${values.length}`))
@@ -583,7 +587,7 @@ function parseRule(
         })
       } else {
         targetArgs.push(
-          segments.targetArg(segments.get(body, first, j - 1, nameToken, negated, kind, lineNo, warnings))
+          segments.targetArg(segments.get(body, first, j - 1, nameToken, valueStart, negated, kind, lineNo, warnings))
         )
       }
       continue
@@ -606,7 +610,7 @@ function parseRule(
       }
       continue
     }
-    const segment = segments.get(body, first, j - 1, nameToken, negated, kind, lineNo, warnings)
+    const segment = segments.get(body, first, j - 1, nameToken, valueStart, negated, kind, lineNo, warnings)
     options.push(segment.option)
     switch (kind) {
       case KIND_MATCH:

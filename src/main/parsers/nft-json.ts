@@ -183,13 +183,14 @@ function statement(expr: Json, state: RuleState): void {
     case 'match': {
       if (!isObj(body)) break
       const op = typeof body.op === 'string' ? body.op : '=='
-      const left = value(body.left, 0)
+      const left = value(body.left, 0, markKey(body.left))
       const right =
         typeof body.right === 'string' && isNameKey(body.left)
           ? JSON.stringify(body.right)
           : value(body.right, 0, markKey(body.left))
-      // nft prints `==` and `in` (set membership / flags) as nothing.
-      state.parts.push(op === '==' || op === 'in' ? `${left} ${right}` : `${left} ${op} ${right}`)
+      // nft leaves out `==` and `in` (set membership, flags), except after a bitwise expression.
+      const implicit = (op === '==' && !isBinary(body.left)) || op === 'in'
+      state.parts.push(implicit ? `${left} ${right}` : `${left} ${op} ${right}`)
       return
     }
     case 'counter':
@@ -327,6 +328,10 @@ function statement(expr: Json, state: RuleState): void {
   state.parts.push(compact(expr))
 }
 
+function isBinary(v: Json | undefined): boolean {
+  return isObj(v) && ['&', '|', '^', '<<', '>>'].some((op) => Array.isArray(v[op]))
+}
+
 /** Interface names, which nft prints in quotes (`iifname "docker0"`). */
 function isNameKey(left: Json | undefined): boolean {
   return isObj(left) && isObj(left.meta) && (left.meta.key === 'iifname' || left.meta.key === 'oifname')
@@ -335,6 +340,10 @@ function isNameKey(left: Json | undefined): boolean {
 /** For `meta mark`/`ct mark` matches and sets, numbers read better in hex, as nft prints them. */
 function markKey(left: Json | undefined): boolean {
   if (!isObj(left)) return false
+  for (const op of ['&', '|', '^']) {
+    const operands = left[op]
+    if (Array.isArray(operands)) return markKey(operands[0])
+  }
   const inner = isObj(left.meta) ? left.meta : isObj(left.ct) ? left.ct : null
   return inner !== null && inner.key === 'mark'
 }
@@ -346,10 +355,8 @@ function value(v: Json | undefined, depth: number, hexNumbers = false): string {
   if (typeof v === 'string') return v.startsWith('@') ? v : quoteIfNeeded(v)
   if (typeof v === 'number') return hexNumbers ? `0x${(v >>> 0).toString(16).padStart(8, '0')}` : String(v)
   if (typeof v === 'boolean') return String(v)
-  if (Array.isArray(v)) {
-    // A map element `[key, value]` inside a set literal, or a plain list.
-    return v.length === 2 && depth > 0 ? `${value(v[0], depth + 1)} : ${value(v[1], depth + 1)}` : v.map((x) => value(x, depth + 1)).join(', ')
-  }
+  // A list of flags (`ct state established,related`, `tcp flags & syn,rst`), printed as nft does.
+  if (Array.isArray(v)) return v.map((x) => value(x, depth + 1, hexNumbers)).join(',')
   const keys = Object.keys(v)
   if (keys.length !== 1) return compact(v)
   const key = keys[0]
@@ -415,7 +422,7 @@ function value(v: Json | undefined, depth: number, hexNumbers = false): string {
     case '<<':
     case '>>':
       if (!Array.isArray(body)) break
-      return body.map((x) => value(x, depth + 1)).join(` ${key} `)
+      return body.map((x) => value(x, depth + 1, hexNumbers)).join(` ${key} `)
   }
   return compact(v)
 }

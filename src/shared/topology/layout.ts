@@ -19,7 +19,8 @@ export const ROW_HEIGHT = 44
 export const LANE_GAP = 36
 export const DEFAULT_GROUP_THRESHOLD = 40
 
-export type LayoutNodeKind = 'uplink' | 'bridge' | 'veth' | 'iface' | 'vxlan' | 'network' | 'container' | 'netns' | 'group'
+export type LayoutNodeKind =
+  'uplink' | 'bridge' | 'veth' | 'iface' | 'vxlan' | 'network' | 'container' | 'netns' | 'group'
 export type LaneKind = 'host' | 'bridge' | 'overlay' | 'macvlan' | 'other' | 'none'
 
 export type NodeRef =
@@ -114,9 +115,25 @@ interface LaneDraft {
   sublabel: string
   network: string | null
   /** Column-1 node (bridge or macvlan network). */
-  head: { id: string; kind: LayoutNodeKind; label: string; sublabel: string; ref: NodeRef; state: string | null; text: string } | null
+  head: {
+    id: string
+    kind: LayoutNodeKind
+    label: string
+    sublabel: string
+    ref: NodeRef
+    state: string | null
+    text: string
+  } | null
   /** Column-0 nodes of this lane (vxlan, physical ports, macvlan parent). */
-  left: { id: string; kind: LayoutNodeKind; label: string; sublabel: string; ref: NodeRef; state: string | null; text: string }[]
+  left: {
+    id: string
+    kind: LayoutNodeKind
+    label: string
+    sublabel: string
+    ref: NodeRef
+    state: string | null
+    text: string
+  }[]
   rows: Row[]
 }
 
@@ -166,7 +183,8 @@ export function layoutTopology(snapshot: Snapshot, options: LayoutOptions = {}):
   }
   // Container interface by host veth: docker's own view when the kernel peer lookup is missing.
   const byHostVeth = new Map<string, { container: Container; ci: Container['interfaces'][number] }>()
-  for (const c of snapshot.containers) for (const ci of c.interfaces) if (ci.hostVeth) byHostVeth.set(ci.hostVeth, { container: c, ci })
+  for (const c of snapshot.containers)
+    for (const ci of c.interfaces) if (ci.hostVeth) byHostVeth.set(ci.hostVeth, { container: c, ci })
   const networkByName = new Map(snapshot.networks.map((n) => [n.name, n]))
   const networkByBridge = new Map<string, string>()
   for (const n of snapshot.networks) if (n.bridge) networkByBridge.set(n.bridge, n.name)
@@ -178,7 +196,9 @@ export function layoutTopology(snapshot: Snapshot, options: LayoutOptions = {}):
     let peer: Row['peer'] = null
     let peerNetns: string | null = null
     if (iface?.peer && iface.peer.netns !== 'unknown') {
-      const p = ifByIndex.get(key(iface.peer.netns, iface.peer.ifindex)) ?? (iface.peer.name ? ifByName.get(key(iface.peer.netns, iface.peer.name)) : undefined)
+      const p =
+        ifByIndex.get(key(iface.peer.netns, iface.peer.ifindex)) ??
+        (iface.peer.name ? ifByName.get(key(iface.peer.netns, iface.peer.name)) : undefined)
       const pname = p?.name ?? iface.peer.name
       if (pname) {
         peerNetns = iface.peer.netns
@@ -197,9 +217,17 @@ export function layoutTopology(snapshot: Snapshot, options: LayoutOptions = {}):
         peer.mac = peer.mac ?? docker.ci.mac
       }
     }
-    const containers = peerNetns ? containersByNetns.get(peerNetns) ?? (docker ? [docker.container] : []) : []
+    const containers = peerNetns ? (containersByNetns.get(peerNetns) ?? (docker ? [docker.container] : [])) : []
     const text = norm(
-      [name, iface?.mac ?? '', peer?.name ?? '', peer?.mac ?? '', ...(peer?.addresses ?? []), peerNetns ?? '', ...containers.flatMap((c) => [c.name, c.id.slice(0, 12), c.image])].join(' ')
+      [
+        name,
+        iface?.mac ?? '',
+        peer?.name ?? '',
+        peer?.mac ?? '',
+        ...(peer?.addresses ?? []),
+        peerNetns ?? '',
+        ...containers.flatMap((c) => [c.name, c.id.slice(0, 12), c.image])
+      ].join(' ')
     )
     return { hostIface: { netns, name, iface }, peer, netns: peerNetns, containers, text }
   }
@@ -207,7 +235,9 @@ export function layoutTopology(snapshot: Snapshot, options: LayoutOptions = {}):
   const drafts: LaneDraft[] = []
 
   // Host lane: uplinks and host-mode containers.
-  const defaultDevs = new Set(snapshot.routes.filter((r) => r.netns === 'host' && r.dst === 'default' && r.dev).map((r) => r.dev as string))
+  const defaultDevs = new Set(
+    snapshot.routes.filter((r) => r.netns === 'host' && r.dst === 'default' && r.dev).map((r) => r.dev as string)
+  )
   const uplinks = snapshot.interfaces.filter((i) => isUplink(i, defaultDevs))
   const hostModeContainers = snapshot.containers.filter((c) => c.networkMode === 'host')
   drafts.push({
@@ -235,7 +265,7 @@ export function layoutTopology(snapshot: Snapshot, options: LayoutOptions = {}):
     return rank(a) - rank(b) || a.name.localeCompare(b.name)
   })
   for (const bridge of bridges) {
-    const netName = bridge.network ?? (bridge.netns === 'host' ? networkByBridge.get(bridge.name) ?? null : null)
+    const netName = bridge.network ?? (bridge.netns === 'host' ? (networkByBridge.get(bridge.name) ?? null) : null)
     const net = netName ? networkByName.get(netName) : undefined
     const isOverlay = net?.driver === 'overlay' || bridge.netns !== 'host'
     const brIface = ifByName.get(key(bridge.netns, bridge.name))
@@ -250,7 +280,14 @@ export function layoutTopology(snapshot: Snapshot, options: LayoutOptions = {}):
         id: bridgeNodeId(bridge.netns, bridge.name),
         kind: 'bridge',
         label: netName ? `${bridge.name} · ${netName}` : bridge.name,
-        sublabel: [subnet, ...(brIface ? brIface.addresses.filter((a) => !a.startsWith('fe80') && !a.includes(':')).map((a) => a.split('/')[0]) : [])].filter(Boolean).join(' · '),
+        sublabel: [
+          subnet,
+          ...(brIface
+            ? brIface.addresses.filter((a) => !a.startsWith('fe80') && !a.includes(':')).map((a) => a.split('/')[0])
+            : [])
+        ]
+          .filter(Boolean)
+          .join(' · '),
         ref: { type: 'bridge', netns: bridge.netns, name: bridge.name },
         state: brIface?.state ?? null,
         text: norm([bridge.name, netName ?? '', subnet, ...(brIface?.addresses ?? [])].join(' '))
@@ -259,7 +296,8 @@ export function layoutTopology(snapshot: Snapshot, options: LayoutOptions = {}):
       rows: []
     }
     const portNames = new Set(bridge.ports)
-    if (bridge.netns === 'host') for (const [veth, v] of byHostVeth) if (v.ci.bridge === bridge.name) portNames.add(veth)
+    if (bridge.netns === 'host')
+      for (const [veth, v] of byHostVeth) if (v.ci.bridge === bridge.name) portNames.add(veth)
     for (const port of [...portNames].sort()) {
       usedPorts.add(key(bridge.netns, port))
       const iface = ifByName.get(key(bridge.netns, port))
@@ -270,7 +308,9 @@ export function layoutTopology(snapshot: Snapshot, options: LayoutOptions = {}):
           id: ifaceNodeId(bridge.netns, port),
           kind: isVxlan ? 'vxlan' : 'iface',
           label: port,
-          sublabel: isVxlan ? [`VNI ${iface.vni ?? net?.overlay?.vni ?? '?'}`, ...vteps].join(' · ') : short(iface.addresses),
+          sublabel: isVxlan
+            ? [`VNI ${iface.vni ?? net?.overlay?.vni ?? '?'}`, ...vteps].join(' · ')
+            : short(iface.addresses),
           ref: { type: 'interface', netns: bridge.netns, name: port },
           state: iface.state,
           text: norm([port, iface.mac ?? '', ...iface.addresses, ...vteps].join(' '))
@@ -340,7 +380,17 @@ export function layoutTopology(snapshot: Snapshot, options: LayoutOptions = {}):
     if (usedPorts.has(key('host', iface.name))) continue
     loose.push(vethRow('host', iface.name))
   }
-  if (loose.length) drafts.push({ id: 'lane:other', kind: 'other', label: '', sublabel: '', network: null, head: null, left: [], rows: loose })
+  if (loose.length)
+    drafts.push({
+      id: 'lane:other',
+      kind: 'other',
+      label: '',
+      sublabel: '',
+      network: null,
+      head: null,
+      left: [],
+      rows: loose
+    })
 
   // none-mode containers: an isolated lane, one namespace each, no links.
   const noneContainers = snapshot.containers.filter((c) => c.networkMode === 'none')
@@ -410,9 +460,15 @@ export function layoutTopology(snapshot: Snapshot, options: LayoutOptions = {}):
     }
     const groupable = containerSet.size > 0 && !isHost && draft.kind !== 'none'
     const grouped =
-      groupable && (collapsed.has(draft.id) || (!expanded.has(draft.id) && (query ? rows.length > threshold * 5 : containerSet.size > threshold)))
+      groupable &&
+      (collapsed.has(draft.id) ||
+        (!expanded.has(draft.id) && (query ? rows.length > threshold * 5 : containerSet.size > threshold)))
 
-    const laneRows = isHost ? Math.max(left.length, hostModeContainers.length ? 1 : 0, 1) : grouped ? Math.max(left.length, 1) : Math.max(rows.length, left.length, 1)
+    const laneRows = isHost
+      ? Math.max(left.length, hostModeContainers.length ? 1 : 0, 1)
+      : grouped
+        ? Math.max(left.length, 1)
+        : Math.max(rows.length, left.length, 1)
     const y0 = y
     const rowY = (i: number): number => y0 + i * ROW_HEIGHT
     // Small lanes centre their bridge; tall ones keep it at the top so it stays in view.
@@ -420,20 +476,57 @@ export function layoutTopology(snapshot: Snapshot, options: LayoutOptions = {}):
 
     for (let i = 0; i < left.length; i++) {
       const l = left[i]
-      addNode({ id: l.id, kind: l.kind, label: l.label, sublabel: l.sublabel, layer: 0, x: COLUMN_X[0], y: rowY(i), lane: draft.id, state: l.state, count: 0, ref: l.ref }, l.text)
+      addNode(
+        {
+          id: l.id,
+          kind: l.kind,
+          label: l.label,
+          sublabel: l.sublabel,
+          layer: 0,
+          x: COLUMN_X[0],
+          y: rowY(i),
+          lane: draft.id,
+          state: l.state,
+          count: 0,
+          ref: l.ref
+        },
+        l.text
+      )
     }
     let headId: string | null = null
     if (draft.head) {
       const h = draft.head
       headId = h.id
-      addNode({ id: h.id, kind: h.kind, label: h.label, sublabel: h.sublabel, layer: 1, x: COLUMN_X[1], y: midY, lane: draft.id, state: h.state, count: 0, ref: h.ref }, h.text)
-      for (const l of left) addEdge(l.id, h.id, draft.kind === 'macvlan' ? 'macvlan' : 'port', l.ref.type === 'interface' ? { netns: l.ref.netns, name: l.ref.name } : null)
+      addNode(
+        {
+          id: h.id,
+          kind: h.kind,
+          label: h.label,
+          sublabel: h.sublabel,
+          layer: 1,
+          x: COLUMN_X[1],
+          y: midY,
+          lane: draft.id,
+          state: h.state,
+          count: 0,
+          ref: h.ref
+        },
+        h.text
+      )
+      for (const l of left)
+        addEdge(
+          l.id,
+          h.id,
+          draft.kind === 'macvlan' ? 'macvlan' : 'port',
+          l.ref.type === 'interface' ? { netns: l.ref.netns, name: l.ref.name } : null
+        )
       if (draft.kind === 'macvlan' && !left.length) {
         const net = networkByName.get(draft.network ?? '')
         const parent = net?.parent ?? net?.options['parent']
         if (parent && nodeById.has(uplinkNodeId(parent))) addEdge(uplinkNodeId(parent), h.id, 'macvlan')
       }
-      if ((draft.kind === 'bridge' || draft.kind === 'other') && !draft.left.length && draft.network) for (const u of routedFrom) addEdge(u, h.id, 'routed')
+      if ((draft.kind === 'bridge' || draft.kind === 'other') && !draft.left.length && draft.network)
+        for (const u of routedFrom) addEdge(u, h.id, 'routed')
     }
 
     if (isHost && hostModeContainers.length) {
@@ -441,7 +534,22 @@ export function layoutTopology(snapshot: Snapshot, options: LayoutOptions = {}):
       const id = containerNodeId(names[0])
       const text = norm(names.join(' '))
       if (!query || text.includes(query) || left.length) {
-        addNode({ id, kind: 'container', label: names.join(', '), sublabel: 'host', layer: 4, x: COLUMN_X[4], y: y0, lane: draft.id, state: hostModeContainers[0].state, count: names.length, ref: { type: 'container', netns: 'host', names } }, text)
+        addNode(
+          {
+            id,
+            kind: 'container',
+            label: names.join(', '),
+            sublabel: 'host',
+            layer: 4,
+            x: COLUMN_X[4],
+            y: y0,
+            lane: draft.id,
+            state: hostModeContainers[0].state,
+            count: names.length,
+            ref: { type: 'container', netns: 'host', names }
+          },
+          text
+        )
         for (const n of names.slice(1)) aliases[containerNodeId(n)] = id
         for (const l of left) addEdge(l.id, id, 'host')
         if (!left.length) for (const u of routedFrom) addEdge(u, id, 'host')
@@ -451,7 +559,22 @@ export function layoutTopology(snapshot: Snapshot, options: LayoutOptions = {}):
     if (grouped) {
       const id = `group:${draft.id}`
       const names = [...containerSet].sort()
-      addNode({ id, kind: 'group', label: String(names.length), sublabel: '', layer: 3, x: COLUMN_X[3], y: midY, lane: draft.id, state: null, count: names.length, ref: { type: 'group', lane: draft.id, containers: names } }, '')
+      addNode(
+        {
+          id,
+          kind: 'group',
+          label: String(names.length),
+          sublabel: '',
+          layer: 3,
+          x: COLUMN_X[3],
+          y: midY,
+          lane: draft.id,
+          state: null,
+          count: names.length,
+          ref: { type: 'group', lane: draft.id, containers: names }
+        },
+        ''
+      )
       if (headId) addEdge(headId, id, 'port')
       for (const n of names) if (!aliases[containerNodeId(n)]) aliases[containerNodeId(n)] = id
       for (const row of draft.rows) {
@@ -466,7 +589,19 @@ export function layoutTopology(snapshot: Snapshot, options: LayoutOptions = {}):
           const hi = row.hostIface
           const id = ifaceNodeId(hi.netns, hi.name)
           addNode(
-            { id, kind: 'veth', label: hi.name, sublabel: hi.iface?.mac ?? '', layer: 2, x: COLUMN_X[2], y: ry, lane: draft.id, state: hi.iface?.state ?? null, count: 0, ref: { type: 'interface', netns: hi.netns, name: hi.name } },
+            {
+              id,
+              kind: 'veth',
+              label: hi.name,
+              sublabel: hi.iface?.mac ?? '',
+              layer: 2,
+              x: COLUMN_X[2],
+              y: ry,
+              lane: draft.id,
+              state: hi.iface?.state ?? null,
+              count: 0,
+              ref: { type: 'interface', netns: hi.netns, name: hi.name }
+            },
             norm([hi.name, hi.iface?.mac ?? ''].join(' '))
           )
           if (prev) addEdge(prev, id, 'port', { netns: hi.netns, name: hi.name })
@@ -476,10 +611,28 @@ export function layoutTopology(snapshot: Snapshot, options: LayoutOptions = {}):
           const p = row.peer
           const id = ifaceNodeId(p.netns, p.name)
           addNode(
-            { id, kind: 'iface', label: p.name, sublabel: short(p.addresses), layer: 3, x: COLUMN_X[3], y: ry, lane: draft.id, state: p.iface?.state ?? null, count: 0, ref: { type: 'interface', netns: p.netns, name: p.name } },
+            {
+              id,
+              kind: 'iface',
+              label: p.name,
+              sublabel: short(p.addresses),
+              layer: 3,
+              x: COLUMN_X[3],
+              y: ry,
+              lane: draft.id,
+              state: p.iface?.state ?? null,
+              count: 0,
+              ref: { type: 'interface', netns: p.netns, name: p.name }
+            },
             norm([p.name, p.mac ?? '', ...p.addresses].join(' '))
           )
-          if (prev) addEdge(prev, id, row.hostIface ? 'veth' : 'macvlan', row.hostIface ? null : { netns: p.netns, name: p.name })
+          if (prev)
+            addEdge(
+              prev,
+              id,
+              row.hostIface ? 'veth' : 'macvlan',
+              row.hostIface ? null : { netns: p.netns, name: p.name }
+            )
           prev = id
         }
         if (row.netns || row.containers.length) {
@@ -507,7 +660,22 @@ export function layoutTopology(snapshot: Snapshot, options: LayoutOptions = {}):
             )
           } else {
             id = `netns:${row.netns}`
-            addNode({ id, kind: 'netns', label: row.netns ?? '', sublabel: '', layer: 4, x: COLUMN_X[4], y: ry, lane: draft.id, state: null, count: 0, ref: { type: 'netns', netns: row.netns ?? '' } }, norm(row.netns ?? ''))
+            addNode(
+              {
+                id,
+                kind: 'netns',
+                label: row.netns ?? '',
+                sublabel: '',
+                layer: 4,
+                x: COLUMN_X[4],
+                y: ry,
+                lane: draft.id,
+                state: null,
+                count: 0,
+                ref: { type: 'netns', netns: row.netns ?? '' }
+              },
+              norm(row.netns ?? '')
+            )
           }
           if (prev && prev !== headId) addEdge(prev, id, 'member')
         }
@@ -536,11 +704,23 @@ export function layoutTopology(snapshot: Snapshot, options: LayoutOptions = {}):
   for (const id of Object.keys(aliases)) if (nodeById.has(id)) delete aliases[id]
 
   const networks = [...new Set(snapshot.networks.map((n) => n.name))].sort()
-  return { nodes, edges: drawnEdges, lanes, aliases, width: COLUMN_X[4], height: Math.max(0, y - ROW_HEIGHT - LANE_GAP), networks }
+  return {
+    nodes,
+    edges: drawnEdges,
+    lanes,
+    aliases,
+    width: COLUMN_X[4],
+    height: Math.max(0, y - ROW_HEIGHT - LANE_GAP),
+    networks
+  }
 }
 
 /** Resolves a node id from trace/diagnose/lessons to the node actually drawn (after grouping). */
-export function resolveNodeId(layout: Pick<TopologyLayout, 'aliases'> & { nodes: { id: string }[] }, id: string, drawn?: Set<string>): string | null {
+export function resolveNodeId(
+  layout: Pick<TopologyLayout, 'aliases'> & { nodes: { id: string }[] },
+  id: string,
+  drawn?: Set<string>
+): string | null {
   const ids = drawn ?? new Set(layout.nodes.map((n) => n.id))
   if (ids.has(id)) return id
   const alias = layout.aliases[id]

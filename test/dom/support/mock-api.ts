@@ -52,19 +52,30 @@ export function resetApi(): void {
     fn.mockReset()
     fn.mockImplementation(async () => ({ ok: true, value: clone(defaults[name] ?? null) }))
   }
-  ;(api as unknown as Record<string, ReturnType<typeof vi.fn>>).getPreferences.mockImplementation(async () => ({ ok: true, value: clone(prefsState) }))
-  ;(api as unknown as Record<string, ReturnType<typeof vi.fn>>).setPreferences.mockImplementation(async (patch: Record<string, unknown>) => {
-    prefsState = { ...prefsState, ...patch }
-    return { ok: true, value: clone(prefsState) }
-  })
+  ;(api as unknown as Record<string, ReturnType<typeof vi.fn>>).getPreferences.mockImplementation(async () => ({
+    ok: true,
+    value: clone(prefsState)
+  }))
+  ;(api as unknown as Record<string, ReturnType<typeof vi.fn>>).setPreferences.mockImplementation(
+    async (patch: Record<string, unknown>) => {
+      prefsState = { ...prefsState, ...patch }
+      return { ok: true, value: clone(prefsState) }
+    }
+  )
 }
 resetApi()
 
 export function answer(name: string, value: unknown): void {
-  ;(api as unknown as Record<string, ReturnType<typeof vi.fn>>)[name].mockImplementation(async () => ({ ok: true, value }))
+  ;(api as unknown as Record<string, ReturnType<typeof vi.fn>>)[name].mockImplementation(async () => ({
+    ok: true,
+    value
+  }))
 }
 export function failWith(name: string, error: { code: string; message: string; remedy?: string }): void {
-  ;(api as unknown as Record<string, ReturnType<typeof vi.fn>>)[name].mockImplementation(async () => ({ ok: false, error }))
+  ;(api as unknown as Record<string, ReturnType<typeof vi.fn>>)[name].mockImplementation(async () => ({
+    ok: false,
+    error
+  }))
 }
 
 export const mockModule = { api, transportKind: 'browser' as const }

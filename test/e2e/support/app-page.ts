@@ -2,10 +2,19 @@
 import type { Page } from 'playwright-core'
 import type { RunningApp } from './browser'
 
-export async function callApi<T = unknown>(page: Page, app: RunningApp, name: string, args: unknown = {}): Promise<{ ok: boolean; value?: T; error?: { message: string } }> {
+export async function callApi<T = unknown>(
+  page: Page,
+  app: RunningApp,
+  name: string,
+  args: unknown = {}
+): Promise<{ ok: boolean; value?: T; error?: { message: string } }> {
   return page.evaluate(
     async ({ token, name, args }) => {
-      const r = await fetch(`/api/call/${name}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-netlens-token': token }, body: JSON.stringify(args) })
+      const r = await fetch(`/api/call/${name}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-netlens-token': token },
+        body: JSON.stringify(args)
+      })
       return r.json()
     },
     { token: app.token, name, args }
@@ -19,5 +28,7 @@ export async function gotoView(page: Page, view: string): Promise<void> {
 
 /** Waits until the selected host shows a snapshot (the topology chart or any view content). */
 export async function waitForSnapshot(page: Page): Promise<void> {
-  await page.waitForFunction(() => document.querySelector('.host.selected .dot.connected') !== null, undefined, { timeout: 60_000 })
+  await page.waitForFunction(() => document.querySelector('.host.selected .dot.connected') !== null, undefined, {
+    timeout: 60_000
+  })
 }

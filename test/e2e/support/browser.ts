@@ -20,7 +20,14 @@ export function chromiumAvailable(): boolean {
   const message = `Chromium not found at ${CHROMIUM}: install Debian's chromium package to run the e2e tier.`
   if (process.env.NETLENS_REQUIRE_ALL_TIERS === '1') throw new Error(message)
   console.warn(
-    ['', '!'.repeat(78), `!!  E2E TIER SKIPPED: ${message}`, '!!  Set NETLENS_REQUIRE_ALL_TIERS=1 to make this a failure.', '!'.repeat(78), ''].join('\n')
+    [
+      '',
+      '!'.repeat(78),
+      `!!  E2E TIER SKIPPED: ${message}`,
+      '!!  Set NETLENS_REQUIRE_ALL_TIERS=1 to make this a failure.',
+      '!'.repeat(78),
+      ''
+    ].join('\n')
   )
   return false
 }
@@ -28,7 +35,14 @@ export function chromiumAvailable(): boolean {
 export async function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run']
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run'
+    ]
   })
 }
 
@@ -66,7 +80,10 @@ export async function startApp(): Promise<RunningApp> {
   const emptySshConfig = join(dir, 'ssh_config')
   const { writeFileSync } = await import('node:fs')
   writeFileSync(emptySshConfig, '')
-  const backend = createBackend(createDefaultDeps({ stateFile: join(dir, 'state.json'), sshConfigFile: emptySshConfig }), 'browser')
+  const backend = createBackend(
+    createDefaultDeps({ stateFile: join(dir, 'state.json'), sshConfigFile: emptySshConfig }),
+    'browser'
+  )
   const server = await startBrowserServer({ backend, staticDir: rendererOut })
   return {
     url: server.url,
@@ -80,21 +97,24 @@ export async function startApp(): Promise<RunningApp> {
   }
 }
 
-/** Opens the app like a first start, with the language already chosen (through the real preferences call). */
+/** Sets preferences from Node before any page runs (a page's own startup would race with it). */
+export async function setPreferences(app: RunningApp, prefs: Record<string, unknown>): Promise<void> {
+  const response = await fetch(new URL('/api/call/setPreferences', app.url), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-netlens-token': app.token },
+    body: JSON.stringify(prefs)
+  })
+  const result = (await response.json()) as { ok: boolean }
+  if (!result.ok) throw new Error(`setPreferences failed: ${JSON.stringify(result)}`)
+}
+
+/** Opens the app like a first start (nothing remembered, light theme) in the given language. */
 export async function openApp(browser: Browser, app: RunningApp, locale: 'en' | 'zh-CN'): Promise<Page> {
+  await setPreferences(app, { locale, theme: 'light', recentHosts: [], lessonProgress: {} })
   const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1, locale })
   const page = await context.newPage()
   page.on('pageerror', (e) => console.error(`[page error] ${e.message}`))
   await page.goto(app.url)
-  await page.evaluate(async ({ token, locale }) => {
-    await fetch('/api/call/setPreferences', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-netlens-token': token },
-      // A first start: fresh language, light theme, nothing remembered.
-      body: JSON.stringify({ locale, theme: 'light', recentHosts: [], lessonProgress: {} })
-    })
-  }, { token: app.token, locale })
-  await page.reload()
   return page
 }
 

@@ -16,9 +16,15 @@ export async function buildRendererOnly(): Promise<string> {
     root: resolve(repoRoot, 'src/renderer'),
     base: './',
     logLevel: 'warn',
-    resolve: { alias: { '@renderer': resolve(repoRoot, 'src/renderer/src'), '@shared': resolve(repoRoot, 'src/shared') } },
+    resolve: {
+      alias: { '@renderer': resolve(repoRoot, 'src/renderer/src'), '@shared': resolve(repoRoot, 'src/shared') }
+    },
     plugins: [vue()],
-    build: { outDir: rendererOut, emptyOutDir: true, rollupOptions: { input: { index: resolve(repoRoot, 'src/renderer/index.html') } } }
+    build: {
+      outDir: rendererOut,
+      emptyOutDir: true,
+      rollupOptions: { input: { index: resolve(repoRoot, 'src/renderer/index.html') } }
+    }
   })
   return rendererOut
 }

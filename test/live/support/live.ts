@@ -4,7 +4,7 @@
  * and polling with a deadline instead of sleeps.
  */
 import { resolve } from 'node:path'
-import { execa, type Options } from 'execa'
+import { execa } from 'execa'
 import { runProbe } from '../../../src/main/capture/run-probe'
 import type { Capture } from '../../../src/main/capture/capture-types'
 import { buildSnapshot } from '../../../src/main/model/build-snapshot'
@@ -39,14 +39,29 @@ export { buildSnapshot }
 
 export const NETLENS_BIN = resolve(REPO_ROOT, 'bin/netlens.mjs')
 
-/** `netlens ARGS…` as a child process (what `npx netlens` runs), never rejecting. */
-export function netlens(args: string[], options: Options = {}) {
-  return execa('node', [NETLENS_BIN, ...args], { reject: false, cwd: REPO_ROOT, timeout: 150_000, ...options })
+/** Options the live helpers pass on to execa. */
+export interface RunOptions {
+  env?: NodeJS.ProcessEnv
+  extendEnv?: boolean
+  timeout?: number
+  cwd?: string
 }
 
-/** A command that may fail; the result carries exitCode/stdout/stderr. */
-export function run(cmd: string, args: string[], options: Options = {}) {
-  return execa(cmd, args, { reject: false, timeout: 60_000, ...options })
+export interface RunResult {
+  exitCode: number | undefined
+  stdout: string
+  stderr: string
+}
+
+/** A command that may fail; the result carries exitCode/stdout/stderr (text). */
+export async function run(cmd: string, args: string[], options: RunOptions = {}): Promise<RunResult> {
+  const r = await execa(cmd, args, { reject: false, timeout: 60_000, ...options })
+  return { exitCode: r.exitCode, stdout: String(r.stdout ?? ''), stderr: String(r.stderr ?? '') }
+}
+
+/** `netlens ARGS…` as a child process (what `npx netlens` runs), never rejecting. */
+export function netlens(args: string[], options: RunOptions = {}): Promise<RunResult> {
+  return run('node', [NETLENS_BIN, ...args], { cwd: REPO_ROOT, timeout: 150_000, ...options })
 }
 
 /** A command that must succeed. */

@@ -17,7 +17,9 @@ describe('conntrack filter', () => {
       container: fc.option(fc.constantFrom('app-0000', 'app-0003', 'nobody'), { nil: null }),
       proto: fc.option(fc.constantFrom('tcp', 'udp', 'icmp', 'sctp'), { nil: null }),
       state: fc.option(fc.constantFrom('ESTABLISHED', 'TIME_WAIT', 'SYN_SENT'), { nil: null }),
-      nat: fc.constantFrom('any', 'SNAT', 'DNAT', 'none', 'translated') as fc.Arbitrary<'any' | 'SNAT' | 'DNAT' | 'none' | 'translated'>,
+      nat: fc.constantFrom('any', 'SNAT', 'DNAT', 'none', 'translated') as fc.Arbitrary<
+        'any' | 'SNAT' | 'DNAT' | 'none' | 'translated'
+      >,
       text: fc.constantFrom('', '8080', '203.0.113', ':443')
     })
     fc.assert(

@@ -14,7 +14,13 @@ describe('escapeHtml', () => {
   })
   it('round-trips through a decoder', () => {
     const decode = (s: string): string =>
-      s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&#96;/g, '`').replace(/&amp;/g, '&')
+      s
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&quot;/g, '"')
+        .replace(/&#39;/g, "'")
+        .replace(/&#96;/g, '`')
+        .replace(/&amp;/g, '&')
     fc.assert(fc.property(fc.string(), (s) => decode(escapeHtml(s)) === s))
   })
 })

@@ -35,7 +35,9 @@ describe('layoutTopology', () => {
     expect(byId.get(ifaceNodeId('host', veth))?.layer).toBe(2)
     expect(byId.get(ifaceNodeId(snap.containers[0].netns as string, 'eth0'))?.layer).toBe(3)
     expect(byId.get(containerNodeId('app-0000'))?.layer).toBe(4)
-    expect(layout.edges.some((e) => e.source === bridgeNodeId('host', 'docker0') && e.target === ifaceNodeId('host', veth))).toBe(true)
+    expect(
+      layout.edges.some((e) => e.source === bridgeNodeId('host', 'docker0') && e.target === ifaceNodeId('host', veth))
+    ).toBe(true)
     expect(layout.edges.some((e) => e.kind === 'routed' && e.source === uplinkNodeId('eth0'))).toBe(true)
   })
 
@@ -81,7 +83,11 @@ describe('layoutTopology', () => {
     expect(byName.nodes.filter((n) => n.kind === 'container').map((n) => n.label)).toEqual(['app-0003'])
     expect(byName.nodes.find((n) => n.kind === 'container')?.matched).toBe(true)
     const ip = snap.containers[4].interfaces[0].addresses[0].split('/')[0]
-    expect(layoutTopology(snap, { search: ip }).nodes.filter((n) => n.kind === 'container').map((n) => n.label)).toEqual(['app-0004'])
+    expect(
+      layoutTopology(snap, { search: ip })
+        .nodes.filter((n) => n.kind === 'container')
+        .map((n) => n.label)
+    ).toEqual(['app-0004'])
     const mac = snap.containers[5].interfaces[0].mac as string
     expect(layoutTopology(snap, { search: mac.toUpperCase() }).nodes.some((n) => n.label === 'app-0005')).toBe(true)
   })

@@ -14,8 +14,23 @@ declare global {
 
 export const transportKind: 'ipc' | 'browser' = typeof window !== 'undefined' && window.netlens ? 'ipc' : 'browser'
 
+/**
+ * Electron IPC uses the structured clone algorithm, which refuses Vue's reactive proxies ("could not
+ * be cloned"). Arguments are plain JSON by contract, so a JSON round trip makes them cloneable.
+ */
+function withPlainArguments(ipc: NetLensApi): NetLensApi {
+  const wrapped: Record<string, unknown> = {}
+  for (const [name, method] of Object.entries(ipc)) {
+    wrapped[name] =
+      name === 'subscribe'
+        ? method
+        : (args: unknown) => (method as (a: unknown) => unknown)(args === undefined ? {} : JSON.parse(JSON.stringify(args)))
+  }
+  return wrapped as unknown as NetLensApi
+}
+
 export const api: NetLensApi =
-  typeof window !== 'undefined' && window.netlens ? window.netlens : createBrowserTransport()
+  typeof window !== 'undefined' && window.netlens ? withPlainArguments(window.netlens) : createBrowserTransport()
 
 /** Unwraps a Result for callers that prefer exceptions (stores keep Results). */
 export type { NetLensApi }

@@ -7,7 +7,18 @@ import { GraphChart, LineChart, BarChart } from 'echarts/charts'
 import { DataZoomComponent, GridComponent, LegendComponent, TitleComponent, TooltipComponent } from 'echarts/components'
 import { CanvasRenderer, SVGRenderer } from 'echarts/renderers'
 
-use([GraphChart, LineChart, BarChart, TooltipComponent, GridComponent, LegendComponent, DataZoomComponent, TitleComponent, CanvasRenderer, SVGRenderer])
+use([
+  GraphChart,
+  LineChart,
+  BarChart,
+  TooltipComponent,
+  GridComponent,
+  LegendComponent,
+  DataZoomComponent,
+  TitleComponent,
+  CanvasRenderer,
+  SVGRenderer
+])
 
 export { default as VChart } from 'vue-echarts'
 export { init as initChart } from 'echarts/core'

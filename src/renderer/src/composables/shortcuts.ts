@@ -48,7 +48,15 @@ export function isTyping(target: EventTarget | null): boolean {
 
 export function installShortcuts(handler: (action: ShortcutAction) => void): () => void {
   const listener = (e: KeyboardEvent): void => {
-    const action = shortcutFor({ key: e.key, code: e.code, ctrlKey: e.ctrlKey, metaKey: e.metaKey, altKey: e.altKey, shiftKey: e.shiftKey, typing: isTyping(e.target) })
+    const action = shortcutFor({
+      key: e.key,
+      code: e.code,
+      ctrlKey: e.ctrlKey,
+      metaKey: e.metaKey,
+      altKey: e.altKey,
+      shiftKey: e.shiftKey,
+      typing: isTyping(e.target)
+    })
     if (!action) return
     if (action.type !== 'escape') e.preventDefault()
     handler(action)

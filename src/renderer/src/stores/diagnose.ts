@@ -23,7 +23,10 @@ export const useDiagnoseStore = defineStore('diagnose', () => {
   const hop = ref(0)
 
   const bySeverity = computed(() =>
-    SEVERITIES.map((severity) => ({ severity, findings: (findings.value ?? []).filter((f) => f.severity === severity) })).filter((g) => g.findings.length)
+    SEVERITIES.map((severity) => ({
+      severity,
+      findings: (findings.value ?? []).filter((f) => f.severity === severity)
+    })).filter((g) => g.findings.length)
   )
   const counts = computed(() => {
     const c: Record<Severity, number> = { critical: 0, warning: 0, info: 0 }

@@ -23,7 +23,9 @@ export const useHostsStore = defineStore('hosts', () => {
 
   const selected = computed(() => hosts.value.find((h) => h.id === selectedId.value) ?? null)
   const grouped = computed(() =>
-    HOST_KIND_ORDER.map((kind) => ({ kind, hosts: hosts.value.filter((h) => h.kind === kind) })).filter((g) => g.hosts.length > 0)
+    HOST_KIND_ORDER.map((kind) => ({ kind, hosts: hosts.value.filter((h) => h.kind === kind) })).filter(
+      (g) => g.hosts.length > 0
+    )
   )
   /** Sidebar order, for Alt+↑/↓. */
   const ordered = computed(() => grouped.value.flatMap((g) => g.hosts))

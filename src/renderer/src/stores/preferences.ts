@@ -39,7 +39,10 @@ export const usePreferencesStore = defineStore('preferences', () => {
     return save({ recentHosts: recent })
   }
 
-  function saveLessonProgress(lessonId: string, progress: { completedSteps: string[]; passed: boolean }): Promise<void> {
+  function saveLessonProgress(
+    lessonId: string,
+    progress: { completedSteps: string[]; passed: boolean }
+  ): Promise<void> {
     return save({ lessonProgress: { ...prefs.value.lessonProgress, [lessonId]: progress } })
   }
 

@@ -20,7 +20,8 @@ export const useRouterStore = defineStore('router', () => {
     const target = parseHash(`#/${next}`)
     if (!target) return
     view.value = target
-    if (typeof location !== 'undefined' && location.hash !== `#/${target}`) history.replaceState(null, '', `#/${target}`)
+    if (typeof location !== 'undefined' && location.hash !== `#/${target}`)
+      history.replaceState(null, '', `#/${target}`)
   }
 
   function onHashChange(): void {

@@ -24,11 +24,18 @@ export const useTopologyStore = defineStore('topology', () => {
   const layout = computed<TopologyLayout | null>(() => {
     const snap = snapshots.current
     if (!snap) return null
-    return layoutTopology(snap, { search: search.value, network: network.value, expanded: expanded.value, collapsed: collapsed.value })
+    return layoutTopology(snap, {
+      search: search.value,
+      network: network.value,
+      expanded: expanded.value,
+      collapsed: collapsed.value
+    })
   })
 
   const drawnIds = computed(() => new Set(layout.value?.nodes.map((n) => n.id) ?? []))
-  const selectedNode = computed<LayoutNode | null>(() => layout.value?.nodes.find((n) => n.id === selectedId.value) ?? null)
+  const selectedNode = computed<LayoutNode | null>(
+    () => layout.value?.nodes.find((n) => n.id === selectedId.value) ?? null
+  )
   /** Highlight resolved to drawn nodes (grouped containers map to their group). */
   const highlightDrawn = computed(() => {
     const l = layout.value

@@ -37,7 +37,7 @@ export const useTrafficStore = defineStore('traffic', () => {
     const rates = latest.value?.rates ?? []
     return [...rates].sort((a, b) => b.rxBytesPerS + b.txBytesPerS - (a.rxBytesPerS + a.txBytesPerS))
   })
-  const topTalkers = computed(() => interfaces.value.slice(0, 8))
+  const topTalkers = computed(() => interfaces.value.filter((r) => r.iface !== 'lo').slice(0, 8))
 
   function push(sample: TrafficSample): void {
     if (sample.hostId !== snapshots.hostId) return

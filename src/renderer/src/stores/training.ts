@@ -49,7 +49,8 @@ export const useTrainingStore = defineStore('training', () => {
 
   async function markStep(lesson: Lesson, stepId: string): Promise<void> {
     const p = progressOf(lesson.id)
-    if (!p.completedSteps.includes(stepId)) await usePreferencesStore().saveLessonProgress(lesson.id, { ...p, completedSteps: [...p.completedSteps, stepId] })
+    if (!p.completedSteps.includes(stepId))
+      await usePreferencesStore().saveLessonProgress(lesson.id, { ...p, completedSteps: [...p.completedSteps, stepId] })
   }
 
   /** Moves on at once; the progress is saved in the background. */
@@ -81,5 +82,24 @@ export const useTrainingStore = defineStore('training', () => {
     }
   }
 
-  return { lessons, loading, error, currentId, current, stepIndex, step, onCheck, answer, grade, grading, load, progressOf, open, close, next, prev, submit }
+  return {
+    lessons,
+    loading,
+    error,
+    currentId,
+    current,
+    stepIndex,
+    step,
+    onCheck,
+    answer,
+    grade,
+    grading,
+    load,
+    progressOf,
+    open,
+    close,
+    next,
+    prev,
+    submit
+  }
 })

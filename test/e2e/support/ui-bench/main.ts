@@ -17,7 +17,14 @@ function renderOnce(expanded: Set<string>): Promise<number> {
     const start = performance.now()
     const layout = layoutTopology(snapshot, { expanded })
     const chart = initChart(el)
-    const option = buildTopologyOption(layout, { theme: 'light', highlight: [], selectedId: null, rates: null, viewWidth: 1000, text })
+    const option = buildTopologyOption(layout, {
+      theme: 'light',
+      highlight: [],
+      selectedId: null,
+      rates: null,
+      viewWidth: 1000,
+      text
+    })
     chart.on('finished', () => {
       const ms = performance.now() - start
       chart.dispose()
@@ -30,7 +37,9 @@ function renderOnce(expanded: Set<string>): Promise<number> {
 async function topology(): Promise<{ grouped: number; expanded: number }> {
   await renderOnce(new Set()) // warm-up (JIT, fonts)
   const grouped = await renderOnce(new Set())
-  const lane = layoutTopology(generateSnapshot({ containers: 1000, bridges: 4, conntrack: 0 })).lanes.find((l) => l.grouped)?.id ?? ''
+  const lane =
+    layoutTopology(generateSnapshot({ containers: 1000, bridges: 4, conntrack: 0 })).lanes.find((l) => l.grouped)?.id ??
+    ''
   const expanded = await renderOnce(new Set([lane]))
   return { grouped, expanded }
 }
@@ -57,4 +66,7 @@ function conntrack(): { indexMs: number; filterMs: number; rows: number } {
   return { indexMs, filterMs: worst, rows: index.size }
 }
 
-;(window as unknown as { runBench: () => Promise<unknown> }).runBench = async () => ({ topology: await topology(), conntrack: conntrack() })
+;(window as unknown as { runBench: () => Promise<unknown> }).runBench = async () => ({
+  topology: await topology(),
+  conntrack: conntrack()
+})

@@ -32,6 +32,17 @@ export function palette(theme: ThemeName): ChartPalette {
       netns: '#6b7280',
       group: '#15803d'
     },
-    series: ['#2563eb', '#16a34a', '#ea580c', '#7c3aed', '#0d9488', '#db2777', '#ca8a04', '#4b5563', '#0891b2', '#9333ea']
+    series: [
+      '#2563eb',
+      '#16a34a',
+      '#ea580c',
+      '#7c3aed',
+      '#0d9488',
+      '#db2777',
+      '#ca8a04',
+      '#4b5563',
+      '#0891b2',
+      '#9333ea'
+    ]
   }
 }

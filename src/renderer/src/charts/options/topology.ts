@@ -108,8 +108,22 @@ export function buildTopologyOption(layout: TopologyLayout, ctx: TopologyOptionC
   const maxX = layout.width + LABEL_ROOM
   const minY = -TOP_MARGIN
   const maxY = layout.height + TOP_MARGIN
-  for (const [id, x, y] of [['__corner0', minX, minY], ['__corner1', maxX, maxY]] as const) {
-    data.push({ id, name: id, x, y, symbol: 'none', symbolSize: 0, itemStyle: { color: 'transparent', opacity: 0, borderColor: 'transparent', borderWidth: 0, borderType: 'solid' }, label: { opacity: 0 }, value: 0, node: null as unknown as LayoutNode })
+  for (const [id, x, y] of [
+    ['__corner0', minX, minY],
+    ['__corner1', maxX, maxY]
+  ] as const) {
+    data.push({
+      id,
+      name: id,
+      x,
+      y,
+      symbol: 'none',
+      symbolSize: 0,
+      itemStyle: { color: 'transparent', opacity: 0, borderColor: 'transparent', borderWidth: 0, borderType: 'solid' },
+      label: { opacity: 0 },
+      value: 0,
+      node: null as unknown as LayoutNode
+    })
   }
 
   const links = layout.edges.map((e: LayoutEdge) => {
@@ -170,8 +184,14 @@ export function buildTopologyOption(layout: TopologyLayout, ctx: TopologyOptionC
           formatter: (params: { data?: { node?: LayoutNode | null } }) => {
             const n = params.data?.node
             if (!n) return ''
-            const main = n.kind === 'group' ? ctx.text.group(n.count) : n.kind === 'container' && n.sublabel === 'host' ? `${n.label}` : n.label
-            const sub = n.kind === 'container' && n.sublabel === 'host' ? ctx.text.hostMode : n.kind === 'group' ? '' : n.sublabel
+            const main =
+              n.kind === 'group'
+                ? ctx.text.group(n.count)
+                : n.kind === 'container' && n.sublabel === 'host'
+                  ? `${n.label}`
+                  : n.label
+            const sub =
+              n.kind === 'container' && n.sublabel === 'host' ? ctx.text.hostMode : n.kind === 'group' ? '' : n.sublabel
             // Rich-text labels ignore `overflow: truncate`: cut by an estimate of the glyph width instead.
             const first = `{main|${escapeRichText(truncateLabel(main, mainChars))}}`
             return sub ? `${first}\n{sub|${escapeRichText(truncateLabel(sub, subChars))}}` : first

@@ -93,7 +93,12 @@ export function buildTrafficOption(input: TrafficOptionInput): Record<string, un
       confine: true,
       valueFormatter: (v: unknown) => (typeof v === 'number' ? formatRate(v, unit) : '–')
     },
-    xAxis: { type: 'time', min: visible.length ? Math.max(fromT, visible[0].t) : undefined, axisLabel: { color: p.subtext, hideOverlap: true }, axisLine: { lineStyle: { color: p.line } } },
+    xAxis: {
+      type: 'time',
+      min: visible.length ? Math.max(fromT, visible[0].t) : undefined,
+      axisLabel: { color: p.subtext, hideOverlap: true },
+      axisLine: { lineStyle: { color: p.line } }
+    },
     yAxis: {
       type: 'value',
       min: 0,
@@ -102,7 +107,15 @@ export function buildTrafficOption(input: TrafficOptionInput): Record<string, un
     },
     dataZoom: [
       { type: 'inside', xAxisIndex: 0, filterMode: 'none' },
-      { type: 'slider', xAxisIndex: 0, bottom: 16, height: 22, filterMode: 'none', textStyle: { color: p.subtext }, labelFormatter: '' }
+      {
+        type: 'slider',
+        xAxisIndex: 0,
+        bottom: 16,
+        height: 22,
+        filterMode: 'none',
+        textStyle: { color: p.subtext },
+        labelFormatter: ''
+      }
     ],
     series
   }
@@ -115,7 +128,10 @@ export function rateNames(rates: readonly InterfaceRate[]): Map<string, string> 
   for (const r of rates) if (r.container) perContainer.set(r.container, (perContainer.get(r.container) ?? 0) + 1)
   for (const r of rates) {
     const ambiguous = r.container ? (perContainer.get(r.container) ?? 0) > 1 : false
-    names.set(`${r.netns}/${r.iface}`, r.container ? (ambiguous ? `${r.container} (${r.iface})` : r.container) : r.iface)
+    names.set(
+      `${r.netns}/${r.iface}`,
+      r.container ? (ambiguous ? `${r.container} (${r.iface})` : r.container) : r.iface
+    )
   }
   return names
 }

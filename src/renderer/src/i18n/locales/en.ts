@@ -76,7 +76,14 @@ export const en = {
     noneLane: 'No network (none mode)',
     otherLane: 'Other veths and namespaces',
     hostMode: 'host mode',
-    legend: { uplink: 'Uplink', bridge: 'Bridge', veth: 'veth (host end)', iface: 'Container interface', container: 'Container', group: 'Group' },
+    legend: {
+      uplink: 'Uplink',
+      bridge: 'Bridge',
+      veth: 'veth (host end)',
+      iface: 'Container interface',
+      container: 'Container',
+      group: 'Group'
+    },
     kinds: {
       uplink: 'Host uplink',
       bridge: 'Bridge',
@@ -153,7 +160,14 @@ export const en = {
     proto: 'Protocol',
     state: 'State',
     natKind: 'NAT',
-    natKinds: { any: 'All', translated: 'Any NAT', SNAT: 'SNAT', DNAT: 'DNAT', 'SNAT+DNAT': 'SNAT+DNAT', none: 'No NAT' },
+    natKinds: {
+      any: 'All',
+      translated: 'Any NAT',
+      SNAT: 'SNAT',
+      DNAT: 'DNAT',
+      'SNAT+DNAT': 'SNAT+DNAT',
+      none: 'No NAT'
+    },
     text: 'Address or port',
     count: '{shown} of {total} connections',
     truncated: 'The table was truncated: {total} entries on the host, {shown} captured.',

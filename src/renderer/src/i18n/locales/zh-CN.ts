@@ -78,7 +78,14 @@ export const zhCN: MessageSchema = {
     noneLane: '无网络（none 模式）',
     otherLane: '其他 veth 和网络命名空间',
     hostMode: 'host 模式',
-    legend: { uplink: '上联网卡', bridge: '网桥', veth: 'veth（主机端）', iface: '容器网卡', container: '容器', group: '容器组' },
+    legend: {
+      uplink: '上联网卡',
+      bridge: '网桥',
+      veth: 'veth（主机端）',
+      iface: '容器网卡',
+      container: '容器',
+      group: '容器组'
+    },
     kinds: {
       uplink: '主机上联网卡',
       bridge: '网桥',
@@ -155,7 +162,14 @@ export const zhCN: MessageSchema = {
     proto: '协议',
     state: '状态',
     natKind: '地址转换',
-    natKinds: { any: '全部', translated: '做过转换的', SNAT: 'SNAT', DNAT: 'DNAT', 'SNAT+DNAT': 'SNAT+DNAT', none: '未转换' },
+    natKinds: {
+      any: '全部',
+      translated: '做过转换的',
+      SNAT: 'SNAT',
+      DNAT: 'DNAT',
+      'SNAT+DNAT': 'SNAT+DNAT',
+      none: '未转换'
+    },
     text: '地址或端口',
     count: '共 {total} 条连接，显示 {shown} 条',
     truncated: '连接跟踪表被截断：主机上有 {total} 条，只采集了 {shown} 条。',

@@ -1,0 +1,149 @@
+/**
+ * The CLI (`npx netlens …`, run here as `node bin/netlens.mjs …`, which is what npx starts) against
+ * the real lab: inspect locally and over the lab sshd (-F and NETLENS_SSH_CONFIG), watch, diagnose,
+ * trace, a capture by an unprivileged user (what it could not see is marked, the rest still
+ * inspects), and a root capture of the lab kept under test-output/live/ as an artefact.
+ */
+import { mkdir, mkdtemp, readFile, rm, writeFile, chmod } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import type { Finding, TraceResult, TrafficSample } from '../../src/shared/api/types'
+import { parseSnapshot, type Snapshot } from '../../src/shared/snapshot/schema'
+import { LAB_CONTAINERS, readLabTruth, REPO_ROOT, truthContainer, type LabTruth } from './support/truth'
+import { netlens, run } from './support/live'
+import './support/provided'
+
+const skipReason = inject('liveSkip')
+const ssh = inject('labSsh')
+
+const USER = 'nllabuser'
+const ARTEFACT_DIR = resolve(REPO_ROOT, 'test-output/live')
+
+function snapshotOf(stdout: string): Snapshot {
+  const parsed = parseSnapshot(JSON.parse(stdout))
+  if (!parsed.ok) throw new Error(parsed.error)
+  return parsed.snapshot
+}
+
+/** Runs without NETLENS_SSH_CONFIG unless a test sets it: -F alone must be enough. */
+const cleanEnv = (): NodeJS.ProcessEnv => {
+  const env = { ...process.env }
+  delete env.NETLENS_SSH_CONFIG
+  return env
+}
+
+describe.skipIf(skipReason)('netlens CLI against the live lab', () => {
+  let truth: LabTruth
+  let dir = ''
+
+  beforeAll(async () => {
+    truth = await readLabTruth()
+    dir = await mkdtemp(join(tmpdir(), 'nllab-cli-'))
+    // The unprivileged user writes its capture here.
+    await chmod(dir, 0o1777)
+  })
+  afterAll(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true })
+  })
+
+  it('inspect local --json: a valid snapshot with every lab container', async () => {
+    const r = await netlens(['inspect', 'local', '--json'], { env: cleanEnv(), extendEnv: false })
+    expect(r.exitCode, r.stderr).toBe(0)
+    const s = snapshotOf(r.stdout)
+    expect(s.host.source).toBe('local')
+    for (const name of LAB_CONTAINERS) expect(s.containers.map((c) => c.name)).toContain(name)
+  })
+
+  it('inspect <ssh alias> --json with -F, and with NETLENS_SSH_CONFIG', async () => {
+    const withFlag = await netlens(['inspect', ssh!.aliases.ok, '--json', '-F', ssh!.configFile], { env: cleanEnv(), extendEnv: false })
+    expect(withFlag.exitCode, withFlag.stderr).toBe(0)
+    const s = snapshotOf(withFlag.stdout)
+    expect(s.host.source).toBe(`ssh:${ssh!.aliases.ok}`)
+    for (const name of LAB_CONTAINERS) expect(s.containers.map((c) => c.name)).toContain(name)
+    const withEnv = await netlens(['inspect', `ssh:${ssh!.aliases.ok}`, '--json'], { env: { ...cleanEnv(), NETLENS_SSH_CONFIG: ssh!.configFile }, extendEnv: false })
+    expect(withEnv.exitCode, withEnv.stderr).toBe(0)
+    expect(snapshotOf(withEnv.stdout).containers.map((c) => c.name)).toEqual(expect.arrayContaining([...LAB_CONTAINERS]))
+  })
+
+  it('watch local --count 3 --json: three samples, nllab-web’s veth labelled', async () => {
+    const webVeth = truthContainer(truth, 'nllab-web').interfaces.find((i) => i.ifname === 'eth0')!.hostVeth!
+    const r = await netlens(['watch', 'local', '--count', '3', '--interval', '0.5', '--json'])
+    expect(r.exitCode, r.stderr).toBe(0)
+    const samples = r.stdout.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as TrafficSample)
+    expect(samples).toHaveLength(3)
+    for (const sample of samples) {
+      expect(sample.hostId).toBe('local')
+      const veth = sample.rates.find((x) => x.netns === 'host' && x.iface === webVeth)
+      expect(veth, `${webVeth} not in a sample`).toBeDefined()
+      expect(veth!.container).toBe('nllab-web')
+    }
+  })
+
+  it('diagnose local --json and trace local --from nllab-default --to <wan> --json', async () => {
+    const [diag, trace] = await Promise.all([
+      netlens(['diagnose', 'local', '--json']),
+      netlens(['trace', 'local', '--from', 'nllab-default', '--to', truth.wan.nsIp, '--json'])
+    ])
+    expect(diag.exitCode, diag.stderr).toBe(0)
+    const findings = JSON.parse(diag.stdout) as Finding[]
+    expect(Array.isArray(findings)).toBe(true)
+    expect(findings.filter((f) => f.severity === 'critical').map((f) => f.id)).toEqual([])
+    expect(trace.exitCode, trace.stderr).toBe(0)
+    const t = JSON.parse(trace.stdout) as TraceResult
+    expect(t).toMatchObject({ from: 'nllab-default', to: truth.wan.nsIp, verdict: 'delivered' })
+    expect(t.hops.some((h) => /MASQUERADE/.test(h.rule ?? ''))).toBe(true)
+  })
+
+  describe('an unprivileged capture', () => {
+    const capture = (): string => join(dir, 'nonroot.cap')
+    const removeUser = async (): Promise<void> => {
+      if ((await run('id', ['-u', USER])).exitCode === 0) await run('userdel', [USER])
+    }
+    beforeAll(async () => {
+      await removeUser()
+      // No docker group, no home: it can read links and /proc, not docker, netfilter or conntrack.
+      const add = await run('useradd', ['--no-create-home', '--home-dir', '/nonexistent', '--shell', '/usr/sbin/nologin', USER])
+      expect(add.exitCode, add.stderr).toBe(0)
+      expect((await run('id', ['-nG', USER])).stdout.split(/\s+/)).not.toContain('docker')
+    })
+    afterAll(removeUser)
+
+    it('marks docker, iptables, nft and conntrack permission-denied; inspect still lists links and bridges', async () => {
+      const cmd = `cd ${REPO_ROOT} && exec ${process.execPath} bin/netlens.mjs capture --quiet -o ${capture()}`
+      const r = await run('su', [USER, '-s', '/bin/sh', '-c', cmd], { timeout: 150_000 })
+      expect(r.exitCode, r.stderr).toBe(0)
+      const inspect = await netlens(['inspect', capture(), '--json'])
+      expect(inspect.exitCode, inspect.stderr).toBe(0)
+      const s = snapshotOf(inspect.stdout)
+      expect(s.host.privileged).toBe(false)
+      const status = (name: string) => s.sections.find((x) => x.name === name)?.status
+      for (const name of ['docker.version', 'iptables.save', 'nft.ruleset', 'conntrack.list']) expect(status(name), name).toBe('permission-denied')
+      // Docker's follow-up sections are not attempted once the socket refused the first.
+      for (const name of ['docker.networks', 'docker.containers']) expect(['permission-denied', 'skipped'], name).toContain(status(name))
+      expect(s.containers).toEqual([])
+      const front = truth.networks.find((n) => n.name === 'nllab-front')!.bridge
+      expect(s.bridges.map((b) => b.name)).toEqual(expect.arrayContaining(['docker0', front]))
+      expect(s.bridges.find((b) => b.name === front)?.ports).toContain(truthContainer(truth, 'nllab-web').interfaces.find((i) => i.ifname === 'eth0')!.hostVeth)
+      expect(s.interfaces.map((i) => i.name)).toEqual(expect.arrayContaining([truth.wan.hostIf, front, 'docker0']))
+      const summary = await netlens(['inspect', capture()])
+      expect(summary.exitCode, summary.stderr).toBe(0)
+      expect(summary.stdout).toMatch(/permission/i)
+    })
+  })
+
+  it('a root capture of the lab, kept as an artefact under test-output/live/', async () => {
+    await mkdir(ARTEFACT_DIR, { recursive: true })
+    const file = join(ARTEFACT_DIR, 'lab-local.cap')
+    const r = await netlens(['capture', '--quiet', '-o', file])
+    expect(r.exitCode, r.stderr).toBe(0)
+    const text = await readFile(file, 'utf8')
+    expect(text.startsWith('NETLENS-CAPTURE 1')).toBe(true)
+    const inspect = await netlens(['inspect', file, '--json'])
+    expect(inspect.exitCode, inspect.stderr).toBe(0)
+    const s = snapshotOf(inspect.stdout)
+    expect(s.host.privileged).toBe(true)
+    for (const name of LAB_CONTAINERS) expect(s.containers.map((c) => c.name)).toContain(name)
+    await writeFile(join(ARTEFACT_DIR, 'README.txt'), 'lab-local.cap: a root capture of the live lab (scripts/lab.sh), written by test/live/cli.test.ts.\n')
+  })
+})
