@@ -12,6 +12,7 @@ import { execa } from 'execa'
 import { lab } from './support/truth'
 import { labEnv } from './support/lab-env'
 import { SSHD_BINARY, startLabSshd, type LabSshd } from './support/sshd'
+import { acquireLabLock } from './support/lab-lock'
 import './support/provided'
 
 const TOOLS: { bin: string; how: string }[] = [
@@ -74,12 +75,14 @@ export default async function setup(project: TestProject): Promise<(() => Promis
     return undefined
   }
 
+  const releaseLock = await acquireLabLock()
   let sshd: LabSshd | null = null
   const teardown = async (): Promise<void> => {
     await sshd?.stop().catch((e: unknown) => console.warn(`live: stopping sshd failed: ${String(e)}`))
     sshd = null
     const down = await lab('down')
     if (down.exitCode !== 0) console.warn(`live: lab.sh down failed: ${down.stderr}`)
+    releaseLock()
   }
 
   try {

@@ -20,7 +20,7 @@ export function createMainWindow(): BrowserWindow {
     minHeight: 700,
     show: false,
     title: 'NetLens',
-    webPreferences: secureWebPreferences(join(__dirname, '../preload/index.js'))
+    webPreferences: secureWebPreferences(join(__dirname, '../preload/index.cjs'))
   })
 
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {

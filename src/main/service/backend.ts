@@ -95,6 +95,7 @@ export function createBackend(deps: ServiceDeps, transport: 'ipc' | 'browser'): 
       id: `sim:${s.id}`,
       kind: 'training',
       label: s.title.en,
+      title: s.title,
       sudo: false
     }))
     const local: HostEntry = { id: 'local', kind: 'local', label: 'Local', sudo: state.sudo.local ?? false }

@@ -10,6 +10,8 @@ export interface HostEntry {
   id: string
   kind: HostKind
   label: string
+  /** Training hosts: the scenario title in every UI language (the sidebar shows the current one). */
+  title?: Localized
   /** For ssh hosts: where the alias came from. */
   origin?: 'ssh-config' | 'manual' | 'recent'
   /** Run privileged probe sections through `sudo -n` (never prompts). */

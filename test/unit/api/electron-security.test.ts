@@ -49,7 +49,7 @@ describe('main window security', () => {
     expect(prefs.webSecurity).toBe(true)
     expect(prefs.allowRunningInsecureContent).toBe(false)
     expect(prefs.webviewTag).toBe(false)
-    expect(String(prefs.preload)).toMatch(/preload[/\\]index\.js$/)
+    expect(String(prefs.preload)).toMatch(/preload[/\\]index\.cjs$/)
   })
 
   it('blocks navigation and new windows', async () => {

@@ -36,3 +36,9 @@ export function formatTime(iso: string | undefined | null, locale: string): stri
   if (Number.isNaN(d.getTime())) return iso
   return d.toLocaleString(locale, { hour12: false })
 }
+
+/** A host's name in the current UI language (training hosts carry their scenario title in both). */
+export function hostLabel(host: { label: string; title?: { en: string; 'zh-CN': string } }, locale: string): string {
+  if (!host.title) return host.label
+  return locale === 'zh-CN' ? host.title['zh-CN'] : host.title.en
+}
