@@ -76,7 +76,7 @@ const table = rows.map(({ file, row }) => [
   row.baselineMs === undefined ? '' : `${number(row.baselineMs)} ms`,
   row.ratio === undefined ? '' : `${number(row.ratio, 2)}×`,
   [
-    row.target === undefined ? '' : `≤ ${number(row.target)} ${row.unit}`,
+    row.target === undefined ? '' : `≤ ${number(row.target, row.unit === 'ms' ? 0 : 2)} ${row.unit}`,
     row.ratioTarget === undefined ? '' : `≤ ${row.ratioTarget}×`
   ]
     .filter(Boolean)

@@ -64,8 +64,9 @@ function labTraffic(seconds: number): ResultPromise {
       'nllab-app',
       'sh',
       '-c',
+      // The lab image has no `seq`: count in sh.
       `ping -q -i 0.2 -c ${n} -s 1000 ${web} >/dev/null & ` +
-        `for i in $(seq ${n}); do wget -qO- http://${web}/ >/dev/null; sleep 0.2; done; wait`
+        `i=0; while [ $i -lt ${n} ]; do wget -qO- http://${web}/ >/dev/null; sleep 0.2; i=$((i+1)); done; wait`
     ],
     { reject: false, timeout: (seconds + 20) * 1000 }
   )
@@ -161,7 +162,7 @@ describe.skipIf(skipReason || !haveChromium)('the UI against the live lab (brows
       const veths = vethsOf(name)
       expect(veths.length, `${name} has no veth in the lab truth`).toBeGreaterThan(0)
       // The container itself: its addresses, exactly as docker gave them.
-      const text = await searchAndOpen(name, new RegExp(`^${name}( \\+ .*)?$`))
+      const text = await searchAndOpen(name, new RegExp(`(^| \\+ )${name}( \\+ |$)`))
       for (const v of veths) for (const a of v.addresses.filter((x) => x.includes('.'))) expect(text).toContain(a)
       // Each of its host veths: the real name, the bridge it is attached to and the container it belongs to.
       for (const v of veths) {
@@ -187,9 +188,10 @@ describe.skipIf(skipReason || !haveChromium)('the UI against the live lab (brows
     expect(none).toMatch(/Network mode\s+none/)
 
     // The screenshot: the whole lab with nllab-web's details open.
-    await searchAndOpen('nllab-web', /^nllab-web/)
+    await searchAndOpen('nllab-web', /(^| \+ )nllab-web( \+ |$)/)
     await page.locator('[data-testid=topology-search]').fill('')
-    await expect.poll(() => details().locator('h2.name').first().innerText()).toMatch(/^nllab-web/)
+    await expect.poll(() => details().locator('h2.name').first().innerText()).toMatch(/(^| \+ )nllab-web( \+ |$)/)
+    await page.locator('[data-testid=topology-search]').blur()
     const lanes = await page.locator('.lanes').innerText()
     for (const net of ['nllab-front', 'nllab-back']) expect(lanes).toContain(net)
     await shootBoth('topology', () => page.waitForTimeout(300))
@@ -266,27 +268,32 @@ describe.skipIf(skipReason || !haveChromium)('the UI against the live lab (brows
 
   it('traffic: nllab-web’s veth moves while lab containers talk', async () => {
     const webVeth = vethsOf('nllab-web')[0].hostVeth!
-    const traffic = labTraffic(8)
+    const traffic = labTraffic(12)
     await gotoView(page, 'traffic')
     await page.click('[data-testid=start-sampling]')
     await page.waitForSelector('[data-testid=pause-sampling]', { timeout: 30_000 })
 
     // The top talkers show nllab-web's veth with a non-zero rate.
-    const talker = page.locator('.talkers tr', { hasText: webVeth })
-    await expect
-      .poll(
-        async () => {
-          if (!(await talker.count())) return false
-          const rates = (await talker.locator('.num').innerText()).match(/[\d.]+/g) ?? []
-          return rates.some((r) => Number(r) > 0)
-        },
-        { timeout: 20_000, interval: 500 }
-      )
-      .toBe(true)
+    // The top talkers show nllab-web's host veth (its name under the container's) with a non-zero rate.
+    const talker = page
+      .locator('.talkers tr')
+      .filter({ has: page.locator('.name .mono', { hasText: new RegExp(`^${webVeth}$`) }) })
+      .first()
+    let talkers = ''
+    const deadline = Date.now() + 20_000
+    for (;;) {
+      talkers = await page.locator('.side').innerText()
+      const rates = (await talker.count()) ? ((await talker.locator('.num').innerText()).match(/[\d.]+/g) ?? []) : []
+      if (rates.some((r) => Number(r) > 0)) break
+      if (Date.now() > deadline) throw new Error(`${webVeth} never moved in the top talkers:\n${talkers}`)
+      await page.waitForTimeout(500)
+    }
+    const titles = await page.locator('.talkers td.name').evaluateAll((els) => els.map((e) => e.getAttribute('title')))
+    console.log(`ui-lab: top talkers while the lab talks (${titles.join(' ')}):\n${talkers}`)
     expect(await talker.locator('.name').innerText()).toContain('nllab-web')
 
     // The chart draws nllab-web's veth.
-    const box = page.locator('label.iface', { hasText: webVeth }).locator('input[type=checkbox]')
+    const box = page.getByRole('checkbox', { name: `nllab-web · ${webVeth}`, exact: true })
     if (!(await box.isChecked())) await box.check()
     await page.waitForSelector('[data-testid=traffic-chart] canvas', { timeout: 15_000 })
     // The sampled series behind the chart, as the page got it, moved too.
@@ -297,7 +304,15 @@ describe.skipIf(skipReason || !haveChromium)('the UI against the live lab (brows
     )
     expect(moved, `no non-zero sample for ${webVeth}`).toBe(true)
 
-    await page.waitForTimeout(2000)
+    // The screenshot: a few seconds of the lab talking (one sample a second).
+    await expect
+      .poll(
+        async () =>
+          (await callApi<{ samples: TrafficSample[] }>(page, app!, 'getTrafficHistory', { hostId: 'local', windowS: 60 }))
+            .value?.samples.length ?? 0,
+        { timeout: 15_000, interval: 500 }
+      )
+      .toBeGreaterThanOrEqual(7)
     await shootBoth('traffic')
     await traffic
     await page.click('[data-testid=pause-sampling]')

@@ -210,14 +210,12 @@ function parseChain(
     }
   }
   if (state.sawRule) warnings.push(at(lineNo, `chain ${name} declared after the table's first rule`))
-  let known = state.chains.get(name)
-  if (known !== undefined) warnings.push(at(lineNo, `chain ${name} declared twice`))
-  else {
-    known = { name, rules: 0 }
-    state.chains.set(name, known)
-  }
+  // One map operation per declaration: set() on a known name leaves the size unchanged.
+  const size = state.chains.size
+  state.chains.set(name, { name, rules: 0 })
+  if (state.chains.size === size) warnings.push(at(lineNo, `chain ${name} declared twice`))
   const policy = parts.length >= 2 && parts[1] !== '-' ? parts[1] : null
-  return { table: state.table.name, name: known.name, policy, packets, bytes, raw }
+  return { table: state.table.name, name, policy, packets, bytes, raw }
 }
 
 /** Space-separated words of text from `from` on. */

@@ -62,7 +62,7 @@ export function netfilterProperties<T>(
   })
 }
 
-const EXHAUSTIVE = 2_500
+const EXHAUSTIVE = 3_000
 
 /** Every record's raw text is a line (or, for JSON, valid JSON) that the parser saw. */
 export function rawComesFromInput(raw: string, input: string): void {
