@@ -158,6 +158,9 @@ describe.skipIf(skipReason || !haveChromium)('the UI against the live lab (brows
     await gotoView(page, 'topology')
     await page.waitForSelector('[data-testid=topology-chart] canvas')
 
+    expect(vethsOf('nllab-app').map((v) => v.master).sort()).toEqual(
+      ['nllab-front', 'nllab-back'].map((n) => truth.networks.find((x) => x.name === n)!.bridge).sort()
+    )
     for (const name of BRIDGED) {
       const veths = vethsOf(name)
       expect(veths.length, `${name} has no veth in the lab truth`).toBeGreaterThan(0)
@@ -236,7 +239,8 @@ describe.skipIf(skipReason || !haveChromium)('the UI against the live lab (brows
     for (const r of await snatRows.all()) {
       const cells = r.locator('.c-tuple')
       const original = await cells.nth(0).innerText()
-      if (!sources.some((ip) => original.startsWith(`${ip}`)) || !original.includes(`→ ${nsIp}`)) continue
+      if (!sources.some((ip) => new RegExp(`^${ip.replace(/\./g, '\\.')}[: ]`).test(original))) continue
+      if (!new RegExp(`→ ${nsIp.replace(/\./g, '\\.')}(:\\d+)?$`).test(original)) continue
       const rewritten = await cells.nth(1).locator('.rewritten').allInnerTexts()
       expect(rewritten.length, original).toBe(1)
       expect(rewritten[0], original).toMatch(new RegExp(`^${hostIp.replace(/\./g, '\\.')}(:\\d+)?$`))
@@ -274,10 +278,11 @@ describe.skipIf(skipReason || !haveChromium)('the UI against the live lab (brows
     await page.waitForSelector('[data-testid=pause-sampling]', { timeout: 30_000 })
 
     // The top talkers show nllab-web's veth with a non-zero rate.
-    // The top talkers show nllab-web's host veth (its name under the container's) with a non-zero rate.
+    // The top talkers show nllab-web's host veth, labelled with the container, with a non-zero rate.
     const talker = page
       .locator('.talkers tr')
       .filter({ has: page.locator('.name .mono', { hasText: new RegExp(`^${webVeth}$`) }) })
+      .filter({ hasText: 'nllab-web' })
       .first()
     let talkers = ''
     const deadline = Date.now() + 20_000

@@ -75,7 +75,7 @@ export const command: CliCommand = {
       sudo: flags.sudo === true,
       conntrackCap: cap,
       signal: io.signal,
-      sshConfigFile: typeof flags['ssh-config'] === 'string' ? flags['ssh-config'] : undefined,
+      sshConfigFile: typeof flags['ssh-config'] === 'string' ? flags['ssh-config'] : process.env.NETLENS_SSH_CONFIG,
       onProgress: quiet
         ? undefined
         : (p) =>
