@@ -2,6 +2,8 @@
  * The training simulator: scenarios (resources/scenarios/*.yaml) rendered into the same Capture a
  * real host's probe produces, lessons built on them, and grading of the lesson checks.
  */
+import { diagnose } from '../../shared/diagnose/index'
+import { buildSnapshot } from '../model/build-snapshot'
 import { basename } from 'node:path'
 import type { Capture } from '../capture/capture-types'
 import { fail, ok, toAppError, type Result } from '../../shared/result'
@@ -85,6 +87,13 @@ export function listLessons(): Lesson[] {
   return LESSONS.map((l) => structuredClone(l.lesson))
 }
 
+/** The diagnose engine's check ids on a scenario: troubleshooting exercises are graded by it. */
+function scenarioFindings(scenarioId: string): string[] {
+  const capture = renderScenarioCapture(scenarioId)
+  if (!capture.ok) return []
+  return diagnose(buildSnapshot(capture.value)).map((finding) => finding.id)
+}
+
 export function gradeLesson(lessonId: string, answer: number): LessonGrade {
-  return gradeLessonAnswer(lessonId, answer)
+  return gradeLessonAnswer(lessonId, answer, scenarioFindings)
 }

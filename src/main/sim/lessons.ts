@@ -20,8 +20,14 @@ const cif = (scenario: string, host: string, name: string, ifname = 'eth0'): str
 
 interface LessonDef {
   lesson: Lesson
+  /** Index of the right choice; for an engine-graded check (see `engine`) it is not used. */
   answer: number
   explanation: Localized
+  /**
+   * Troubleshooting exercises are graded by the diagnose engine, the same one that reads real hosts:
+   * the right choice is the one whose check id the engine reports on the lesson's scenario.
+   */
+  engine?: { checkIdsByChoice: string[] }
 }
 
 export const LESSONS: LessonDef[] = [
@@ -413,10 +419,71 @@ export const LESSONS: LessonDef[] = [
       'Docker programs the vxlan0 FDB (and ARP) from its control plane: db’s MAC → dst 10.10.0.12. vxlan0 wraps the frame in UDP 4789 to that VTEP, whose vxlan0 unwraps it onto its br0.',
       'Docker 的控制面会直接写好 vxlan0 的 FDB（以及 ARP）：db 的 MAC → dst 10.10.0.12。vxlan0 把帧封装成发往该 VTEP 的 UDP 4789 报文，对端的 vxlan0 解封装后再送进它自己的 br0。'
     )
+  },
+  {
+    lesson: {
+      id: 'troubleshoot-nat',
+      scenario: 'nat-mode-no-masquerade',
+      title: L('Troubleshooting: the reply never comes back', '排障练习：回包回不来'),
+      summary: L(
+        'Same host as the NAT lesson, but something is broken: the container’s requests leave the host and no reply ever arrives. Find the fault the way you would on a real host.',
+        '和 NAT 那一课是同一台主机，但出了故障：容器发出去的请求能离开宿主机，却始终收不到回包。像排查真实主机一样，把故障找出来。'
+      ),
+      steps: [
+        {
+          id: 'conntrack',
+          view: 'nat',
+          text: L(
+            'Open NAT → Conntrack. The entry from 172.17.0.2 is [UNREPLIED], and its reply tuple still expects 172.17.0.2: nothing was translated.',
+            '打开“地址转换”→“连接跟踪表”。来自 172.17.0.2 的连接是 [UNREPLIED]，回包方向期待的目的地址仍是 172.17.0.2，说明没有做任何地址转换。'
+          )
+        },
+        {
+          id: 'rules',
+          view: 'nat',
+          text: L(
+            'Look at the nat table’s POSTROUTING chain: which rule would rewrite the source of 172.17.0.0/16?',
+            '看 nat 表的 POSTROUTING 链：哪条规则本该改写 172.17.0.0/16 的源地址？'
+          )
+        },
+        {
+          id: 'diagnose',
+          view: 'diagnose',
+          text: L(
+            'Open Diagnose: NetLens reads the same snapshot and names the fault, with the exact evidence and a fix command for you to run.',
+            '打开“诊断”：NetLens 根据同一份快照指出故障，给出原始证据和修复命令（命令由你自己执行）。'
+          )
+        }
+      ],
+      check: {
+        kind: 'choice',
+        question: L('What is wrong on this host?', '这台主机的问题出在哪里？'),
+        choices: [
+          L('IP forwarding is off (net.ipv4.ip_forward = 0)', 'IP 转发被关闭了（net.ipv4.ip_forward = 0）'),
+          L('The MASQUERADE rule for docker0’s subnet is missing', 'docker0 网段的 MASQUERADE 规则丢了'),
+          L('docker0 is down', 'docker0 网桥是 down 状态'),
+          L('The published port has no DNAT rule', '端口映射缺少 DNAT 规则')
+        ]
+      }
+    },
+    answer: -1,
+    engine: { checkIdsByChoice: ['ip-forward-off', 'missing-masquerade', 'bridge-down', 'port-no-dnat'] },
+    explanation: L(
+      'Without MASQUERADE the request leaves with the private source 172.17.0.2, which the outside network cannot route back to. Restore the rule: iptables -t nat -A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE',
+      '没有 MASQUERADE，请求带着私有源地址 172.17.0.2 出去，外部网络无法把回包路由回来。恢复这条规则即可：iptables -t nat -A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE'
+    )
   }
 ]
 
-export function gradeLessonAnswer(lessonId: string, answer: number): LessonGrade {
+/**
+ * Grades an answer. `engineFindings` returns the diagnose engine's check ids on a scenario; it is
+ * passed in (by sim/index.ts) so this file stays free of the snapshot pipeline.
+ */
+export function gradeLessonAnswer(
+  lessonId: string,
+  answer: number,
+  engineFindings?: (scenarioId: string) => string[]
+): LessonGrade {
   const def = LESSONS.find((l) => l.lesson.id === lessonId)
   if (!def)
     return {
@@ -426,7 +493,15 @@ export function gradeLessonAnswer(lessonId: string, answer: number): LessonGrade
     }
   if (!Number.isInteger(answer) || answer < 0 || answer >= def.lesson.check.choices.length)
     return { lessonId, passed: false, explanation: L('Pick one of the choices.', '请选择一个选项。') }
-  const passed = answer === def.answer
+  let passed = answer === def.answer
+  if (def.engine) {
+    if (!engineFindings)
+      return { lessonId, passed: false, explanation: L('This exercise needs the diagnose engine.', '这道练习需要诊断引擎。') }
+    const found = new Set(engineFindings(def.lesson.scenario))
+    const chosen = def.engine.checkIdsByChoice[answer]
+    // Right when the engine reports the chosen fault, and only that one of the offered faults.
+    passed = found.has(chosen) && def.engine.checkIdsByChoice.filter((id) => found.has(id)).length === 1
+  }
   const prefix = passed ? L('Correct. ', '回答正确。') : L('Not quite. ', '不太对。')
   return {
     lessonId,

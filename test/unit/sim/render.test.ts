@@ -306,7 +306,7 @@ describe('counters', () => {
 })
 
 describe('lessons', () => {
-  it('has seven lessons, each on an existing scenario, with en and zh-CN text', () => {
+  it('has the seven seed lessons plus the troubleshooting exercise, each on an existing scenario, with en and zh-CN text', () => {
     const lessons = listLessons()
     expect(lessons.map((l) => l.id)).toEqual([
       'virtual-network',
@@ -315,7 +315,8 @@ describe('lessons', () => {
       'host-mode',
       'none-mode',
       'container-mode',
-      'overlay'
+      'overlay',
+      'troubleshoot-nat'
     ])
     const ids = new Set(listScenarios().map((s) => s.id))
     for (const l of lessons) {
