@@ -20,9 +20,12 @@
  * the line. Ports, ids, marks, zones and counters are numbers; NAT shows as an original tuple whose
  * destination (DNAT) or a reply whose destination (SNAT/MASQUERADE) differs from the other side.
  *
- * Speed: one indexOf pass; fields are recognised by their first characters in place, numbers are
- * read from character codes, and protocol, state and flag names are shared constants, so an entry
- * costs its raw line, its record, two tuples and four address strings (bench/parse.bench.ts).
+ * Speed: one pass over character codes that checks every field in place and reads numbers from character codes;
+ * protocol, state and flag names are shared constants. An entry is one object (ConntrackLine) next
+ * to its raw line: the tuples, their address strings, `secctx` and `extra` are built from the line
+ * on first access, so a 262,144-line table is not a few million objects until someone reads them
+ * (bench/parse.bench.ts). Entries are class instances: spread or structuredClone see only the eager
+ * fields; use toJSON() (JSON.stringify does) for a plain object.
  */
 import type { ConntrackRecord, ParseResult } from './types'
 
@@ -92,7 +95,7 @@ function known(line: string, start: number, end: number, names: string[]): strin
   const length = end - start
   for (let i = 0; i < names.length; i++) {
     const name = names[i]
-    if (name.length === length && line.startsWith(name, start)) return name
+    if (name.length === length && has(line, name, start)) return name
   }
   return line.slice(start, end)
 }
@@ -136,19 +139,26 @@ export function parseConntrack(text: string): ParseResult<ConntrackEntry[]> {
     if (end === -1) end = len
     lineNo++
     if (spliced !== null && lineNo === spliced.line + 1) lineNo++
-    let line = text.slice(start, end)
+    // The line is read in place in text (character codes of a flat string are the cheapest to
+    // scan); only an entry's raw line is sliced out. A line with leading blanks is trimmed first.
+    let line = text
+    let from = start
+    let to = end
     start = end + 1
-    if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1)
-    const c0 = line.charCodeAt(0)
-    if (line.length === 0 || c0 === 32 || c0 === 9) {
-      if (line.trim().length === 0) continue
-      line = line.trim()
+    if (to > from && text.charCodeAt(to - 1) === 13) to--
+    const c0 = text.charCodeAt(from)
+    if (to === from || c0 === 32 || c0 === 9) {
+      line = text.slice(from, to).trim()
+      if (line.length === 0) continue
+      from = 0
+      to = line.length
     }
-    if (line.startsWith('conntrack v')) {
-      if (!line.includes(SUMMARY)) warnings.push(at(lineNo, `conntrack said: ${snippet(line)}`))
+    if (line.charCodeAt(from) === 99 && has(line, 'conntrack v', from) && to - from >= 11) {
+      const whole = line.slice(from, to)
+      if (!whole.includes(SUMMARY)) warnings.push(at(lineNo, `conntrack said: ${snippet(whole)}`))
       continue
     }
-    const entry = parseLine(line, lineNo, shared, warnings)
+    const entry = parseLine(line, from, to, lineNo, shared, warnings)
     if (entry !== null) value.push(entry)
   }
   return { value, warnings }
@@ -160,6 +170,9 @@ export function parseConntrack(text: string): ParseResult<ConntrackEntry[]> {
  * Cuts such a summary out and joins the entry again; a summary on a line of its own is left alone.
  */
 function cutSplicedSummary(text: string): { text: string; line: number } | null {
+  // Only a line holding `(conntrack-tools)` is cut: this rare-first-character search skips a large
+  // table in a few milliseconds, where `conntrack v` costs as much as splitting the text.
+  if (!text.includes('(conntrack-tools)')) return null
   let at = text.indexOf('conntrack v')
   while (at !== -1 && (at === 0 || text.charCodeAt(at - 1) === 10)) at = text.indexOf('conntrack v', at + 1)
   if (at === -1) return null
@@ -172,23 +185,45 @@ function cutSplicedSummary(text: string): { text: string; line: number } | null 
   return { text: text.slice(0, at) + text.slice(end + 1), line }
 }
 
-/** The next blank-separated word: sets wordStart/wordEnd; false at the end of the line. */
+/**
+ * The next blank-separated word of line[from, len): sets wordStart/wordEnd and wordEq (its first `=`, or -1); false
+ * at the end of the line. Scans character codes: a builtin call per word (indexOf) costs more than
+ * the scan itself at 262,144 lines.
+ */
 let wordStart = 0
 let wordEnd = 0
-function nextWord(line: string, from: number): boolean {
-  const len = line.length
+let wordEq = -1
+function nextWord(line: string, from: number, len: number): boolean {
   let pos = from
   while (pos < len && line.charCodeAt(pos) === 32) pos++
   if (pos >= len) return false
-  let end = line.indexOf(' ', pos)
-  if (end === -1) end = len
+  let end = pos
+  let eq = -1
+  for (; end < len; end++) {
+    const c = line.charCodeAt(end)
+    if (c === 32) break
+    if (c === 61 && eq === -1) eq = end
+  }
   // `[start=Sat Nov 28 16:11:18 2026]` (ktimestamp) holds blanks: run to the closing bracket.
   if (line.charCodeAt(pos) === 91 && line.charCodeAt(end - 1) !== 93) {
     const close = line.indexOf(']', pos)
-    if (close !== -1) end = close + 1
+    if (close !== -1 && close < len) {
+      if (eq === -1) {
+        const at = line.indexOf('=', end)
+        if (at !== -1 && at <= close) eq = at
+      }
+      end = close + 1
+    }
   }
   wordStart = pos
   wordEnd = end
+  wordEq = eq
+  return true
+}
+
+/** line holds `word` at `at` (a plain loop: inlined, unlike a startsWith call). */
+function has(line: string, word: string, at: number): boolean {
+  for (let i = 0; i < word.length; i++) if (line.charCodeAt(at + i) !== word.charCodeAt(i)) return false
   return true
 }
 
@@ -224,14 +259,21 @@ function isLetters(line: string, start: number, end: number): boolean {
   return true
 }
 
-function parseLine(line: string, lineNo: number, shared: FlagLists, warnings: string[]): ConntrackEntry | null {
+/** The entry in line[from, to) (a line of the whole text, or a trimmed line on its own), or null with a warning. */
+function parseLine(
+  line: string,
+  from: number,
+  to: number,
+  lineNo: number,
+  shared: FlagLists,
+  warnings: string[]
+): ConntrackEntry | null {
   // Header: [l3name l3num] l4name l4num timeout [STATE]
   const words: number[] = headerWords
-  let pos = 0
+  let pos = from
   let count = 0
-  while (count < 6 && nextWord(line, pos)) {
-    const eq = line.indexOf('=', wordStart)
-    if (line.charCodeAt(wordStart) !== 91 && eq !== -1 && eq < wordEnd) break
+  while (count < 6 && nextWord(line, pos, to)) {
+    if (line.charCodeAt(wordStart) !== 91 && wordEq !== -1) break
     words[count * 2] = wordStart
     words[count * 2 + 1] = wordEnd
     count++
@@ -246,13 +288,13 @@ function parseLine(line: string, lineNo: number, shared: FlagLists, warnings: st
     isDigits(line, words[6], words[7])
   const base = l3 ? 2 : 0
   if (count < base + 3 || !isLetters(line, words[base * 2], words[base * 2 + 1])) {
-    warnings.push(at(lineNo, `not a conntrack entry: ${snippet(line)}`))
+    warnings.push(at(lineNo, `not a conntrack entry: ${snippet(line.slice(from, to))}`))
     return null
   }
   const protoNum = number(line, words[(base + 1) * 2], words[(base + 1) * 2 + 1])
   const timeout = number(line, words[(base + 2) * 2], words[(base + 2) * 2 + 1])
   if (protoNum === null || timeout === null) {
-    warnings.push(at(lineNo, `bad protocol number or timeout: ${snippet(line)}`))
+    warnings.push(at(lineNo, `bad protocol number or timeout: ${snippet(line.slice(from, to))}`))
     return null
   }
   let state: string | null = null
@@ -268,65 +310,159 @@ function parseLine(line: string, lineNo: number, shared: FlagLists, warnings: st
   const l3proto = l3 ? known(line, words[0], words[1], L3_NAMES) : null
   const proto = known(line, words[base * 2], words[base * 2 + 1], L4_NAMES)
 
-  let original: ConntrackTuple | null = null
-  let reply: ConntrackTuple | null = null
-  let tuple: ConntrackTuple | null = null
+  // The fields are checked here without building anything; the tuples, secctx and extra are built
+  // from the line on first access (ConntrackLine.detail), by the same rules.
+  // Tuple state: 0 none, 1 in the original tuple, 2 in the reply tuple.
+  let tuples = 0
+  let current = 0
+  let originalDst = false
+  let replyDst = false
+  let originalId = false
+  let replyId = false
   let mark: number | null = null
   let zone: number | null = null
   let use: number | null = null
-  let secctx: string | null = null
   let deltaTime: number | null = null
-  let extra: Record<string, string> | undefined
   flagBuffer.length = 0
   pos = fieldsFrom
-  while (nextWord(line, pos)) {
+  while (nextWord(line, pos, to)) {
     const s = wordStart
     const e = wordEnd
     pos = e
     if (line.charCodeAt(s) === 91) {
       const innerEnd = line.charCodeAt(e - 1) === 93 ? e - 1 : e
-      const eq = line.indexOf('=', s)
-      if (eq > 0 && eq < innerEnd) {
-        extra ??= {}
-        extra[line.slice(s + 1, eq)] = line.slice(eq + 1, innerEnd)
-      } else {
-        flagBuffer.push(known(line, s + 1, innerEnd, FLAGS))
-      }
+      const eq = wordEq
+      if (!(eq > 0 && eq < innerEnd)) flagBuffer.push(known(line, s + 1, innerEnd, FLAGS))
       continue
     }
-    const eq = line.indexOf('=', s)
-    if (eq === -1 || eq >= e) {
+    const eq = wordEq
+    if (eq === -1) {
       warnings.push(at(lineNo, `unexpected word "${snippet(line.slice(s, e), 40)}"`))
       continue
     }
     const keyLen = eq - s
     const v = eq + 1
     const c = line.charCodeAt(s)
-    if (keyLen === 3 && c === 115 /* s */ && line.startsWith('src', s)) {
-      tuple = { src: line.slice(v, e), dst: '', sport: null, dport: null }
-      if (original === null) original = tuple
-      else if (reply === null) reply = tuple
-      else {
+    if (keyLen === 3 && c === 115 /* s */ && has(line, 'src', s)) {
+      if (tuples === 0) {
+        tuples = 1
+        current = 1
+        originalDst = false
+      } else if (tuples === 1) {
+        tuples = 2
+        current = 2
+        replyDst = false
+      } else {
         warnings.push(at(lineNo, 'more than two tuples'))
         return null
       }
       continue
     }
-    if (tuple !== null && (original === tuple || reply === tuple) && keyLen <= 7) {
-      if (keyLen === 3 && c === 100 /* d */ && line.startsWith('dst', s)) {
+    if (current !== 0 && keyLen <= 7) {
+      if (keyLen === 3 && c === 100 /* d */ && has(line, 'dst', s)) {
+        if (current === 1) originalDst = e > v
+        else replyDst = e > v
+        continue
+      }
+      if (keyLen === 5 && has(line, 'port', s + 1) && (c === 115 || c === 100)) continue
+      if (keyLen === 4 && c === 116 && has(line, 'type', s)) continue
+      if (keyLen === 4 && c === 99 && has(line, 'code', s)) continue
+      if (keyLen === 2 && c === 105 && line.charCodeAt(s + 1) === 100 && !(current === 1 ? originalId : replyId)) {
+        if (number(line, v, e) !== null) {
+          if (current === 1) originalId = true
+          else replyId = true
+        }
+        continue
+      }
+      if (keyLen === 7 && c === 112 && has(line, 'packets', s)) continue
+      if (keyLen === 5 && c === 98 && has(line, 'bytes', s)) continue
+      if (keyLen === 6 && has(line, 'key', s + 3) && (c === 115 || c === 100)) continue
+    }
+    // Entry-level fields; they also end the reply tuple.
+    if (tuples === 2) current = 0
+    if (keyLen === 4 && c === 109 && has(line, 'mark', s)) mark = number(line, v, e)
+    else if (keyLen === 3 && c === 117 && has(line, 'use', s)) use = number(line, v, e)
+    else if (keyLen === 4 && c === 122 && has(line, 'zone', s)) zone = number(line, v, e)
+    else if (keyLen === 10 && has(line, 'delta-time', s)) deltaTime = number(line, v, e)
+  }
+  if (tuples !== 2 || !originalDst || !replyDst) {
+    warnings.push(
+      at(lineNo, `incomplete entry (needs an original and a reply tuple): ${snippet(line.slice(from, to))}`)
+    )
+    return null
+  }
+  const flags = flagBuffer.length === 0 ? EMPTY_FLAGS : shared.get(flagBuffer)
+  return new ConntrackLine(
+    line.slice(from, to),
+    l3proto,
+    proto,
+    protoNum,
+    timeout,
+    state,
+    flags,
+    mark,
+    zone,
+    use,
+    deltaTime,
+    fieldsFrom - from
+  )
+}
+
+/** What ConntrackLine builds on first access: the parts of an entry that allocate. */
+interface Detail {
+  original: ConntrackTuple
+  reply: ConntrackTuple
+  secctx: string | null
+  extra: Record<string, string> | undefined
+}
+
+/** The fields of a checked line from `from` on, built as objects (the same rules as parseLine's check). */
+function parseDetail(line: string, from: number): Detail {
+  let original: ConntrackTuple | null = null
+  let reply: ConntrackTuple | null = null
+  let tuple: ConntrackTuple | null = null
+  let secctx: string | null = null
+  let extra: Record<string, string> | undefined
+  let pos = from
+  while (nextWord(line, pos, line.length)) {
+    const s = wordStart
+    const e = wordEnd
+    pos = e
+    if (line.charCodeAt(s) === 91) {
+      const innerEnd = line.charCodeAt(e - 1) === 93 ? e - 1 : e
+      const eq = wordEq
+      if (eq > 0 && eq < innerEnd) {
+        extra ??= {}
+        extra[line.slice(s + 1, eq)] = line.slice(eq + 1, innerEnd)
+      }
+      continue
+    }
+    const eq = wordEq
+    if (eq === -1) continue
+    const keyLen = eq - s
+    const v = eq + 1
+    const c = line.charCodeAt(s)
+    if (keyLen === 3 && c === 115 /* s */ && has(line, 'src', s)) {
+      tuple = { src: line.slice(v, e), dst: '', sport: null, dport: null }
+      if (original === null) original = tuple
+      else reply = tuple
+      continue
+    }
+    if (tuple !== null && keyLen <= 7) {
+      if (keyLen === 3 && c === 100 /* d */ && has(line, 'dst', s)) {
         tuple.dst = line.slice(v, e)
         continue
       }
-      if (keyLen === 5 && line.startsWith('port', s + 1) && (c === 115 || c === 100)) {
+      if (keyLen === 5 && has(line, 'port', s + 1) && (c === 115 || c === 100)) {
         if (c === 115) tuple.sport = number(line, v, e)
         else tuple.dport = number(line, v, e)
         continue
       }
-      if (keyLen === 4 && c === 116 && line.startsWith('type', s)) {
+      if (keyLen === 4 && c === 116 && has(line, 'type', s)) {
         tuple.type = number(line, v, e) ?? undefined
         continue
       }
-      if (keyLen === 4 && c === 99 && line.startsWith('code', s)) {
+      if (keyLen === 4 && c === 99 && has(line, 'code', s)) {
         tuple.code = number(line, v, e) ?? undefined
         continue
       }
@@ -334,55 +470,121 @@ function parseLine(line: string, lineNo: number, shared: FlagLists, warnings: st
         tuple.id = number(line, v, e) ?? undefined
         continue
       }
-      if (keyLen === 7 && c === 112 && line.startsWith('packets', s)) {
+      if (keyLen === 7 && c === 112 && has(line, 'packets', s)) {
         tuple.packets = number(line, v, e) ?? undefined
         continue
       }
-      if (keyLen === 5 && c === 98 && line.startsWith('bytes', s)) {
+      if (keyLen === 5 && c === 98 && has(line, 'bytes', s)) {
         tuple.bytes = number(line, v, e) ?? undefined
         continue
       }
-      if (keyLen === 6 && line.startsWith('key', s + 3) && (c === 115 || c === 100)) {
+      if (keyLen === 6 && has(line, 'key', s + 3) && (c === 115 || c === 100)) {
         if (c === 115) tuple.srckey = line.slice(v, e)
         else tuple.dstkey = line.slice(v, e)
         continue
       }
     }
-    // Entry-level fields; they also end the reply tuple.
     if (reply !== null) tuple = null
-    if (keyLen === 4 && c === 109 && line.startsWith('mark', s)) mark = number(line, v, e)
-    else if (keyLen === 3 && c === 117 && line.startsWith('use', s)) use = number(line, v, e)
-    else if (keyLen === 4 && c === 122 && line.startsWith('zone', s)) zone = number(line, v, e)
-    else if (keyLen === 6 && line.startsWith('secctx', s)) secctx = line.slice(v, e)
-    else if (keyLen === 10 && line.startsWith('delta-time', s)) deltaTime = number(line, v, e)
+    if (keyLen === 4 && c === 109 && has(line, 'mark', s)) continue
+    if (keyLen === 3 && c === 117 && has(line, 'use', s)) continue
+    if (keyLen === 4 && c === 122 && has(line, 'zone', s)) continue
+    if (keyLen === 6 && has(line, 'secctx', s)) secctx = line.slice(v, e)
+    else if (keyLen === 10 && has(line, 'delta-time', s)) continue
     else {
       extra ??= {}
       extra[line.slice(s, eq)] = line.slice(v, e)
     }
   }
-  if (original === null || reply === null || original.dst === '' || reply.dst === '') {
-    warnings.push(at(lineNo, `incomplete entry (needs an original and a reply tuple): ${snippet(line)}`))
-    return null
+  // parseLine only makes a ConntrackLine when both tuples are there.
+  return { original: original as ConntrackTuple, reply: reply as ConntrackTuple, secctx, extra }
+}
+
+const NO_DETAIL: Detail = Object.freeze({
+  original: undefined as unknown as ConntrackTuple,
+  reply: undefined as unknown as ConntrackTuple,
+  secctx: null,
+  extra: undefined
+})
+
+/**
+ * One entry: the numbers and shared names are read while parsing; the tuples (with their four
+ * address strings), `secctx` and `extra` are built from `raw` on first access and kept. Reads like
+ * a plain ConntrackEntry (toJSON gives every field); the fields can be assigned as well.
+ */
+class ConntrackLine implements ConntrackEntry {
+  #detail: Detail | null = null
+  #from: number
+
+  constructor(
+    public raw: string,
+    public l3proto: string | null,
+    public proto: string,
+    public protoNum: number | null,
+    public timeout: number | null,
+    public state: string | null,
+    public flags: string[],
+    public mark: number | null,
+    public zone: number | null,
+    public use: number | null,
+    public deltaTime: number | null,
+    from: number
+  ) {
+    this.#from = from
   }
-  const flags = flagBuffer.length === 0 ? EMPTY_FLAGS : shared.get(flagBuffer)
-  const entry: ConntrackEntry = {
-    l3proto,
-    proto,
-    protoNum,
-    timeout,
-    state,
-    original,
-    reply,
-    flags,
-    mark,
-    zone,
-    use,
-    secctx,
-    deltaTime,
-    raw: line
+
+  private detail(): Detail {
+    // A getter read through the prototype (some inspectors do) gets nothing rather than a TypeError.
+    if (!(#detail in this)) return NO_DETAIL
+    return (this.#detail ??= parseDetail(this.raw, this.#from))
   }
-  if (extra !== undefined) entry.extra = extra
-  return entry
+
+  get original(): ConntrackTuple {
+    return this.detail().original
+  }
+  set original(tuple: ConntrackTuple) {
+    this.detail().original = tuple
+  }
+  get reply(): ConntrackTuple {
+    return this.detail().reply
+  }
+  set reply(tuple: ConntrackTuple) {
+    this.detail().reply = tuple
+  }
+  get secctx(): string | null {
+    return this.detail().secctx
+  }
+  set secctx(value: string | null) {
+    this.detail().secctx = value
+  }
+  get extra(): Record<string, string> | undefined {
+    return this.detail().extra
+  }
+  set extra(value: Record<string, string> | undefined) {
+    this.detail().extra = value
+  }
+
+  /** Every field, in the order a plain entry has them (`extra` only when there is one). */
+  toJSON(): ConntrackEntry {
+    const detail = this.detail()
+    const plain: ConntrackEntry = {
+      l3proto: this.l3proto,
+      proto: this.proto,
+      protoNum: this.protoNum,
+      timeout: this.timeout,
+      state: this.state,
+      original: detail.original,
+      reply: detail.reply,
+      flags: this.flags,
+      mark: this.mark,
+      zone: this.zone,
+      use: this.use,
+      secctx: detail.secctx,
+      deltaTime: this.deltaTime,
+      raw: this.raw
+    }
+    if (detail.extra !== undefined) plain.extra = detail.extra
+    return plain
+  }
 }
 
 const headerWords: number[] = new Array<number>(12).fill(0)

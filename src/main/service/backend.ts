@@ -41,6 +41,8 @@ export function createBackend(deps: ServiceDeps, transport: 'ipc' | 'browser'): 
   const captures = new Map<string, AbortController>()
   const samplers = new Map<string, SamplerHandle>()
   let sshConfigHosts: HostEntry[] = []
+  /** `ssh -G` answers per alias: what the user's ssh will really do (hostname, user, port, jump). */
+  const sshSettings = new Map<string, Record<string, string>>()
   let state: PersistedState = { preferences: { ...DEFAULT_PREFERENCES }, manualHosts: [], sudo: {} }
   const loaded = loadState()
 
@@ -75,6 +77,19 @@ export function createBackend(deps: ServiceDeps, transport: 'ipc' | 'browser'): 
     await deps.writeState(deps.stateFile, JSON.stringify(state, null, 2))
   }
 
+  async function loadSshSettings(aliases: string[]): Promise<void> {
+    const missing = aliases.filter((alias) => !sshSettings.has(alias)).slice(0, 64)
+    await Promise.all(
+      missing.map(async (alias) => {
+        try {
+          sshSettings.set(alias, await deps.sshEffectiveSettings(alias))
+        } catch {
+          sshSettings.set(alias, {})
+        }
+      })
+    )
+  }
+
   async function refreshSshHosts(): Promise<void> {
     try {
       const hosts = await deps.listSshHosts()
@@ -88,6 +103,7 @@ export function createBackend(deps: ServiceDeps, transport: 'ipc' | 'browser'): 
     } catch {
       sshConfigHosts = []
     }
+    await loadSshSettings([...sshConfigHosts.map((h) => h.label), ...state.manualHosts.map((h) => h.alias)])
   }
 
   function allHosts(): HostEntry[] {
@@ -105,6 +121,7 @@ export function createBackend(deps: ServiceDeps, transport: 'ipc' | 'browser'): 
       .map((h) => ({ id: `ssh:${h.alias}`, kind: 'ssh', label: h.alias, origin: 'manual', sudo: h.sudo }))
     const hosts = [...training, local, ...sshConfigHosts, ...manual, ...fileHosts.values()]
     for (const host of hosts) {
+      if (host.kind === 'ssh' && sshSettings.get(host.label)) host.sshSettings = sshSettings.get(host.label)
       const snapshot = snapshots.get(host.id)
       if (snapshot) host.lastCapturedAt = snapshot.host.capturedAt
     }
@@ -164,6 +181,7 @@ export function createBackend(deps: ServiceDeps, transport: 'ipc' | 'browser'): 
         })
       if (!state.manualHosts.some((h) => h.alias === alias)) state.manualHosts.push({ alias, sudo })
       await saveState()
+      await loadSshSettings([alias])
       const hosts = allHosts()
       emit('hostsChanged', hosts)
       return hosts.find((h) => h.id === `ssh:${alias}`)!

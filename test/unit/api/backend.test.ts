@@ -28,6 +28,12 @@ describe('backend service', () => {
     expect(hosts.ok && hosts.value.map((h) => h.id)).toEqual(['sim:bridge-mode', 'local', 'ssh:prod-1', 'ssh:jump-2'])
   })
 
+  it('shows where each SSH alias really connects, from ssh -G', async () => {
+    const backend = createBackend(fakeDeps(), 'browser')
+    const hosts = await backend.call('listHosts', {})
+    expect(hosts.ok && hosts.value.find((h) => h.id === 'ssh:prod-1')?.sshSettings).toEqual({ hostname: 'prod-1' })
+  })
+
   it('refuses SSH aliases that could smuggle options or shell syntax', async () => {
     const backend = createBackend(fakeDeps(), 'browser')
     for (const alias of ['-oProxyCommand=touch /tmp/x', 'a;b', 'a b', '$(id)']) {

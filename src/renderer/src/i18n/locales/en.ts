@@ -54,7 +54,8 @@ export const en = {
     status: { idle: 'Not captured', connecting: 'Capturing…', connected: 'Captured', error: 'Failed' },
     progress: '{done} of {total} · {section}',
     parsing: 'Building the snapshot…',
-    fromSshConfig: 'from ~/.ssh/config'
+    fromSshConfig: 'from ~/.ssh/config',
+    sshEffective: 'Where ssh really connects (ssh -G)'
   },
   topology: {
     search: 'Name, IP or MAC (Ctrl+K)',

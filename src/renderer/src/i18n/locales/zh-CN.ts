@@ -56,7 +56,8 @@ export const zhCN: MessageSchema = {
     status: { idle: '未采集', connecting: '采集中…', connected: '已采集', error: '采集失败' },
     progress: '{done}/{total} · {section}',
     parsing: '正在生成快照…',
-    fromSshConfig: '来自 ~/.ssh/config'
+    fromSshConfig: '来自 ~/.ssh/config',
+    sshEffective: 'ssh 实际连接的目标（ssh -G）'
   },
   topology: {
     search: '搜索名称、IP 或 MAC（Ctrl+K）',
