@@ -17,7 +17,14 @@ import { execa, type ResultPromise } from 'execa'
 import type { Browser, Page } from 'playwright-core'
 import type { Snapshot } from '../../src/shared/snapshot/schema'
 import type { TrafficSample } from '../../src/shared/api/types'
-import { chromiumAvailable, launchChromium, openApp, screenshot, startApp, type RunningApp } from '../e2e/support/browser'
+import {
+  chromiumAvailable,
+  launchChromium,
+  openApp,
+  screenshot,
+  startApp,
+  type RunningApp
+} from '../e2e/support/browser'
 import { callApi, gotoView, waitForSnapshot } from '../e2e/support/app-page'
 import { lab, readLabTruth, truthContainer, type LabTruth, type LabTruthInterface } from './support/truth'
 import './support/provided'
@@ -103,14 +110,26 @@ async function searchAndOpen(query: string, title: string | RegExp): Promise<str
   const search = page.locator('[data-testid=topology-search]')
   await search.fill(query)
   await search.press('Enter')
-  await expect.poll(() => details().locator('h2.name').first().innerText().catch(() => ''), { timeout: 10_000 }).toMatch(
-    typeof title === 'string' ? new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) : title
-  )
+  await expect
+    .poll(
+      () =>
+        details()
+          .locator('h2.name')
+          .first()
+          .innerText()
+          .catch(() => ''),
+      { timeout: 10_000 }
+    )
+    .toMatch(typeof title === 'string' ? new RegExp(`^${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) : title)
   return details().innerText()
 }
 
 /** The selected host's capture time, as the top bar shows it. */
-const capturedText = (): Promise<string> => page.locator('[data-testid=current-host]').innerText().catch(() => '')
+const capturedText = (): Promise<string> =>
+  page
+    .locator('[data-testid=current-host]')
+    .innerText()
+    .catch(() => '')
 
 async function refreshLocal(): Promise<void> {
   const before = await capturedText()
@@ -158,9 +177,11 @@ describe.skipIf(skipReason || !haveChromium)('the UI against the live lab (brows
     await gotoView(page, 'topology')
     await page.waitForSelector('[data-testid=topology-chart] canvas')
 
-    expect(vethsOf('nllab-app').map((v) => v.master).sort()).toEqual(
-      ['nllab-front', 'nllab-back'].map((n) => truth.networks.find((x) => x.name === n)!.bridge).sort()
-    )
+    expect(
+      vethsOf('nllab-app')
+        .map((v) => v.master)
+        .sort()
+    ).toEqual(['nllab-front', 'nllab-back'].map((n) => truth.networks.find((x) => x.name === n)!.bridge).sort())
     for (const name of BRIDGED) {
       const veths = vethsOf(name)
       expect(veths.length, `${name} has no veth in the lab truth`).toBeGreaterThan(0)
@@ -215,7 +236,9 @@ describe.skipIf(skipReason || !haveChromium)('the UI against the live lab (brows
     const text = await row.innerText()
     expect(text).toContain(`${webIp}:80`)
     expect(text).toContain('nllab-web')
-    expect(text).toMatch(new RegExp(`--dport ${truth.webPort} -j DNAT --to-destination ${webIp.replace(/\./g, '\\.')}:80`))
+    expect(text).toMatch(
+      new RegExp(`--dport ${truth.webPort} -j DNAT --to-destination ${webIp.replace(/\./g, '\\.')}:80`)
+    )
     await shootBoth('nat-ports')
   })
 
@@ -302,7 +325,10 @@ describe.skipIf(skipReason || !haveChromium)('the UI against the live lab (brows
     if (!(await box.isChecked())) await box.check()
     await page.waitForSelector('[data-testid=traffic-chart] canvas', { timeout: 15_000 })
     // The sampled series behind the chart, as the page got it, moved too.
-    const history = await callApi<{ samples: TrafficSample[] }>(page, app!, 'getTrafficHistory', { hostId: 'local', windowS: 60 })
+    const history = await callApi<{ samples: TrafficSample[] }>(page, app!, 'getTrafficHistory', {
+      hostId: 'local',
+      windowS: 60
+    })
     expect(history.ok).toBe(true)
     const moved = history.value!.samples.some((s) =>
       s.rates.some((r) => r.netns === 'host' && r.iface === webVeth && r.rxBytesPerS + r.txBytesPerS > 0)
@@ -313,8 +339,12 @@ describe.skipIf(skipReason || !haveChromium)('the UI against the live lab (brows
     await expect
       .poll(
         async () =>
-          (await callApi<{ samples: TrafficSample[] }>(page, app!, 'getTrafficHistory', { hostId: 'local', windowS: 60 }))
-            .value?.samples.length ?? 0,
+          (
+            await callApi<{ samples: TrafficSample[] }>(page, app!, 'getTrafficHistory', {
+              hostId: 'local',
+              windowS: 60
+            })
+          ).value?.samples.length ?? 0,
         { timeout: 15_000, interval: 500 }
       )
       .toBeGreaterThanOrEqual(7)
@@ -326,7 +356,8 @@ describe.skipIf(skipReason || !haveChromium)('the UI against the live lab (brows
   it('diagnose: findings of the live host and a trace from nllab-default to the wan', async () => {
     await gotoView(page, 'diagnose')
     await page.waitForFunction(
-      () => document.querySelectorAll('[data-testid=finding]').length > 0 || document.querySelector('[data-state=empty]'),
+      () =>
+        document.querySelectorAll('[data-testid=finding]').length > 0 || document.querySelector('[data-state=empty]'),
       undefined,
       { timeout: 30_000 }
     )

@@ -6,7 +6,7 @@
 import type { Snapshot } from '../../shared/snapshot/schema'
 import type { TrafficSample } from '../../shared/api/types'
 import { createSimCounterStream } from '../sim/counter-stream'
-import { containerLabeller } from './labels'
+import { containerLabeller, streamPids } from './labels'
 import { startSampler } from './sampler'
 import { openCounterStream } from './stream'
 import type { CounterStream } from './types'
@@ -20,9 +20,8 @@ export function startSamplerForSource(opts: {
   sshConfigFile?: string
   onSample(sample: TrafficSample): void
 }): { stop(): void; history(windowS: number): TrafficSample[] } {
-  const pids = opts.snapshot.containers
-    .filter((c) => c.pid && c.state === 'running')
-    .map((c) => ({ netns: `pid:${c.pid}`, pid: c.pid as number }))
+  // One pid per container namespace (host-mode and shared namespaces would be counted twice).
+  const pids = streamPids(opts.snapshot)
   const openStream = (): CounterStream => {
     if (opts.source.startsWith('sim:')) return createSimCounterStream(opts.source.slice(4), opts.intervalS)
     if (opts.source === 'local') return openCounterStream({ kind: 'local' }, { intervalS: opts.intervalS, pids, sudo: opts.sudo })

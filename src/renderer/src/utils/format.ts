@@ -42,3 +42,25 @@ export function hostLabel(host: { label: string; title?: { en: string; 'zh-CN': 
   if (!host.title) return host.label
   return locale === 'zh-CN' ? host.title['zh-CN'] : host.title.en
 }
+
+/**
+ * A trace hop's `where` label in the UI language. The label mixes host-derived names (kept as they
+ * are) with a few fixed English words from src/shared/trace, which are translated word by word.
+ */
+const WHERE_ZH: [RegExp, string][] = [
+  [/^host routing decision$/, '宿主机路由决策'],
+  [/^conntrack \(reply, (PREROUTING|POSTROUTING)\)$/, 'conntrack（回包，$1）'],
+  [/ routing table$/, ' 的路由表'],
+  [/ loopback$/, ' 的回环网卡'],
+  [/^host socket$/, '宿主机套接字'],
+  [/^uplink$/, '上行网卡'],
+  [/^host$/, '宿主机'],
+  [/^host /, '宿主机 '],
+  [/ → host /, ' → 宿主机 ']
+]
+export function localizeWhere(where: string, locale: string): string {
+  if (locale !== 'zh-CN') return where
+  let out = where
+  for (const [pattern, replacement] of WHERE_ZH) out = out.replace(pattern, replacement)
+  return out
+}

@@ -117,6 +117,9 @@ export const en = {
     errors: 'errors',
     dropped: 'dropped',
     evidence: 'How NetLens matched it',
+    noVethHost: 'host mode: uses the host’s own interfaces',
+    noVethNone: 'none mode: loopback only',
+    noVethShared: 'shares the namespace of {owner}',
     evidenceKinds: {
       'netns-ifindex': 'peer ifindex read inside the namespace',
       'proc-igmp': 'matched through /proc/net/igmp',

@@ -119,6 +119,9 @@ export const zhCN: MessageSchema = {
     errors: '错误',
     dropped: '丢弃',
     evidence: '匹配依据',
+    noVethHost: 'host 模式：直接使用宿主机的网卡',
+    noVethNone: 'none 模式：只有回环网卡',
+    noVethShared: '与 {owner} 共用网络名称空间',
     evidenceKinds: {
       'netns-ifindex': '在命名空间内读取对端 ifindex',
       'proc-igmp': '通过 /proc/net/igmp 匹配',
