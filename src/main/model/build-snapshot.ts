@@ -28,7 +28,7 @@ import { parseSs } from '../parsers/ss'
 import { parseSysBrif } from '../parsers/sys-brif'
 import { parseSysctl } from '../parsers/sysctl'
 import { buildConntrack, readCount } from './conntrack'
-import { buildContainers, containerAddressIndex } from './containers'
+import { buildContainers, containerAddressIndex, procContainerRecords } from './containers'
 import { buildInterfaces, type IfaceBuild } from './interfaces'
 import {
   buildBridges,
@@ -36,10 +36,12 @@ import {
   dockerBridgeName,
   joinVethPeers,
   markUnresolvedPeers,
-  resolveParents
+  resolveIgmpJoins,
+  resolveParents,
+  type IgmpJoins
 } from './joins'
 import { buildNat, listToRuleset } from './nat'
-import { buildNetns, namespacesOf, parseNetnsMap } from './netns'
+import { buildNetns, namespacesOf, parseNetnsMap, type NetnsMapEntry } from './netns'
 import { buildPublishedPorts } from './ports'
 import { CaptureReader, splitNsSection } from './reader'
 import { emptySnapshot } from './empty-snapshot'
@@ -112,34 +114,12 @@ function build(capture: Capture): Snapshot {
 
   // Host facts
   const uid = firstLine(r.text(SECTION.uid))
-  const docker = r.parse(SECTION.dockerContainers, parseDockerContainers) ?? []
+  const dockerRecords = r.parse(SECTION.dockerContainers, parseDockerContainers)
+  const docker = dockerRecords ?? []
   const dockerNetworks = r.parse(SECTION.dockerNetworks, parseDockerNetworks) ?? []
 
-  // Namespaces
-  const captureNsids = [
-    ...new Set(
-      r.names
-        .map(splitNsSection)
-        .filter((x) => x !== null)
-        .map((x) => x.nsid)
-    )
-  ]
-  const netnsMap = r.parse(SECTION.netnsMap, parseNetnsMap) ?? []
-  const netns = buildNetns(captureNsids, netnsMap, docker)
-  const nsSection = (nsids: string[], section: string): string | null => {
-    for (const nsid of nsids) {
-      const name = `ns/${nsid}/${section}`
-      if (r.has(name)) return name
-    }
-    return null
-  }
-  const parseNs = <T>(nsids: string[], section: string, parser: (t: string) => ParseResult<T>): T | null => {
-    const name = nsSection(nsids, section)
-    return name ? r.parse(name, parser) : null
-  }
-
-  // Interfaces of every namespace
-  const ifaces: IfaceBuild[] = buildInterfaces({
+  // Host interfaces (needed early: a pid that sees exactly these lives in the host namespace)
+  const hostIfaces: IfaceBuild[] = buildInterfaces({
     netns: 'host',
     links:
       r.parseFirst([
@@ -154,6 +134,37 @@ function build(capture: Capture): Snapshot {
     dev: r.parse(SECTION.procNetDev, parseProcNetDev),
     igmp: null
   })
+
+  // Namespaces
+  const captureNsids = [
+    ...new Set(
+      r.names
+        .map(splitNsSection)
+        .filter((x) => x !== null)
+        .map((x) => x.nsid)
+    )
+  ]
+  const netnsMap = r.parse(SECTION.netnsMap, parseNetnsMap) ?? []
+  // Without docker (not root, not in the docker group) netns.map still names each container's pid and id.
+  const procRecords =
+    dockerRecords === null ? procContainerRecords(netnsMap, hostLikeNsids(r, netnsMap, hostIfaces)) : []
+  const procMode = procRecords.length > 0
+  const containerRecords = procMode ? procRecords : docker
+  const netns = buildNetns(captureNsids, netnsMap, containerRecords)
+  const nsSection = (nsids: string[], section: string): string | null => {
+    for (const nsid of nsids) {
+      const name = `ns/${nsid}/${section}`
+      if (r.has(name)) return name
+    }
+    return null
+  }
+  const parseNs = <T>(nsids: string[], section: string, parser: (t: string) => ParseResult<T>): T | null => {
+    const name = nsSection(nsids, section)
+    return name ? r.parse(name, parser) : null
+  }
+
+  // Interfaces of every namespace
+  const ifaces: IfaceBuild[] = [...hostIfaces]
   const routes: Route[] = []
   const hostRoutes = r.parseFirst([
     [SECTION.ipRoute, parseRoutes],
@@ -187,6 +198,7 @@ function build(capture: Capture): Snapshot {
 
   joinVethPeers(ifaces)
   resolveParents(ifaces)
+  const igmp: IgmpJoins | undefined = procMode ? resolveIgmpJoins(ifaces) : undefined
 
   // Bridges and docker networks
   const bridges = buildBridges({
@@ -205,13 +217,15 @@ function build(capture: Capture): Snapshot {
 
   // Containers
   const containers = buildContainers({
-    docker,
+    docker: containerRecords,
     netns,
     ifaces,
     hostFdb: fdbByNetns.get('host') ?? [],
     networkBridge,
-    routes
+    routes,
+    igmp
   })
+  if (procMode) warnings.push(...procContainerWarnings(containerRecords, containers, ifaces, igmp!, netnsMap))
   markUnresolvedPeers(ifaces)
   for (const c of containers) {
     for (const i of c.interfaces) {
@@ -226,7 +240,7 @@ function build(capture: Capture): Snapshot {
         warnings.push(`container ${c.name}: host veth of ${i.ifname} not found (no namespace data, igmp or FDB match)`)
     }
   }
-  const addressIndex = containerAddressIndex(containers, docker)
+  const addressIndex = containerAddressIndex(containers, containerRecords)
 
   // NAT
   const versionText = firstLine(r.text(SECTION.iptablesVersion))
@@ -283,15 +297,25 @@ function build(capture: Capture): Snapshot {
     raw: l.raw
   }))
   const publishedPorts = buildPublishedPorts({ docker, rules: nat.rules, listeners: ss, addressIndex })
+  const conntrackList = r.get(SECTION.conntrack)
+  // Only a listing that ran to completion can have been cut by the cap.
+  const conntrackListOk = conntrackList?.status === 'ok'
   const conntrack = buildConntrack(
     r.parse(SECTION.conntrack, parseConntrack),
     readCount(r.text(SECTION.conntrackCount)),
     readCount(r.text(SECTION.conntrackMax)),
-    addressIndex
+    addressIndex,
+    conntrackListOk
   )
   if (conntrack.truncated)
     warnings.push(
       `conntrack.list: showing ${conntrack.entries.length} of ${conntrack.total} tracked connections (capture cap)`
+    )
+  else if (conntrackList && !conntrackListOk && conntrack.total !== null && conntrack.total > conntrack.entries.length)
+    warnings.push(
+      conntrack.entries.length
+        ? `conntrack.list: ${conntrackList.status ?? 'error'} — only ${conntrack.entries.length} of the ${conntrack.total} tracked connections (conntrack.count) were read; the others are unknown`
+        : `conntrack.list: ${conntrackList.status ?? 'error'} — ${conntrack.total} tracked connections are counted (conntrack.count) but their entries (addresses, NAT) are unknown`
     )
 
   warnings.push(...r.warnings)
@@ -319,7 +343,7 @@ function build(capture: Capture): Snapshot {
       sysctls: r.parse(SECTION.sysctl, parseSysctl) ?? {}
     },
     sections: r.sectionRecords(),
-    namespaces: namespacesOf(netns, docker),
+    namespaces: namespacesOf(netns, containerRecords),
     interfaces,
     routes,
     bridges,
@@ -344,4 +368,75 @@ export function networkOf(cidr: string): string {
   const mask = len === 0 ? 0 : (0xffffffff << (32 - len)) >>> 0
   const net = (value & mask) >>> 0
   return `${[net >>> 24, (net >>> 16) & 255, (net >>> 8) & 255, net & 255].join('.')}/${len}`
+}
+
+/**
+ * Container pids (from netns.map, inode unreadable) whose `/proc/<pid>/net/dev` lists exactly the
+ * host's interfaces, with the same ifindexes where `/proc/<pid>/net/igmp` gives them: the host
+ * namespace (`--network host`). A namespace with only `lo` proves nothing.
+ */
+function hostLikeNsids(r: CaptureReader, map: NetnsMapEntry[], hostIfaces: IfaceBuild[]): Set<string> {
+  const out = new Set<string>()
+  const hostIndex = new Map(hostIfaces.map((b) => [b.iface.name, b.iface.ifindex]))
+  if (![...hostIndex.keys()].some((n) => n !== 'lo')) return out
+  const quiet = <T>(name: string, parser: (t: string) => ParseResult<T>): T | null => {
+    const text = r.text(name)
+    if (text === null) return null
+    try {
+      return parser(text).value
+    } catch {
+      return null
+    }
+  }
+  for (const entry of map) {
+    if (entry.inode !== null || !entry.containerId || !entry.nsid.startsWith('pid:')) continue
+    const dev = quiet(`ns/${entry.nsid}/${NS_SECTION.procNetDev}`, parseProcNetDev)
+    if (!dev || dev.length !== hostIndex.size || !dev.every((d) => hostIndex.has(d.iface))) continue
+    const igmp = quiet(`ns/${entry.nsid}/${NS_SECTION.igmp}`, parseProcIgmp) ?? []
+    if (igmp.every((g) => hostIndex.get(g.name) === g.ifindex)) out.add(entry.nsid)
+  }
+  return out
+}
+
+/** What a /proc-only container list does not know, one warning each. */
+function procContainerWarnings(
+  records: { id: string; name: string; pid: number | null; networkMode: string }[],
+  containers: Snapshot['containers'],
+  ifaces: IfaceBuild[],
+  igmp: IgmpJoins,
+  map: NetnsMapEntry[]
+): string[] {
+  const out = [
+    `containers: ${records.length} identified from /proc (netns.map) without docker access — names are short container ids; images, docker networks, network modes and published ports unknown; run as root, in the docker group or with --sudo`
+  ]
+  const inodeKnown = new Map(map.map((e) => [e.nsid, e.inode !== null]))
+  for (const c of records) {
+    if (c.networkMode === 'host' && c.pid !== null && !inodeKnown.get(`pid:${c.pid}`))
+      out.push(
+        `container ${c.name}: pid ${c.pid} sees exactly the host's interfaces, so it is taken to use the host network (its namespace inode was unreadable)`
+      )
+  }
+  const namesIn = new Map<string, string[]>()
+  for (const c of containers) if (c.netns) namesIn.set(c.netns, [...(namesIn.get(c.netns) ?? []), c.name])
+  const buildOf = new Map<string, IfaceBuild>()
+  for (const b of ifaces) buildOf.set(`${b.iface.netns}\u0000${b.iface.name}`, b)
+  for (const c of containers) {
+    if (!c.netns) continue
+    for (const i of c.interfaces) {
+      if (i.evidence !== 'none') continue
+      const b = buildOf.get(`${c.netns}\u0000${i.ifname}`)
+      const amb = b ? igmp.ambiguous.get(b) : undefined
+      if (!amb) continue
+      const rivals = [...new Set(amb.rivals.flatMap((o) => namesIn.get(o.iface.netns) ?? [o.iface.netns]))]
+        .filter((n) => n !== c.name)
+        .sort()
+      const veths = amb.veths.map((v) => v.iface.name).join(', ')
+      out.push(
+        rivals.length
+          ? `container ${c.name}: host veth of ${i.ifname} unknown — its ifindex ${i.ifindex} matches ${veths}, but so does ${rivals.join(', ')}'s (namespace inodes unreadable: they may share one namespace)`
+          : `container ${c.name}: host veth of ${i.ifname} unknown — its ifindex ${i.ifindex} matches several host veths (${veths})`
+      )
+    }
+  }
+  return out
 }

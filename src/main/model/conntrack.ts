@@ -40,7 +40,9 @@ export function buildConntrack(
   records: ConntrackRecord[] | null,
   count: number | null,
   max: number | null,
-  addressIndex: Map<string, string[]>
+  addressIndex: Map<string, string[]>,
+  /** False when the listing itself failed (permission-denied, …): then missing entries are unknown, not cut by the cap. */
+  listComplete = true
 ): Snapshot['conntrack'] {
   const list = records ?? []
   const entries: ConntrackEntry[] = new Array(list.length)
@@ -74,5 +76,5 @@ export function buildConntrack(
     }
   }
   const total = count ?? (records ? list.length : null)
-  return { total, max, truncated: total !== null && total > entries.length, entries }
+  return { total, max, truncated: listComplete && total !== null && total > entries.length, entries }
 }

@@ -11,8 +11,8 @@
 import type { DockerContainerRecord, FdbRecord } from '../parsers/types'
 import type { Container, ContainerInterface, Evidence, Route } from '../../shared/snapshot/schema'
 import type { IfaceBuild } from './interfaces'
-import { matchByFdb, matchByIgmp, pair } from './joins'
-import { resolveContainerRef, type NetnsModel } from './netns'
+import { matchByFdb, matchByIgmp, pair, type IgmpJoins } from './joins'
+import { resolveContainerRef, type NetnsMapEntry, type NetnsModel } from './netns'
 
 export interface ContainerJoinInput {
   docker: DockerContainerRecord[]
@@ -23,6 +23,11 @@ export interface ContainerJoinInput {
   /** Network name → bridge device (host bridge for bridge networks). */
   networkBridge: Map<string, string | null>
   routes: Route[]
+  /**
+   * Precomputed proc-igmp joins (`resolveIgmpJoins`). Given for /proc-only containers (no docker
+   * data to narrow by bridge): replaces the per-interface `matchByIgmp`.
+   */
+  igmp?: IgmpJoins
 }
 
 export const stripCidr = (address: string): string => {
@@ -107,13 +112,18 @@ export function buildContainers(input: ContainerJoinInput): Container[] {
           if (peer && b.iface.peer?.netns !== 'unknown') {
             hostVeth = peer.iface.name
             bridge = peer.iface.master
-            evidence = 'netns-ifindex'
+            // an interface known only from /proc was paired by an earlier proc-igmp join (shared namespace)
+            evidence = b.from === 'igmp' || b.from === 'proc-net-dev' ? 'proc-igmp' : 'netns-ifindex'
           } else if (b.iface.kind === 'macvlan' || b.iface.kind === 'ipvlan') {
             evidence = b.iface.parent ? 'netns-ifindex' : 'none'
           } else {
             const expected = network ? (input.networkBridge.get(network) ?? null) : null
             const viaIgmp =
-              b.from === 'igmp' || b.from === 'proc-net-dev' ? matchByIgmp(b.iface.ifindex, hostVeths, expected) : null
+              b.from !== 'igmp' && b.from !== 'proc-net-dev'
+                ? null
+                : input.igmp
+                  ? (input.igmp.matches.get(b) ?? null)
+                  : matchByIgmp(b.iface.ifindex, hostVeths, expected)
             if (viaIgmp) {
               pair(b, viaIgmp)
               hostVeth = viaIgmp.iface.name
@@ -192,6 +202,44 @@ export function buildContainers(input: ContainerJoinInput): Container[] {
     })
   }
   return docker.map((c) => built.get(c.id)!).sort((a, b) => a.name.localeCompare(b.name))
+}
+
+/** docker's short id: the first 12 hex digits of the container id. */
+export const shortId = (id: string): string => id.slice(0, 12)
+
+/**
+ * Container records for a capture without docker data (not root, not in the docker group) whose
+ * `netns.map` still names each container's pid and full id (from `/proc/<pid>/cgroup`). Only what
+ * /proc proves is filled in: name is the short id, image '' and networks/ports empty (unknown), state
+ * `running` (it has a pid). networkMode is `host` when the pid's namespace is the host's: same
+ * inode, or, when the inode was unreadable, `hostLike` (its /proc/<pid>/net/dev lists exactly the
+ * host's interfaces); else `unknown`. A `container:` mode is never claimed: /proc cannot tell which
+ * of two containers owns a shared namespace.
+ */
+export function procContainerRecords(map: NetnsMapEntry[], hostLike: Set<string>): DockerContainerRecord[] {
+  const hostInode = map.find((e) => (e.nsid === 'host' || e.nsid === 'pid:1') && e.inode)?.inode ?? null
+  const out: DockerContainerRecord[] = []
+  const seen = new Set<string>()
+  for (const entry of map) {
+    const pid = /^pid:(\d+)$/.exec(entry.nsid)?.[1]
+    if (!pid || !entry.containerId || entry.containerId.length < 12 || seen.has(entry.containerId)) continue
+    seen.add(entry.containerId)
+    const inHost = entry.inode !== null ? hostInode !== null && entry.inode === hostInode : hostLike.has(entry.nsid)
+    out.push({
+      id: entry.containerId,
+      name: shortId(entry.containerId),
+      image: '',
+      state: 'running',
+      running: true,
+      pid: Number(pid),
+      networkMode: inHost ? 'host' : 'unknown',
+      sandboxKey: null,
+      networks: [],
+      portBindings: [],
+      raw: entry.raw
+    })
+  }
+  return out
 }
 
 /** IP (no prefix) → container names, for conntrack attribution and published ports. */

@@ -251,3 +251,76 @@ export function buildNetworks(input: NetworkJoinInput): Network[] {
   }
   return out.sort((a, b) => a.name.localeCompare(b.name))
 }
+
+export interface IgmpJoins {
+  /** Namespace interface → its host veth (unique by ifindex, or disambiguated by link-netnsid). */
+  matches: Map<IfaceBuild, IfaceBuild>
+  /** Namespace interfaces whose ifindex more than one candidate pairing could explain: host veth left unknown. */
+  ambiguous: Map<IfaceBuild, { veths: IfaceBuild[]; rivals: IfaceBuild[] }>
+}
+
+/**
+ * proc-igmp joins for namespaces known only from `/proc/<pid>/net/{igmp,dev}` (no docker data to
+ * narrow by bridge). A namespace interface with ifindex N and a host veth with `link_index` N pair
+ * when each is the other's only candidate. When several namespaces hold ifindex N (two pids that
+ * may or may not share one namespace), the host veth's `link-netnsid` decides, but only if one
+ * candidate namespace is already known (from another, unique pairing) to carry that netnsid:
+ * all veths into one namespace share its netnsid. Otherwise nothing is paired.
+ */
+export function resolveIgmpJoins(all: IfaceBuild[]): IgmpJoins {
+  const nsIfaces = all.filter(
+    (b) =>
+      b.iface.netns !== 'host' &&
+      (b.from === 'igmp' || b.from === 'proc-net-dev') &&
+      b.iface.ifindex > 0 &&
+      b.iface.kind !== 'loopback' &&
+      b.iface.name !== 'lo' &&
+      !b.iface.peer
+  )
+  const veths = all.filter(
+    (b) => b.iface.netns === 'host' && b.iface.kind === 'veth' && !b.iface.peer && (b.linkIndex ?? 0) > 0
+  )
+  const matches = new Map<IfaceBuild, IfaceBuild>()
+  const matchedVeths = new Set<IfaceBuild>()
+  const netnsidOf = new Map<string, number>()
+  const namespaceOfNetnsid = new Map<number, string>()
+  const ifacesAt = (index: number): IfaceBuild[] => nsIfaces.filter((b) => b.iface.ifindex === index && !matches.has(b))
+  /** Could `b`'s namespace be the one `veth` leads to, judging by netnsids learnt so far? */
+  const fits = (veth: IfaceBuild, b: IfaceBuild): boolean => {
+    const id = veth.linkNetnsId
+    if (id === null) return true
+    const known = netnsidOf.get(b.iface.netns)
+    if (known !== undefined) return known === id
+    return !namespaceOfNetnsid.has(id)
+  }
+  let changed = true
+  while (changed) {
+    changed = false
+    for (const veth of veths) {
+      if (matchedVeths.has(veth)) continue
+      const candidates = ifacesAt(veth.linkIndex!).filter((b) => fits(veth, b))
+      if (candidates.length !== 1) continue
+      const b = candidates[0]
+      const rivals = veths.filter(
+        (v) => v !== veth && !matchedVeths.has(v) && v.linkIndex === b.iface.ifindex && fits(v, b)
+      )
+      if (rivals.length) continue
+      matches.set(b, veth)
+      matchedVeths.add(veth)
+      if (veth.linkNetnsId !== null && !netnsidOf.has(b.iface.netns)) {
+        netnsidOf.set(b.iface.netns, veth.linkNetnsId)
+        namespaceOfNetnsid.set(veth.linkNetnsId, b.iface.netns)
+      }
+      changed = true
+    }
+  }
+  const ambiguous = new Map<IfaceBuild, { veths: IfaceBuild[]; rivals: IfaceBuild[] }>()
+  for (const b of nsIfaces) {
+    if (matches.has(b)) continue
+    const vs = veths.filter((v) => !matchedVeths.has(v) && v.linkIndex === b.iface.ifindex)
+    if (!vs.length) continue
+    const rivals = nsIfaces.filter((o) => o !== b && !matches.has(o) && o.iface.ifindex === b.iface.ifindex)
+    ambiguous.set(b, { veths: vs, rivals })
+  }
+  return { matches, ambiguous }
+}
