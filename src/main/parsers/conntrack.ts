@@ -20,12 +20,14 @@
  * the line. Ports, ids, marks, zones and counters are numbers; NAT shows as an original tuple whose
  * destination (DNAT) or a reply whose destination (SNAT/MASQUERADE) differs from the other side.
  *
- * Speed: one pass over character codes that checks every field in place and reads numbers from character codes;
- * protocol, state and flag names are shared constants. An entry is one object (ConntrackLine) next
- * to its raw line: the tuples, their address strings, `secctx` and `extra` are built from the line
- * on first access, so a 262,144-line table is not a few million objects until someone reads them
- * (bench/parse.bench.ts). Entries are class instances: spread or structuredClone see only the eager
- * fields; use toJSON() (JSON.stringify does) for a plain object.
+ * Speed: an entry is one small object (ConntrackLine) holding its line's place in the text; its
+ * fields are parsed from the line on first access and kept. The parse itself only has to know
+ * which lines are entries and what they warn about: one regular expression (native code, no
+ * allocation) finds the next line that is not in the common `conntrack -L [-o extended]` shape;
+ * the lines before it are entries without warnings (their full parse, done later, cannot fail).
+ * Other lines are parsed at once, word by word over character codes. See bench/parse.bench.ts.
+ * Entries are class instances: spread or structuredClone see no fields; toJSON() (which
+ * JSON.stringify uses) gives the plain entry.
  */
 import type { ConntrackRecord, ParseResult } from './types'
 
@@ -112,6 +114,7 @@ class FlagLists {
     const key = flags.join(' ')
     let list = this.lists.get(key)
     if (list === undefined) {
+      if (this.lists.size >= 1000) return flags.slice()
       list = flags.slice()
       this.lists.set(key, list)
     }
@@ -122,9 +125,8 @@ class FlagLists {
 const flagBuffer: string[] = []
 
 export function parseConntrack(text: string): ParseResult<ConntrackEntry[]> {
-  const value: ConntrackEntry[] = []
   const warnings: string[] = []
-  if (typeof text !== 'string') return { value, warnings: ['conntrack: input is not text'] }
+  if (typeof text !== 'string') return { value: [], warnings: ['conntrack: input is not text'] }
   const spliced = cutSplicedSummary(text)
   if (spliced !== null) {
     text = spliced.text
@@ -132,36 +134,44 @@ export function parseConntrack(text: string): ParseResult<ConntrackEntry[]> {
   }
   const shared = new FlagLists()
   const len = text.length
+  // At most one entry per line: the array is made at that size and cut to the entries at the end
+  // (growing a 262,144-element array by push costs more than counting the newlines).
+  let lines = 1
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++
+  const entries = new Array<ConntrackEntry>(lines)
+  let count = 0
   let start = 0
   let lineNo = 0
+  // Lines before this offset are in the common shape (see COMMON): entries without warnings.
+  let commonUntil = -1
   while (start < len) {
     let end = text.indexOf('\n', start)
     if (end === -1) end = len
     lineNo++
     if (spliced !== null && lineNo === spliced.line + 1) lineNo++
-    // The line is read in place in text (character codes of a flat string are the cheapest to
-    // scan); only an entry's raw line is sliced out. A line with leading blanks is trimmed first.
-    let line = text
-    let from = start
-    let to = end
-    start = end + 1
-    if (to > from && text.charCodeAt(to - 1) === 13) to--
-    const c0 = text.charCodeAt(from)
-    if (to === from || c0 === 32 || c0 === 9) {
-      line = text.slice(from, to).trim()
-      if (line.length === 0) continue
-      from = 0
-      to = line.length
-    }
-    if (line.charCodeAt(from) === 99 && has(line, 'conntrack v', from) && to - from >= 11) {
-      const whole = line.slice(from, to)
-      if (!whole.includes(SUMMARY)) warnings.push(at(lineNo, `conntrack said: ${snippet(whole)}`))
+    if (start >= commonUntil) commonUntil = commonRunEnd(text, start)
+    if (start < commonUntil) {
+      entries[count++] = new ConntrackLine(text, start)
+      start = end + 1
       continue
     }
-    const entry = parseLine(line, from, to, lineNo, shared, warnings)
-    if (entry !== null) value.push(entry)
+    let line = text.slice(start, end)
+    start = end + 1
+    if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1)
+    const c0 = line.charCodeAt(0)
+    if (line.length === 0 || c0 === 32 || c0 === 9) {
+      if (line.trim().length === 0) continue
+      line = line.trim()
+    }
+    if (line.charCodeAt(0) === 99 && has(line, 'conntrack v', 0)) {
+      if (!line.includes(SUMMARY)) warnings.push(at(lineNo, `conntrack said: ${snippet(line)}`))
+      continue
+    }
+    const entry = parseLine(line, lineNo, shared, warnings)
+    if (entry !== null) entries[count++] = new ConntrackLine(entry, 0)
   }
-  return { value, warnings }
+  entries.length = count
+  return { value: entries, warnings }
 }
 
 /**
@@ -259,20 +269,12 @@ function isLetters(line: string, start: number, end: number): boolean {
   return true
 }
 
-/** The entry in line[from, to) (a line of the whole text, or a trimmed line on its own), or null with a warning. */
-function parseLine(
-  line: string,
-  from: number,
-  to: number,
-  lineNo: number,
-  shared: FlagLists,
-  warnings: string[]
-): ConntrackEntry | null {
+function parseLine(line: string, lineNo: number, shared: FlagLists, warnings: string[]): ConntrackEntry | null {
   // Header: [l3name l3num] l4name l4num timeout [STATE]
   const words: number[] = headerWords
-  let pos = from
+  let pos = 0
   let count = 0
-  while (count < 6 && nextWord(line, pos, to)) {
+  while (count < 6 && nextWord(line, pos, line.length)) {
     if (line.charCodeAt(wordStart) !== 91 && wordEq !== -1) break
     words[count * 2] = wordStart
     words[count * 2 + 1] = wordEnd
@@ -288,13 +290,13 @@ function parseLine(
     isDigits(line, words[6], words[7])
   const base = l3 ? 2 : 0
   if (count < base + 3 || !isLetters(line, words[base * 2], words[base * 2 + 1])) {
-    warnings.push(at(lineNo, `not a conntrack entry: ${snippet(line.slice(from, to))}`))
+    warnings.push(at(lineNo, `not a conntrack entry: ${snippet(line)}`))
     return null
   }
   const protoNum = number(line, words[(base + 1) * 2], words[(base + 1) * 2 + 1])
   const timeout = number(line, words[(base + 2) * 2], words[(base + 2) * 2 + 1])
   if (protoNum === null || timeout === null) {
-    warnings.push(at(lineNo, `bad protocol number or timeout: ${snippet(line.slice(from, to))}`))
+    warnings.push(at(lineNo, `bad protocol number or timeout: ${snippet(line)}`))
     return null
   }
   let state: string | null = null
@@ -310,29 +312,30 @@ function parseLine(
   const l3proto = l3 ? known(line, words[0], words[1], L3_NAMES) : null
   const proto = known(line, words[base * 2], words[base * 2 + 1], L4_NAMES)
 
-  // The fields are checked here without building anything; the tuples, secctx and extra are built
-  // from the line on first access (ConntrackLine.detail), by the same rules.
-  // Tuple state: 0 none, 1 in the original tuple, 2 in the reply tuple.
-  let tuples = 0
-  let current = 0
-  let originalDst = false
-  let replyDst = false
-  let originalId = false
-  let replyId = false
+  let original: ConntrackTuple | null = null
+  let reply: ConntrackTuple | null = null
+  let tuple: ConntrackTuple | null = null
   let mark: number | null = null
   let zone: number | null = null
   let use: number | null = null
+  let secctx: string | null = null
   let deltaTime: number | null = null
+  let extra: Record<string, string> | undefined
   flagBuffer.length = 0
   pos = fieldsFrom
-  while (nextWord(line, pos, to)) {
+  while (nextWord(line, pos, line.length)) {
     const s = wordStart
     const e = wordEnd
     pos = e
     if (line.charCodeAt(s) === 91) {
       const innerEnd = line.charCodeAt(e - 1) === 93 ? e - 1 : e
       const eq = wordEq
-      if (!(eq > 0 && eq < innerEnd)) flagBuffer.push(known(line, s + 1, innerEnd, FLAGS))
+      if (eq > 0 && eq < innerEnd) {
+        extra ??= {}
+        extra[line.slice(s + 1, eq)] = line.slice(eq + 1, innerEnd)
+      } else {
+        flagBuffer.push(known(line, s + 1, innerEnd, FLAGS))
+      }
       continue
     }
     const eq = wordEq
@@ -344,111 +347,16 @@ function parseLine(
     const v = eq + 1
     const c = line.charCodeAt(s)
     if (keyLen === 3 && c === 115 /* s */ && has(line, 'src', s)) {
-      if (tuples === 0) {
-        tuples = 1
-        current = 1
-        originalDst = false
-      } else if (tuples === 1) {
-        tuples = 2
-        current = 2
-        replyDst = false
-      } else {
+      tuple = { src: line.slice(v, e), dst: '', sport: null, dport: null }
+      if (original === null) original = tuple
+      else if (reply === null) reply = tuple
+      else {
         warnings.push(at(lineNo, 'more than two tuples'))
         return null
       }
       continue
     }
-    if (current !== 0 && keyLen <= 7) {
-      if (keyLen === 3 && c === 100 /* d */ && has(line, 'dst', s)) {
-        if (current === 1) originalDst = e > v
-        else replyDst = e > v
-        continue
-      }
-      if (keyLen === 5 && has(line, 'port', s + 1) && (c === 115 || c === 100)) continue
-      if (keyLen === 4 && c === 116 && has(line, 'type', s)) continue
-      if (keyLen === 4 && c === 99 && has(line, 'code', s)) continue
-      if (keyLen === 2 && c === 105 && line.charCodeAt(s + 1) === 100 && !(current === 1 ? originalId : replyId)) {
-        if (number(line, v, e) !== null) {
-          if (current === 1) originalId = true
-          else replyId = true
-        }
-        continue
-      }
-      if (keyLen === 7 && c === 112 && has(line, 'packets', s)) continue
-      if (keyLen === 5 && c === 98 && has(line, 'bytes', s)) continue
-      if (keyLen === 6 && has(line, 'key', s + 3) && (c === 115 || c === 100)) continue
-    }
-    // Entry-level fields; they also end the reply tuple.
-    if (tuples === 2) current = 0
-    if (keyLen === 4 && c === 109 && has(line, 'mark', s)) mark = number(line, v, e)
-    else if (keyLen === 3 && c === 117 && has(line, 'use', s)) use = number(line, v, e)
-    else if (keyLen === 4 && c === 122 && has(line, 'zone', s)) zone = number(line, v, e)
-    else if (keyLen === 10 && has(line, 'delta-time', s)) deltaTime = number(line, v, e)
-  }
-  if (tuples !== 2 || !originalDst || !replyDst) {
-    warnings.push(
-      at(lineNo, `incomplete entry (needs an original and a reply tuple): ${snippet(line.slice(from, to))}`)
-    )
-    return null
-  }
-  const flags = flagBuffer.length === 0 ? EMPTY_FLAGS : shared.get(flagBuffer)
-  return new ConntrackLine(
-    line.slice(from, to),
-    l3proto,
-    proto,
-    protoNum,
-    timeout,
-    state,
-    flags,
-    mark,
-    zone,
-    use,
-    deltaTime,
-    fieldsFrom - from
-  )
-}
-
-/** What ConntrackLine builds on first access: the parts of an entry that allocate. */
-interface Detail {
-  original: ConntrackTuple
-  reply: ConntrackTuple
-  secctx: string | null
-  extra: Record<string, string> | undefined
-}
-
-/** The fields of a checked line from `from` on, built as objects (the same rules as parseLine's check). */
-function parseDetail(line: string, from: number): Detail {
-  let original: ConntrackTuple | null = null
-  let reply: ConntrackTuple | null = null
-  let tuple: ConntrackTuple | null = null
-  let secctx: string | null = null
-  let extra: Record<string, string> | undefined
-  let pos = from
-  while (nextWord(line, pos, line.length)) {
-    const s = wordStart
-    const e = wordEnd
-    pos = e
-    if (line.charCodeAt(s) === 91) {
-      const innerEnd = line.charCodeAt(e - 1) === 93 ? e - 1 : e
-      const eq = wordEq
-      if (eq > 0 && eq < innerEnd) {
-        extra ??= {}
-        extra[line.slice(s + 1, eq)] = line.slice(eq + 1, innerEnd)
-      }
-      continue
-    }
-    const eq = wordEq
-    if (eq === -1) continue
-    const keyLen = eq - s
-    const v = eq + 1
-    const c = line.charCodeAt(s)
-    if (keyLen === 3 && c === 115 /* s */ && has(line, 'src', s)) {
-      tuple = { src: line.slice(v, e), dst: '', sport: null, dport: null }
-      if (original === null) original = tuple
-      else reply = tuple
-      continue
-    }
-    if (tuple !== null && keyLen <= 7) {
+    if (tuple !== null && (original === tuple || reply === tuple) && keyLen <= 7) {
       if (keyLen === 3 && c === 100 /* d */ && has(line, 'dst', s)) {
         tuple.dst = line.slice(v, e)
         continue
@@ -484,106 +392,214 @@ function parseDetail(line: string, from: number): Detail {
         continue
       }
     }
+    // Entry-level fields; they also end the reply tuple.
     if (reply !== null) tuple = null
-    if (keyLen === 4 && c === 109 && has(line, 'mark', s)) continue
-    if (keyLen === 3 && c === 117 && has(line, 'use', s)) continue
-    if (keyLen === 4 && c === 122 && has(line, 'zone', s)) continue
-    if (keyLen === 6 && has(line, 'secctx', s)) secctx = line.slice(v, e)
-    else if (keyLen === 10 && has(line, 'delta-time', s)) continue
+    if (keyLen === 4 && c === 109 && has(line, 'mark', s)) mark = number(line, v, e)
+    else if (keyLen === 3 && c === 117 && has(line, 'use', s)) use = number(line, v, e)
+    else if (keyLen === 4 && c === 122 && has(line, 'zone', s)) zone = number(line, v, e)
+    else if (keyLen === 6 && has(line, 'secctx', s)) secctx = line.slice(v, e)
+    else if (keyLen === 10 && has(line, 'delta-time', s)) deltaTime = number(line, v, e)
     else {
       extra ??= {}
       extra[line.slice(s, eq)] = line.slice(v, e)
     }
   }
-  // parseLine only makes a ConntrackLine when both tuples are there.
-  return { original: original as ConntrackTuple, reply: reply as ConntrackTuple, secctx, extra }
+  if (original === null || reply === null || original.dst === '' || reply.dst === '') {
+    warnings.push(at(lineNo, `incomplete entry (needs an original and a reply tuple): ${snippet(line)}`))
+    return null
+  }
+  const flags = flagBuffer.length === 0 ? EMPTY_FLAGS : shared.get(flagBuffer)
+  const entry: ConntrackEntry = {
+    l3proto,
+    proto,
+    protoNum,
+    timeout,
+    state,
+    original,
+    reply,
+    flags,
+    mark,
+    zone,
+    use,
+    secctx,
+    deltaTime,
+    raw: line
+  }
+  if (extra !== undefined) entry.extra = extra
+  return entry
 }
 
-const NO_DETAIL: Detail = Object.freeze({
-  original: undefined as unknown as ConntrackTuple,
-  reply: undefined as unknown as ConntrackTuple,
-  secctx: null,
-  extra: undefined
-})
+/**
+ * A line in the common shape of `conntrack -L [-o extended]` (and /proc/net/nf_conntrack without
+ * zone): header, two tuples of src/dst and numeric fields, flags, then mark/zone/use. parseLine
+ * reads every such line as an entry without a warning, so the parse only needs to find the lines
+ * that are not in this shape. Values stop at blanks and line ends; `\d{1,20}` is what number() takes.
+ */
+const VALUE = '[^ \\r\\n]+'
+const NUMBER = '\\d{1,20}'
+const TUPLE_FIELD = `(?:sport|dport|type|code|id|packets|bytes)=${NUMBER}`
+const FLAG = '\\[[A-Z_]+\\]'
+const COMMON =
+  `(?:ipv[46] +${NUMBER} +)?(?:tcp|udp|icmp|icmpv6|sctp|dccp|gre|udplite) +${NUMBER} +${NUMBER} +(?:[A-Z][A-Z_0-9]* +)?` +
+  `src=${VALUE} +dst=${VALUE}(?: +${TUPLE_FIELD})*(?: +${FLAG})*` +
+  ` +src=${VALUE} +dst=${VALUE}(?: +${TUPLE_FIELD})*(?: +${FLAG})*(?: +(?:mark|zone|use)=${NUMBER})* *`
+/**
+ * A run of up to 4,096 lines in the common shape, each ending with a newline (bounded, so the
+ * regular expression's backtracking stack stays small on any input).
+ */
+const COMMON_LINES = new RegExp(`(?:${COMMON}\\r?\\n){0,4096}`, 'y')
+
+/** The end of the run of common-shape lines that starts at `start` (a line start); `start` when that line is not one. */
+function commonRunEnd(text: string, start: number): number {
+  COMMON_LINES.lastIndex = start
+  return COMMON_LINES.test(text) ? COMMON_LINES.lastIndex : start
+}
+
+/** Flag lists for entries parsed on first access, shared across parses (capped: unknown flags could be many). */
+const lazyFlags = new FlagLists()
+const lazyWarnings: string[] = []
+
+/** The line of text that starts at `from`, without its newline and one carriage return (as parseConntrack reads it). */
+function lineAt(text: string, from: number): string {
+  let end = text.indexOf('\n', from)
+  if (end === -1) end = text.length
+  if (end > from && text.charCodeAt(end - 1) === 13) end--
+  return text.slice(from, end)
+}
+
+function parseCommonLine(raw: string): ConntrackEntry {
+  lazyWarnings.length = 0
+  const entry = parseLine(raw, 0, lazyFlags, lazyWarnings)
+  // COMMON only accepts lines that parseLine reads without a warning (tested on every fixture line).
+  if (entry === null) throw new Error(`conntrack: a common-shape line did not parse: ${snippet(raw)}`)
+  return entry
+}
+
+const NO_ENTRY = Object.freeze({}) as ConntrackEntry
 
 /**
- * One entry: the numbers and shared names are read while parsing; the tuples (with their four
- * address strings), `secctx` and `extra` are built from `raw` on first access and kept. Reads like
- * a plain ConntrackEntry (toJSON gives every field); the fields can be assigned as well.
+ * One entry: where its line is in the text, and the entry parsed from it on first access of any
+ * field (then kept). Reads like a plain ConntrackEntry; fields can be assigned; toJSON() gives the
+ * plain entry. Entries of lines outside the common shape are parsed at once (they were needed for
+ * their warnings anyway) and passed in.
  */
 class ConntrackLine implements ConntrackEntry {
-  #detail: Detail | null = null
+  /** The whole text until the entry is parsed, then the entry (two fields keep 262,144 of these small). */
+  #source: string | ConntrackEntry
+  /** Where the line starts in the text. */
   #from: number
 
-  constructor(
-    public raw: string,
-    public l3proto: string | null,
-    public proto: string,
-    public protoNum: number | null,
-    public timeout: number | null,
-    public state: string | null,
-    public flags: string[],
-    public mark: number | null,
-    public zone: number | null,
-    public use: number | null,
-    public deltaTime: number | null,
-    from: number
-  ) {
+  constructor(source: string | ConntrackEntry, from: number) {
+    this.#source = source
     this.#from = from
   }
 
-  private detail(): Detail {
+  private entry(): ConntrackEntry {
     // A getter read through the prototype (some inspectors do) gets nothing rather than a TypeError.
-    if (!(#detail in this)) return NO_DETAIL
-    return (this.#detail ??= parseDetail(this.raw, this.#from))
+    if (!(#source in this)) return NO_ENTRY
+    const source = this.#source
+    if (typeof source !== 'string') return source
+    const entry = parseCommonLine(lineAt(source, this.#from))
+    this.#source = entry
+    return entry
   }
 
-  get original(): ConntrackTuple {
-    return this.detail().original
+  get raw(): string {
+    if (!(#source in this)) return ''
+    const source = this.#source
+    return typeof source === 'string' ? lineAt(source, this.#from) : source.raw
   }
-  set original(tuple: ConntrackTuple) {
-    this.detail().original = tuple
+  set raw(value: string) {
+    this.entry().raw = value
+  }
+  get l3proto(): string | null {
+    return this.entry().l3proto
+  }
+  set l3proto(value: string | null) {
+    this.entry().l3proto = value
+  }
+  get proto(): string {
+    return this.entry().proto
+  }
+  set proto(value: string) {
+    this.entry().proto = value
+  }
+  get protoNum(): number | null {
+    return this.entry().protoNum
+  }
+  set protoNum(value: number | null) {
+    this.entry().protoNum = value
+  }
+  get timeout(): number | null {
+    return this.entry().timeout
+  }
+  set timeout(value: number | null) {
+    this.entry().timeout = value
+  }
+  get state(): string | null {
+    return this.entry().state
+  }
+  set state(value: string | null) {
+    this.entry().state = value
+  }
+  get original(): ConntrackTuple {
+    return this.entry().original
+  }
+  set original(value: ConntrackTuple) {
+    this.entry().original = value
   }
   get reply(): ConntrackTuple {
-    return this.detail().reply
+    return this.entry().reply
   }
-  set reply(tuple: ConntrackTuple) {
-    this.detail().reply = tuple
+  set reply(value: ConntrackTuple) {
+    this.entry().reply = value
+  }
+  get flags(): string[] {
+    return this.entry().flags
+  }
+  set flags(value: string[]) {
+    this.entry().flags = value
+  }
+  get mark(): number | null {
+    return this.entry().mark
+  }
+  set mark(value: number | null) {
+    this.entry().mark = value
+  }
+  get zone(): number | null {
+    return this.entry().zone
+  }
+  set zone(value: number | null) {
+    this.entry().zone = value
+  }
+  get use(): number | null {
+    return this.entry().use
+  }
+  set use(value: number | null) {
+    this.entry().use = value
   }
   get secctx(): string | null {
-    return this.detail().secctx
+    return this.entry().secctx
   }
   set secctx(value: string | null) {
-    this.detail().secctx = value
+    this.entry().secctx = value
+  }
+  get deltaTime(): number | null {
+    return this.entry().deltaTime
+  }
+  set deltaTime(value: number | null) {
+    this.entry().deltaTime = value
   }
   get extra(): Record<string, string> | undefined {
-    return this.detail().extra
+    return this.entry().extra
   }
   set extra(value: Record<string, string> | undefined) {
-    this.detail().extra = value
+    this.entry().extra = value
   }
 
-  /** Every field, in the order a plain entry has them (`extra` only when there is one). */
+  /** The plain entry (what the eager parser returned), for JSON.stringify. */
   toJSON(): ConntrackEntry {
-    const detail = this.detail()
-    const plain: ConntrackEntry = {
-      l3proto: this.l3proto,
-      proto: this.proto,
-      protoNum: this.protoNum,
-      timeout: this.timeout,
-      state: this.state,
-      original: detail.original,
-      reply: detail.reply,
-      flags: this.flags,
-      mark: this.mark,
-      zone: this.zone,
-      use: this.use,
-      secctx: detail.secctx,
-      deltaTime: this.deltaTime,
-      raw: this.raw
-    }
-    if (detail.extra !== undefined) plain.extra = detail.extra
-    return plain
+    return this.entry()
   }
 }
 

@@ -29,10 +29,16 @@
  * Hand-written variants are normalised: `-s ! x` → `! -s x`, `-c p b` → `[p:b]`, needless quotes
  * dropped, long option names of -A/-j/-g shortened.
  *
- * Speed: one pass with indexOf; tokens are positions, not strings; each repeated option's source
- * text (`-m tcp`, `--dport 80`) is looked up in a per-parse cache before anything is built. The cost
- * is in allocating and keeping the object model (about 0.6 KB of heap per kube-proxy rule), not
- * in scanning: see bench/parse.bench.ts for the 700,000-line numbers.
+ * Speed: a rule is one object (IptablesRuleLine) and a chain one (IptablesChainLine), each knowing
+ * where its line is in the text; `raw` is sliced from the text when read. A rule's table, chain,
+ * position, counters and line number are read while parsing; its target and match side (source …
+ * outInterface, matchModules, options, targetArgs, comment, goto) are built from the line on first
+ * access of any of them and kept. The parse itself only needs each rule's chain and warnings: one
+ * regular expression (native code, nothing allocated) passes over runs of lines in the common
+ * shape (COMMON_RULE), which cannot warn, and only the other rule lines are tokenized (positions,
+ * no strings). Records are class instances: spread or structuredClone see only some fields;
+ * toJSON() (which JSON.stringify uses) gives the plain rule or chain. bench/parse.bench.ts has
+ * the 700,000-line numbers.
  */
 import type { IptablesChain, IptablesRule, IptablesRuleset, MaybeNegated, ParseResult } from './types'
 
@@ -59,10 +65,132 @@ const ONE_VALUE = new Set(['--comment', '--log-prefix', '--nflog-prefix', '--str
 interface TableState {
   table: Table
   /** Declared (or first used) chains: the shared name string and the rule count so far. */
-  chains: Map<string, { name: string; rules: number }>
-  /** The chain of the previous rule. */
-  last: { name: string; rules: number } | null
+  chains: ChainTable
+  /** The chain (index in chains) of the previous rule, -1 before the first. */
+  last: number
   sawRule: boolean
+  /** Rules and chains so far: the table's arrays are made at an upper bound and cut to these at its end. */
+  ruleCount: number
+  chainCount: number
+}
+
+/**
+ * The chains of a table by name: a hash table over the names' character codes, so a rule's chain
+ * is found from its place in the line without slicing it out first (186,000 chains in a large
+ * kube-proxy dump). A redeclared name gets a new entry (its rule count starts again) while the
+ * previous rule's chain keeps its own, as a Map of count objects would.
+ */
+class ChainTable {
+  readonly names: string[] = []
+  readonly rules: number[] = []
+  private readonly hashes: number[] = []
+  private slots = new Int32Array(256)
+
+  /** The index of the chain named text[start, end) with that hash, or -1. */
+  find(text: string, start: number, end: number, hash: number): number {
+    const mask = this.slots.length - 1
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const entry = this.slots[slot]
+      if (entry === 0) return -1
+      const index = entry - 1
+      if (this.hashes[index] === hash && sameText(text, start, end, this.names[index])) return index
+    }
+  }
+
+  /** Adds (or redeclares) `name`; returns its new index. */
+  add(name: string, hash: number): number {
+    const index = this.names.length
+    this.names.push(name)
+    this.rules.push(0)
+    this.hashes.push(hash)
+    if ((index + 1) * 2 > this.slots.length) this.grow()
+    const mask = this.slots.length - 1
+    for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
+      const entry = this.slots[slot]
+      if (entry === 0 || (this.hashes[entry - 1] === hash && this.names[entry - 1] === name)) {
+        this.slots[slot] = index + 1
+        return index
+      }
+    }
+  }
+
+  private grow(): void {
+    const old = this.slots
+    this.slots = new Int32Array(old.length * 2)
+    const mask = this.slots.length - 1
+    for (let i = 0; i < old.length; i++) {
+      const entry = old[i]
+      if (entry === 0) continue
+      let slot = this.hashes[entry - 1] & mask
+      while (this.slots[slot] !== 0) slot = (slot + 1) & mask
+      this.slots[slot] = entry
+    }
+  }
+}
+
+/** The line of text that starts at `from`, without its newline and one carriage return (as the parse reads it). */
+function lineAt(text: string, from: number): string {
+  let end = text.indexOf('\n', from)
+  if (end === -1) end = text.length
+  if (end > from && text.charCodeAt(end - 1) === 13) end--
+  return text.slice(from, end)
+}
+
+/** FNV-1a over text[start, end)'s character codes. */
+function hashText(text: string, start: number, end: number): number {
+  let hash = 0x811c9dc5
+  for (let i = start; i < end; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 16777619)
+  return hash
+}
+
+/** text[start, end) is `word`. */
+function sameText(text: string, start: number, end: number, word: string): boolean {
+  if (end - start !== word.length) return false
+  for (let i = 0; i < word.length; i++) if (text.charCodeAt(start + i) !== word.charCodeAt(i)) return false
+  return true
+}
+
+/** The chain index of a rule whose chain token is text[start, end) (warns when it was never declared). */
+function ruleChain(
+  state: TableState,
+  text: string,
+  start: number,
+  end: number,
+  lineNo: number,
+  warnings: string[]
+): number {
+  const chains = state.chains
+  const last = state.last
+  // iptables-save prints a chain's rules together: most rules continue the previous rule's chain.
+  if (last !== -1 && sameText(text, start, end, chains.names[last])) return last
+  const hash = hashText(text, start, end)
+  let index = chains.find(text, start, end, hash)
+  if (index === -1) {
+    const name = text.slice(start, end)
+    index = chains.add(name, hash)
+    warnings.push(at(lineNo, `rule for chain ${name}, which has no :${name} declaration`))
+  }
+  state.last = index
+  return index
+}
+
+/** A new table's state, its arrays made at the number of lines before the next `*table` line (an upper bound). */
+function openTable(name: string, text: string, from: number): TableState {
+  let to = text.indexOf('\n*', from)
+  if (to === -1) to = text.length
+  let lines = 1
+  for (let i = text.indexOf('\n', from); i !== -1 && i < to; i = text.indexOf('\n', i + 1)) lines++
+  const table: Table = { name, chains: new Array<IptablesChain>(lines), rules: new Array<IptablesRule>(lines) }
+  return { table, chains: new ChainTable(), last: -1, sawRule: false, ruleCount: 0, chainCount: 0 }
+}
+
+/** Cuts the table's arrays to what it holds. */
+function closeTable(state: TableState | null): null {
+  if (state !== null) {
+    state.table.rules.length = state.ruleCount
+    state.table.chains.length = state.chainCount
+  }
+  return null
 }
 
 export function parseIptablesSave(text: string): ParseResult<IptablesSaveRuleset> {
@@ -78,16 +206,38 @@ export function parseIptablesSave(text: string): ParseResult<IptablesSaveRuleset
     )
   }
   const segments = new Segments()
+  segments.text = text
   let state: TableState | null = null
   let sawHeader = false
   const len = text.length
   let start = 0
   let lineNo = 0
+  // Rule lines before this offset are in the common shape (see COMMON_RULE): rules without warnings.
+  let commonUntil = -1
   while (start <= len) {
     let end = text.indexOf('\n', start)
     if (end === -1) end = len
     lineNo++
     if (spliced !== null && lineNo === spliced.line + 1) lineNo++
+    const first = text.charCodeAt(start)
+    if ((first === 45 || first === 91) && state !== null) {
+      if (start >= commonUntil) commonUntil = commonRunEnd(text, start)
+      if (start < commonUntil) {
+        state.table.rules[state.ruleCount++] = commonRule(
+          text,
+          start,
+          text.charCodeAt(end - 1) === 13 ? end - 1 : end,
+          lineNo,
+          state,
+          segments,
+          warnings
+        )
+        state.sawRule = true
+        start = end + 1
+        continue
+      }
+    }
+    const lineStart = start
     let line = text.slice(start, end)
     start = end + 1
     if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1)
@@ -102,9 +252,9 @@ export function parseIptablesSave(text: string): ParseResult<IptablesSaveRuleset
         warnings.push(at(lineNo, `rule outside a table (no *table line before it): ${snippet(body)}`))
         continue
       }
-      const rule = parseRule(body, line, lineNo, state, segments, warnings)
+      const rule = parseRule(body, lineStart, lineNo, state, segments, warnings)
       if (rule !== null) {
-        state.table.rules.push(rule)
+        state.table.rules[state.ruleCount++] = rule
         state.sawRule = true
       }
       continue
@@ -115,8 +265,8 @@ export function parseIptablesSave(text: string): ParseResult<IptablesSaveRuleset
         warnings.push(at(lineNo, `chain declaration outside a table: ${snippet(body)}`))
         continue
       }
-      const chain = parseChain(body, line, lineNo, state, warnings)
-      if (chain !== null) state.table.chains.push(chain)
+      const chain = parseChain(body, lineStart, lineNo, state, segments, warnings)
+      if (chain !== null) state.table.chains[state.chainCount++] = chain
       continue
     }
     if (c0 === 42 /* * */) {
@@ -125,12 +275,12 @@ export function parseIptablesSave(text: string): ParseResult<IptablesSaveRuleset
         warnings.push(at(lineNo, `table ${state.table.name} was not closed with COMMIT before *${name}`))
       if (!name || /\s/.test(name)) {
         warnings.push(at(lineNo, `bad table line: ${snippet(body)}`))
-        state = null
+        state = closeTable(state)
         continue
       }
-      const table: Table = { name, chains: [], rules: [] }
-      value.tables.push(table)
-      state = { table, chains: new Map(), last: null, sawRule: false }
+      closeTable(state)
+      state = openTable(name, text, start)
+      value.tables.push(state.table)
       continue
     }
     if (c0 === 35 /* # */) {
@@ -151,12 +301,13 @@ export function parseIptablesSave(text: string): ParseResult<IptablesSaveRuleset
     }
     if (body === 'COMMIT') {
       if (state === null) warnings.push(at(lineNo, 'COMMIT outside a table'))
-      state = null
+      state = closeTable(state)
       continue
     }
     warnings.push(at(lineNo, `unrecognised line: ${snippet(body)}`))
   }
   if (state !== null) warnings.push(`iptables-save: table ${state.table.name} ends without COMMIT (truncated output?)`)
+  closeTable(state)
   if (value.backend === null && value.legacyTablesPresent) value.backend = 'nf_tables'
   return { value, warnings }
 }
@@ -187,53 +338,95 @@ function backendOf(generatedBy: string): IptablesRuleset['backend'] {
 
 function parseChain(
   body: string,
-  raw: string,
+  from: number,
   lineNo: number,
   state: TableState,
+  segments: Segments,
   warnings: string[]
 ): IptablesChain | null {
-  const parts = words(body, 1)
-  const name = parts[0]
-  if (!name || parts.length > 3) {
+  // Up to four blank-separated words after the `:` (a fourth makes the line bad), read in place.
+  const at4 = chainWords
+  let count = 0
+  for (let pos = 1; pos < body.length;) {
+    const c = body.charCodeAt(pos)
+    if (c === 32 || c === 9) {
+      pos++
+      continue
+    }
+    let end = pos + 1
+    while (end < body.length && body.charCodeAt(end) !== 32 && body.charCodeAt(end) !== 9) end++
+    if (count < 4) {
+      at4[count * 2] = pos
+      at4[count * 2 + 1] = end
+    }
+    count++
+    pos = end
+  }
+  if (count === 0 || count > 3) {
     warnings.push(at(lineNo, `bad chain declaration: ${snippet(body)}`))
     return null
   }
+  const name = body.slice(at4[0], at4[1])
   let packets: number | null = null
   let bytes: number | null = null
-  if (parts.length === 3) {
-    const counters = parseCounters(parts[2], 0, parts[2].length)
+  if (count === 3) {
+    const counters = parseCounters(body, at4[4], at4[5])
     if (counters === null) {
-      warnings.push(at(lineNo, `bad chain counters ${snippet(parts[2])}`))
+      warnings.push(at(lineNo, `bad chain counters ${snippet(body.slice(at4[4], at4[5]))}`))
     } else {
       packets = counters[0]
       bytes = counters[1]
     }
   }
   if (state.sawRule) warnings.push(at(lineNo, `chain ${name} declared after the table's first rule`))
-  // One map operation per declaration: set() on a known name leaves the size unchanged.
-  const size = state.chains.size
-  state.chains.set(name, { name, rules: 0 })
-  if (state.chains.size === size) warnings.push(at(lineNo, `chain ${name} declared twice`))
-  const policy = parts.length >= 2 && parts[1] !== '-' ? parts[1] : null
-  return { table: state.table.name, name, policy, packets, bytes, raw }
+  const hash = hashText(name, 0, name.length)
+  if (state.chains.find(name, 0, name.length, hash) !== -1) warnings.push(at(lineNo, `chain ${name} declared twice`))
+  state.chains.add(name, hash)
+  const policy =
+    count >= 2 && !(at4[3] - at4[2] === 1 && body.charCodeAt(at4[2]) === 45) ? body.slice(at4[2], at4[3]) : null
+  return new IptablesChainLine(state.table.name, name, policy, packets, bytes, segments, from)
 }
 
-/** Space-separated words of text from `from` on. */
-function words(text: string, from: number): string[] {
-  const out: string[] = []
-  let pos = from
-  while (pos < text.length) {
-    if (text.charCodeAt(pos) === 32 || text.charCodeAt(pos) === 9) {
-      pos++
-      continue
-    }
-    let end = pos + 1
-    while (end < text.length && text.charCodeAt(end) !== 32 && text.charCodeAt(end) !== 9) end++
-    out.push(text.slice(pos, end))
-    pos = end
+/** A chain declaration: its raw line is sliced from the text when read (one object per chain, not two). */
+class IptablesChainLine implements IptablesChain {
+  #segments: Segments
+  #from: number
+  #raw: string | null = null
+
+  constructor(
+    public table: string,
+    public name: string,
+    public policy: string | null,
+    public packets: number | null,
+    public bytes: number | null,
+    segments: Segments,
+    from: number
+  ) {
+    this.#segments = segments
+    this.#from = from
   }
-  return out
+
+  get raw(): string {
+    if (!(#from in this)) return ''
+    return this.#raw ?? lineAt(this.#segments.text, this.#from)
+  }
+  set raw(value: string) {
+    this.#raw = value
+  }
+
+  toJSON(): IptablesChain {
+    return {
+      table: this.table,
+      name: this.name,
+      policy: this.policy,
+      packets: this.packets,
+      bytes: this.bytes,
+      raw: this.raw
+    }
+  }
 }
+
+const chainWords = new Int32Array(8)
 
 /** `[12:3456]` in text[start, end) → [12, 3456]; null when malformed. */
 function parseCounters(text: string, start: number, end: number): [number, number] | null {
@@ -259,10 +452,14 @@ function toCount(text: string, start: number, end: number): number | null {
 // ---------------------------------------------------------------------------------------------
 // Rule lines
 
-/** Token buffers for the current line, reused: start/end offsets, quoted flag, unescaped text of quoted tokens. */
+/**
+ * Token buffers for the current line, reused: start/end offsets, quoted flag, offset of the first
+ * quote and unescaped text of quoted tokens (made on first use by tokenText).
+ */
 let tokStart = new Int32Array(64)
 let tokEnd = new Int32Array(64)
 let tokQuoted = new Uint8Array(64)
+let tokQuote = new Int32Array(64)
 let tokText: (string | null)[] = new Array<string | null>(64).fill(null)
 let tokCount = 0
 
@@ -367,6 +564,8 @@ const CACHE_LIMIT = 100_000
  * cache of unique keys only costs memory and lookups in a table too big for the CPU cache.
  */
 class Segments {
+  /** The parsed text (after cutting a spliced warning): rules and chains read their raw lines from it. */
+  text = ''
   private readonly bySource = new Map<string, Segment>()
   private readonly strings = new Map<string, string>()
   private readonly moduleRoot: ModuleNode = { list: EMPTY_STRINGS, next: null }
@@ -466,12 +665,12 @@ const optionBuffer: RuleOption[] = []
 
 function parseRule(
   body: string,
-  raw: string,
+  from: number,
   lineNo: number,
   state: TableState,
   segments: Segments,
   warnings: string[]
-): IptablesRule | null {
+): IptablesRuleLine | null {
   if (body.indexOf('\t') !== -1) body = body.replace(/\t/g, ' ')
   if (!tokenize(body)) warnings.push(at(lineNo, 'unterminated quote; the value runs to the end of the line'))
   const n = tokCount
@@ -496,25 +695,14 @@ function parseRule(
     warnings.push(at(lineNo, `-A without a chain name: ${snippet(body)}`))
     return null
   }
-  const chainToken = tokenText(body, k + 1)
+  const chainTokenAt = k + 1
   k += 2
-  // Options collect in a reused buffer and are copied out at the exact size: an array grown by
-  // push() keeps room for 17 elements, which on 700,000 rules is a lot of memory.
-  const options = optionBuffer
-  options.length = 0
-  let modules = segments.modules
-  let targetArgs = EMPTY_TARGET_ARGS
-  let source: MaybeNegated | null = null
-  let destination: MaybeNegated | null = null
-  let protocol: MaybeNegated | null = null
-  let inInterface: MaybeNegated | null = null
-  let outInterface: MaybeNegated | null = null
-  let target: string | null = null
-  let goto = false
-  let comment: string | null = null
+  // The same walk as parseRuleDetail, building nothing: it finds the -c counters and every
+  // warning; the target and options are built from the raw line on first access.
+  // Only whether the last -j/-g named a target matters here (for the "more than one" warning).
+  let hasTarget = false
   let inTarget = false
   while (k < n) {
-    const first = k
     let negated = false
     if (isBang(body, k)) {
       negated = true
@@ -534,6 +722,218 @@ function parseRule(
     }
     const nameToken = k
     let j = k + 1
+    let valueStart = j
+    if (!negated && j + 1 < n && isBang(body, j) && !isOption(body, j + 1)) {
+      negated = true
+      j++
+      valueStart = j
+    }
+    if (oneValue(body, nameToken)) {
+      if (j < n) j++
+    } else {
+      while (j < n && !isOption(body, j) && !isBang(body, j)) j++
+    }
+    k = j
+    const count = j - valueStart
+    const kind = classify(body, nameToken)
+    if (kind === KIND_JUMP || kind === KIND_GOTO) {
+      if (count !== 1) warnings.push(at(lineNo, `${tokenText(body, nameToken)} needs one target, got ${count}`))
+      if (negated) warnings.push(at(lineNo, 'a target cannot be negated'))
+      if (hasTarget) warnings.push(at(lineNo, 'more than one target; the last one wins'))
+      hasTarget = j > valueStart
+      inTarget = true
+      continue
+    }
+    if (kind === KIND_COUNTERS) {
+      const p = count === 2 && !tokQuoted[valueStart] ? toCount(body, tokStart[valueStart], tokEnd[valueStart]) : null
+      const b =
+        p !== null && !tokQuoted[valueStart + 1]
+          ? toCount(body, tokStart[valueStart + 1], tokEnd[valueStart + 1])
+          : null
+      if (p === null || b === null) warnings.push(at(lineNo, `bad ${tokenText(body, nameToken)} counters`))
+      else {
+        packets = p
+        bytes = b
+      }
+      continue
+    }
+    if (inTarget && kind !== KIND_MATCH) {
+      if (negated) warnings.push(at(lineNo, `target option ${tokenText(body, nameToken)} cannot be negated`))
+      if (kind !== KIND_NAT_TO) checkSegment(body, nameToken, kind, count, lineNo, warnings)
+      continue
+    }
+    inTarget = false
+    if (kind === KIND_SOURCE || kind === KIND_DEST) {
+      if (count !== 1) warnings.push(at(lineNo, `${tokenText(body, nameToken)} needs one value, got ${count}`))
+      continue
+    }
+    if (kind === KIND_COMMENT || kind === KIND_NAT_TO) continue
+    checkSegment(body, nameToken, kind, count, lineNo, warnings)
+  }
+  let chain: number
+  if (tokQuoted[chainTokenAt]) {
+    const name = tokenText(body, chainTokenAt)
+    chain = ruleChain(state, name, 0, name.length, lineNo, warnings)
+  } else {
+    chain = ruleChain(state, body, tokStart[chainTokenAt], tokEnd[chainTokenAt], lineNo, warnings)
+  }
+  return new IptablesRuleLine(
+    state.table.name,
+    state.chains.names[chain],
+    ++state.chains.rules[chain],
+    packets,
+    bytes,
+    lineNo,
+    segments,
+    from
+  )
+}
+
+/*
+ * The common shape of a rule line: what iptables-save prints for nearly every rule. parseRule
+ * reads every such line without a warning, so the parse only has to find the rule lines that are
+ * not in this shape (one regular expression over the text, native code, nothing allocated) and
+ * read the chain and counters of the others. The shape is deliberately narrow; anything else
+ * (tabs, escapes, `-s ! x`, negative numbers, -c, long -j/-g, options after the target's options,
+ * quoted chains or targets, …) goes through parseRule.
+ *   [p:b] -A CHAIN { [!] MATCH } [ -j|-g TARGET { TARGET-OPTION } ]
+ * where a MATCH is -s/-d/-p/-i/-o (and long names) with exactly one value, a ONE_VALUE option with
+ * one value (a word or a plain `"…"`), or any other option (not -j/-g/-c/-m…) with any number of
+ * values; values never start with `-` or `!`.
+ */
+const END = '(?= |\\r?\\n|\\r?$)'
+const WORD = '[^ \\t\\r\\n"!\\-][^ \\t\\r\\n"]*'
+const VALUE = `(?:${WORD}|"[^"\\\\\\r\\n]*")`
+const OPTION = '--?[A-Za-z][A-Za-z0-9_-]*'
+const ONE_VALUE_RE = `--(?:comment|log-prefix|nflog-prefix|string|hex-string)${END}`
+const SINGLE = `(?:-[sdpio]|--(?:source|src|destination|dst|protocol|in-interface|out-interface))${END}`
+const SPECIAL = `(?:-[sdpiojgcm]|--(?:source|src|destination|dst|protocol|in-interface|out-interface|jump|goto|set-counters|match|append|comment|log-prefix|nflog-prefix|string|hex-string))${END}`
+const OTHER = `(?!${SPECIAL})${OPTION}(?: +${VALUE})*`
+const MATCH = `(?:! +)?(?:${SINGLE} +${WORD}|${ONE_VALUE_RE} +${VALUE}|(?:-m|--match)${END}(?: +${VALUE})*|${OTHER})`
+const TARGET_OPTION = `(?:${ONE_VALUE_RE} +${VALUE}|${OTHER})`
+const COMMON_RULE = `(?:\\[\\d{1,20}:\\d{1,20}\\] +)?-A +${WORD}(?: +${MATCH})*(?: +-[jg] +${WORD}(?: +${TARGET_OPTION})*)? *`
+/**
+ * A run of up to 4,096 lines, each ending with a newline, that are rule lines in the common shape
+ * or not rule lines at all (bounded, so the backtracking stack of the regular expression stays small).
+ */
+const COMMON_LINES = new RegExp(`(?:(?:${COMMON_RULE}|[^-\\[ \\t\\r\\n][^\\r\\n]*)?\\r?\\n){0,4096}`, 'y')
+
+/** The end of the run of such lines that starts at `start` (a line start); `start` when that line is an uncommon rule. */
+function commonRunEnd(text: string, start: number): number {
+  COMMON_LINES.lastIndex = start
+  return COMMON_LINES.test(text) ? COMMON_LINES.lastIndex : start
+}
+
+/** The rule on text[start, end), a line in the common shape: only its counters and chain are read now. */
+function commonRule(
+  text: string,
+  start: number,
+  end: number,
+  lineNo: number,
+  state: TableState,
+  segments: Segments,
+  warnings: string[]
+): IptablesRuleLine {
+  let pos = start
+  let packets: number | null = null
+  let bytes: number | null = null
+  if (text.charCodeAt(pos) === 91) {
+    const colon = text.indexOf(':', pos)
+    const close = text.indexOf(']', colon)
+    packets = toCount(text, pos + 1, colon)
+    bytes = toCount(text, colon + 1, close)
+    pos = close + 1
+    while (text.charCodeAt(pos) === 32) pos++
+  }
+  pos += 2 // -A
+  while (text.charCodeAt(pos) === 32) pos++
+  let chainEnd = pos
+  while (chainEnd < end && text.charCodeAt(chainEnd) !== 32) chainEnd++
+  const chain = ruleChain(state, text, pos, chainEnd, lineNo, warnings)
+  return new IptablesRuleLine(
+    state.table.name,
+    state.chains.names[chain],
+    ++state.chains.rules[chain],
+    packets,
+    bytes,
+    lineNo,
+    segments,
+    start
+  )
+}
+
+/** Segments.get's warning for -p/-i/-o with other than one value (such segments are never cached, so every line warns). */
+function checkSegment(
+  body: string,
+  nameToken: number,
+  kind: number,
+  count: number,
+  lineNo: number,
+  warnings: string[]
+): void {
+  if ((kind === KIND_PROTO || kind === KIND_IN || kind === KIND_OUT) && count !== 1) {
+    warnings.push(at(lineNo, `${body.slice(tokStart[nameToken], tokEnd[nameToken])} needs one value, got ${count}`))
+  }
+}
+
+/** The fields of a rule that parseRule leaves for later (see IptablesRuleLine). */
+interface RuleDetail {
+  source: MaybeNegated | null
+  destination: MaybeNegated | null
+  protocol: MaybeNegated | null
+  inInterface: MaybeNegated | null
+  outInterface: MaybeNegated | null
+  matchModules: string[]
+  options: RuleOption[]
+  targetArgs: TargetArg[]
+  comment: string | null
+  target: string | null
+  goto: boolean
+}
+
+const detailWarnings: string[] = []
+
+/**
+ * The options of a rule line that parseRule accepted, built as the eager parser built them (options
+ * and -p/-i/-o values shared through the parse's Segments). Its warnings were given by parseRule.
+ */
+function parseRuleDetail(raw: string, segments: Segments): RuleDetail {
+  const c0 = raw.charCodeAt(0)
+  let body = c0 === 32 || c0 === 9 ? raw.trim() : raw
+  if (body.indexOf('\t') !== -1) body = body.replace(/\t/g, ' ')
+  tokenize(body)
+  const warnings = detailWarnings
+  warnings.length = 0
+  const lineNo = 0
+  const n = tokCount
+  // Counters (checked by parseRule), -A and the chain come first.
+  let k = body.charCodeAt(0) === 91 ? 3 : 2
+  // Options collect in a reused buffer and are copied out at the exact size: an array grown by
+  // push() keeps room for 17 elements, which on 700,000 rules is a lot of memory.
+  const options = optionBuffer
+  options.length = 0
+  let modules = segments.modules
+  let targetArgs = EMPTY_TARGET_ARGS
+  let source: MaybeNegated | null = null
+  let destination: MaybeNegated | null = null
+  let protocol: MaybeNegated | null = null
+  let inInterface: MaybeNegated | null = null
+  let outInterface: MaybeNegated | null = null
+  let comment: string | null = null
+  let target: string | null = null
+  let goto = false
+  let inTarget = false
+  while (k < n) {
+    const first = k
+    let negated = false
+    if (isBang(body, k)) {
+      negated = true
+      k++
+      if (k >= n || isBang(body, k)) break
+    }
+    if (!isOption(body, k)) break
+    const nameToken = k
+    let j = k + 1
     // Old form `-s ! 10.0.0.1`: a bare ! between the option and its value.
     let valueStart = j
     if (!negated && j + 1 < n && isBang(body, j) && !isOption(body, j + 1)) {
@@ -548,36 +948,15 @@ function parseRule(
     }
     k = j
     const kind = classify(body, nameToken)
+    // The last -j/-g wins (parseRule warned about the others).
     if (kind === KIND_JUMP || kind === KIND_GOTO) {
-      if (j - valueStart !== 1)
-        warnings.push(at(lineNo, `${tokenText(body, nameToken)} needs one target, got ${j - valueStart}`))
-      if (negated) warnings.push(at(lineNo, 'a target cannot be negated'))
-      if (target !== null) warnings.push(at(lineNo, 'more than one target; the last one wins'))
-      if (j > valueStart) {
-        target = tokenText(body, valueStart)
-      } else {
-        target = null
-      }
+      target = j > valueStart ? tokenText(body, valueStart) : null
       goto = kind === KIND_GOTO
       inTarget = true
       continue
     }
-    if (kind === KIND_COUNTERS) {
-      const p =
-        j - valueStart === 2 && !tokQuoted[valueStart] ? toCount(body, tokStart[valueStart], tokEnd[valueStart]) : null
-      const b =
-        p !== null && !tokQuoted[valueStart + 1]
-          ? toCount(body, tokStart[valueStart + 1], tokEnd[valueStart + 1])
-          : null
-      if (p === null || b === null) warnings.push(at(lineNo, `bad ${tokenText(body, nameToken)} counters`))
-      else {
-        packets = p
-        bytes = b
-      }
-      continue
-    }
+    if (kind === KIND_COUNTERS) continue
     if (inTarget && kind !== KIND_MATCH) {
-      if (negated) warnings.push(at(lineNo, `target option ${tokenText(body, nameToken)} cannot be negated`))
       if (targetArgs === EMPTY_TARGET_ARGS) targetArgs = []
       if (kind === KIND_NAT_TO) {
         targetArgs.push({
@@ -626,22 +1005,7 @@ function parseRule(
         break
     }
   }
-  // iptables-save prints a chain's rules together: most rules continue the previous rule's chain.
-  let chain = state.last
-  if (chain === null || chain.name !== chainToken) {
-    chain = state.chains.get(chainToken) ?? null
-    if (chain === null) {
-      chain = { name: chainToken, rules: 0 }
-      state.chains.set(chainToken, chain)
-      warnings.push(at(lineNo, `rule for chain ${chainToken}, which has no :${chainToken} declaration`))
-    }
-    state.last = chain
-  }
-  chain.rules++
   return {
-    table: state.table.name,
-    chain: chain.name,
-    position: chain.rules,
     source,
     destination,
     protocol,
@@ -649,19 +1013,166 @@ function parseRule(
     outInterface,
     matchModules: modules.list,
     options: options.slice(),
-    target,
-    goto,
     targetArgs,
     comment,
-    packets,
-    bytes,
-    raw,
-    line: lineNo
+    target,
+    goto
+  }
+}
+
+const NO_DETAIL: RuleDetail = Object.freeze({
+  source: null,
+  destination: null,
+  protocol: null,
+  inInterface: null,
+  outInterface: null,
+  matchModules: EMPTY_STRINGS,
+  options: [],
+  targetArgs: EMPTY_TARGET_ARGS,
+  comment: null,
+  target: null,
+  goto: false
+})
+
+/**
+ * One rule: table, chain, position, target, counters, raw line and line number are read while
+ * parsing; the match side (source … outInterface, matchModules, options, targetArgs, comment) is
+ * built from `raw` on first access of any of them and kept. Reads like a plain IptablesRule;
+ * fields can be assigned; toJSON() gives the plain rule with every field in the eager order.
+ */
+class IptablesRuleLine implements IptablesRule {
+  #segments: Segments
+  /** Where the line starts in segments.text. */
+  #from: number
+  /** raw when assigned. */
+  #raw: string | null = null
+  #detail: RuleDetail | null = null
+
+  constructor(
+    public table: string,
+    public chain: string,
+    public position: number,
+    public packets: number | null,
+    public bytes: number | null,
+    public line: number,
+    segments: Segments,
+    from: number
+  ) {
+    this.#segments = segments
+    this.#from = from
+  }
+
+  private detail(): RuleDetail {
+    // A getter read through the prototype (some inspectors do) gets nothing rather than a TypeError.
+    if (!(#detail in this)) return NO_DETAIL
+    return (this.#detail ??= parseRuleDetail(this.raw, this.#segments))
+  }
+
+  /** The line as read (without its newline and one carriage return), sliced from the text on each read. */
+  get raw(): string {
+    if (!(#detail in this)) return ''
+    return this.#raw ?? lineAt(this.#segments.text, this.#from)
+  }
+  set raw(value: string) {
+    this.#raw = value
+  }
+
+  get target(): string | null {
+    return this.detail().target
+  }
+  set target(value: string | null) {
+    this.detail().target = value
+  }
+  get goto(): boolean {
+    return this.detail().goto
+  }
+  set goto(value: boolean) {
+    this.detail().goto = value
+  }
+  get source(): MaybeNegated | null {
+    return this.detail().source
+  }
+  set source(value: MaybeNegated | null) {
+    this.detail().source = value
+  }
+  get destination(): MaybeNegated | null {
+    return this.detail().destination
+  }
+  set destination(value: MaybeNegated | null) {
+    this.detail().destination = value
+  }
+  get protocol(): MaybeNegated | null {
+    return this.detail().protocol
+  }
+  set protocol(value: MaybeNegated | null) {
+    this.detail().protocol = value
+  }
+  get inInterface(): MaybeNegated | null {
+    return this.detail().inInterface
+  }
+  set inInterface(value: MaybeNegated | null) {
+    this.detail().inInterface = value
+  }
+  get outInterface(): MaybeNegated | null {
+    return this.detail().outInterface
+  }
+  set outInterface(value: MaybeNegated | null) {
+    this.detail().outInterface = value
+  }
+  get matchModules(): string[] {
+    return this.detail().matchModules
+  }
+  set matchModules(value: string[]) {
+    this.detail().matchModules = value
+  }
+  get options(): RuleOption[] {
+    return this.detail().options
+  }
+  set options(value: RuleOption[]) {
+    this.detail().options = value
+  }
+  get targetArgs(): TargetArg[] {
+    return this.detail().targetArgs
+  }
+  set targetArgs(value: TargetArg[]) {
+    this.detail().targetArgs = value
+  }
+  get comment(): string | null {
+    return this.detail().comment
+  }
+  set comment(value: string | null) {
+    this.detail().comment = value
+  }
+
+  /** The plain rule, with the fields in the order the eager parser made them. */
+  toJSON(): IptablesRule {
+    const detail = this.detail()
+    return {
+      table: this.table,
+      chain: this.chain,
+      position: this.position,
+      source: detail.source,
+      destination: detail.destination,
+      protocol: detail.protocol,
+      inInterface: detail.inInterface,
+      outInterface: detail.outInterface,
+      matchModules: detail.matchModules,
+      options: detail.options,
+      target: detail.target,
+      goto: detail.goto,
+      targetArgs: detail.targetArgs,
+      comment: detail.comment,
+      packets: this.packets,
+      bytes: this.bytes,
+      raw: this.raw,
+      line: this.line
+    }
   }
 }
 
 function tokenText(line: string, t: number): string {
-  return tokQuoted[t] ? (tokText[t] as string) : line.slice(tokStart[t], tokEnd[t])
+  if (!tokQuoted[t]) return line.slice(tokStart[t], tokEnd[t])
+  return (tokText[t] ??= scanQuoted(line, tokStart[t], tokQuote[t], true))
 }
 
 function isToken(line: string, t: number, word: string): boolean {
@@ -714,39 +1225,60 @@ function tokenize(line: string): boolean {
       continue
     }
     // The token holds a quote: unquoted prefix + quoted part; the closing quote ends the token.
-    let text = line.slice(pos, nextQuote)
-    let i = nextQuote + 1
-    let closed = false
-    while (i < len) {
-      const close = line.indexOf('"', i)
-      const backslash = line.indexOf('\\', i)
-      if (backslash !== -1 && (close === -1 || backslash < close)) {
-        text += line.slice(i, backslash)
-        if (backslash + 1 < len) text += line[backslash + 1]
-        i = backslash + 2
-        continue
-      }
-      if (close === -1) {
-        text += line.slice(i)
-        i = len
-        break
-      }
-      text += line.slice(i, close)
-      i = close + 1
-      closed = true
-      break
-    }
+    scanQuoted(line, pos, nextQuote, false)
+    const i = quotedEnd
+    const closed = quotedClosed
     if (!closed) closedAll = false
     tokStart[tokCount] = pos
     tokEnd[tokCount] = closed ? i - 1 : Math.min(i, len)
     tokQuoted[tokCount] = closed ? 1 : 2
-    tokText[tokCount] = text
+    tokQuote[tokCount] = nextQuote
+    tokText[tokCount] = null
     tokCount++
     pos = Math.min(i, len)
     nextQuote = line.indexOf('"', pos)
     if (nextQuote === -1) nextQuote = len
   }
   return closedAll
+}
+
+let quotedEnd = 0
+let quotedClosed = false
+
+/**
+ * A token with a quote: `line[pos, quote)` then the quoted part (`\"` and `\\` escapes), up to
+ * and including the closing quote. Sets quotedEnd (after the closing quote, or the line's end)
+ * and quotedClosed; returns the unescaped text when `build` is set, else ''.
+ */
+function scanQuoted(line: string, pos: number, quote: number, build: boolean): string {
+  const len = line.length
+  let text = build ? line.slice(pos, quote) : ''
+  let i = quote + 1
+  let closed = false
+  while (i < len) {
+    const close = line.indexOf('"', i)
+    const backslash = line.indexOf('\\', i)
+    if (backslash !== -1 && (close === -1 || backslash < close)) {
+      if (build) {
+        text += line.slice(i, backslash)
+        if (backslash + 1 < len) text += line[backslash + 1]
+      }
+      i = backslash + 2
+      continue
+    }
+    if (close === -1) {
+      if (build) text += line.slice(i)
+      i = len
+      break
+    }
+    if (build) text += line.slice(i, close)
+    i = close + 1
+    closed = true
+    break
+  }
+  quotedEnd = i
+  quotedClosed = closed
+  return text
 }
 
 function growTokens(): void {
@@ -757,6 +1289,9 @@ function growTokens(): void {
   ends.set(tokEnd)
   const quotedFlags = new Uint8Array(size)
   quotedFlags.set(tokQuoted)
+  const quotes = new Int32Array(size)
+  quotes.set(tokQuote)
+  tokQuote = quotes
   tokStart = starts
   tokEnd = ends
   tokQuoted = quotedFlags

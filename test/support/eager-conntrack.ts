@@ -1,0 +1,399 @@
+/**
+ * The eager parser as it was before records built their rarely used fields lazily: kept as the
+ * reference that the lazy records must equal (test/unit/parsers/*-lazy.test.ts). Not used by src.
+ *
+ * Parser for the connection-tracking table as text, in the three forms it comes in:
+ *   - `conntrack -L -o extended` (conntrack-tools 1.4.x):
+ *       `ipv4     2 tcp      6 431999 ESTABLISHED src=… dst=… sport=… dport=… src=… … [ASSURED] mark=0 use=1`
+ *   - `cat /proc/net/nf_conntrack` (the same columns, plus `zone=N` on every line), and
+ *   - plain `conntrack -L` (no `ipv4 2` prefix).
+ * Fixtures: conntrack-tools 1.4.7 on Debian 12 (kernel 6.18) with and without nf_conntrack_acct and
+ * nf_conntrack_timestamp, /proc/net/nf_conntrack, and `-o extended,ktimestamp`.
+ *
+ * Per line: [l3 name, l3 number], l4 name, l4 number, timeout (seconds), a state for the protocols
+ * that have one (tcp, sctp, dccp), then the original tuple (`src= dst=` and `sport= dport=`, or
+ * `type= code= id=` for icmp/icmpv6, or `srckey= dstkey=` for gre; `packets= bytes=` with
+ * accounting), `[UNREPLIED]`, the reply tuple, then `[ASSURED]`, `[OFFLOAD]`, `[HW_OFFLOAD]`,
+ * `mark=`, `secctx=`, `zone=`, `delta-time=`, `[start=…]`/`[stop=…]`, `use=`, `id=`. Other
+ * protocols print `unknown  N` and only addresses. Unknown `key=value` fields land in `extra`.
+ * conntrack's closing `conntrack v1.4.7 (conntrack-tools): N flow entries have been shown.`
+ * (stderr, so it shows up with `2>&1`) is skipped; any other `conntrack v…` line is a warning.
+ *
+ * Output: ConntrackEntry[] (ConntrackRecord plus protoNum, secctx, deltaTime and extra). `raw` is
+ * the line. Ports, ids, marks, zones and counters are numbers; NAT shows as an original tuple whose
+ * destination (DNAT) or a reply whose destination (SNAT/MASQUERADE) differs from the other side.
+ *
+ * Speed: one indexOf pass; fields are recognised by their first characters in place, numbers are
+ * read from character codes, and protocol, state and flag names are shared constants, so an entry
+ * costs its raw line, its record, two tuples and four address strings (bench/parse.bench.ts).
+ */
+import type { ConntrackRecord, ParseResult } from '../../src/main/parsers/types'
+
+export type ConntrackTuple = ConntrackRecord['original'] & {
+  /** gre keys as printed (`0x0`). */
+  srckey?: string
+  dstkey?: string
+  /** With net.netfilter.nf_conntrack_acct=1. */
+  packets?: number
+  bytes?: number
+}
+
+export interface ConntrackEntry extends ConntrackRecord {
+  original: ConntrackTuple
+  reply: ConntrackTuple
+  /** The l4 protocol number (6, 17, 1, 58, 132, 33, 47, or e.g. 2 for `unknown  2`). */
+  protoNum: number | null
+  /** SELinux context (`secctx=system_u:object_r:unlabeled_t:s0`). */
+  secctx: string | null
+  /** `delta-time=`: seconds since the entry was created (nf_conntrack_timestamp=1). */
+  deltaTime: number | null
+  /** Fields this parser does not model (`zone-orig`, `labels`, `id`, `start`, `stop`, …), as text. */
+  extra?: Record<string, string>
+}
+
+const SUMMARY = 'flow entries have been shown'
+const EMPTY_FLAGS = Object.freeze([]) as unknown as string[]
+
+/** Names that every table repeats, returned as shared constants instead of new strings. */
+const L3_NAMES = ['ipv4', 'ipv6', 'unknown']
+const L4_NAMES = ['tcp', 'udp', 'icmp', 'icmpv6', 'sctp', 'dccp', 'gre', 'udplite', 'unknown']
+const STATES = [
+  'ESTABLISHED',
+  'TIME_WAIT',
+  'SYN_SENT',
+  'SYN_RECV',
+  'FIN_WAIT',
+  'CLOSE_WAIT',
+  'LAST_ACK',
+  'CLOSE',
+  'NONE',
+  'LISTEN',
+  'SYN_SENT2',
+  'CLOSED',
+  'COOKIE_WAIT',
+  'COOKIE_ECHOED',
+  'SHUTDOWN_SENT',
+  'SHUTDOWN_RECD',
+  'SHUTDOWN_ACK_SENT',
+  'HEARTBEAT_SENT',
+  'HEARTBEAT_ACKED',
+  'REQUEST',
+  'RESPOND',
+  'PARTOPEN',
+  'OPEN',
+  'CLOSEREQ',
+  'CLOSING',
+  'TIMEWAIT',
+  'IGNORE',
+  'INVALID'
+]
+const FLAGS = ['ASSURED', 'UNREPLIED', 'OFFLOAD', 'HW_OFFLOAD', 'SEEN_REPLY', 'FIXED_TIMEOUT']
+const SINGLE_FLAG = new Map(FLAGS.map((flag) => [flag, Object.freeze([flag]) as unknown as string[]]))
+
+/** line[start, end) as one of `names` (the shared constant), or a new string. */
+function known(line: string, start: number, end: number, names: string[]): string {
+  const length = end - start
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]
+    if (name.length === length && line.startsWith(name, start)) return name
+  }
+  return line.slice(start, end)
+}
+
+/** Flag lists are few (`[ASSURED]`, `[UNREPLIED]`, …): one shared array per combination. */
+class FlagLists {
+  private readonly lists = new Map<string, string[]>()
+
+  get(flags: string[]): string[] {
+    if (flags.length === 1) {
+      const single = SINGLE_FLAG.get(flags[0])
+      if (single !== undefined) return single
+    }
+    const key = flags.join(' ')
+    let list = this.lists.get(key)
+    if (list === undefined) {
+      list = flags.slice()
+      this.lists.set(key, list)
+    }
+    return list
+  }
+}
+
+const flagBuffer: string[] = []
+
+export function parseConntrack(text: string): ParseResult<ConntrackEntry[]> {
+  const value: ConntrackEntry[] = []
+  const warnings: string[] = []
+  if (typeof text !== 'string') return { value, warnings: ['conntrack: input is not text'] }
+  const spliced = cutSplicedSummary(text)
+  if (spliced !== null) {
+    text = spliced.text
+    warnings.push(at(spliced.line, "conntrack's summary line (stderr) was printed inside this entry; cut out"))
+  }
+  const shared = new FlagLists()
+  const len = text.length
+  let start = 0
+  let lineNo = 0
+  while (start < len) {
+    let end = text.indexOf('\n', start)
+    if (end === -1) end = len
+    lineNo++
+    if (spliced !== null && lineNo === spliced.line + 1) lineNo++
+    let line = text.slice(start, end)
+    start = end + 1
+    if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1)
+    const c0 = line.charCodeAt(0)
+    if (line.length === 0 || c0 === 32 || c0 === 9) {
+      if (line.trim().length === 0) continue
+      line = line.trim()
+    }
+    if (line.startsWith('conntrack v')) {
+      if (!line.includes(SUMMARY)) warnings.push(at(lineNo, `conntrack said: ${snippet(line)}`))
+      continue
+    }
+    const entry = parseLine(line, lineNo, shared, warnings)
+    if (entry !== null) value.push(entry)
+  }
+  return { value, warnings }
+}
+
+/**
+ * `conntrack -L 2>&1`: the summary goes to stderr unbuffered while the entries are block-buffered
+ * on stdout, so it can land in the middle of an entry (`… src` + summary + `c=198.51.100.2 …`).
+ * Cuts such a summary out and joins the entry again; a summary on a line of its own is left alone.
+ */
+function cutSplicedSummary(text: string): { text: string; line: number } | null {
+  let at = text.indexOf('conntrack v')
+  while (at !== -1 && (at === 0 || text.charCodeAt(at - 1) === 10)) at = text.indexOf('conntrack v', at + 1)
+  if (at === -1) return null
+  let end = text.indexOf('\n', at)
+  if (end === -1) end = text.length
+  if (!text.slice(at, end).includes('(conntrack-tools)')) return null
+  const lineStart = text.lastIndexOf('\n', at) + 1
+  let line = 1
+  for (let i = text.indexOf('\n'); i !== -1 && i < lineStart; i = text.indexOf('\n', i + 1)) line++
+  return { text: text.slice(0, at) + text.slice(end + 1), line }
+}
+
+/** The next blank-separated word: sets wordStart/wordEnd; false at the end of the line. */
+let wordStart = 0
+let wordEnd = 0
+function nextWord(line: string, from: number): boolean {
+  const len = line.length
+  let pos = from
+  while (pos < len && line.charCodeAt(pos) === 32) pos++
+  if (pos >= len) return false
+  let end = line.indexOf(' ', pos)
+  if (end === -1) end = len
+  // `[start=Sat Nov 28 16:11:18 2026]` (ktimestamp) holds blanks: run to the closing bracket.
+  if (line.charCodeAt(pos) === 91 && line.charCodeAt(end - 1) !== 93) {
+    const close = line.indexOf(']', pos)
+    if (close !== -1) end = close + 1
+  }
+  wordStart = pos
+  wordEnd = end
+  return true
+}
+
+function isDigits(line: string, start: number, end: number): boolean {
+  if (end <= start) return false
+  for (let i = start; i < end; i++) {
+    const c = line.charCodeAt(i)
+    if (c < 48 || c > 57) return false
+  }
+  return true
+}
+
+/** A decimal number in line[start, end), or null. */
+function number(line: string, start: number, end: number): number | null {
+  if (end <= start || end - start > 20) return null
+  let n = 0
+  for (let i = start; i < end; i++) {
+    const c = line.charCodeAt(i)
+    if (c < 48 || c > 57) return null
+    n = n * 10 + (c - 48)
+  }
+  return n
+}
+
+/** A protocol name: letters and digits (`tcp`, `icmpv6`, `unknown`). */
+function isLetters(line: string, start: number, end: number): boolean {
+  if (end <= start) return false
+  for (let i = start; i < end; i++) {
+    const c = line.charCodeAt(i)
+    const letter = (c | 32) >= 97 && (c | 32) <= 122
+    if (!letter && (c < 48 || c > 57)) return false
+  }
+  return true
+}
+
+function parseLine(line: string, lineNo: number, shared: FlagLists, warnings: string[]): ConntrackEntry | null {
+  // Header: [l3name l3num] l4name l4num timeout [STATE]
+  const words: number[] = headerWords
+  let pos = 0
+  let count = 0
+  while (count < 6 && nextWord(line, pos)) {
+    const eq = line.indexOf('=', wordStart)
+    if (line.charCodeAt(wordStart) !== 91 && eq !== -1 && eq < wordEnd) break
+    words[count * 2] = wordStart
+    words[count * 2 + 1] = wordEnd
+    count++
+    pos = wordEnd
+  }
+  // With an l3 prefix the second word is the l3 number and the third a name (`ipv4 2 tcp 6 …`).
+  const l3 =
+    count >= 4 &&
+    isDigits(line, words[2], words[3]) &&
+    !isDigits(line, words[4], words[5]) &&
+    isLetters(line, words[4], words[5]) &&
+    isDigits(line, words[6], words[7])
+  const base = l3 ? 2 : 0
+  if (count < base + 3 || !isLetters(line, words[base * 2], words[base * 2 + 1])) {
+    warnings.push(at(lineNo, `not a conntrack entry: ${snippet(line)}`))
+    return null
+  }
+  const protoNum = number(line, words[(base + 1) * 2], words[(base + 1) * 2 + 1])
+  const timeout = number(line, words[(base + 2) * 2], words[(base + 2) * 2 + 1])
+  if (protoNum === null || timeout === null) {
+    warnings.push(at(lineNo, `bad protocol number or timeout: ${snippet(line)}`))
+    return null
+  }
+  let state: string | null = null
+  let fieldsFrom = words[(base + 2) * 2 + 1]
+  if (count > base + 3) {
+    const s = words[(base + 3) * 2]
+    const e = words[(base + 3) * 2 + 1]
+    if (line.charCodeAt(s) !== 91) {
+      state = known(line, s, e, STATES)
+      fieldsFrom = e
+    }
+  }
+  const l3proto = l3 ? known(line, words[0], words[1], L3_NAMES) : null
+  const proto = known(line, words[base * 2], words[base * 2 + 1], L4_NAMES)
+
+  let original: ConntrackTuple | null = null
+  let reply: ConntrackTuple | null = null
+  let tuple: ConntrackTuple | null = null
+  let mark: number | null = null
+  let zone: number | null = null
+  let use: number | null = null
+  let secctx: string | null = null
+  let deltaTime: number | null = null
+  let extra: Record<string, string> | undefined
+  flagBuffer.length = 0
+  pos = fieldsFrom
+  while (nextWord(line, pos)) {
+    const s = wordStart
+    const e = wordEnd
+    pos = e
+    if (line.charCodeAt(s) === 91) {
+      const innerEnd = line.charCodeAt(e - 1) === 93 ? e - 1 : e
+      const eq = line.indexOf('=', s)
+      if (eq > 0 && eq < innerEnd) {
+        extra ??= {}
+        extra[line.slice(s + 1, eq)] = line.slice(eq + 1, innerEnd)
+      } else {
+        flagBuffer.push(known(line, s + 1, innerEnd, FLAGS))
+      }
+      continue
+    }
+    const eq = line.indexOf('=', s)
+    if (eq === -1 || eq >= e) {
+      warnings.push(at(lineNo, `unexpected word "${snippet(line.slice(s, e), 40)}"`))
+      continue
+    }
+    const keyLen = eq - s
+    const v = eq + 1
+    const c = line.charCodeAt(s)
+    if (keyLen === 3 && c === 115 /* s */ && line.startsWith('src', s)) {
+      tuple = { src: line.slice(v, e), dst: '', sport: null, dport: null }
+      if (original === null) original = tuple
+      else if (reply === null) reply = tuple
+      else {
+        warnings.push(at(lineNo, 'more than two tuples'))
+        return null
+      }
+      continue
+    }
+    if (tuple !== null && (original === tuple || reply === tuple) && keyLen <= 7) {
+      if (keyLen === 3 && c === 100 /* d */ && line.startsWith('dst', s)) {
+        tuple.dst = line.slice(v, e)
+        continue
+      }
+      if (keyLen === 5 && line.startsWith('port', s + 1) && (c === 115 || c === 100)) {
+        if (c === 115) tuple.sport = number(line, v, e)
+        else tuple.dport = number(line, v, e)
+        continue
+      }
+      if (keyLen === 4 && c === 116 && line.startsWith('type', s)) {
+        tuple.type = number(line, v, e) ?? undefined
+        continue
+      }
+      if (keyLen === 4 && c === 99 && line.startsWith('code', s)) {
+        tuple.code = number(line, v, e) ?? undefined
+        continue
+      }
+      if (keyLen === 2 && c === 105 && line.charCodeAt(s + 1) === 100 && tuple.id === undefined) {
+        tuple.id = number(line, v, e) ?? undefined
+        continue
+      }
+      if (keyLen === 7 && c === 112 && line.startsWith('packets', s)) {
+        tuple.packets = number(line, v, e) ?? undefined
+        continue
+      }
+      if (keyLen === 5 && c === 98 && line.startsWith('bytes', s)) {
+        tuple.bytes = number(line, v, e) ?? undefined
+        continue
+      }
+      if (keyLen === 6 && line.startsWith('key', s + 3) && (c === 115 || c === 100)) {
+        if (c === 115) tuple.srckey = line.slice(v, e)
+        else tuple.dstkey = line.slice(v, e)
+        continue
+      }
+    }
+    // Entry-level fields; they also end the reply tuple.
+    if (reply !== null) tuple = null
+    if (keyLen === 4 && c === 109 && line.startsWith('mark', s)) mark = number(line, v, e)
+    else if (keyLen === 3 && c === 117 && line.startsWith('use', s)) use = number(line, v, e)
+    else if (keyLen === 4 && c === 122 && line.startsWith('zone', s)) zone = number(line, v, e)
+    else if (keyLen === 6 && line.startsWith('secctx', s)) secctx = line.slice(v, e)
+    else if (keyLen === 10 && line.startsWith('delta-time', s)) deltaTime = number(line, v, e)
+    else {
+      extra ??= {}
+      extra[line.slice(s, eq)] = line.slice(v, e)
+    }
+  }
+  if (original === null || reply === null || original.dst === '' || reply.dst === '') {
+    warnings.push(at(lineNo, `incomplete entry (needs an original and a reply tuple): ${snippet(line)}`))
+    return null
+  }
+  const flags = flagBuffer.length === 0 ? EMPTY_FLAGS : shared.get(flagBuffer)
+  const entry: ConntrackEntry = {
+    l3proto,
+    proto,
+    protoNum,
+    timeout,
+    state,
+    original,
+    reply,
+    flags,
+    mark,
+    zone,
+    use,
+    secctx,
+    deltaTime,
+    raw: line
+  }
+  if (extra !== undefined) entry.extra = extra
+  return entry
+}
+
+const headerWords: number[] = new Array<number>(12).fill(0)
+
+function at(lineNo: number, message: string): string {
+  return `conntrack: line ${lineNo}: ${message}`
+}
+
+function snippet(text: string, max = 80): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text
+}
