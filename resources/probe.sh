@@ -1,10 +1,12 @@
 #!/bin/sh
-# NetLens probe (capture format 1, see docs/capture-format.md).
+# NetLens probe (capture format 2, see docs/capture-format.md).
 #
 # Collects how container networking is wired on this host, in one run, and prints a NetLens
 # capture on stdout. It is READ-ONLY: it only lists and reads (no iptables -L without -n, no
 # modprobe, no `ip ... set`, no `ip netns exec`, no docker run). It writes nothing but its own
 # private temp dir (mktemp -d), which it removes on exit.
+# The only processes it ever signals are its own: its watchdog, and a section that overran its
+# time limit (see nl_watchdog).
 #
 # NetLens runs it as `sh -s -- BOUNDARY CONNTRACK_CAP SUDO` (locally or through `ssh HOST sh -s`).
 # By hand on an air-gapped host:   sh probe.sh > host.cap     (all arguments are optional)
@@ -13,6 +15,7 @@
 #   SUDO           1 = run privileged commands through `sudo -n` (never prompts) when not root
 #   SOURCE         label written into the capture header (default: manual)
 # Environment equivalents: NETLENS_BOUNDARY, NETLENS_CONNTRACK_CAP, NETLENS_SUDO, NETLENS_SOURCE.
+# NETLENS_CMD_TIMEOUT   seconds any one command may run (default 20, at most 3600)
 
 LC_ALL=C
 export LC_ALL
@@ -59,11 +62,18 @@ case $NL_UID in
   *[!0-9]* | '') NL_UID=unknown ;;
 esac
 
-# Per-command timeout when coreutils/busybox `timeout` works.
+# Per-command timeouts: every command gets 20 s (NETLENS_CMD_TIMEOUT seconds). With a writable
+# temp dir, /proc/uptime, `sleep` and `kill`, one watchdog process (below) enforces that for
+# whichever section is running: one `sleep 1` per second instead of a `timeout` process per
+# command, which over ssh was most of the probe's own cost. Otherwise each command runs under
+# coreutils/busybox `timeout` when that works.
+NL_LIMIT_S=${NETLENS_CMD_TIMEOUT:-20}
+case $NL_LIMIT_S in
+  *[!0-9]* | '' | 0) NL_LIMIT_S=20 ;;
+esac
+[ "$NL_LIMIT_S" -le 3600 ] || NL_LIMIT_S=3600
+NL_LIMIT_MS=$((NL_LIMIT_S * 1000))
 NL_TO=''
-if command -v timeout >/dev/null 2>&1 && timeout 5 true >/dev/null 2>&1; then
-  NL_TO='timeout 20'
-fi
 
 # Privileged prefix: nothing as root; `sudo -n` when asked to and sudo works without a password.
 NL_SUDO_OK=0
@@ -77,12 +87,15 @@ if [ "$NL_UID" = 0 ] || [ "$NL_SUDO_OK" = 1 ]; then
   NL_ROOTISH=1
 fi
 
-# Private scratch dir for one command's stdout/stderr at a time (keeps any bytes intact).
+# Private scratch dir: one command's stderr (and, for the few sections the probe reads back, its
+# stdout) at a time, plus the watchdog's two small files. Keeps any bytes intact.
 NL_T=$(mktemp -d 2>/dev/null) || NL_T=''
 [ -d "$NL_T" ] || NL_T=''
+NL_WD=''
 nl_cleanup() {
+  [ -n "$NL_WD" ] && kill "$NL_WD" 2>/dev/null
   if [ -n "$NL_T" ]; then
-    rm -f "$NL_T/out" "$NL_T/err"
+    rm -f "$NL_T/out" "$NL_T/err" "$NL_T/cur" "$NL_T/killed"
     rmdir "$NL_T" 2>/dev/null
   fi
 }
@@ -105,7 +118,73 @@ nl_now() {
   fi
 }
 
-# nl_x TOOL ARGS...: run an external read-only tool with the timeout; 127 when it is missing.
+# nl_kill_tree ROOT SKIP: SIGTERM to every process below ROOT except SKIP and what is below it.
+# The watchdog calls it with the probe's own shell as ROOT and itself as SKIP: what is left is the
+# running section (a command, or a shell function's docker, `conntrack | head`, nsenter …).
+# Sets nl_kt_list to the pids it signalled.
+nl_kill_tree() {
+  nl_kt_tree=" $1 "
+  nl_kt_skip=" $2 "
+  nl_kt_list=''
+  nl_kt_more=1
+  while [ "$nl_kt_more" = 1 ]; do
+    nl_kt_more=0
+    for nl_kt_stat in /proc/[0-9]*/stat; do
+      nl_kt_pid=${nl_kt_stat#/proc/}
+      nl_kt_pid=${nl_kt_pid%/stat}
+      case $nl_kt_tree$nl_kt_skip in *" $nl_kt_pid "*) continue ;; esac
+      read -r nl_kt_line 2>/dev/null <"$nl_kt_stat" || continue
+      # shellcheck disable=SC2086
+      set -- ${nl_kt_line##*) }
+      case $nl_kt_skip in
+        *" ${2:-x} "*)
+          nl_kt_skip="$nl_kt_skip$nl_kt_pid "
+          nl_kt_more=1
+          continue
+          ;;
+      esac
+      case $nl_kt_tree in
+        *" ${2:-x} "*)
+          nl_kt_tree="$nl_kt_tree$nl_kt_pid "
+          nl_kt_list="$nl_kt_list $nl_kt_pid"
+          nl_kt_more=1
+          ;;
+      esac
+    done
+  done
+  # shellcheck disable=SC2086
+  [ -n "$nl_kt_list" ] && kill $nl_kt_list 2>/dev/null
+}
+
+# The watchdog: once a second, if the running section (its number and start time are in
+# $NL_T/cur) has run for NL_LIMIT_MS, it stops the processes running it and writes the section's
+# number to $NL_T/killed. It ends with the probe. Sections run in the foreground (a background
+# job and `wait` cost a full fork per section), so it finds them as the probe's children.
+nl_watchdog() {
+  read -r nl_w_self nl_w_rest </proc/self/stat
+  while sleep 1; do
+    kill -0 "$NL_MAIN" 2>/dev/null || exit 0
+    [ -s "$NL_T/cur" ] || continue
+    read -r nl_w_seq nl_w_t0 <"$NL_T/cur" || continue
+    case $nl_w_seq$nl_w_t0 in *[!0-9]* | '') continue ;; esac
+    nl_now
+    [ $((NL_NOW - nl_w_t0)) -ge "$NL_LIMIT_MS" ] || continue
+    nl_kill_tree "$NL_MAIN" "$nl_w_self"
+    [ -n "$nl_kt_list" ] && echo "$nl_w_seq" >"$NL_T/killed"
+  done
+}
+
+NL_MAIN=$$
+nl_now
+if [ -n "$NL_T" ] && [ "$NL_NOW" -gt 0 ] && command -v sleep >/dev/null 2>&1 && command -v kill >/dev/null 2>&1; then
+  nl_watchdog </dev/null >/dev/null 2>&1 &
+  NL_WD=$!
+elif command -v timeout >/dev/null 2>&1 && timeout 5 true >/dev/null 2>&1; then
+  NL_TO="timeout $NL_LIMIT_S"
+fi
+
+# nl_x TOOL ARGS...: run an external read-only tool (under `timeout` when there is no watchdog);
+# 127 when it is missing.
 nl_x() {
   if ! command -v "$1" >/dev/null 2>&1; then
     echo "$1: not found" >&2
@@ -125,6 +204,25 @@ nl_p() {
   else
     $NL_TO "$@"
   fi
+}
+
+# nl_read FILE: print a small /proc/<pid>/net file with shell builtins, no process. `read` takes
+# one byte per system call: fine for a container's few lines, not for the host's /proc/net/dev
+# with 1,000 veths, and wrong for /proc/sys files (they answer only a read from offset 0, so
+# `read` would get one character): those go through cat. Lines always end with a newline, as
+# these files' do. Fails like `cat` would (stderr, exit 1).
+nl_read() {
+  if [ ! -r "$1" ]; then
+    if [ -e "$1" ]; then
+      echo "$1: Permission denied" >&2
+    else
+      echo "$1: No such file or directory" >&2
+    fi
+    return 1
+  fi
+  while IFS= read -r nl_rl || [ -n "$nl_rl" ]; do
+    printf '%s\n' "$nl_rl"
+  done <"$1"
 }
 
 # Status from exit code and stderr (sets nl_st).
@@ -152,34 +250,60 @@ nl_classify() {
   esac
 }
 
-nl_header() {
-  # name command exit ms status
-  printf '%s\n' "--$NL_B section" "name: $1" "command: $2" "exit: $3" "ms: $4" "status: $5" "--$NL_B stdout"
+# A section (capture format 2): name and command, stdout streamed as the command writes it, then
+# the result (exit, ms, status), stderr and the end marker.
+nl_open() {
+  printf '%s\n' "--$NL_B section" "name: $1" "command: $2" "--$NL_B stdout"
+}
+nl_close() {
+  # exit ms status; stderr follows from the caller
+  printf '\n%s\n' "--$NL_B result"
+  printf '%s\n' "exit: $1" "ms: $2" "status: $3" "--$NL_B stderr"
 }
 
 # nl_run NAME DISPLAY CMD ARGS...: run one section and print it. Sets nl_rc, nl_st.
+# With nl_keep=1 (see nl_run_kept) stdout goes to $NL_T/out first, for the probe to look at.
+nl_keep=0
+nl_seq=0
 nl_run() {
   nl_name=$1
   nl_disp=$2
   shift 2
+  nl_open "$nl_name" "$nl_disp"
   nl_now
   nl_t0=$NL_NOW
   if [ -n "$NL_T" ]; then
-    "$@" >"$NL_T/out" 2>"$NL_T/err" </dev/null
+    nl_seq=$((nl_seq + 1))
+    [ -n "$NL_WD" ] && echo "$nl_seq $nl_t0" >"$NL_T/cur"
+    if [ "$nl_keep" = 1 ]; then
+      "$@" >"$NL_T/out" 2>"$NL_T/err" </dev/null
+    else
+      "$@" 2>"$NL_T/err" </dev/null
+    fi
     nl_rc=$?
+    [ -n "$NL_WD" ] && : >"$NL_T/cur"
     nl_now
     nl_t1=$NL_NOW
     nl_err=''
-    if [ -s "$NL_T/err" ]; then
+    if [ "$nl_rc" != 0 ] && [ -s "$NL_T/err" ]; then
       nl_err=$(cat "$NL_T/err")
     fi
     nl_classify "$nl_rc" "$nl_err"
-    nl_header "$nl_name" "$nl_disp" "$nl_rc" $((nl_t1 - nl_t0)) "$nl_st"
-    if [ -s "$NL_T/out" ]; then
+    if [ -s "$NL_T/killed" ]; then
+      read -r nl_killed <"$NL_T/killed"
+      : >"$NL_T/killed"
+      if [ "$nl_killed" = "$nl_seq" ]; then
+        nl_rc=124
+        nl_st=timeout
+      fi
+    fi
+    if [ "$nl_keep" = 1 ] && [ -s "$NL_T/out" ]; then
       cat "$NL_T/out"
     fi
-    printf '\n%s\n' "--$NL_B stderr"
-    [ -s "$NL_T/err" ] && cat "$NL_T/err"
+    nl_close "$nl_rc" $((nl_t1 - nl_t0)) "$nl_st"
+    if [ -s "$NL_T/err" ]; then
+      cat "$NL_T/err"
+    fi
   else
     # No writable temp dir: stdout through a variable (NUL bytes are lost), stderr not kept.
     nl_out=$("$@" 2>/dev/null </dev/null; echo "rc=$?")
@@ -188,19 +312,25 @@ nl_run() {
     nl_now
     nl_t1=$NL_NOW
     nl_classify "$nl_rc" ''
-    nl_header "$nl_name" "$nl_disp" "$nl_rc" $((nl_t1 - nl_t0)) "$nl_st"
     printf '%s' "$nl_out"
-    printf '\n%s\n' "--$NL_B stderr"
+    nl_close "$nl_rc" $((nl_t1 - nl_t0)) "$nl_st"
     printf '%s' '(stderr not kept: no writable temp dir)'
   fi
   printf '\n%s\n' "--$NL_B end"
+  nl_keep=0
   [ "$nl_st" = ok ]
+}
+
+# nl_run_kept NAME DISPLAY CMD ARGS...: nl_run, with stdout kept in $NL_T/out afterwards.
+nl_run_kept() {
+  nl_keep=1
+  nl_run "$@"
 }
 
 # nl_skip NAME DISPLAY REASON: a section that was deliberately not run.
 nl_skip() {
-  nl_header "$1" "$2" '' 0 skipped
-  printf '\n%s\n' "--$NL_B stderr"
+  nl_open "$1" "$2"
+  nl_close '' 0 skipped
   printf '%s' "$3"
   printf '\n%s\n' "--$NL_B end"
 }
@@ -227,6 +357,8 @@ nl_mod_ok() {
 }
 
 # ---------------------------------------------------------------- composite sections
+# Every value read here is one digit: `read` (one byte per system call) gets only the first
+# character of a /proc/sys file, so longer values must go through cat (see nl_read).
 nl_f_sysctl() {
   for nl_k in net/ipv4/ip_forward net/bridge/bridge-nf-call-iptables net/bridge/bridge-nf-call-ip6tables \
     net/ipv4/conf/all/rp_filter net/ipv4/conf/default/rp_filter; do
@@ -326,29 +458,9 @@ nl_f_netns_map() {
   return 0
 }
 
-# Is this file a live namespace (a bind mount on nsfs)? Docker leaves stale files behind.
-nl_is_ns() {
-  nl_fs=$(stat -L -f -c %T "$1" 2>/dev/null)
-  case $nl_fs in
-    nsfs | proc) return 0 ;;
-  esac
-  return 1
-}
-
-# Netns inode of a path (/proc/PID/ns/net or a bind-mounted netns file), '-' when unreadable.
-nl_inode() {
-  nl_ino=$(stat -L -c %i "$1" 2>/dev/null)
-  case $nl_ino in
-    *[!0-9]* | '') nl_ino=$(nl_p stat -L -c %i "$1" 2>/dev/null) ;;
-  esac
-  case $nl_ino in
-    *[!0-9]* | '') nl_ino=- ;;
-  esac
-}
-
 # ---------------------------------------------------------------- header
 NL_NOW=$(date -u +%Y-%m-%dT%H:%M:%SZ 2>/dev/null)
-printf '%s\n' 'NETLENS-CAPTURE 1' "boundary: $NL_B" "source: $NL_SOURCE" "capturedAt: $NL_NOW" \
+printf '%s\n' 'NETLENS-CAPTURE 2' "boundary: $NL_B" "source: $NL_SOURCE" "capturedAt: $NL_NOW" \
   'probe: netlens-probe 1' "conntrackCap: $NL_CAP" "uid: $NL_UID" "sudo: $NL_SUDO_OK"
 
 # ---------------------------------------------------------------- host
@@ -358,6 +470,7 @@ nl_run meta.uid 'id -u' nl_x id -u
 
 # ---------------------------------------------------------------- docker
 NL_DOCKER=nl_x
+NL_PIDS=''
 if [ "$NL_SUDO_OK" = 1 ] && command -v docker >/dev/null 2>&1; then
   if ! $NL_TO docker version --format '{{.Server.Version}}' >/dev/null 2>&1; then
     NL_DOCKER=nl_p
@@ -368,7 +481,13 @@ NL_DOCKER_OK=0
 if [ "$nl_st" = ok ]; then
   NL_DOCKER_OK=1
   nl_run docker.networks 'docker network inspect $(docker network ls -q)' nl_f_docker_networks
-  nl_run docker.containers 'docker container inspect $(docker ps -aq)' nl_f_docker_containers
+  nl_run_kept docker.containers 'docker container inspect $(docker ps -aq)' nl_f_docker_containers
+  # Running containers' "<pid> <id>", read from that output instead of asking docker again: the
+  # top-level "Id" (8 spaces in) and State's "Pid" (12 spaces in) of each object, in docker's
+  # indented JSON. Deeper keys (labels named Id or Pid) have other indents; stopped ones have Pid 0.
+  if [ "$nl_st" = ok ] && [ -n "$NL_T" ]; then
+    NL_PIDS=$(sed -n '/^        "Id": "[0-9a-f]\{64\}",$/{s/^        "Id": "\([0-9a-f]*\)",$/\1/;h;};/^            "Pid": [1-9][0-9]*,$/{s/^            "Pid": \([0-9]*\),$/\1/;G;s/\n/ /;p;}' "$NL_T/out")
+  fi
 else
   nl_skip docker.networks 'docker network inspect $(docker network ls -q)' "docker version failed ($nl_st)"
   nl_skip docker.containers 'docker container inspect $(docker ps -aq)' "docker version failed ($nl_st)"
@@ -376,7 +495,7 @@ fi
 
 # ---------------------------------------------------------------- iproute2 (JSON, text fallback)
 NL_IPJSON=1
-nl_run ip.link 'ip -j -d link show' nl_x ip -j -d link show
+nl_run_kept ip.link 'ip -j -d link show' nl_x ip -j -d link show
 if [ "$nl_st" != ok ] || ! nl_last_json; then
   NL_IPJSON=0
   nl_run ip.link.text 'ip -d link show || ip link show' nl_f_ip_link_text
@@ -393,7 +512,7 @@ fi
 
 # ---------------------------------------------------------------- bridges
 NL_BRJSON=1
-nl_run bridge.link 'bridge -j link show' nl_x bridge -j link show
+nl_run_kept bridge.link 'bridge -j link show' nl_x bridge -j link show
 if [ "$nl_st" != ok ] || ! nl_last_json; then
   NL_BRJSON=0
   nl_run brctl.show 'brctl show' nl_x brctl show
@@ -406,7 +525,7 @@ fi
 nl_run sys.brif 'ls /sys/class/net/*/brif' nl_f_brif
 
 # ---------------------------------------------------------------- netfilter
-nl_run iptables.version 'iptables -V' nl_x iptables -V
+nl_run_kept iptables.version 'iptables -V' nl_x iptables -V
 NL_BACKEND=unknown
 if [ "$nl_st" = ok ] && [ -n "$NL_T" ]; then
   case $(cat "$NL_T/out") in
@@ -473,29 +592,20 @@ nl_run ss.listen 'ss -Htulpn' nl_p ss -Htulpn
 nl_run sysctl 'cat /proc/sys/net/{ipv4/ip_forward,bridge/bridge-nf-call-ip*tables,ipv4/conf/*/rp_filter}' nl_f_sysctl
 
 # ---------------------------------------------------------------- namespaces
-# NL_NSMAP: "<nsid> <inode|-> [<container id>]" lines; NL_NSLIST: "<nsid> <path>" lines of
-# namespaces to read (one per distinct inode, never the host's).
-nl_inode /proc/$$/ns/net
-NL_HOSTINO=$nl_ino
-NL_NSMAP="host $NL_HOSTINO$NL_NL"
-NL_NSLIST=''
-NL_SEEN=" $NL_HOSTINO "
-nl_add_ns() {
-  # nsid path inode [container]
-  NL_NSMAP="$NL_NSMAP$1 $3${4:+ $4}$NL_NL"
-  if [ "$3" != - ]; then
-    case $NL_SEEN in *" $3 "*) return 0 ;; esac
-    NL_SEEN="$NL_SEEN$3 "
-  fi
-  NL_NSLIST="$NL_NSLIST$1 $2$NL_NL"
-}
-
-NL_PIDS=''
+# Candidates, "<nsid> <path> [<container id>]" lines: running containers (by pid), then live
+# files in /var/run/docker/netns (overlay, ingress, sandboxes) and /var/run/netns (`ip netns`).
+# Their inodes come from one `stat` for all of them (a process per namespace is what makes a host
+# with 1,000 containers slow), matched back in order: stat prints "<inode> <path>" per readable path.
+NL_CAND=''
+NL_OLDIFS=$IFS
 if [ "$NL_DOCKER_OK" = 1 ]; then
-  nl_ids=$($NL_DOCKER docker ps -q 2>/dev/null)
-  if [ -n "$nl_ids" ]; then
-    # shellcheck disable=SC2086
-    NL_PIDS=$($NL_DOCKER docker inspect -f '{{.State.Pid}} {{.Id}}' $nl_ids 2>/dev/null)
+  if [ -z "$NL_PIDS" ]; then
+    # The container list could not be read back (no temp dir, or unusual JSON): ask docker.
+    nl_ids=$($NL_DOCKER docker ps -q 2>/dev/null)
+    if [ -n "$nl_ids" ]; then
+      # shellcheck disable=SC2086
+      NL_PIDS=$($NL_DOCKER docker inspect -f '{{.State.Pid}} {{.Id}}' $nl_ids 2>/dev/null)
+    fi
   fi
 else
   # Without docker access: container init processes are the children of containerd-shim.
@@ -514,36 +624,100 @@ else
     esac
   done
 fi
-NL_OLDIFS=$IFS
 IFS=$NL_NL
 for nl_l in $NL_PIDS; do
   IFS=$NL_OLDIFS
   set -- $nl_l
   case ${1:-} in *[!0-9]* | '' | 0) continue ;; esac
-  nl_inode "/proc/$1/ns/net"
   nl_cid=${2:-}
   [ "$nl_cid" = - ] && nl_cid=''
-  nl_add_ns "pid:$1" "/proc/$1/ns/net" "$nl_ino" "$nl_cid"
+  NL_CAND="${NL_CAND}pid:$1 /proc/$1/ns/net${nl_cid:+ $nl_cid}$NL_NL"
 done
 IFS=$NL_OLDIFS
-for nl_f in /var/run/docker/netns/* /run/docker/netns/*; do
+# Netns files: only live ones (bind mounts on nsfs); Docker leaves stale files behind.
+NL_FILES=''
+for nl_f in /var/run/docker/netns/* /run/docker/netns/* /var/run/netns/* /run/netns/*; do
   [ -e "$nl_f" ] || continue
   nl_n=${nl_f##*/}
   case $nl_n in *[!A-Za-z0-9._-]*) continue ;; esac
-  case $NL_NSMAP in *"docker:$nl_n "*) continue ;; esac
-  nl_is_ns "$nl_f" || continue
-  nl_inode "$nl_f"
-  nl_add_ns "docker:$nl_n" "$nl_f" "$nl_ino"
+  case $nl_f in
+    */docker/netns/*) nl_id="docker:$nl_n" ;;
+    *) nl_id="ipnetns:$nl_n" ;;
+  esac
+  case " $NL_FILES" in *" $nl_id="*) continue ;; esac
+  NL_FILES="$NL_FILES$nl_id=$nl_f "
 done
-for nl_f in /var/run/netns/* /run/netns/*; do
-  [ -e "$nl_f" ] || continue
-  nl_n=${nl_f##*/}
-  case $nl_n in *[!A-Za-z0-9._-]*) continue ;; esac
-  case $NL_NSMAP in *"ipnetns:$nl_n "*) continue ;; esac
-  nl_is_ns "$nl_f" || continue
-  nl_inode "$nl_f"
-  nl_add_ns "ipnetns:$nl_n" "$nl_f" "$nl_ino"
+if [ -n "$NL_FILES" ]; then
+  nl_paths=''
+  for nl_e in $NL_FILES; do nl_paths="$nl_paths ${nl_e#*=}"; done
+  # shellcheck disable=SC2086
+  nl_fstypes=$(stat -L -f -c '%T %n' $nl_paths 2>/dev/null)
+  IFS=$NL_NL
+  set -- $nl_fstypes
+  IFS=$NL_OLDIFS
+  for nl_e in $NL_FILES; do
+    nl_f=${nl_e#*=}
+    [ "${1#* }" = "$nl_f" ] || continue
+    case ${1%% *} in
+      nsfs | proc) NL_CAND="$NL_CAND${nl_e%%=*} $nl_f$NL_NL" ;;
+    esac
+    shift
+  done
+fi
+nl_paths="/proc/$$/ns/net"
+IFS=$NL_NL
+for nl_l in $NL_CAND; do
+  IFS=$NL_OLDIFS
+  set -- $nl_l
+  nl_paths="$nl_paths $2"
 done
+IFS=$NL_OLDIFS
+# Other users' /proc/<pid>/ns/net need root: through `sudo -n` when that is on.
+# shellcheck disable=SC2086
+if [ "$NL_SUDO_OK" = 1 ]; then
+  nl_inodes=$(nl_p stat -L -c '%i %n' $nl_paths 2>/dev/null)
+else
+  nl_inodes=$(stat -L -c '%i %n' $nl_paths 2>/dev/null)
+fi
+
+# NL_NSMAP: "<nsid> <inode|-> [<container id>]" lines; NL_NSLIST: "<nsid> <path>" lines of
+# namespaces to read (one per distinct inode, never the host's).
+IFS=$NL_NL
+set -- $nl_inodes
+IFS=$NL_OLDIFS
+NL_HOSTINO=-
+if [ "${1#* }" = "/proc/$$/ns/net" ]; then
+  NL_HOSTINO=${1%% *}
+  shift
+fi
+NL_NSMAP="host $NL_HOSTINO$NL_NL"
+NL_NSLIST=''
+NL_SEEN=" $NL_HOSTINO "
+IFS=$NL_NL
+for nl_l in $NL_CAND; do
+  IFS=$NL_OLDIFS
+  nl_id=${nl_l%% *}
+  nl_path=${nl_l#* }
+  nl_cid=''
+  case $nl_path in *' '*)
+    nl_cid=${nl_path#* }
+    nl_path=${nl_path%% *}
+    ;;
+  esac
+  nl_ino=-
+  if [ "${1#* }" = "$nl_path" ]; then
+    nl_ino=${1%% *}
+    shift
+  fi
+  case $nl_ino in *[!0-9]* | '') nl_ino=- ;; esac
+  NL_NSMAP="$NL_NSMAP$nl_id $nl_ino${nl_cid:+ $nl_cid}$NL_NL"
+  if [ "$nl_ino" != - ]; then
+    case $NL_SEEN in *" $nl_ino "*) continue ;; esac
+    NL_SEEN="$NL_SEEN$nl_ino "
+  fi
+  NL_NSLIST="$NL_NSLIST$nl_id $nl_path$NL_NL"
+done
+IFS=$NL_OLDIFS
 nl_run netns.map 'stat -L -c %i /proc/<pid>/ns/net /var/run/docker/netns/* /var/run/netns/*' nl_f_netns_map
 
 IFS=$NL_NL
@@ -568,9 +742,9 @@ for nl_l in $NL_NSLIST; do
   case $nl_id in
     pid:*)
       nl_pid=${nl_id#pid:}
-      nl_run "ns/$nl_id/proc.net.dev" "cat /proc/$nl_pid/net/dev" nl_x cat "/proc/$nl_pid/net/dev"
-      nl_run "ns/$nl_id/igmp" "cat /proc/$nl_pid/net/igmp" nl_x cat "/proc/$nl_pid/net/igmp"
-      nl_run "ns/$nl_id/proc.route" "cat /proc/$nl_pid/net/route" nl_x cat "/proc/$nl_pid/net/route"
+      nl_run "ns/$nl_id/proc.net.dev" "cat /proc/$nl_pid/net/dev" nl_read "/proc/$nl_pid/net/dev"
+      nl_run "ns/$nl_id/igmp" "cat /proc/$nl_pid/net/igmp" nl_read "/proc/$nl_pid/net/igmp"
+      nl_run "ns/$nl_id/proc.route" "cat /proc/$nl_pid/net/route" nl_read "/proc/$nl_pid/net/route"
       ;;
   esac
 done

@@ -71,7 +71,7 @@ async function readSourceFile(path: string): Promise<Result<ResolvedSource>> {
     return ok({ kind: 'file', snapshot: snap.value })
   }
   return fail('parse-error', `${name} is neither a NetLens capture file nor a snapshot JSON file.`, {
-    remedy: 'Capture files start with "NETLENS-CAPTURE 1" (netlens capture -o FILE, or sh probe.sh > FILE on the host).'
+    remedy: 'Capture files start with "NETLENS-CAPTURE 2" (or 1) (netlens capture -o FILE, or sh probe.sh > FILE on the host).'
   })
 }
 

@@ -147,7 +147,7 @@ describe.skipIf(skipReason)('netlens CLI against the live lab', () => {
     const r = await netlens(['capture', '--quiet', '-o', file])
     expect(r.exitCode, r.stderr).toBe(0)
     const text = await readFile(file, 'utf8')
-    expect(text.startsWith('NETLENS-CAPTURE 1')).toBe(true)
+    expect(text.startsWith('NETLENS-CAPTURE 2')).toBe(true)
     const inspect = await netlens(['inspect', file, '--json'])
     expect(inspect.exitCode, inspect.stderr).toBe(0)
     const s = snapshotOf(inspect.stdout)

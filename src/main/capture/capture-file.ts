@@ -1,22 +1,27 @@
 /**
- * Capture files: the probe's stdout IS the file format (docs/capture-format.md, version 1).
+ * Capture files: the probe's stdout IS the file format (docs/capture-format.md, version 2).
  *
- *   NETLENS-CAPTURE 1
+ *   NETLENS-CAPTURE 2
  *   boundary: <B>
  *   source: local
  *   capturedAt: 2026-01-01T00:00:00Z
  *   --<B> section
  *   name: ip.link
  *   command: ip -j -d link show
+ *   --<B> stdout
+ *   <bytes>
+ *   --<B> result
  *   exit: 0
  *   ms: 12
  *   status: ok
- *   --<B> stdout
- *   <bytes>
  *   --<B> stderr
  *   <bytes>
  *   --<B> end
  *   --<B> done
+ *
+ * Version 2 puts exit, ms and status after stdout, so the probe streams each command's output
+ * straight through instead of buffering it first. Version 1 files (the same fields before
+ * `stdout`, no `result` block) are still read.
  *
  * Bodies are copied verbatim; the boundary is random per capture, so no body can end a section
  * early. Header values escape `\`, newline and CR.
@@ -27,7 +32,9 @@ import { fail, ok, type Result } from '../../shared/result'
 import type { Capture, RawSection } from './capture-types'
 
 export const CAPTURE_MAGIC = 'NETLENS-CAPTURE'
-export const CAPTURE_FORMAT_VERSION = 1
+export const CAPTURE_FORMAT_VERSION = 2
+/** Versions this reader understands. */
+const READABLE_VERSIONS = new Set([1, 2])
 
 /** Boundaries the probe and serializer use: safe in a shell word and in a header line. */
 export const BOUNDARY_RE = /^[A-Za-z0-9._][A-Za-z0-9._-]{7,99}$/
@@ -74,12 +81,13 @@ export function serializeCapture(c: Capture, extraHeader: Record<string, string>
       `${m} section\n`,
       `name: ${escapeHeader(s.name)}\n`,
       `command: ${escapeHeader(s.command)}\n`,
+      `${m} stdout\n`,
+      s.stdout,
+      `\n${m} result\n`,
       `exit: ${s.exitCode === null ? '' : String(s.exitCode)}\n`,
       `ms: ${Number.isFinite(s.ms) ? String(s.ms) : '0'}\n`,
       `status: ${s.status}\n`,
-      `${m} stdout\n`,
-      s.stdout,
-      `\n${m} stderr\n`,
+      `${m} stderr\n`,
       s.stderr,
       `\n${m} end\n`
     )
@@ -119,9 +127,10 @@ export function parseCaptureFile(input: string): Result<ParsedCaptureFile> {
   const firstEol = text.indexOf('\n')
   const first = (firstEol < 0 ? text : text.slice(0, firstEol)).replace(/\r$/, '')
   const magic = /^NETLENS-CAPTURE (\d+)$/.exec(first)
-  if (!magic) return fail('parse-error', 'Not a NetLens capture file (the first line is not "NETLENS-CAPTURE 1").')
-  if (Number(magic[1]) !== CAPTURE_FORMAT_VERSION) {
-    return fail('parse-error', `Unsupported capture format version ${magic[1]} (this NetLens reads version 1).`)
+  if (!magic) return fail('parse-error', 'Not a NetLens capture file (the first line is not "NETLENS-CAPTURE 2" or "NETLENS-CAPTURE 1").')
+  const version = Number(magic[1])
+  if (!READABLE_VERSIONS.has(version)) {
+    return fail('parse-error', `Unsupported capture format version ${magic[1]} (this NetLens reads versions 1 and 2).`)
   }
   const boundaryLine = /\nboundary: ([^\r\n]*)\r?\n/.exec(text.slice(0, 4096))
   const boundary = boundaryLine?.[1]
@@ -145,17 +154,29 @@ export function parseCaptureFile(input: string): Result<ParsedCaptureFile> {
     const fieldsAt = pos + `${m} section\n`.length
     const sh = readHeaderLines(text, fieldsAt, `${m} stdout\n`)
     if (!sh) return fail('parse-error', 'Capture file is truncated inside a section header.')
+    const truncated = (): Result<ParsedCaptureFile> =>
+      fail('parse-error', `Capture file is truncated in section "${sh.fields.get('name') ?? '?'}".`)
     const stdoutAt = sh.next + `${m} stdout\n`.length
+    // stdout ends at the next marker: `result` (version 2) or `stderr` (version 1, or a version 2
+    // section without a result block).
+    const stdoutEnd = text.indexOf(`\n${m} `, stdoutAt)
+    if (stdoutEnd < 0) return truncated()
+    const f = sh.fields
+    let stderrIdx = stdoutEnd
+    const resultMarker = `\n${m} result\n`
+    if (text.startsWith(resultMarker, stdoutEnd)) {
+      const result = readHeaderLines(text, stdoutEnd + resultMarker.length, `${m} stderr\n`)
+      if (!result) return truncated()
+      for (const [key, value] of result.fields) f.set(key, value)
+      // readHeaderLines stops at the marker itself; the stderr body starts after that line.
+      stderrIdx = result.next - 1
+    }
     const stderrMarker = `\n${m} stderr\n`
-    const stderrIdx = text.indexOf(stderrMarker, stdoutAt)
-    if (stderrIdx < 0)
-      return fail('parse-error', `Capture file is truncated in section "${sh.fields.get('name') ?? '?'}".`)
+    if (!text.startsWith(stderrMarker, stderrIdx)) return truncated()
     const stderrAt = stderrIdx + stderrMarker.length
     const endMarker = `\n${m} end\n`
     const endIdx = text.indexOf(endMarker, stderrAt)
-    if (endIdx < 0)
-      return fail('parse-error', `Capture file is truncated in section "${sh.fields.get('name') ?? '?'}".`)
-    const f = sh.fields
+    if (endIdx < 0) return truncated()
     const exitText = f.get('exit') ?? ''
     const status = SectionStatus.safeParse(f.get('status'))
     const ms = Number(f.get('ms'))
@@ -165,7 +186,7 @@ export function parseCaptureFile(input: string): Result<ParsedCaptureFile> {
       exitCode: /^-?\d+$/.test(exitText) ? Number(exitText) : null,
       ms: Number.isFinite(ms) ? ms : 0,
       status: status.success ? status.data : 'error',
-      stdout: text.slice(stdoutAt, stderrIdx),
+      stdout: text.slice(stdoutAt, stdoutEnd),
       stderr: text.slice(stderrAt, endIdx)
     })
     pos = endIdx + endMarker.length

@@ -18,6 +18,10 @@ export interface RawSection {
 }
 
 export interface Capture {
+  /**
+   * The version of this in-memory shape. Capture files of format 1 and 2 (which differ only in
+   * where a section's exit/ms/status lines sit, see docs/capture-format.md) both read into it.
+   */
   formatVersion: 1
   /** `local`, `ssh:<alias>`, `sim:<scenario>`, `file:<name>` */
   source: string

@@ -133,8 +133,9 @@ class ProgressScanner {
     if (this.boundary !== null && line.startsWith(`--${this.boundary} `)) {
       this.inHead = false
       const what = line.slice(this.boundary.length + 3)
-      this.inHeader = what === 'section'
-      if (this.inNsMap && what === 'stderr') {
+      // Fields come after `section` (name, command) and, in format 2, after `result` (status).
+      this.inHeader = what === 'section' || what === 'result'
+      if (this.inNsMap && (what === 'result' || what === 'stderr')) {
         this.inNsMap = false
         this.total = Math.max(this.total, this.done + this.nsSections)
       }

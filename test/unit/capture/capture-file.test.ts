@@ -9,54 +9,68 @@ import {
 import type { Capture, RawSection } from '../../../src/main/capture/capture-types'
 
 const B = 'nl-0f0e0d0c-1111-2222-3333-444455556666'
-/** The exact shape resources/probe.sh prints (docs/capture-format.md). */
-const probeText = [
-  'NETLENS-CAPTURE 1',
+const HEADER = [
   `boundary: ${B}`,
   'source: manual',
   'capturedAt: 2026-11-28T16:08:37Z',
   'probe: netlens-probe 1',
   'conntrackCap: 200000',
   'uid: 0',
-  'sudo: 0',
+  'sudo: 0'
+]
+/** One section as format 2 prints it: exit/ms/status in a `result` block after stdout. */
+const v2Section = (name: string, command: string, result: string[], stdout: string[], stderr: string[]): string[] => [
   `--${B} section`,
-  'name: meta.hostname',
-  'command: hostname',
-  'exit: 0',
-  'ms: 17',
-  'status: ok',
+  `name: ${name}`,
+  `command: ${command}`,
   `--${B} stdout`,
-  'vm',
-  '',
+  ...stdout,
+  `--${B} result`,
+  ...result,
   `--${B} stderr`,
-  '',
-  `--${B} end`,
+  ...stderr,
+  `--${B} end`
+]
+/** The same section in format 1: the fields before stdout. */
+const v1Section = (name: string, command: string, result: string[], stdout: string[], stderr: string[]): string[] => [
   `--${B} section`,
-  'name: iptables.save',
-  'command: iptables-save',
-  'exit: 4',
-  'ms: 3',
-  'status: permission-denied',
+  `name: ${name}`,
+  `command: ${command}`,
+  ...result,
   `--${B} stdout`,
-  '',
+  ...stdout,
   `--${B} stderr`,
-  'iptables-save v1.8.9 (nf_tables): Could not fetch rule set generation id: Permission denied (you must be root)',
-  '',
-  `--${B} end`,
-  `--${B} section`,
-  'name: nft.ruleset',
-  'command: nft -j list ruleset',
-  'exit: ',
-  'ms: 0',
-  'status: skipped',
-  `--${B} stdout`,
-  '',
-  `--${B} stderr`,
-  'nf_tables is not loaded (not loading it)',
-  `--${B} end`,
-  `--${B} done`,
-  ''
-].join('\n')
+  ...stderr,
+  `--${B} end`
+]
+const SECTIONS: Parameters<typeof v2Section>[] = [
+  ['meta.hostname', 'hostname', ['exit: 0', 'ms: 17', 'status: ok'], ['vm', ''], ['']],
+  [
+    'iptables.save',
+    'iptables-save',
+    ['exit: 4', 'ms: 3', 'status: permission-denied'],
+    [''],
+    [
+      'iptables-save v1.8.9 (nf_tables): Could not fetch rule set generation id: Permission denied (you must be root)',
+      ''
+    ]
+  ],
+  [
+    'nft.ruleset',
+    'nft -j list ruleset',
+    ['exit: ', 'ms: 0', 'status: skipped'],
+    [''],
+    ['nf_tables is not loaded (not loading it)']
+  ]
+]
+/** The exact shape resources/probe.sh prints (docs/capture-format.md, format 2). */
+const probeText = ['NETLENS-CAPTURE 2', ...HEADER, ...SECTIONS.flatMap((s) => v2Section(...s)), `--${B} done`, ''].join(
+  '\n'
+)
+/** What probes of format 1 printed (test/fixtures/capture holds real ones). */
+const v1Text = ['NETLENS-CAPTURE 1', ...HEADER, ...SECTIONS.flatMap((s) => v1Section(...s)), `--${B} done`, ''].join(
+  '\n'
+)
 
 describe('parseCaptureFile', () => {
   it('reads a probe capture: header, sections, exit codes, statuses and bodies', () => {
@@ -83,12 +97,34 @@ describe('parseCaptureFile', () => {
     expect(c.sections[2].stderr).toBe('nf_tables is not loaded (not loading it)')
   })
 
+  it('reads format 1 files (fields before stdout) to the same capture', () => {
+    const v1 = parseCaptureFile(v1Text)
+    const v2 = parseCaptureFile(probeText)
+    expect(v1.ok && v2.ok).toBe(true)
+    if (v1.ok && v2.ok) expect(v1.value).toEqual(v2.value)
+  })
+
+  it('writes format 2, with the result after stdout as the probe prints it', () => {
+    const r = parseCaptureText(probeText)
+    if (!r.ok) throw new Error(r.error.message)
+    const text = serializeCapture(r.value)
+    expect(text.startsWith('NETLENS-CAPTURE 2\n')).toBe(true)
+    const boundary = /^boundary: (\S+)$/m.exec(text)?.[1]
+    expect(text).toContain(
+      `--${boundary} stdout\nvm\n\n--${boundary} result\nexit: 0\nms: 17\nstatus: ok\n--${boundary} stderr\n`
+    )
+  })
+
   it('rejects other files and truncated captures with a parse-error', () => {
     expect(parseCaptureText('{"schemaVersion":1}').ok).toBe(false)
     expect(parseCaptureText('NETLENS-CAPTURE 2\nboundary: nl-abcdefgh\n').ok).toBe(false)
+    const future = parseCaptureText(probeText.replace('NETLENS-CAPTURE 2', 'NETLENS-CAPTURE 3'))
+    expect(future.ok).toBe(false)
+    if (!future.ok) expect(future.error.message).toMatch(/version 3/)
     for (const cut of [
       probeText.indexOf('name: iptables.save'),
       probeText.indexOf('Permission denied'),
+      probeText.indexOf('status: permission-denied'),
       probeText.length - 20
     ]) {
       const r = parseCaptureText(probeText.slice(0, cut))
@@ -125,7 +161,18 @@ const body = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 200 }).map((s) => s.toWellFormed()),
   fc
     .array(
-      fc.constantFrom('\n', '\r\n', '\0', '--', `--${B} end`, '--nl-x stderr', 'status: ok', ' ', 'NETLENS-CAPTURE 1'),
+      fc.constantFrom(
+        '\n',
+        '\r\n',
+        '\0',
+        '--',
+        `--${B} end`,
+        '--nl-x stderr',
+        '--nl-x result',
+        'status: ok',
+        ' ',
+        'NETLENS-CAPTURE 1'
+      ),
       { maxLength: 30 }
     )
     .map((a) => a.join(''))
@@ -176,10 +223,10 @@ describe('capture file round trip (fast-check)', () => {
         const enc = new TextEncoder()
         const parts = [
           enc.encode(
-            `NETLENS-CAPTURE 1\nboundary: ${B}\nsource: manual\ncapturedAt: x\n--${B} section\nname: a\ncommand: c\nexit: 1\nms: 2\nstatus: error\n--${B} stdout\n`
+            `NETLENS-CAPTURE 2\nboundary: ${B}\nsource: manual\ncapturedAt: x\n--${B} section\nname: a\ncommand: c\n--${B} stdout\n`
           ),
           out,
-          enc.encode(`\n--${B} stderr\n`),
+          enc.encode(`\n--${B} result\nexit: 1\nms: 2\nstatus: error\n--${B} stderr\n`),
           err,
           enc.encode(`\n--${B} end\n--${B} done\n`)
         ]
@@ -193,6 +240,7 @@ describe('capture file round trip (fast-check)', () => {
         expect(r.ok).toBe(true)
         if (!r.ok) return
         expect(r.value.sections).toHaveLength(1)
+        expect(r.value.sections[0]).toMatchObject({ exitCode: 1, ms: 2, status: 'error' })
         expect(r.value.sections[0].stdout).toBe(new TextDecoder().decode(out))
         expect(r.value.sections[0].stderr).toBe(new TextDecoder().decode(err))
         // and the decoded strings round-trip through serialize/parse exactly

@@ -304,10 +304,19 @@ const ALLOW: Record<string, Check> = {
     a[0] === '-n' && a.length <= 3 && !/(^|;)\s*w|\/w\b/.test(a[1] ?? '') && !a.some((x) => x.startsWith('-i'))
       ? null
       : `sed ${a.join(' ')}`,
-  stat: (a) => (/^-L (-f -c %T|-c %i) \S+$/.test(a.join(' ')) ? null : `stat ${a.join(' ')}`),
+  // One path, or a batch of them with the name after each inode / filesystem type.
+  stat: (a) => (/^-L (-f -c %T|-c %i)( %n)? \S+$/.test(a.join(' ')) ? null : `stat ${a.join(' ')}`),
+  // The watchdog's tick.
+  sleep: exactly(['1']),
+  // Only the probe's own processes: the watchdog, the processes of a section that ran too long
+  // (nl_kill_tree: below the probe's shell), and `kill -0` to see whether the probe is still there.
+  kill: (a) =>
+    ['$NL_WD', '$nl_kt_list'].includes(a.join(' ')) || a.join(' ') === '-0 $NL_MAIN'
+      ? null
+      : `kill ${a.join(' ')}`,
   mktemp: exactly(['-d']),
   rm: (a) =>
-    a[0] === '-f' && a.length > 1 && a.slice(1).every((x) => /^\$NL_T\/(out|err)$/.test(x))
+    a[0] === '-f' && a.length > 1 && a.slice(1).every((x) => /^\$NL_T\/(out|err|cur|killed)$/.test(x))
       ? null
       : `rm ${a.join(' ')}`,
   rmdir: exactly(['$NL_T']),
@@ -371,7 +380,7 @@ function unwrap(words: string[]): { words: string[]; error?: string } {
     const [head, ...rest] = w
     if (head === '$NL_TO') w = rest
     else if (head === '$NL_DOCKER' || head === 'nl_x' || head === 'nl_p') w = rest
-    else if (head === 'nl_run') w = rest.slice(2)
+    else if (head === 'nl_run' || head === 'nl_run_kept') w = rest.slice(2)
     else if (head === 'timeout') {
       if (!/^\d+$/.test(rest[0] ?? '')) return { words: w, error: 'timeout without a duration' }
       w = rest.slice(1)
@@ -410,7 +419,7 @@ export function checkScript(script: string): { violations: string[]; seen: Set<s
         /^>&(\d|-)$/.test(r) ||
         /^<&-$/.test(r) ||
         r === '>/dev/null' ||
-        /^>\$NL_T\/(out|err)$/.test(r)
+        /^>\$NL_T\/(out|err|cur|killed)$/.test(r)
       if (!ok) violations.push(`line ${cmd.line}: redirection ${r}`)
     }
     let words = cmd.words
@@ -459,7 +468,7 @@ describe('probe.sh allow-list', () => {
   const script = readFileSync(PROBE, 'utf8')
 
   it('emits only section names declared in sections.ts', () => {
-    const names = [...script.matchAll(/^\s*nl_(?:run|skip) ("?)([^\s"]+)\1 /gm)].map((m) => m[2])
+    const names = [...script.matchAll(/^\s*nl_(?:run|run_kept|skip) ("?)([^\s"]+)\1 /gm)].map((m) => m[2])
     expect(names.length).toBeGreaterThan(30)
     const host = new Set<string>(Object.values(SECTION))
     const ns = new Set<string>(Object.values(NS_SECTION))
@@ -535,7 +544,13 @@ describe('probe.sh allow-list', () => {
     ['inside arithmetic', 'x=$(( $(ip link del eth0) + 1 ))'],
     ['a new wrapper that runs its arguments', 'nl_evil() {\n  "$@"\n}\nnl_evil iptables -F'],
     ['for list substitution', 'for x in $(iptables -X); do :; done'],
-    ['for body', 'for x in a b; do ip link del $x; done']
+    ['for body', 'for x in a b; do ip link del $x; done'],
+    ['kill of another process', 'kill 1'],
+    ['kill of a pid from a variable', 'kill -9 "$x"'],
+    ['sleep as a stall', 'sleep 3600'],
+    ['wait on anything', 'wait'],
+    ['writes to another temp file', 'echo x >"$NL_T/other"'],
+    ['a kept run of a bad command', "nl_run_kept x 'x' nl_p iptables -F"]
   ]
   it.each(bad)('rejects a probe that adds: %s', (_label, line) => {
     let result: string[]

@@ -4,13 +4,26 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runProbe, type ProbeProgress } from '../../../src/main/capture/run-probe'
 
-/** A tiny stand-in for probe.sh: same argument contract, same output format. */
+/** A tiny stand-in for probe.sh: same argument contract, same output format (2: result after stdout). */
 const fakeProbe = `
+B=$1; CAP=$2; SUDO=$3
+printf '%s\\n' 'NETLENS-CAPTURE 2' "boundary: $B" 'source: manual' 'capturedAt: 2026-01-02T03:04:05Z' 'uid: 0'
+for n in meta.hostname ip.link netns.map; do
+  printf '%s\\n' "--$B section" "name: $n" "command: fake $n" "--$B stdout"
+  if [ "$n" = netns.map ]; then printf 'host 1\\npid:10 2 abc\\npid:11 3\\npid:12 4\\npid:13 5\\n'; else printf 'args %s %s\\n' "$CAP" "$SUDO"; fi
+  printf '\\n%s\\n' "--$B result"
+  printf '%s\\n' 'exit: 0' 'ms: 1' 'status: ok' "--$B stderr"
+  printf '\\n%s\\n' "--$B end"
+done
+printf '%s\\n' "--$B done"
+`
+/** The same in format 1 (exit/ms/status before stdout), which older probes printed. */
+const fakeProbeV1 = `
 B=$1; CAP=$2; SUDO=$3
 printf '%s\\n' 'NETLENS-CAPTURE 1' "boundary: $B" 'source: manual' 'capturedAt: 2026-01-02T03:04:05Z' 'uid: 0'
 for n in meta.hostname ip.link netns.map; do
   printf '%s\\n' "--$B section" "name: $n" "command: fake $n" 'exit: 0' 'ms: 1' 'status: ok' "--$B stdout"
-  if [ "$n" = netns.map ]; then printf 'host 1\\npid:10 2 abc\\n'; else printf 'args %s %s\\n' "$CAP" "$SUDO"; fi
+  if [ "$n" = netns.map ]; then printf 'host 1\\npid:10 2 abc\\npid:11 3\\npid:12 4\\npid:13 5\\n'; else printf 'args %s %s\\n' "$CAP" "$SUDO"; fi
   printf '\\n%s\\n' "--$B stderr"
   printf '\\n%s\\n' "--$B end"
 done
@@ -18,25 +31,33 @@ printf '%s\\n' "--$B done"
 `
 
 describe('runProbe (local, fake script)', () => {
-  it('passes boundary, conntrack cap and sudo flag, parses the capture and reports progress per section', async () => {
-    const events: ProbeProgress[] = []
-    const r = await runProbe(
-      { kind: 'local' },
-      { script: fakeProbe, conntrackCap: 1234, sudo: true, onProgress: (p) => events.push(p) }
-    )
-    expect(r.ok).toBe(true)
-    if (!r.ok) return
-    expect(r.value.source).toBe('local')
-    expect(r.value.capturedAt).toBe('2026-01-02T03:04:05Z')
-    expect(r.value.sections.map((s) => s.name)).toEqual(['meta.hostname', 'ip.link', 'netns.map'])
-    expect(r.value.sections[0].stdout).toBe('args 1234 1\n')
-    expect(events.map((e) => [e.section, e.status, e.done])).toEqual([
-      ['meta.hostname', 'ok', 1],
-      ['ip.link', 'ok', 2],
-      ['netns.map', 'ok', 3]
-    ])
-    for (const e of events) expect(e.total).toBeGreaterThanOrEqual(e.done)
-  })
+  it.each([
+    ['format 2', fakeProbe],
+    ['format 1', fakeProbeV1]
+  ])(
+    'passes boundary, conntrack cap and sudo flag, parses the capture and reports progress per section (%s)',
+    async (_format, script) => {
+      const events: ProbeProgress[] = []
+      const r = await runProbe(
+        { kind: 'local' },
+        { script, conntrackCap: 1234, sudo: true, onProgress: (p) => events.push(p) }
+      )
+      expect(r.ok).toBe(true)
+      if (!r.ok) return
+      expect(r.value.source).toBe('local')
+      expect(r.value.capturedAt).toBe('2026-01-02T03:04:05Z')
+      expect(r.value.sections.map((s) => s.name)).toEqual(['meta.hostname', 'ip.link', 'netns.map'])
+      expect(r.value.sections[0].stdout).toBe('args 1234 1\n')
+      expect(events.map((e) => [e.section, e.status, e.done])).toEqual([
+        ['meta.hostname', 'ok', 1],
+        ['ip.link', 'ok', 2],
+        ['netns.map', 'ok', 3]
+      ])
+      for (const e of events) expect(e.total).toBeGreaterThanOrEqual(e.done)
+      // netns.map lists one container namespace: 7 more sections expected for it as root.
+      expect(events.at(-1)?.total).toBeGreaterThanOrEqual(3 + 7)
+    }
+  )
 
   it('rejects a bad conntrack cap', async () => {
     const r = await runProbe({ kind: 'local' }, { script: fakeProbe, conntrackCap: -1 })
