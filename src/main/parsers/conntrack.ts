@@ -20,11 +20,12 @@
  * the line. Ports, ids, marks, zones and counters are numbers; NAT shows as an original tuple whose
  * destination (DNAT) or a reply whose destination (SNAT/MASQUERADE) differs from the other side.
  *
- * Speed: an entry is one small object (ConntrackLine) holding its line's place in the text; its
- * fields are parsed from the line on first access and kept. The parse itself only has to know
- * which lines are entries and what they warn about: one regular expression (native code, no
- * allocation) finds the next line that is not in the common `conntrack -L [-o extended]` shape;
- * the lines before it are entries without warnings (their full parse, done later, cannot fail).
+ * Speed: an entry is one small object (ConntrackLine) holding its line's place (a block of lines
+ * and its index there); its fields are parsed from the line on first access and kept. The parse
+ * itself only has to know which lines are entries and what they warn about: one regular
+ * expression (native code) matches runs of up to 64 lines in the common
+ * `conntrack -L [-o extended]` shape, which are entries without warnings (their full parse, done
+ * later, cannot fail); a full run is not even split into lines until one of its entries is read.
  * Other lines are parsed at once, word by word over character codes. See bench/parse.bench.ts.
  * Entries are class instances: spread or structuredClone see no fields; toJSON() (which
  * JSON.stringify uses) gives the plain entry.
@@ -134,27 +135,40 @@ export function parseConntrack(text: string): ParseResult<ConntrackEntry[]> {
   }
   const shared = new FlagLists()
   const len = text.length
-  // At most one entry per line: the array is made at that size and cut to the entries at the end
-  // (growing a 262,144-element array by push costs more than counting the newlines).
-  let lines = 1
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++
-  const entries = new Array<ConntrackEntry>(lines)
+  // Blocks of common-shape lines and the entries of other lines, in text order; they become the
+  // records once their number is known, so the array is made at its size without counting lines
+  // first (growing a 262,144-element array by push costs more than that).
+  const parts: (LineBlock | ConntrackEntry)[] = []
   let count = 0
   let start = 0
+  // The number of the last line read (the line of a cut summary is counted too).
   let lineNo = 0
-  // Lines before this offset are in the common shape (see COMMON): entries without warnings.
-  let commonUntil = -1
+  const skip = spliced === null ? -1 : spliced.line + 1
   while (start < len) {
+    // Common-shape lines are entries without warnings: only their number is needed now.
+    COMMON_LINES.lastIndex = start
+    const run = COMMON_LINES.exec(text)
+    const runEnd = COMMON_LINES.lastIndex
+    if (run !== null && runEnd > start) {
+      let block: LineBlock
+      if (run[1] !== undefined) {
+        block = new LineBlock(text, start, BLOCK_LINES, null)
+      } else {
+        const starts: number[] = []
+        for (let at = start; at < runEnd; at = text.indexOf('\n', at) + 1) starts.push(at)
+        block = new LineBlock(text, start, starts.length, starts)
+      }
+      parts.push(block)
+      count += block.count
+      if (lineNo < skip && lineNo + block.count >= skip) lineNo++
+      lineNo += block.count
+      start = runEnd
+      continue
+    }
     let end = text.indexOf('\n', start)
     if (end === -1) end = len
     lineNo++
-    if (spliced !== null && lineNo === spliced.line + 1) lineNo++
-    if (start >= commonUntil) commonUntil = commonRunEnd(text, start)
-    if (start < commonUntil) {
-      entries[count++] = new ConntrackLine(text, start)
-      start = end + 1
-      continue
-    }
+    if (lineNo === skip) lineNo++
     let line = text.slice(start, end)
     start = end + 1
     if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1)
@@ -168,9 +182,20 @@ export function parseConntrack(text: string): ParseResult<ConntrackEntry[]> {
       continue
     }
     const entry = parseLine(line, lineNo, shared, warnings)
-    if (entry !== null) entries[count++] = new ConntrackLine(entry, 0)
+    if (entry !== null) {
+      parts.push(entry)
+      count++
+    }
   }
-  entries.length = count
+  const entries = new Array<ConntrackEntry>(count)
+  let index = 0
+  for (const part of parts) {
+    if (part instanceof LineBlock) {
+      for (let k = 0; k < part.count; k++) entries[index++] = new ConntrackLine(part, k)
+    } else {
+      entries[index++] = new ConntrackLine(part, 0)
+    }
+  }
   return { value: entries, warnings }
 }
 
@@ -433,26 +458,56 @@ function parseLine(line: string, lineNo: number, shared: FlagLists, warnings: st
  * A line in the common shape of `conntrack -L [-o extended]` (and /proc/net/nf_conntrack without
  * zone): header, two tuples of src/dst and numeric fields, flags, then mark/zone/use. parseLine
  * reads every such line as an entry without a warning, so the parse only needs to find the lines
- * that are not in this shape. Values stop at blanks and line ends; `\d{1,20}` is what number() takes.
+ * that are not in this shape. Values stop at blanks and line ends; a NUMBER is what number() takes
+ * (1 to 20 digits, spelled as nested optional digits: the regular expression engine runs a counted
+ * `\d{1,20}` far slower). FAST is the same shape as conntrack prints it (single blanks, ports or
+ * icmp fields, `mark= use=`): a special case of GENERAL that is tried first because its literal
+ * words match several times faster, so the two accept exactly the lines GENERAL accepts.
  */
 const VALUE = '[^ \\r\\n]+'
-const NUMBER = '\\d{1,20}'
+const NUMBER = `\\d${'(?:\\d'.repeat(19)}${')?'.repeat(19)}`
 const TUPLE_FIELD = `(?:sport|dport|type|code|id|packets|bytes)=${NUMBER}`
 const FLAG = '\\[[A-Z_]+\\]'
-const COMMON =
-  `(?:ipv[46] +${NUMBER} +)?(?:tcp|udp|icmp|icmpv6|sctp|dccp|gre|udplite) +${NUMBER} +${NUMBER} +(?:[A-Z][A-Z_0-9]* +)?` +
-  `src=${VALUE} +dst=${VALUE}(?: +${TUPLE_FIELD})*(?: +${FLAG})*` +
+const HEADER = `(?:ipv[46] +${NUMBER} +)?(?:tcp|udp|icmp|icmpv6|sctp|dccp|gre|udplite) +${NUMBER} +${NUMBER} +(?:[A-Z][A-Z_0-9]* +)?`
+const GENERAL =
+  `${HEADER}src=${VALUE} +dst=${VALUE}(?: +${TUPLE_FIELD})*(?: +${FLAG})*` +
   ` +src=${VALUE} +dst=${VALUE}(?: +${TUPLE_FIELD})*(?: +${FLAG})*(?: +(?:mark|zone|use)=${NUMBER})* *`
+const FAST_TUPLE = `src=${VALUE} dst=${VALUE}(?: sport=${NUMBER} dport=${NUMBER}| type=${NUMBER} code=${NUMBER} id=${NUMBER})(?: ${FLAG})*`
+const FAST = `${HEADER}${FAST_TUPLE} ${FAST_TUPLE} mark=${NUMBER} use=${NUMBER}`
+const COMMON = `(?:${FAST}|${GENERAL})`
+/** The lines a block of common-shape lines holds when it is full. */
+const BLOCK_LINES = 64
 /**
- * A run of up to 4,096 lines in the common shape, each ending with a newline (bounded, so the
- * regular expression's backtracking stack stays small on any input).
+ * A run of up to BLOCK_LINES lines in the common shape, each ending with a newline (bounded, so
+ * the regular expression's backtracking stack stays small on any input); the capture is set when
+ * the run is full, so its lines need no counting. (An exact `{64}` would backtrack through every
+ * way of reading the lines before a line that fails.)
  */
-const COMMON_LINES = new RegExp(`(?:${COMMON}\\r?\\n){0,4096}`, 'y')
+const COMMON_LINES = new RegExp(`(?:${COMMON}\\r?\\n){0,${BLOCK_LINES - 1}}(?:${COMMON}\\r?\\n())?`, 'y')
 
-/** The end of the run of common-shape lines that starts at `start` (a line start); `start` when that line is not one. */
-function commonRunEnd(text: string, start: number): number {
-  COMMON_LINES.lastIndex = start
-  return COMMON_LINES.test(text) ? COMMON_LINES.lastIndex : start
+/**
+ * Lines of the text in the common shape, in a row: their entries are parsed from them on first
+ * access. Where each line starts is found then too, unless the parse found it already.
+ */
+class LineBlock {
+  constructor(
+    readonly text: string,
+    private readonly start: number,
+    readonly count: number,
+    private starts: number[] | null
+  ) {}
+
+  /** Line `index` of the block, without its newline and one carriage return. */
+  line(index: number): string {
+    const starts = (this.starts ??= this.findStarts())
+    return lineAt(this.text, starts[index])
+  }
+
+  private findStarts(): number[] {
+    const starts = new Array<number>(this.count)
+    for (let k = 0, at = this.start; k < this.count; k++, at = this.text.indexOf('\n', at) + 1) starts[k] = at
+    return starts
+  }
 }
 
 /** Flag lists for entries parsed on first access, shared across parses (capped: unknown flags could be many). */
@@ -478,28 +533,28 @@ function parseCommonLine(raw: string): ConntrackEntry {
 const NO_ENTRY = Object.freeze({}) as ConntrackEntry
 
 /**
- * One entry: where its line is in the text, and the entry parsed from it on first access of any
- * field (then kept). Reads like a plain ConntrackEntry; fields can be assigned; toJSON() gives the
- * plain entry. Entries of lines outside the common shape are parsed at once (they were needed for
- * their warnings anyway) and passed in.
+ * One entry: its line (a block and its place there), and the entry parsed from it on first access
+ * of any field (then kept). Reads like a plain ConntrackEntry; fields can be assigned; toJSON()
+ * gives the plain entry. Entries of lines outside the common shape are parsed at once (they were
+ * needed for their warnings anyway) and passed in.
  */
 class ConntrackLine implements ConntrackEntry {
-  /** The whole text until the entry is parsed, then the entry (two fields keep 262,144 of these small). */
-  #source: string | ConntrackEntry
-  /** Where the line starts in the text. */
-  #from: number
+  /** The line's block until the entry is parsed, then the entry (two fields keep 262,144 of these small). */
+  #source: LineBlock | ConntrackEntry
+  /** The line's place in its block. */
+  #index: number
 
-  constructor(source: string | ConntrackEntry, from: number) {
+  constructor(source: LineBlock | ConntrackEntry, index: number) {
     this.#source = source
-    this.#from = from
+    this.#index = index
   }
 
   private entry(): ConntrackEntry {
     // A getter read through the prototype (some inspectors do) gets nothing rather than a TypeError.
     if (!(#source in this)) return NO_ENTRY
     const source = this.#source
-    if (typeof source !== 'string') return source
-    const entry = parseCommonLine(lineAt(source, this.#from))
+    if (!(source instanceof LineBlock)) return source
+    const entry = parseCommonLine(source.line(this.#index))
     this.#source = entry
     return entry
   }
@@ -507,7 +562,7 @@ class ConntrackLine implements ConntrackEntry {
   get raw(): string {
     if (!(#source in this)) return ''
     const source = this.#source
-    return typeof source === 'string' ? lineAt(source, this.#from) : source.raw
+    return source instanceof LineBlock ? source.line(this.#index) : source.raw
   }
   set raw(value: string) {
     this.entry().raw = value

@@ -29,16 +29,21 @@
  * Hand-written variants are normalised: `-s ! x` → `! -s x`, `-c p b` → `[p:b]`, needless quotes
  * dropped, long option names of -A/-j/-g shortened.
  *
- * Speed: a rule is one object (IptablesRuleLine) and a chain one (IptablesChainLine), each knowing
- * where its line is in the text; `raw` is sliced from the text when read. A rule's table, chain,
- * position, counters and line number are read while parsing; its target and match side (source …
- * outInterface, matchModules, options, targetArgs, comment, goto) are built from the line on first
- * access of any of them and kept. The parse itself only needs each rule's chain and warnings: one
- * regular expression (native code, nothing allocated) passes over runs of lines in the common
- * shape (COMMON_RULE), which cannot warn, and only the other rule lines are tokenized (positions,
- * no strings). Records are class instances: spread or structuredClone see only some fields;
- * toJSON() (which JSON.stringify uses) gives the plain rule or chain. bench/parse.bench.ts has
- * the 700,000-line numbers.
+ * Speed: what the parse reads of each rule (table, chain, position, counters, line number, where
+ * its line starts) and of each chain declaration goes into per-table columns of numbers (RuleRows
+ * and ChainRows, typed arrays), and a chain's name stays a place in the text until it is read. A
+ * record is a two-field object (IptablesRuleLine, IptablesChainLine: its table's rows and its row)
+ * whose getters read the columns, so 700,000 records cost the garbage collector little. `raw` is
+ * sliced from the text on each read; a rule's target and match side (source … outInterface,
+ * matchModules, options, targetArgs, comment, goto) are built from the line on first access of any
+ * of them and kept. Assigning a field gives that record its own copy of the fields the parse read.
+ * The parse itself only needs each rule's chain and warnings: one regular expression (native code,
+ * nothing allocated) passes over runs of lines in the common shape (COMMON_RULE, and FAST_RULE
+ * first), which cannot warn; rules and `:CHAIN POLICY [p:b]` declarations in such runs are read in
+ * place, and only the other lines are sliced and tokenized (positions, no strings). Records are
+ * class instances with getters only: spread or structuredClone see no fields; toJSON() (which
+ * JSON.stringify uses) gives the plain rule or chain. bench/parse.bench.ts has the 700,000-line
+ * numbers.
  */
 import type { IptablesChain, IptablesRule, IptablesRuleset, MaybeNegated, ParseResult } from './types'
 
@@ -69,52 +74,150 @@ interface TableState {
   /** The chain (index in chains) of the previous rule, -1 before the first. */
   last: number
   sawRule: boolean
-  /** Rules and chains so far: the table's arrays are made at an upper bound and cut to these at its end. */
-  ruleCount: number
-  chainCount: number
+  /**
+   * The table's rule and chain records' values. Their counts are the records so far: the table's
+   * arrays are made at an upper bound and cut to these at its end.
+   */
+  ruleRows: RuleRows
+  chainRows: ChainRows
 }
 
 /**
  * The chains of a table by name: a hash table over the names' character codes, so a rule's chain
  * is found from its place in the line without slicing it out first (186,000 chains in a large
- * kube-proxy dump). A redeclared name gets a new entry (its rule count starts again) while the
- * previous rule's chain keeps its own, as a Map of count objects would.
+ * kube-proxy dump). A name is kept as its place in the text and made into a string on first read
+ * (when it was read from a trimmed line or a quoted token, as that string). A redeclared name gets
+ * a new entry (its rule count starts again) while the previous rule's chain keeps its own, as a
+ * Map of count objects would.
  */
 class ChainTable {
-  readonly names: string[] = []
-  readonly rules: number[] = []
-  private readonly hashes: number[] = []
-  private slots = new Int32Array(256)
+  count = 0
+  /** Rules so far per chain (the last rule's position). */
+  rules: Int32Array
+  private hashes: Int32Array
+  /** Where each name is in the text; -1 when it is in `spelled`. */
+  private nameStart: Int32Array
+  private nameEnd: Int32Array
+  /** Names that are not a range of the text. */
+  private spelled: Map<number, string> | null = null
+  /** Name strings made so far. */
+  private made: (string | undefined)[] | null = null
+  private slots: Int32Array
 
-  /** The index of the chain named text[start, end) with that hash, or -1. */
-  find(text: string, start: number, end: number, hash: number): number {
+  constructor(
+    /** The parsed text (after cutting a spliced warning). */
+    readonly text: string,
+    /** The number of chains expected (declarations): the arrays grow past it when rules name undeclared chains. */
+    expected: number
+  ) {
+    const size = expected + 16
+    this.rules = new Int32Array(size)
+    this.hashes = new Int32Array(size)
+    this.nameStart = new Int32Array(size)
+    this.nameEnd = new Int32Array(size)
+    let slots = 256
+    while (slots < size * 2) slots *= 2
+    this.slots = new Int32Array(slots)
+  }
+
+  /** The name of chain `index` (kept once made: the records read it). */
+  name(index: number): string {
+    let made = this.made
+    if (made === null || made.length <= index) made = this.made = grownNames(made, Math.max(this.count, index + 1))
+    return (made[index] ??= this.spell(index))
+  }
+
+  /** The name of chain `index`, made anew (for warnings while the table is read). */
+  spell(index: number): string {
+    const start = this.nameStart[index]
+    return start === -1 ? this.spelled!.get(index)! : this.text.slice(start, this.nameEnd[index])
+  }
+
+  /** Chain `index` is named source[start, end). */
+  named(index: number, source: string, start: number, end: number): boolean {
+    const from = this.nameStart[index]
+    if (from === -1) return sameText(source, start, end, this.spelled!.get(index)!)
+    const length = end - start
+    if (this.nameEnd[index] - from !== length) return false
+    const text = this.text
+    for (let i = 0; i < length; i++) if (source.charCodeAt(start + i) !== text.charCodeAt(from + i)) return false
+    return true
+  }
+
+  /**
+   * The token at text[pos, end), which ends at a blank or `end`, is chain `index`'s name (false for
+   * a quoted name with a blank in it, which no such token can be).
+   */
+  beginsAt(index: number, text: string, pos: number, end: number): boolean {
+    const from = this.nameStart[index]
+    if (from === -1) {
+      const name = this.spelled!.get(index)!
+      const after = pos + name.length
+      if (after > end || (after !== end && text.charCodeAt(after) !== 32) || name.includes(' ')) return false
+      return text.startsWith(name, pos)
+    }
+    const length = this.nameEnd[index] - from
+    const after = pos + length
+    if (after > end || (after !== end && text.charCodeAt(after) !== 32)) return false
+    const own = this.text
+    for (let i = 0; i < length; i++) if (text.charCodeAt(pos + i) !== own.charCodeAt(from + i)) return false
+    return true
+  }
+
+  /** The index of the chain named source[start, end) with that hash, or -1. */
+  find(source: string, start: number, end: number, hash: number): number {
     const mask = this.slots.length - 1
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
       const entry = this.slots[slot]
       if (entry === 0) return -1
       const index = entry - 1
-      if (this.hashes[index] === hash && sameText(text, start, end, this.names[index])) return index
+      if (this.hashes[index] === hash && this.named(index, source, start, end)) return index
     }
   }
 
-  /** Adds (or redeclares) `name`; returns its new index. */
-  add(name: string, hash: number): number {
-    const index = this.names.length
-    this.names.push(name)
-    this.rules.push(0)
-    this.hashes.push(hash)
-    if ((index + 1) * 2 > this.slots.length) this.grow()
+  /** Whether the last add() gave a name that had an entry already (a redeclaration). */
+  replaced = false
+
+  /**
+   * Adds (or redeclares) the chain named source[start, end) (a range of the text when `inText`);
+   * returns its new index.
+   */
+  add(source: string, start: number, end: number, inText: boolean, hash: number): number {
+    const index = this.count++
+    if (index === this.rules.length) this.growRows()
+    this.hashes[index] = hash
+    if (inText) {
+      this.nameStart[index] = start
+      this.nameEnd[index] = end
+    } else {
+      this.nameStart[index] = -1
+      ;(this.spelled ??= new Map()).set(index, source.slice(start, end))
+    }
+    if ((index + 1) * 2 > this.slots.length) this.growSlots()
     const mask = this.slots.length - 1
     for (let slot = hash & mask; ; slot = (slot + 1) & mask) {
       const entry = this.slots[slot]
-      if (entry === 0 || (this.hashes[entry - 1] === hash && this.names[entry - 1] === name)) {
+      if (entry === 0 || (this.hashes[entry - 1] === hash && this.named(entry - 1, source, start, end))) {
         this.slots[slot] = index + 1
+        this.replaced = entry !== 0
         return index
       }
     }
   }
 
-  private grow(): void {
+  private growRows(): void {
+    const grown = (old: Int32Array): Int32Array => {
+      const array = new Int32Array(old.length * 2)
+      array.set(old)
+      return array
+    }
+    this.rules = grown(this.rules)
+    this.hashes = grown(this.hashes)
+    this.nameStart = grown(this.nameStart)
+    this.nameEnd = grown(this.nameEnd)
+  }
+
+  private growSlots(): void {
     const old = this.slots
     this.slots = new Int32Array(old.length * 2)
     const mask = this.slots.length - 1
@@ -126,6 +229,13 @@ class ChainTable {
       this.slots[slot] = entry
     }
   }
+}
+
+/** `made` with room for at least `size` names (doubling, should names be read while chains are still added). */
+function grownNames(made: (string | undefined)[] | null, size: number): (string | undefined)[] {
+  const grown = new Array<string | undefined>(made === null ? size : Math.max(size, made.length * 2))
+  if (made !== null) for (let i = 0; i < made.length; i++) grown[i] = made[i]
+  return grown
 }
 
 /** The line of text that starts at `from`, without its newline and one carriage return (as the parse reads it). */
@@ -150,45 +260,70 @@ function sameText(text: string, start: number, end: number, word: string): boole
   return true
 }
 
-/** The chain index of a rule whose chain token is text[start, end) (warns when it was never declared). */
+/**
+ * The chain index of a rule whose chain token is source[start, end), a range of the text when
+ * `inText` (warns when it was never declared).
+ */
 function ruleChain(
   state: TableState,
-  text: string,
+  source: string,
   start: number,
   end: number,
+  inText: boolean,
   lineNo: number,
   warnings: string[]
 ): number {
   const chains = state.chains
   const last = state.last
   // iptables-save prints a chain's rules together: most rules continue the previous rule's chain.
-  if (last !== -1 && sameText(text, start, end, chains.names[last])) return last
-  const hash = hashText(text, start, end)
-  let index = chains.find(text, start, end, hash)
+  if (last !== -1 && chains.named(last, source, start, end)) return last
+  const hash = hashText(source, start, end)
+  let index = chains.find(source, start, end, hash)
   if (index === -1) {
-    const name = text.slice(start, end)
-    index = chains.add(name, hash)
+    index = chains.add(source, start, end, inText, hash)
+    const name = chains.spell(index)
     warnings.push(at(lineNo, `rule for chain ${name}, which has no :${name} declaration`))
   }
   state.last = index
   return index
 }
 
-/** A new table's state, its arrays made at the number of lines before the next `*table` line (an upper bound). */
-function openTable(name: string, text: string, from: number): TableState {
+/**
+ * A new table's state. Its arrays are made at upper bounds: the lines before the next `*table`
+ * line that can be rules (`-`, `[` or a blank first) and that can be chain declarations (`:` or a
+ * blank first).
+ */
+function openTable(name: string, text: string, from: number, segments: Segments): TableState {
   let to = text.indexOf('\n*', from)
   if (to === -1) to = text.length
-  let lines = 1
-  for (let i = text.indexOf('\n', from); i !== -1 && i < to; i = text.indexOf('\n', i + 1)) lines++
-  const table: Table = { name, chains: new Array<IptablesChain>(lines), rules: new Array<IptablesRule>(lines) }
-  return { table, chains: new ChainTable(), last: -1, sawRule: false, ruleCount: 0, chainCount: 0 }
+  let rules = 0
+  let chains = 0
+  for (let i = from - 1; i !== -1 && i < to; i = text.indexOf('\n', i + 1)) {
+    const c = text.charCodeAt(i + 1)
+    if (c === 45 || c === 91) rules++
+    else if (c === 58) chains++
+    else if (c === 32 || c === 9) {
+      rules++
+      chains++
+    }
+  }
+  const table: Table = { name, chains: new Array<IptablesChain>(chains), rules: new Array<IptablesRule>(rules) }
+  const chainTable = new ChainTable(text, chains)
+  return {
+    table,
+    chains: chainTable,
+    last: -1,
+    sawRule: false,
+    ruleRows: new RuleRows(name, chainTable, segments, rules),
+    chainRows: new ChainRows(name, chainTable, segments, chains)
+  }
 }
 
 /** Cuts the table's arrays to what it holds. */
 function closeTable(state: TableState | null): null {
   if (state !== null) {
-    state.table.rules.length = state.ruleCount
-    state.table.chains.length = state.chainCount
+    state.table.rules.length = state.ruleRows.count
+    state.table.chains.length = state.chainRows.count
   }
   return null
 }
@@ -220,21 +355,23 @@ export function parseIptablesSave(text: string): ParseResult<IptablesSaveRuleset
     lineNo++
     if (spliced !== null && lineNo === spliced.line + 1) lineNo++
     const first = text.charCodeAt(start)
-    if ((first === 45 || first === 91) && state !== null) {
+    if ((first === 45 || first === 91 || first === 58) && state !== null) {
       if (start >= commonUntil) commonUntil = commonRunEnd(text, start)
       if (start < commonUntil) {
-        state.table.rules[state.ruleCount++] = commonRule(
-          text,
-          start,
-          text.charCodeAt(end - 1) === 13 ? end - 1 : end,
-          lineNo,
-          state,
-          segments,
-          warnings
-        )
-        state.sawRule = true
-        start = end + 1
-        continue
+        const lineEnd = text.charCodeAt(end - 1) === 13 ? end - 1 : end
+        if (first !== 58) {
+          const rule = commonRule(text, start, lineEnd, lineNo, state, warnings)
+          state.table.rules[rule] = new IptablesRuleLine(state.ruleRows, rule)
+          state.sawRule = true
+          start = end + 1
+          continue
+        }
+        const chain = commonChain(text, start, lineEnd, lineNo, state, warnings)
+        if (chain !== -1) {
+          state.table.chains[chain] = new IptablesChainLine(state.chainRows, chain)
+          start = end + 1
+          continue
+        }
       }
     }
     const lineStart = start
@@ -243,18 +380,21 @@ export function parseIptablesSave(text: string): ParseResult<IptablesSaveRuleset
     if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1)
     let c0 = line.charCodeAt(0)
     let body = line
+    // The body is the text from lineStart unless it was trimmed.
+    let inText = true
     if (c0 === 32 || c0 === 9) {
       body = line.trim()
       c0 = body.charCodeAt(0)
+      inText = false
     }
     if (c0 === 45 /* - */ || c0 === 91 /* [ */) {
       if (state === null) {
         warnings.push(at(lineNo, `rule outside a table (no *table line before it): ${snippet(body)}`))
         continue
       }
-      const rule = parseRule(body, lineStart, lineNo, state, segments, warnings)
-      if (rule !== null) {
-        state.table.rules[state.ruleCount++] = rule
+      const rule = parseRule(body, inText, lineStart, lineNo, state, warnings)
+      if (rule !== -1) {
+        state.table.rules[rule] = new IptablesRuleLine(state.ruleRows, rule)
         state.sawRule = true
       }
       continue
@@ -265,8 +405,8 @@ export function parseIptablesSave(text: string): ParseResult<IptablesSaveRuleset
         warnings.push(at(lineNo, `chain declaration outside a table: ${snippet(body)}`))
         continue
       }
-      const chain = parseChain(body, lineStart, lineNo, state, segments, warnings)
-      if (chain !== null) state.table.chains[state.chainCount++] = chain
+      const chain = parseChain(body, inText, lineStart, lineNo, state, warnings)
+      if (chain !== -1) state.table.chains[chain] = new IptablesChainLine(state.chainRows, chain)
       continue
     }
     if (c0 === 42 /* * */) {
@@ -279,7 +419,7 @@ export function parseIptablesSave(text: string): ParseResult<IptablesSaveRuleset
         continue
       }
       closeTable(state)
-      state = openTable(name, text, start)
+      state = openTable(name, text, start, segments)
       value.tables.push(state.table)
       continue
     }
@@ -336,14 +476,18 @@ function backendOf(generatedBy: string): IptablesRuleset['backend'] {
   return 'legacy'
 }
 
+/**
+ * Reads a chain declaration into the table's chain rows (`body` is the text from `from` when
+ * `inText`); returns its index there, or -1 (with a warning).
+ */
 function parseChain(
   body: string,
+  inText: boolean,
   from: number,
   lineNo: number,
   state: TableState,
-  segments: Segments,
   warnings: string[]
-): IptablesChain | null {
+): number {
   // Up to four blank-separated words after the `:` (a fourth makes the line bad), read in place.
   const at4 = chainWords
   let count = 0
@@ -364,78 +508,107 @@ function parseChain(
   }
   if (count === 0 || count > 3) {
     warnings.push(at(lineNo, `bad chain declaration: ${snippet(body)}`))
-    return null
+    return -1
   }
-  const name = body.slice(at4[0], at4[1])
   let packets: number | null = null
   let bytes: number | null = null
   if (count === 3) {
-    const counters = parseCounters(body, at4[4], at4[5])
-    if (counters === null) {
-      warnings.push(at(lineNo, `bad chain counters ${snippet(body.slice(at4[4], at4[5]))}`))
+    if (parseCounters(body, at4[4], at4[5])) {
+      packets = countersRead[0]
+      bytes = countersRead[1]
     } else {
-      packets = counters[0]
-      bytes = counters[1]
+      warnings.push(at(lineNo, `bad chain counters ${snippet(body.slice(at4[4], at4[5]))}`))
     }
   }
-  if (state.sawRule) warnings.push(at(lineNo, `chain ${name} declared after the table's first rule`))
-  const hash = hashText(name, 0, name.length)
-  if (state.chains.find(name, 0, name.length, hash) !== -1) warnings.push(at(lineNo, `chain ${name} declared twice`))
-  state.chains.add(name, hash)
   const policy =
     count >= 2 && !(at4[3] - at4[2] === 1 && body.charCodeAt(at4[2]) === 45) ? body.slice(at4[2], at4[3]) : null
-  return new IptablesChainLine(state.table.name, name, policy, packets, bytes, segments, from)
+  if (inText) {
+    return declareChain(
+      state,
+      state.chains.text,
+      from + at4[0],
+      from + at4[1],
+      true,
+      policy,
+      packets,
+      bytes,
+      from,
+      lineNo,
+      warnings
+    )
+  }
+  return declareChain(state, body, at4[0], at4[1], false, policy, packets, bytes, from, lineNo, warnings)
 }
 
-/** A chain declaration: its raw line is sliced from the text when read (one object per chain, not two). */
-class IptablesChainLine implements IptablesChain {
-  #segments: Segments
-  #from: number
-  #raw: string | null = null
+/**
+ * A chain declaration on text[start, end) in the form iptables-save prints it, `:NAME POLICY [p:b]`
+ * with single spaces, read in place; -1 when it is in any other form (parseChain reads it). The
+ * line is in a run of COMMON_LINES: it holds no tab and no carriage return.
+ */
+function commonChain(
+  text: string,
+  start: number,
+  end: number,
+  lineNo: number,
+  state: TableState,
+  warnings: string[]
+): number {
+  const nameEnd = text.indexOf(' ', start + 1)
+  if (nameEnd <= start + 1 || nameEnd >= end) return -1
+  const policyEnd = text.indexOf(' ', nameEnd + 1)
+  if (policyEnd <= nameEnd + 1 || policyEnd >= end) return -1
+  // `[p:b]` up to the end of the line; toCount takes digits only, so no blank is left out.
+  const open = policyEnd + 1
+  const colon = text.indexOf(':', open)
+  if (text.charCodeAt(open) !== 91 || text.charCodeAt(end - 1) !== 93 || colon === -1 || colon >= end) return -1
+  const packets = toCount(text, open + 1, colon)
+  const bytes = toCount(text, colon + 1, end - 1)
+  if (packets === null || bytes === null) return -1
+  const policy =
+    policyEnd - nameEnd === 2 && text.charCodeAt(nameEnd + 1) === 45 ? null : text.slice(nameEnd + 1, policyEnd)
+  return declareChain(state, text, start + 1, nameEnd, true, policy, packets, bytes, start, lineNo, warnings)
+}
 
-  constructor(
-    public table: string,
-    public name: string,
-    public policy: string | null,
-    public packets: number | null,
-    public bytes: number | null,
-    segments: Segments,
-    from: number
-  ) {
-    this.#segments = segments
-    this.#from = from
-  }
-
-  get raw(): string {
-    if (!(#from in this)) return ''
-    return this.#raw ?? lineAt(this.#segments.text, this.#from)
-  }
-  set raw(value: string) {
-    this.#raw = value
-  }
-
-  toJSON(): IptablesChain {
-    return {
-      table: this.table,
-      name: this.name,
-      policy: this.policy,
-      packets: this.packets,
-      bytes: this.bytes,
-      raw: this.raw
-    }
-  }
+/**
+ * Declares the chain named source[start, end) (a range of the text when `inText`) with its policy
+ * and counters (its line starts at `from`); returns its index in the table's chain rows.
+ */
+function declareChain(
+  state: TableState,
+  source: string,
+  start: number,
+  end: number,
+  inText: boolean,
+  policy: string | null,
+  packets: number | null,
+  bytes: number | null,
+  from: number,
+  lineNo: number,
+  warnings: string[]
+): number {
+  const chains = state.chains
+  const index = chains.add(source, start, end, inText, hashText(source, start, end))
+  if (state.sawRule) warnings.push(at(lineNo, `chain ${chains.spell(index)} declared after the table's first rule`))
+  if (chains.replaced) warnings.push(at(lineNo, `chain ${chains.spell(index)} declared twice`))
+  return state.chainRows.add(from, index, policy, packets, bytes)
 }
 
 const chainWords = new Int32Array(8)
 
-/** `[12:3456]` in text[start, end) → [12, 3456]; null when malformed. */
-function parseCounters(text: string, start: number, end: number): [number, number] | null {
-  if (text.charCodeAt(start) !== 91 || text.charCodeAt(end - 1) !== 93) return null
+/** The counters parseCounters read last. */
+const countersRead = new Float64Array(2)
+
+/** `[12:3456]` in text[start, end) → countersRead [12, 3456] and true; false when malformed. */
+function parseCounters(text: string, start: number, end: number): boolean {
+  if (text.charCodeAt(start) !== 91 || text.charCodeAt(end - 1) !== 93) return false
   const colon = text.indexOf(':', start)
-  if (colon < 0 || colon >= end) return null
+  if (colon < 0 || colon >= end) return false
   const packets = toCount(text, start + 1, colon)
   const bytes = toCount(text, colon + 1, end - 1)
-  return packets === null || bytes === null ? null : [packets, bytes]
+  if (packets === null || bytes === null) return false
+  countersRead[0] = packets
+  countersRead[1] = bytes
+  return true
 }
 
 function toCount(text: string, start: number, end: number): number | null {
@@ -663,14 +836,18 @@ function tokenTexts(line: string, first: number, last: number, segments: Segment
 
 const optionBuffer: RuleOption[] = []
 
+/**
+ * Reads a rule line that is not in the common shape into the table's rule rows (checking it the
+ * way parseRuleDetail will read it); returns its index there, or -1 when the line is not a rule.
+ */
 function parseRule(
   body: string,
+  inText: boolean,
   from: number,
   lineNo: number,
   state: TableState,
-  segments: Segments,
   warnings: string[]
-): IptablesRuleLine | null {
+): number {
   if (body.indexOf('\t') !== -1) body = body.replace(/\t/g, ' ')
   if (!tokenize(body)) warnings.push(at(lineNo, 'unterminated quote; the value runs to the end of the line'))
   const n = tokCount
@@ -678,22 +855,21 @@ function parseRule(
   let packets: number | null = null
   let bytes: number | null = null
   if (body.charCodeAt(0) === 91) {
-    const counters = tokQuoted[0] ? null : parseCounters(body, tokStart[0], tokEnd[0])
-    if (counters === null) {
+    if (tokQuoted[0] || !parseCounters(body, tokStart[0], tokEnd[0])) {
       warnings.push(at(lineNo, `bad rule counters: ${snippet(body)}`))
-      return null
+      return -1
     }
-    packets = counters[0]
-    bytes = counters[1]
+    packets = countersRead[0]
+    bytes = countersRead[1]
     k = 1
   }
   if (k >= n || !(isToken(body, k, '-A') || isToken(body, k, '--append'))) {
     warnings.push(at(lineNo, `expected -A CHAIN, got: ${snippet(body)}`))
-    return null
+    return -1
   }
   if (k + 1 >= n || isOption(body, k + 1) || isBang(body, k + 1)) {
     warnings.push(at(lineNo, `-A without a chain name: ${snippet(body)}`))
-    return null
+    return -1
   }
   const chainTokenAt = k + 1
   k += 2
@@ -709,7 +885,7 @@ function parseRule(
       k++
       if (k < n && isBang(body, k)) {
         warnings.push(at(lineNo, `two ! in a row: ${snippet(body)}`))
-        return null
+        return -1
       }
       if (k >= n) {
         warnings.push(at(lineNo, 'trailing ! with nothing to negate'))
@@ -718,7 +894,7 @@ function parseRule(
     }
     if (!isOption(body, k)) {
       warnings.push(at(lineNo, `value "${snippet(tokenText(body, k), 40)}" without an option: ${snippet(body)}`))
-      return null
+      return -1
     }
     const nameToken = k
     let j = k + 1
@@ -773,20 +949,15 @@ function parseRule(
   let chain: number
   if (tokQuoted[chainTokenAt]) {
     const name = tokenText(body, chainTokenAt)
-    chain = ruleChain(state, name, 0, name.length, lineNo, warnings)
+    chain = ruleChain(state, name, 0, name.length, false, lineNo, warnings)
+  } else if (inText) {
+    // Tabs were made blanks in body, but a token holds neither: it reads the same in the text.
+    const text = state.chains.text
+    chain = ruleChain(state, text, from + tokStart[chainTokenAt], from + tokEnd[chainTokenAt], true, lineNo, warnings)
   } else {
-    chain = ruleChain(state, body, tokStart[chainTokenAt], tokEnd[chainTokenAt], lineNo, warnings)
+    chain = ruleChain(state, body, tokStart[chainTokenAt], tokEnd[chainTokenAt], false, lineNo, warnings)
   }
-  return new IptablesRuleLine(
-    state.table.name,
-    state.chains.names[chain],
-    ++state.chains.rules[chain],
-    packets,
-    bytes,
-    lineNo,
-    segments,
-    from
-  )
+  return state.ruleRows.add(from, lineNo, chain, ++state.chains.rules[chain], packets, bytes)
 }
 
 /*
@@ -813,10 +984,27 @@ const MATCH = `(?:! +)?(?:${SINGLE} +${WORD}|${ONE_VALUE_RE} +${VALUE}|(?:-m|--m
 const TARGET_OPTION = `(?:${ONE_VALUE_RE} +${VALUE}|${OTHER})`
 const COMMON_RULE = `(?:\\[\\d{1,20}:\\d{1,20}\\] +)?-A +${WORD}(?: +${MATCH})*(?: +-[jg] +${WORD}(?: +${TARGET_OPTION})*)? *`
 /**
- * A run of up to 4,096 lines, each ending with a newline, that are rule lines in the common shape
- * or not rule lines at all (bounded, so the backtracking stack of the regular expression stays small).
+ * The same shape as iptables-save prints it for kube-proxy, Docker and most other rules: single
+ * blanks, no counters, and only options from a list (none of them special above) with one value
+ * (`--random-fully` none, as a target option). A special case of COMMON_RULE, tried first because
+ * its literal words match far faster than COMMON_RULE's general option loop; together they
+ * accept exactly the lines COMMON_RULE accepts.
  */
-const COMMON_LINES = new RegExp(`(?:(?:${COMMON_RULE}|[^-\\[ \\t\\r\\n][^\\r\\n]*)?\\r?\\n){0,4096}`, 'y')
+const FAST_OPTION =
+  '--(?:dport|dports|sport|sports|ctstate|state|mark|set-xmark|set-mark|dst-type|src-type|mode|probability|to-destination|to-source|to-ports|random-fully|reject-with|icmp-type)'
+const FAST_RULE =
+  `-A ${WORD}(?: (?:! )?-[sdpio] ${WORD}| -m ${WORD}| --comment ${VALUE}| (?:! )?${FAST_OPTION} ${WORD})*` +
+  `(?: -[jg] ${WORD}(?: ${FAST_OPTION}(?: ${WORD})?)*)?`
+/**
+ * A run of up to 4,096 lines, each ending with a newline, that are rule lines in the common shape
+ * or other lines without a tab (chain declarations among them: commonChain reads those in place
+ * when they are in iptables-save's own form). Bounded, so the backtracking stack of the regular
+ * expression stays small.
+ */
+const COMMON_LINES = new RegExp(
+  `(?:(?:${FAST_RULE}|${COMMON_RULE}|[^-\\[ \\t\\r\\n][^\\t\\r\\n]*)?\\r?\\n){0,4096}`,
+  'y'
+)
 
 /** The end of the run of such lines that starts at `start` (a line start); `start` when that line is an uncommon rule. */
 function commonRunEnd(text: string, start: number): number {
@@ -824,16 +1012,18 @@ function commonRunEnd(text: string, start: number): number {
   return COMMON_LINES.test(text) ? COMMON_LINES.lastIndex : start
 }
 
-/** The rule on text[start, end), a line in the common shape: only its counters and chain are read now. */
+/**
+ * Reads the rule on text[start, end), a line in the common shape, into the table's rule rows (only
+ * its counters and chain are read now); returns its index there.
+ */
 function commonRule(
   text: string,
   start: number,
   end: number,
   lineNo: number,
   state: TableState,
-  segments: Segments,
   warnings: string[]
-): IptablesRuleLine {
+): number {
   let pos = start
   let packets: number | null = null
   let bytes: number | null = null
@@ -847,19 +1037,14 @@ function commonRule(
   }
   pos += 2 // -A
   while (text.charCodeAt(pos) === 32) pos++
-  let chainEnd = pos
-  while (chainEnd < end && text.charCodeAt(chainEnd) !== 32) chainEnd++
-  const chain = ruleChain(state, text, pos, chainEnd, lineNo, warnings)
-  return new IptablesRuleLine(
-    state.table.name,
-    state.chains.names[chain],
-    ++state.chains.rules[chain],
-    packets,
-    bytes,
-    lineNo,
-    segments,
-    start
-  )
+  // Most rules continue the previous rule's chain: compared in place, without finding the token's end first.
+  let chain = state.last
+  if (chain === -1 || !state.chains.beginsAt(chain, text, pos, end)) {
+    let chainEnd = pos
+    while (chainEnd < end && text.charCodeAt(chainEnd) !== 32) chainEnd++
+    chain = ruleChain(state, text, pos, chainEnd, true, lineNo, warnings)
+  }
+  return state.ruleRows.add(start, lineNo, chain, ++state.chains.rules[chain], packets, bytes)
 }
 
 /** Segments.get's warning for -p/-i/-o with other than one value (such segments are never cached, so every line warns). */
@@ -1034,47 +1219,347 @@ const NO_DETAIL: RuleDetail = Object.freeze({
   goto: false
 })
 
+/** The fields of a rule that the parse reads (the rest are in RuleDetail). */
+type RuleFields = Pick<IptablesRule, 'table' | 'chain' | 'position' | 'packets' | 'bytes' | 'raw' | 'line'>
+
+/** What a getter read through the prototype (some inspectors do) gets, rather than a TypeError. */
+const NO_RULE_FIELDS: RuleFields = Object.freeze({
+  table: '',
+  chain: '',
+  position: 0,
+  packets: null,
+  bytes: null,
+  raw: '',
+  line: 0
+})
+const NO_CHAIN_FIELDS: IptablesChain = Object.freeze({
+  table: '',
+  name: '',
+  policy: null,
+  packets: null,
+  bytes: null,
+  raw: ''
+})
+
 /**
- * One rule: table, chain, position, target, counters, raw line and line number are read while
- * parsing; the match side (source … outInterface, matchModules, options, targetArgs, comment) is
- * built from `raw` on first access of any of them and kept. Reads like a plain IptablesRule;
- * fields can be assigned; toJSON() gives the plain rule with every field in the eager order.
+ * The counters of a table's rules or chains by row: which rows have packets and bytes (a byte per
+ * row), and their values only once a row has others than zero (iptables-save prints `[0:0]` on
+ * every chain; zero needs no writing in arrays that start zeroed).
  */
-class IptablesRuleLine implements IptablesRule {
-  #segments: Segments
-  /** Where the line starts in segments.text. */
-  #from: number
-  /** raw when assigned. */
-  #raw: string | null = null
-  #detail: RuleDetail | null = null
+class CounterRows {
+  /** Bit 1: the row has packets; bit 2: bytes. */
+  private has: Uint8Array
+  private packets: Float64Array | null = null
+  private bytes: Float64Array | null = null
+
+  constructor(size: number) {
+    this.has = new Uint8Array(size)
+  }
+
+  set(index: number, packets: number | null, bytes: number | null): void {
+    if (index >= this.has.length) this.grow()
+    this.has[index] = (packets === null ? 0 : 1) | (bytes === null ? 0 : 2)
+    if (packets !== null && packets !== 0) (this.packets ??= new Float64Array(this.has.length))[index] = packets
+    if (bytes !== null && bytes !== 0) (this.bytes ??= new Float64Array(this.has.length))[index] = bytes
+  }
+
+  packetsAt(index: number): number | null {
+    if ((this.has[index] & 1) === 0) return null
+    return this.packets === null ? 0 : this.packets[index]
+  }
+
+  bytesAt(index: number): number | null {
+    if ((this.has[index] & 2) === 0) return null
+    return this.bytes === null ? 0 : this.bytes[index]
+  }
+
+  private grow(): void {
+    const has = new Uint8Array(this.has.length * 2 + 16)
+    has.set(this.has)
+    this.has = has
+    this.packets = grownCounters(this.packets, has.length)
+    this.bytes = grownCounters(this.bytes, has.length)
+  }
+}
+
+function packetsAt(counters: CounterRows | null, index: number): number | null {
+  return counters === null ? null : counters.packetsAt(index)
+}
+
+function bytesAt(counters: CounterRows | null, index: number): number | null {
+  return counters === null ? null : counters.bytesAt(index)
+}
+
+function grownInts(old: Int32Array): Int32Array {
+  const array = new Int32Array(old.length * 2 + 16)
+  array.set(old)
+  return array
+}
+
+function grownCounters(old: Float64Array | null, size: number): Float64Array | null {
+  if (old === null) return null
+  const array = new Float64Array(size)
+  array.set(old)
+  return array
+}
+
+/** The fields every rule and chain record reads from its rows the same way. */
+interface LineFields {
+  table: string
+  packets: number | null
+  bytes: number | null
+  raw: string
+}
+
+/**
+ * The values of one table's rules or chain declarations, a row each, in typed arrays made at the
+ * table's upper bound: for 700,000 rules a few arrays of numbers rather than ten fields on each of
+ * 700,000 records for the garbage collector to copy. Only the parse adds rows; an assigned field
+ * goes to the record's own copy in `own`.
+ */
+abstract class LineRows<Own extends LineFields> {
+  count = 0
+  /** Where each row's line starts in segments.text. */
+  start: Int32Array
+  /** `[p:b]` or `-c` counters: made with the first row that has them. */
+  counters: CounterRows | null = null
+  /** Records that had a field assigned: their own copy of the fields (see LineRecord.owned). */
+  own: (Own | undefined)[] | null = null
 
   constructor(
-    public table: string,
-    public chain: string,
-    public position: number,
-    public packets: number | null,
-    public bytes: number | null,
-    public line: number,
-    segments: Segments,
-    from: number
+    readonly table: string,
+    readonly chains: ChainTable,
+    readonly segments: Segments,
+    size: number
   ) {
-    this.#segments = segments
-    this.#from = from
+    this.start = new Int32Array(size)
+  }
+
+  /** Adds a row's line and counters; returns its index (the subclass fills its own columns). */
+  protected addLine(start: number, packets: number | null, bytes: number | null): number {
+    const index = this.count++
+    if (index === this.start.length) {
+      // The bound was an upper bound; this only keeps a miscount from losing rows.
+      this.start = grownInts(this.start)
+      this.grow()
+    }
+    this.start[index] = start
+    if (packets !== null || bytes !== null) {
+      ;(this.counters ??= new CounterRows(this.start.length)).set(index, packets, bytes)
+    }
+    return index
+  }
+
+  /** Grows the subclass's columns to start.length. */
+  protected abstract grow(): void
+}
+
+/** The values of one table's rules (see LineRows). */
+class RuleRows extends LineRows<RuleFields> {
+  /** 1-based line numbers. */
+  line: Int32Array
+  /** The chain: an index in chains. */
+  chain: Int32Array
+  /** 1-based within the chain. */
+  position: Int32Array
+  /** Each rule's target and match side once read (see IptablesRuleLine), made on the first read. */
+  details: (RuleDetail | undefined)[] | null = null
+
+  constructor(table: string, chains: ChainTable, segments: Segments, size: number) {
+    super(table, chains, segments, size)
+    this.line = new Int32Array(size)
+    this.chain = new Int32Array(size)
+    this.position = new Int32Array(size)
+  }
+
+  /** Adds a rule; returns its index. */
+  add(
+    start: number,
+    line: number,
+    chain: number,
+    position: number,
+    packets: number | null,
+    bytes: number | null
+  ): number {
+    const index = this.addLine(start, packets, bytes)
+    this.line[index] = line
+    this.chain[index] = chain
+    this.position[index] = position
+    return index
+  }
+
+  protected grow(): void {
+    this.line = grownInts(this.line)
+    this.chain = grownInts(this.chain)
+    this.position = grownInts(this.position)
+  }
+}
+
+/** The values of one table's chain declarations (see LineRows). */
+class ChainRows extends LineRows<IptablesChain> {
+  /** The name: an index in chains. */
+  name: Int32Array
+  /** Policies other than `-` (built-in chains) by row: few. */
+  policies: Map<number, string> | null = null
+
+  constructor(table: string, chains: ChainTable, segments: Segments, size: number) {
+    super(table, chains, segments, size)
+    this.name = new Int32Array(size)
+  }
+
+  /** Adds a chain; returns its index. */
+  add(start: number, name: number, policy: string | null, packets: number | null, bytes: number | null): number {
+    const index = this.addLine(start, packets, bytes)
+    this.name[index] = name
+    if (policy !== null) (this.policies ??= new Map()).set(index, policy)
+    return index
+  }
+
+  protected grow(): void {
+    this.name = grownInts(this.name)
+  }
+}
+
+/**
+ * A record that is a place in its table's rows: two fields keep 700,000 of these small. Its fields
+ * read the rows (raw is sliced from the text on each read) until one is assigned: the first
+ * assignment copies the fields into the record's own copy, which is read from then on.
+ */
+abstract class LineRecord<Own extends LineFields, Rows extends LineRows<Own>> {
+  #rows: Rows
+  #index: number
+
+  constructor(rows: Rows, index: number) {
+    this.#rows = rows
+    this.#index = index
+  }
+
+  /** False on the prototype (some inspectors read getters through it): read blank fields, not a TypeError. */
+  protected get placed(): boolean {
+    return #rows in this
+  }
+  protected get rows(): Rows {
+    return this.#rows
+  }
+  protected get index(): number {
+    return this.#index
+  }
+
+  /** What a getter read through the prototype gets. */
+  protected abstract blankFields(): Own
+  /** The fields as the rows have them, for the record's own copy. */
+  protected abstract copyFields(): Own
+
+  /** The record's own fields once one was assigned, else undefined (read the rows). */
+  protected own(): Own | undefined {
+    if (!this.placed) return this.blankFields()
+    const own = this.#rows.own
+    return own === null ? undefined : own[this.#index]
+  }
+
+  /** The record's own fields, copied from the rows on the first assignment. */
+  protected owned(): Own {
+    let own = this.own()
+    if (own === undefined) {
+      own = this.copyFields()
+      const rows = this.#rows
+      ;(rows.own ??= new Array<Own | undefined>(rows.count))[this.#index] = own
+    }
+    return own
+  }
+
+  get table(): string {
+    const own = this.own()
+    return own !== undefined ? own.table : this.#rows.table
+  }
+  set table(value: string) {
+    this.owned().table = value
+  }
+  get packets(): number | null {
+    const own = this.own()
+    return own !== undefined ? own.packets : packetsAt(this.#rows.counters, this.#index)
+  }
+  set packets(value: number | null) {
+    this.owned().packets = value
+  }
+  get bytes(): number | null {
+    const own = this.own()
+    return own !== undefined ? own.bytes : bytesAt(this.#rows.counters, this.#index)
+  }
+  set bytes(value: number | null) {
+    this.owned().bytes = value
+  }
+  /** The line as read (without its newline and one carriage return), sliced from the text on each read. */
+  get raw(): string {
+    const own = this.own()
+    if (own !== undefined) return own.raw
+    const rows = this.#rows
+    return lineAt(rows.segments.text, rows.start[this.#index])
+  }
+  set raw(value: string) {
+    this.owned().raw = value
+  }
+}
+
+/**
+ * One rule, as a place in its table's RuleRows: table, chain, position, counters, raw line and line
+ * number come from the rows; the target and match side (source … outInterface, matchModules,
+ * options, targetArgs, comment, goto) are built from `raw` on first access of any of them and
+ * kept in the rows. Reads like a plain IptablesRule; fields can be assigned; toJSON() gives the
+ * plain rule with every field in the eager order.
+ */
+class IptablesRuleLine extends LineRecord<RuleFields, RuleRows> implements IptablesRule {
+  protected blankFields(): RuleFields {
+    return NO_RULE_FIELDS
+  }
+
+  protected copyFields(): RuleFields {
+    return {
+      table: this.table,
+      chain: this.chain,
+      position: this.position,
+      packets: this.packets,
+      bytes: this.bytes,
+      raw: this.raw,
+      line: this.line
+    }
   }
 
   private detail(): RuleDetail {
-    // A getter read through the prototype (some inspectors do) gets nothing rather than a TypeError.
-    if (!(#detail in this)) return NO_DETAIL
-    return (this.#detail ??= parseRuleDetail(this.raw, this.#segments))
+    if (!this.placed) return NO_DETAIL
+    const rows = this.rows
+    const index = this.index
+    const details = rows.details
+    let detail = details === null ? undefined : details[index]
+    if (detail === undefined) {
+      detail = parseRuleDetail(this.raw, rows.segments)
+      ;(rows.details ??= new Array<RuleDetail | undefined>(rows.count))[index] = detail
+    }
+    return detail
   }
 
-  /** The line as read (without its newline and one carriage return), sliced from the text on each read. */
-  get raw(): string {
-    if (!(#detail in this)) return ''
-    return this.#raw ?? lineAt(this.#segments.text, this.#from)
+  get chain(): string {
+    const own = this.own()
+    if (own !== undefined) return own.chain
+    const rows = this.rows
+    return rows.chains.name(rows.chain[this.index])
   }
-  set raw(value: string) {
-    this.#raw = value
+  set chain(value: string) {
+    this.owned().chain = value
+  }
+  get position(): number {
+    const own = this.own()
+    return own !== undefined ? own.position : this.rows.position[this.index]
+  }
+  set position(value: number) {
+    this.owned().position = value
+  }
+  get line(): number {
+    const own = this.own()
+    return own !== undefined ? own.line : this.rows.line[this.index]
+  }
+  set line(value: number) {
+    this.owned().line = value
   }
 
   get target(): string | null {
@@ -1166,6 +1651,51 @@ class IptablesRuleLine implements IptablesRule {
       bytes: this.bytes,
       raw: this.raw,
       line: this.line
+    }
+  }
+}
+
+/**
+ * One chain declaration, as a place in its table's ChainRows (see LineRecord). Reads like a plain
+ * IptablesChain; fields can be assigned; toJSON() gives the plain chain.
+ */
+class IptablesChainLine extends LineRecord<IptablesChain, ChainRows> implements IptablesChain {
+  protected blankFields(): IptablesChain {
+    return NO_CHAIN_FIELDS
+  }
+
+  protected copyFields(): IptablesChain {
+    return this.toJSON()
+  }
+
+  get name(): string {
+    const own = this.own()
+    if (own !== undefined) return own.name
+    const rows = this.rows
+    return rows.chains.name(rows.name[this.index])
+  }
+  set name(value: string) {
+    this.owned().name = value
+  }
+  get policy(): string | null {
+    const own = this.own()
+    if (own !== undefined) return own.policy
+    const policies = this.rows.policies
+    return policies === null ? null : (policies.get(this.index) ?? null)
+  }
+  set policy(value: string | null) {
+    this.owned().policy = value
+  }
+
+  /** The plain chain, with the fields in the order the eager parser made them. */
+  toJSON(): IptablesChain {
+    return {
+      table: this.table,
+      name: this.name,
+      policy: this.policy,
+      packets: this.packets,
+      bytes: this.bytes,
+      raw: this.raw
     }
   }
 }
