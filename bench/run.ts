@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: runs every `bench/*.bench.ts` module's exported `run(): Promise<BenchResult[]>`
- * in turn (alphabetical), prints one table, and exits 1 when any row failed its target.
+ * in turn (alphabetical), each in its own Node process, prints one table, and exits 1 when any row
+ * failed its target.
  * `npm run bench -- parse model` runs only the modules whose file name contains one of the words.
  *
  * A row is informational when it has neither `pass` nor `target`; with only `target`, it passes
@@ -8,8 +9,10 @@
  * against `text.split('\n')`) fill `baselineMs` and `ratio`; the table shows them when present.
  * Speed targets live here and never in timed unit tests (CONTRIBUTING.md).
  */
-import { readdirSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { spawnSync } from 'node:child_process'
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
 export interface BenchResult {
@@ -36,26 +39,57 @@ interface BenchModule {
 }
 
 const here = dirname(fileURLToPath(import.meta.url))
+
+/** Runs one bench module in this process and writes its rows as JSON to `out`. */
+async function runModule(file: string): Promise<BenchResult[]> {
+  try {
+    const module = (await import(pathToFileURL(join(here, file)).href)) as BenchModule
+    if (typeof module.run !== 'function') return [{ name: 'exports no run()', value: 0, unit: '', pass: false }]
+    return await module.run()
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error)
+    return [{ name: `threw: ${message.split('\n')[0]}`, value: 0, unit: '', pass: false }]
+  }
+}
+
+const childAt = process.argv.indexOf('--child')
+if (childAt !== -1) {
+  // A child: one module, rows to the file the parent named.
+  writeFileSync(process.argv[childAt + 2], JSON.stringify(await runModule(process.argv[childAt + 1])))
+  process.exit(0)
+}
+
 const filters = process.argv.slice(2)
 const files = readdirSync(here)
   .filter((file) => file.endsWith('.bench.ts'))
   .filter((file) => filters.length === 0 || filters.some((word) => file.includes(word)))
   .sort()
 
+/**
+ * Each module runs in a fresh Node process: one bench's heap (the model bench keeps a 1,000-container
+ * snapshot and 262,144 conntrack entries alive) changes how fast the next one allocates, and the
+ * parser ratios compare two allocation-heavy operations.
+ */
+function runInChild(file: string): BenchResult[] {
+  const out = join(tmpdir(), `netlens-bench-${process.pid}-${file}.json`)
+  const child = spawnSync(
+    process.execPath,
+    [resolve(here, '../bin/tsx-run.mjs'), fileURLToPath(import.meta.url), '--child', file, out],
+    { stdio: 'inherit' }
+  )
+  try {
+    return JSON.parse(readFileSync(out, 'utf8')) as BenchResult[]
+  } catch {
+    return [{ name: `exited ${child.status ?? child.signal} without results`, value: 0, unit: '', pass: false }]
+  } finally {
+    rmSync(out, { force: true })
+  }
+}
+
 const rows: { file: string; row: BenchResult }[] = []
 for (const file of files) {
   console.log(`[bench] ${file} …`)
-  try {
-    const module = (await import(pathToFileURL(join(here, file)).href)) as BenchModule
-    if (typeof module.run !== 'function') {
-      rows.push({ file, row: { name: 'exports no run()', value: 0, unit: '', pass: false } })
-      continue
-    }
-    for (const row of await module.run()) rows.push({ file, row })
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error)
-    rows.push({ file, row: { name: `threw: ${message.split('\n')[0]}`, value: 0, unit: '', pass: false } })
-  }
+  for (const row of runInChild(file)) rows.push({ file, row })
 }
 
 function status(row: BenchResult): 'PASS' | 'FAIL' | 'INFO' | 'SKIP' {
