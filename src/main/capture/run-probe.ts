@@ -118,6 +118,8 @@ class ProgressScanner {
 
   /** How many sections the probe will emit for one netns.map line (see docs/capture-format.md). */
   private countNamespace(line: string): void {
+    // The writer's newline before the next marker leaves an empty last line.
+    if (line === '') return
     const [nsid = '', inode = '-'] = line.split(' ')
     if (nsid === 'host') {
       this.hostInode = inode
