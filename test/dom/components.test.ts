@@ -116,6 +116,23 @@ describe('DetailsPanel', () => {
     expect(w2.find('[data-testid=raw-output]').text()).toContain('mtu 1500')
     expect(w2.text()).toContain('peer ifindex read inside the namespace')
   })
+
+  it('explains a container: mode interface by its owner instead of calling it "not matched"', async () => {
+    const snap = generateSnapshot({ containers: 6, conntrack: 10 })
+    const [owner, sidecar] = snap.containers
+    sidecar.networkMode = `container:${owner.name}`
+    sidecar.interfaces = sidecar.interfaces.map((ci) => ({ ...ci, hostVeth: null, bridge: null, evidence: 'none' }))
+    withSnapshot(snap)
+    const topology = useTopologyStore()
+    const node = topology.layout!.nodes.find((n) => n.kind === 'container' && n.label.includes(sidecar.name))!
+    const w = mount(DetailsPanel, { ...opts(), props: { node, snapshot: snap } })
+    expect(w.text()).toContain(`shares the namespace of ${owner.name}`)
+    expect(w.text()).not.toContain('not matched')
+    // A bridged container still says how its veth was found.
+    const other = topology.layout!.nodes.find((n) => n.kind === 'container' && n.label === snap.containers[2].name)!
+    const w2 = mount(DetailsPanel, { ...opts(), props: { node: other, snapshot: snap } })
+    expect(w2.find('[data-testid=evidence]').exists()).toBe(true)
+  })
 })
 
 describe('NatView', () => {
