@@ -834,6 +834,35 @@ function tokenTexts(line: string, first: number, last: number, segments: Segment
   return out
 }
 
+/** What readValues found (module scratch, so the walk over 700,000 rules allocates nothing). */
+let spanNegated = false
+let spanValueStart = 0
+let spanEnd = 0
+
+/**
+ * The values of the option at token `nameToken`, as parseRule and parseRuleDetail both walk them:
+ * one value for options that always take one (`--comment -x`), else every token up to the next
+ * option or `!`. Reads the old form `-s ! 10.0.0.1` (a bare `!` between option and value) as a
+ * negation too. Sets spanNegated, spanValueStart and spanEnd (the token after the last value).
+ */
+function readValues(body: string, nameToken: number, n: number, negated: boolean): void {
+  let j = nameToken + 1
+  let valueStart = j
+  if (!negated && j + 1 < n && isBang(body, j) && !isOption(body, j + 1)) {
+    negated = true
+    j++
+    valueStart = j
+  }
+  if (oneValue(body, nameToken)) {
+    if (j < n) j++
+  } else {
+    while (j < n && !isOption(body, j) && !isBang(body, j)) j++
+  }
+  spanNegated = negated
+  spanValueStart = valueStart
+  spanEnd = j
+}
+
 const optionBuffer: RuleOption[] = []
 
 /**
@@ -897,18 +926,10 @@ function parseRule(
       return -1
     }
     const nameToken = k
-    let j = k + 1
-    let valueStart = j
-    if (!negated && j + 1 < n && isBang(body, j) && !isOption(body, j + 1)) {
-      negated = true
-      j++
-      valueStart = j
-    }
-    if (oneValue(body, nameToken)) {
-      if (j < n) j++
-    } else {
-      while (j < n && !isOption(body, j) && !isBang(body, j)) j++
-    }
+    readValues(body, nameToken, n, negated)
+    negated = spanNegated
+    const valueStart = spanValueStart
+    const j = spanEnd
     k = j
     const count = j - valueStart
     const kind = classify(body, nameToken)
@@ -1118,19 +1139,10 @@ function parseRuleDetail(raw: string, segments: Segments): RuleDetail {
     }
     if (!isOption(body, k)) break
     const nameToken = k
-    let j = k + 1
-    // Old form `-s ! 10.0.0.1`: a bare ! between the option and its value.
-    let valueStart = j
-    if (!negated && j + 1 < n && isBang(body, j) && !isOption(body, j + 1)) {
-      negated = true
-      j++
-      valueStart = j
-    }
-    if (oneValue(body, nameToken)) {
-      if (j < n) j++
-    } else {
-      while (j < n && !isOption(body, j) && !isBang(body, j)) j++
-    }
+    readValues(body, nameToken, n, negated)
+    negated = spanNegated
+    const valueStart = spanValueStart
+    const j = spanEnd
     k = j
     const kind = classify(body, nameToken)
     // The last -j/-g wins (parseRule warned about the others).
