@@ -2,16 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { en } from '@renderer/i18n/locales/en'
 import { zhCN } from '@renderer/i18n/locales/zh-CN'
 import { i18n, localized, setLocale } from '@renderer/i18n'
-
-function leaves(obj: unknown, prefix = ''): Map<string, string> {
-  const out = new Map<string, string>()
-  for (const [k, v] of Object.entries(obj as Record<string, unknown>)) {
-    const key = prefix ? `${prefix}.${k}` : k
-    if (typeof v === 'string') out.set(key, v)
-    else for (const [kk, vv] of leaves(v, key)) out.set(kk, vv)
-  }
-  return out
-}
+import { leaves } from '../support/catalogue'
 
 describe('messages', () => {
   const a = leaves(en)

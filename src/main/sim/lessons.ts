@@ -35,7 +35,7 @@ export const LESSONS: LessonDef[] = [
     lesson: {
       id: 'virtual-network',
       scenario: 'virtual-network',
-      title: L('What is a virtual network?', '什么是虚拟化网络'),
+      title: L('What is a virtual network?', '什么是虚拟网络'),
       summary: L(
         'The Linux kernel can emulate network devices: a bridge is a virtual switch, and each container plugs into it with a virtual cable (a veth pair).',
         'Linux 内核可以模拟出各种网络设备：网桥就是一台虚拟交换机，每个容器通过一根“虚拟网线”（veth 设备对）接到这台交换机上。'
@@ -88,7 +88,7 @@ export const LESSONS: LessonDef[] = [
     answer: 0,
     explanation: L(
       'Docker creates a veth pair per container: one end is moved into the container’s network namespace and renamed eth0, the other stays on the host and becomes a port of docker0.',
-      'Docker 为每个容器创建一对 veth：一端放进容器的网络名称空间并改名为 eth0，另一端留在宿主机上，作为 docker0 网桥的一个端口。'
+      'Docker 为每个容器创建一对 veth：一端放进容器的网络命名空间并改名为 eth0，另一端留在宿主机上，作为 docker0 网桥的一个端口。'
     )
   },
   {
@@ -227,7 +227,7 @@ export const LESSONS: LessonDef[] = [
       title: L('Host mode: sharing the host’s stack', 'host 模式：直接用宿主机的协议栈'),
       summary: L(
         'A host-mode container gets no network namespace of its own: no veth, no bridge, no NAT. Its nginx listens directly on the host’s port 80.',
-        'host 模式的容器没有自己的网络名称空间：没有 veth，不接网桥，也不做 NAT。里面的 nginx 直接监听宿主机的 80 端口。'
+        'host 模式的容器没有自己的网络命名空间：没有 veth，不接网桥，也不做 NAT。里面的 nginx 直接监听宿主机的 80 端口。'
       ),
       steps: [
         {
@@ -253,7 +253,7 @@ export const LESSONS: LessonDef[] = [
         question: L('What does a host-mode container share with the host?', 'host 模式的容器和宿主机共享什么？'),
         choices: [
           L('Only the filesystem', '只共享文件系统'),
-          L('The network namespace: interfaces, addresses, routes and ports', '网络名称空间：网卡、地址、路由和端口'),
+          L('The network namespace: interfaces, addresses, routes and ports', '网络命名空间：网卡、地址、路由和端口'),
           L('Nothing, it gets its own veth on docker0', '什么都不共享，它在 docker0 上有自己的 veth'),
           L('A VXLAN tunnel endpoint', '一个 VXLAN 隧道端点')
         ]
@@ -262,7 +262,7 @@ export const LESSONS: LessonDef[] = [
     answer: 1,
     explanation: L(
       'With --network host Docker skips creating a network namespace, so the container uses the host’s interfaces, addresses, routing table and port space directly; two services cannot bind the same port.',
-      '使用 --network host 时 Docker 不为容器创建网络名称空间，容器直接使用宿主机的网卡、地址、路由表和端口，所以两个服务不能绑定同一个端口。'
+      '使用 --network host 时 Docker 不为容器创建网络命名空间，容器直接使用宿主机的网卡、地址、路由表和端口，所以两个服务不能绑定同一个端口。'
     )
   },
   {
@@ -272,7 +272,7 @@ export const LESSONS: LessonDef[] = [
       title: L('None mode: only loopback', 'none 模式：只有回环接口'),
       summary: L(
         'A container started with --network none has its own namespace with nothing but lo. It cannot reach anything, which suits batch jobs that must stay offline.',
-        '用 --network none 启动的容器有自己的网络名称空间，但里面只有 lo。它访问不了任何地方，适合必须离线运行的批处理任务。'
+        '用 --network none 启动的容器有自己的网络命名空间，但里面只有 lo。它访问不了任何地方，适合必须离线运行的批处理任务。'
       ),
       steps: [
         {
@@ -307,7 +307,7 @@ export const LESSONS: LessonDef[] = [
     answer: 0,
     explanation: L(
       'none mode gives the container a private network namespace and configures nothing in it but the loopback device.',
-      'none 模式给容器一个独立的网络名称空间，但里面除了回环设备 lo 之外什么都不配置。'
+      'none 模式给容器一个独立的网络命名空间，但里面除了回环设备 lo 之外什么都不配置。'
     )
   },
   {
@@ -320,7 +320,7 @@ export const LESSONS: LessonDef[] = [
       ),
       summary: L(
         'Three containers isolate user, mount and pid namespaces but share one network namespace: same interfaces, same address, and they talk over 127.0.0.1.',
-        '三个容器各自隔离 user、mount、pid 名称空间，却共享同一个网络名称空间：网卡相同、地址相同，彼此之间直接走 127.0.0.1 通信。'
+        '三个容器各自隔离 user、mount、pid 命名空间，却共享同一个网络命名空间：网卡相同、地址相同，彼此之间直接走 127.0.0.1 通信。'
       ),
       steps: [
         {
@@ -328,7 +328,7 @@ export const LESSONS: LessonDef[] = [
           view: 'topology',
           text: L(
             'apache owns the namespace (one eth0, one veth on docker0); mysql and php were started with --network container:apache and appear inside the same box.',
-            'apache 拥有这个网络名称空间（一块 eth0，docker0 上一个 veth）；mysql 和 php 用 --network container:apache 启动，所以出现在同一个框里。'
+            'apache 拥有这个网络命名空间（一块 eth0，docker0 上一个 veth）；mysql 和 php 用 --network container:apache 启动，所以出现在同一个框里。'
           ),
           focus: cont('container-mode', 'host1', 'apache')
         },
@@ -347,7 +347,7 @@ export const LESSONS: LessonDef[] = [
         question: L('How does php reach mysql here?', '这里 php 是怎么访问 mysql 的？'),
         choices: [
           L('Through docker0, using mysql’s own 172.17.0.x address', '经过 docker0，访问 mysql 自己的 172.17.0.x 地址'),
-          L('Over 127.0.0.1, because they share one network namespace', '走 127.0.0.1，因为它们共享同一个网络名称空间'),
+          L('Over 127.0.0.1, because they share one network namespace', '走 127.0.0.1，因为它们共享同一个网络命名空间'),
           L('Through a published port on the host', '通过宿主机上发布的端口'),
           L('Over the overlay network', '通过 overlay 网络')
         ]
@@ -356,7 +356,7 @@ export const LESSONS: LessonDef[] = [
     answer: 1,
     explanation: L(
       'container:<name> mode joins the other container’s network namespace, so all three share one protocol stack; 127.0.0.1 is the same loopback for all of them.',
-      'container:<name> 模式会加入另一个容器的网络名称空间，三个容器用的是同一个协议栈，127.0.0.1 对它们来说就是同一个回环地址。'
+      'container:<name> 模式会加入另一个容器的网络命名空间，三个容器用的是同一个协议栈，127.0.0.1 对它们来说就是同一个回环地址。'
     )
   },
   {
@@ -366,7 +366,7 @@ export const LESSONS: LessonDef[] = [
       title: L('Overlay: containers on two hosts', 'overlay 叠加网络：跨主机的容器通信'),
       summary: L(
         'An overlay network tunnels container frames between hosts in VXLAN (UDP 4789). Each host has an overlay namespace with br0 and vxlan0; the FDB says which remote VTEP has which container MAC.',
-        'overlay 网络把容器之间的二层帧封装在 VXLAN（UDP 4789）里，在宿主机之间传输。每台主机上都有一个 overlay 名称空间，里面有 br0 和 vxlan0；FDB 表记录了哪个容器 MAC 在哪个远端 VTEP 后面。'
+        'overlay 网络把容器之间的二层帧封装在 VXLAN（UDP 4789）里，在宿主机之间传输。每台主机上都有一个 overlay 命名空间，里面有 br0 和 vxlan0；FDB 表记录了哪个容器 MAC 在哪个远端 VTEP 后面。'
       ),
       steps: [
         {
@@ -374,7 +374,7 @@ export const LESSONS: LessonDef[] = [
           view: 'topology',
           text: L(
             'On node1, the overlay namespace holds br0 (10.0.1.1/24) and vxlan0 with VNI 4097; web’s eth0 is plugged into br0 through veth0.',
-            '在 node1 上，overlay 名称空间里有 br0（10.0.1.1/24）和 VNI 为 4097 的 vxlan0；web 的 eth0 通过 veth0 接在 br0 上。'
+            '在 node1 上，overlay 命名空间里有 br0（10.0.1.1/24）和 VNI 为 4097 的 vxlan0；web 的 eth0 通过 veth0 接在 br0 上。'
           ),
           focus: `bridge:docker-netns:1-${sha('overlay/overlay/appnet').slice(0, 10)}:br0`
         },

@@ -319,7 +319,7 @@ class Tracer {
           'netfilter',
           where,
           [],
-          L(`${where}: ${step.action}`, `${where}:${zhAction(step.action)}`),
+          L(`${where}: ${step.action}`, `${where}：${zhAction(step.action)}`),
           packet,
           packet,
           step.rule.raw
@@ -695,6 +695,13 @@ export function traceFlow(snapshot: Snapshot, from: string, to: string): TraceRe
   }
 }
 
+const VERDICT_ZH: Record<TraceVerdict, string> = {
+  delivered: '可以送达',
+  dropped: '被丢弃',
+  'no-route': '没有路由',
+  unknown: '无法判断'
+}
+
 /** Builds the result; a verdict that passed over rules NetLens cannot evaluate becomes `unknown`. */
 function finish(
   t: Tracer,
@@ -714,7 +721,7 @@ function finish(
       verdict: 'unknown',
       reason: L(
         `Would be ${verdict}: ${reason.en} But these rules have matches NetLens cannot evaluate and may decide otherwise: ${lines}`,
-        `初步结论是 ${verdict}:${reason['zh-CN']} 但下面这些规则含有 NetLens 无法求值的匹配条件，结果可能不同：${lines}`
+        `初步结论是“${VERDICT_ZH[verdict]}”：${reason['zh-CN']}但下面这些规则含有 NetLens 无法求值的匹配条件，结果可能不同：${lines}`
       ),
       droppedBy: null,
       hops: t.hops,
@@ -1305,7 +1312,7 @@ function replyPath(t: Tracer, s: ForwardState): void {
       ],
       L(
         `Back through ${bridge ?? 'the bridge'} and ${ci.hostVeth ?? 'the veth'} to ${owner.name} as ${fmt(packet)}.`,
-        `经 ${bridge ?? '网桥'} 和 ${ci.hostVeth ?? 'veth'} 回到容器 ${owner.name}:${fmt(packet)}。`
+        `经 ${bridge ?? '网桥'} 和 ${ci.hostVeth ?? 'veth'} 回到容器 ${owner.name}，此时为 ${fmt(packet)}。`
       ),
       packet
     )

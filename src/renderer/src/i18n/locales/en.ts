@@ -13,6 +13,7 @@ export const en = {
     capturedAt: 'Captured {time}'
   },
   nav: { topology: 'Topology', nat: 'NAT', traffic: 'Traffic', diagnose: 'Diagnose', training: 'Training' },
+  filters: { active: 'Filters active:', clear: 'Clear filters' },
   common: {
     loading: 'Loading…',
     retry: 'Retry',
@@ -59,6 +60,9 @@ export const en = {
   },
   topology: {
     search: 'Name, IP or MAC (Ctrl+K)',
+    searchLabel: 'Search',
+    laneContainers: '{n} containers',
+    laneNamespaces: '{n} namespaces without a container',
     network: 'Network',
     allNetworks: 'All networks',
     exportPng: 'PNG',
@@ -68,7 +72,7 @@ export const en = {
     openGroup: 'Open',
     collapse: 'Collapse',
     expand: 'Expand',
-    lanes: 'Networks',
+    lanes: 'Networks:',
     noMatch: 'Nothing matches “{q}”.',
     empty: 'This host has no interfaces to draw.',
     clearHighlight: 'Clear highlight',
@@ -180,7 +184,20 @@ export const en = {
     rewritten: 'Highlighted: the address NAT rewrote',
     noConntrack: 'No conntrack entries were captured.',
     noConntrackMatch: 'No connection matches these filters.',
-    timeout: 'Timeout'
+    timeout: 'Timeout',
+    ownerFilter: 'Rules by',
+    network: 'Network',
+    viaProxyV6: 'IPv6 through docker-proxy',
+    viaProxyV6Hint:
+      'Normal: Docker adds no ip6tables DNAT rule unless the daemon runs with ip6tables on; its docker-proxy accepts IPv6 clients and connects to the container.',
+    autoRefresh: 'Refresh',
+    autoRefreshHint: 'Capture the host again at this interval while this tab is open',
+    autoRefreshOff: 'manually',
+    everyS: 'every {s} s',
+    localHidden: '{n} on-host connections hidden (loopback, the host to itself)',
+    showLocal: 'Show them',
+    hideLocal: 'Hide the {n} on-host connections',
+    sortBy: 'Sort by {column}'
   },
   traffic: {
     start: 'Start sampling',

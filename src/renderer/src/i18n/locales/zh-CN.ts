@@ -15,6 +15,7 @@ export const zhCN: MessageSchema = {
     capturedAt: '采集于 {time}'
   },
   nav: { topology: '拓扑', nat: '地址转换', traffic: '流量', diagnose: '诊断', training: '实训' },
+  filters: { active: '已启用筛选：', clear: '清除筛选' },
   common: {
     loading: '加载中…',
     retry: '重试',
@@ -61,6 +62,9 @@ export const zhCN: MessageSchema = {
   },
   topology: {
     search: '搜索名称、IP 或 MAC（Ctrl+K）',
+    searchLabel: '搜索',
+    laneContainers: '{n} 个容器',
+    laneNamespaces: '{n} 个不属于容器的命名空间',
     network: '网络',
     allNetworks: '全部网络',
     exportPng: 'PNG',
@@ -70,7 +74,7 @@ export const zhCN: MessageSchema = {
     openGroup: '展开',
     collapse: '折叠',
     expand: '展开',
-    lanes: '网络',
+    lanes: '网络：',
     noMatch: '没有与“{q}”匹配的对象。',
     empty: '这台主机上没有可以绘制的网卡。',
     clearHighlight: '取消高亮',
@@ -121,7 +125,7 @@ export const zhCN: MessageSchema = {
     evidence: '匹配依据',
     noVethHost: 'host 模式：直接使用宿主机的网卡',
     noVethNone: 'none 模式：只有回环网卡',
-    noVethShared: '与 {owner} 共用网络名称空间',
+    noVethShared: '与 {owner} 共用网络命名空间',
     evidenceKinds: {
       'netns-ifindex': '在命名空间内读取对端 ifindex',
       'proc-igmp': '通过 /proc/net/igmp 匹配',
@@ -182,7 +186,20 @@ export const zhCN: MessageSchema = {
     rewritten: '高亮部分是被地址转换改写的地址',
     noConntrack: '没有采集到连接跟踪记录。',
     noConntrackMatch: '没有符合筛选条件的连接。',
-    timeout: '超时'
+    timeout: '超时',
+    ownerFilter: '规则来源',
+    network: '网络',
+    viaProxyV6: 'IPv6 经 docker-proxy 转发',
+    viaProxyV6Hint:
+      '正常现象：除非 Docker 守护进程开启了 ip6tables，否则不会添加 ip6tables DNAT 规则；IPv6 客户端由 docker-proxy 接收，再连到容器。',
+    autoRefresh: '刷新',
+    autoRefreshHint: '停留在本页时按这个间隔重新采集主机',
+    autoRefreshOff: '手动',
+    everyS: '每 {s} 秒',
+    localHidden: '已隐藏 {n} 条本机内部连接（回环、宿主机访问自己）',
+    showLocal: '显示',
+    hideLocal: '隐藏 {n} 条本机内部连接',
+    sortBy: '按{column}排序'
   },
   traffic: {
     start: '开始采样',
