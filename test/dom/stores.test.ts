@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { nextTick } from 'vue'
 import { createPinia, setActivePinia } from 'pinia'
 import { api, answer, emit, failWith, resetApi } from './support/mock-api'
 import { generateSnapshot } from '../unit/renderer/support/generate-snapshot'
@@ -184,6 +185,63 @@ describe('nat store', () => {
     nat.showContainer('app-0000')
     expect(nat.tab).toBe('conntrack')
     expect(nat.rows.length).toBeGreaterThan(0)
+  })
+})
+
+describe('filters belong to one host', () => {
+  it('a new host starts with no conntrack filter, owner filter, sort or trace endpoints', async () => {
+    const snapshots = useSnapshotStore()
+    snapshots.hostId = 'x'
+    snapshots.set('x', generateSnapshot({ containers: 5, conntrack: 90 }))
+    const nat = useNatStore()
+    const diagnose = useDiagnoseStore()
+    nat.ensureIndex()
+    nat.filter.nat = 'DNAT'
+    nat.filter.text = '203.0'
+    nat.filter.proto = 'tcp'
+    nat.owner = 'user'
+    nat.sortBy('original')
+    nat.hideLocal = false
+    diagnose.traceFrom = 'app-0000'
+    diagnose.traceTo = '203.0.113.10:443'
+    expect(nat.activeConntrackFilters.map((f) => f.field)).toEqual(['proto', 'nat', 'text'])
+    snapshots.hostId = 'y'
+    await nextTick()
+    expect(nat.activeConntrackFilters).toEqual([])
+    expect(nat.filter).toEqual({ container: null, proto: null, state: null, nat: 'any', text: '' })
+    expect(nat.owner).toBe('all')
+    expect(nat.sort).toBeNull()
+    expect(nat.hideLocal).toBe(true)
+    expect(diagnose.traceFrom).toBe('')
+    expect(diagnose.traceTo).toBe('')
+  })
+
+  it('"Its connections" replaces the filters instead of adding one to the previous ones', () => {
+    const snapshots = useSnapshotStore()
+    snapshots.hostId = 'x'
+    snapshots.set('x', generateSnapshot({ containers: 5, conntrack: 90 }))
+    const nat = useNatStore()
+    nat.ensureIndex()
+    nat.filter.nat = 'SNAT'
+    nat.showContainer('app-0001')
+    expect(nat.activeConntrackFilters).toEqual([{ field: 'container', value: 'app-0001' }])
+  })
+
+  it('sorts by a column, then backwards, then back to capture order', () => {
+    const snapshots = useSnapshotStore()
+    snapshots.hostId = 'x'
+    snapshots.set('x', generateSnapshot({ containers: 5, conntrack: 90 }))
+    const nat = useNatStore()
+    nat.ensureIndex()
+    const captured = [...nat.rows]
+    nat.sortBy('proto')
+    expect(nat.sort).toEqual({ column: 'proto', descending: false })
+    expect([...nat.rows]).not.toEqual(captured)
+    nat.sortBy('proto')
+    expect(nat.sort).toEqual({ column: 'proto', descending: true })
+    nat.sortBy('proto')
+    expect(nat.sort).toBeNull()
+    expect([...nat.rows]).toEqual(captured)
   })
 })
 

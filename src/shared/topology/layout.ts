@@ -12,6 +12,7 @@
  * it is expanded; a collapsed lane shows its group node whatever its size.
  */
 import type { Container, Interface, Snapshot } from '../snapshot/schema'
+import { bridgeDisplayName } from '../snapshot/names'
 import { bridgeNodeId, containerNodeId, ifaceNodeId, uplinkNodeId } from './ids'
 
 export const COLUMN_X = [0, 230, 460, 690, 920] as const
@@ -70,6 +71,8 @@ export interface Lane {
   y0: number
   y1: number
   containerCount: number
+  /** Namespaces drawn in the lane that hold no container (`ip netns` pairs, hand-made namespaces, unplaced veths). */
+  namespaceCount: number
   grouped: boolean
   /** True when the lane could be expanded or collapsed (it has containers). */
   groupable: boolean
@@ -279,7 +282,8 @@ export function layoutTopology(snapshot: Snapshot, options: LayoutOptions = {}):
       head: {
         id: bridgeNodeId(bridge.netns, bridge.name),
         kind: 'bridge',
-        label: netName ? `${bridge.name} · ${netName}` : bridge.name,
+        // The network name first: when the label is cut, the id is what goes.
+        label: bridgeDisplayName(bridge.name, netName),
         sublabel: [
           subnet,
           ...(brIface
@@ -446,7 +450,12 @@ export function layoutTopology(snapshot: Snapshot, options: LayoutOptions = {}):
     if (options.network && isHost) continue
 
     const containerSet = new Set<string>()
-    for (const row of draft.rows) for (const c of row.containers) containerSet.add(c.name)
+    const bareNamespaces = new Set<string>()
+    for (const row of draft.rows) {
+      for (const c of row.containers) containerSet.add(c.name)
+      // A veth whose far end could not be placed still leads somewhere: count it by its own name.
+      if (!row.containers.length) bareNamespaces.add(row.netns ?? `veth:${row.hostIface?.name ?? row.peer?.name ?? ''}`)
+    }
     if (isHost) for (const c of hostModeContainers) containerSet.add(c.name)
 
     let rows = draft.rows
@@ -692,6 +701,7 @@ export function layoutTopology(snapshot: Snapshot, options: LayoutOptions = {}):
       y0,
       y1,
       containerCount: containerSet.size,
+      namespaceCount: bareNamespaces.size,
       grouped,
       groupable
     })

@@ -86,11 +86,14 @@ export const useDiagnoseStore = defineStore('diagnose', () => {
       loadedVersion = -1
     }
   )
+  // A trace belongs to its host: its endpoints (container names, addresses) mean nothing on the next one.
   watch(
     () => snapshots.hostId,
     () => {
       trace.value = null
       traceError.value = null
+      traceFrom.value = ''
+      traceTo.value = ''
       hop.value = 0
     }
   )

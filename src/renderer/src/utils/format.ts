@@ -13,7 +13,33 @@ export function formatRate(value: number, unit: string): string {
   return `${value < 0 ? '-' : ''}${v.toFixed(digits)} ${UNITS[i]}${unit}`
 }
 
-export function formatBytes(value: number | null | undefined): string {
+/**
+ * The locale numbers and dates are written in: the UI language, refined by the browser's own
+ * region when it speaks that language (`en` + an en-GB browser → 12/01/2026, not the US 1/12/2026).
+ */
+export function formattingLocale(uiLocale: string, browserLocales: readonly string[] = browserLanguages()): string {
+  const language = uiLocale.split('-')[0].toLowerCase()
+  const regional = browserLocales.find((l) => l.split('-')[0].toLowerCase() === language && l.includes('-'))
+  if (regional && (uiLocale === language || regional.toLowerCase() === uiLocale.toLowerCase())) return regional
+  return uiLocale
+}
+
+function browserLanguages(): readonly string[] {
+  return typeof navigator !== 'undefined' && Array.isArray(navigator.languages) ? navigator.languages : []
+}
+
+const numberFormats = new Map<string, Intl.NumberFormat>()
+function numberFormat(locale: string, digits: number): Intl.NumberFormat {
+  const key = `${locale}|${digits}`
+  let f = numberFormats.get(key)
+  if (!f) {
+    f = new Intl.NumberFormat(formattingLocale(locale), { maximumFractionDigits: digits, minimumFractionDigits: digits })
+    numberFormats.set(key, f)
+  }
+  return f
+}
+
+export function formatBytes(value: number | null | undefined, locale = 'en'): string {
   if (value === null || value === undefined) return '–'
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
   let v = value
@@ -22,19 +48,19 @@ export function formatBytes(value: number | null | undefined): string {
     v /= 1024
     i++
   }
-  return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`
+  return `${numberFormat(locale, i === 0 ? 0 : 1).format(v)} ${units[i]}`
 }
 
-export function formatCount(value: number | null | undefined): string {
+export function formatCount(value: number | null | undefined, locale = 'en'): string {
   if (value === null || value === undefined) return '–'
-  return value.toLocaleString('en-US')
+  return numberFormat(locale, 0).format(value)
 }
 
 export function formatTime(iso: string | undefined | null, locale: string): string {
   if (!iso) return ''
   const d = new Date(iso)
   if (Number.isNaN(d.getTime())) return iso
-  return d.toLocaleString(locale, { hour12: false })
+  return d.toLocaleString(formattingLocale(locale), { hour12: false })
 }
 
 /** A host's name in the current UI language (training hosts carry their scenario title in both). */
