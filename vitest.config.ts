@@ -23,7 +23,8 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 180_000,
           hookTimeout: 600_000,
-          globalSetup: ['test/live/global-setup.ts']
+          globalSetup: ['test/live/global-setup.ts'],
+          setupFiles: ['test/e2e/support/console-guard.ts']
         }
       },
       {
@@ -32,6 +33,7 @@ export default defineConfig({
           name: 'e2e',
           environment: 'node',
           include: ['test/e2e/**/*.test.ts'],
+          setupFiles: ['test/e2e/support/console-guard.ts'],
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 300_000

@@ -32,3 +32,16 @@ export async function waitForSnapshot(page: Page): Promise<void> {
     timeout: 60_000
   })
 }
+
+/** Selects a host in the sidebar and waits until its snapshot is shown. */
+export async function selectHost(page: Page, hostId: string): Promise<void> {
+  await page.click(`[data-host-id="${hostId}"]`)
+  await page.waitForSelector(`.host.selected[data-host-id="${hostId}"] .dot.connected`, { timeout: 60_000 })
+}
+
+/** Opens the app on one training host (the first start's lesson host first, so nothing races). */
+export async function openOnHost(page: Page, hostId: string): Promise<void> {
+  await page.waitForSelector('.host.selected', { timeout: 60_000 })
+  await waitForSnapshot(page)
+  if ((await page.getAttribute('.host.selected', 'data-host-id')) !== hostId) await selectHost(page, hostId)
+}

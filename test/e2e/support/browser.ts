@@ -7,8 +7,10 @@ import { existsSync, mkdirSync } from 'node:fs'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { afterAll, beforeAll } from 'vitest'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { buildRendererOnly, rendererOut, repoRoot } from './build-renderer'
+import { consoleErrors } from './console-errors'
 
 export const CHROMIUM = process.env.NETLENS_CHROMIUM ?? '/usr/bin/chromium'
 export const SCREENSHOT_DIR = resolve(repoRoot, 'test-output/screenshots')
@@ -108,12 +110,44 @@ export async function setPreferences(app: RunningApp, prefs: Record<string, unkn
   if (!result.ok) throw new Error(`setPreferences failed: ${JSON.stringify(result)}`)
 }
 
+/** Records a page's console errors and uncaught exceptions for the console guard. */
+export function guardConsole(page: Page): void {
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(`[console.error] ${m.text()} (${m.location().url})`)
+  })
+  page.on('pageerror', (e) => consoleErrors.push(`[page error] ${e.message}`))
+}
+
+export interface OpenAppOptions {
+  viewport?: { width: number; height: number }
+  theme?: 'light' | 'dark'
+  /** The browser's own language (navigator.language), when it should differ from the UI language. */
+  browserLocale?: string
+  recentHosts?: string[]
+  lessonProgress?: Record<string, unknown>
+}
+
 /** Opens the app like a first start (nothing remembered, light theme) in the given language. */
-export async function openApp(browser: Browser, app: RunningApp, locale: 'en' | 'zh-CN'): Promise<Page> {
-  await setPreferences(app, { locale, theme: 'light', recentHosts: [], lessonProgress: {} })
-  const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1, locale })
+export async function openApp(
+  browser: Browser,
+  app: RunningApp,
+  locale: 'en' | 'zh-CN',
+  options: OpenAppOptions = {}
+): Promise<Page> {
+  await setPreferences(app, {
+    locale,
+    theme: options.theme ?? 'light',
+    recentHosts: options.recentHosts ?? [],
+    lessonProgress: options.lessonProgress ?? {}
+  })
+  const context = await browser.newContext({
+    viewport: options.viewport ?? VIEWPORT,
+    deviceScaleFactor: 1,
+    locale: options.browserLocale ?? locale,
+    acceptDownloads: true
+  })
   const page = await context.newPage()
-  page.on('pageerror', (e) => console.error(`[page error] ${e.message}`))
+  guardConsole(page)
   await page.goto(app.url)
   return page
 }
@@ -123,4 +157,18 @@ export async function screenshot(page: Page, name: string, locale: string): Prom
   const file = join(SCREENSHOT_DIR, `${name}-${locale}.png`)
   await page.screenshot({ path: file })
   return file
+}
+
+/** Browser mode and Chromium for the enclosing describe block: started before its tests, stopped after. */
+export function appSession(): { readonly app: RunningApp; readonly browser: Browser } {
+  const session = {} as { app: RunningApp; browser: Browser }
+  beforeAll(async () => {
+    session.app = await startApp()
+    session.browser = await launchChromium()
+  })
+  afterAll(async () => {
+    await session.browser?.close()
+    await session.app?.close()
+  })
+  return session
 }
