@@ -12,11 +12,9 @@ import { fail, ok, type Result } from '../shared/result'
 import type { Snapshot } from '../shared/snapshot/schema'
 import { looksLikeCapture, parseCaptureText } from './capture/capture-file'
 import type { Capture } from './capture/capture-types'
-import { runProbe, type ProbeProgress } from './capture/run-probe'
+import type { ProbeOptions, ProbeProgress, ProbeTarget } from './capture/run-probe'
 import { isValidSshAlias } from './hosts/ssh-config'
 import { buildSnapshot } from './model/build-snapshot'
-import { snapshotFromText } from './model/snapshot-file'
-import { renderScenarioCapture } from './sim/index'
 
 export type SourceKind = 'local' | 'ssh' | 'sim' | 'file'
 
@@ -48,6 +46,12 @@ async function isFile(path: string): Promise<boolean> {
 const looksLikePath = (s: string): boolean =>
   /[/\\]/.test(s) || /\.(cap|capture|json|txt)$/i.test(s) || s.startsWith('.')
 
+// The probe (execa), the simulator (yaml, scenarios) and snapshot validation (zod) are loaded only
+// for the sources that need them: `netlens inspect host.cap` starts without them.
+async function runProbe(target: ProbeTarget, opts: ProbeOptions): Promise<Result<Capture>> {
+  return (await import('./capture/run-probe')).runProbe(target, opts)
+}
+
 async function readSourceFile(path: string): Promise<Result<ResolvedSource>> {
   let text: string
   try {
@@ -66,6 +70,7 @@ async function readSourceFile(path: string): Promise<Result<ResolvedSource>> {
     return ok({ kind: 'file', capture: { ...parsed.value, source: `file:${name}` } })
   }
   if (/^\s*\{/.test(text)) {
+    const { snapshotFromText } = await import('./model/snapshot-file')
     const snap = snapshotFromText(text, name)
     if (!snap.ok) return snap
     return ok({ kind: 'file', snapshot: snap.value })
@@ -92,6 +97,7 @@ export async function resolveSource(source: string, opts: SourceOptions = {}): P
   }
   if (source.startsWith('sim:')) {
     const id = source.slice(4)
+    const { renderScenarioCapture } = await import('./sim/index')
     const r = renderScenarioCapture(id)
     return r.ok ? ok({ kind: 'sim', capture: { ...r.value, source } }) : r
   }

@@ -27,7 +27,7 @@
  * early. Header values escape `\`, newline and CR.
  */
 import { randomUUID } from 'node:crypto'
-import { SectionStatus } from '../../shared/snapshot/schema'
+import { isSectionStatus } from '../../shared/snapshot/constants'
 import { fail, ok, type Result } from '../../shared/result'
 import type { Capture, RawSection } from './capture-types'
 
@@ -178,14 +178,14 @@ export function parseCaptureFile(input: string): Result<ParsedCaptureFile> {
     const endIdx = text.indexOf(endMarker, stderrAt)
     if (endIdx < 0) return truncated()
     const exitText = f.get('exit') ?? ''
-    const status = SectionStatus.safeParse(f.get('status'))
+    const status = f.get('status')
     const ms = Number(f.get('ms'))
     sections.push({
       name: f.get('name') ?? '',
       command: f.get('command') ?? '',
       exitCode: /^-?\d+$/.test(exitText) ? Number(exitText) : null,
       ms: Number.isFinite(ms) ? ms : 0,
-      status: status.success ? status.data : 'error',
+      status: isSectionStatus(status) ? status : 'error',
       stdout: text.slice(stdoutAt, stdoutEnd),
       stderr: text.slice(stderrAt, endIdx)
     })

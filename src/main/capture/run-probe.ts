@@ -8,9 +8,8 @@ import { createHash } from 'node:crypto'
 import { lstat, mkdir, mkdtemp, readFile } from 'node:fs/promises'
 import { existsSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
+import { join } from 'node:path'
 import { StringDecoder } from 'node:string_decoder'
-import { fileURLToPath } from 'node:url'
 import { execa } from 'execa'
 import { fail, ok, type Result } from '../../shared/result'
 import { classifySshFailure } from '../hosts/ssh-errors'
@@ -18,6 +17,7 @@ import { isValidSshAlias, sshEffectiveSettingsResult } from '../hosts/ssh-config
 import { newBoundary, parseCaptureFile } from './capture-file'
 import type { Capture } from './capture-types'
 import { SECTION } from './sections'
+import { packageRoot } from '../package-root'
 
 export type ProbeTarget = { kind: 'local' } | { kind: 'ssh'; alias: string }
 
@@ -49,10 +49,8 @@ const HOST_SECTION_ESTIMATE = 25
 const MAX_OUTPUT = 1024 * 1024 * 1024
 
 export function probeScriptPath(): string {
-  const here = dirname(fileURLToPath(import.meta.url))
   const candidates = [
-    join(here, '../../../resources/probe.sh'),
-    join(here, '../../resources/probe.sh'),
+    join(packageRoot(), 'resources', 'probe.sh'),
     ...(typeof (process as { resourcesPath?: string }).resourcesPath === 'string'
       ? [join((process as { resourcesPath?: string }).resourcesPath as string, 'probe.sh')]
       : [])

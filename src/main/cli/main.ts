@@ -1,21 +1,61 @@
+/// <reference types="vite/types/importMeta.d.ts" />
 /**
  * `npx netlens …`: the CLI entry. It uses the same core as the app (sources → capture → snapshot).
- * Commands are discovered from ./commands so each lives in its own file.
+ * Each command lives in its own file in ./commands, named after the command (version.ts is
+ * `netlens version`), and is loaded only when it runs: `netlens version` does not load the model.
+ * bin/netlens.mjs runs this from the prebuilt bundle (scripts/build-cli.mjs) or, when the sources
+ * are newer than the bundle, from the sources through tsx.
  */
 import { readdirSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { basename, dirname, join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { CliCommand, CliIo } from './command'
+import { packageVersion } from '../package-root'
 
-const here = dirname(fileURLToPath(import.meta.url))
+type CommandModule = { command?: CliCommand }
+type CommandLoader = () => Promise<CommandModule>
 
+const COMMAND_FILE = /^([a-z][a-z0-9-]*)\.(ts|js|mjs)$/
+
+/**
+ * Command name → loader. Built by Vite (the CLI bundle, vitest), import.meta.glob lists the files
+ * at build time and each becomes a chunk of its own; run from the sources by tsx, where
+ * import.meta.glob does not exist, the folder is read instead.
+ */
+export function commandLoaders(): Map<string, CommandLoader> {
+  const loaders = new Map<string, CommandLoader>()
+  let globbed: Record<string, CommandLoader> | null = null
+  try {
+    globbed = import.meta.glob<CommandModule>(['./commands/*.ts', '!./commands/*.test.ts', '!./commands/*.d.ts'])
+  } catch {
+    globbed = null
+  }
+  if (globbed) {
+    for (const [path, load] of Object.entries(globbed)) {
+      const name = COMMAND_FILE.exec(basename(path))?.[1]
+      if (name) loaders.set(name, load)
+    }
+    return loaders
+  }
+  const dir = join(dirname(fileURLToPath(import.meta.url)), 'commands')
+  for (const file of readdirSync(dir).sort()) {
+    if (file.endsWith('.d.ts') || file.includes('.test.')) continue
+    const name = COMMAND_FILE.exec(file)?.[1]
+    if (name) loaders.set(name, () => import(pathToFileURL(join(dir, file)).href) as Promise<CommandModule>)
+  }
+  return loaders
+}
+
+async function loadCommand(load: CommandLoader): Promise<CliCommand | null> {
+  return (await load()).command ?? null
+}
+
+/** Every command (for --help), sorted by name. */
 export async function loadCommands(): Promise<CliCommand[]> {
-  const dir = join(here, 'commands')
-  const files = readdirSync(dir).filter((f) => /\.(ts|js|mjs)$/.test(f) && !f.endsWith('.d.ts') && !f.includes('.test.'))
   const commands: CliCommand[] = []
-  for (const file of files.sort()) {
-    const mod = (await import(join(dir, file))) as { command?: CliCommand }
-    if (mod.command) commands.push(mod.command)
+  for (const load of commandLoaders().values()) {
+    const command = await loadCommand(load)
+    if (command) commands.push(command)
   }
   return commands.sort((a, b) => a.name.localeCompare(b.name))
 }
@@ -37,21 +77,19 @@ function helpText(commands: CliCommand[]): string {
 }
 
 export async function main(argv: string[], io: CliIo): Promise<number> {
-  const commands = await loadCommands()
   const [name, ...rest] = argv
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    io.out(helpText(commands))
+    io.out(helpText(await loadCommands()))
     return name ? 0 : 2
   }
   if (name === '--version' || name === '-V') {
-    const { readFileSync } = await import('node:fs')
-    const pkg = JSON.parse(readFileSync(join(here, '../../../package.json'), 'utf8')) as { version: string }
-    io.out(pkg.version)
+    io.out(packageVersion())
     return 0
   }
-  const command = commands.find((c) => c.name === name)
+  const load = commandLoaders().get(name)
+  const command = load ? await loadCommand(load) : null
   if (!command) {
-    io.err(`netlens: unknown command "${name}"\n\n${helpText(commands)}`)
+    io.err(`netlens: unknown command "${name}"\n\n${helpText(await loadCommands())}`)
     return 2
   }
   if (rest.includes('--help') || rest.includes('-h')) {

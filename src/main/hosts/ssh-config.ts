@@ -6,7 +6,6 @@
 import { readFile, readdir, stat } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
-import { execa } from 'execa'
 import { fail, ok, type Result } from '../../shared/result'
 
 export interface SshHostEntry {
@@ -187,6 +186,8 @@ export async function sshEffectiveSettingsResult(
     return fail('invalid-argument', `Not a valid ssh config file path: ${JSON.stringify(configFile)}`)
   }
   const args = ['-G', ...(configFile ? ['-F', configFile] : []), '--', alias]
+  // Loaded here: the alias check and the config listing are on paths (a capture file) that run no ssh.
+  const { execa } = await import('execa')
   const r = await execa('ssh', args, { reject: false, timeout: 10_000, stdin: 'ignore' })
   if (r.failed || r.exitCode !== 0) {
     const missing = (r as { code?: string }).code === 'ENOENT'

@@ -7,7 +7,8 @@
  */
 import type { Capture } from '../capture/capture-types'
 import { NS_SECTION, SECTION } from '../capture/sections'
-import { SCHEMA_VERSION, type Interface, type Route, type Snapshot } from '../../shared/snapshot/schema'
+import type { Interface, Route, Snapshot } from '../../shared/snapshot/schema'
+import { SCHEMA_VERSION } from '../../shared/snapshot/constants'
 import type { FdbRecord, IpRouteRecord, IptablesRuleset, ParseResult } from '../parsers/types'
 import { parseBrctlShow } from '../parsers/brctl'
 import { parseBridgeFdbJson } from '../parsers/bridge-fdb'

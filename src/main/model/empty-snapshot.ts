@@ -1,6 +1,7 @@
 /** A snapshot that knows nothing yet: the base for failed builds and tests. */
 import type { Capture } from '../capture/capture-types'
-import { SCHEMA_VERSION, type Snapshot } from '../../shared/snapshot/schema'
+import type { Snapshot } from '../../shared/snapshot/schema'
+import { SCHEMA_VERSION } from '../../shared/snapshot/constants'
 
 export function emptySnapshot(capture: Partial<Capture> | null | undefined): Snapshot {
   return {

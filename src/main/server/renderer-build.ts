@@ -3,11 +3,11 @@
  * `npm ci` (the first run builds once with electron-vite).
  */
 import { existsSync } from 'node:fs'
-import { dirname, join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import { execa } from 'execa'
+import { packageRoot } from '../package-root'
 
-export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..')
+export const repoRoot = packageRoot()
 export const rendererDir = join(repoRoot, 'out', 'renderer')
 
 export function rendererBuilt(): boolean {

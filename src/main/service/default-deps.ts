@@ -5,8 +5,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import { diagnose } from '../../shared/diagnose/index'
 import { traceFlow } from '../../shared/trace/index'
 import { diffSnapshots } from '../../shared/snapshot/diff'
@@ -18,23 +16,8 @@ import { buildSnapshot } from '../model/build-snapshot'
 import { listSshHosts, sshEffectiveSettings } from '../hosts/ssh-config'
 import { gradeLesson, listLessons, listScenarios } from '../sim/index'
 import { startSamplerForSource } from '../traffic/for-source'
+import { packageVersion } from '../package-root'
 import type { ServiceDeps } from './deps'
-
-function packageVersion(): string {
-  try {
-    const here = dirname(fileURLToPath(import.meta.url))
-    for (const candidate of [join(here, '../../../package.json'), join(here, '../../package.json')]) {
-      try {
-        return (JSON.parse(readFileSync(candidate, 'utf8')) as { version: string }).version
-      } catch {
-        /* try the next layout (sources vs. bundled out/main) */
-      }
-    }
-  } catch {
-    /* fall through */
-  }
-  return '0.0.0'
-}
 
 /** Default state file: $XDG_CONFIG_HOME/netlens/state.json (the desktop app passes its userData dir). */
 export function defaultStateFile(configDir?: string): string {

@@ -7,10 +7,11 @@
  * Field names marked "contract" are fixed by the Snapshot issue; anything else may grow.
  */
 import { z } from 'zod'
+import { SCHEMA_VERSION, SECTION_STATUSES } from './constants'
 
-export const SCHEMA_VERSION = 1 as const
+export { SCHEMA_VERSION }
 
-export const SectionStatus = z.enum(['ok', 'missing-tool', 'permission-denied', 'timeout', 'error', 'skipped'])
+export const SectionStatus = z.enum(SECTION_STATUSES)
 export type SectionStatus = z.infer<typeof SectionStatus>
 
 /** One probe section: what ran on the host and how it went (contract). */

@@ -1,15 +1,12 @@
-import { readFileSync } from 'node:fs'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { CliCommand } from '../command'
+import { packageVersion } from '../../package-root'
 
 export const command: CliCommand = {
   name: 'version',
   summary: 'Print the NetLens version',
   usage: 'Usage: netlens version',
   async run(_argv, io) {
-    const pkgPath = join(dirname(fileURLToPath(import.meta.url)), '../../../../package.json')
-    io.out((JSON.parse(readFileSync(pkgPath, 'utf8')) as { version: string }).version)
+    io.out(packageVersion())
     return 0
   }
 }
