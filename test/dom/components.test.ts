@@ -114,7 +114,8 @@ describe('DetailsPanel', () => {
     const veth = topology.layout!.nodes.find((n) => n.kind === 'veth')!
     const w2 = mount(DetailsPanel, { ...opts(), props: { node: veth, snapshot: snap } })
     expect(w2.find('[data-testid=raw-output]').text()).toContain('mtu 1500')
-    expect(w2.text()).toContain('peer ifindex read inside the namespace')
+    expect(w2.text()).toContain('Certain: the kernel names this veth’s other end inside the container')
+    expect(w2.find('details.raw').attributes('open')).toBeUndefined()
   })
 
   it('explains a container: mode interface by its owner instead of calling it "not matched"', async () => {
@@ -127,7 +128,7 @@ describe('DetailsPanel', () => {
     const node = topology.layout!.nodes.find((n) => n.kind === 'container' && n.label.includes(sidecar.name))!
     const w = mount(DetailsPanel, { ...opts(), props: { node, snapshot: snap } })
     expect(w.text()).toContain(`shares the namespace of ${owner.name}`)
-    expect(w.text()).not.toContain('not matched')
+    expect(w.text()).not.toContain('Not matched to a veth')
     // A bridged container still says how its veth was found.
     const other = topology.layout!.nodes.find((n) => n.kind === 'container' && n.label === snap.containers[2].name)!
     const w2 = mount(DetailsPanel, { ...opts(), props: { node: other, snapshot: snap } })

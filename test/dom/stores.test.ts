@@ -4,6 +4,7 @@ import { createPinia, setActivePinia } from 'pinia'
 import { api, answer, emit, failWith, resetApi } from './support/mock-api'
 import { generateSnapshot } from '../unit/renderer/support/generate-snapshot'
 import type { HostEntry } from '@shared/api/types'
+import { interfaceRate } from '../support/rates'
 
 vi.mock('@renderer/api', async () => (await import('./support/mock-api')).mockModule)
 
@@ -148,19 +149,7 @@ describe('traffic store', () => {
     const traffic = useTrafficStore()
     await traffic.start()
     expect(api.startSampling).toHaveBeenCalled()
-    const rate = (iface: string, rx: number) => ({
-      iface,
-      netns: 'host',
-      container: null,
-      rxBytesPerS: rx,
-      txBytesPerS: 0,
-      rxPacketsPerS: 0,
-      txPacketsPerS: 0,
-      rxErrorsPerS: 0,
-      txErrorsPerS: 0,
-      rxDropsPerS: 0,
-      txDropsPerS: 0
-    })
+    const rate = (iface: string, rx: number) => interfaceRate({ iface, rxBytesPerS: rx })
     emit('trafficSample', { hostId: 'h', t: 1, intervalS: 1, gapBefore: false, rates: [rate('a', 1), rate('b', 9)] })
     emit('trafficSample', { hostId: 'other', t: 1, intervalS: 1, gapBefore: false, rates: [] })
     expect(traffic.samples).toHaveLength(1)

@@ -192,9 +192,13 @@ describe.skipIf(skipReason || !haveChromium)('the UI against the live lab (brows
       for (const v of veths) {
         await searchAndOpen(v.hostVeth!, v.hostVeth!)
         const panel = details()
-        await expect.poll(() => panel.locator('dt:text-is("Attached to") + dd').innerText()).toBe(v.master)
+        // The bridge by its network name, the bridge id in the tooltip.
+        const master = panel.locator('[data-testid=details-master]')
+        await expect.poll(() => master.getAttribute('title')).toBe(v.master)
+        const network = truth.networks.find((n) => n.bridge === v.master)?.name
+        if (network) expect(await master.innerText()).toMatch(new RegExp(`^${network} \\(`))
         expect(await panel.locator('dt:text-is("Containers") + dd').innerText()).toContain(name)
-        expect(await panel.locator('dt:text-is("Peer") + dd').innerText()).toContain(`${v.ifname} @`)
+        expect(await panel.locator('dt:text-is("Peer") + dd').innerText()).toContain(`${v.ifname} ·`)
       }
     }
 

@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest'
 import {
   buildTopologyOption,
+  exportSize,
+  fitAllScale,
+  naturalSize,
   nodeTooltip,
   rateLabel,
+  rateWidth,
   topologyScale
 } from '../../../src/renderer/src/charts/options/topology'
 import { buildTrafficOption, LARGE_THRESHOLD, rateNames } from '../../../src/renderer/src/charts/options/traffic'
@@ -10,13 +14,20 @@ import { layoutTopology } from '../../../src/shared/topology/layout'
 import { containerNodeId } from '../../../src/shared/topology/ids'
 import type { InterfaceRate, TrafficSample } from '../../../src/shared/api/types'
 import { generateSnapshot } from './support/generate-snapshot'
+import { interfaceRate } from '../../support/rates'
 
 const XSS = '<img src=x onerror=alert(1)>{a|b}'
-const text = { group: (n: number) => `${n} containers`, kind: (k: string) => k, hostMode: 'host mode' }
+const text = {
+  group: (n: number) => `${n} containers`,
+  kind: (k: string) => k,
+  hostMode: 'host mode',
+  sent: 'sent',
+  received: 'received'
+}
 
 type Series = {
   data: { id: string; node: unknown; itemStyle: { opacity: number; borderWidth: number } }[]
-  links: { id: string; lineStyle: { width: number }; label: { show: boolean; formatter?: string } }[]
+  links: { id: string; lineStyle: { width: number }; label?: unknown }[]
   label: { formatter: (p: unknown) => string }
   width: number
 }
@@ -25,6 +36,7 @@ const seriesOf = (o: Record<string, unknown>): Series => (o.series as Series[])[
 describe('buildTopologyOption', () => {
   const snap = generateSnapshot({ containers: 4, firstName: XSS })
   const layout = layoutTopology(snap)
+  const ctx = { theme: 'light' as const, highlight: [], selectedId: null, rates: null, viewWidth: 1000, text }
 
   it('draws every layout node at its computed position (no force layout)', () => {
     const o = buildTopologyOption(layout, {
@@ -75,34 +87,74 @@ describe('buildTopologyOption', () => {
     expect(s.links.find((l) => l.id === path.id)!.lineStyle.width).toBe(4)
   })
 
-  it('labels veth links with live rates', () => {
+  it('shows live rates as edge width and in the edge tooltip, never as text over the graph', () => {
     const port = layout.edges.find((e) => e.kind === 'port' && e.rateIface)!
-    const rate: InterfaceRate = {
-      iface: port.rateIface!.name,
-      netns: 'host',
-      container: 'x',
-      rxBytesPerS: 125_000,
-      txBytesPerS: 0,
-      rxPacketsPerS: 0,
-      txPacketsPerS: 0,
-      rxErrorsPerS: 0,
-      txErrorsPerS: 0,
-      rxDropsPerS: 0,
-      txDropsPerS: 0
-    }
+    const rate = interfaceRate({ iface: port.rateIface!.name, container: 'x', rxBytesPerS: 125_000 })
     const rates = new Map([[`host/${rate.iface}`, rate]])
-    const o = buildTopologyOption(layout, {
-      theme: 'light',
-      highlight: [],
-      selectedId: null,
-      rates,
-      viewWidth: 1000,
-      text
-    })
+    const o = buildTopologyOption(layout, { ...ctx, rates })
     const link = seriesOf(o).links.find((l) => l.id === port.id)!
-    expect(link.label.show).toBe(true)
-    expect(link.label.formatter).toBe(rateLabel(rate))
-    expect(rateLabel(rate)).toContain('1.0 Mb/s')
+    expect(link.label).toBeUndefined()
+    expect((o.series as { edgeLabel: { show: boolean } }[])[0].edgeLabel.show).toBe(false)
+    const idle = buildTopologyOption(layout, { ...ctx, rates: null })
+    expect(link.lineStyle.width).toBeGreaterThan(seriesOf(idle).links.find((l) => l.id === port.id)!.lineStyle.width)
+    const tooltip = (o.tooltip as { formatter: (p: unknown) => string }).formatter({
+      dataType: 'edge',
+      data: { edge: port, rate }
+    })
+    expect(tooltip).toContain(port.rateIface!.name)
+    expect(tooltip).toContain('sent 1.0 Mb/s')
+    expect(rateLabel(rate, text)).toBe('↑ sent 1.0 Mb/s   ↓ received 0 b/s')
+  })
+
+  it('makes edges thicker with traffic: idle thin, a factor of ten about one pixel more, capped', () => {
+    const r = (bytes: number): InterfaceRate => interfaceRate({ iface: 'v', rxBytesPerS: bytes })
+    expect(rateWidth(undefined)).toBe(0)
+    expect(rateWidth(r(0))).toBe(1.2)
+    expect(rateWidth(r(1_250))).toBeCloseTo(2.2 + 1, 1)
+    expect(rateWidth(r(125_000))).toBeGreaterThan(rateWidth(r(1_250)))
+    expect(rateWidth(r(1e12))).toBe(8)
+  })
+
+  it('cuts labels to the zoomed column, drops second lines, then names, when zoomed out', () => {
+    const node = layout.nodes.find((n) => n.kind === 'container')!
+    const labelAt = (zoom: number): string =>
+      seriesOf(buildTopologyOption(layout, { ...ctx, viewWidth: 4000, zoom })).label.formatter({ data: { node } })
+    expect(labelAt(1)).toContain('\n{sub|')
+    expect(labelAt(0.6)).not.toContain('\n')
+    const far = buildTopologyOption(layout, { ...ctx, viewWidth: 4000, zoom: 0.25 })
+    const shown = (seriesOf(far).data as unknown as { id: string; label: { show: boolean } }[]).filter(
+      (d) => d.label.show && !d.id.startsWith('__')
+    )
+    expect(shown).toEqual([])
+    const selected = buildTopologyOption(layout, { ...ctx, viewWidth: 4000, zoom: 0.25, selectedId: node.id })
+    expect(
+      (seriesOf(selected).data as unknown as { id: string; label: { show: boolean } }[]).find((d) => d.id === node.id)!
+        .label.show
+    ).toBe(true)
+  })
+
+  it('exports every label whole, columns widened to fit, under a title block', () => {
+    const long = generateSnapshot({ containers: 2, firstName: `a-very-long-container-name-${'x'.repeat(60)}` })
+    const l = layoutTopology(long)
+    const o = buildTopologyOption(l, { ...ctx, scale: 1, exportTitle: ['NetLens · host1', 'Captured now'] })
+    const node = l.nodes.find((n) => n.label.startsWith('a-very-long'))!
+    expect(seriesOf(o).label.formatter({ data: { node } })).toContain(node.label)
+    expect((o.title as { text: string }).text).toBe('NetLens · host1')
+    const size = exportSize(o)
+    const natural = naturalSize(l)
+    expect(size.width).toBeGreaterThan(natural.width)
+    expect(size.height).toBeGreaterThanOrEqual(natural.height)
+    // On screen the same label is cut.
+    const screen = seriesOf(buildTopologyOption(l, ctx)).label.formatter({ data: { node } })
+    expect(screen).not.toContain(node.label)
+  })
+
+  it('fits the whole graph into a view, never above natural size', () => {
+    const n = naturalSize(layout)
+    expect(fitAllScale(layout, n.width * 4, n.height * 4)).toBe(1)
+    const s = fitAllScale(layout, n.width, n.height / 2)
+    expect(s).toBeLessThan(0.55)
+    expect(fitAllScale(layout, 10, 10)).toBe(0.2)
   })
 
   it('scales down to the view, never up', () => {
@@ -113,19 +165,16 @@ describe('buildTopologyOption', () => {
 })
 
 describe('buildTrafficOption', () => {
-  const rate = (iface: string, rx: number): InterfaceRate => ({
-    iface,
-    netns: 'host',
-    container: iface === 'veth1' ? 'web' : null,
-    rxBytesPerS: rx,
-    txBytesPerS: rx / 2,
-    rxPacketsPerS: 10,
-    txPacketsPerS: 5,
-    rxErrorsPerS: 0,
-    txErrorsPerS: 0,
-    rxDropsPerS: 1,
-    txDropsPerS: 0
-  })
+  const rate = (iface: string, rx: number): InterfaceRate =>
+    interfaceRate({
+      iface,
+      container: iface === 'veth1' ? 'web' : null,
+      rxBytesPerS: rx,
+      txBytesPerS: rx / 2,
+      rxPacketsPerS: 10,
+      txPacketsPerS: 5,
+      rxDropsPerS: 1
+    })
   const samples = (n: number): TrafficSample[] =>
     Array.from({ length: n }, (_, i) => ({
       hostId: 'h',

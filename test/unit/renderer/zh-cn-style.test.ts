@@ -34,6 +34,7 @@ const SAME_AS_ENGLISH = new Set([
   'topology.exportPng',
   'topology.exportSvg',
   'topology.kinds.vxlan',
+  'topology.legend.vxlan',
   'details.mac',
   'details.mtu',
   'details.vni',

@@ -2,20 +2,9 @@ import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import type { InterfaceRate, TrafficSample } from '../../../src/shared/api/types'
 import { bucketize, downsampleSamples, historyCapacity, RingBuffer, TrafficHistory } from '../../../src/shared/traffic/history'
+import { interfaceRate } from '../../support/rates'
 
-const rate = (iface: string, rx: number, tx = 0): InterfaceRate => ({
-  iface,
-  netns: 'host',
-  container: null,
-  rxBytesPerS: rx,
-  txBytesPerS: tx,
-  rxPacketsPerS: 0,
-  txPacketsPerS: 0,
-  rxErrorsPerS: 0,
-  txErrorsPerS: 0,
-  rxDropsPerS: 0,
-  txDropsPerS: 0
-})
+const rate = (iface: string, rx: number, tx = 0): InterfaceRate => interfaceRate({ iface, rxBytesPerS: rx, txBytesPerS: tx })
 const sample = (t: number, rates: InterfaceRate[], gapBefore = false): TrafficSample => ({ hostId: 'h', t, intervalS: 1, gapBefore, rates })
 
 describe('RingBuffer', () => {

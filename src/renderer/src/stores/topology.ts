@@ -15,6 +15,8 @@ export const useTopologyStore = defineStore('topology', () => {
   const highlight = shallowRef<string[]>([])
   const highlightLabel = ref('')
   const liveRates = ref(true)
+  /** The legend stays as the user left it while the app runs. */
+  const legendOpen = ref(true)
   /** Bumped by Ctrl/Cmd+K: the view focuses its search box. */
   const searchFocusTick = ref(0)
   function focusSearch(): void {
@@ -128,6 +130,7 @@ export const useTopologyStore = defineStore('topology', () => {
     highlight,
     highlightLabel,
     liveRates,
+    legendOpen,
     searchFocusTick,
     focusSearch,
     layout,

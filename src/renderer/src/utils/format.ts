@@ -56,6 +56,18 @@ export function formatCount(value: number | null | undefined, locale = 'en'): st
   return numberFormat(locale, 0).format(value)
 }
 
+const compactFormats = new Map<string, Intl.NumberFormat>()
+/** Short counts for narrow places (1.1M, 105.9万); show the exact value in a tooltip beside it. */
+export function formatCompact(value: number | null | undefined, locale = 'en'): string {
+  if (value === null || value === undefined) return '–'
+  let f = compactFormats.get(locale)
+  if (!f) {
+    f = new Intl.NumberFormat(formattingLocale(locale), { notation: 'compact', maximumFractionDigits: 1 })
+    compactFormats.set(locale, f)
+  }
+  return f.format(value)
+}
+
 export function formatTime(iso: string | undefined | null, locale: string): string {
   if (!iso) return ''
   const d = new Date(iso)

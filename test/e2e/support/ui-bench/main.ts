@@ -8,7 +8,13 @@ import { layoutTopology } from '../../../../src/shared/topology/layout'
 import { buildConntrackIndex, filterConntrack, type ConntrackFilter } from '../../../../src/shared/conntrack-filter'
 import { generateSnapshot } from '../../../unit/renderer/support/generate-snapshot'
 
-const text = { group: (n: number) => `${n} containers`, kind: (k: string) => k, hostMode: 'host mode' }
+const text = {
+  group: (n: number) => `${n} containers`,
+  kind: (k: string) => k,
+  hostMode: 'host mode',
+  sent: 'sent',
+  received: 'received'
+}
 
 function renderOnce(expanded: Set<string>): Promise<number> {
   const snapshot = generateSnapshot({ containers: 1000, bridges: 4, conntrack: 0 })
