@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Download, Page } from 'playwright-core'
-import { parseSnapshot, type Snapshot } from '../../src/shared/snapshot/schema'
+import { SCHEMA_VERSION, parseSnapshot, type Snapshot } from '../../src/shared/snapshot/schema'
 import { renderScenarioCapture } from '../../src/main/sim/index'
 import { serializeCapture } from '../../src/main/capture/capture-file'
 import { chromiumAvailable, launchChromium, openApp, screenshot, startApp, type RunningApp } from './support/browser'
@@ -129,7 +129,7 @@ describe.skipIf(!run)('export and open', () => {
     const file = await download(page, () => page.click('button:has-text("Export snapshot")'))
     expect(file.name).toMatch(/\.json$/)
     const parsed = JSON.parse(file.bytes.toString('utf8')) as Snapshot
-    expect(parsed.schemaVersion).toBe(1)
+    expect(parsed.schemaVersion).toBe(SCHEMA_VERSION)
     expect(parseSnapshot(parsed).ok).toBe(true)
     const names = parsed.containers.map((c) => c.name).sort()
     expect(names).toEqual(snapshot.containers.map((c) => c.name).sort())

@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest'
 import { execa, type ResultPromise } from 'execa'
-import { Snapshot, type SnapshotInput } from '../../src/shared/snapshot/schema'
+import { SCHEMA_VERSION, Snapshot, type SnapshotInput } from '../../src/shared/snapshot/schema'
 import type { TrafficSample } from '../../src/shared/api/types'
 import { openCounterStream, type StreamTarget } from '../../src/main/traffic/stream'
 import { startSampler } from '../../src/main/traffic/sampler'
@@ -20,7 +20,7 @@ const ssh = inject('labSsh')
 /** A minimal snapshot holding what the labeller needs, built from the lab truth (not from NetLens). */
 function snapshotFromTruth(truth: LabTruth): Snapshot {
   const input: SnapshotInput = {
-    schemaVersion: 1,
+    schemaVersion: SCHEMA_VERSION,
     host: { hostname: 'lab', kernel: null, dockerVersion: null, iptablesBackend: null, capturedAt: new Date().toISOString() },
     sections: [],
     interfaces: [],

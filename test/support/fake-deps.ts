@@ -1,11 +1,11 @@
 /** A ServiceDeps made of small fakes, for backend, contract and server tests. */
 import type { ServiceDeps } from '../../src/main/service/deps'
-import { Snapshot, type SnapshotInput } from '../../src/shared/snapshot/schema'
+import { SCHEMA_VERSION, Snapshot, type SnapshotInput } from '../../src/shared/snapshot/schema'
 import { fail, ok } from '../../src/shared/result'
 
 export function minimalSnapshot(overrides: Partial<SnapshotInput> = {}): Snapshot {
   return Snapshot.parse({
-    schemaVersion: 1,
+    schemaVersion: SCHEMA_VERSION,
     host: { hostname: 'fake', kernel: null, dockerVersion: null, iptablesBackend: null, capturedAt: '2026-11-28T00:00:00Z' },
     sections: [],
     interfaces: [],

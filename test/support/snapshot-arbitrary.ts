@@ -4,7 +4,7 @@
  * references sometimes resolve and sometimes dangle, loops appear in jump targets, and so on.
  */
 import fc from 'fast-check'
-import { Snapshot } from '../../src/shared/snapshot/schema'
+import { SCHEMA_VERSION, Snapshot } from '../../src/shared/snapshot/schema'
 
 const names = fc.oneof(
   fc.constantFrom('eth0', 'docker0', 'br-x', 'veth1', 'veth2', 'eth1', 'lo', 'web', 'db', 'bridge', 'host', 'none'),
@@ -213,7 +213,7 @@ export const snapshotArbitrary = fc
   })
   .map((r) =>
     Snapshot.parse({
-      schemaVersion: 1,
+      schemaVersion: SCHEMA_VERSION,
       host: {
         hostname: 'fuzz',
         kernel: null,

@@ -11,7 +11,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { Snapshot, type SnapshotInput } from '../../src/shared/snapshot/schema'
+import { SCHEMA_VERSION, Snapshot, type SnapshotInput } from '../../src/shared/snapshot/schema'
 import type { ChainInfo, NatRule } from '../../src/shared/snapshot/schema'
 
 export const LAB_DIR = resolve(__dirname, '../fixtures/lab/debian-12-docker-20.10')
@@ -175,7 +175,7 @@ export function healthyInput(): SnapshotInput {
   const { rules, chains } = labRuleset()
   const dnat18080 = rules.find((r) => r.target === 'DNAT' && r.match.includes('--dport 18080'))!.raw
   return {
-    schemaVersion: 1,
+    schemaVersion: SCHEMA_VERSION,
     host: {
       hostname: 'nlbuild',
       kernel: '6.1.0-lab',

@@ -122,12 +122,20 @@ export interface ParsedCaptureFile {
   header: Record<string, string>
 }
 
+/** Where a capture without its `done` marker was cut (see docs/capture-format.md, "Truncated captures"). */
+export const TRUNCATED_SECTION_STDERR =
+  'NetLens: the capture ends inside this section (probe stopped: timeout, full disk or closed ssh session); its output is incomplete and was not read'
+
 export function parseCaptureFile(input: string): Result<ParsedCaptureFile> {
   const text = input.replace(/^\uFEFF/, '')
   const firstEol = text.indexOf('\n')
   const first = (firstEol < 0 ? text : text.slice(0, firstEol)).replace(/\r$/, '')
   const magic = /^NETLENS-CAPTURE (\d+)$/.exec(first)
-  if (!magic) return fail('parse-error', 'Not a NetLens capture file (the first line is not "NETLENS-CAPTURE 2" or "NETLENS-CAPTURE 1").')
+  if (!magic)
+    return fail(
+      'parse-error',
+      'Not a NetLens capture file (the first line is not "NETLENS-CAPTURE 2" or "NETLENS-CAPTURE 1").'
+    )
   const version = Number(magic[1])
   if (!READABLE_VERSIONS.has(version)) {
     return fail('parse-error', `Unsupported capture format version ${magic[1]} (this NetLens reads versions 1 and 2).`)
@@ -137,46 +145,66 @@ export function parseCaptureFile(input: string): Result<ParsedCaptureFile> {
   if (!boundary || !BOUNDARY_RE.test(boundary)) return fail('parse-error', 'Capture file has no valid boundary line.')
   const m = `--${boundary}`
   const head = readHeaderLines(text, firstEol + 1, `${m} `)
-  if (!head) return fail('parse-error', 'Capture file has a header but no sections (truncated?).')
+  if (!head) return fail('parse-error', 'Capture file is truncated before its first section: there is nothing to show.')
   const header = Object.fromEntries(head.fields)
   const sections: RawSection[] = []
   let pos = head.next
-  for (;;) {
-    if (text.startsWith(`${m} done`, pos)) break
-    if (!text.startsWith(`${m} section\n`, pos)) {
+  /** The probe was cut off (no `done`): keep every complete section, and the cut one as unread. */
+  const truncated = (cut: { name: string; command: string } | null): Result<ParsedCaptureFile> => {
+    if (text.includes(`${m} done`, pos)) {
       const where = sections.length
         ? `after section "${sections[sections.length - 1].name}"`
         : 'before the first section'
-      return fail('parse-error', `Capture file is truncated or damaged ${where}.`, {
-        detail: text.slice(pos, pos + 200)
-      })
+      return fail('parse-error', `Capture file is damaged ${where}.`, { detail: text.slice(pos, pos + 200) })
     }
+    if (!sections.length)
+      return fail(
+        'parse-error',
+        'Capture file is truncated before its first complete section: there is nothing to show.'
+      )
+    const after = sections[sections.length - 1].name
+    if (cut)
+      sections.push({ ...cut, exitCode: null, ms: 0, status: 'error', stdout: '', stderr: TRUNCATED_SECTION_STDERR })
+    return ok({ header, capture: captureOf(header, sections, { after, cut: cut?.name ?? null }) })
+  }
+  for (;;) {
+    if (text.startsWith(`${m} done`, pos)) break
+    if (!text.startsWith(`${m} section\n`, pos)) return truncated(null)
     const fieldsAt = pos + `${m} section\n`.length
     const sh = readHeaderLines(text, fieldsAt, `${m} stdout\n`)
-    if (!sh) return fail('parse-error', 'Capture file is truncated inside a section header.')
-    const truncated = (): Result<ParsedCaptureFile> =>
-      fail('parse-error', `Capture file is truncated in section "${sh.fields.get('name') ?? '?'}".`)
+    if (!sh) {
+      // Cut inside the section's own header: its name is known once the `name:` line is whole.
+      const whole = text.slice(fieldsAt, text.lastIndexOf('\n') + 1)
+      const partial = readHeaderLines(`${whole}${m} stdout\n`, 0, `${m} stdout\n`)?.fields
+      const name = partial?.get('name')
+      return truncated(name !== undefined ? { name, command: partial?.get('command') ?? '' } : null)
+    }
+    const f = sh.fields
+    const cutHere = (): Result<ParsedCaptureFile> =>
+      truncated({ name: f.get('name') ?? '', command: f.get('command') ?? '' })
     const stdoutAt = sh.next + `${m} stdout\n`.length
     // stdout ends at the next marker: `result` (version 2) or `stderr` (version 1, or a version 2
     // section without a result block).
     const stdoutEnd = text.indexOf(`\n${m} `, stdoutAt)
-    if (stdoutEnd < 0) return truncated()
-    const f = sh.fields
+    if (stdoutEnd < 0) return cutHere()
     let stderrIdx = stdoutEnd
     const resultMarker = `\n${m} result\n`
     if (text.startsWith(resultMarker, stdoutEnd)) {
       const result = readHeaderLines(text, stdoutEnd + resultMarker.length, `${m} stderr\n`)
-      if (!result) return truncated()
+      if (!result) return cutHere()
       for (const [key, value] of result.fields) f.set(key, value)
       // readHeaderLines stops at the marker itself; the stderr body starts after that line.
       stderrIdx = result.next - 1
     }
     const stderrMarker = `\n${m} stderr\n`
-    if (!text.startsWith(stderrMarker, stderrIdx)) return truncated()
+    if (!text.startsWith(stderrMarker, stderrIdx)) return cutHere()
     const stderrAt = stderrIdx + stderrMarker.length
     const endMarker = `\n${m} end\n`
-    const endIdx = text.indexOf(endMarker, stderrAt)
-    if (endIdx < 0) return truncated()
+    let endIdx = text.indexOf(endMarker, stderrAt)
+    // A file cut right after the end marker's newline-less last line still holds the whole section.
+    if (endIdx < 0 && text.endsWith(`\n${m} end`) && text.length - endMarker.length + 1 >= stderrAt)
+      endIdx = text.length - endMarker.length + 1
+    if (endIdx < 0) return cutHere()
     const exitText = f.get('exit') ?? ''
     const status = f.get('status')
     const ms = Number(f.get('ms'))
@@ -189,17 +217,23 @@ export function parseCaptureFile(input: string): Result<ParsedCaptureFile> {
       stdout: text.slice(stdoutAt, stdoutEnd),
       stderr: text.slice(stderrAt, endIdx)
     })
-    pos = endIdx + endMarker.length
+    pos = Math.min(text.length, endIdx + endMarker.length)
   }
-  return ok({
-    header,
-    capture: {
-      formatVersion: 1,
-      source: header.source ?? 'unknown',
-      capturedAt: header.capturedAt ?? '',
-      sections
-    }
-  })
+  return ok({ header, capture: captureOf(header, sections, null) })
+}
+
+function captureOf(
+  header: Record<string, string>,
+  sections: RawSection[],
+  truncated: Capture['truncated'] | null
+): Capture {
+  return {
+    formatVersion: 1,
+    source: header.source ?? 'unknown',
+    capturedAt: header.capturedAt ?? '',
+    sections,
+    ...(truncated ? { truncated } : {})
+  }
 }
 
 export function parseCaptureText(text: string): Result<Capture> {

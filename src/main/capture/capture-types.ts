@@ -27,4 +27,10 @@ export interface Capture {
   source: string
   capturedAt: string
   sections: RawSection[]
+  /**
+   * Set when the probe's output ended without its `done` marker (timeout, full disk, closed ssh
+   * session): `after` is the last complete section, `cut` the one the output ended in (kept in
+   * `sections` with status `error` and no stdout), null when it ended between sections.
+   */
+  truncated?: { after: string; cut: string | null }
 }

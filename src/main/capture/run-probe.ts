@@ -249,11 +249,12 @@ export async function runProbe(target: ProbeTarget, opts: ProbeOptions = {}): Pr
       remedy: file === 'ssh' ? 'Install OpenSSH (openssh-client).' : undefined
     })
   }
-  if (sshHint && r.exitCode === 255) {
+  const parsed = parseCaptureFile(String(r.stdout ?? ''))
+  // A session that dropped after sections arrived left a truncated capture: show what it has.
+  if (sshHint && r.exitCode === 255 && !(parsed.ok && parsed.value.capture.truncated)) {
     const e = classifySshFailure(255, stderr, sshHint)
     if (e) return { ok: false, error: e }
   }
-  const parsed = parseCaptureFile(String(r.stdout ?? ''))
   if (!parsed.ok) {
     return fail(
       r.exitCode === 0 ? 'parse-error' : 'internal',

@@ -73,10 +73,15 @@ export function buildSnapshot(capture: Capture): Snapshot {
   } catch (error) {
     const reader = new CaptureReader(capture)
     const message = error instanceof Error ? error.message : String(error)
+    const truncated = safe(() => truncationOf(capture), null)
     return {
       ...emptySnapshot(capture),
       sections: safe(() => reader.sectionRecords(), []),
-      warnings: [`snapshot: could not be built (${message}); showing sections only`]
+      warnings: [
+        ...(truncated ? [truncationWarning(truncated)] : []),
+        `snapshot: could not be built (${message}); showing sections only`
+      ],
+      truncated
     }
   }
 }
@@ -111,7 +116,12 @@ const netnsOrder = (id: string): string => (id === 'host' ? '' : id)
 
 function build(capture: Capture): Snapshot {
   const r = new CaptureReader(capture)
-  const warnings: string[] = [...r.sectionWarnings(), ...r.absentWarnings()]
+  const truncated = truncationOf(capture)
+  const warnings: string[] = [
+    ...(truncated ? [truncationWarning(truncated)] : []),
+    ...r.sectionWarnings(),
+    ...r.absentWarnings()
+  ]
 
   // Host facts
   const uid = firstLine(r.text(SECTION.uid))
@@ -355,8 +365,20 @@ function build(capture: Capture): Snapshot {
     conntrack,
     listeners,
     fdb,
-    warnings
+    warnings,
+    truncated
   }
+}
+
+/** The capture's truncation record, when it is one (never trusting the shape of a hand-made capture). */
+function truncationOf(capture: Capture): Snapshot['truncated'] {
+  const t = capture.truncated
+  if (!t || typeof t.after !== 'string') return null
+  return { after: t.after, cut: typeof t.cut === 'string' ? t.cut : null }
+}
+
+function truncationWarning(t: NonNullable<Snapshot['truncated']>): string {
+  return `capture truncated after section ${t.after}${t.cut ? ` (it ends inside ${t.cut}, which was not read)` : ''}: the probe was cut off (timeout, full disk or a closed ssh session), so every section after it is missing`
 }
 
 /** `172.17.0.1/16` → `172.17.0.0/16`. */

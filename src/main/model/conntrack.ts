@@ -75,6 +75,8 @@ export function buildConntrack(
       raw: r.raw
     }
   }
-  const total = count ?? (records ? list.length : null)
+  // `total` is the kernel's count (nf_conntrack_count) and nothing else: entries read are not a count
+  // of the table when the count itself was not captured.
+  const total = count
   return { total, max, truncated: listComplete && total !== null && total > entries.length, entries }
 }

@@ -28,6 +28,7 @@ export function emptySnapshot(capture: Partial<Capture> | null | undefined): Sna
     conntrack: { total: null, max: null, truncated: false, entries: [] },
     listeners: [],
     fdb: [],
-    warnings: []
+    warnings: [],
+    truncated: null
   }
 }

@@ -154,7 +154,8 @@ export class CaptureReader {
       exitCode: typeof s.exitCode === 'number' && Number.isInteger(s.exitCode) ? s.exitCode : null,
       ms: typeof s.ms === 'number' && Number.isFinite(s.ms) ? s.ms : 0,
       status: s.status ?? 'error',
-      stderr: typeof s.stderr === 'string' ? s.stderr : ''
+      stderr: typeof s.stderr === 'string' ? s.stderr : '',
+      empty: typeof s.stdout !== 'string' || !/\S/.test(s.stdout)
     }))
   }
 

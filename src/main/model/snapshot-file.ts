@@ -6,7 +6,7 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { fail, ok, type Result } from '../../shared/result'
-import { SCHEMA_VERSION, Snapshot, parseSnapshot } from '../../shared/snapshot/schema'
+import { READABLE_SCHEMA_VERSIONS, Snapshot, parseSnapshot, upgradeSnapshot } from '../../shared/snapshot/schema'
 
 export function serializeSnapshot(snapshot: Snapshot): string {
   return JSON.stringify(snapshot, null, 2) + '\n'
@@ -29,14 +29,14 @@ export function snapshotFromText(text: string, name = 'snapshot'): Result<Snapsh
   }
   if (!looksLikeSnapshot(value)) return fail('parse-error', `${name}: not a NetLens snapshot (no schemaVersion)`)
   const version = (value as { schemaVersion: unknown }).schemaVersion
-  if (version !== SCHEMA_VERSION)
+  if (typeof version !== 'number' || !READABLE_SCHEMA_VERSIONS.includes(version))
     return fail(
       'parse-error',
-      `${name}: snapshot schemaVersion ${JSON.stringify(version)} is not supported (this NetLens reads ${SCHEMA_VERSION})`
+      `${name}: snapshot schemaVersion ${JSON.stringify(version)} is not supported (this NetLens reads ${READABLE_SCHEMA_VERSIONS.join(' and ')})`
     )
   const parsed = parseSnapshot(value)
   if (parsed.ok) return ok(parsed.snapshot)
-  const issue = Snapshot.safeParse(value).error?.issues[0]
+  const issue = Snapshot.safeParse(upgradeSnapshot(value)).error?.issues[0]
   const where = issue ? `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}` : parsed.error
   return fail('parse-error', `${name}: invalid snapshot at ${where}`, { detail: parsed.error })
 }

@@ -7,9 +7,9 @@
  * Field names marked "contract" are fixed by the Snapshot issue; anything else may grow.
  */
 import { z } from 'zod'
-import { SCHEMA_VERSION, SECTION_STATUSES } from './constants'
+import { READABLE_SCHEMA_VERSIONS, SCHEMA_VERSION, SECTION_STATUSES } from './constants'
 
-export { SCHEMA_VERSION }
+export { READABLE_SCHEMA_VERSIONS, SCHEMA_VERSION }
 
 export const SectionStatus = z.enum(SECTION_STATUSES)
 export type SectionStatus = z.infer<typeof SectionStatus>
@@ -21,7 +21,9 @@ export const Section = z.object({
   exitCode: z.number().int().nullable(),
   ms: z.number(),
   status: SectionStatus,
-  stderr: z.string()
+  stderr: z.string(),
+  /** The command printed nothing (a section that ran but has no data is missing data, too). */
+  empty: z.boolean().default(false)
 })
 export type Section = z.infer<typeof Section>
 
@@ -291,14 +293,33 @@ export const Snapshot = z.object({
   fdb: z
     .array(z.object({ mac: z.string(), dev: z.string(), master: z.string().nullable(), dst: z.string().nullable(), netns: z.string(), raw: z.string() }))
     .default([]),
-  warnings: z.array(z.string())
+  warnings: z.array(z.string()),
+  /**
+   * Set when the capture ended without the probe's `done` marker: `after` is the last complete
+   * section, `cut` the one it ended in. Sections that would have followed are simply absent.
+   */
+  truncated: z.object({ after: z.string(), cut: z.string().nullable() }).nullable().default(null)
 })
 export type Snapshot = z.infer<typeof Snapshot>
 export type SnapshotInput = z.input<typeof Snapshot>
 
-/** Validates anything loaded from disk or the wire. */
+/**
+ * An older snapshot in today's shape: fields added since have defaults, so upgrading is mostly
+ * relabelling the version. Anything that is not an object of a readable version is returned as is
+ * (and then fails validation).
+ */
+export function upgradeSnapshot(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null) return value
+  const version = (value as { schemaVersion?: unknown }).schemaVersion
+  if (typeof version !== 'number' || version === SCHEMA_VERSION || !READABLE_SCHEMA_VERSIONS.includes(version))
+    return value
+  // 1 → 2: sections gained `empty` and the snapshot `truncated` (both defaulted).
+  return { ...value, schemaVersion: SCHEMA_VERSION }
+}
+
+/** Validates anything loaded from disk or the wire (older versions are upgraded first). */
 export function parseSnapshot(value: unknown): { ok: true; snapshot: Snapshot } | { ok: false; error: string } {
-  const parsed = Snapshot.safeParse(value)
+  const parsed = Snapshot.safeParse(upgradeSnapshot(value))
   if (parsed.success) return { ok: true, snapshot: parsed.data }
   return { ok: false, error: z.prettifyError(parsed.error) }
 }

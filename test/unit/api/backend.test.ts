@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { createBackend } from '../../../src/main/service/backend'
 import { fakeDeps } from '../../support/fake-deps'
+import { SCHEMA_VERSION } from '../../../src/shared/snapshot/schema'
 
 describe('backend service', () => {
   it('answers Results and never throws across the boundary', async () => {
@@ -52,7 +53,7 @@ describe('backend service', () => {
     const again = await backend.call('getSnapshot', { hostId: 'local' })
     expect(again.ok && again.value?.host.hostname).toBe('local')
     const exported = await backend.call('exportSnapshot', { hostId: 'local' })
-    expect(exported.ok && JSON.parse(exported.value.content).schemaVersion).toBe(1)
+    expect(exported.ok && JSON.parse(exported.value.content).schemaVersion).toBe(SCHEMA_VERSION)
   })
 
   it('passes a failed connection through with its remedy', async () => {

@@ -115,22 +115,63 @@ describe('parseCaptureFile', () => {
     )
   })
 
-  it('rejects other files and truncated captures with a parse-error', () => {
+  it('rejects other files, and captures cut before any complete section, with a parse-error', () => {
     expect(parseCaptureText('{"schemaVersion":1}').ok).toBe(false)
     expect(parseCaptureText('NETLENS-CAPTURE 2\nboundary: nl-abcdefgh\n').ok).toBe(false)
     const future = parseCaptureText(probeText.replace('NETLENS-CAPTURE 2', 'NETLENS-CAPTURE 3'))
     expect(future.ok).toBe(false)
     if (!future.ok) expect(future.error.message).toMatch(/version 3/)
-    for (const cut of [
-      probeText.indexOf('name: iptables.save'),
-      probeText.indexOf('Permission denied'),
-      probeText.indexOf('status: permission-denied'),
-      probeText.length - 20
-    ]) {
+    for (const cut of [probeText.indexOf('name: meta.hostname'), probeText.indexOf('status: ok')]) {
       const r = parseCaptureText(probeText.slice(0, cut))
       expect(r.ok).toBe(false)
-      if (!r.ok) expect(r.error.code).toBe('parse-error')
+      if (!r.ok)
+        expect(r.error).toMatchObject({ code: 'parse-error', message: expect.stringMatching(/truncated before/) })
     }
+  })
+
+  it('loads a capture cut after a section (no done marker): the complete sections, the cut one unread', () => {
+    const at = (needle: string): number => probeText.indexOf(needle)
+    const cases: [number, { after: string; cut: string | null }, string[]][] = [
+      [at(`--${B} section\nname: iptables.save`), { after: 'meta.hostname', cut: null }, ['meta.hostname']],
+      [
+        at('name: iptables.save') + 'name: iptables.save\n'.length,
+        { after: 'meta.hostname', cut: 'iptables.save' },
+        ['meta.hostname', 'iptables.save']
+      ],
+      [at('Permission denied'), { after: 'meta.hostname', cut: 'iptables.save' }, ['meta.hostname', 'iptables.save']],
+      [
+        at('status: permission-denied'),
+        { after: 'meta.hostname', cut: 'iptables.save' },
+        ['meta.hostname', 'iptables.save']
+      ],
+      [probeText.length - 20, { after: 'nft.ruleset', cut: null }, ['meta.hostname', 'iptables.save', 'nft.ruleset']]
+    ]
+    for (const [cut, truncated, names] of cases) {
+      const r = parseCaptureText(probeText.slice(0, cut))
+      if (!r.ok) throw new Error(`cut at ${cut}: ${r.error.message}`)
+      expect(r.value.truncated, `cut at ${cut}`).toEqual(truncated)
+      expect(r.value.sections.map((s) => s.name)).toEqual(names)
+      expect(r.value.sections[0]).toMatchObject({ name: 'meta.hostname', stdout: 'vm\n', status: 'ok' })
+      if (truncated.cut) {
+        const cutSection = r.value.sections[r.value.sections.length - 1]
+        expect(cutSection).toMatchObject({ name: truncated.cut, status: 'error', stdout: '', exitCode: null })
+        expect(cutSection.stderr).toMatch(/ends inside this section/)
+      }
+    }
+    // A cut inside the `name:` line itself does not name a section.
+    const midName = parseCaptureText(probeText.slice(0, at('name: iptables.save') + 'name: ipt'.length))
+    expect(midName.ok && midName.value.truncated).toEqual({ after: 'meta.hostname', cut: null })
+    // The whole file, and the whole file without its last newline, are not truncated.
+    for (const text of [probeText, probeText.slice(0, -1)]) {
+      const whole = parseCaptureText(text)
+      expect(whole.ok && whole.value.truncated).toBeUndefined()
+    }
+  })
+
+  it('still refuses a capture that is damaged (structure broken before its done marker)', () => {
+    const broken = probeText.replace(`--${B} section\nname: iptables.save`, `--${B} sectoin\nname: iptables.save`)
+    const r = parseCaptureText(broken)
+    expect(!r.ok && r.error.message).toMatch(/damaged after section "meta.hostname"/)
   })
 
   it('tells capture files from JSON', () => {

@@ -66,8 +66,22 @@ describe('runProbe (local, fake script)', () => {
     expect(!r.ok && r.error.code).toBe('invalid-argument')
   })
 
-  it('reports a probe that stops half way as an error, not a capture', async () => {
-    const r = await runProbe({ kind: 'local' }, { script: fakeProbe.replace(/printf '%s\\n' "--\$B done"/, 'exit 3') })
+  it('loads what a probe that stops half way printed, marked truncated', async () => {
+    // Cut after the second section: the third is never started, and `done` never comes.
+    const stopped = fakeProbe
+      .replace('for n in meta.hostname ip.link netns.map; do', 'for n in meta.hostname ip.link; do')
+      .replace(/printf '%s\\n' "--\$B done"/, 'exit 3')
+    const r = await runProbe({ kind: 'local' }, { script: stopped })
+    if (!r.ok) throw new Error(r.error.message)
+    expect(r.value.sections.map((s) => s.name)).toEqual(['meta.hostname', 'ip.link'])
+    expect(r.value.truncated).toEqual({ after: 'ip.link', cut: null })
+  })
+
+  it('reports a probe that stops before any section as an error, not a capture', async () => {
+    const r = await runProbe(
+      { kind: 'local' },
+      { script: `B=$1; printf '%s\\n' 'NETLENS-CAPTURE 2' "boundary: $B" "--$B section" 'name: meta.hostname'; exit 3` }
+    )
     expect(r.ok).toBe(false)
   })
 

@@ -5,7 +5,9 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { emptySnapshot } from '../../../src/main/model/empty-snapshot'
 import { snapshotJsonSchemaText } from '../../../src/main/model/json-schema'
 import { openSnapshot, saveSnapshot, snapshotFromText } from '../../../src/main/model/snapshot-file'
+import { SCHEMA_VERSION } from '../../../src/shared/snapshot/schema'
 import { fileNameFromSection, sectionNameFromFile } from '../../support/capture-from-dir'
+import { FIXTURES_DIR } from '../../support/fixtures'
 
 const dir = mkdtempSync(join(tmpdir(), 'netlens-snapshot-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -16,8 +18,23 @@ describe('snapshot files', () => {
   it('saves pretty JSON and opens it again', async () => {
     const path = join(dir, 's.json')
     expect(await saveSnapshot(snapshot, path)).toEqual({ ok: true, value: path })
-    expect(readFileSync(path, 'utf8')).toMatch(/^{\n {2}"schemaVersion": 1,\n/)
+    expect(readFileSync(path, 'utf8')).toMatch(new RegExp(`^{\\n {2}"schemaVersion": ${SCHEMA_VERSION},\\n`))
     expect(await openSnapshot(path)).toEqual({ ok: true, value: snapshot })
+  })
+
+  it('opens a committed schemaVersion 1 snapshot file, upgraded to the current version', async () => {
+    const path = join(FIXTURES_DIR, 'model/snapshot-v1/overlay-lab.snapshot.json')
+    const raw = JSON.parse(readFileSync(path, 'utf8'))
+    expect(raw.schemaVersion).toBe(1)
+    const opened = await openSnapshot(path)
+    if (!opened.ok) throw new Error(opened.error.message)
+    const s = opened.value
+    expect(s.schemaVersion).toBe(SCHEMA_VERSION)
+    expect(s.containers.map((c) => c.name)).toEqual(raw.containers.map((c: { name: string }) => c.name))
+    expect(s.sections.length).toBe(raw.sections.length)
+    // Fields a version 1 file does not have get their documented defaults.
+    expect(s.truncated).toBeNull()
+    expect(s.sections.every((x) => x.empty === false)).toBe(true)
   })
 
   it('names the offending field by its path', async () => {
@@ -37,8 +54,10 @@ describe('snapshot files', () => {
     expect(snapshotFromText('nope', 'x').ok).toBe(false)
     const capture = snapshotFromText('{"formatVersion":1,"sections":[]}', 'c.json')
     expect(!capture.ok && capture.error.message).toBe('c.json: not a NetLens snapshot (no schemaVersion)')
-    const v2 = snapshotFromText(JSON.stringify({ ...snapshot, schemaVersion: 2 }), 'v2.json')
-    expect(!v2.ok && v2.error.message).toMatch(/schemaVersion 2 is not supported/)
+    const future = snapshotFromText(JSON.stringify({ ...snapshot, schemaVersion: SCHEMA_VERSION + 1 }), 'v9.json')
+    expect(!future.ok && future.error.message).toMatch(
+      new RegExp(`schemaVersion ${SCHEMA_VERSION + 1} is not supported`)
+    )
     const missing = await openSnapshot(join(dir, 'missing.json'))
     expect(!missing.ok && missing.error.code).toBe('not-found')
   })

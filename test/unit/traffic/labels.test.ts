@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { Snapshot, type SnapshotInput } from '../../../src/shared/snapshot/schema'
+import { SCHEMA_VERSION, Snapshot, type SnapshotInput } from '../../../src/shared/snapshot/schema'
 import { containerLabeller, streamPids } from '../../../src/main/traffic/labels'
 
 const iface = (ifname: string, hostVeth: string | null) => ({ ifname, mac: null, addresses: [], network: null, hostVeth, bridge: null, evidence: 'netns-ifindex' as const })
@@ -14,7 +14,7 @@ const container = (name: string, pid: number | null, networkMode: string, interf
 })
 
 const snapshot = Snapshot.parse({
-  schemaVersion: 1,
+  schemaVersion: SCHEMA_VERSION,
   host: { hostname: 'h', kernel: null, dockerVersion: null, iptablesBackend: null, capturedAt: '2024-01-01T00:00:00Z' },
   sections: [],
   interfaces: [],

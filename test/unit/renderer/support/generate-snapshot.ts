@@ -3,7 +3,7 @@
  * B docker bridge networks, plus host-mode, none-mode, a shared-netns pair and a conntrack table.
  * Deterministic (no randomness), shaped like the model's output.
  */
-import type { ConntrackEntry, Container, Interface, Snapshot } from '../../../../src/shared/snapshot/schema'
+import { SCHEMA_VERSION, type ConntrackEntry, type Container, type Interface, type Snapshot } from '../../../../src/shared/snapshot/schema'
 
 export interface GenerateOptions {
   containers?: number
@@ -250,7 +250,7 @@ export function generateSnapshot(opts: GenerateOptions = {}): Snapshot {
     }
   }
   return {
-    schemaVersion: 1,
+    schemaVersion: SCHEMA_VERSION,
     host: {
       hostname: 'gen-host',
       kernel: '6.1.0',
@@ -342,6 +342,7 @@ export function generateSnapshot(opts: GenerateOptions = {}): Snapshot {
     conntrack: { total: nConntrack, max: 262144, truncated: false, entries },
     listeners: [],
     fdb: [],
-    warnings: []
+    warnings: [],
+    truncated: null
   }
 }
