@@ -3,7 +3,7 @@ import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { api, answer, resetApi } from './support/mock-api'
 import { generateSnapshot } from '../unit/renderer/support/generate-snapshot'
-import type { Finding, TraceResult } from '@shared/api/types'
+import type { Finding, NotChecked, TraceResult } from '@shared/api/types'
 
 vi.mock('@renderer/api', async () => (await import('./support/mock-api')).mockModule)
 
@@ -82,7 +82,7 @@ beforeEach(() => {
 
 describe('DiagnoseView', () => {
   it('groups findings by severity, shows evidence and a fix it never runs, links to the topology', async () => {
-    answer('diagnose', FINDINGS)
+    answer('diagnose', { findings: FINDINGS, notChecked: [] })
     const w = mount(DiagnoseView, { global: { plugins: [pinia, i18n] } })
     await flushPromises()
     expect(w.findAll('[data-testid=finding]')).toHaveLength(2)
@@ -112,6 +112,52 @@ describe('DiagnoseView', () => {
     expect(w.find('[data-testid=trace-hop]').text()).toContain('Hop 2 of 2')
     await w.find('[data-testid=trace-stepper] .verdict button').trigger('click')
     expect(useTopologyStore().highlight).toEqual(['host:uplink:eth0', 'container:app-0000'])
+  })
+
+  it('says what it could not check, so an empty list on a partial capture is not a clean bill (en and zh-CN)', async () => {
+    const denied = (check: string, pid: number): NotChecked => ({
+      check,
+      reason: L(
+        `its addresses were not captured (docker.containers: permission denied; ns/pid:${pid}/ip.addr: not captured)`,
+        `没有抓到它的地址（docker.containers：权限不足；ns/pid:${pid}/ip.addr：未抓取）`
+      ),
+      sections: [
+        { name: 'docker.containers', state: 'permission-denied' },
+        { name: `ns/pid:${pid}/ip.addr`, state: 'absent' }
+      ],
+      remedy: L('capture as root, or with --sudo (sudo -n)', '以 root 身份抓取，或加 --sudo（sudo -n）'),
+      object: { kind: 'container', id: `c${pid}` }
+    })
+    const notChecked: NotChecked[] = [
+      {
+        check: 'missing-masquerade',
+        reason: L('iptables.save: permission denied', 'iptables.save：权限不足'),
+        sections: [{ name: 'iptables.save', state: 'permission-denied' }],
+        remedy: L('capture as root, or with --sudo (sudo -n)', '以 root 身份抓取，或加 --sudo（sudo -n）'),
+        object: null
+      },
+      denied('container-no-address', 11),
+      denied('container-no-address', 12)
+    ]
+    answer('diagnose', { findings: [], notChecked })
+    const w = mount(DiagnoseView, { global: { plugins: [pinia, i18n] } })
+    await flushPromises()
+    expect(w.find('[data-state=empty]').text()).toBe('No problems found in what was captured, but some checks could not run (below).')
+    const panel = w.find('[data-testid=not-checked]')
+    expect(panel.text()).toContain('Not checked (3)')
+    const rows = panel.findAll('[data-testid=not-checked-row]')
+    // The two containers skipped for the same reason share a row.
+    expect(rows).toHaveLength(2)
+    expect(rows[0].text()).toContain('missing-masquerade')
+    expect(rows[0].text()).toContain('iptables.save: permission denied')
+    expect(rows[0].text()).toContain('with --sudo')
+    expect(rows[1].text()).toContain('container-no-address (c11, c12)')
+    expect(rows[1].text()).toContain('ns/…/ip.addr: not captured')
+    i18n.global.locale.value = 'zh-CN'
+    await flushPromises()
+    expect(w.find('[data-testid=not-checked]').text()).toContain('未检查（3）')
+    expect(w.find('[data-state=empty]').text()).toContain('有些检查没能执行')
+    expect(w.findAll('[data-testid=not-checked-row]')[0].text()).toContain('iptables.save：权限不足')
   })
 
   it('shows the empty state in Chinese', async () => {

@@ -37,7 +37,7 @@ export function fakeDeps(overrides: Partial<ServiceDeps> = {}): ServiceDeps & { 
     ],
     listLessons: () => [],
     gradeLesson: (lessonId, answer) => ({ lessonId, passed: answer === 1, explanation: { en: 'x', 'zh-CN': 'x' } }),
-    diagnose: () => [],
+    diagnose: () => ({ findings: [], notChecked: [] }),
     trace: (_s, from, to) => ({ from, to, proto: 'tcp', verdict: 'unknown', reason: { en: '', 'zh-CN': '' }, droppedBy: null, hops: [], reply: [] }),
     diff: () => ({ a: 'a', b: 'b', entries: [] }),
     startSampler: () => ({ stop: () => undefined, history: () => [] }),

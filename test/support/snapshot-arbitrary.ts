@@ -209,7 +209,27 @@ export const snapshotArbitrary = fc
     ),
     total: fc.oneof(fc.constant(null), fc.integer({ min: 0, max: 100 })),
     max: fc.oneof(fc.constant(null), fc.integer({ min: 0, max: 100 })),
-    backends: fc.subarray(['nf_tables' as const, 'legacy' as const, 'nft-native' as const])
+    backends: fc.subarray(['nf_tables' as const, 'legacy' as const, 'nft-native' as const]),
+    // Which sections the "capture" had, and how each went: every check sees present, denied, empty and absent data.
+    sections: fc.uniqueArray(
+      fc.record({
+        name: fc.oneof(
+          fc.constantFrom(
+            'ip.link', 'ip.addr', 'ip.route', 'docker.containers', 'docker.networks', 'netns.map', 'iptables.save',
+            'iptables.list.nat', 'iptables-legacy.save', 'conntrack.list', 'conntrack.count', 'conntrack.max',
+            'ss.listen', 'sysctl', 'ns/pid:1/ip.route', 'ns/pid:1/ip.addr', 'ns/pid:2/proc.route'
+          ),
+          fc.string({ maxLength: 8 })
+        ),
+        command: fc.constant('x'),
+        exitCode: fc.constant(0),
+        ms: fc.constant(0),
+        status: fc.constantFrom('ok', 'ok', 'ok', 'permission-denied', 'missing-tool', 'timeout', 'error', 'skipped'),
+        stderr: fc.oneof(fc.constant(''), fc.constant('docker version failed (permission-denied)')),
+        empty: fc.boolean()
+      }),
+      { selector: (x) => x.name, maxLength: 17 }
+    )
   })
   .map((r) =>
     Snapshot.parse({
@@ -222,7 +242,7 @@ export const snapshotArbitrary = fc
         capturedAt: '2026-01-01T00:00:00Z',
         sysctls: r.sysctls
       },
-      sections: [],
+      sections: r.sections,
       interfaces: r.interfaces,
       routes: r.routes,
       bridges: [],

@@ -9,10 +9,11 @@
  * `healthyInput()` returns a fresh mutable object each call; tests inject one fault into it and
  * compare with the untouched healthy snapshot (no false positive).
  */
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { SCHEMA_VERSION, Snapshot, type SnapshotInput } from '../../src/shared/snapshot/schema'
 import type { ChainInfo, NatRule } from '../../src/shared/snapshot/schema'
+import { sectionNameFromFile } from './capture-from-dir'
 
 export const LAB_DIR = resolve(__dirname, '../fixtures/lab/debian-12-docker-20.10')
 
@@ -65,6 +66,25 @@ export function labRuleset(): { rules: NatRule[]; chains: ChainInfo[] } {
     .filter((line) => !OTHER_LAB_NETWORKS.some((other) => line.includes(other)))
     .join('\n')
   return natFromIptablesSave(kept)
+}
+
+/** The sections of the lab capture this snapshot stands for, each read fine: diagnose checks only what was captured. */
+export function labSections(): SnapshotInput['sections'] {
+  const captured: SnapshotInput['sections'] = readdirSync(LAB_DIR)
+    .filter((f) => f.endsWith('.out'))
+    .map((f) => sectionNameFromFile(f))
+    .filter((name) => !name.startsWith('ns/'))
+    .map((name) => ({ name, command: name, exitCode: 0, ms: 0, status: 'ok' as const, stderr: '' }))
+  return captured.concat({
+      // The probe on that machine also asks the other backend (nothing there: no legacy tables).
+      name: 'iptables-legacy.save',
+      command: 'iptables-legacy-save',
+      exitCode: 0,
+      ms: 0,
+      status: 'ok',
+      stderr: '',
+      empty: true
+    })
 }
 
 function labSysctls(): Record<string, string> {
@@ -186,7 +206,7 @@ export function healthyInput(): SnapshotInput {
       privileged: true,
       sysctls: labSysctls()
     },
-    sections: [],
+    sections: labSections(),
     namespaces: [],
     interfaces: [
       hostIface('lo', 1, 'loopback', {

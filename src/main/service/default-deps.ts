@@ -5,7 +5,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { diagnose } from '../../shared/diagnose/index'
+import { diagnoseReport } from '../../shared/diagnose/index'
 import { traceFlow } from '../../shared/trace/index'
 import { diffSnapshots } from '../../shared/snapshot/diff'
 import { parseSnapshot } from '../../shared/snapshot/schema'
@@ -52,7 +52,7 @@ export function createDefaultDeps(options: { stateFile?: string | null; sshConfi
     listScenarios,
     listLessons,
     gradeLesson,
-    diagnose,
+    diagnose: diagnoseReport,
     trace: traceFlow,
     diff: diffSnapshots,
     startSampler: (opts) => startSamplerForSource({ ...opts, sshConfigFile }),

@@ -6,7 +6,7 @@ import type { Result } from '../../shared/result'
 import type { Snapshot } from '../../shared/snapshot/schema'
 import type {
   CaptureProgress,
-  Finding,
+  DiagnoseReport,
   Lesson,
   LessonGrade,
   ScenarioSummary,
@@ -33,7 +33,7 @@ export interface ServiceDeps {
   listScenarios(): ScenarioSummary[]
   listLessons(): Lesson[]
   gradeLesson(lessonId: string, answer: number): LessonGrade
-  diagnose(snapshot: Snapshot): Finding[]
+  diagnose(snapshot: Snapshot): DiagnoseReport
   trace(snapshot: Snapshot, from: string, to: string): TraceResult
   diff(a: Snapshot, b: Snapshot): SnapshotDiff
   startSampler(opts: {

@@ -948,6 +948,8 @@ export function renderWorld(world: SimWorld, scenario: Scenario, atMs: number, c
     section(SECTION.sysBrif, 'ls /sys/class/net/*/brif', sysBrif(world)),
     section(SECTION.iptablesVersion, 'iptables -V', 'iptables v1.8.9 (nf_tables)\n', 2),
     section(SECTION.iptablesSave, 'iptables-save', hasDocker ? renderIptablesSave(world, capturedAt) : '', 12),
+    // As on a Debian 12 host with ip_tables built in: the probe asks the legacy backend too, which is empty.
+    section(SECTION.iptablesLegacySave, 'iptables-legacy-save', '', 3),
     section(
       SECTION.conntrack,
       'conntrack -L -o extended | head -n 200000',

@@ -15,7 +15,7 @@ import type { Snapshot } from '../snapshot/schema'
 import type {
   AppInfo,
   CaptureProgress,
-  Finding,
+  DiagnoseReport,
   HostEntry,
   Lesson,
   LessonGrade,
@@ -82,7 +82,7 @@ export interface ApiReturns {
   openFile: HostEntry
   exportSnapshot: { fileName: string; content: string }
   diffSnapshots: SnapshotDiff
-  diagnose: Finding[]
+  diagnose: DiagnoseReport
   trace: TraceResult
   listScenarios: ScenarioSummary[]
   listLessons: Lesson[]

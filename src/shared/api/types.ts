@@ -89,6 +89,39 @@ export interface Finding {
   fix: string | null
 }
 
+/** How a section a check needs stood in the capture: its status, or `absent` / `empty` (ran, printed nothing). */
+export type SectionState =
+  | 'absent'
+  | 'empty'
+  | 'permission-denied'
+  | 'missing-tool'
+  | 'timeout'
+  | 'error'
+  | 'skipped'
+
+/**
+ * A check that could not run on this snapshot (or on one object of it) because the data it reads
+ * was not captured: missing data is never a finding, and never silently a clean bill of health.
+ */
+export interface NotChecked {
+  /** The check's finding id, e.g. `container-no-default-route`. */
+  check: string
+  /** What it could not see, in words. */
+  reason: Localized
+  /** The sections it lacked and how each stood. */
+  sections: { name: string; state: SectionState }[]
+  /** What would let it run next time (capture as root / with --sudo, join the docker group, …); null when nothing can. */
+  remedy: Localized | null
+  /** When only one object was skipped (a container whose routes were not captured). */
+  object: FindingObject | null
+}
+
+/** `diagnose`: what is wrong, and what could not be checked. */
+export interface DiagnoseReport {
+  findings: Finding[]
+  notChecked: NotChecked[]
+}
+
 export type TraceVerdict = 'delivered' | 'dropped' | 'no-route' | 'unknown'
 export interface TraceHop {
   step: number

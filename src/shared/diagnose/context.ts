@@ -2,8 +2,9 @@
  * What every check gets: the snapshot plus shared, precomputed lookups. Checks are pure functions
  * of the snapshot; they never run anything and never change a host (fix commands are only text).
  */
-import type { Finding, FindingObject, Localized, Severity } from '../api/types'
+import type { Finding, FindingObject, Localized, NotChecked, Severity } from '../api/types'
 import type { Container, Interface, Network, Snapshot } from '../snapshot/schema'
+import { Coverage, type Gap, type Need } from './coverage'
 import { Ruleset, hostLocalAddresses } from '../trace/netfilter'
 import { inCidr } from '../trace/ip'
 import { hostDefaultRoute, hostInterface, isRunning, namespaceOwner, sysctl } from '../trace/model'
@@ -11,16 +12,29 @@ import { hostDefaultRoute, hostInterface, isRunning, namespaceOwner, sysctl } fr
 export interface Check {
   /** The finding ids this check can produce. */
   ids: string[]
+  /** Capture sections it reads (see coverage.ts): when one is not usable the check is not run. */
+  needs: readonly Need[]
   run(ctx: DiagnoseContext): Finding[]
 }
 
 export class DiagnoseContext {
   readonly rules: Ruleset
   readonly local: Set<string>
+  readonly coverage: Coverage
+  /** Objects the running checks skipped for want of data. */
+  readonly skipped: NotChecked[] = []
+  /** The check being run (the engine sets it), for `skip`. */
+  current = ''
 
   constructor(readonly snapshot: Snapshot) {
     this.rules = Ruleset.fromSnapshot(snapshot)
     this.local = hostLocalAddresses(snapshot)
+    this.coverage = new Coverage(snapshot)
+  }
+
+  /** Records that the running check could not look at `object` (its data was not captured). */
+  skip(object: FindingObject, gap: Gap, what: Localized): void {
+    this.skipped.push(this.coverage.notChecked(this.current, gap, object, what))
   }
 
   isLocal = (ip: string): boolean => this.local.has(ip) || inCidr(ip, '127.0.0.0/8')

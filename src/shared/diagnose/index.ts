@@ -1,9 +1,11 @@
 /**
- * The diagnose rules engine: `diagnose(snapshot) → Finding[]`. Each check is a pure function of
- * the snapshot (see ./checks); this file is only the registry. A check that throws on an odd
+ * The diagnose rules engine: `diagnoseReport(snapshot) → { findings, notChecked }`. Each check is a
+ * pure function of the snapshot (see ./checks) that declares the capture sections it needs; this
+ * file is only the registry. A check whose sections were not captured is not run and is listed in
+ * `notChecked` with the reason (missing data is never a finding). A check that throws on an odd
  * snapshot is skipped, never taking the others down. Fix commands are text for the user to run.
  */
-import type { Finding, Severity } from '../api/types'
+import type { DiagnoseReport, Finding, NotChecked, Severity } from '../api/types'
 import type { Snapshot } from '../snapshot/schema'
 import { DiagnoseContext, type Check } from './context'
 import { brNfCallOff, conntrackFull, ipForwardOff, rpFilterStrict } from './checks/kernel'
@@ -52,18 +54,34 @@ export const FINDING_IDS: string[] = CHECKS.flatMap((c) => c.ids)
 
 const ORDER: Record<Severity, number> = { critical: 0, warning: 1, info: 2 }
 
-export function diagnose(snapshot: Snapshot): Finding[] {
+export function diagnoseReport(snapshot: Snapshot): DiagnoseReport {
   const ctx = new DiagnoseContext(snapshot)
   const findings: Finding[] = []
+  const notChecked: NotChecked[] = []
   for (const check of CHECKS) {
+    const gap = ctx.coverage.gaps(check.needs)
+    if (gap.length) {
+      notChecked.push(ctx.coverage.notChecked(check.ids[0], gap))
+      continue
+    }
+    ctx.current = check.ids[0]
     try {
       findings.push(...check.run(ctx))
     } catch {
       // One broken check must not hide the others' findings.
     }
   }
-  return findings
-    .map((f, i) => ({ f, i }))
-    .sort((a, b) => ORDER[a.f.severity] - ORDER[b.f.severity] || a.i - b.i)
-    .map(({ f }) => f)
+  notChecked.push(...ctx.skipped)
+  return {
+    findings: findings
+      .map((f, i) => ({ f, i }))
+      .sort((a, b) => ORDER[a.f.severity] - ORDER[b.f.severity] || a.i - b.i)
+      .map(({ f }) => f),
+    notChecked
+  }
+}
+
+/** Only the findings (the training lessons grade on these). */
+export function diagnose(snapshot: Snapshot): Finding[] {
+  return diagnoseReport(snapshot).findings
 }

@@ -19,7 +19,7 @@ const defaults: Record<string, unknown> = {
   getSnapshot: null,
   listLessons: [],
   listScenarios: [],
-  diagnose: [],
+  diagnose: { findings: [], notChecked: [] },
   removeHost: null,
   stopSampling: null,
   startSampling: { intervalS: 1 },

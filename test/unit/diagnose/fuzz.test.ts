@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
-import { CHECKS, diagnose } from '../../../src/shared/diagnose'
+import { CHECKS, FINDING_IDS, diagnose, diagnoseReport } from '../../../src/shared/diagnose'
 import { DiagnoseContext } from '../../../src/shared/diagnose/context'
 import { snapshotArbitrary } from '../../support/snapshot-arbitrary'
 
@@ -19,6 +19,28 @@ describe('diagnose fuzzing', () => {
         expect(Array.isArray(diagnose(snapshot))).toBe(true)
       }),
       { numRuns: 300 }
+    )
+  })
+
+  it('a check the capture lacks the sections for is listed as not checked and finds nothing', { timeout: 60_000 }, () => {
+    fc.assert(
+      fc.property(snapshotArbitrary, (snapshot) => {
+        const report = diagnoseReport(snapshot)
+        const ctx = new DiagnoseContext(snapshot)
+        for (const n of report.notChecked) {
+          expect(FINDING_IDS).toContain(n.check)
+          expect(n.reason.en).not.toBe('')
+          expect(n.reason['zh-CN']).not.toBe('')
+          expect(n.sections.length).toBeGreaterThan(0)
+        }
+        for (const check of CHECKS) {
+          const gap = ctx.coverage.gaps(check.needs)
+          const listed = report.notChecked.some((n) => n.check === check.ids[0] && n.object === null)
+          expect(listed).toBe(gap.length > 0)
+          if (gap.length) expect(report.findings.filter((f) => check.ids.includes(f.id))).toEqual([])
+        }
+      }),
+      { numRuns: 200 }
     )
   })
 })

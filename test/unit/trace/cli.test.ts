@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { command as diagnoseCommand } from '../../../src/main/cli/commands/diagnose'
 import { command as traceCommand } from '../../../src/main/cli/commands/trace'
 import type { CliCommand } from '../../../src/main/cli/command'
-import type { Finding, TraceResult } from '../../../src/shared/api/types'
+import type { DiagnoseReport, TraceResult } from '../../../src/shared/api/types'
 import { healthySnapshot, snapshotWith } from '../../support/snapshot-builder'
 
 const dir = mkdtempSync(join(tmpdir(), 'netlens-cli-'))
@@ -47,8 +47,9 @@ describe('netlens diagnose', () => {
     expect(healthy.out.trim()).toBe('No findings.')
   })
   it('--json and --lang zh-CN', async () => {
-    const json = JSON.parse((await run(diagnoseCommand, [faultyFile, '--json'])).out) as Finding[]
-    expect(json.map((f) => f.id)).toEqual(['ip-forward-off'])
+    const json = JSON.parse((await run(diagnoseCommand, [faultyFile, '--json'])).out) as DiagnoseReport
+    expect(json.findings.map((f) => f.id)).toEqual(['ip-forward-off'])
+    expect(json.notChecked).toEqual([])
     const zh = await run(diagnoseCommand, [faultyFile, '--lang', 'zh-CN'])
     expect(zh.out).toContain('严重 (1)')
     expect(zh.out).toContain('请自行执行')

@@ -5,8 +5,8 @@
  */
 import type { CliCommand } from '../command'
 import { parseFlags } from '../command'
-import type { Finding, Severity } from '../../../shared/api/types'
-import { diagnose } from '../../../shared/diagnose'
+import type { DiagnoseReport, Finding, NotChecked, Severity } from '../../../shared/api/types'
+import { diagnoseReport } from '../../../shared/diagnose'
 import { snapshotFromSource } from '../../sources'
 
 /** Host-derived text goes to a terminal: control characters (escape sequences) become `?`. */
@@ -45,6 +45,47 @@ export function formatFindings(findings: Finding[], lang: 'en' | 'zh-CN'): strin
   return out.join('\n').trimEnd()
 }
 
+/**
+ * The "Not checked" block: checks (and objects) skipped for want of data, grouped by the sections
+ * they lacked, with what would let them run. Empty when everything was checked.
+ */
+export function formatNotChecked(notChecked: NotChecked[], lang: 'en' | 'zh-CN'): string {
+  if (!notChecked.length) return ''
+  const zh = lang === 'zh-CN'
+  // Objects skipped for the same reason (containers whose namespaces were not read) share one line:
+  // their per-namespace section names differ only in the namespace.
+  const anyNamespace = (text: string): string => text.replace(/\bns\/[^/\s]+\//g, 'ns/…/')
+  const groups = new Map<string, NotChecked[]>()
+  for (const n of notChecked) {
+    const reason = n.object ? anyNamespace(n.reason[lang]) : n.reason[lang]
+    const key = `${n.object ? `o\u0000${n.check}` : 'c'}\u0000${reason}\u0000${n.remedy?.[lang] ?? ''}`
+    groups.set(key, [...(groups.get(key) ?? []), n])
+  }
+  const out = [
+    zh
+      ? `未检查（${notChecked.length}）：抓取结果里缺少这些检查要读的数据，所以上面的结果不代表主机是健康的。`
+      : `Not checked (${notChecked.length}): the capture lacks what these checks read, so the result above does not mean the host is healthy.`
+  ]
+  for (const items of groups.values()) {
+    const first = items[0]
+    const checks = [...new Set(items.map((n) => n.check))].join(', ')
+    const objects = [...new Set(items.flatMap((n) => (n.object ? [n.object.id] : [])))]
+    const what = objects.length ? `${checks} (${objects.join(', ')})` : checks
+    const reason = items.length > 1 && first.object ? anyNamespace(first.reason[lang]) : first.reason[lang]
+    out.push(`  - ${clean(what)}${zh ? '：' : ': '}${clean(reason)}`)
+    if (first.remedy) out.push(`      ${zh ? '怎么办：' : 'to check it: '}${clean(first.remedy[lang])}`)
+  }
+  return out.join('\n')
+}
+
+/** The whole text report: findings, then what was not checked. */
+export function formatReport(report: DiagnoseReport, lang: 'en' | 'zh-CN'): string {
+  const notChecked = formatNotChecked(report.notChecked, lang)
+  return notChecked
+    ? `${formatFindings(report.findings, lang)}\n\n${notChecked}`
+    : formatFindings(report.findings, lang)
+}
+
 const ORDER: Severity[] = ['critical', 'warning', 'info']
 
 export const command: CliCommand = {
@@ -54,7 +95,7 @@ export const command: CliCommand = {
     'Usage: netlens diagnose SOURCE [--json] [--lang en|zh-CN] [--fail-on critical|warning] [--sudo]',
     '',
     'SOURCE: local | sim:<scenario> | ssh:<alias> | <alias> | <capture or snapshot file>',
-    '  --json                 print the findings as JSON',
+    '  --json                 print { "findings": [...], "notChecked": [{ "check", "reason", ... }] } as JSON',
     '  --lang en|zh-CN        language of titles and explanations (default en)',
     '  --fail-on SEVERITY     exit 1 when a finding of this severity (or worse) exists',
     '  --sudo                 run privileged probe sections through sudo -n',
@@ -78,11 +119,11 @@ export const command: CliCommand = {
       io.err(`netlens diagnose: ${snapshot.error.message}${snapshot.error.remedy ? `\n${snapshot.error.remedy}` : ''}`)
       return 1
     }
-    const findings = diagnose(snapshot.value)
-    io.out(flags.json ? JSON.stringify(findings, null, 2) : formatFindings(findings, lang as 'en' | 'zh-CN'))
+    const report = diagnoseReport(snapshot.value)
+    io.out(flags.json ? JSON.stringify(report, null, 2) : formatReport(report, lang as 'en' | 'zh-CN'))
     if (failOn) {
       const limit = ORDER.indexOf(failOn as Severity)
-      if (findings.some((f) => ORDER.indexOf(f.severity) <= limit)) return 1
+      if (report.findings.some((f) => ORDER.indexOf(f.severity) <= limit)) return 1
     }
     return 0
   }

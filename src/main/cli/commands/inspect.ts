@@ -104,7 +104,8 @@ export function formatSnapshotSummary(s: Snapshot): string {
   out.push(
     '',
     `Conntrack: ${ct.entries.length} entries read` +
-      (ct.total !== null ? `, ${ct.total} in the table` : '') +
+      // `total` is nf_conntrack_count: without it the table size is unknown, not the entries read.
+      (ct.total !== null ? `, ${ct.total} in the table` : ' (table size not captured)') +
       (ct.max !== null ? ` (max ${ct.max})` : '') +
       (ct.truncated ? ', TRUNCATED at the cap' : '') +
       (byNat.size ? `; ${[...byNat].map(([k, v]) => `${k} ${v}`).join(', ')}` : '')

@@ -1,7 +1,7 @@
 /** Diagnose findings and the packet-path trace for the selected host. */
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, watch } from 'vue'
-import type { Finding, Severity, TraceResult } from '@shared/api/types'
+import type { Finding, NotChecked, Severity, TraceResult } from '@shared/api/types'
 import type { AppError } from '@shared/result'
 import { api } from '@renderer/api'
 import { useSnapshotStore } from './snapshot'
@@ -11,6 +11,8 @@ export const SEVERITIES: Severity[] = ['critical', 'warning', 'info']
 export const useDiagnoseStore = defineStore('diagnose', () => {
   const snapshots = useSnapshotStore()
   const findings = shallowRef<Finding[] | null>(null)
+  /** Checks the capture did not have the data for: a clean list above them is not a healthy host. */
+  const notChecked = shallowRef<NotChecked[]>([])
   const loading = ref(false)
   const error = ref<AppError | null>(null)
   let loadedVersion = -1
@@ -45,7 +47,8 @@ export const useDiagnoseStore = defineStore('diagnose', () => {
     loading.value = false
     if (snapshots.hostId !== hostId) return
     if (result.ok) {
-      findings.value = result.value
+      findings.value = result.value.findings
+      notChecked.value = result.value.notChecked
       loadedVersion = version
     } else error.value = result.error
   }
@@ -83,6 +86,7 @@ export const useDiagnoseStore = defineStore('diagnose', () => {
     () => snapshots.version,
     () => {
       findings.value = null
+      notChecked.value = []
       loadedVersion = -1
     }
   )
@@ -100,6 +104,7 @@ export const useDiagnoseStore = defineStore('diagnose', () => {
 
   return {
     findings,
+    notChecked,
     loading,
     error,
     bySeverity,

@@ -1,6 +1,7 @@
 /** Conntrack entries: stale translations (moby#8795) and hairpin NAT. */
 import type { Check } from '../context'
 import { L, finding } from '../context'
+import { NEEDS } from '../coverage'
 import type { ConntrackEntry } from '../../snapshot/schema'
 import { formatIpv4, parseCidr, parseIpv4 } from '../../trace/ip'
 import { containerHolding, networksHolding } from '../../trace/model'
@@ -15,6 +16,7 @@ function backend(e: ConntrackEntry): { ip: string; viaDnat: boolean } {
 
 export const conntrackStale: Check = {
   ids: ['conntrack-stale'],
+  needs: [NEEDS.conntrackList, NEEDS.dockerContainers, NEEDS.dockerNetworks],
   run(ctx) {
     const byIp = new Map<string, { entries: ConntrackEntry[]; viaDnat: boolean; networks: string[] }>()
     for (const e of ctx.snapshot.conntrack.entries) {
@@ -64,6 +66,7 @@ export const conntrackStale: Check = {
 
 export const hairpinOff: Check = {
   ids: ['hairpin-off'],
+  needs: [NEEDS.conntrackList, NEEDS.dockerContainers, NEEDS.links],
   run(ctx) {
     const out = []
     const reported = new Set<string>()

@@ -1,16 +1,29 @@
 /** Containers: addresses, default routes, container-mode targets, internal networks with outbound flows. */
 import type { Check } from '../context'
 import { L, finding } from '../context'
+import { NEEDS } from '../coverage'
 import { containerIpv4, findContainer, isRunning, mainRoutes, networksHolding } from '../../trace/model'
 import { containerNetnsId } from '../../topology/ids'
 import { inCidr, stripPrefix } from '../../trace/ip'
 
 export const containerNoAddress: Check = {
   ids: ['container-no-address'],
+  needs: [NEEDS.anyContainers],
   run(ctx) {
     const out = []
     for (const c of ctx.bridgeish()) {
       if (c.interfaces.some((ci) => containerIpv4(ci).length > 0)) continue
+      // Addresses come from docker's endpoints or from `ip addr` inside the namespace: without both, unknown.
+      const docker = ctx.coverage.gap(NEEDS.dockerContainers)
+      const inside = docker && ctx.coverage.namespaceGap(c, ['ip.addr', 'ip.addr.text'])
+      if (docker && inside) {
+        ctx.skip(
+          { kind: 'container', id: c.name },
+          [...docker, ...inside],
+          L('its addresses were not captured', '没有抓到它的地址')
+        )
+        continue
+      }
       // IPv6-only networks legitimately have no v4 address.
       const nets = c.networks.map((n) => ctx.networkByName(n)).filter((n) => n !== null)
       if (
@@ -46,6 +59,7 @@ export const containerNoAddress: Check = {
 
 export const containerNoDefaultRoute: Check = {
   ids: ['container-no-default-route'],
+  needs: [NEEDS.anyContainers],
   run(ctx) {
     const out = []
     for (const c of ctx.bridgeish()) {
@@ -59,10 +73,20 @@ export const containerNoDefaultRoute: Check = {
         c.routes.length ? c.routes : ctx.snapshot.routes,
         c.routes[0]?.netns ?? containerNetnsId(c)
       )
+      // A namespace with an address always has its connected route: none at all means its routes
+      // were not captured (docker's gateway is no substitute: it is empty for overlay networks).
+      if (!routes.length) {
+        ctx.skip(
+          { kind: 'container', id: c.name },
+          ctx.coverage.namespaceGap(c, ['ip.route', 'ip.route.text', 'proc.route']) ?? [
+            { name: `routes of ${c.name}`, state: 'empty' }
+          ],
+          L('the routes inside its namespace were not captured', '没有抓到它命名空间里的路由')
+        )
+        continue
+      }
       const hasDefault = routes.some((r) => r.dst === 'default' || r.dst === '0.0.0.0/0')
       if (hasDefault) continue
-      // No routes captured: fall back to docker's gateway.
-      if (!routes.length && c.defaultGateway) continue
       const gwNet = nets.find((n) => n && !n.internal && n.gateway)
       const gateway = gwNet?.gateway ?? null
       const ci = addressed.find((a) => gateway && containerIpv4(a).some((x) => inCidr(gateway, x))) ?? addressed[0]
@@ -89,6 +113,7 @@ export const containerNoDefaultRoute: Check = {
 
 export const containerModeStopped: Check = {
   ids: ['container-mode-stopped'],
+  needs: [NEEDS.dockerContainers],
   run(ctx) {
     const out = []
     for (const c of ctx.snapshot.containers) {
@@ -127,6 +152,7 @@ export const containerModeStopped: Check = {
 
 export const internalOutbound: Check = {
   ids: ['internal-outbound'],
+  needs: [NEEDS.dockerNetworks, NEEDS.dockerContainers, NEEDS.conntrackList],
   run(ctx) {
     const out = []
     for (const network of ctx.snapshot.networks) {

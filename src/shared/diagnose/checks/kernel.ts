@@ -1,12 +1,23 @@
 /** Kernel settings: ip_forward, bridge-nf-call-iptables, rp_filter, conntrack table size. */
 import type { Check } from '../context'
 import { L, finding } from '../context'
+import { NEEDS } from '../coverage'
 import { ipv4Addresses } from '../../trace/model'
 
 export const ipForwardOff: Check = {
   ids: ['ip-forward-off'],
+  needs: [NEEDS.sysctl],
   run(ctx) {
-    if (ctx.sysctl('net.ipv4.ip_forward') !== '0') return []
+    const value = ctx.sysctl('net.ipv4.ip_forward')
+    if (value === null) {
+      ctx.skip(
+        { kind: 'host', id: ctx.snapshot.host.hostname },
+        [{ name: 'sysctl net.ipv4.ip_forward', state: 'absent' }],
+        L('net.ipv4.ip_forward is not in the captured kernel settings', '抓取到的内核参数里没有 net.ipv4.ip_forward')
+      )
+      return []
+    }
+    if (value !== '0') return []
     const routed = ctx.bridgeish()
     return [
       finding(
@@ -30,8 +41,10 @@ export const ipForwardOff: Check = {
 
 export const brNfCallOff: Check = {
   ids: ['br-nf-call-off'],
+  needs: [NEEDS.sysctl, NEEDS.natRules, NEEDS.filterRules],
   run(ctx) {
-    if (ctx.sysctl('net.bridge.bridge-nf-call-iptables') !== '0') return []
+    const value = ctx.sysctl('net.bridge.bridge-nf-call-iptables')
+    if (value !== null && value !== '0') return []
     // Rules that only see bridged (same-bridge) traffic when br_netfilter hands it to iptables.
     const dependent = ctx.snapshot.nat.rules.filter((r) => {
       if (r.family !== 'iptables') return false
@@ -44,6 +57,17 @@ export const brNfCallOff: Check = {
       return r.table === 'nat' && r.target === 'MASQUERADE' && !!src && !!dst && src[2] === dst[2]
     })
     if (!dependent.length) return []
+    if (value === null) {
+      ctx.skip(
+        { kind: 'host', id: ctx.snapshot.host.hostname },
+        [{ name: 'sysctl net.bridge.bridge-nf-call-iptables', state: 'absent' }],
+        L(
+          `net.bridge.bridge-nf-call-iptables is not in the captured kernel settings (br_netfilter not loaded, or not readable), so whether ${dependent.length} bridge-dependent rule(s) ever match is unknown`,
+          `抓取到的内核参数里没有 net.bridge.bridge-nf-call-iptables（br_netfilter 没加载或读不到），无法判断 ${dependent.length} 条依赖网桥过滤的规则是否生效`
+        )
+      )
+      return []
+    }
     return [
       finding(
         'br-nf-call-off',
@@ -69,6 +93,7 @@ export const brNfCallOff: Check = {
 
 export const rpFilterStrict: Check = {
   ids: ['rp-filter-strict'],
+  needs: [NEEDS.sysctl, NEEDS.links, NEEDS.addresses],
   run(ctx) {
     const all = Number(ctx.sysctl('net.ipv4.conf.all.rp_filter') ?? '0')
     // Interfaces that lead off the host: addressed, not loopback, not a docker/lab bridge or its ports.
@@ -81,6 +106,17 @@ export const rpFilterStrict: Check = {
         ipv4Addresses(i.addresses).length > 0
     )
     if (uplinks.length < 2) return []
+    if (
+      uplinks.every((i) => ctx.sysctl(`net.ipv4.conf.${i.name}.rp_filter`) === null) &&
+      ctx.sysctl('net.ipv4.conf.all.rp_filter') === null
+    ) {
+      ctx.skip(
+        { kind: 'host', id: ctx.snapshot.host.hostname },
+        [{ name: 'sysctl net.ipv4.conf.*.rp_filter', state: 'absent' }],
+        L('rp_filter is not in the captured kernel settings', '抓取到的内核参数里没有 rp_filter')
+      )
+      return []
+    }
     const strict = uplinks.filter((i) => {
       const own = ctx.sysctl(`net.ipv4.conf.${i.name}.rp_filter`)
       if (own === null && ctx.sysctl('net.ipv4.conf.all.rp_filter') === null) return false
@@ -110,9 +146,21 @@ export const rpFilterStrict: Check = {
 
 export const conntrackFull: Check = {
   ids: ['conntrack-full'],
+  needs: [NEEDS.conntrackCount, NEEDS.conntrackMax],
   run(ctx) {
     const { total, max } = ctx.snapshot.conntrack
-    if (total === null || max === null || max <= 0 || total / max < 0.9) return []
+    if (total === null || max === null) {
+      ctx.skip(
+        { kind: 'conntrack', id: 'table' },
+        [
+          ...(total === null ? [{ name: 'conntrack.count', state: 'error' as const }] : []),
+          ...(max === null ? [{ name: 'conntrack.max', state: 'error' as const }] : [])
+        ],
+        L('the conntrack count or limit is not a number', 'conntrack 的当前数量或上限读出来不是数字')
+      )
+      return []
+    }
+    if (max <= 0 || total / max < 0.9) return []
     const pct = Math.round((total / max) * 100)
     return [
       finding(

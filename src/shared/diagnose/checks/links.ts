@@ -1,6 +1,7 @@
 /** Links: bridges and veths up and wired, MTU along the path, duplicate addresses, subnet overlap. */
 import type { Check, DiagnoseContext } from '../context'
 import { L, finding } from '../context'
+import { NEEDS } from '../coverage'
 import type { Container, ContainerInterface, Interface } from '../../snapshot/schema'
 import { cidrsOverlap, parseCidr, stripPrefix } from '../../trace/ip'
 import { containerIpv4, mainRoutes } from '../../trace/model'
@@ -25,6 +26,7 @@ function attachments(ctx: DiagnoseContext, bridge: string): { ports: string[]; c
 
 export const bridgeDown: Check = {
   ids: ['bridge-down'],
+  needs: [NEEDS.links, NEEDS.anyContainers],
   run(ctx) {
     const out = []
     for (const iface of ctx.snapshot.interfaces) {
@@ -69,6 +71,7 @@ function ownerOfVeth(ctx: DiagnoseContext, veth: string): { container: Container
 
 export const vethDown: Check = {
   ids: ['veth-down'],
+  needs: [NEEDS.links],
   run(ctx) {
     const out = []
     for (const iface of ctx.snapshot.interfaces) {
@@ -108,6 +111,7 @@ export const vethDown: Check = {
 
 export const vethOrphan: Check = {
   ids: ['veth-orphan'],
+  needs: [NEEDS.links, NEEDS.anyContainers],
   run(ctx) {
     const out = []
     for (const iface of ctx.snapshot.interfaces) {
@@ -144,6 +148,7 @@ export const vethOrphan: Check = {
 
 export const mtuMismatch: Check = {
   ids: ['mtu-mismatch'],
+  needs: [NEEDS.links, NEEDS.anyContainers],
   run(ctx) {
     const out = []
     const uplink = ctx.uplink()
@@ -319,6 +324,7 @@ function addressHolders(ctx: DiagnoseContext): Map<string, Holder[]> {
 
 export const duplicateIp: Check = {
   ids: ['duplicate-ip'],
+  needs: [NEEDS.addresses, NEEDS.anyContainers],
   run(ctx) {
     const out = []
     for (const [ip, holders] of addressHolders(ctx)) {
@@ -344,6 +350,7 @@ export const duplicateIp: Check = {
 
 export const duplicateMac: Check = {
   ids: ['duplicate-mac'],
+  needs: [NEEDS.links, NEEDS.anyContainers],
   run(ctx) {
     // Same L2 segment only: ports of one bridge (host veth MAC + the container end's MAC behind it).
     type MacHolder = { label: string; raw: string; node: string }
@@ -401,6 +408,7 @@ export const duplicateMac: Check = {
 
 export const subnetOverlap: Check = {
   ids: ['subnet-overlap'],
+  needs: [NEEDS.dockerNetworks, NEEDS.routes],
   run(ctx) {
     const out = []
     const routes = mainRoutes(ctx.snapshot.routes, 'host').filter(

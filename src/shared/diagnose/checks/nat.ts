@@ -1,6 +1,7 @@
 /** NAT and filter rules: masquerade, FORWARD policy, DNAT for published ports, DOCKER-USER, backends. */
 import type { Check, DiagnoseContext } from '../context'
 import { L, deleteRuleCommand, finding } from '../context'
+import { NEEDS } from '../coverage'
 import type { NatRule, Network } from '../../snapshot/schema'
 import { cidrsOverlap, formatIpv4, parseCidr, parseIpv4 } from '../../trace/ip'
 import { parseMatch, natTargetAddress } from '../../trace/netfilter'
@@ -28,6 +29,7 @@ function masqueradesSubnet(rule: NatRule, subnet: string): boolean {
 
 export const missingMasquerade: Check = {
   ids: ['missing-masquerade'],
+  needs: [NEEDS.dockerNetworks, NEEDS.natRules],
   run(ctx) {
     if (!ctx.hasIptables('nat')) return []
     const snat = iptablesRules(ctx, 'nat').filter((r) => ['MASQUERADE', 'SNAT'].includes(r.target))
@@ -77,6 +79,7 @@ export const missingMasquerade: Check = {
 
 export const forwardDrop: Check = {
   ids: ['forward-drop'],
+  needs: [NEEDS.dockerNetworks, NEEDS.filterRules],
   run(ctx) {
     if (ctx.rules.policy('filter', 'FORWARD') !== 'DROP') return []
     const out = []
@@ -156,6 +159,7 @@ function dnatRules(ctx: DiagnoseContext): NatRule[] {
 
 export const portNoDnat: Check = {
   ids: ['port-no-dnat'],
+  needs: [NEEDS.dockerContainers, NEEDS.natRules],
   run(ctx) {
     // Only when Docker's iptables nat rules were captured (Docker 29 nft-only hosts have none).
     if (!ctx.rules.hasChain('nat', 'DOCKER')) return []
@@ -208,6 +212,7 @@ export const portNoDnat: Check = {
 
 export const dnatDangling: Check = {
   ids: ['dnat-dangling'],
+  needs: [NEEDS.dockerContainers, NEEDS.dockerNetworks, NEEDS.natRules],
   run(ctx) {
     const out = []
     for (const rule of dnatRules(ctx)) {
@@ -238,6 +243,7 @@ export const dnatDangling: Check = {
 
 export const dockerUserDrop: Check = {
   ids: ['docker-user-drop'],
+  needs: [NEEDS.filterRules],
   run(ctx) {
     const drops = iptablesRules(ctx, 'filter').filter(
       (r) => r.chain === 'DOCKER-USER' && ['DROP', 'REJECT'].includes(r.target)
@@ -264,9 +270,22 @@ export const dockerUserDrop: Check = {
 
 export const mixedBackends: Check = {
   ids: ['mixed-backends'],
+  needs: [NEEDS.natRules],
   run(ctx) {
     const present = ctx.snapshot.nat.backendsPresent
-    if (!(present.includes('nf_tables') && present.includes('legacy'))) return []
+    if (!(present.includes('nf_tables') && present.includes('legacy'))) {
+      const other = ctx.coverage.gap(NEEDS.otherBackend)
+      if (other)
+        ctx.skip(
+          { kind: 'host', id: ctx.snapshot.host.hostname },
+          other,
+          L(
+            "the other iptables backend's rules were not captured, so rules hidden there are unknown",
+            '没有抓到另一套 iptables 后端的规则，藏在那里的规则无从知晓'
+          )
+        )
+      return []
+    }
     const active = ctx.snapshot.host.iptablesBackend
     const stale = active === 'nf_tables' ? 'legacy' : active === 'legacy' ? 'nft' : null
     const sections = ctx.snapshot.sections.filter((s) => /iptables.*save/.test(s.name) && s.status === 'ok')

@@ -1,6 +1,7 @@
 /** Published ports: another process on the same host port. */
 import type { Check } from '../context'
 import { L, finding } from '../context'
+import { NEEDS } from '../coverage'
 
 const WILDCARDS = new Set(['0.0.0.0', '*', '::', '[::]', ''])
 const bare = (address: string): string => address.replace(/%.*$/, '').replace(/^\[(.*)\]$/, '$1')
@@ -16,6 +17,7 @@ const family = (address: string): 'v4' | 'v6' | 'any' =>
 
 export const portConflict: Check = {
   ids: ['port-conflict'],
+  needs: [NEEDS.listeners, NEEDS.publishedPorts],
   run(ctx) {
     const out = []
     const seen = new Set<string>()

@@ -267,7 +267,13 @@ export const en = {
     fix: 'Fix command',
     neverRuns: 'NetLens never runs this command. Review it and run it yourself.',
     showOnTopology: 'Show on topology',
-    objects: 'Affected'
+    objects: 'Affected',
+    noneChecked: 'No problems found in what was captured, but some checks could not run (below).',
+    notChecked: {
+      title: 'Not checked ({n})',
+      intro: 'The capture lacks what these checks read, so no findings here does not mean the host is healthy.',
+      remedy: 'To check it:'
+    }
   },
   trace: {
     title: 'Packet path',

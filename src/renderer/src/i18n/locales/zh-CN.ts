@@ -269,7 +269,13 @@ export const zhCN: MessageSchema = {
     fix: '修复命令',
     neverRuns: 'NetLens 不会执行这条命令，请确认无误后自行执行。',
     showOnTopology: '在拓扑中查看',
-    objects: '涉及对象'
+    objects: '涉及对象',
+    noneChecked: '在抓取到的数据里没有发现问题，但有些检查没能执行（见下方）。',
+    notChecked: {
+      title: '未检查（{n}）',
+      intro: '抓取结果里缺少这些检查要读的数据，所以这里没有问题不代表主机是健康的。',
+      remedy: '怎么办：'
+    }
   },
   trace: {
     title: '数据包路径',
