@@ -4,6 +4,8 @@
  * and drop on the window and through the "Open file…" picker.
  */
 import { readFile } from 'node:fs/promises'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Download, Page } from 'playwright-core'
 import { SCHEMA_VERSION, parseSnapshot, type Snapshot } from '../../src/shared/snapshot/schema'
@@ -11,6 +13,7 @@ import { renderScenarioCapture } from '../../src/main/sim/index'
 import { serializeCapture } from '../../src/main/capture/capture-file'
 import { chromiumAvailable, launchChromium, openApp, screenshot, startApp, type RunningApp } from './support/browser'
 import { callApi, gotoView, waitForSnapshot } from './support/app-page'
+import { FIXTURES_DIR } from '../support/fixtures'
 
 const SCENARIO = 'lab-mirror'
 const HOST_ID = `sim:${SCENARIO}`
@@ -194,5 +197,40 @@ describe.skipIf(!run)('export and open', () => {
     })
     await expectFileHostShown(page, 'picked-host.cap', 'vh2')
     await page.context().close()
+  })
+
+  it('a non-root capture, and the same cut short: Diagnose says what it could not check (en and zh-CN)', async () => {
+    const nonroot = readFileSync(join(FIXTURES_DIR, 'capture/debian-12-docker-20.10/probe--nonroot-lab.cap'), 'utf8')
+    const cut = nonroot.slice(0, nonroot.indexOf('name: conntrack.count') + 30)
+    for (const locale of ['en', 'zh-CN'] as const) {
+      const page = await openApp(browser, app, locale)
+      await page.waitForSelector('.host.selected[data-host-id^="sim:"]', { timeout: 60_000 })
+      for (const [name, text] of [
+        [`nonroot-${locale}.cap`, nonroot],
+        [`cut-${locale}.cap`, cut]
+      ]) {
+        await page.setInputFiles('[data-testid=file-input]', {
+          name,
+          mimeType: 'application/octet-stream',
+          buffer: Buffer.from(text)
+        })
+        const host = page.locator('.host[data-host-id^="file:"]', { hasText: name })
+        await host.waitFor({ timeout: 30_000 })
+        await page.waitForSelector(`.host.selected[data-host-id="${await host.getAttribute('data-host-id')}"]`)
+        await waitForSnapshot(page)
+        await gotoView(page, 'diagnose')
+        await page.waitForSelector('[data-testid=not-checked]', { timeout: 30_000 })
+        const panel = await page.locator('[data-testid=not-checked]').innerText()
+        expect(panel).toContain(locale === 'en' ? 'Not checked' : '未检查')
+        expect(panel).toContain('iptables.save')
+        expect(panel).toContain('--sudo')
+        if (name.startsWith('cut')) expect(panel).toContain('conntrack.count')
+        expect(await page.locator('[data-state=empty]').innerText()).toContain(
+          locale === 'en' ? 'some checks could not run' : '有些检查没能执行'
+        )
+        await screenshot(page, `diagnose-not-checked-${name.startsWith('cut') ? 'truncated' : 'nonroot'}`, locale)
+      }
+      await page.context().close()
+    }
   })
 })
