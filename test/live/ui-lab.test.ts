@@ -304,30 +304,32 @@ describe.skipIf(skipReason || !haveChromium)('the UI against the live lab (brows
     await page.click('[data-testid=start-sampling]')
     await page.waitForSelector('[data-testid=pause-sampling]', { timeout: 30_000 })
 
-    // The top talkers show nllab-web's veth with a non-zero rate.
-    // The top talkers show nllab-web's host veth, labelled with the container, with a non-zero rate.
-    const talker = page
-      .locator('.talkers tr')
-      .filter({ has: page.locator('.name .mono', { hasText: new RegExp(`^${webVeth}$`) }) })
-      .filter({ hasText: 'nllab-web' })
-      .first()
+    // The top talkers show nllab-web once, measured from its side, with a non-zero rate.
+    const talker = page.locator('[data-testid=top-talkers] tr').filter({ hasText: /^nllab-web · / }).first()
     let talkers = ''
     const deadline = Date.now() + 20_000
     for (;;) {
       talkers = await page.locator('.side').innerText()
       const rates = (await talker.count()) ? ((await talker.locator('.num').innerText()).match(/[\d.]+/g) ?? []) : []
       if (rates.some((r) => Number(r) > 0)) break
-      if (Date.now() > deadline) throw new Error(`${webVeth} never moved in the top talkers:\n${talkers}`)
+      if (Date.now() > deadline) throw new Error(`nllab-web never moved in the top talkers:\n${talkers}`)
       await page.waitForTimeout(500)
     }
-    const titles = await page.locator('.talkers td.name').evaluateAll((els) => els.map((e) => e.getAttribute('title')))
-    console.log(`ui-lab: top talkers while the lab talks (${titles.join(' ')}):\n${talkers}`)
-    expect(await talker.locator('.name').innerText()).toContain('nllab-web')
+    console.log(`ui-lab: top talkers while the lab talks:\n${talkers}`)
+    const names = await page.locator('[data-testid=top-talkers] .name').allInnerTexts()
+    expect(names.filter((n) => n.startsWith('nllab-web · ')), names.join(' | ')).toHaveLength(1)
 
-    // The chart draws nllab-web's veth.
-    const box = page.getByRole('checkbox', { name: `nllab-web · ${webVeth}`, exact: true })
+    // nllab-web's chart, with its host veth one click away.
+    const box = page.getByRole('checkbox', { name: /^nllab-web · eth0$/ })
     if (!(await box.isChecked())) await box.check()
-    await page.waitForSelector('[data-testid=traffic-chart] canvas', { timeout: 15_000 })
+    const card = page.locator('[data-testid=traffic-card]', { hasText: /^nllab-web · eth0/ }).first()
+    await card.locator('[data-testid=traffic-chart] canvas').first().waitFor({ timeout: 15_000 })
+    const hostEnd = card.locator('[data-testid=toggle-host-end]')
+    if (await hostEnd.count()) {
+      expect(await hostEnd.innerText()).toContain(webVeth)
+      await hostEnd.click()
+      await expect.poll(() => card.locator('[data-testid=traffic-chart]').count()).toBe(2)
+    }
     // The sampled series behind the chart, as the page got it, moved too.
     const history = await callApi<{ samples: TrafficSample[] }>(page, app!, 'getTrafficHistory', {
       hostId: 'local',

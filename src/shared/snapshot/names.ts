@@ -31,6 +31,10 @@ export interface InterfaceName {
   peer: { netns: string; iface: string } | null
 }
 
+/**
+ * By `netns/iface`. A container's interfaces are also filed under `pid:<pid>/iface`: the traffic
+ * sampler names a namespace by the pid it reads it through, the snapshot by the container id.
+ */
 export type NameBook = Map<string, InterfaceName>
 
 export const nameKey = (netns: string, iface: string): string => `${netns}/${iface}`
@@ -64,6 +68,8 @@ export function buildNameBook(snapshot: Pick<Snapshot, 'bridges' | 'networks' | 
       const key = nameKey(c.netns, ci.ifname)
       if (!book.has(key))
         book.set(key, { netns: c.netns, iface: ci.ifname, container: c.name, network, role: 'container', peer: hostEnd })
+      const entry = book.get(key)!
+      if (c.pid) book.set(nameKey(`pid:${c.pid}`, ci.ifname), entry)
       if (hostEnd && !book.has(nameKey(hostEnd.netns, hostEnd.iface)))
         book.set(nameKey(hostEnd.netns, hostEnd.iface), {
           ...hostEnd,

@@ -9,7 +9,7 @@ import {
   rateWidth,
   topologyScale
 } from '../../../src/renderer/src/charts/options/topology'
-import { buildTrafficOption, LARGE_THRESHOLD, rateNames } from '../../../src/renderer/src/charts/options/traffic'
+import { buildTrafficOption, LARGE_THRESHOLD } from '../../../src/renderer/src/charts/options/traffic'
 import { layoutTopology } from '../../../src/shared/topology/layout'
 import { containerNodeId } from '../../../src/shared/topology/ids'
 import type { InterfaceRate, TrafficSample } from '../../../src/shared/api/types'
@@ -183,56 +183,78 @@ describe('buildTrafficOption', () => {
       gapBefore: i === 5,
       rates: [rate('veth1', 100 * i), rate('eth0', 10)]
     }))
-  const txt = { rx: 'rx', tx: 'tx', rxErr: 'rx err', txErr: 'tx err', rxDrop: 'rx drop', txDrop: 'tx drop' }
+  const txt = {
+    sent: '↑ sent',
+    received: '↓ received',
+    sentErrors: '↑ send errors',
+    receivedErrors: '↓ receive errors',
+    sentDrops: '↑ sent, dropped',
+    receivedDrops: '↓ received, dropped'
+  }
+  const base = {
+    title: 'web · eth0',
+    windowS: 300,
+    theme: 'light' as const,
+    text: txt,
+    formatTime: (t: number) => `t=${t}`
+  }
+  type SeriesOut = { name: string; data: (number | string)[][]; sampling?: string; large: boolean }
 
-  it('draws rx and tx per interface in bits/s, named after the container, with a gap after a reconnect', () => {
-    const s = samples(10)
-    const o = buildTrafficOption({
-      samples: s,
-      keys: ['host/veth1'],
-      metric: 'bits',
-      names: rateNames(s[0].rates),
-      windowS: 300,
-      theme: 'light',
-      text: txt
-    })
-    const series = o.series as { name: string; data: (number | string)[][]; sampling?: string; large: boolean }[]
-    expect(series.map((x) => x.name)).toEqual(['web rx', 'web tx'])
-    expect(series[0].data[1]).toEqual([1_001_000, 800])
+  it('draws sent and received of one subject in bits/s, with a gap after a reconnect', () => {
+    const o = buildTrafficOption({ ...base, samples: samples(10), endpoint: { netns: 'host', iface: 'eth0', flip: false }, metric: 'bits' })
+    const series = o.series as SeriesOut[]
+    expect(series.map((x) => x.name)).toEqual(['↑ sent', '↓ received'])
+    // Not flipped: sent is tx (10 B/s / 2 × 8), received is rx.
+    expect(series[0].data[1]).toEqual([1_001_000, 40])
+    expect(series[1].data[1]).toEqual([1_001_000, 80])
     expect(series[0].data.some((d) => d[1] === '-')).toBe(true)
     expect(series[0].sampling).toBeUndefined()
     expect((o.tooltip as { renderMode: string }).renderMode).toBe('richText')
-    expect(o.dataZoom).toBeTruthy()
+  })
+
+  it('turns a host veth around: what it receives is what its container sent', () => {
+    const o = buildTrafficOption({ ...base, samples: samples(3), endpoint: { netns: 'host', iface: 'veth1', flip: true }, metric: 'bits' })
+    const [sent, received] = o.series as SeriesOut[]
+    expect(sent.data[2]).toEqual([1_002_000, 200 * 8])
+    expect(received.data[2]).toEqual([1_002_000, 100 * 8])
+  })
+
+  it('shows a crosshair whose tooltip escapes the host-derived title and keeps decimals', () => {
+    const o = buildTrafficOption({ ...base, title: '{evil|x} <b>', samples: samples(3), endpoint: { netns: 'host', iface: 'eth0', flip: false }, metric: 'errors' })
+    const tooltip = o.tooltip as { trigger: string; axisPointer: { type: string }; formatter: (p: unknown) => string }
+    expect(tooltip.trigger).toBe('axis')
+    expect(tooltip.axisPointer.type).toBe('line')
+    const text = tooltip.formatter([
+      { axisValue: 5, seriesName: '↑ send errors', value: [5, 0.25] },
+      { axisValue: 5, seriesName: '↓ receive errors', value: [5, 2] }
+    ])
+    expect(text).toBe('｛evil|x｝ <b>\nt=5\n↑ send errors  0.25 /s\n↓ receive errors  2 /s')
+  })
+
+  it('labels the errors axis with decimals or integers, never rounded to the same number', () => {
+    const o = buildTrafficOption({ ...base, samples: samples(3), endpoint: { netns: 'host', iface: 'eth0', flip: false }, metric: 'errors' })
+    const f = (o.yAxis as { axisLabel: { formatter: (v: number) => string } }).axisLabel.formatter
+    expect([0, 0.2, 0.4, 0.6, 0.8, 1].map(f)).toEqual(['0 /s', '0.2 /s', '0.4 /s', '0.6 /s', '0.8 /s', '1 /s'])
+    expect(new Set([0.25, 0.5, 0.75, 1].map(f)).size).toBe(4)
   })
 
   it('uses LTTB and large mode on long windows, four lines for errors and drops', () => {
-    const s = samples(LARGE_THRESHOLD + 50)
     const o = buildTrafficOption({
-      samples: s,
-      keys: ['host/eth0'],
+      ...base,
+      samples: samples(LARGE_THRESHOLD + 50),
+      endpoint: { netns: 'host', iface: 'eth0', flip: false },
       metric: 'errors',
-      names: new Map(),
       windowS: 3600,
-      theme: 'dark',
-      text: txt
+      theme: 'dark'
     })
-    const series = o.series as { sampling?: string; large: boolean }[]
+    const series = o.series as SeriesOut[]
     expect(series).toHaveLength(4)
     expect(series[0].sampling).toBe('lttb')
     expect(series[0].large).toBe(true)
   })
 
   it('keeps only the chosen window', () => {
-    const s = samples(200)
-    const o = buildTrafficOption({
-      samples: s,
-      keys: ['host/eth0'],
-      metric: 'packets',
-      names: new Map(),
-      windowS: 60,
-      theme: 'light',
-      text: txt
-    })
+    const o = buildTrafficOption({ ...base, samples: samples(200), endpoint: { netns: 'host', iface: 'eth0', flip: false }, metric: 'packets', windowS: 60 })
     const series = o.series as { data: unknown[] }[]
     expect(series[0].data.length).toBeLessThanOrEqual(62)
   })

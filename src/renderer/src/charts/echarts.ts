@@ -21,4 +21,4 @@ use([
 ])
 
 export { default as VChart } from 'vue-echarts'
-export { init as initChart } from 'echarts/core'
+export { init as initChart, connect as connectCharts } from 'echarts/core'

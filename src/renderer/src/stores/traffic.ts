@@ -1,9 +1,21 @@
-/** Live traffic: sampling on the selected host, a bounded history, pause and the chart window. */
+/**
+ * Live traffic: sampling on the selected host, a bounded history, pause and the chart window, and
+ * what is charted: traffic subjects (one per container interface, see utils/traffic-subjects.ts),
+ * each with its host veth one click away, found through a search box.
+ */
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, watch } from 'vue'
 import type { InterfaceRate, TrafficSample } from '@shared/api/types'
 import type { AppError } from '@shared/result'
 import { api } from '@renderer/api'
+import { buildNameBook } from '@shared/snapshot/names'
+import {
+  buildTrafficSubjects,
+  subjectRates,
+  topTalkers as busiest,
+  type TrafficMetric,
+  type TrafficSubject
+} from '@renderer/utils/traffic-subjects'
 import { usePreferencesStore } from './preferences'
 import { useSnapshotStore } from './snapshot'
 
@@ -21,7 +33,12 @@ export const useTrafficStore = defineStore('traffic', () => {
   const paused = ref(false)
   const windowS = ref<number>(300)
   const intervalS = ref(1)
+  /** Subject keys charted, in the order they were picked. */
   const selected = ref<string[]>([])
+  /** Subject keys whose host veth is charted too. */
+  const hostEnds = ref<string[]>([])
+  const metric = ref<TrafficMetric>('bits')
+  const search = ref('')
   const error = ref<AppError | null>(null)
   const starting = ref(false)
   let unsubscribe: (() => void) | null = null
@@ -37,7 +54,18 @@ export const useTrafficStore = defineStore('traffic', () => {
     const rates = latest.value?.rates ?? []
     return [...rates].sort((a, b) => b.rxBytesPerS + b.txBytesPerS - (a.rxBytesPerS + a.txBytesPerS))
   })
-  const topTalkers = computed(() => interfaces.value.filter((r) => r.iface !== 'lo').slice(0, 8))
+  const nameBook = computed(() => (snapshots.current ? buildNameBook(snapshots.current) : new Map()))
+  /** Every subject seen in samples: containers first, then bridges, host interfaces and loopbacks. */
+  const subjects = computed<TrafficSubject[]>(() =>
+    buildTrafficSubjects(interfaces.value, nameBook.value)
+  )
+  const subjectByKey = computed(() => new Map(subjects.value.map((s) => [s.key, s])))
+  /** The subjects the search box lets through. */
+  const shownSubjects = computed(() => {
+    const q = search.value.trim().toLowerCase()
+    return q ? subjects.value.filter((s) => s.text.includes(q)) : subjects.value
+  })
+  const topTalkers = computed(() => busiest(subjects.value, latestByIface.value, metric.value))
 
   function push(sample: TrafficSample): void {
     if (sample.hostId !== snapshots.hostId) return
@@ -48,13 +76,20 @@ export const useTrafficStore = defineStore('traffic', () => {
     autoSelect(sample)
   }
 
-  /** The first data picks the four busiest interfaces so the chart is never empty by default. */
+  /** The first data picks the four busiest subjects so the charts are never empty by default. */
   function autoSelect(sample: TrafficSample | undefined): void {
     if (selected.value.length || !sample?.rates.length) return
-    selected.value = [...sample.rates]
-      .sort((a, b) => b.rxBytesPerS + b.txBytesPerS - (a.rxBytesPerS + a.txBytesPerS))
+    const latest = new Map(sample.rates.map((r) => [rateKey(r.netns, r.iface), r]))
+    const bits = (s: TrafficSubject): number => {
+      const r = subjectRates(latest.get(rateKey(s.measure.netns, s.measure.iface)), s.measure.flip, 'bits')
+      return r.sent + r.received
+    }
+    selected.value = subjects.value
+      .filter((s) => s.kind !== 'loopback')
+      .map((s) => ({ s, bits: bits(s) }))
+      .sort((a, b) => b.bits - a.bits)
       .slice(0, 4)
-      .map((r) => rateKey(r.netns, r.iface))
+      .map(({ s }) => s.key)
   }
 
   async function start(): Promise<void> {
@@ -106,8 +141,11 @@ export const useTrafficStore = defineStore('traffic', () => {
     void loadHistory()
   }
 
-  function toggleInterface(key: string): void {
+  function toggleSubject(key: string): void {
     selected.value = selected.value.includes(key) ? selected.value.filter((k) => k !== key) : [...selected.value, key]
+  }
+  function toggleHostEnd(key: string): void {
+    hostEnds.value = hostEnds.value.includes(key) ? hostEnds.value.filter((k) => k !== key) : [...hostEnds.value, key]
   }
 
   // Switching hosts stops sampling of the previous one.
@@ -120,6 +158,8 @@ export const useTrafficStore = defineStore('traffic', () => {
       samples.value = []
       shown.value = []
       selected.value = []
+      hostEnds.value = []
+      search.value = ''
       error.value = null
     }
   )
@@ -132,6 +172,12 @@ export const useTrafficStore = defineStore('traffic', () => {
     windowS,
     intervalS,
     selected,
+    hostEnds,
+    metric,
+    search,
+    subjects,
+    subjectByKey,
+    shownSubjects,
     error,
     starting,
     latest,
@@ -144,6 +190,7 @@ export const useTrafficStore = defineStore('traffic', () => {
     loadHistory,
     togglePause,
     setWindow,
-    toggleInterface
+    toggleSubject,
+    toggleHostEnd
   }
 })

@@ -1,6 +1,10 @@
 /** Number formatting shared by views and chart option builders (pure, no DOM). */
 const UNITS = ['', 'k', 'M', 'G', 'T']
 
+/**
+ * A rate with SI prefixes. Below 1000 it keeps the decimals that matter, so axis ticks of 0.2,
+ * 0.4 … read as such and never round to "1, 1, 1, 0, 0".
+ */
 export function formatRate(value: number, unit: string): string {
   if (!Number.isFinite(value)) return `– ${unit}`
   let v = Math.abs(value)
@@ -9,8 +13,11 @@ export function formatRate(value: number, unit: string): string {
     v /= 1000
     i++
   }
-  const digits = v >= 100 || i === 0 ? 0 : 1
-  return `${value < 0 ? '-' : ''}${v.toFixed(digits)} ${UNITS[i]}${unit}`
+  const text =
+    i > 0
+      ? v.toFixed(v >= 100 ? 0 : 1)
+      : String(Number(v.toFixed(v >= 100 ? 0 : v >= 10 ? 1 : 2)))
+  return `${value < 0 ? '-' : ''}${text} ${UNITS[i]}${unit}`
 }
 
 /**

@@ -302,6 +302,9 @@ export function buildTopologyOption(layout: TopologyLayout, ctx: TopologyOptionC
           width: labelWidth,
           overflow: exporting ? 'none' : 'truncate',
           lineHeight: 15,
+          // A halo in the background colour keeps names readable where thick (busy) edges cross them.
+          textBorderColor: p.background,
+          textBorderWidth: 3,
           formatter: (params: { data?: { node?: LayoutNode | null } }) => {
             const n = params.data?.node
             if (!n) return ''
@@ -311,8 +314,23 @@ export function buildTopologyOption(layout: TopologyLayout, ctx: TopologyOptionC
             return sub && !compact ? `${first}\n{sub|${escapeRichText(truncateLabel(sub, subChars))}}` : first
           },
           rich: {
-            main: { fontSize: 12, color: p.text, fontWeight: 500, width: labelWidth, overflow: exporting ? 'none' : 'truncate' },
-            sub: { fontSize: 10.5, color: p.subtext, width: labelWidth, overflow: exporting ? 'none' : 'truncate' }
+            main: {
+              fontSize: 12,
+              color: p.text,
+              fontWeight: 500,
+              width: labelWidth,
+              overflow: exporting ? 'none' : 'truncate',
+              textBorderColor: p.background,
+              textBorderWidth: 3
+            },
+            sub: {
+              fontSize: 10.5,
+              color: p.subtext,
+              width: labelWidth,
+              overflow: exporting ? 'none' : 'truncate',
+              textBorderColor: p.background,
+              textBorderWidth: 3
+            }
           }
         },
         edgeLabel: { show: false },
