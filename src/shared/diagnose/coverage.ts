@@ -118,9 +118,9 @@ export class Coverage {
         return cut
           ? L(
               `not captured (the capture was truncated after ${cut.after})`,
-              `未抓取（抓取结果在 ${cut.after} 之后被截断）`
+              `未采集（采集结果在 ${cut.after} 之后被截断）`
             )
-          : L('not captured', '未抓取')
+          : L('not captured', '未采集')
       case 'empty':
         return L('ran but printed nothing', '执行了，但没有输出')
       case 'permission-denied':
@@ -131,7 +131,7 @@ export class Coverage {
         return L('timed out', '超时')
       case 'error':
         return cut?.cut === name
-          ? L('cut off: the capture ends inside it', '被截断：抓取结果在这一段中间结束')
+          ? L('cut off: the capture ends inside it', '被截断：采集结果在这一段中间结束')
           : L('failed', '执行失败')
       case 'skipped': {
         const why = this.byName.get(name)?.stderr.split('\n')[0]?.trim()
@@ -147,20 +147,20 @@ export class Coverage {
     if (gap.some((g) => denied(g) && g.name.startsWith('docker.')))
       return L(
         'capture as root, with --sudo (sudo -n), or as a user in the docker group',
-        '以 root 身份抓取，或加 --sudo（sudo -n），或用 docker 组里的用户抓取'
+        '以 root 身份采集，或加 --sudo（sudo -n），或用 docker 组里的用户采集'
       )
     if (gap.some(denied))
-      return L('capture as root, or with --sudo (sudo -n)', '以 root 身份抓取，或加 --sudo（sudo -n）')
+      return L('capture as root, or with --sudo (sudo -n)', '以 root 身份采集，或加 --sudo（sudo -n）')
     if (gap.some((g) => g.state === 'missing-tool'))
-      return L('install the missing tool on the host, then capture again', '在主机上装好缺少的工具，再抓取一次')
+      return L('install the missing tool on the host, then capture again', '在主机上装好缺少的工具，再采集一次')
     if (this.snapshot.truncated && gap.some((g) => g.state === 'absent' || g.state === 'error'))
-      return L('capture again: the last capture was cut short', '重新抓取一次：上一次抓取被中途截断了')
+      return L('capture again: the last capture was cut short', '重新采集一次：上一次采集被中途截断了')
     if (gap.some((g) => g.state === 'timeout'))
-      return L('capture again (the command timed out)', '重新抓取一次（命令超时了）')
+      return L('capture again (the command timed out)', '重新采集一次（命令超时了）')
     if (gap.some((g) => g.state === 'absent'))
       return L(
         'capture again with this NetLens (the capture did not include it)',
-        '用当前版本的 NetLens 重新抓取（这份抓取结果里没有它）'
+        '用当前版本的 NetLens 重新采集（这份采集结果里没有它）'
       )
     return null
   }

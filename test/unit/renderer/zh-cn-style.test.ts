@@ -35,6 +35,8 @@ const SAME_AS_ENGLISH = new Set([
   'topology.exportSvg',
   'topology.kinds.vxlan',
   'topology.legend.vxlan',
+  'trace.kinds.veth',
+  'trace.kinds.netfilter',
   'details.mac',
   'details.mtu',
   'details.vni',

@@ -13,7 +13,7 @@ export const ipForwardOff: Check = {
       ctx.skip(
         { kind: 'host', id: ctx.snapshot.host.hostname },
         [{ name: 'sysctl net.ipv4.ip_forward', state: 'absent' }],
-        L('net.ipv4.ip_forward is not in the captured kernel settings', '抓取到的内核参数里没有 net.ipv4.ip_forward')
+        L('net.ipv4.ip_forward is not in the captured kernel settings', '采集到的内核参数里没有 net.ipv4.ip_forward')
       )
       return []
     }
@@ -63,7 +63,7 @@ export const brNfCallOff: Check = {
         [{ name: 'sysctl net.bridge.bridge-nf-call-iptables', state: 'absent' }],
         L(
           `net.bridge.bridge-nf-call-iptables is not in the captured kernel settings (br_netfilter not loaded, or not readable), so whether ${dependent.length} bridge-dependent rule(s) ever match is unknown`,
-          `抓取到的内核参数里没有 net.bridge.bridge-nf-call-iptables（br_netfilter 没加载或读不到），无法判断 ${dependent.length} 条依赖网桥过滤的规则是否生效`
+          `采集到的内核参数里没有 net.bridge.bridge-nf-call-iptables（br_netfilter 没加载或读不到），无法判断 ${dependent.length} 条依赖网桥过滤的规则是否生效`
         )
       )
       return []
@@ -113,7 +113,7 @@ export const rpFilterStrict: Check = {
       ctx.skip(
         { kind: 'host', id: ctx.snapshot.host.hostname },
         [{ name: 'sysctl net.ipv4.conf.*.rp_filter', state: 'absent' }],
-        L('rp_filter is not in the captured kernel settings', '抓取到的内核参数里没有 rp_filter')
+        L('rp_filter is not in the captured kernel settings', '采集到的内核参数里没有 rp_filter')
       )
       return []
     }

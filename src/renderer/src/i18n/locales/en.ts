@@ -283,7 +283,19 @@ export const en = {
     fix: 'Fix command',
     neverRuns: 'NetLens never runs this command. Review it and run it yourself.',
     showOnTopology: 'Show on topology',
-    objects: 'Affected',
+    objects: 'Affected:',
+    kindSeparator: ': ',
+    objectKinds: {
+      container: 'container',
+      interface: 'interface',
+      bridge: 'bridge',
+      network: 'network',
+      rule: 'rule',
+      port: 'port',
+      conntrack: 'connection',
+      host: 'host',
+      route: 'route'
+    },
     noneChecked: 'No problems found in what was captured, but some checks could not run (below).',
     notChecked: {
       title: 'Not checked ({n})',
@@ -305,9 +317,26 @@ export const en = {
     prev: 'Previous',
     next: 'Next',
     rule: 'Matched rule',
-    droppedBy: 'Dropped by',
+    droppedBy: 'Dropped by:',
     reply: 'Reply path',
     showOnTopology: 'Show on topology',
+    showNearest: 'Show where it is on the topology',
+    findOnTopology: 'Find “{what}” on the topology',
+    jumpToCause: 'Jump to the cause',
+    cause: 'cause',
+    src: 'Source',
+    dst: 'Destination',
+    kinds: {
+      netns: 'namespace',
+      route: 'route',
+      veth: 'veth',
+      bridge: 'bridge',
+      netfilter: 'netfilter',
+      egress: 'out',
+      ingress: 'in',
+      proxy: 'proxy',
+      deliver: 'delivered'
+    },
     empty: 'Enter a source and a destination to follow a packet hop by hop.'
   },
   training: {

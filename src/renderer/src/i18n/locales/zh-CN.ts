@@ -285,11 +285,23 @@ export const zhCN: MessageSchema = {
     fix: '修复命令',
     neverRuns: 'NetLens 不会执行这条命令，请确认无误后自行执行。',
     showOnTopology: '在拓扑中查看',
-    objects: '涉及对象',
-    noneChecked: '在抓取到的数据里没有发现问题，但有些检查没能执行（见下方）。',
+    objects: '涉及对象：',
+    kindSeparator: '：',
+    objectKinds: {
+      container: '容器',
+      interface: '网卡',
+      bridge: '网桥',
+      network: '网络',
+      rule: '规则',
+      port: '端口',
+      conntrack: '连接',
+      host: '主机',
+      route: '路由'
+    },
+    noneChecked: '在采集到的数据里没有发现问题，但有些检查没能执行（见下方）。',
     notChecked: {
       title: '未检查（{n}）',
-      intro: '抓取结果里缺少这些检查要读的数据，所以这里没有问题不代表主机是健康的。',
+      intro: '采集结果里缺少这些检查要读的数据，所以这里没有问题不代表主机是健康的。',
       remedy: '怎么办：'
     }
   },
@@ -307,9 +319,26 @@ export const zhCN: MessageSchema = {
     prev: '上一跳',
     next: '下一跳',
     rule: '命中的规则',
-    droppedBy: '丢弃它的规则',
+    droppedBy: '丢弃它的规则：',
     reply: '回包路径',
     showOnTopology: '在拓扑中查看',
+    showNearest: '在拓扑中查看所在位置',
+    findOnTopology: '在拓扑中查找“{what}”',
+    jumpToCause: '跳到原因所在',
+    cause: '原因',
+    src: '源地址',
+    dst: '目的地址',
+    kinds: {
+      netns: '命名空间',
+      route: '路由',
+      veth: 'veth',
+      bridge: '网桥',
+      netfilter: 'netfilter',
+      egress: '出站',
+      ingress: '入站',
+      proxy: '代理',
+      deliver: '送达'
+    },
     empty: '填写源和目的，逐跳跟踪一个数据包。'
   },
   training: {
