@@ -8,17 +8,21 @@ import { en } from '../../../src/renderer/src/i18n/locales/en'
 import { zhCN } from '../../../src/renderer/src/i18n/locales/zh-CN'
 import { listLessons, listScenarios, renderScenarioCapture } from '../../../src/main/sim/index'
 import { buildSnapshot } from '../../../src/main/model/build-snapshot'
-import { diagnose } from '../../../src/shared/diagnose/index'
+import { diagnoseReport } from '../../../src/shared/diagnose/index'
 import { traceFlow } from '../../../src/shared/trace/index'
 import type { Localized } from '../../../src/shared/api/types'
 import { leaves } from '../../support/catalogue'
+import { readFixture } from '../../support/fixtures'
+import { parseCaptureText } from '../../../src/main/capture/capture-file'
 
 /** Alternate words for a concept that has one name in NetLens (the right one after the arrow). */
 const BANNED: [RegExp, string][] = [
   [/名称空间|名字空间|网络名空间/, '命名空间'],
   [/虚拟化网络/, '虚拟网络'],
   [/网络地址转换表/, '地址转换'],
-  [/容器组网/, '容器网络']
+  [/容器组网/, '容器网络'],
+  // Taking a snapshot of a host is 采集 everywhere (抓包 is packet capture, another thing).
+  [/抓取/, '采集']
 ]
 
 /** A half-width colon touching a Chinese character: `状态:运行` should be `状态：运行`. */
@@ -107,13 +111,29 @@ describe('Chinese produced by the backend', () => {
     const capture = renderScenarioCapture(id)
     if (!capture.ok) throw new Error(capture.error.message)
     const snapshot = buildSnapshot(capture.value)
-    const texts = diagnose(snapshot).flatMap((f) => zhOf([f.title, f.explanation]))
+    const report = diagnoseReport(snapshot)
+    const texts = [
+      ...report.findings.flatMap((f) => zhOf([f.title, f.explanation])),
+      ...report.notChecked.flatMap((n) => zhOf([n.reason, n.remedy]))
+    ]
     const names = snapshot.containers.filter((c) => c.interfaces.length).map((c) => c.name).slice(0, 4)
     for (const from of names)
       for (const to of [...names.filter((n) => n !== from), '203.0.113.10:443']) {
         const trace = traceFlow(snapshot, from, to)
         texts.push(...zhOf([trace.reason, ...[...trace.hops, ...trace.reply].map((h) => h.description)]))
       }
+    const problems = texts.flatMap((text) => styleProblems(text).map((p) => `${p}: ${text}`))
+    expect(problems).toEqual([])
+  })
+})
+
+describe('Chinese of a capture without root', () => {
+  it('says what could not be checked in the same terms and punctuation', () => {
+    const parsed = parseCaptureText(readFixture('capture/debian-12-docker-20.10/probe--nonroot-lab.cap'))
+    if (!parsed.ok) throw new Error(parsed.error.message)
+    const report = diagnoseReport(buildSnapshot(parsed.value))
+    expect(report.notChecked.length).toBeGreaterThan(0)
+    const texts = report.notChecked.flatMap((n) => [n.reason, n.remedy]).filter((t): t is Localized => !!t).map((t) => t['zh-CN'])
     const problems = texts.flatMap((text) => styleProblems(text).map((p) => `${p}: ${text}`))
     expect(problems).toEqual([])
   })
