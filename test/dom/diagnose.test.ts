@@ -119,13 +119,13 @@ describe('DiagnoseView', () => {
       check,
       reason: L(
         `its addresses were not captured (docker.containers: permission denied; ns/pid:${pid}/ip.addr: not captured)`,
-        `没有抓到它的地址（docker.containers：权限不足；ns/pid:${pid}/ip.addr：未抓取）`
+        `没有采集到它的地址（docker.containers：权限不足；ns/pid:${pid}/ip.addr：未采集）`
       ),
       sections: [
         { name: 'docker.containers', state: 'permission-denied' },
         { name: `ns/pid:${pid}/ip.addr`, state: 'absent' }
       ],
-      remedy: L('capture as root, or with --sudo (sudo -n)', '以 root 身份抓取，或加 --sudo（sudo -n）'),
+      remedy: L('capture as root, or with --sudo (sudo -n)', '以 root 身份采集，或加 --sudo（sudo -n）'),
       object: { kind: 'container', id: `c${pid}` }
     })
     const notChecked: NotChecked[] = [
@@ -133,7 +133,7 @@ describe('DiagnoseView', () => {
         check: 'missing-masquerade',
         reason: L('iptables.save: permission denied', 'iptables.save：权限不足'),
         sections: [{ name: 'iptables.save', state: 'permission-denied' }],
-        remedy: L('capture as root, or with --sudo (sudo -n)', '以 root 身份抓取，或加 --sudo（sudo -n）'),
+        remedy: L('capture as root, or with --sudo (sudo -n)', '以 root 身份采集，或加 --sudo（sudo -n）'),
         object: null
       },
       denied('container-no-address', 11),

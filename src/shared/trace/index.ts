@@ -291,7 +291,7 @@ class Tracer {
         nftOnly
           ? L(
               'Only native nftables rules were captured; NetLens does not evaluate them, so the netfilter verdict is unknown.',
-              '只抓到了原生 nftables 规则，NetLens 目前不做 nft 规则求值，所以 netfilter 这一段无法判断。'
+              '只采集到了原生 nftables 规则，NetLens 目前不做 nft 规则求值，所以 netfilter 这一段无法判断。'
             )
           : L(
               'No iptables rules in the snapshot (section missing or denied): the netfilter verdict is unknown.',

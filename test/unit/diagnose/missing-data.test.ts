@@ -170,7 +170,7 @@ describe('the CLI on partial data', () => {
     expect(en).toMatch(/ns\/…\/ip\.addr: not captured/)
     const zh = formatReport(report, 'zh-CN')
     expect(zh).toMatch(/^没有发现问题。\n\n未检查（\d+）：/)
-    expect(zh).toContain('怎么办：以 root 身份抓取，或加 --sudo（sudo -n），或用 docker 组里的用户抓取')
+    expect(zh).toContain('怎么办：以 root 身份采集，或加 --sudo（sudo -n），或用 docker 组里的用户采集')
   })
 
   it('inspect does not say "N in the table" when conntrack.count was not captured', () => {

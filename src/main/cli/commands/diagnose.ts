@@ -63,7 +63,7 @@ export function formatNotChecked(notChecked: NotChecked[], lang: 'en' | 'zh-CN')
   }
   const out = [
     zh
-      ? `未检查（${notChecked.length}）：抓取结果里缺少这些检查要读的数据，所以上面的结果不代表主机是健康的。`
+      ? `未检查（${notChecked.length}）：采集结果里缺少这些检查要读的数据，所以上面的结果不代表主机是健康的。`
       : `Not checked (${notChecked.length}): the capture lacks what these checks read, so the result above does not mean the host is healthy.`
   ]
   for (const items of groups.values()) {

@@ -20,7 +20,7 @@ export const containerNoAddress: Check = {
         ctx.skip(
           { kind: 'container', id: c.name },
           [...docker, ...inside],
-          L('its addresses were not captured', '没有抓到它的地址')
+          L('its addresses were not captured', '没有采集到它的地址')
         )
         continue
       }
@@ -81,7 +81,7 @@ export const containerNoDefaultRoute: Check = {
           ctx.coverage.namespaceGap(c, ['ip.route', 'ip.route.text', 'proc.route']) ?? [
             { name: `routes of ${c.name}`, state: 'empty' }
           ],
-          L('the routes inside its namespace were not captured', '没有抓到它命名空间里的路由')
+          L('the routes inside its namespace were not captured', '没有采集到它命名空间里的路由')
         )
         continue
       }

@@ -281,7 +281,7 @@ export const mixedBackends: Check = {
           other,
           L(
             "the other iptables backend's rules were not captured, so rules hidden there are unknown",
-            '没有抓到另一套 iptables 后端的规则，藏在那里的规则无从知晓'
+            '没有采集到另一套 iptables 后端的规则，藏在那里的规则无从知晓'
           )
         )
       return []
