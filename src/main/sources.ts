@@ -6,13 +6,14 @@
  *   <path>           a capture file (NETLENS-CAPTURE header) or a snapshot JSON file
  *   <anything else>  an ssh alias
  */
-import { readFile, stat } from 'node:fs/promises'
+import { stat } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { fail, ok, type Result } from '../shared/result'
 import type { Snapshot } from '../shared/snapshot/schema'
 import { looksLikeCapture, parseCaptureText } from './capture/capture-file'
 import type { Capture } from './capture/capture-types'
 import type { ProbeOptions, ProbeProgress, ProbeTarget } from './capture/run-probe'
+import { readSourceFileText } from './capture/source-file'
 import { isValidSshAlias } from './hosts/ssh-config'
 import { buildSnapshot } from './model/build-snapshot'
 
@@ -32,9 +33,6 @@ export interface ResolvedSource {
   snapshot?: Snapshot
 }
 
-/** Files NetLens will read as a source (captures can be large: conntrack on a busy host). */
-const MAX_FILE_BYTES = 2 * 1024 * 1024 * 1024
-
 async function isFile(path: string): Promise<boolean> {
   try {
     return (await stat(path)).isFile()
@@ -53,16 +51,9 @@ async function runProbe(target: ProbeTarget, opts: ProbeOptions): Promise<Result
 }
 
 async function readSourceFile(path: string): Promise<Result<ResolvedSource>> {
-  let text: string
-  try {
-    const st = await stat(path)
-    if (st.size > MAX_FILE_BYTES) return fail('invalid-argument', `${path} is too large (${st.size} bytes).`)
-    text = await readFile(path, 'utf8')
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code
-    if (code === 'EACCES' || code === 'EPERM') return fail('permission-denied', `${path}: permission denied`)
-    return fail('not-found', `${path}: ${(e as Error).message}`)
-  }
+  const read = await readSourceFileText(path)
+  if (!read.ok) return read
+  const text = read.value
   const name = basename(path)
   if (looksLikeCapture(text)) {
     const parsed = parseCaptureText(text)

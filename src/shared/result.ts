@@ -16,6 +16,8 @@ export type ErrorCode =
   | 'missing-tool'
   | 'cancelled'
   | 'parse-error'
+  /** A file, request or capture section larger than NetLens reads (src/shared/limits.ts). */
+  | 'too-large'
   | 'internal'
 
 export interface AppError {

@@ -3,10 +3,11 @@
  * and opened again with full schema validation. A file that is not a valid snapshot yields a
  * parse-error naming the first offending field by its path (e.g. `containers.0.interfaces`).
  */
-import { readFile, writeFile } from 'node:fs/promises'
+import { writeFile } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { fail, ok, type Result } from '../../shared/result'
 import { READABLE_SCHEMA_VERSIONS, Snapshot, parseSnapshot, upgradeSnapshot } from '../../shared/snapshot/schema'
+import { readSourceFileText } from '../capture/source-file'
 
 export function serializeSnapshot(snapshot: Snapshot): string {
   return JSON.stringify(snapshot, null, 2) + '\n'
@@ -55,14 +56,6 @@ export async function saveSnapshot(snapshot: Snapshot, path: string): Promise<Re
 }
 
 export async function openSnapshot(path: string): Promise<Result<Snapshot>> {
-  let text: string
-  try {
-    text = await readFile(path, 'utf8')
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code
-    if (code === 'ENOENT') return fail('not-found', `${path}: no such file`)
-    if (code === 'EACCES' || code === 'EPERM') return fail('permission-denied', `${path}: permission denied`)
-    return fail('internal', `${path}: ${(error as Error).message}`)
-  }
-  return snapshotFromText(text, basename(path))
+  const text = await readSourceFileText(path)
+  return text.ok ? snapshotFromText(text.value, basename(path)) : text
 }

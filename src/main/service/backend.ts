@@ -15,6 +15,8 @@ import {
 import { DEFAULT_PREFERENCES, type HostEntry, type Preferences } from '../../shared/api/types'
 import { AppFailure, fail, ok, toAppError, type Result } from '../../shared/result'
 import type { Snapshot } from '../../shared/snapshot/schema'
+import { MAX_SOURCE_FILE_BYTES } from '../../shared/limits'
+import { fileTooLarge } from '../capture/source-file'
 import type { SamplerHandle, ServiceDeps } from './deps'
 
 type Listener<E extends ApiEventName> = (payload: ApiEvents[E]) => void
@@ -252,6 +254,8 @@ export function createBackend(deps: ServiceDeps, transport: 'ipc' | 'browser'): 
     getSnapshot: ({ hostId }) => snapshots.get(hostId) ?? null,
 
     openFile: async ({ name, content }) => {
+      const bytes = Buffer.byteLength(content, 'utf8')
+      if (bytes > MAX_SOURCE_FILE_BYTES) unwrap(fileTooLarge(name, bytes))
       const snapshot = unwrap(deps.snapshotFromFileContent(name, content))
       const safeName = name.replace(/[^\w.\- ]/g, '_').slice(0, 120)
       let id = `file:${safeName}`

@@ -3,6 +3,12 @@ import { describe, expect, it, vi, beforeEach } from 'vitest'
 
 const created: { options: Record<string, unknown>; handlers: Record<string, (...a: unknown[]) => unknown> }[] = []
 const sessionHandlers: Record<string, (...a: unknown[]) => unknown> = {}
+const electron = vi.hoisted(() => ({
+  openExternal: vi.fn(async (_url: string) => undefined),
+  showMessageBox: vi.fn(async (..._args: unknown[]) => ({ response: 1 })),
+  showOpenDialog: vi.fn(async (..._args: unknown[]) => ({ canceled: false, filePaths: [] as string[] })),
+  menuTemplates: [] as unknown[]
+}))
 
 vi.mock('electron', () => {
   class BrowserWindow {
@@ -24,7 +30,9 @@ vi.mock('electron', () => {
   }
   return {
     BrowserWindow,
-    shell: { openExternal: vi.fn() },
+    shell: { openExternal: electron.openExternal },
+    dialog: { showMessageBox: electron.showMessageBox, showOpenDialog: electron.showOpenDialog },
+    Menu: { buildFromTemplate: (template: unknown) => (electron.menuTemplates.push(template), { template }) },
     session: {
       defaultSession: {
         webRequest: { onHeadersReceived: (fn: (...a: unknown[]) => unknown) => (sessionHandlers.headers = fn) },
@@ -36,7 +44,14 @@ vi.mock('electron', () => {
 
 beforeEach(() => {
   created.length = 0
+  electron.openExternal.mockClear()
+  electron.showMessageBox.mockClear()
+  electron.showOpenDialog.mockClear()
+  electron.menuTemplates.length = 0
 })
+
+/** Lets queued promise callbacks (the dialog, then openExternal) run. */
+const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
 describe('main window security', () => {
   it('uses contextIsolation, sandbox and no nodeIntegration', async () => {
@@ -66,7 +81,10 @@ describe('main window security', () => {
     const { createMainWindow } = await import('../../../src/main/app-shell/window')
     createMainWindow()
     let headers: Record<string, string[]> = {}
-    sessionHandlers.headers({ responseHeaders: {} }, (r: { responseHeaders: Record<string, string[]> }) => (headers = r.responseHeaders))
+    sessionHandlers.headers(
+      { responseHeaders: {} },
+      (r: { responseHeaders: Record<string, string[]> }) => (headers = r.responseHeaders)
+    )
     const csp = headers['Content-Security-Policy'][0]
     expect(csp).toContain("script-src 'self'")
     expect(csp).toContain("object-src 'none'")
@@ -74,6 +92,112 @@ describe('main window security', () => {
     let granted: boolean | undefined
     sessionHandlers.permission(null, 'media', (g: boolean) => (granted = g))
     expect(granted).toBe(false)
+  })
+})
+
+describe('links that leave the app', () => {
+  const docs = 'https://github.com/netlens/netlens/blob/main/docs/capture-format.md'
+
+  it('drops every URL that is not NetLens documentation, without asking', async () => {
+    const { createMainWindow } = await import('../../../src/main/app-shell/window')
+    createMainWindow()
+    const { handlers } = created[0]
+    for (const url of [
+      'https://evil.example/',
+      'https://github.com/someone/else',
+      'https://github.com.evil.example/netlens/netlens/blob/main/docs/x.md',
+      'https://github.com/netlens/netlens/blob/main/docs/../../../../evil/x',
+      'https://user@github.com/netlens/netlens/blob/main/docs/x.md',
+      'http://github.com/netlens/netlens/blob/main/docs/x.md',
+      'file:///etc/passwd',
+      'javascript:alert(1)'
+    ]) {
+      expect(handlers.windowOpen({ url })).toEqual({ action: 'deny' })
+    }
+    await settle()
+    expect(electron.showMessageBox).not.toHaveBeenCalled()
+    expect(electron.openExternal).not.toHaveBeenCalled()
+  })
+
+  it('asks first, and opens documentation in the browser only when the user says yes', async () => {
+    const { createMainWindow } = await import('../../../src/main/app-shell/window')
+    createMainWindow({ locale: async () => 'zh-CN' })
+    const { handlers } = created[0]
+    electron.showMessageBox.mockResolvedValueOnce({ response: 1 })
+    expect(handlers.windowOpen({ url: docs })).toEqual({ action: 'deny' })
+    await settle()
+    await settle()
+    expect(electron.showMessageBox).toHaveBeenCalledTimes(1)
+    const asked = electron.showMessageBox.mock.calls[0][1] as { message: string; detail: string; cancelId: number }
+    expect(asked.message).toContain('在浏览器中打开')
+    expect(asked.detail).toBe(docs)
+    expect(asked.cancelId).toBe(1)
+    expect(electron.openExternal).not.toHaveBeenCalled()
+
+    electron.showMessageBox.mockResolvedValueOnce({ response: 0 })
+    handlers.windowOpen({ url: docs })
+    await settle()
+    await settle()
+    expect(electron.openExternal).toHaveBeenCalledWith(docs)
+  })
+})
+
+describe('content security policy', () => {
+  it('gives the packaged app no fetch or WebSocket, and the dev server only its own origin', async () => {
+    const { APP_CSP, appCsp } = await import('../../../src/main/app-shell/security')
+    expect(APP_CSP).toContain("connect-src 'none'")
+    expect(APP_CSP).not.toMatch(/ws:|localhost/)
+    expect(appCsp('http://localhost:5173')).toContain("connect-src 'self' http://localhost:5173 ws://localhost:5173;")
+  })
+
+  it("index.html's meta CSP allows connections to its own origin only (browser mode's socket)", async () => {
+    const { readFileSync } = await import('node:fs')
+    const html = readFileSync(`${__dirname}/../../../src/renderer/index.html`, 'utf8')
+    const csp = /Content-Security-Policy"\s+content="([^"]+)"/.exec(html)?.[1] ?? ''
+    expect(csp).toContain("connect-src 'self';")
+    expect(csp).not.toMatch(/ws:|localhost|127\.0\.0\.1/)
+  })
+})
+
+describe('File → Open', () => {
+  it('applies the file size limit and shows the refusal in a dialog instead of throwing', async () => {
+    const { mkdtempSync, rmSync, truncateSync, writeFileSync } = await import('node:fs')
+    const { tmpdir } = await import('node:os')
+    const { join } = await import('node:path')
+    const { buildMenu } = await import('../../../src/main/app-shell/menu')
+    const { createBackend } = await import('../../../src/main/service/backend')
+    const { fakeDeps } = await import('../../support/fake-deps')
+    const dir = mkdtempSync(join(tmpdir(), 'netlens-menu-'))
+    try {
+      const big = join(dir, 'big.cap')
+      writeFileSync(big, '')
+      truncateSync(big, 900 * 1024 * 1024)
+      const good = join(dir, 'good.json')
+      writeFileSync(good, '{"schemaVersion":1}')
+      const backend = createBackend(fakeDeps(), 'ipc')
+      const opened: string[] = []
+      backend.subscribe('hostsChanged', (hosts) =>
+        opened.push(...hosts.filter((h) => h.kind === 'file').map((h) => h.id))
+      )
+      buildMenu({} as never, backend, async () => 'en')
+      const template = electron.menuTemplates[0] as { submenu: { click?: () => void }[] }[]
+      const open = template[0].submenu[0].click!
+
+      electron.showOpenDialog.mockResolvedValueOnce({ canceled: false, filePaths: [big, '/dev/zero'] })
+      open()
+      await vi.waitFor(() => expect(electron.showMessageBox).toHaveBeenCalledTimes(2))
+      const [first, second] = electron.showMessageBox.mock.calls.map((c) => c[1] as { type: string; message: string })
+      expect(first).toMatchObject({ type: 'error', message: 'big.cap: file too large (900 MB; limit 256 MB)' })
+      expect(second.message).toMatch(/not a regular file/)
+      expect(opened).toEqual([])
+
+      electron.showOpenDialog.mockResolvedValueOnce({ canceled: false, filePaths: [good] })
+      open()
+      await vi.waitFor(() => expect(opened).toEqual(['file:good.json']))
+      expect(electron.showMessageBox).toHaveBeenCalledTimes(2)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
 
@@ -100,12 +224,18 @@ describe('IPC sender validation', () => {
       (url) => url === 'file:///app/index.html'
     )
     const call = handlers.get('netlens:listHosts')!
-    const refused = (await call({ senderFrame: { url: 'https://evil.example' } }, {})) as { ok: boolean; error: { code: string } }
+    const refused = (await call({ senderFrame: { url: 'https://evil.example' } }, {})) as {
+      ok: boolean
+      error: { code: string }
+    }
     expect(refused.ok).toBe(false)
     expect(refused.error.code).toBe('permission-denied')
     const allowed = (await call({ senderFrame: { url: 'file:///app/index.html' } }, {})) as { ok: boolean }
     expect(allowed.ok).toBe(true)
-    const invalid = (await handlers.get('netlens:trace')!({ senderFrame: { url: 'file:///app/index.html' } }, { hostId: 5 })) as {
+    const invalid = (await handlers.get('netlens:trace')!(
+      { senderFrame: { url: 'file:///app/index.html' } },
+      { hostId: 5 }
+    )) as {
       ok: boolean
       error: { code: string }
     }

@@ -1,4 +1,4 @@
-import { startBrowserServer } from '../../server/browser-server'
+import { installLastResortHandlers, startBrowserServer } from '../../server/browser-server'
 import { buildRenderer, rendererBuilt, rendererDir } from '../../server/renderer-build'
 import { createBackend } from '../../service/backend'
 import { createDefaultDeps } from '../../service/default-deps'
@@ -31,10 +31,15 @@ export const command: CliCommand = {
     if (flags.rebuild || !rendererBuilt()) await buildRenderer(io.err)
     const backend = createBackend(createDefaultDeps(), 'browser')
     const server = await startBrowserServer({ backend, staticDir: rendererDir, port })
-    io.out(`NetLens is serving on 127.0.0.1 only. Open:\n\n  ${server.url}\n\nPress Ctrl-C to stop.`)
-    await new Promise<void>((resolve) => io.signal.addEventListener('abort', () => resolve(), { once: true }))
-    backend.dispose()
-    await server.close()
+    const uninstall = installLastResortHandlers(io.err)
+    try {
+      io.out(`NetLens is serving on 127.0.0.1 only. Open:\n\n  ${server.url}\n\nPress Ctrl-C to stop.`)
+      await new Promise<void>((resolve) => io.signal.addEventListener('abort', () => resolve(), { once: true }))
+    } finally {
+      uninstall()
+      backend.dispose()
+      await server.close()
+    }
     return 0
   }
 }
