@@ -87,8 +87,8 @@ interface TableState {
  * is found from its place in the line without slicing it out first (186,000 chains in a large
  * kube-proxy dump). A name is kept as its place in the text and made into a string on first read
  * (when it was read from a trimmed line or a quoted token, as that string). A redeclared name gets
- * a new entry (its rule count starts again) while the previous rule's chain keeps its own, as a
- * Map of count objects would.
+ * a new entry that continues the old entry's rule count, while the previous rule's chain keeps its
+ * own entry.
  */
 class ChainTable {
   count = 0
@@ -200,6 +200,10 @@ class ChainTable {
       if (entry === 0 || (this.hashes[entry - 1] === hash && this.named(entry - 1, source, start, end))) {
         this.slots[slot] = index + 1
         this.replaced = entry !== 0
+        // A chain declared again (or declared after rules that named it) keeps counting its rules:
+        // positions are the rule's place among its chain's rules in the table, as iptables-restore
+        // appends them and as the serializer prints them (declarations first).
+        if (entry !== 0) this.rules[index] = this.rules[entry - 1]
         return index
       }
     }
@@ -589,7 +593,11 @@ function declareChain(
   const chains = state.chains
   const index = chains.add(source, start, end, inText, hashText(source, start, end))
   if (state.sawRule) warnings.push(at(lineNo, `chain ${chains.spell(index)} declared after the table's first rule`))
-  if (chains.replaced) warnings.push(at(lineNo, `chain ${chains.spell(index)} declared twice`))
+  if (chains.replaced) {
+    warnings.push(at(lineNo, `chain ${chains.spell(index)} declared twice`))
+    // The next rule of this chain must count on in the new entry, not in the one it replaced.
+    state.last = -1
+  }
   return state.chainRows.add(from, index, policy, packets, bytes)
 }
 

@@ -306,6 +306,34 @@ describe('parseIptablesSave (iptables-save, ip6tables-save, -c)', () => {
     }
   })
 
+  it.each([
+    [
+      'seed 1840010999: a chain declared after its rules',
+      ['*mangle', '-A FORWARD -j DOCKER-FORWARD', '-A DOCKER-CT -j ACCEPT', ':FORWARD ACCEPT [0:0]', '-A FORWARD -j DOCKER-ISOLATION-STAGE-1']
+    ],
+    [
+      'seed -1005623028: rules of a chain on both sides of its declaration',
+      [
+        '*raw',
+        '[12:1071] -A FORWARD -i br-4b36919713a7 ! -o br-4b36919713a7 -j ACCEPT',
+        ':FORWARD ACCEPT [0:0]',
+        '-A PREROUTING -p udp -m udp --dport 5353 -j CT --zone 3',
+        '[12:1071] -A FORWARD -i br-4b36919713a7 ! -o br-4b36919713a7 -j ACCEPT'
+      ]
+    ],
+    ['a chain declared twice between its rules', ['*nat', ':A - [0:0]', '-A A -j RETURN', ':A - [0:0]', '-A A -j ACCEPT', '-A B -j RETURN', '-A A -j DROP']]
+  ])('round-trips a fixed counterexample: %s', (_name, lines) => {
+    const first = parseIptablesSave(lines.join('\n')).value
+    const again = parseIptablesSave(serializeIptablesSave(first)).value
+    expect(withoutLines(again)).toEqual(withoutLines(first))
+    // Positions count a chain's rules in table order, whatever the declarations in between.
+    const positions = new Map<string, number>()
+    for (const rule of first.tables[0].rules) {
+      positions.set(rule.chain, (positions.get(rule.chain) ?? 0) + 1)
+      expect(rule.position).toBe(positions.get(rule.chain))
+    }
+  })
+
   it('round-trips any soup of real rule lines: parse(serialize(parse(x))) = parse(x)', () => {
     const lines = [...new Set(pairs.flatMap((pair) => pair.input.split('\n')))].filter((l) => !l.includes('# Warning'))
     fc.assert(
