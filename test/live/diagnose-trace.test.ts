@@ -182,7 +182,7 @@ describe.skipIf(skipReason)('diagnose and trace against the real lab', () => {
           expect(f).toHaveLength(1)
           expect(f[0].severity).toBe('critical')
           expect(objectIds(f[0])).toEqual(expect.arrayContaining([`bridge:${front.bridge}`, 'container:nllab-web']))
-          expect(f[0].fix).toBe(`ip link set ${front.bridge} up`)
+          expect(f[0].fix).toBe(`ip link set dev ${front.bridge} up`)
         }
       )
       await until(`${front.bridge} operationally up again`, operUp, 20_000)
@@ -203,7 +203,7 @@ describe.skipIf(skipReason)('diagnose and trace against the real lab', () => {
           expect(f).toHaveLength(1)
           expect(f[0].severity).toBe('critical')
           expect(objectIds(f[0])).toEqual(expect.arrayContaining([`interface:${veth}`, 'container:nllab-default']))
-          expect(f[0].fix).toBe(`ip link set ${veth} master docker0`)
+          expect(f[0].fix).toBe(`ip link set dev ${veth} master docker0`)
         }
       )
       expect(await masterOf()).toBe('docker0')

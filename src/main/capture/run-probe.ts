@@ -12,7 +12,8 @@ import { join } from 'node:path'
 import { StringDecoder } from 'node:string_decoder'
 import { execa } from 'execa'
 import { fail, ok, type Result } from '../../shared/result'
-import { classifySshFailure } from '../hosts/ssh-errors'
+import { DEFAULT_CONNTRACK_CAP, formatMegabytes, MAX_SOURCE_FILE_BYTES } from '../../shared/limits'
+import { classifySshFailure, TailBuffer } from '../hosts/ssh-errors'
 import { isValidSshAlias, sshEffectiveSettingsResult } from '../hosts/ssh-config'
 import { newBoundary, parseCaptureFile } from './capture-file'
 import type { Capture } from './capture-types'
@@ -43,10 +44,9 @@ export interface ProbeOptions {
   script?: string
 }
 
-export const DEFAULT_CONNTRACK_CAP = 200_000
+export { DEFAULT_CONNTRACK_CAP }
 /** Host sections a typical probe run emits before the per-namespace ones (progress estimate). */
 const HOST_SECTION_ESTIMATE = 25
-const MAX_OUTPUT = 1024 * 1024 * 1024
 
 export function probeScriptPath(): string {
   const candidates = [
@@ -230,20 +230,36 @@ export async function runProbe(target: ProbeTarget, opts: ProbeOptions = {}): Pr
   }
 
   const scanner = new ProgressScanner((p) => opts.onProgress?.(p))
+  // stdout is the capture: at most what NetLens reads from a file. Of stderr (ssh's own messages,
+  // and whatever a hostile peer prints before them) only the tail is kept and classified.
   const child = execa(file, args, {
     input: script,
     reject: false,
     stripFinalNewline: false,
-    maxBuffer: MAX_OUTPUT,
+    buffer: { stdout: true, stderr: false },
+    maxBuffer: { stdout: MAX_SOURCE_FILE_BYTES },
     cancelSignal: opts.signal,
     forceKillAfterDelay: 2000,
     env: { LC_ALL: 'C' }
   })
+  const stderrTail = new TailBuffer()
   child.stdout?.on('data', (chunk: Buffer) => scanner.push(chunk))
+  child.stderr?.setEncoding('utf8')
+  child.stderr?.on('data', (chunk: string) => stderrTail.push(chunk))
   const r = await child
 
   if (r.isCanceled || opts.signal?.aborted) return fail('cancelled', 'Capture cancelled.')
-  const stderr = String(r.stderr ?? '')
+  const stderr = stderrTail.toString()
+  if (r.isMaxBuffer) {
+    return fail(
+      'too-large',
+      `The probe on ${targetLabel(target)} wrote more than ${formatMegabytes(MAX_SOURCE_FILE_BYTES)}; NetLens reads captures up to ${formatMegabytes(MAX_SOURCE_FILE_BYTES)}.`,
+      {
+        remedy:
+          'Capture again with a smaller conntrack cap (--conntrack-max N): the conntrack list is what grows on a busy host.'
+      }
+    )
+  }
   if ((r as { code?: string }).code === 'ENOENT') {
     return fail('missing-tool', `${file} is not installed on this machine.`, {
       remedy: file === 'ssh' ? 'Install OpenSSH (openssh-client).' : undefined

@@ -5,6 +5,40 @@
  */
 import type { AppError } from '../../shared/result'
 import type { SectionStatus } from '../../shared/snapshot/schema'
+import { shellQuote } from '../../shared/shell'
+
+/**
+ * How much of stderr is classified: ssh prints its own error last, and everything before it may
+ * come from the peer (a pre-auth banner can be megabytes). Reading only the tail, with patterns that
+ * are literal words (no `.*` between them), keeps classification linear in 16 KB, whatever arrives.
+ */
+export const STDERR_TAIL_CHARS = 16 * 1024
+
+/** The last STDERR_TAIL_CHARS of a text. */
+export function stderrTail(stderr: string): string {
+  return stderr.length > STDERR_TAIL_CHARS ? stderr.slice(stderr.length - STDERR_TAIL_CHARS) : stderr
+}
+
+/** Keeps only the last `limit` characters of a stream (stderr of ssh or a counter loop). */
+export class TailBuffer {
+  private text = ''
+  /** Characters dropped from the front so far. */
+  dropped = 0
+
+  constructor(private readonly limit = STDERR_TAIL_CHARS) {}
+
+  push(chunk: string): void {
+    this.text += chunk
+    if (this.text.length > this.limit * 2) {
+      this.dropped += this.text.length - this.limit
+      this.text = this.text.slice(this.text.length - this.limit)
+    }
+  }
+
+  toString(): string {
+    return stderrTail(this.text)
+  }
+}
 
 export interface SshTargetHint {
   /** The alias the user typed (what `ssh ALIAS` needs). */
@@ -15,7 +49,7 @@ export interface SshTargetHint {
 }
 
 const lastLines = (stderr: string): string =>
-  stderr
+  stderrTail(stderr)
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l && !/^(Pseudo-terminal|Warning: Permanently added)/.test(l))
@@ -32,28 +66,36 @@ function knownHostsName(hostname: string, port: number | undefined): string {
  * Classifies a failed `ssh` run. Returns null when it does not look like an ssh transport error
  * (e.g. the remote command itself failed with a normal exit code).
  */
-export function classifySshFailure(exitCode: number | null, stderr: string, target: SshTargetHint): AppError | null {
+export function classifySshFailure(
+  exitCode: number | null,
+  fullStderr: string,
+  target: SshTargetHint
+): AppError | null {
+  const stderr = stderrTail(fullStderr)
   const host = target.hostname ?? target.alias
   const port = target.port ?? 22
   const detail = stderr.trim() || undefined
   const alias = target.alias
+  // Shown in commands: quoted, like every other host-derived word (hostname comes from ssh -G).
+  const qAlias = shellQuote(alias)
+  const qHost = shellQuote(host)
   if (/REMOTE HOST IDENTIFICATION HAS CHANGED/i.test(stderr)) {
     return {
       code: 'changed-host-key',
       message: `The host key of ${alias} has CHANGED since you last connected. This can mean an attack, or that the host was reinstalled.`,
-      remedy: `Verify the new key with the host's administrator (out of band), then remove the old one: ssh-keygen -R ${knownHostsName(host, port)}  and connect once with: ssh ${alias}`,
+      remedy: `Verify the new key with the host's administrator (out of band), then remove the old one: ssh-keygen -R ${shellQuote(knownHostsName(host, port))}  and connect once with: ssh ${qAlias}`,
       detail
     }
   }
   if (
     /Host key verification failed/i.test(stderr) ||
     /No [A-Z0-9-]+ host key is known for/i.test(stderr) ||
-    /authenticity of host .* can't be established/i.test(stderr)
+    (/authenticity of host /i.test(stderr) && /can't be established/i.test(stderr))
   ) {
     return {
       code: 'unknown-host-key',
       message: `${alias} is not in your known_hosts yet, so ssh will not connect (NetLens never accepts host keys for you).`,
-      remedy: `Review the fingerprint: ssh-keyscan -p ${port} ${host} | ssh-keygen -lf -   then compare it with the one the host's administrator gives you, and accept it by connecting once in a terminal: ssh ${alias}`,
+      remedy: `Review the fingerprint: ssh-keyscan -p ${port} ${qHost} | ssh-keygen -lf -   then compare it with the one the host's administrator gives you, and accept it by connecting once in a terminal: ssh ${qAlias}`,
       detail
     }
   }
@@ -65,7 +107,7 @@ export function classifySshFailure(exitCode: number | null, stderr: string, targ
     return {
       code: 'auth-failed',
       message: `ssh could not log in to ${alias}: ${lastLines(stderr) || 'authentication failed'}.`,
-      remedy: `NetLens connects non-interactively (BatchMode): load your key into ssh-agent (ssh-add) or set IdentityFile for ${alias} in ~/.ssh/config, and check that \`ssh ${alias} true\` works without a password prompt.`,
+      remedy: `NetLens connects non-interactively (BatchMode): load your key into ssh-agent (ssh-add) or set IdentityFile for ${alias} in ~/.ssh/config, and check that \`ssh ${qAlias} true\` works without a password prompt.`,
       detail
     }
   }
@@ -81,7 +123,7 @@ export function classifySshFailure(exitCode: number | null, stderr: string, targ
     return {
       code: 'connection-refused',
       message: `${host} refused the connection on port ${port}.`,
-      remedy: `Check that sshd runs on ${host} and listens on port ${port} (ssh -G ${alias} shows the port ssh uses).`,
+      remedy: `Check that sshd runs on ${host} and listens on port ${port} (ssh -G ${qAlias} shows the port ssh uses).`,
       detail
     }
   }
@@ -89,7 +131,7 @@ export function classifySshFailure(exitCode: number | null, stderr: string, targ
     return {
       code: 'unreachable',
       message: `The host name of ${alias} (${host}) does not resolve.`,
-      remedy: `Check the spelling, the HostName in ~/.ssh/config (ssh -G ${alias}) and your DNS.`,
+      remedy: `Check the spelling, the HostName in ~/.ssh/config (ssh -G ${qAlias}) and your DNS.`,
       detail
     }
   }
@@ -109,7 +151,7 @@ export function classifySshFailure(exitCode: number | null, stderr: string, targ
     return {
       code: 'unreachable',
       message: `ssh to ${alias} failed: ${lastLines(stderr) || 'exit code 255'}.`,
-      remedy: `Run \`ssh ${alias} true\` in a terminal to see the full error.`,
+      remedy: `Run \`ssh ${qAlias} true\` in a terminal to see the full error.`,
       detail
     }
   }

@@ -15,7 +15,7 @@
 import { execa, type ResultPromise } from 'execa'
 import type { AppError } from '../../shared/result'
 import { isValidSshAlias } from '../hosts/ssh-config'
-import { classifySshFailure } from '../hosts/ssh-errors'
+import { classifySshFailure, TailBuffer } from '../hosts/ssh-errors'
 import type { CounterFrame, CounterStream } from './types'
 
 export type StreamTarget = { kind: 'local' } | { kind: 'ssh'; alias: string; configFile?: string }
@@ -76,12 +76,21 @@ export function streamCommand(target: StreamTarget, sudo = false): { file: strin
   return { file: 'ssh', args: [...SSH_BASE_ARGS, ...config, '--', target.alias, remote.join(' ')] }
 }
 
+/** A counter-loop line longer than this (no newline in sight) is dropped: /proc/net/dev lines are short. */
+export const MAX_STREAM_LINE_CHARS = 64 * 1024
+/** Lines kept per namespace per frame: far above any real /proc/net/dev, bounded for a hostile host. */
+export const MAX_STREAM_SECTION_LINES = 100_000
+/** Namespaces kept per frame (one section each). */
+export const MAX_STREAM_SECTIONS = 10_000
+
 /**
  * Incremental frame parser: feed it stdout chunks, it returns the frames completed so far.
  * `now` and the uptime fallback keep timestamps usable on shells whose `date` lacks %N.
  */
 export class FrameParser {
   private buffer = ''
+  /** Inside an over-long line: its rest is skipped up to the next newline. */
+  private skippingLine = false
   private current: { t: number; dev: { netns: string; text: string }[] } | null = null
   private section: { netns: string; lines: string[] } | null = null
   private uptimeBase: { uptimeS: number; epochMs: number } | null = null
@@ -89,26 +98,37 @@ export class FrameParser {
   constructor(private readonly now: () => number = Date.now) {}
 
   push(chunk: string): CounterFrame[] {
-    this.buffer += chunk
+    const text = this.buffer + chunk
     const frames: CounterFrame[] = []
+    let start = 0
     let nl: number
-    while ((nl = this.buffer.indexOf('\n')) >= 0) {
-      const line = this.buffer.slice(0, nl)
-      this.buffer = this.buffer.slice(nl + 1)
-      const frame = this.line(line)
-      if (frame) frames.push(frame)
+    while ((nl = text.indexOf('\n', start)) >= 0) {
+      const skipped = this.skippingLine
+      this.skippingLine = false
+      if (!skipped) {
+        const frame = this.line(text.slice(start, nl))
+        if (frame) frames.push(frame)
+      }
+      start = nl + 1
+    }
+    this.buffer = text.slice(start)
+    if (this.buffer.length > MAX_STREAM_LINE_CHARS) {
+      // A hostile or broken host streaming without newlines must not grow this buffer forever.
+      this.buffer = ''
+      this.skippingLine = true
     }
     return frames
   }
 
   private closeSection(): void {
-    if (this.current && this.section) this.current.dev.push({ netns: this.section.netns, text: this.section.lines.join('\n') + '\n' })
+    if (this.current && this.section && this.current.dev.length < MAX_STREAM_SECTIONS)
+      this.current.dev.push({ netns: this.section.netns, text: this.section.lines.join('\n') + '\n' })
     this.section = null
   }
 
   private line(line: string): CounterFrame | null {
     if (!line.startsWith(BOUNDARY + ' ')) {
-      this.section?.lines.push(line)
+      if (this.section && this.section.lines.length < MAX_STREAM_SECTION_LINES) this.section.lines.push(line)
       return null
     }
     const [, kind, a, b] = line.split(' ')
@@ -215,7 +235,7 @@ export function openCounterStream(target: StreamTarget, opts: CounterStreamOptio
   }
   const queue = new FrameQueue(stop)
   const parser = new FrameParser()
-  let stderr = ''
+  const stderrTail = new TailBuffer()
   subprocess = execa(file, args, {
     input: counterLoopScript(opts.intervalS, opts.pids),
     reject: false,
@@ -230,12 +250,11 @@ export function openCounterStream(target: StreamTarget, opts: CounterStreamOptio
     for (const frame of parser.push(chunk)) queue.push(frame)
   })
   subprocess.stderr?.setEncoding('utf8')
-  subprocess.stderr?.on('data', (chunk: string) => {
-    if (stderr.length < 16_384) stderr += chunk
-  })
+  subprocess.stderr?.on('data', (chunk: string) => stderrTail.push(chunk))
   subprocess.then(
     (result) => {
       if (stopped) return queue.end()
+      const stderr = stderrTail.toString()
       const where = target.kind === 'local' ? 'local counter loop' : `counter loop on ${target.alias}`
       const appError = target.kind === 'ssh' ? classifySshFailure(result.exitCode ?? null, stderr, { alias: target.alias }) : null
       const detail = appError?.message ?? (stderr.trim() || `exit code ${result.exitCode ?? result.signal ?? 'unknown'}`)

@@ -120,9 +120,3 @@ export function finding(
 ): Finding {
   return { id, severity, title, explanation, objects, evidence: evidence.filter((e) => e.raw !== ''), fix }
 }
-
-/** `-A CHAIN match -j T args` → the `iptables -t table -D CHAIN …` command that deletes it. */
-export function deleteRuleCommand(table: string, raw: string): string {
-  const body = raw.trim().replace(/^-A\s+/, '')
-  return `iptables${table === 'filter' ? '' : ` -t ${table}`} -D ${body}`
-}

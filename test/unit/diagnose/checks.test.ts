@@ -135,7 +135,7 @@ describe('bridge-down', () => {
       br.flags = ['NO-CARRIER', 'BROADCAST', 'MULTICAST', 'UP']
     }, 'bridge-down')
     expect(f.objects).toContainEqual({ kind: 'container', id: 'nltmp-ll-web' })
-    expect(f.fix).toBe('ip link set br-08358af093c8 up')
+    expect(f.fix).toBe('ip link set dev br-08358af093c8 up')
   })
   it('gives the port commands when the ports are down', () => {
     const f = only((s) => {
@@ -146,7 +146,7 @@ describe('bridge-down', () => {
       port.state = 'DOWN'
       port.flags = ['BROADCAST', 'MULTICAST']
     }, 'bridge-down')
-    expect(f.fix).toBe('ip link set vethc8ca41f up')
+    expect(f.fix).toBe('ip link set dev vethc8ca41f up')
   })
   it('does not flag docker0 DOWN/NO-CARRIER with no container attached (the seed state)', () => {
     none((s) => {
@@ -168,7 +168,7 @@ describe('veth-down / veth-orphan', () => {
       v.flags = ['NO-CARRIER', 'BROADCAST', 'MULTICAST', 'UP', 'M-DOWN']
       inputContainer(s, 'nltmp-ll-multi').interfaces[0].state = 'DOWN'
     }, 'veth-down')
-    expect(f.fix).toBe('nsenter -t 19445 -n ip link set eth0 up')
+    expect(f.fix).toBe("nsenter --net=/proc/$(docker inspect -f '{{.State.Pid}}' -- nltmp-ll-multi)/ns/net ip link set dev eth0 up")
   })
   it('flags an administratively down host veth', () => {
     const f = only((s) => {
@@ -176,7 +176,7 @@ describe('veth-down / veth-orphan', () => {
       v.state = 'DOWN'
       v.flags = ['BROADCAST', 'MULTICAST']
     }, 'veth-down')
-    expect(f.fix).toBe('ip link set veth8eac795 up')
+    expect(f.fix).toBe('ip link set dev veth8eac795 up')
     expect(f.evidence[0].raw).toMatch(/^69: veth8eac795@if68/)
   })
   it('flags a container veth attached to no bridge', () => {
@@ -184,7 +184,7 @@ describe('veth-down / veth-orphan', () => {
       inputIface(s, 'vethc8ca41f').master = null
       s.bridges = s.bridges.map((b) => ({ ...b, ports: b.ports.filter((p) => p !== 'vethc8ca41f') }))
     }, 'veth-orphan')
-    expect(f.fix).toBe('ip link set vethc8ca41f master br-08358af093c8')
+    expect(f.fix).toBe('ip link set dev vethc8ca41f master br-08358af093c8')
   })
   it('does not call the lab wan veth (no container behind it) an orphan', () => {
     expect(inputIface(snapshotInput(), 'nlpw0').master).toBeNull()
@@ -196,7 +196,7 @@ describe('container-no-address / container-no-default-route', () => {
   it('flags a running bridge container without an IPv4 address', () => {
     const f = only((s) => void (inputContainer(s, 'nltmp-ll-web').interfaces[0].addresses = []), 'container-no-address')
     expect(f.objects).toEqual([{ kind: 'container', id: 'nltmp-ll-web' }])
-    expect(f.fix).toBe('docker network connect nltmp-ll-net1 nltmp-ll-web')
+    expect(f.fix).toBe('docker network connect -- nltmp-ll-net1 nltmp-ll-web')
   })
   it('does not flag none/host/container-mode containers, which have no address of their own', () => {
     none(() => {}, 'container-no-address')
@@ -207,7 +207,7 @@ describe('container-no-address / container-no-default-route', () => {
       web.routes = web.routes!.filter((r) => r.dst !== 'default')
       web.defaultGateway = null
     }, 'container-no-default-route')
-    expect(f.fix).toBe('nsenter -t 19363 -n ip route add default via 172.28.0.1 dev eth0')
+    expect(f.fix).toBe("nsenter --net=/proc/$(docker inspect -f '{{.State.Pid}}' -- nltmp-ll-web)/ns/net ip route add default via 172.28.0.1 dev eth0")
   })
   it('does not flag a container only on an internal network', () => {
     none((s) => {
@@ -404,7 +404,7 @@ describe('mtu-mismatch', () => {
     expect(findings.map((f) => f.objects[0].id).sort()).toEqual(['bridge', 'nltmp-ll-net1'])
     const net1 = findings.find((f) => f.objects[0].id === 'nltmp-ll-net1')!
     expect(net1.fix).toBe(
-      'nsenter -t 19363 -n ip link set dev eth0 mtu 1400\nnsenter -t 19445 -n ip link set dev eth0 mtu 1400'
+      "nsenter --net=/proc/$(docker inspect -f '{{.State.Pid}}' -- nltmp-ll-web)/ns/net ip link set dev eth0 mtu 1400\nnsenter --net=/proc/$(docker inspect -f '{{.State.Pid}}' -- nltmp-ll-multi)/ns/net ip link set dev eth0 mtu 1400"
     )
     expect(readLab('ip.link.text.out')).toMatch(/^4: eth0: .* mtu 1400 /m)
   })
@@ -447,7 +447,7 @@ describe('mtu-mismatch', () => {
       }
     const f = only(addOverlay(1500), 'mtu-mismatch')
     expect(f.explanation.en).toContain('VXLAN')
-    expect(f.fix).toBe('nsenter -t 20002 -n ip link set dev eth0 mtu 1450')
+    expect(f.fix).toBe("nsenter --net=/proc/$(docker inspect -f '{{.State.Pid}}' -- svc)/ns/net ip link set dev eth0 mtu 1450")
     none(addOverlay(1450), 'mtu-mismatch')
   })
 })
@@ -553,7 +553,7 @@ describe('rp-filter-strict', () => {
 describe('container-mode-stopped', () => {
   it('flags a container sharing the namespace of a stopped container', () => {
     const f = only((s) => void (inputContainer(s, 'nltmp-ll-def').state = 'exited'), 'container-mode-stopped')
-    expect(f.fix).toBe('docker start nltmp-ll-def && docker restart nltmp-ll-shared')
+    expect(f.fix).toBe('docker start -- nltmp-ll-def && docker restart -- nltmp-ll-shared')
     expect(f.severity).toBe('critical')
   })
   it('does not flag it while the target runs', () => {

@@ -41,7 +41,7 @@ describe('classifySshFailure (real OpenSSH stderr)', () => {
   it('changed host key → ssh-keygen -R with the known_hosts name, only after verifying', () => {
     const e = classifySshFailure(255, REAL.changedHostKey, target)
     expect(e?.code).toBe('changed-host-key')
-    expect(e?.remedy).toContain('ssh-keygen -R [127.0.0.1]:53367')
+    expect(e?.remedy).toContain("ssh-keygen -R '[127.0.0.1]:53367'")
     expect(e?.remedy).toMatch(/^Verify/)
     expect(
       classifySshFailure(255, REAL.changedHostKey, { alias: 'h', hostname: 'h.example', port: 22 })?.remedy
@@ -103,5 +103,49 @@ describe('section statuses', () => {
     expect(sectionRemedy('iptables.save', 'permission-denied')).toBe('needs root or --sudo')
     expect(sectionRemedy('docker.networks', 'permission-denied')).toMatch(/docker group/)
     expect(sectionRemedy('x', 'ok')).toBeNull()
+  })
+})
+
+describe('classifySshFailure against a hostile peer', () => {
+  const target = { alias: 'prod-1', hostname: 'prod-1.example', port: 22 }
+
+  it('reads only the last 16 KB: an error before megabytes of banner is not seen, one after it is', async () => {
+    const { STDERR_TAIL_CHARS } = await import('../../../src/main/hosts/ssh-errors')
+    const banner = 'Welcome to a very chatty host\n'.repeat(40_000)
+    expect(banner.length).toBeGreaterThan(STDERR_TAIL_CHARS * 50)
+    const after = classifySshFailure(255, banner + REAL.unknownHostKey, target)
+    expect(after?.code).toBe('unknown-host-key')
+    expect(after?.detail?.length).toBeLessThanOrEqual(STDERR_TAIL_CHARS)
+    const before = classifySshFailure(255, 'Permission denied (publickey).\n' + banner, target)
+    expect(before?.code).toBe('unreachable')
+  })
+
+  it('classifies 1 MB of adversarial stderr for the old `authenticity of host .*` pattern like its tail', () => {
+    // The old unbounded pattern took quadratic time on this shape (31 s for 800 KB).
+    const adversarial = 'authenticity of host '.repeat(50_000)
+    const tail = adversarial.slice(-16 * 1024)
+    expect(classifySshFailure(255, adversarial, target)).toEqual(classifySshFailure(255, tail, target))
+  })
+
+  it('quotes the host and alias in remedy commands', () => {
+    const hostile = { alias: 'prod-1', hostname: 'evil;reboot', port: 2222 }
+    const changed = classifySshFailure(255, REAL.changedHostKey, hostile)
+    expect(changed?.remedy).toContain("ssh-keygen -R '[evil;reboot]:2222'")
+    const unknown = classifySshFailure(255, REAL.unknownHostKey, hostile)
+    expect(unknown?.remedy).toContain("ssh-keyscan -p 2222 'evil;reboot' |")
+  })
+})
+
+describe('TailBuffer', () => {
+  it('keeps the last 16 KB of a stream of any length', async () => {
+    const { TailBuffer, STDERR_TAIL_CHARS } = await import('../../../src/main/hosts/ssh-errors')
+    const tail = new TailBuffer()
+    let all = ''
+    for (let i = 0; i < 5000; i++) {
+      const chunk = `line ${i} ${'x'.repeat(i % 50)}\n`
+      tail.push(chunk)
+      all += chunk
+    }
+    expect(tail.toString()).toBe(all.slice(-STDERR_TAIL_CHARS))
   })
 })

@@ -90,3 +90,29 @@ describe('counter loop command', () => {
     expect(counterLoopScript(1, [])).not.toContain('for p in')
   })
 })
+
+describe('FrameParser against a hostile host', () => {
+  it('keeps no more than one bounded line while a host streams without newlines, then reads frames again', async () => {
+    const { MAX_STREAM_LINE_CHARS } = await import('../../../src/main/traffic/stream')
+    const parser = new FrameParser()
+    const junk = 'x'.repeat(1024 * 1024)
+    for (let i = 0; i < 8; i++) expect(parser.push(junk)).toEqual([])
+    expect((parser as unknown as { buffer: string }).buffer.length).toBeLessThanOrEqual(MAX_STREAM_LINE_CHARS)
+    // The rest of the over-long line is skipped up to its newline; the next frame parses.
+    expect(parser.push('tail of the junk line\n' + frameText('1700000000123456789', '1.0'))).toHaveLength(1)
+  })
+
+  it('bounds the lines and namespaces one frame may hold', async () => {
+    const { MAX_STREAM_SECTION_LINES, MAX_STREAM_SECTIONS } = await import('../../../src/main/traffic/stream')
+    const parser = new FrameParser()
+    parser.push(`${BOUNDARY} begin 1700000000123456789 1\n${BOUNDARY} dev host\n`)
+    const many = 'eth0: 1 2 3\n'.repeat(MAX_STREAM_SECTION_LINES + 500)
+    parser.push(many)
+    let sections = ''
+    for (let i = 0; i < MAX_STREAM_SECTIONS + 50; i++) sections += `${BOUNDARY} dev pid:${i}\n`
+    parser.push(sections)
+    const [frame] = parser.push(`${BOUNDARY} end\n`)
+    expect(frame.dev).toHaveLength(MAX_STREAM_SECTIONS)
+    expect(frame.dev[0].text.split('\n').length - 1).toBe(MAX_STREAM_SECTION_LINES)
+  })
+})

@@ -5,6 +5,7 @@ import { NEEDS } from '../coverage'
 import type { ConntrackEntry } from '../../snapshot/schema'
 import { formatIpv4, parseCidr, parseIpv4 } from '../../trace/ip'
 import { containerHolding, networksHolding } from '../../trace/model'
+import { shellCommand } from '../../shell'
 
 const DYING = /^(TIME_WAIT|CLOSE|CLOSE_WAIT|LAST_ACK|FIN_WAIT)$/i
 
@@ -58,7 +59,7 @@ export const conntrackStale: Check = {
         group.entries
           .slice(0, 10)
           .map((e) => ({ label: 'conntrack', raw: e.raw || `${e.proto} src=${e.original.src} dst=${e.original.dst}` })),
-        group.viaDnat ? `conntrack -D -r ${ip}` : `conntrack -D -d ${ip}`
+        group.viaDnat ? shellCommand`conntrack -D -r ${ip}` : shellCommand`conntrack -D -d ${ip}`
       )
     )
   }
@@ -123,7 +124,7 @@ export const hairpinOff: Check = {
             },
             ...(veth && ctx.hostIface(veth)?.raw ? [{ label: 'ip -d link', raw: ctx.hostIface(veth)!.raw }] : [])
           ],
-          problem === 'hairpin-mode' && veth ? `bridge link set dev ${veth} hairpin on` : null
+          problem === 'hairpin-mode' && veth ? shellCommand`bridge link set dev ${veth} hairpin on` : null
         )
       )
     }

@@ -5,6 +5,8 @@ import { NEEDS } from '../coverage'
 import { containerIpv4, findContainer, isRunning, mainRoutes, networksHolding } from '../../trace/model'
 import { containerNetnsId } from '../../topology/ids'
 import { inCidr, stripPrefix } from '../../trace/ip'
+import { shellCommand } from '../../shell'
+import { netnsCommand } from '../fix-commands'
 
 export const containerNoAddress: Check = {
   ids: ['container-no-address'],
@@ -49,7 +51,7 @@ export const containerNoAddress: Check = {
               raw: `${c.name} state=${c.state} networkMode=${c.networkMode} interfaces=${c.interfaces.map((i) => i.ifname).join(',') || 'none'}`
             }
           ],
-          `docker network connect ${net} ${c.name}`
+          shellCommand`docker network connect -- ${net} ${c.name}`
         )
       )
     }
@@ -103,7 +105,7 @@ export const containerNoDefaultRoute: Check = {
           routes.length
             ? routes.map((r) => ({ label: `${c.name} ip route`, raw: r.raw }))
             : [{ label: 'container', raw: `${c.name} gateway=none` }],
-          gateway && c.pid ? `nsenter -t ${c.pid} -n ip route add default via ${gateway} dev ${ci.ifname}` : null
+          gateway ? netnsCommand(c)`ip route add default via ${gateway} dev ${ci.ifname}` : null
         )
       )
     }
@@ -142,7 +144,7 @@ export const containerModeStopped: Check = {
             { label: 'container', raw: `${c.name} networkMode=${c.networkMode} state=${c.state}` },
             ...(target ? [{ label: 'container', raw: `${target.name} state=${target.state}` }] : [])
           ],
-          target ? `docker start ${target.name} && docker restart ${c.name}` : null
+          target ? shellCommand`docker start -- ${target.name} && docker restart -- ${c.name}` : null
         )
       )
     }

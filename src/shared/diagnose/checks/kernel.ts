@@ -3,6 +3,7 @@ import type { Check } from '../context'
 import { L, finding } from '../context'
 import { NEEDS } from '../coverage'
 import { ipv4Addresses } from '../../trace/model'
+import { commandLines, shellCommand } from '../../shell'
 
 export const ipForwardOff: Check = {
   ids: ['ip-forward-off'],
@@ -137,8 +138,10 @@ export const rpFilterStrict: Check = {
           { label: 'sysctl', raw: ctx.sysctlLine('net.ipv4.conf.all.rp_filter') },
           ...strict.map((i) => ({ label: 'sysctl', raw: ctx.sysctlLine(`net.ipv4.conf.${i.name}.rp_filter`) }))
         ],
-        strict.map((i) => `sysctl -w net.ipv4.conf.${i.name}.rp_filter=2`).join('\n') +
-          (all === 1 ? '\nsysctl -w net.ipv4.conf.all.rp_filter=2' : '')
+        commandLines([
+          ...strict.map((i) => shellCommand`sysctl -w ${`net.ipv4.conf.${i.name}.rp_filter=2`}`),
+          all === 1 ? 'sysctl -w net.ipv4.conf.all.rp_filter=2' : null
+        ])
       )
     ]
   }
@@ -176,7 +179,7 @@ export const conntrackFull: Check = {
           { label: 'nf_conntrack_count', raw: String(total) },
           { label: 'nf_conntrack_max', raw: String(max) }
         ],
-        `sysctl -w net.netfilter.nf_conntrack_max=${max * 2}`
+        shellCommand`sysctl -w net.netfilter.nf_conntrack_max=${max * 2}`
       )
     ]
   }

@@ -6,6 +6,8 @@ import type { Container, ContainerInterface, Interface } from '../../snapshot/sc
 import { cidrsOverlap, parseCidr, stripPrefix } from '../../trace/ip'
 import { containerIpv4, mainRoutes } from '../../trace/model'
 import { containerNetnsId, ifaceNodeId } from '../../topology/ids'
+import { commandLines, shellCommand, shellQuote } from '../../shell'
+import { netnsCommand } from '../fix-commands'
 
 const isDown = (i: Interface): boolean =>
   (i.flags.length > 0 && !i.flags.includes('UP')) ||
@@ -37,8 +39,8 @@ export const bridgeDown: Check = {
       const downPorts = ports.map((p) => ctx.hostIface(p)).filter((p): p is Interface => !!p && isDown(p))
       const fix =
         adminDown(iface) || !downPorts.length
-          ? `ip link set ${iface.name} up`
-          : downPorts.map((p) => `ip link set ${p.name} up`).join('\n')
+          ? shellCommand`ip link set dev ${iface.name} up`
+          : commandLines(downPorts.map((p) => shellCommand`ip link set dev ${p.name} up`))
       out.push(
         finding(
           'bridge-down',
@@ -81,9 +83,9 @@ export const vethDown: Check = {
       // Host side down because the container side is down: fix the container side.
       const peerDown = owner?.ci.state !== null && owner?.ci.state !== undefined && /DOWN/.test(owner.ci.state)
       const fix =
-        peerDown && owner?.container.pid
-          ? `nsenter -t ${owner.container.pid} -n ip link set ${owner.ci.ifname} up`
-          : `ip link set ${iface.name} up`
+        peerDown && owner
+          ? netnsCommand(owner.container)`ip link set dev ${owner.ci.ifname} up`
+          : shellCommand`ip link set dev ${iface.name} up`
       out.push(
         finding(
           'veth-down',
@@ -130,15 +132,15 @@ export const vethOrphan: Check = {
             `容器 ${owner.container.name} 的 veth ${iface.name} 没有挂到网桥上`
           ),
           L(
-            `${iface.name} is the host end of ${owner.container.name}'s ${owner.ci.ifname}, but it has no master${bridge ? `; it belongs on ${bridge}` : ''}. The container's frames arrive on a dangling interface and go nowhere. This happens after a bridge was deleted and recreated, or when someone ran "ip link set ${iface.name} nomaster".`,
-            `${iface.name} 是容器 ${owner.container.name} 里 ${owner.ci.ifname} 在宿主机上的那一端，但它没有 master${bridge ? `，本来应该挂在 ${bridge} 上` : ''}。容器发出的帧到了一个悬空的接口上，哪儿也去不了。常见于网桥被删了又重建，或者有人执行过 "ip link set ${iface.name} nomaster"。`
+            `${iface.name} is the host end of ${owner.container.name}'s ${owner.ci.ifname}, but it has no master${bridge ? `; it belongs on ${bridge}` : ''}. The container's frames arrive on a dangling interface and go nowhere. This happens after a bridge was deleted and recreated, or when someone ran "ip link set dev ${shellQuote(iface.name)} nomaster".`,
+            `${iface.name} 是容器 ${owner.container.name} 里 ${owner.ci.ifname} 在宿主机上的那一端，但它没有 master${bridge ? `，本来应该挂在 ${bridge} 上` : ''}。容器发出的帧到了一个悬空的接口上，哪儿也去不了。常见于网桥被删了又重建，或者有人执行过 "ip link set dev ${shellQuote(iface.name)} nomaster"。`
           ),
           [
             { kind: 'interface', id: iface.name },
             { kind: 'container', id: owner.container.name }
           ],
           [{ label: 'ip link', raw: iface.raw }],
-          bridge ? `ip link set ${iface.name} master ${bridge}` : null
+          bridge ? shellCommand`ip link set dev ${iface.name} master ${bridge}` : null
         )
       )
     }
@@ -173,21 +175,19 @@ export const mtuMismatch: Check = {
           ci.mtu ??
           ctx.snapshot.interfaces.find((i) => i.netns === containerNetnsId(container) && i.name === ci.ifname)?.mtu ??
           null
-        const problems: { en: string; zh: string; fix: string }[] = []
+        const problems: { en: string; zh: string; fix: string | null }[] = []
         if (veth?.mtu && bridge?.mtu && veth.mtu !== bridge.mtu) {
           problems.push({
             en: `${veth.name} MTU ${veth.mtu} ≠ bridge ${bridge.name} MTU ${bridge.mtu}`,
             zh: `${veth.name} 的 MTU ${veth.mtu} 和网桥 ${bridge.name} 的 ${bridge.mtu} 不一致`,
-            fix: `ip link set dev ${veth.name} mtu ${bridge.mtu}`
+            fix: shellCommand`ip link set dev ${veth.name} mtu ${bridge.mtu}`
           })
         }
         if (innerMtu && veth?.mtu && innerMtu !== veth.mtu) {
           problems.push({
             en: `${container.name} ${ci.ifname} MTU ${innerMtu} ≠ its host peer ${veth.name} MTU ${veth.mtu}`,
             zh: `容器 ${container.name} 的 ${ci.ifname} MTU 是 ${innerMtu}，宿主机那端 ${veth.name} 是 ${veth.mtu}`,
-            fix: container.pid
-              ? `nsenter -t ${container.pid} -n ip link set dev ${ci.ifname} mtu ${veth.mtu}`
-              : `ip link set dev ${veth.name} mtu ${innerMtu}`
+            fix: netnsCommand(container)`ip link set dev ${ci.ifname} mtu ${veth.mtu}`
           })
         }
         if (problems.length) {
@@ -211,7 +211,7 @@ export const mtuMismatch: Check = {
               [veth, bridge]
                 .filter((i): i is Interface => !!i)
                 .map((i) => ({ label: 'ip link', raw: i.raw || `${i.name} mtu ${i.mtu}` })),
-              problems.map((p) => p.fix).join('\n')
+              commandLines(problems.map((p) => p.fix))
             )
           )
         }
@@ -261,10 +261,9 @@ export const mtuMismatch: Check = {
                   ?.raw || `${i.ci.ifname} mtu ${i.mtu}`
             }))
           ],
-          group.items
-            .filter((i) => i.container.pid)
-            .map((i) => `nsenter -t ${i.container.pid} -n ip link set dev ${i.ci.ifname} mtu ${group.limit}`)
-            .join('\n') || null
+          commandLines(
+            group.items.map((i) => netnsCommand(i.container)`ip link set dev ${i.ci.ifname} mtu ${group.limit}`)
+          )
         )
       )
     }

@@ -1,7 +1,9 @@
 /** NAT and filter rules: masquerade, FORWARD policy, DNAT for published ports, DOCKER-USER, backends. */
 import type { Check, DiagnoseContext } from '../context'
-import { L, deleteRuleCommand, finding } from '../context'
+import { L, finding } from '../context'
 import { NEEDS } from '../coverage'
+import { deleteRuleCommand } from '../fix-commands'
+import { ShellSyntax, commandLines, shellCommand, shellQuote } from '../../shell'
 import type { NatRule, Network } from '../../snapshot/schema'
 import { cidrsOverlap, formatIpv4, parseCidr, parseIpv4 } from '../../trace/ip'
 import { parseMatch, natTargetAddress } from '../../trace/netfilter'
@@ -52,8 +54,8 @@ export const missingMasquerade: Check = {
               `网络 ${network.name}（${subnet}）缺少 MASQUERADE 规则`
             ),
             L(
-              `Containers on ${network.name} send with source addresses from ${subnet}. Without a MASQUERADE (or SNAT) rule in nat POSTROUTING the packets leave the host with that private source, and replies never find their way back: outbound connections hang. Docker adds "-s ${subnet} ! -o ${bridge} -j MASQUERADE" when it creates the network; it is missing (flushed nat table, another firewall manager, or a restart with --ip-masq=false).`,
-              `${network.name} 里的容器用 ${subnet} 网段的地址发包。nat 表 POSTROUTING 里没有对应的 MASQUERADE（或 SNAT）规则，包带着私网源地址出了宿主机，回包找不到回来的路，对外连接会一直卡住。Docker 建网络时本来会加 "-s ${subnet} ! -o ${bridge} -j MASQUERADE"，现在这条没了，常见原因是 nat 表被清空、被别的防火墙工具覆盖，或者 dockerd 用了 --ip-masq=false。`
+              `Containers on ${network.name} send with source addresses from ${subnet}. Without a MASQUERADE (or SNAT) rule in nat POSTROUTING the packets leave the host with that private source, and replies never find their way back: outbound connections hang. Docker adds "-s ${shellQuote(subnet)} ! -o ${shellQuote(bridge)} -j MASQUERADE" when it creates the network; it is missing (flushed nat table, another firewall manager, or a restart with --ip-masq=false).`,
+              `${network.name} 里的容器用 ${subnet} 网段的地址发包。nat 表 POSTROUTING 里没有对应的 MASQUERADE（或 SNAT）规则，包带着私网源地址出了宿主机，回包找不到回来的路，对外连接会一直卡住。Docker 建网络时本来会加 "-s ${shellQuote(subnet)} ! -o ${shellQuote(bridge)} -j MASQUERADE"，现在这条没了，常见原因是 nat 表被清空、被别的防火墙工具覆盖，或者 dockerd 用了 --ip-masq=false。`
             ),
             [
               { kind: 'network', id: network.name },
@@ -68,7 +70,7 @@ export const missingMasquerade: Check = {
                     raw: `:POSTROUTING ${ctx.rules.policy('nat', 'POSTROUTING') ?? 'ACCEPT'} (no MASQUERADE/SNAT rules)`
                   }
                 ],
-            `iptables -t nat -A POSTROUTING -s ${subnet} ! -o ${bridge} -j MASQUERADE`
+            shellCommand`iptables -t nat -A POSTROUTING -s ${subnet} ! -o ${bridge} -j MASQUERADE`
           )
         )
       }
@@ -113,12 +115,12 @@ export const forwardDrop: Check = {
         (w) => w.verdict !== 'ACCEPT' && w.rule === null && w.unevaluated.length === 0
       )
       if (!failed.length) continue
-      const fix = [
-        ...(outbound.verdict !== 'ACCEPT' ? [`iptables -A FORWARD -i ${bridge} ! -o ${bridge} -j ACCEPT`] : []),
-        ...(reply.verdict !== 'ACCEPT'
-          ? [`iptables -A FORWARD -o ${bridge} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT`]
-          : [])
-      ]
+      const fix = commandLines([
+        outbound.verdict !== 'ACCEPT' ? shellCommand`iptables -A FORWARD -i ${bridge} ! -o ${bridge} -j ACCEPT` : null,
+        reply.verdict !== 'ACCEPT'
+          ? shellCommand`iptables -A FORWARD -o ${bridge} -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT`
+          : null
+      ])
       out.push(
         finding(
           'forward-drop',
@@ -140,7 +142,7 @@ export const forwardDrop: Check = {
             { label: 'filter FORWARD', raw: ':FORWARD DROP' },
             ...ctx.rules.rules('filter', 'FORWARD').map((r) => ({ label: 'filter FORWARD', raw: r.raw }))
           ],
-          fix.join('\n')
+          fix
         )
       )
     }
@@ -181,7 +183,7 @@ export const portNoDnat: Check = {
       const holder = containerHolding(ctx.snapshot, port.containerIp)
       const network = ctx.networkByName(holder?.iface.network ?? null)
       const bridge = holder?.iface.bridge ?? (network ? ctx.bridgeOf(network) : null) ?? 'docker0'
-      const dest = port.hostIp && port.hostIp !== '0.0.0.0' ? ` -d ${port.hostIp}/32` : ''
+      const dest = port.hostIp && port.hostIp !== '0.0.0.0' ? shellCommand` -d ${`${port.hostIp}/32`}` : ''
       out.push(
         finding(
           'port-no-dnat',
@@ -202,7 +204,9 @@ export const portNoDnat: Check = {
             ...(port.proxy ? [{ label: 'docker-proxy', raw: port.proxy }] : []),
             ...dnat.map((r) => ({ label: `nat ${r.chain}`, raw: r.raw }))
           ],
-          `iptables -t nat -A DOCKER${dest} ! -i ${bridge} -p ${port.proto} -m ${port.proto} --dport ${port.hostPort} -j DNAT --to-destination ${port.containerIp}:${port.containerPort}`
+          dest === null
+            ? null
+            : shellCommand`iptables -t nat -A DOCKER${new ShellSyntax(dest)} ! -i ${bridge} -p ${port.proto} -m ${port.proto} --dport ${port.hostPort} -j DNAT --to-destination ${`${port.containerIp}:${port.containerPort}`}`
         )
       )
     }
