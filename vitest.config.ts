@@ -8,11 +8,16 @@ const alias = { '@renderer': resolve(import.meta.dirname, 'src/renderer/src'), '
 export default defineConfig({
   test: {
     projects: [
-      { resolve: { alias }, test: { name: 'unit', environment: 'node', include: ['test/unit/**/*.test.ts'] } },
+      // A test fails on a real hang, not because the shared build machine is busy: fuzz properties
+      // of 100 runs take well under a second alone and over 5 s (vitest's default) under load.
+      {
+        resolve: { alias },
+        test: { name: 'unit', environment: 'node', include: ['test/unit/**/*.test.ts'], testTimeout: 60_000 }
+      },
       {
         plugins: [vue()],
         resolve: { alias },
-        test: { name: 'dom', environment: 'happy-dom', include: ['test/dom/**/*.test.ts'] }
+        test: { name: 'dom', environment: 'happy-dom', include: ['test/dom/**/*.test.ts'], testTimeout: 60_000 }
       },
       {
         resolve: { alias },
