@@ -7,8 +7,10 @@
  * newline), so `sh -c "printf %s <quoted>"` prints the word back exactly.
  *
  * Two things cannot be quoted: NUL (no argv or shell word can hold it) and a lone UTF-16 surrogate
- * (it has no UTF-8 form, so the terminal would show and run something else). A command with such a
- * word is not shown at all (`shellCommand` gives null).
+ * (it has no UTF-8 form, so the terminal would show and run something else). And a command meant to
+ * be read and copied (a fix, a remedy) must not hold control characters, which act when pasted into
+ * a terminal, nor bidi controls, which make it read differently from what runs. A command with such a
+ * word is not shown at all (`shellCommand` gives null); the finding still explains the fault.
  */
 
 /**
@@ -19,9 +21,17 @@ const PLAIN_WORD = /^[A-Za-z0-9_@%+=:,./-]+$/
 /** NUL, or a surrogate not part of a pair. */
 const UNQUOTABLE = /\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
 
-/** True when `word` can be shown as a shell word at all (see the header). */
+/** Controls (C0 with tab and newline, DEL, C1), bidi controls and marks, line/paragraph separators. */
+const UNSHOWABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/
+
+/** True when `word` can be written as a shell word at all (see the header). */
 export function isQuotable(word: string): boolean {
   return !UNQUOTABLE.test(word)
+}
+
+/** True when `word` can go into a command shown for copying: quotable, and nothing in it acts or hides. */
+export function isShowable(word: string): boolean {
+  return isQuotable(word) && !UNSHOWABLE.test(word)
 }
 
 /** One shell word: as-is when plain, else single-quoted. Check isQuotable first (NUL, lone surrogates). */
@@ -42,8 +52,8 @@ export class ShellSyntax {
 /**
  * A command with every interpolated value quoted as one word:
  *   shellCommand`ip link set dev ${name} up`  →  ip link set dev 'eth0;reboot' up
- * The template text is trusted syntax; values are not. Null when a value cannot be quoted
- * (isQuotable) or is not a finite number: the caller omits the command.
+ * The template text is trusted syntax; values are not. Null when a value cannot be shown
+ * (isShowable) or is not a finite number: the caller omits the command.
  */
 export function shellCommand(strings: TemplateStringsArray, ...values: (ShellWord | ShellSyntax)[]): string | null {
   let out = strings[0]
@@ -55,7 +65,7 @@ export function shellCommand(strings: TemplateStringsArray, ...values: (ShellWor
       if (!Number.isFinite(value)) return null
       word = String(value)
     } else {
-      if (!isQuotable(value)) return null
+      if (!isShowable(value)) return null
       word = shellQuote(value)
     }
     out += word + strings[i + 1]

@@ -192,7 +192,7 @@ export async function runProbe(target: ProbeTarget, opts: ProbeOptions = {}): Pr
   } else {
     if (!isValidSshAlias(target.alias)) {
       return fail('invalid-argument', `Not a valid ssh host alias: ${JSON.stringify(target.alias)}`, {
-        remedy: 'Use a Host alias from ~/.ssh/config or user@host (letters, digits, . _ - @ : +; not starting with -).'
+        remedy: 'Use a Host alias from ~/.ssh/config or user@host (letters, digits and . _ - @ : +; no - at the start or after @, no %).'
       })
     }
     const settings = await sshEffectiveSettingsResult(target.alias, opts.sshConfigFile)

@@ -5,6 +5,7 @@
  * file grows while it is read.
  */
 import { open, stat } from 'node:fs/promises'
+import { constants as fsConstants } from 'node:fs'
 import { fail, ok, type Result } from '../../shared/result'
 import { formatMegabytes, MAX_SOURCE_FILE_BYTES } from '../../shared/limits'
 
@@ -52,5 +53,20 @@ export async function readSourceFileText(
     if (code === 'EACCES' || code === 'EPERM') return fail('permission-denied', `${name}: permission denied`)
     if (code === 'ENOENT') return fail('not-found', `${name}: no such file`)
     return fail('internal', `${name}: ${(e as Error).message}`)
+  }
+}
+
+/**
+ * Writes a capture (or any file holding host data) readable by its owner only: mode 0600 also when
+ * the file existed with a wider mode, set before any byte is written. A path that is not a regular
+ * file (a FIFO, /dev/stdout) is written as it is, its mode untouched.
+ */
+export async function writePrivateFile(path: string, text: string): Promise<void> {
+  const handle = await open(path, fsConstants.O_WRONLY | fsConstants.O_CREAT | fsConstants.O_TRUNC, 0o600)
+  try {
+    if ((await handle.stat()).isFile()) await handle.chmod(0o600)
+    await handle.writeFile(text, 'utf8')
+  } finally {
+    await handle.close()
   }
 }

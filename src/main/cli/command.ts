@@ -3,8 +3,15 @@
  * discovers them, so adding a command never edits a shared file.
  */
 export interface CliIo {
+  /** Text for the user on stdout. The real CLI cleans it for the terminal (cleanForTerminal). */
   out(text: string): void
+  /** Text for the user on stderr, cleaned the same way. */
   err(text: string): void
+  /**
+   * Data on stdout that must stay byte-exact when redirected (a capture file written to a pipe):
+   * cleaned only when stdout is a terminal. Defaults to `out`.
+   */
+  data?(text: string): void
   /** Aborted on Ctrl-C: long commands (capture, watch) stop cleanly. */
   signal: AbortSignal
 }

@@ -11,6 +11,7 @@ import { basename, dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import type { CliCommand, CliIo } from './command'
 import { packageVersion } from '../package-root'
+import { cleanForTerminal } from '../../shared/text-safety'
 
 type CommandModule = { command?: CliCommand }
 type CommandLoader = () => Promise<CommandModule>
@@ -108,9 +109,14 @@ export async function runCli(): Promise<void> {
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(0)
   })
+  // Every string the CLI prints passes through here: names, section names, zod paths and error
+  // messages can come from a hostile capture file, and must not reach the terminal as escape
+  // sequences or bidi controls.
+  const line = (text: string): string => cleanForTerminal(text.endsWith('\n') ? text : text + '\n')
   const io: CliIo = {
-    out: (text) => process.stdout.write(text.endsWith('\n') ? text : text + '\n'),
-    err: (text) => process.stderr.write(text.endsWith('\n') ? text : text + '\n'),
+    out: (text) => process.stdout.write(line(text)),
+    err: (text) => process.stderr.write(line(text)),
+    data: (text) => process.stdout.write(process.stdout.isTTY ? line(text) : text),
     signal: controller.signal
   }
   try {

@@ -7,6 +7,7 @@ import { readFile, readdir, stat } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
 import { fail, ok, type Result } from '../../shared/result'
+import { isValidSshAlias } from '../../shared/ssh-alias'
 
 export interface SshHostEntry {
   alias: string
@@ -17,15 +18,8 @@ export interface SshHostEntry {
 /** OpenSSH's own include depth limit (READCONF_MAX_DEPTH). */
 const MAX_INCLUDE_DEPTH = 16
 
-/**
- * Aliases NetLens passes to ssh: no leading `-` (never an option), no whitespace, quotes or shell
- * metacharacters. `user@host` and dotted names are fine.
- */
-export const SSH_ALIAS_RE = /^[A-Za-z0-9_][A-Za-z0-9._@+:-]{0,252}$/
-
-export function isValidSshAlias(alias: string): boolean {
-  return SSH_ALIAS_RE.test(alias)
-}
+/** The alias rule lives in src/shared/ssh-alias.ts (one rule for every door). */
+export { isValidSshAlias }
 
 export const defaultSshConfigPath = (): string => join(homedir(), '.ssh', 'config')
 

@@ -3,11 +3,10 @@
  * and opened again with full schema validation. A file that is not a valid snapshot yields a
  * parse-error naming the first offending field by its path (e.g. `containers.0.interfaces`).
  */
-import { writeFile } from 'node:fs/promises'
 import { basename } from 'node:path'
 import { fail, ok, type Result } from '../../shared/result'
 import { READABLE_SCHEMA_VERSIONS, Snapshot, parseSnapshot, upgradeSnapshot } from '../../shared/snapshot/schema'
-import { readSourceFileText } from '../capture/source-file'
+import { readSourceFileText, writePrivateFile } from '../capture/source-file'
 
 export function serializeSnapshot(snapshot: Snapshot): string {
   return JSON.stringify(snapshot, null, 2) + '\n'
@@ -44,7 +43,8 @@ export function snapshotFromText(text: string, name = 'snapshot'): Result<Snapsh
 
 export async function saveSnapshot(snapshot: Snapshot, path: string): Promise<Result<string>> {
   try {
-    await writeFile(path, serializeSnapshot(snapshot), 'utf8')
+    // Host data: readable by its owner only, like capture files.
+    await writePrivateFile(path, serializeSnapshot(snapshot))
     return ok(path)
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code

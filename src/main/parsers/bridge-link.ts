@@ -7,15 +7,16 @@
  * Output: BridgeLinkRecord[]; `raw` is the entry's compact JSON.
  */
 import type { BridgeLinkRecord, ParseResult } from './types'
-import { compact, jsonObjects, num, snippet, str } from './link-common'
+import { compact, entryIfindex, jsonObjects, num, snippet, str } from './link-common'
 
 export function parseBridgeLinkJson(text: string): ParseResult<BridgeLinkRecord[]> {
   const { records, warnings } = jsonObjects(text, 'bridge link')
   const value: BridgeLinkRecord[] = []
   for (const item of records) {
-    const ifindex = num(item.ifindex)
+    const ifindex = entryIfindex(item, 'bridge link', warnings)
     const name = str(item.ifname)
-    if (ifindex === null || name === null) {
+    if (ifindex === null) continue
+    if (name === null) {
       warnings.push(`bridge link: skipped an entry without ifindex/ifname: ${snippet(compact(item))}`)
       continue
     }

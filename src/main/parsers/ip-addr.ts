@@ -12,7 +12,7 @@
  * Output: IpAddrRecord[]; `raw` is the record's compact JSON or its text lines.
  */
 import type { IpAddrRecord, ParseResult } from './types'
-import { compact, int, isObject, jsonObjects, num, snippet, str, valueAfter } from './link-common'
+import { compact, entryIfindex, int, isObject, jsonObjects, num, snippet, str, valueAfter } from './link-common'
 import { textBlocks } from './ip-link'
 
 type Address = IpAddrRecord['addresses'][number]
@@ -21,9 +21,10 @@ export function parseIpAddrJson(text: string): ParseResult<IpAddrRecord[]> {
   const { records, warnings } = jsonObjects(text, 'ip addr')
   const value: IpAddrRecord[] = []
   for (const item of records) {
-    const ifindex = num(item.ifindex)
+    const ifindex = entryIfindex(item, 'ip addr', warnings)
     const name = str(item.ifname)
-    if (ifindex === null || name === null) {
+    if (ifindex === null) continue
+    if (name === null) {
       warnings.push(`ip addr: skipped an entry without ifindex/ifname: ${snippet(compact(item))}`)
       continue
     }

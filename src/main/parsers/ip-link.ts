@@ -16,15 +16,29 @@
  * Output: IpLinkRecord[] in input order; `raw` is the record's compact JSON or its text lines.
  */
 import type { IpLinkRecord, ParseResult } from './types'
-import { compact, int, isObject, jsonObjects, lines, num, snippet, str, stringArray, valueAfter } from './link-common'
+import {
+  compact,
+  entryIfindex,
+  ifindexOf,
+  int,
+  isObject,
+  jsonObjects,
+  lines,
+  num,
+  snippet,
+  str,
+  stringArray,
+  valueAfter
+} from './link-common'
 
 export function parseIpLinkJson(text: string): ParseResult<IpLinkRecord[]> {
   const { records, warnings } = jsonObjects(text, 'ip link')
   const value: IpLinkRecord[] = []
   for (const item of records) {
-    const ifindex = num(item.ifindex)
+    const ifindex = entryIfindex(item, 'ip link', warnings)
     const name = str(item.ifname)
-    if (ifindex === null || name === null) {
+    if (ifindex === null) continue
+    if (name === null) {
       warnings.push(`ip link: skipped an entry without ifindex/ifname: ${snippet(compact(item))}`)
       continue
     }
@@ -41,7 +55,7 @@ export function parseIpLinkJson(text: string): ParseResult<IpLinkRecord[]> {
       mac: str(item.address),
       master: str(item.master),
       kind,
-      linkIndex: num(item.link_index),
+      linkIndex: ifindexOf(item.link_index),
       linkName: str(item.link),
       linkNetnsId: num(item.link_netnsid),
       vxlanId: infoData && kind === 'vxlan' ? num(infoData.id) : null,

@@ -23,6 +23,27 @@ export function num(value: unknown): number | null {
   return typeof value === 'number' && Number.isFinite(value) ? value : null
 }
 
+/** A kernel interface index (1 … 2^31−1). Negative, zero, fractional or huge values are no index. */
+export function ifindexOf(value: unknown): number | null {
+  return typeof value === 'number' && Number.isInteger(value) && value > 0 && value <= 0x7fffffff ? value : null
+}
+
+/**
+ * The ifindex of a JSON entry, or null with a warning: `what` names the parser (`ip link`), and an
+ * entry whose index is present but not a kernel index says so (a negative value from a forged file).
+ */
+export function entryIfindex(item: Record<string, unknown>, what: string, warnings: string[]): number | null {
+  const ifindex = ifindexOf(item.ifindex)
+  if (ifindex === null) {
+    warnings.push(
+      item.ifindex === undefined || item.ifindex === null
+        ? `${what}: skipped an entry without ifindex/ifname: ${snippet(compact(item))}`
+        : `${what}: skipped an entry whose ifindex ${snippet(JSON.stringify(item.ifindex) ?? '?')} is not a positive integer`
+    )
+  }
+  return ifindex
+}
+
 /** A decimal integer from text, or null. */
 export function int(text: string | undefined | null): number | null {
   if (text === undefined || text === null || !/^-?\d+$/.test(text)) return null

@@ -16,6 +16,7 @@ import { DEFAULT_PREFERENCES, type HostEntry, type Preferences } from '../../sha
 import { AppFailure, fail, ok, toAppError, type Result } from '../../shared/result'
 import type { Snapshot } from '../../shared/snapshot/schema'
 import { MAX_SOURCE_FILE_BYTES } from '../../shared/limits'
+import { isValidSshAlias } from '../../shared/ssh-alias'
 import { fileTooLarge } from '../capture/source-file'
 import type { SamplerHandle, ServiceDeps } from './deps'
 
@@ -33,8 +34,6 @@ export interface Backend {
   subscribe<E extends ApiEventName>(event: E, listener: Listener<E>): () => void
   dispose(): void
 }
-
-const SSH_ALIAS = /^[A-Za-z0-9_][A-Za-z0-9_.@:%+-]*$/
 
 export function createBackend(deps: ServiceDeps, transport: 'ipc' | 'browser'): Backend {
   const listeners = new Map<ApiEventName, Set<Listener<ApiEventName>>>()
@@ -66,7 +65,7 @@ export function createBackend(deps: ServiceDeps, transport: 'ipc' | 'browser'): 
       const parsed = JSON.parse(text) as Partial<PersistedState>
       state = {
         preferences: { ...DEFAULT_PREFERENCES, ...(parsed.preferences ?? {}) },
-        manualHosts: Array.isArray(parsed.manualHosts) ? parsed.manualHosts.filter((h) => SSH_ALIAS.test(h.alias)) : [],
+        manualHosts: Array.isArray(parsed.manualHosts) ? parsed.manualHosts.filter((h) => typeof h?.alias === 'string' && isValidSshAlias(h.alias)) : [],
         sudo: parsed.sudo ?? {}
       }
     } catch {
@@ -175,7 +174,7 @@ export function createBackend(deps: ServiceDeps, transport: 'ipc' | 'browser'): 
 
     addSshHost: async ({ alias, sudo }) => {
       await loaded
-      if (!SSH_ALIAS.test(alias))
+      if (!isValidSshAlias(alias))
         throw new AppFailure({
           code: 'invalid-argument',
           message: `"${alias}" is not a valid SSH host alias.`,

@@ -56,8 +56,42 @@ function positionOf(doc: Document, lc: LineCounter, path: PathKey[]): { line: nu
 const pathText = (path: PathKey[]): string =>
   path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('') || '(root)'
 
-/** Parses and validates one scenario text. `file` is only used in messages. */
+/** Aliases a scenario may expand (real scenarios use a handful; yaml's default is 100). */
+const MAX_ALIAS_COUNT = 100
+
+/** Largest scenario file (the shipped ones are a few KB). */
+const MAX_SCENARIO_CHARS = 1024 * 1024
+/**
+ * Longest run of indentation and collection indicators (`- - - [ {`) a line may start with. `yaml`
+ * runs out of memory compiling a pattern for a line of 50,000 nested `- ` (an abort, not an
+ * exception), so such a document is refused before it is parsed.
+ */
+const MAX_NESTING_PREFIX = 1000
+
+/** The 1-based number of the first line nested deeper than MAX_NESTING_PREFIX, or null. */
+function tooDeeplyNested(text: string): number | null {
+  let line = 1
+  let prefix = 0
+  let atStart = true
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c === 10) {
+      line++
+      prefix = 0
+      atStart = true
+    } else if (atStart && (c === 32 || c === 9 || c === 45 || c === 91 || c === 123 || c === 63 || c === 58)) {
+      if (++prefix > MAX_NESTING_PREFIX) return line
+    } else atStart = false
+  }
+  return null
+}
+
+/** Parses and validates one scenario text. `file` is only used in messages. Never throws. */
 export function parseScenarioText(text: string, file: string): LoadResult {
+  const refuse = (line: number, message: string): LoadResult => ({ ok: false, errors: [{ file, line, column: 1, path: '', message }] })
+  if (text.length > MAX_SCENARIO_CHARS) return refuse(1, `scenario file too large (${text.length} characters; limit ${MAX_SCENARIO_CHARS})`)
+  const deep = tooDeeplyNested(text)
+  if (deep !== null) return refuse(deep, `nested more than ${MAX_NESTING_PREFIX} levels deep`)
   const lc = new LineCounter()
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false })
   if (doc.errors.length > 0) {
@@ -69,7 +103,14 @@ export function parseScenarioText(text: string, file: string): LoadResult {
       })
     }
   }
-  const data: unknown = doc.toJS()
+  let data: unknown
+  try {
+    // `yaml` refuses documents whose aliases would expand past maxAliasCount (a "billion laughs"
+    // bomb) by throwing; that, like anything else it throws, is an error of this file.
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT })
+  } catch (e) {
+    return refuse(1, `cannot expand the YAML document: ${e instanceof Error ? e.message : String(e)}`)
+  }
   const parsed = ScenarioSchema.safeParse(data)
   if (!parsed.success) return { ok: false, errors: issuesToErrors(parsed.error.issues, doc, lc, file) }
   const refErrors = crossCheck(parsed.data).map(({ path, message }) => ({

@@ -73,3 +73,27 @@ describe('every door applies the file limit', () => {
     })
   })
 })
+
+describe('writePrivateFile (netlens capture -o)', () => {
+  it('writes 0600, also over an existing world-readable file', async () => {
+    const { statSync, chmodSync, readFileSync } = await import('node:fs')
+    const { writePrivateFile } = await import('../../../src/main/capture/source-file')
+    const fresh = join(dir, 'fresh.cap')
+    await writePrivateFile(fresh, 'NETLENS-CAPTURE 2\n')
+    expect(statSync(fresh).mode & 0o777).toBe(0o600)
+    const existing = join(dir, 'existing.cap')
+    writeFileSync(existing, 'old')
+    chmodSync(existing, 0o644)
+    await writePrivateFile(existing, 'new')
+    expect(statSync(existing).mode & 0o777).toBe(0o600)
+    expect(readFileSync(existing, 'utf8')).toBe('new')
+  })
+
+  it('leaves the mode of what is not a regular file alone', async () => {
+    const { statSync } = await import('node:fs')
+    const { writePrivateFile } = await import('../../../src/main/capture/source-file')
+    const before = statSync('/dev/null').mode
+    await writePrivateFile('/dev/null', 'x')
+    expect(statSync('/dev/null').mode).toBe(before)
+  })
+})

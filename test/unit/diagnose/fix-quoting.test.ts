@@ -1,6 +1,6 @@
 /**
  * Fix commands on a hostile host: the lab snapshot with its bridge, veths, uplink, containers and
- * networks renamed to shell syntax (`eth0;reboot`, `$(reboot)`, backquotes, quotes, a newline),
+ * networks renamed to shell syntax (`eth0;reboot`, `$(reboot)`, backquotes, quotes),
  * then one fault per check. Every fix is run by a real `sh` with a PATH of stub commands that only
  * record their arguments: `reboot` never runs, each hostile name arrives as one argument, and no fix
  * reads a pid from the capture (namespaces are entered through `docker inspect` at run time).
@@ -21,7 +21,7 @@ const HOSTILE: [string, string][] = [
   ['br-08358af093c8', 'br-$(reboot)'],
   ['vethc8ca41f', "veth'c8;reboot"],
   ['veth8eac795', 'v`reboot`e'],
-  ['nltmp-ll-web', 'web$(reboot)\nreboot'],
+  ['nltmp-ll-web', 'web$(reboot) `reboot`'],
   ['nltmp-ll-multi', 'multi;reboot'],
   ['nltmp-ll-def', 'def|reboot'],
   ['nltmp-ll-shared', 'shared&&reboot'],
@@ -207,7 +207,7 @@ describe('diagnose fixes on a host with hostile names', () => {
   it('enters a container namespace through docker inspect at run time', () => {
     const fix = hostileFindings().find((f) => f.id === 'container-no-default-route')!.fix!
     const calls = runFix(fix)
-    expect(calls[0]).toEqual(['docker', 'inspect', '-f', '{{.State.Pid}}', '--', 'web$(reboot)\nreboot'])
+    expect(calls[0]).toEqual(['docker', 'inspect', '-f', '{{.State.Pid}}', '--', 'web$(reboot) `reboot`'])
     expect(calls[1]).toEqual([
       'nsenter',
       '--net=/proc/4242/ns/net',
@@ -220,6 +220,22 @@ describe('diagnose fixes on a host with hostile names', () => {
       'dev',
       'eth0'
     ])
+  })
+})
+
+describe('names with control or bidi characters', () => {
+  it('get no fix at all: it could not be shown as it runs, and pasting it would act on the terminal', () => {
+    const input = healthyInput()
+    inputIface(input, 'vethc8ca41f').master = null
+    input.bridges = input.bridges.map((b) => ({ ...b, ports: b.ports.filter((p) => p !== 'vethc8ca41f') }))
+    for (const name of ['veth\u001b]0;x\u0007', 'veth\u202eevil', 'veth\nreboot']) {
+      const snapshot = Snapshot.parse(
+        JSON.parse(JSON.stringify(input).split('vethc8ca41f').join(JSON.stringify(name).slice(1, -1)))
+      )
+      const finding = diagnose(snapshot).find((f) => f.id === 'veth-orphan')!
+      expect(finding.title.en).toContain(name)
+      expect(finding.fix).toBeNull()
+    }
   })
 })
 

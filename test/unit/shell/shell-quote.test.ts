@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest'
 import { spawnSync } from 'node:child_process'
 import fc from 'fast-check'
-import { isQuotable, shellCommand, shellQuote } from '../../../src/shared/shell'
+import { isQuotable, isShowable, shellCommand, shellQuote } from '../../../src/shared/shell'
 
 /** What `sh -c "printf %s <word>"` writes, as UTF-8 text. */
 function printedBySh(word: string): string {
@@ -72,12 +72,17 @@ describe('shellQuote', () => {
     expect(shellQuote("it's")).toBe(`'it'\\''s'`)
   })
 
-  it('refuses NUL and lone surrogates, and shellCommand omits the whole command then', () => {
+  it('refuses NUL and lone surrogates; shellCommand also omits commands with controls or bidi characters', () => {
     for (const word of ['a\0b', '\uD800', 'x\uDC00', '\uDC00\uD800']) {
       expect(isQuotable(word)).toBe(false)
       expect(shellCommand`ip link set dev ${word} up`).toBeNull()
     }
     expect(isQuotable('😀')).toBe(true)
+    for (const word of ['a\u001b]0;x\u0007', 'x\u202ey', 'a\nb', 'a\tb', '\u0085']) {
+      expect(isQuotable(word)).toBe(true)
+      expect(isShowable(word)).toBe(false)
+      expect(shellCommand`ip link set dev ${word} up`).toBeNull()
+    }
     expect(shellCommand`ip link set dev ${'eth0;reboot'} mtu ${1500}`).toBe("ip link set dev 'eth0;reboot' mtu 1500")
     expect(shellCommand`sysctl -w x=${Number.NaN}`).toBeNull()
   })

@@ -86,3 +86,26 @@ describe('scenario schema errors carry file, line and column', () => {
     expect(e.column).toBe(9)
   })
 })
+
+describe('hostile scenario files', () => {
+  it('an alias bomb is an error result, not a throw', async () => {
+    const { hostileFile } = await import('../../support/hostile-corpus')
+    const bomb = hostileFile('alias-bomb.yaml')
+    let result: ReturnType<typeof parseScenarioText> | undefined
+    expect(() => (result = parseScenarioText(bomb.text(), bomb.name))).not.toThrow()
+    expect(result?.ok).toBe(false)
+    if (result && !result.ok) expect(result.errors[0].message).toMatch(/alias/i)
+  })
+})
+
+describe('scenario files that would exhaust the parser', () => {
+  it('refuses a line nested 50,000 levels deep before yaml sees it (yaml aborts the process on it)', () => {
+    const result = parseScenarioText('id: x\nhosts:\n' + '- '.repeat(50_000) + 'x\n', 'deep.yaml')
+    expect(result).toMatchObject({ ok: false, errors: [{ line: 3, message: expect.stringMatching(/nested more than/) }] })
+  })
+
+  it('refuses a file over 1 MB', () => {
+    const result = parseScenarioText('# ' + 'x'.repeat(1024 * 1024) + '\n', 'big.yaml')
+    expect(result).toMatchObject({ ok: false, errors: [{ message: expect.stringMatching(/too large/) }] })
+  })
+})

@@ -1,12 +1,14 @@
-import { open } from 'node:fs/promises'
 import type { CliCommand, CliIo } from '../command'
 import { parseFlags } from '../command'
 import { serializeCapture } from '../../capture/capture-file'
 import { DEFAULT_CONNTRACK_CAP, runProbe, type ProbeTarget } from '../../capture/run-probe'
+import { writePrivateFile } from '../../capture/source-file'
 import { isValidSshAlias } from '../../hosts/ssh-config'
+import { cleanLineForTerminal } from '../../../shared/text-safety'
+import { shellQuote } from '../../../shared/shell'
 
-/** Host-derived text goes to a terminal: drop control characters (escape sequences). */
-const clean = (text: string): string => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?')
+/** Host-derived text goes to a terminal: controls and bidi characters become visible `\uXXXX` (src/shared/text-safety.ts). */
+const clean = cleanLineForTerminal
 
 export function parseHostArg(host: string | undefined): ProbeTarget | string {
   if (host === undefined || host === 'local') return { kind: 'local' }
@@ -89,12 +91,7 @@ export const command: CliCommand = {
     const output = flags.output
     if (typeof output === 'string' && output !== '-') {
       try {
-        const fh = await open(output, 'w', 0o600)
-        try {
-          await fh.writeFile(text, 'utf8')
-        } finally {
-          await fh.close()
-        }
+        await writePrivateFile(output, text)
       } catch (e) {
         io.err(`netlens capture: cannot write ${output}: ${(e as Error).message}`)
         return 1
@@ -102,11 +99,11 @@ export const command: CliCommand = {
       const notOk = r.value.sections.filter((s) => s.status !== 'ok' && s.status !== 'skipped').length
       if (!quiet) {
         io.err(
-          `netlens capture: wrote ${output} (${r.value.sections.length} sections${notOk ? `, ${notOk} not ok: see netlens inspect ${output}` : ''})`
+          `netlens capture: wrote ${output} (${r.value.sections.length} sections${notOk ? `, ${notOk} not ok: see netlens inspect ${shellQuote(output)}` : ''})`
         )
       }
     } else {
-      io.out(text)
+      ;(io.data ?? io.out)(text)
     }
     return 0
   }

@@ -8,9 +8,10 @@ import { parseFlags } from '../command'
 import type { DiagnoseReport, Finding, NotChecked, Severity } from '../../../shared/api/types'
 import { diagnoseReport } from '../../../shared/diagnose'
 import { snapshotFromSource } from '../../sources'
+import { cleanForTerminal } from '../../../shared/text-safety'
 
-/** Host-derived text goes to a terminal: control characters (escape sequences) become `?`. */
-const clean = (text: string): string => text.replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, '?')
+/** Host-derived text goes to a terminal: controls and bidi characters become visible `\uXXXX` (src/shared/text-safety.ts). */
+const clean = cleanForTerminal
 const indent = (text: string, pad: string): string =>
   clean(text)
     .split('\n')

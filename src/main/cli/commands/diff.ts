@@ -3,6 +3,7 @@ import { parseFlags } from '../command'
 import { snapshotFromSource } from '../../sources'
 import { diffSnapshots } from '../../../shared/snapshot/diff'
 import type { DiffEntry, SnapshotDiff } from '../../../shared/api/types'
+import { cleanLineForTerminal } from '../../../shared/text-safety'
 
 const TITLES: Record<DiffEntry['kind'], string> = {
   container: 'Containers',
@@ -14,8 +15,8 @@ const TITLES: Record<DiffEntry['kind'], string> = {
 }
 const MARK: Record<DiffEntry['change'], string> = { added: '+', removed: '-', changed: '~' }
 
-/** Host-derived text goes to a terminal: drop control characters (escape sequences). */
-const clean = (text: string): string => text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?')
+/** Host-derived text goes to a terminal: controls and bidi characters become visible `\uXXXX` (src/shared/text-safety.ts). */
+const clean = cleanLineForTerminal
 
 function fieldChanges(before: unknown, after: unknown): string[] {
   if (!before || !after || typeof before !== 'object' || typeof after !== 'object') return []

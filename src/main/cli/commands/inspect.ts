@@ -2,9 +2,10 @@ import type { CliCommand } from '../command'
 import { parseFlags } from '../command'
 import type { Snapshot } from '../../../shared/snapshot/schema'
 import { sectionRemedy } from '../../hosts/ssh-errors'
+import { cleanLineForTerminal } from '../../../shared/text-safety'
 
-/** Host-derived text goes to a terminal: drop control characters (escape sequences). */
-const clean = (text: string | null | undefined): string => (text ?? '-').replace(/[\u0000-\u001f\u007f-\u009f]/g, '?')
+/** Host-derived text goes to a terminal: controls and bidi characters become visible `\uXXXX` (src/shared/text-safety.ts). */
+const clean = (text: string | null | undefined): string => cleanLineForTerminal(text ?? '-')
 
 function table(rows: string[][], indent = '  '): string[] {
   if (!rows.length) return []

@@ -8,8 +8,10 @@ import { parseFlags } from '../command'
 import type { TraceHop, TraceResult } from '../../../shared/api/types'
 import { traceFlow } from '../../../shared/trace'
 import { snapshotFromSource } from '../../sources'
+import { cleanForTerminal } from '../../../shared/text-safety'
 
-const clean = (text: string): string => text.replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, '?')
+/** Host-derived text goes to a terminal: controls and bidi characters become visible `\uXXXX` (src/shared/text-safety.ts). */
+const clean = cleanForTerminal
 
 type Pkt = TraceHop['packetBefore']
 const addr = (ip: string, port: number | null): string => `${ip}${port !== null ? ':' + port : ''}`

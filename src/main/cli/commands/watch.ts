@@ -15,9 +15,10 @@ import { containerLabeller, streamPids } from '../../traffic/labels'
 import { startSampler } from '../../traffic/sampler'
 import { CounterStreamError, MAX_INTERVAL_S, MIN_INTERVAL_S, openCounterStream, type StreamTarget } from '../../traffic/stream'
 import type { CounterStream } from '../../traffic/types'
+import { cleanLineForTerminal } from '../../../shared/text-safety'
 
-/** Host-derived text goes to a terminal: drop control characters (escape sequences). */
-const clean = (text: string | null | undefined): string => (text ?? '-').replace(/[\u0000-\u001f\u007f-\u009f]/g, '?')
+/** Host-derived text goes to a terminal: controls and bidi characters become visible `\uXXXX` (src/shared/text-safety.ts). */
+const clean = (text: string | null | undefined): string => cleanLineForTerminal(text ?? '-')
 
 type WatchTarget = { kind: 'sim'; scenario: string } | StreamTarget | { kind: 'file'; path: string }
 
