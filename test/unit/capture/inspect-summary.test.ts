@@ -64,6 +64,6 @@ describe('netlens inspect summary', () => {
     })
     const text = formatSnapshotSummary(s)
     expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/)
-    expect(text).toContain('evil?]0;pwned?name')
+    expect(text).toContain('evil\\u001B]0;pwned\\u0007name')
   })
 })

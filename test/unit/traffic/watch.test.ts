@@ -47,7 +47,7 @@ describe('watch formatting', () => {
     expect(lines[0]).toBe('local  2024-01-02 03:04:05Z  interval 1.00 s  (reconnected: gap before this sample)')
     expect(lines[1]).toMatch(/^IFACE\s+NETNS\s+CONTAINER\s+RX\s+TX\s+RX PKT\s+TX PKT\s+ERRS\s+DROPS$/)
     expect(lines.slice(2).map((l) => l.split(/\s+/)[0])).toEqual(['veth1', 'eth0', 'lo'])
-    expect(lines[2]).toContain('evil?[2Jname')
+    expect(lines[2]).toContain('evil\\u001B[2Jname')
     expect(lines[2]).toContain('8.00 Mb/s')
     expect(text).not.toContain('\u001b')
   })
