@@ -62,14 +62,21 @@ describe('the real CLI on hostile files', () => {
 
   it.each([
     ['malformed.json', 'JSON.parse message quoting raw escape sequences'],
-    ['truncated.cap', 'a truncated capture naming its hostile section'],
     ['zod-path.json', 'a zod path through a hostile key']
   ])('prints the refusal of %s (%s) without raw control or bidi characters', (name) => {
     const file = hostileFile(name)
     const result = run('inspect', file.path)
     expect(result.status).toBe(1)
     expect(result.stderr).toMatch(/^netlens inspect: /)
+    expect(result.stderr).toMatch(/\\u001B/)
     expect(result.stderr).not.toMatch(TERMINAL_UNSAFE)
+    expect(result.stdout).not.toMatch(TERMINAL_UNSAFE)
+  })
+
+  it('prints the warning of a capture cut off in a hostile section cleaned, naming it', () => {
+    const result = run('inspect', hostileFile('truncated.cap').path)
+    expect(result.status).toBe(0)
+    expect(result.stdout).toContain('it ends inside evil\\u001B]0;section\\u0007\\u202E')
     expect(result.stdout).not.toMatch(TERMINAL_UNSAFE)
   })
 })
