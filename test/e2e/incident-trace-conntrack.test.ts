@@ -170,8 +170,13 @@ describe.skipIf(!run)('trace and conntrack', () => {
     await openOnHost(page, 'sim:lab-mirror')
     await gotoView(page, 'nat')
     await page.click('[data-tab=conntrack]')
+    // A simulator capture can finish in a few milliseconds, so the transient "connecting" dot is not
+    // observable reliably; the capture call made by the timer, and its answer, are.
+    const refreshed = page.waitForResponse((r) => r.url().endsWith('/api/call/captureHost') && r.ok(), {
+      timeout: 20_000
+    })
     await page.selectOption('[data-testid=ct-auto-refresh]', '5')
-    await page.waitForSelector('.host.selected .dot.connecting', { timeout: 12_000 })
+    await refreshed
     await page.waitForSelector('.host.selected .dot.connected', { timeout: 30_000 })
     await page.click('[data-tab=rules]')
     await page.click('[data-tab=conntrack]')
