@@ -137,6 +137,30 @@ describe('DetailsPanel', () => {
 })
 
 describe('NatView', () => {
+  it('lists the -p settings of stopped containers apart from the published ports, labelled (en and zh-CN)', async () => {
+    const snap = generateSnapshot({ containers: 6, conntrack: 10, firstName: XSS })
+    const stopped = snap.containers.find((c) => c.configuredPorts.length)!
+    stopped.state = 'exited'
+    snap.publishedPorts = snap.publishedPorts.filter((p) => p.container !== stopped.name)
+    withSnapshot(snap)
+    const w = mount(NatView, opts())
+    await flushPromises()
+    await w.find('[data-tab=ports]').trigger('click')
+    const published = w.findAll('[data-testid=published-port]').map((r) => r.text())
+    expect(published.some((t) => t.includes(stopped.name))).toBe(false)
+    const section = w.find('[data-testid=stopped-ports]')
+    expect(section.text()).toContain('Configured on stopped containers: not published (1)')
+    const row = section.find('[data-testid=stopped-port]')
+    expect(row.text()).toContain(`0.0.0.0:${stopped.configuredPorts[0].hostPort}/tcp`)
+    expect(row.text()).toContain(stopped.name)
+    expect(row.text()).toContain('stopped: exited')
+    expect(w.find('img').exists()).toBe(false)
+    i18n.global.locale.value = 'zh-CN'
+    await flushPromises()
+    expect(w.find('[data-testid=stopped-ports]').text()).toContain('已停止容器上配置的端口：未映射（1）')
+    expect(w.find('[data-testid=stopped-port]').text()).toContain('已停止：exited')
+  })
+
   it('shows rules with owner badges, published ports and a virtualized conntrack table', async () => {
     withSnapshot(generateSnapshot({ containers: 6, conntrack: 5000, firstName: XSS }))
     const w = mount(NatView, opts())

@@ -196,6 +196,7 @@ export function buildContainers(input: ContainerJoinInput): Container[] {
       interfaces,
       networks: record.networks.map((n) => n.name).sort(),
       portBindings: record.portBindings.map((p) => ({ ...p })),
+      configuredPorts: record.configuredPortBindings.map((p) => ({ ...p })),
       defaultGateway:
         networkMode === 'host' ? null : (defaultRoute?.gateway ?? nets.find((n) => n.gateway)?.gateway ?? null),
       routes
@@ -236,6 +237,7 @@ export function procContainerRecords(map: NetnsMapEntry[], hostLike: Set<string>
       sandboxKey: null,
       networks: [],
       portBindings: [],
+      configuredPortBindings: [],
       raw: entry.raw
     })
   }

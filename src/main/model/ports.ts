@@ -1,6 +1,7 @@
 /**
  * Published ports, learnt three ways and cross-checked:
- * - docker: each container's bound port bindings (inspect NetworkSettings.Ports),
+ * - docker: each running container's bound port bindings (inspect NetworkSettings.Ports; a stopped
+ *   container keeps its HostConfig.PortBindings, but nothing is published: see Container.configuredPorts),
  * - dnat: DNAT rules (`-A DOCKER ! -i br-x -p tcp -m tcp --dport 18080 -j DNAT --to-destination
  *   10.0.0.2:80`, or nft `tcp dport 8080 … dnat to 192.168.0.2:80`),
  * - proxy: docker-proxy listeners from `ss -tulpn`.
@@ -105,6 +106,7 @@ export interface PortsInput {
 export function buildPublishedPorts(input: PortsInput): PublishedPort[] {
   const ports = new Map<string, PublishedPort>()
   for (const c of input.docker) {
+    if (!c.running) continue
     for (const b of c.portBindings) {
       if (!b.hostPort) continue
       const hostIp = normIp(b.hostIp)

@@ -7,8 +7,9 @@
  * HostConfig.NetworkMode (`default`, `bridge`, `host`, `none`, `container:<id>`, a network name);
  * NetworkSettings.SandboxKey ("" for container: mode → null); NetworkSettings.Networks may be {} or
  * null (container: mode) and its entries hold IPAddress/IPPrefixLen/Gateway/MacAddress/
- * GlobalIPv6Address ("" → null). Ports: what NetworkSettings.Ports actually bound; when nothing is
- * bound (stopped container) HostConfig.PortBindings, whose HostPort may be "" (→ 0, "any port").
+ * GlobalIPv6Address ("" → null). Ports: `portBindings` is what NetworkSettings.Ports actually bound
+ * (empty for a stopped container: docker releases them), `configuredPortBindings` what
+ * HostConfig.PortBindings asked for (kept while stopped; HostPort may be "" → 0, "any port").
  *
  * Output: DockerContainerRecord[]; `raw` is the container's compact JSON.
  */
@@ -90,7 +91,8 @@ export function parseDockerContainers(text: string): ParseResult<DockerContainer
       networkMode: (hostConfig ? str(hostConfig.NetworkMode) : null) ?? '',
       sandboxKey: settings ? nonEmpty(settings.SandboxKey) : null,
       networks: networks(settings),
-      portBindings: bound.length ? bound : portMap(hostConfig?.PortBindings, warnings, where),
+      portBindings: bound,
+      configuredPortBindings: portMap(hostConfig?.PortBindings, warnings, where),
       raw: compact(item)
     })
   }

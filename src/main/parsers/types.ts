@@ -257,7 +257,9 @@ export interface DockerContainerRecord {
     mac: string | null
     ipv6: string | null
   }[]
-  /** HostConfig.PortBindings plus NetworkSettings.Ports (what is actually bound). */
+  /** NetworkSettings.Ports: what docker actually bound (empty while the container is not running). */
   portBindings: { containerPort: number; proto: string; hostIp: string; hostPort: number }[]
+  /** HostConfig.PortBindings: what `-p` asked for (kept while stopped; HostPort "" → 0, any port). */
+  configuredPortBindings: { containerPort: number; proto: string; hostIp: string; hostPort: number }[]
   raw: string
 }

@@ -8,8 +8,9 @@
  */
 import { z } from 'zod'
 import { READABLE_SCHEMA_VERSIONS, SCHEMA_VERSION, SECTION_STATUSES } from './constants'
+import { upgradeSnapshot } from './upgrade'
 
-export { READABLE_SCHEMA_VERSIONS, SCHEMA_VERSION }
+export { READABLE_SCHEMA_VERSIONS, SCHEMA_VERSION, upgradeSnapshot }
 
 export const SectionStatus = z.enum(SECTION_STATUSES)
 export type SectionStatus = z.infer<typeof SectionStatus>
@@ -169,7 +170,10 @@ export const Container = z.object({
   netns: z.string().nullable().default(null),
   interfaces: z.array(ContainerInterface),
   networks: z.array(z.string()).default([]),
+  /** What docker bound (NetworkSettings.Ports): empty while the container is not running. */
   portBindings: z.array(PortBinding).default([]),
+  /** What `-p` configured (HostConfig.PortBindings), kept while stopped; `hostPort` 0 = any free port. */
+  configuredPorts: z.array(PortBinding).default([]),
   /** Default gateway seen inside the namespace (or from docker), null when none. */
   defaultGateway: z.string().nullable().default(null),
   routes: z.array(Route).default([])
@@ -302,20 +306,6 @@ export const Snapshot = z.object({
 })
 export type Snapshot = z.infer<typeof Snapshot>
 export type SnapshotInput = z.input<typeof Snapshot>
-
-/**
- * An older snapshot in today's shape: fields added since have defaults, so upgrading is mostly
- * relabelling the version. Anything that is not an object of a readable version is returned as is
- * (and then fails validation).
- */
-export function upgradeSnapshot(value: unknown): unknown {
-  if (typeof value !== 'object' || value === null) return value
-  const version = (value as { schemaVersion?: unknown }).schemaVersion
-  if (typeof version !== 'number' || version === SCHEMA_VERSION || !READABLE_SCHEMA_VERSIONS.includes(version))
-    return value
-  // 1 → 2: sections gained `empty` and the snapshot `truncated` (both defaulted).
-  return { ...value, schemaVersion: SCHEMA_VERSION }
-}
 
 /** Validates anything loaded from disk or the wire (older versions are upgraded first). */
 export function parseSnapshot(value: unknown): { ok: true; snapshot: Snapshot } | { ok: false; error: string } {

@@ -138,6 +138,7 @@ describe('published ports', () => {
             { containerPort: 80, proto: 'tcp', hostIp: '0.0.0.0', hostPort: 8080 },
             { containerPort: 80, proto: 'tcp', hostIp: '::', hostPort: 8080 }
           ],
+          configuredPortBindings: [{ containerPort: 80, proto: 'tcp', hostIp: '', hostPort: 8080 }],
           raw: ''
         }
       ],

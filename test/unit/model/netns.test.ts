@@ -11,6 +11,7 @@ const container = (p: Partial<DockerContainerRecord> & { id: string; name: strin
   sandboxKey: null,
   networks: [],
   portBindings: [],
+  configuredPortBindings: [],
   raw: '',
   ...p
 })

@@ -110,7 +110,7 @@ describe('parseDockerContainers (docker container inspect)', () => {
     expect(value[0]).toMatchObject(expected)
   })
 
-  it('prefers bound Ports and falls back to HostConfig.PortBindings', () => {
+  it('keeps what NetworkSettings.Ports bound apart from what HostConfig.PortBindings configured', () => {
     const running = container({
       HostConfig: { NetworkMode: 'default', PortBindings: { '80/tcp': [{ HostIp: '', HostPort: '18080' }] } },
       NetworkSettings: {
@@ -141,6 +141,11 @@ describe('parseDockerContainers (docker container inspect)', () => {
         { containerPort: 80, proto: 'tcp', hostIp: '0.0.0.0', hostPort: 18080 },
         { containerPort: 80, proto: 'tcp', hostIp: '::', hostPort: 18080 }
       ],
+      // stopped: nothing is bound
+      []
+    ])
+    expect(value.map((r) => r.configuredPortBindings)).toEqual([
+      [{ containerPort: 80, proto: 'tcp', hostIp: '', hostPort: 18080 }],
       [
         { containerPort: 80, proto: 'tcp', hostIp: '127.0.0.1', hostPort: 0 },
         { containerPort: 53, proto: 'udp', hostIp: '', hostPort: 5353 }

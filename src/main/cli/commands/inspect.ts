@@ -87,6 +87,25 @@ export function formatSnapshotSummary(s: Snapshot): string {
     )
   )
 
+  // A stopped container keeps its -p configuration, but nothing is bound or translated for it.
+  const configured = s.containers.flatMap((c) =>
+    /^(running|up)/i.test(c.state) ? [] : c.configuredPorts.map((p) => ({ c, p }))
+  )
+  if (configured.length) {
+    out.push('', `Configured on stopped containers, not published (${configured.length})`)
+    out.push(
+      ...table(
+        configured.map(({ c, p }) => [
+          `${clean(p.hostIp || '0.0.0.0')}:${p.hostPort || 'any'}/${clean(p.proto)}`,
+          '→',
+          `:${p.containerPort}`,
+          clean(c.name),
+          `[${clean(c.state)}]`
+        ])
+      )
+    )
+  }
+
   const natRules = s.nat.rules.filter((r) => r.table === 'nat')
   out.push('', `NAT rules, nat table (${natRules.length})`)
   out.push(

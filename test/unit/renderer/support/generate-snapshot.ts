@@ -146,6 +146,7 @@ export function generateSnapshot(opts: GenerateOptions = {}): Snapshot {
       ],
       networks: [networks[b].name],
       portBindings: i < 3 ? [{ containerPort: 80, proto: 'tcp', hostIp: '0.0.0.0', hostPort: 8080 + i }] : [],
+      configuredPorts: i < 3 ? [{ containerPort: 80, proto: 'tcp', hostIp: '', hostPort: 8080 + i }] : [],
       defaultGateway: networks[b].gateway,
       routes: []
     })
@@ -163,6 +164,7 @@ export function generateSnapshot(opts: GenerateOptions = {}): Snapshot {
         interfaces: [],
         networks: ['host'],
         portBindings: [],
+        configuredPorts: [],
         defaultGateway: null,
         routes: []
       },
@@ -177,6 +179,7 @@ export function generateSnapshot(opts: GenerateOptions = {}): Snapshot {
         interfaces: [],
         networks: ['none'],
         portBindings: [],
+        configuredPorts: [],
         defaultGateway: null,
         routes: []
       }
@@ -190,7 +193,8 @@ export function generateSnapshot(opts: GenerateOptions = {}): Snapshot {
         image: 'envoy',
         networkMode: `container:${target.name}`,
         interfaces: [],
-        portBindings: []
+        portBindings: [],
+        configuredPorts: []
       })
     }
   }
