@@ -104,7 +104,13 @@ export function buildInterfaces(data: NsData): IfaceBuild[] {
           name: addr.name,
           ifindex: addr.ifindex,
           netns,
-          kind: addr.name === 'lo' ? 'loopback' : /^veth/.test(addr.name) ? 'veth' : 'device',
+          // A peer in another namespace (`eth0@if12 … link-netnsid 0`) is a veth's.
+          kind:
+            addr.name === 'lo'
+              ? 'loopback'
+              : /^veth/.test(addr.name) || (addr.linkIndex !== null && addr.linkNetnsId !== null)
+                ? 'veth'
+                : 'device',
           state: addr.operstate ?? 'UNKNOWN',
           flags: [],
           mtu: addr.mtu,
@@ -117,8 +123,9 @@ export function buildInterfaces(data: NsData): IfaceBuild[] {
           counters: counters(addr.name),
           raw: addr.raw
         },
-        linkIndex: null,
-        linkNetnsId: null,
+        // Without `ip link`, `ip addr` still names the peer: the veth join needs nothing more.
+        linkIndex: addr.linkIndex,
+        linkNetnsId: addr.linkNetnsId,
         linkName: null,
         from: 'ip-addr'
       })

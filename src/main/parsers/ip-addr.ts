@@ -2,10 +2,12 @@
  * Parsers for interface addresses.
  *
  * - `parseIpAddrJson`: `ip -j addr show`, iproute2 5.x/6.x (fixtures: iproute2 6.1.0, Debian 12).
- *   Uses ifindex, ifname, mtu, operstate, address and addr_info[] {family, local, prefixlen, scope}.
+ *   Uses ifindex, ifname, mtu, operstate, address, link_index/link_netnsid (a veth's peer, so a
+ *   namespace read without `ip link` can still be joined to its host veth) and addr_info[]
+ *   {family, local, prefixlen, scope}.
  * - `parseIpAddrText`: `ip addr show` text, iproute2 3.10 (CentOS 7 seed) to 6.1. Records are the
  *   `N: name: <FLAGS> …` header with its `link/…`, `inet A/P … scope S …`, `inet6 …` and
- *   `valid_lft …` lines. The seed lost its indentation and elides blocks with `...` lines: both are
+ *   `valid_lft …` lines (`name@ifN` and `link-netnsid N` give the peer). The seed lost its indentation and elides blocks with `...` lines: both are
  *   accepted (elisions are skipped with a warning). `inet A peer B/P` takes the local address A with
  *   the peer's prefix length; an address without a prefix gets /32 or /128.
  *
@@ -45,6 +47,8 @@ export function parseIpAddrJson(text: string): ParseResult<IpAddrRecord[]> {
       mtu: num(item.mtu),
       operstate: str(item.operstate),
       mac: str(item.address),
+      linkIndex: num(item.link_index),
+      linkNetnsId: num(item.link_netnsid),
       raw: compact(item)
     })
   }
@@ -65,11 +69,14 @@ export function parseIpAddrText(text: string): ParseResult<IpAddrRecord[]> {
   const { blocks, warnings } = textBlocks(text, 'ip addr')
   const value = blocks.map(({ header, lines: block }): IpAddrRecord => {
     let mac: string | null = null
+    let linkNetnsId: number | null = null
     const addresses: Address[] = []
     for (const line of block.slice(1)) {
       const tokens = line.trim().split(/\s+/)
       if (tokens[0].startsWith('link/')) {
         if (tokens[1] && /^[0-9a-f]{2}(:[0-9a-f]{2})+$/i.test(tokens[1])) mac = tokens[1]
+        const nsid = valueAfter(tokens, 'link-netnsid')
+        if (nsid !== null) linkNetnsId = int(nsid)
         continue
       }
       const address = textAddress(tokens)
@@ -82,6 +89,8 @@ export function parseIpAddrText(text: string): ParseResult<IpAddrRecord[]> {
       mtu: int(valueAfter(header.rest, 'mtu')),
       operstate: valueAfter(header.rest, 'state'),
       mac,
+      linkIndex: header.linkIndex,
+      linkNetnsId,
       raw: block.join('\n')
     }
   })

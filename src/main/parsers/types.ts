@@ -39,6 +39,10 @@ export interface IpAddrRecord {
   mtu: number | null
   operstate: string | null
   mac: string | null
+  /** `link_index` / `eth0@if12`: a veth's peer ifindex (in its own namespace when `linkNetnsId` is set). */
+  linkIndex: number | null
+  /** `link_netnsid` / `link-netnsid N`: the peer is in another namespace, known here by id N. */
+  linkNetnsId: number | null
   raw: string
 }
 
