@@ -9,6 +9,7 @@ import type { Capture } from '../capture/capture-types'
 import { NS_SECTION, SECTION } from '../capture/sections'
 import type { Interface, Route, Snapshot } from '../../shared/snapshot/schema'
 import { SCHEMA_VERSION } from '../../shared/snapshot/constants'
+import { networkBridgeRef } from '../../shared/snapshot/bridges'
 import type { FdbRecord, IpRouteRecord, IptablesRuleset, ParseResult } from '../parsers/types'
 import { parseBrctlShow } from '../parsers/brctl'
 import { parseBridgeFdbJson } from '../parsers/bridge-fdb'
@@ -224,7 +225,7 @@ function build(capture: Capture): Snapshot {
       warnings.push(`bridges: ${bridge.name} is listed as a bridge but not as an interface`)
   }
   const networks = buildNetworks({ networks: dockerNetworks, ifaces, bridges, fdbByNetns, dockerNetnsFiles })
-  const networkBridge = new Map(networks.map((n) => [n.name, n.bridge]))
+  const networkBridge = new Map(networks.map((n) => [n.name, networkBridgeRef(n)]))
 
   // Containers
   const containers = buildContainers({

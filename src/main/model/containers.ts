@@ -10,6 +10,7 @@
  */
 import type { DockerContainerRecord, FdbRecord } from '../parsers/types'
 import type { Container, ContainerInterface, Evidence, Route } from '../../shared/snapshot/schema'
+import type { BridgeRef } from '../../shared/snapshot/bridges'
 import type { IfaceBuild } from './interfaces'
 import { matchByFdb, matchByIgmp, pair, type IgmpJoins } from './joins'
 import { resolveContainerRef, type NetnsMapEntry, type NetnsModel } from './netns'
@@ -20,8 +21,8 @@ export interface ContainerJoinInput {
   ifaces: IfaceBuild[]
   /** Host bridge FDB. */
   hostFdb: FdbRecord[]
-  /** Network name → bridge device (host bridge for bridge networks). */
-  networkBridge: Map<string, string | null>
+  /** Network name → its bridge: the host's for bridge networks, the overlay namespace's for overlays. */
+  networkBridge: Map<string, BridgeRef | null>
   routes: Route[]
   /**
    * Precomputed proc-igmp joins (`resolveIgmpJoins`). Given for /proc-only containers (no docker
@@ -84,6 +85,11 @@ export function buildContainers(input: ContainerJoinInput): Container[] {
     else routesByNetns.set(r.netns, [r])
   }
 
+  const networkByBridge = new Map<string, string>()
+  for (const [name, ref] of input.networkBridge) if (ref) networkByBridge.set(`${ref.netns}\u0000${ref.name}`, name)
+  const networkOfBridge = (ref: BridgeRef | null): string | null =>
+    ref ? (networkByBridge.get(`${ref.netns}\u0000${ref.name}`) ?? null) : null
+
   // Owners first, so a container-mode member can copy resolved facts from its owner.
   const ordered = [...docker].sort((a, b) => Number(netns.ownerOf.has(a.id)) - Number(netns.ownerOf.has(b.id)))
   const built = new Map<string, Container>()
@@ -100,40 +106,43 @@ export function buildContainers(input: ContainerJoinInput): Container[] {
       const nsIfaces = (byNetns.get(nsId) ?? []).filter((b) => !isLoopback(b))
       for (const b of nsIfaces) {
         const endpoint = endpointFor(b, nets)
-        const network = endpoint?.name ?? null
-        let hostVeth: string | null = null
-        let bridge: string | null = null
+        let veth: { name: string; netns: string } | null = null
+        let bridge: BridgeRef | null = null
         let evidence: Evidence = 'none'
+        /** The host veth and the bridge it is a port of (a master is in its port's namespace). */
+        const hostEnd = (v: IfaceBuild): void => {
+          veth = { name: v.iface.name, netns: v.iface.netns }
+          bridge = v.iface.master ? { name: v.iface.master, netns: v.iface.netns } : null
+        }
         if (!ownerId) {
           const peer =
             b.iface.peer && b.iface.peer.name
               ? byNsName.get(`${b.iface.peer.netns}\u0000${b.iface.peer.name}`)
               : undefined
           if (peer && b.iface.peer?.netns !== 'unknown') {
-            hostVeth = peer.iface.name
-            bridge = peer.iface.master
+            hostEnd(peer)
             // an interface known only from /proc was paired by an earlier proc-igmp join (shared namespace)
             evidence = b.from === 'igmp' || b.from === 'proc-net-dev' ? 'proc-igmp' : 'netns-ifindex'
           } else if (b.iface.kind === 'macvlan' || b.iface.kind === 'ipvlan') {
             evidence = b.iface.parent ? 'netns-ifindex' : 'none'
           } else {
-            const expected = network ? (input.networkBridge.get(network) ?? null) : null
+            const expected = endpoint ? (input.networkBridge.get(endpoint.name) ?? null) : null
             const viaIgmp =
               b.from !== 'igmp' && b.from !== 'proc-net-dev'
                 ? null
                 : input.igmp
                   ? (input.igmp.matches.get(b) ?? null)
-                  : matchByIgmp(b.iface.ifindex, hostVeths, expected)
+                  : matchByIgmp(b.iface.ifindex, hostVeths, expected?.netns === 'host' ? expected.name : null)
             if (viaIgmp) {
               pair(b, viaIgmp)
-              hostVeth = viaIgmp.iface.name
-              bridge = viaIgmp.iface.master
+              hostEnd(viaIgmp)
               evidence = 'proc-igmp'
             } else {
               const fdb = matchByFdb(b.iface.mac ?? endpoint?.mac ?? null, input.hostFdb, hostVethNames)
               if (fdb) {
-                hostVeth = fdb.dev
-                bridge = fdb.master ?? byNsName.get(`host\u0000${fdb.dev}`)?.iface.master ?? null
+                veth = { name: fdb.dev, netns: 'host' }
+                const master = fdb.master ?? byNsName.get(`host\u0000${fdb.dev}`)?.iface.master ?? null
+                bridge = master ? { name: master, netns: 'host' } : null
                 evidence = 'fdb-mac'
               } else bridge = expected
             }
@@ -150,9 +159,9 @@ export function buildContainers(input: ContainerJoinInput): Container[] {
           ifindex: b.iface.ifindex > 0 ? b.iface.ifindex : null,
           mac: b.iface.mac,
           addresses: [...b.iface.addresses],
-          network,
-          hostVeth,
-          bridge,
+          // Docker lists a swarm container's overlay endpoints, not its docker_gwbridge one: the bridge says.
+          network: endpoint?.name ?? networkOfBridge(bridge),
+          ...vethFields(veth, bridge),
           evidence,
           mtu: b.iface.mtu,
           state: b.iface.state === 'UNKNOWN' && b.from !== 'ip-link' ? null : b.iface.state
@@ -164,14 +173,14 @@ export function buildContainers(input: ContainerJoinInput): Container[] {
           if (!endpoint.ipAddress && !endpoint.mac) continue
           const fdb = matchByFdb(endpoint.mac, input.hostFdb, hostVethNames)
           const expected = input.networkBridge.get(endpoint.name) ?? null
+          const master = fdb ? (fdb.master ?? byNsName.get(`host\u0000${fdb.dev}`)?.iface.master ?? null) : null
           interfaces.push({
             ifname: '?',
             ifindex: null,
             mac: endpoint.mac,
             addresses: endpoint.ipAddress ? [`${endpoint.ipAddress}/${endpoint.prefixLen ?? 32}`] : [],
             network: endpoint.name,
-            hostVeth: fdb?.dev ?? null,
-            bridge: fdb ? (fdb.master ?? byNsName.get(`host\u0000${fdb.dev}`)?.iface.master ?? expected) : expected,
+            ...vethFields(fdb ? { name: fdb.dev, netns: 'host' } : null, master ? { name: master, netns: 'host' } : expected),
             evidence: fdb ? 'fdb-mac' : 'none',
             mtu: null,
             state: null
@@ -203,6 +212,19 @@ export function buildContainers(input: ContainerJoinInput): Container[] {
     })
   }
   return docker.map((c) => built.get(c.id)!).sort((a, b) => a.name.localeCompare(b.name))
+}
+
+/** The schema's veth/bridge fields of a container interface, each name with its namespace. */
+function vethFields(
+  veth: { name: string; netns: string } | null,
+  bridge: BridgeRef | null
+): Pick<ContainerInterface, 'hostVeth' | 'vethNetns' | 'bridge' | 'bridgeNetns'> {
+  return {
+    hostVeth: veth?.name ?? null,
+    vethNetns: veth?.netns ?? null,
+    bridge: bridge?.name ?? null,
+    bridgeNetns: bridge?.netns ?? null
+  }
 }
 
 /** docker's short id: the first 12 hex digits of the container id. */

@@ -6,6 +6,7 @@
  * namespace (the one not in container: mode) names it.
  */
 import type { Snapshot } from '../../shared/snapshot/schema'
+import { hostVethOf } from '../../shared/snapshot/bridges'
 
 export type Labeller = (netns: string, iface: string) => string | null
 
@@ -18,7 +19,10 @@ export function containerLabeller(snapshot: Snapshot): Labeller {
   )
   for (const c of ordered) {
     if (c.pid !== null && c.networkMode !== 'host' && !byPid.has(c.pid)) byPid.set(c.pid, c.name)
-    for (const i of c.interfaces) if (i.hostVeth && !byHostVeth.has(i.hostVeth)) byHostVeth.set(i.hostVeth, c.name)
+    for (const i of c.interfaces) {
+      const veth = hostVethOf(i)
+      if (veth && !byHostVeth.has(veth)) byHostVeth.set(veth, c.name)
+    }
   }
   return (netns, iface) => {
     if (netns === 'host') return byHostVeth.get(iface) ?? null

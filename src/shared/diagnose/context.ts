@@ -5,6 +5,7 @@
 import type { Finding, FindingObject, Localized, NotChecked, Severity } from '../api/types'
 import type { Container, Interface, Network, Snapshot } from '../snapshot/schema'
 import { Coverage, type Gap, type Need } from './coverage'
+import { shellCommand } from '../shell'
 import { Ruleset, hostLocalAddresses } from '../trace/netfilter'
 import { inCidr } from '../trace/ip'
 import { hostDefaultRoute, hostInterface, isRunning, namespaceOwner, sysctl } from '../trace/model'
@@ -48,6 +49,20 @@ export class DiagnoseContext {
     return this.rules.tableHasRules(table)
   }
 
+  /** An interface by (namespace, name): names repeat across namespaces (every overlay has a br0). */
+  iface(netns: string, name: string): Interface | null {
+    return this.snapshot.interfaces.find((i) => i.netns === netns && i.name === name) ?? null
+  }
+
+  /** `cmd`, run inside namespace `netns` when that is not the host's (through its path, e.g. an overlay's). */
+  inNamespace(netns: string, cmd: string | null): string | null {
+    if (netns === 'host' || cmd === null) return cmd
+    const path = this.snapshot.namespaces.find((n) => n.id === netns)?.path
+    // Without its path the command cannot be aimed at that namespace: none, rather than a wrong one.
+    const prefix = path ? shellCommand`nsenter --net=${path} ` : null
+    return prefix === null ? null : prefix + cmd
+  }
+
   hostIface(name: string): Interface | null {
     return hostInterface(this.snapshot, name)
   }
@@ -84,8 +99,9 @@ export class DiagnoseContext {
     return [...new Set(all)]
   }
 
-  /** Bridge device of a docker network (docker0 for `bridge`, br-<id12> otherwise). */
+  /** Host bridge device of a docker bridge network (docker0 for `bridge`, br-<id12> otherwise); an overlay's br0 is not one. */
   bridgeOf(network: Network): string | null {
+    if (network.driver === 'overlay') return null
     if (network.bridge) return network.bridge
     if (network.driver !== 'bridge') return null
     if (network.name === 'bridge') return 'docker0'

@@ -6,6 +6,7 @@
  * All returned strings are host-derived: render them as text only.
  */
 import type { NatRule, Snapshot } from './schema'
+import { interfaceBridgeRef, vethNetnsOf } from './bridges'
 
 /** Docker's own bridge ids (`br-` + 12 hex digits) shortened to `br-6403…`; other names unchanged. */
 export function shortBridgeId(name: string): string {
@@ -62,9 +63,10 @@ export function buildNameBook(snapshot: Pick<Snapshot, 'bridges' | 'networks' | 
   for (const c of owners) {
     if (!c.netns || c.networkMode === 'host') continue
     for (const ci of c.interfaces) {
-      const network =
-        ci.network ?? (ci.bridge ? (networkOfBridge.get(nameKey('host', ci.bridge)) ?? null) : null)
-      const hostEnd = ci.hostVeth ? { netns: 'host', iface: ci.hostVeth } : null
+      const bridge = interfaceBridgeRef(ci)
+      const network = ci.network ?? (bridge ? (networkOfBridge.get(nameKey(bridge.netns, bridge.name)) ?? null) : null)
+      const vethNetns = vethNetnsOf(ci)
+      const hostEnd = vethNetns && ci.hostVeth ? { netns: vethNetns, iface: ci.hostVeth } : null
       const key = nameKey(c.netns, ci.ifname)
       if (!book.has(key))
         book.set(key, { netns: c.netns, iface: ci.ifname, container: c.name, network, role: 'container', peer: hostEnd })

@@ -141,9 +141,20 @@ export const ContainerInterface = z.object({
   mac: z.string().nullable(),
   addresses: z.array(z.string()),
   network: z.string().nullable(),
-  /** Host end of the veth pair (contract). hostVeth and bridge are null for host, none and container modes. */
+  /**
+   * The other end of the veth pair (contract): on the host for bridge networks, in the network's own
+   * namespace for overlay networks (see `vethNetns`). hostVeth and bridge are null for host, none and
+   * container modes.
+   */
   hostVeth: z.string().nullable(),
+  /** Namespace of `hostVeth`: `host`, or e.g. `docker-netns:1-n1mhtk4l29` (an overlay's); null when hostVeth is. */
+  vethNetns: z.string().nullable().default(null),
   bridge: z.string().nullable(),
+  /**
+   * Namespace of `bridge`: a bridge is identified by (name, netns); every overlay network has its own
+   * `br0`. Null when bridge is, or when only docker's network settings name it (netns unknown).
+   */
+  bridgeNetns: z.string().nullable().default(null),
   /** How hostVeth was found; see docs/snapshot-schema.md (evidence levels). */
   evidence: Evidence,
   mtu: z.number().int().nullable().default(null),

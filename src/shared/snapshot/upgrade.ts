@@ -39,6 +39,62 @@ function stoppedContainersPublishNothing(snapshot: Json): Json {
   }
 }
 
+/**
+ * 2 → 3: container interfaces name the namespace of their veth end and of their bridge. Older
+ * files had names only: the namespace is where the snapshot's own interfaces and bridges say that
+ * name lives (the host first), and a swarm container's docker_gwbridge interface gets that network.
+ */
+function bridgesWithNamespaces(snapshot: Json): Json {
+  const ifaces = objects(snapshot.interfaces)
+  const bridges = objects(snapshot.bridges)
+  const networks = objects(snapshot.networks)
+  const at = (netns: unknown, name: unknown): Json | undefined => ifaces.find((i) => i.netns === netns && i.name === name)
+  const vethNetns = (ci: Json): string | null => {
+    if (typeof ci.hostVeth !== 'string') return null
+    if (at('host', ci.hostVeth)) return 'host'
+    const elsewhere = ifaces.filter((i) => i.name === ci.hostVeth && i.netns !== 'host' && i.master === ci.bridge)
+    return elsewhere.length === 1 && typeof elsewhere[0].netns === 'string' ? elsewhere[0].netns : null
+  }
+  const bridgeNetns = (ci: Json, veth: string | null): string | null => {
+    if (typeof ci.bridge !== 'string') return null
+    if (veth && at(veth, ci.hostVeth)?.master === ci.bridge) return veth
+    const network = networks.find((n) => n.name === ci.network)
+    const overlay = isObject(network?.overlay) ? network.overlay.netns : null
+    if (network?.driver === 'overlay' && typeof overlay === 'string') return overlay
+    const named = bridges.filter((b) => b.name === ci.bridge)
+    if (named.some((b) => b.netns === 'host') || !named.length) return 'host'
+    return named.length === 1 && typeof named[0].netns === 'string' ? named[0].netns : null
+  }
+  const networkOf = (bridge: string | null, netns: string | null): string | null => {
+    const b = bridges.find((x) => x.name === bridge && x.netns === netns)
+    return typeof b?.network === 'string' ? b.network : null
+  }
+  return {
+    ...snapshot,
+    containers: Array.isArray(snapshot.containers)
+      ? snapshot.containers.map((c) =>
+          isObject(c) && Array.isArray(c.interfaces)
+            ? {
+                ...c,
+                interfaces: c.interfaces.map((ci) => {
+                  if (!isObject(ci) || ci.vethNetns !== undefined || ci.bridgeNetns !== undefined) return ci
+                  const veth = vethNetns(ci)
+                  const bridge = bridgeNetns(ci, veth)
+                  const bridgeName = typeof ci.bridge === 'string' ? ci.bridge : null
+                  return {
+                    ...ci,
+                    vethNetns: veth,
+                    bridgeNetns: bridge,
+                    network: ci.network ?? networkOf(bridgeName, bridge)
+                  }
+                })
+              }
+            : c
+        )
+      : snapshot.containers
+  }
+}
+
 export function upgradeSnapshot(value: unknown): unknown {
   if (!isObject(value)) return value
   const version = value.schemaVersion
@@ -46,6 +102,6 @@ export function upgradeSnapshot(value: unknown): unknown {
     return value
   let snapshot: Json = value
   // 1 → 2: sections gained `empty` and the snapshot `truncated` (both defaulted).
-  if (version < 3) snapshot = stoppedContainersPublishNothing(snapshot)
+  if (version < 3) snapshot = bridgesWithNamespaces(stoppedContainersPublishNothing(snapshot))
   return { ...snapshot, schemaVersion: SCHEMA_VERSION }
 }

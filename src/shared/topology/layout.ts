@@ -14,6 +14,7 @@
 import type { Container, Interface, Snapshot } from '../snapshot/schema'
 import { bridgeDisplayName } from '../snapshot/names'
 import { bridgeNodeId, containerNodeId, ifaceNodeId, uplinkNodeId } from './ids'
+import { interfaceBridgeRef, networkBridgeRef, sameBridge, vethNetnsOf } from '../snapshot/bridges'
 
 export const COLUMN_X = [0, 230, 460, 690, 920] as const
 export const ROW_HEIGHT = 44
@@ -185,12 +186,19 @@ export function layoutTopology(snapshot: Snapshot, options: LayoutOptions = {}):
     containersByNetns.set(ns, list)
   }
   // Container interface by host veth: docker's own view when the kernel peer lookup is missing.
+  // Keyed by (namespace, name): an overlay's veth ends live in its own namespace, not on the host.
   const byHostVeth = new Map<string, { container: Container; ci: Container['interfaces'][number] }>()
   for (const c of snapshot.containers)
-    for (const ci of c.interfaces) if (ci.hostVeth) byHostVeth.set(ci.hostVeth, { container: c, ci })
+    for (const ci of c.interfaces) {
+      const vethNetns = vethNetnsOf(ci)
+      if (vethNetns && ci.hostVeth) byHostVeth.set(key(vethNetns, ci.hostVeth), { container: c, ci })
+    }
   const networkByName = new Map(snapshot.networks.map((n) => [n.name, n]))
   const networkByBridge = new Map<string, string>()
-  for (const n of snapshot.networks) if (n.bridge) networkByBridge.set(n.bridge, n.name)
+  for (const n of snapshot.networks) {
+    const ref = networkBridgeRef(n)
+    if (ref?.netns === 'host') networkByBridge.set(ref.name, n.name)
+  }
 
   const usedPorts = new Set<string>()
 
@@ -208,7 +216,7 @@ export function layoutTopology(snapshot: Snapshot, options: LayoutOptions = {}):
         peer = { netns: peerNetns, name: pname, iface: p ?? null, addresses: p?.addresses ?? [], mac: p?.mac ?? null }
       }
     }
-    const docker = netns === 'host' ? byHostVeth.get(name) : undefined
+    const docker = byHostVeth.get(key(netns, name))
     if (docker) {
       const ns = netnsOf.get(docker.container) ?? 'unknown'
       if (!peer || peer.netns === 'unknown') {
@@ -300,12 +308,13 @@ export function layoutTopology(snapshot: Snapshot, options: LayoutOptions = {}):
       rows: []
     }
     const portNames = new Set(bridge.ports)
-    if (bridge.netns === 'host')
-      for (const [veth, v] of byHostVeth) if (v.ci.bridge === bridge.name) portNames.add(veth)
+    for (const v of byHostVeth.values())
+      if (v.ci.hostVeth && vethNetnsOf(v.ci) === bridge.netns && sameBridge(interfaceBridgeRef(v.ci), bridge))
+        portNames.add(v.ci.hostVeth)
     for (const port of [...portNames].sort()) {
       usedPorts.add(key(bridge.netns, port))
       const iface = ifByName.get(key(bridge.netns, port))
-      if (iface && iface.kind !== 'veth' && !byHostVeth.has(port)) {
+      if (iface && iface.kind !== 'veth' && !byHostVeth.has(key(bridge.netns, port))) {
         const isVxlan = iface.kind === 'vxlan'
         const vteps = net?.overlay?.remoteVteps ?? []
         draft.left.push({

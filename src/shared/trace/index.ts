@@ -13,6 +13,7 @@
 import type { Localized, TraceHop, TraceResult, TraceVerdict } from '../api/types'
 import type { Container, ContainerInterface, Interface, NatRule, Route, Snapshot } from '../snapshot/schema'
 import { bridgeNodeId, containerNetnsId, containerNodeId, ifaceNodeId, uplinkNodeId } from '../topology/ids'
+import { hostVethOf, interfaceBridgeRef, sameBridge, vethNetnsOf } from '../snapshot/bridges'
 import { formatCidr, inCidr, isIpv4, isPrivateIpv4, longestPrefixMatch, parseCidr, stripPrefix } from './ip'
 import {
   hostLocalAddresses,
@@ -147,9 +148,9 @@ class Tracer {
           )
         )
       }
-      const owner = this.snapshot.containers.find((c) => c.interfaces.some((ci) => ci.hostVeth === iface.name))
+      const owner = this.snapshot.containers.find((c) => c.interfaces.some((ci) => hostVethOf(ci) === iface.name))
       if (owner)
-        return this.containerEndpoint(owner, null, owner.interfaces.find((ci) => ci.hostVeth === iface.name)?.ifname)
+        return this.containerEndpoint(owner, null, owner.interfaces.find((ci) => hostVethOf(ci) === iface.name)?.ifname)
       if (iface.kind === 'bridge' || iface.kind === 'loopback')
         return { kind: 'host', ip: interfaceAddress(iface.addresses), iface }
       return { kind: 'outside', ip: OUTSIDE_PROBE, iface }
@@ -448,6 +449,18 @@ class Tracer {
         `${owner.name} ${ci.ifname} state ${ci.state}`
       )
     }
+    // The veth leads into another namespace (an overlay's br0): not a host bridge, so not traced here.
+    const vethNetns = vethNetnsOf(ci)
+    if (vethNetns && vethNetns !== 'host') {
+      const where = ci.bridge ? `${ci.bridge} in ${ci.bridgeNetns ?? vethNetns}` : vethNetns
+      throw new Stop(
+        'unknown',
+        L(
+          `${owner.name} ${ci.ifname} leads to ${ci.hostVeth} on bridge ${where}${ci.network ? ` (network ${ci.network})` : ''}, not to a host bridge; NetLens traces host bridge networks only.`,
+          `${owner.name} 的 ${ci.ifname} 连到 ${where} 网桥上的 ${ci.hostVeth}${ci.network ? `（网络 ${ci.network}）` : ''}，不是宿主机上的网桥；NetLens 目前只追踪宿主机 bridge 网络。`
+        )
+      )
+    }
     if (!ci.hostVeth) {
       const network = ci.network ? this.snapshot.networks.find((n) => n.name === ci.network) : undefined
       if (network && network.driver !== 'bridge') {
@@ -509,12 +522,7 @@ class Tracer {
   /** Host bridge → destination container: bridge, veth, container interface. */
   enterContainer(bridge: string, packet: Packet): Container {
     const holder = containerHolding(this.snapshot, packet.dst)
-    if (
-      !holder ||
-      (holder.iface.bridge !== bridge &&
-        holder.iface.bridge !== null &&
-        hostInterface(this.snapshot, holder.iface.hostVeth ?? '')?.master !== bridge)
-    ) {
+    if (!holder || !onHostBridge(this.snapshot, holder.iface, bridge, true)) {
       throw new Stop(
         'no-route',
         L(
@@ -525,30 +533,31 @@ class Tracer {
     }
     const { container, iface } = holder
     const netns = containerNetnsId(container)
-    const veth = iface.hostVeth ? hostInterface(this.snapshot, iface.hostVeth) : null
-    if (iface.hostVeth) {
+    const hostVeth = hostVethOf(iface)
+    const veth = hostVeth ? hostInterface(this.snapshot, hostVeth) : null
+    if (hostVeth) {
       this.hop(
         'veth',
-        `host ${iface.hostVeth} → ${container.name} ${iface.ifname}`,
+        `host ${hostVeth} → ${container.name} ${iface.ifname}`,
         [
           bridgeNodeId('host', bridge),
-          ifaceNodeId('host', iface.hostVeth),
+          ifaceNodeId('host', hostVeth),
           ifaceNodeId(netns, iface.ifname),
           containerNodeId(container.name)
         ],
         L(
-          `${bridge} forwards to ${iface.hostVeth}, which is ${container.name}'s ${iface.ifname}.`,
-          `${bridge} 把帧转给 ${iface.hostVeth}，也就是容器 ${container.name} 的 ${iface.ifname}。`
+          `${bridge} forwards to ${hostVeth}, which is ${container.name}'s ${iface.ifname}.`,
+          `${bridge} 把帧转给 ${hostVeth}，也就是容器 ${container.name} 的 ${iface.ifname}。`
         ),
         packet
       )
-      this.checkLinkUp(veth, iface.hostVeth)
+      this.checkLinkUp(veth, hostVeth)
       if (veth && veth.master && veth.master !== bridge) {
         throw new Stop(
           'dropped',
           L(
-            `${iface.hostVeth} is attached to ${veth.master}, not ${bridge}.`,
-            `${iface.hostVeth} 挂在 ${veth.master} 上，而不是 ${bridge}。`
+            `${hostVeth} is attached to ${veth.master}, not ${bridge}.`,
+            `${hostVeth} 挂在 ${veth.master} 上，而不是 ${bridge}。`
           ),
           veth.raw ? headLine(veth.raw) : null
         )
@@ -557,10 +566,10 @@ class Tracer {
         throw new Stop(
           'dropped',
           L(
-            `${iface.hostVeth} is attached to no bridge, so ${container.name} cannot be reached.`,
-            `${iface.hostVeth} 没挂到网桥上，${container.name} 收不到包。`
+            `${hostVeth} is attached to no bridge, so ${container.name} cannot be reached.`,
+            `${hostVeth} 没挂到网桥上，${container.name} 收不到包。`
           ),
-          veth.raw ? headLine(veth.raw) : `${iface.hostVeth} has no master`
+          veth.raw ? headLine(veth.raw) : `${hostVeth} has no master`
         )
       }
     }
@@ -596,6 +605,19 @@ class Tracer {
     if (iface?.kind === 'bridge') return [bridgeNodeId('host', ifname)]
     return [uplinkNodeId(ifname)]
   }
+}
+
+/**
+ * Is this container interface plugged into host bridge `bridge`? By its own record (name and
+ * namespace: an overlay's br0 is not the host's) or by its host veth's master. `unknownOk`: an
+ * interface whose bridge is not known at all is given the benefit of the doubt.
+ */
+function onHostBridge(snapshot: Snapshot, ci: ContainerInterface, bridge: string, unknownOk = false): boolean {
+  const ref = interfaceBridgeRef(ci)
+  if (unknownOk && ref === null) return true
+  if (sameBridge(ref, { name: bridge, netns: 'host' })) return true
+  const veth = hostVethOf(ci)
+  return veth !== null && hostInterface(snapshot, veth)?.master === bridge
 }
 
 function syntheticRoute(netns: string, dst: string, gateway: string | null, dev: string): Route {
@@ -872,12 +894,9 @@ function forward(t: Tracer, source: Endpoint, target: Target): ForwardState {
     state.inIface = bridge
     // Directly connected and the destination hangs off the same bridge: switched, not routed.
     const holder = containerHolding(t.snapshot, state.original.dst)
-    const sameBridge =
-      !route.gateway &&
-      holder !== null &&
-      holder.iface.hostVeth !== null &&
-      (holder.iface.bridge === bridge || hostInterface(t.snapshot, holder.iface.hostVeth)?.master === bridge)
-    if (sameBridge) return bridged(t, bridge, state)
+    const switched =
+      !route.gateway && holder !== null && hostVethOf(holder.iface) !== null && onHostBridge(t.snapshot, holder.iface, bridge)
+    if (switched) return bridged(t, bridge, state)
     return hostIngress(t, bridge, state)
   }
   if (source.kind === 'host') return hostOrigin(t, source, target, state)

@@ -63,7 +63,9 @@ describe('watchtower docker inspect (public)', () => {
         addresses: ['172.19.0.2/16'],
         network: 'wt-contnet_default',
         hostVeth: null,
+        vethNetns: null,
         bridge: null,
+        bridgeNetns: null,
         evidence: 'none',
         mtu: null,
         state: null

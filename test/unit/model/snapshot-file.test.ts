@@ -35,6 +35,16 @@ describe('snapshot files', () => {
     // Fields a version 1 file does not have get their documented defaults.
     expect(s.truncated).toBeNull()
     expect(s.sections.every((x) => x.empty === false)).toBe(true)
+    // Bridges get their namespaces from the file's own interfaces and bridges (schema 3): the overlay
+    // container's veth end and br0 are in the overlay's namespace, its other leg on the host's docker_gwbridge.
+    const ovc = s.containers.find((c) => c.name === 'nllab-ovc')!
+    const overlayNetns = s.networks.find((n) => n.name === 'nllab-ov')!.overlay!.netns
+    expect(ovc.interfaces.map((i) => [i.ifname, i.network, i.hostVeth, i.vethNetns, i.bridge, i.bridgeNetns])).toEqual([
+      ['eth0', 'nllab-ov', 'veth1', overlayNetns, 'br0', overlayNetns],
+      ['eth1', 'docker_gwbridge', 'vethe0190c8', 'host', 'docker_gwbridge', 'host']
+    ])
+    const web = s.containers.find((c) => c.name === 'nllab-web')!.interfaces[0]
+    expect([web.vethNetns, web.bridgeNetns]).toEqual(['host', 'host'])
   })
 
   it('names the offending field by its path', async () => {

@@ -1,6 +1,7 @@
 import type { CliCommand } from '../command'
 import { parseFlags } from '../command'
 import type { Snapshot } from '../../../shared/snapshot/schema'
+import { interfaceBridgeRef, sameBridge, vethNetnsOf } from '../../../shared/snapshot/bridges'
 import { sectionRemedy } from '../../hosts/ssh-errors'
 import { cleanLineForTerminal } from '../../../shared/text-safety'
 
@@ -36,25 +37,28 @@ export function formatSnapshotSummary(s: Snapshot): string {
       (s.nat.backendsPresent.length ? ` (rules seen: ${s.nat.backendsPresent.join(', ')})` : '')
   )
 
-  // Bridges and the containers attached to them
-  const header = ['CONTAINER', 'MODE', 'IFNAME', 'IP', 'HOST VETH']
+  // Bridges and the containers attached to them. A bridge is (name, namespace): every overlay
+  // network has its own br0, whose veth ends live in the overlay's namespace, not on the host.
+  const header = ['CONTAINER', 'MODE', 'IFNAME', 'IP', 'PEER VETH']
   const attached = new Set<string>()
   out.push('', `Bridges (${s.bridges.length})`)
   for (const b of s.bridges) {
+    const where = b.netns === 'host' ? '' : ` in ${clean(b.netns)}`
     out.push(
-      `  ${clean(b.name)}${b.network ? ` (network ${clean(b.network)})` : ''}: ${b.ports.length} port(s)${b.ports.length ? ' ' + b.ports.map(clean).join(' ') : ''}`
+      `  ${clean(b.name)}${where}${b.network ? ` (network ${clean(b.network)})` : ''}: ${b.ports.length} port(s)${b.ports.length ? ' ' + b.ports.map(clean).join(' ') : ''}`
     )
     const rows: string[][] = []
     for (const c of s.containers) {
       for (const i of c.interfaces) {
-        if (i.bridge !== b.name) continue
+        if (!sameBridge(interfaceBridgeRef(i), { name: b.name, netns: b.netns })) continue
         attached.add(c.id)
+        const vethNetns = vethNetnsOf(i)
         rows.push([
           clean(c.name),
           mode(c.networkMode),
           clean(i.ifname),
           i.addresses.map(clean).join(',') || '-',
-          clean(i.hostVeth)
+          `${clean(i.hostVeth)}${vethNetns && vethNetns !== 'host' ? ` (in ${clean(vethNetns)})` : ''}`
         ])
       }
     }

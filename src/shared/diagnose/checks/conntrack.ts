@@ -6,6 +6,7 @@ import type { ConntrackEntry } from '../../snapshot/schema'
 import { formatIpv4, parseCidr, parseIpv4 } from '../../trace/ip'
 import { containerHolding, networksHolding } from '../../trace/model'
 import { shellCommand } from '../../shell'
+import { hostVethOf } from '../../snapshot/bridges'
 
 const DYING = /^(TIME_WAIT|CLOSE|CLOSE_WAIT|LAST_ACK|FIN_WAIT)$/i
 
@@ -84,7 +85,7 @@ export const hairpinOff: Check = {
       let veth: string | null = null
       if (viaDnat && e.reply.src === e.original.src) {
         // The container calls its own published port: the frame must go back out the port it came in on.
-        veth = source.iface.hostVeth
+        veth = hostVethOf(source.iface)
         const raw = veth ? (ctx.hostIface(veth)?.raw ?? '') : ''
         if (/\bhairpin off\b/.test(raw) || (!/\bhairpin on\b/.test(raw) && e.flags.includes('UNREPLIED')))
           problem = 'hairpin-mode'

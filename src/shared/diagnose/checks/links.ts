@@ -5,9 +5,10 @@ import { NEEDS } from '../coverage'
 import type { Container, ContainerInterface, Interface } from '../../snapshot/schema'
 import { cidrsOverlap, parseCidr, stripPrefix } from '../../trace/ip'
 import { containerIpv4, mainRoutes } from '../../trace/model'
-import { containerNetnsId, ifaceNodeId } from '../../topology/ids'
+import { bridgeNodeId, containerNetnsId, ifaceNodeId } from '../../topology/ids'
 import { commandLines, shellCommand, shellQuote } from '../../shell'
 import { netnsCommand } from '../fix-commands'
+import { hostVethOf, interfaceBridgeRef, sameBridge, vethNetnsOf } from '../../snapshot/bridges'
 
 const isDown = (i: Interface): boolean =>
   (i.flags.length > 0 && !i.flags.includes('UP')) ||
@@ -22,7 +23,12 @@ function attachments(ctx: DiagnoseContext, bridge: string): { ports: string[]; c
   for (const i of ctx.snapshot.interfaces) if (i.netns === 'host' && i.master === bridge) ports.add(i.name)
   const containers = ctx
     .bridgeish()
-    .filter((c) => c.interfaces.some((ci) => ci.bridge === bridge || (ci.hostVeth !== null && ports.has(ci.hostVeth))))
+    .filter((c) =>
+      c.interfaces.some((ci) => {
+        const veth = hostVethOf(ci)
+        return sameBridge(interfaceBridgeRef(ci), { name: bridge, netns: 'host' }) || (veth !== null && ports.has(veth))
+      })
+    )
   return { ports: [...ports], containers }
 }
 
@@ -65,7 +71,7 @@ export const bridgeDown: Check = {
 
 function ownerOfVeth(ctx: DiagnoseContext, veth: string): { container: Container; ci: ContainerInterface } | null {
   for (const container of ctx.bridgeish()) {
-    const ci = container.interfaces.find((i) => i.hostVeth === veth)
+    const ci = container.interfaces.find((i) => hostVethOf(i) === veth)
     if (ci) return { container, ci }
   }
   return null
@@ -122,7 +128,8 @@ export const vethOrphan: Check = {
       if (!owner) continue
       const network = ctx.networkByName(owner.ci.network)
       if (network && network.driver !== 'bridge') continue
-      const bridge = owner.ci.bridge ?? (network ? ctx.bridgeOf(network) : null)
+      const ref = interfaceBridgeRef(owner.ci)
+      const bridge = (ref?.netns === 'host' ? ref.name : null) ?? (network ? ctx.bridgeOf(network) : null)
       out.push(
         finding(
           'veth-orphan',
@@ -168,9 +175,11 @@ export const mtuMismatch: Check = {
     for (const container of ctx.bridgeish()) {
       for (const ci of container.interfaces) {
         const network = ctx.networkByName(ci.network)
-        const veth = ci.hostVeth ? ctx.hostIface(ci.hostVeth) : null
-        const bridgeName = veth?.master ?? ci.bridge
-        const bridge = bridgeName ? ctx.hostIface(bridgeName) : null
+        // The veth end and its bridge in their own namespace (an overlay's, or the host).
+        const vethNetns = vethNetnsOf(ci)
+        const veth = vethNetns && ci.hostVeth ? ctx.iface(vethNetns, ci.hostVeth) : null
+        const bridgeRef = veth?.master ? { name: veth.master, netns: veth.netns } : interfaceBridgeRef(ci)
+        const bridge = bridgeRef ? ctx.iface(bridgeRef.netns, bridgeRef.name) : null
         const innerMtu =
           ci.mtu ??
           ctx.snapshot.interfaces.find((i) => i.netns === containerNetnsId(container) && i.name === ci.ifname)?.mtu ??
@@ -180,7 +189,7 @@ export const mtuMismatch: Check = {
           problems.push({
             en: `${veth.name} MTU ${veth.mtu} ≠ bridge ${bridge.name} MTU ${bridge.mtu}`,
             zh: `${veth.name} 的 MTU ${veth.mtu} 和网桥 ${bridge.name} 的 ${bridge.mtu} 不一致`,
-            fix: shellCommand`ip link set dev ${veth.name} mtu ${bridge.mtu}`
+            fix: ctx.inNamespace(veth.netns, shellCommand`ip link set dev ${veth.name} mtu ${bridge.mtu}`)
           })
         }
         if (innerMtu && veth?.mtu && innerMtu !== veth.mtu) {
@@ -205,8 +214,17 @@ export const mtuMismatch: Check = {
               ),
               [
                 { kind: 'container', id: container.name },
-                ...(veth ? [{ kind: 'interface' as const, id: veth.name }] : []),
-                ...(bridgeName ? [{ kind: 'bridge' as const, id: bridgeName }] : [])
+                ...(veth
+                  ? [{ kind: 'interface' as const, id: veth.netns === 'host' ? veth.name : ifaceNodeId(veth.netns, veth.name) }]
+                  : []),
+                ...(bridgeRef
+                  ? [
+                      {
+                        kind: 'bridge' as const,
+                        id: bridgeRef.netns === 'host' ? bridgeRef.name : bridgeNodeId(bridgeRef.netns, bridgeRef.name)
+                      }
+                    ]
+                  : [])
               ],
               [veth, bridge]
                 .filter((i): i is Interface => !!i)
@@ -365,8 +383,11 @@ export const duplicateMac: Check = {
     }
     for (const c of ctx.bridgeish()) {
       for (const ci of c.interfaces) {
-        const veth = ci.hostVeth ? ctx.hostIface(ci.hostVeth) : null
-        const segment = veth?.master ?? ci.bridge ?? ci.network
+        const vethNetns = vethNetnsOf(ci)
+        const veth = vethNetns && ci.hostVeth ? ctx.iface(vethNetns, ci.hostVeth) : null
+        const bridge = veth?.master ? { name: veth.master, netns: veth.netns } : interfaceBridgeRef(ci)
+        // One L2 segment per bridge, named with its namespace when it is not the host's (overlays' br0).
+        const segment = bridge ? (bridge.netns === 'host' ? bridge.name : `${bridge.name} (${bridge.netns})`) : ci.network
         if (!segment || !ci.mac) continue
         add(
           segment,
@@ -377,9 +398,11 @@ export const duplicateMac: Check = {
         )
       }
     }
+    // Ports of the host's bridges and of overlay namespaces' bridges, segment named as above.
     for (const i of ctx.snapshot.interfaces) {
-      if (i.netns === 'host' && i.master && i.mac && i.kind !== 'bridge')
-        add(i.master, i.mac, i.name, i.raw || `${i.name} link/ether ${i.mac}`, ifaceNodeId('host', i.name))
+      if (!i.master || !i.mac || i.kind === 'bridge' || ctx.snapshot.containers.some((c) => c.netns === i.netns)) continue
+      const segment = i.netns === 'host' ? i.master : `${i.master} (${i.netns})`
+      add(segment, i.mac, i.name, i.raw || `${i.name} link/ether ${i.mac}`, ifaceNodeId(i.netns, i.name))
     }
     const out = []
     for (const [segment, macs] of bySegment) {

@@ -8,6 +8,7 @@ import type { NatRule, Network } from '../../snapshot/schema'
 import { cidrsOverlap, formatIpv4, parseCidr, parseIpv4 } from '../../trace/ip'
 import { parseMatch, natTargetAddress } from '../../trace/netfilter'
 import { OUTSIDE_PROBE, containerHolding, containerIpv4, networksHolding } from '../../trace/model'
+import { interfaceBridgeRef } from '../../snapshot/bridges'
 
 const v4Subnets = (ctx: DiagnoseContext, n: Network): string[] => ctx.subnetsOf(n).filter((s) => parseCidr(s) !== null)
 
@@ -182,7 +183,8 @@ export const portNoDnat: Check = {
       if (found) continue
       const holder = containerHolding(ctx.snapshot, port.containerIp)
       const network = ctx.networkByName(holder?.iface.network ?? null)
-      const bridge = holder?.iface.bridge ?? (network ? ctx.bridgeOf(network) : null) ?? 'docker0'
+      const held = holder ? interfaceBridgeRef(holder.iface) : null
+      const bridge = (held?.netns === 'host' ? held.name : null) ?? (network ? ctx.bridgeOf(network) : null) ?? 'docker0'
       const dest = port.hostIp && port.hostIp !== '0.0.0.0' ? shellCommand` -d ${`${port.hostIp}/32`}` : ''
       out.push(
         finding(

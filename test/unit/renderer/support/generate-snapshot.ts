@@ -138,7 +138,9 @@ export function generateSnapshot(opts: GenerateOptions = {}): Snapshot {
           addresses: [`${ip}/16`],
           network: networks[b].name,
           hostVeth: veth,
+          vethNetns: 'host',
           bridge: bridge.name,
+          bridgeNetns: 'host',
           evidence: 'netns-ifindex',
           mtu: 1500,
           state: 'UP'
