@@ -13,7 +13,7 @@ import { StringDecoder } from 'node:string_decoder'
 import { execa } from 'execa'
 import { fail, ok, type Result } from '../../shared/result'
 import { DEFAULT_CONNTRACK_CAP, formatMegabytes, MAX_SOURCE_FILE_BYTES } from '../../shared/limits'
-import { classifySshFailure, TailBuffer } from '../hosts/ssh-errors'
+import { classifySshFailure, TailBuffer, type SshTargetHint } from '../hosts/ssh-errors'
 import { isValidSshAlias, sshEffectiveSettingsResult } from '../hosts/ssh-config'
 import { newBoundary, parseCaptureFile } from './capture-file'
 import type { Capture } from './capture-types'
@@ -167,6 +167,56 @@ function validCap(cap: number | undefined): number | null {
   return Number.isInteger(cap) && cap > 0 && cap <= 100_000_000 ? cap : null
 }
 
+/**
+ * argv for running REMOTE_COMMAND on ALIAS through the system ssh, the way the probe does: never
+ * prompting (BatchMode), failing fast, noticing dead links, one ControlMaster per alias and config
+ * unless the user's config sets its own ControlPath. Host keys stay checked. Packet captures and
+ * their conntrack lookups reuse it.
+ */
+export async function sshCommand(
+  alias: string,
+  sshConfigFile: string | undefined,
+  remoteCommand: string
+): Promise<Result<{ file: 'ssh'; args: string[]; hint: SshTargetHint }>> {
+  if (!isValidSshAlias(alias)) {
+    return fail('invalid-argument', `Not a valid ssh host alias: ${JSON.stringify(alias)}`, {
+      remedy: 'Use a Host alias from ~/.ssh/config or user@host (letters, digits and . _ - @ : +; no - at the start or after @, no %).'
+    })
+  }
+  const settings = await sshEffectiveSettingsResult(alias, sshConfigFile)
+  if (!settings.ok) return settings
+  const s = settings.value
+  const hint = { alias, hostname: s.hostname, port: s.port ? Number(s.port) : undefined }
+  const userControlPath = s.controlpath && s.controlpath !== 'none'
+  const control = userControlPath
+    ? []
+    : [
+        '-o',
+        'ControlMaster=auto',
+        '-o',
+        `ControlPath=${join(await privateControlDir(), `${controlTag(alias, sshConfigFile)}-%C`)}`,
+        '-o',
+        'ControlPersist=60'
+      ]
+  const args = [
+    '-T',
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    'ConnectTimeout=10',
+    '-o',
+    'ServerAliveInterval=15',
+    '-o',
+    'ServerAliveCountMax=3',
+    ...control,
+    ...(sshConfigFile ? ['-F', sshConfigFile] : []),
+    '--',
+    alias,
+    remoteCommand
+  ]
+  return ok({ file: 'ssh', args, hint })
+}
+
 export async function runProbe(target: ProbeTarget, opts: ProbeOptions = {}): Promise<Result<Capture>> {
   const cap = validCap(opts.conntrackCap)
   if (cap === null)
@@ -185,48 +235,14 @@ export async function runProbe(target: ProbeTarget, opts: ProbeOptions = {}): Pr
 
   let file: string
   let args: string[]
-  let sshHint: { alias: string; hostname?: string; port?: number } | null = null
+  let sshHint: SshTargetHint | null = null
   if (target.kind === 'local') {
     file = 'sh'
     args = ['-s', '--', ...probeArgs]
   } else {
-    if (!isValidSshAlias(target.alias)) {
-      return fail('invalid-argument', `Not a valid ssh host alias: ${JSON.stringify(target.alias)}`, {
-        remedy: 'Use a Host alias from ~/.ssh/config or user@host (letters, digits and . _ - @ : +; no - at the start or after @, no %).'
-      })
-    }
-    const settings = await sshEffectiveSettingsResult(target.alias, opts.sshConfigFile)
-    if (!settings.ok) return settings
-    const s = settings.value
-    sshHint = { alias: target.alias, hostname: s.hostname, port: s.port ? Number(s.port) : undefined }
-    const userControlPath = s.controlpath && s.controlpath !== 'none'
-    const control = userControlPath
-      ? []
-      : [
-          '-o',
-          'ControlMaster=auto',
-          '-o',
-          `ControlPath=${join(await privateControlDir(), `${controlTag(target.alias, opts.sshConfigFile)}-%C`)}`,
-          '-o',
-          'ControlPersist=60'
-        ]
-    file = 'ssh'
-    args = [
-      '-T',
-      '-o',
-      'BatchMode=yes',
-      '-o',
-      'ConnectTimeout=10',
-      '-o',
-      'ServerAliveInterval=15',
-      '-o',
-      'ServerAliveCountMax=3',
-      ...control,
-      ...(opts.sshConfigFile ? ['-F', opts.sshConfigFile] : []),
-      '--',
-      target.alias,
-      `sh -s -- ${probeArgs.join(' ')}`
-    ]
+    const ssh = await sshCommand(target.alias, opts.sshConfigFile, `sh -s -- ${probeArgs.join(' ')}`)
+    if (!ssh.ok) return ssh
+    ;({ file, args, hint: sshHint } = ssh.value)
   }
 
   const scanner = new ProgressScanner((p) => opts.onProgress?.(p))

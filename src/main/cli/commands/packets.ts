@@ -1,0 +1,181 @@
+/**
+ * `netlens packets SOURCE (--container NAME[:IFNAME] | --iface IF)`: the packets on a container's
+ * veth (or any host interface), NAT-aware, without changing the host: tcpdump -p (never
+ * promiscuous), stopped at a count, a duration or a byte cap, or Ctrl-C. One summary line per
+ * packet naming the containers and the SNAT/DNAT that explains it; --json for one packet object
+ * per line; -o FILE.pcap for Wireshark/tshark.
+ */
+import { open, type FileHandle } from 'node:fs/promises'
+import { execa } from 'execa'
+import type { CliCommand, CliIo } from '../command'
+import { parseFlags } from '../command'
+import { formatPacketLine, type CapturedPacket } from '../../../shared/packets/format'
+import { pcapHeaderBytes, pcapRecordBytes } from '../../../shared/packets/pcap'
+import { describeTarget, parseContainerSpec, type PacketTargetSpec } from '../../../shared/packets/target'
+import { shellQuote } from '../../../shared/shell-quote'
+import { PACKET_DEFAULTS, packetsFromSource } from '../../packets/packets-from-source'
+import { terminalSafe } from '../terminal-safe'
+
+const USAGE = [
+  'Usage: netlens packets SOURCE (--container NAME[:IFNAME] | --iface IF) [--inside] [--count N]',
+  '                       [--duration S] [--filter BPF] [-o FILE.pcap] [--json] [--sudo] [-F SSH_CONFIG]',
+  '',
+  'The packets on a container’s veth or a host interface, with the containers and the NAT',
+  '(SNAT/MASQUERADE, DNAT of published ports) that explain each one. Read-only: tcpdump -p',
+  '(never promiscuous) on the host, locally or over ssh; nothing is left running afterwards.',
+  '  SOURCE               local | <ssh host alias> | ssh:<alias> | sim:<scenario> | FILE.pcap',
+  '  --container NAME[:IF] the host end (veth) of that container interface (default: its first)',
+  '  --inside             capture IF inside the container’s namespace instead (nsenter; root)',
+  '  --iface IF           a host interface (docker0, br-…, eth0, a veth, any)',
+  `  --count N            stop after N packets (default ${PACKET_DEFAULTS.count.toLocaleString('en')})`,
+  `  --duration S         stop after S seconds (default ${PACKET_DEFAULTS.durationS})`,
+  `  --max-bytes N        stop after N bytes of pcap (default ${PACKET_DEFAULTS.maxBytes / 1024 / 1024} MB)`,
+  "  --filter BPF         tcpdump filter, e.g. 'icmp', 'tcp port 80', 'host 10.0.0.2'",
+  '  -o, --output FILE    write the packets to FILE as pcap (mode 0600) instead of printing them',
+  '  --json               one JSON packet per line (with -o: as well as the file)',
+  '  --sudo               run tcpdump and the snapshot through `sudo -n` (never prompts)',
+  '  -F, --ssh-config F   use this ssh config file (ssh -F); default: env NETLENS_SSH_CONFIG',
+  '',
+  'Ctrl-C stops the capture (what was captured is kept). Full dissection of a saved file:',
+  'tshark -r FILE.pcap -V, or open it in Wireshark.'
+].join('\n')
+
+function positiveNumber(text: string | boolean | undefined, integer: boolean): number | null | undefined {
+  if (text === undefined) return undefined
+  if (typeof text !== 'string' || !(integer ? /^\d+$/ : /^\d+(\.\d+)?$/).test(text) || Number(text) <= 0) return null
+  return Number(text)
+}
+
+function reportError(io: CliIo, e: { message: string; remedy?: string; detail?: string }): void {
+  io.err(`netlens packets: ${terminalSafe(e.message)}`)
+  if (e.remedy) io.err(`  ${terminalSafe(e.remedy)}`)
+  if (e.detail)
+    io.err(
+      e.detail
+        .split('\n')
+        .slice(0, 8)
+        .map((l) => `  | ${terminalSafe(l)}`)
+        .join('\n')
+    )
+}
+
+async function tsharkInstalled(): Promise<boolean> {
+  const r = await execa('tshark', ['--version'], { reject: false, timeout: 5000, stdin: 'ignore' })
+  return r.exitCode === 0
+}
+
+export const command: CliCommand = {
+  name: 'packets',
+  summary: 'Capture packets on a container’s veth or an interface, NAT-aware (tcpdump -p, read-only)',
+  usage: USAGE,
+  async run(argv, io) {
+    const { flags, positionals, errors } = parseFlags(argv, {
+      boolean: ['json', 'sudo', 'inside'],
+      string: ['container', 'iface', 'count', 'duration', 'max-bytes', 'filter', 'output', 'ssh-config'],
+      alias: { o: 'output', F: 'ssh-config', c: 'count', i: 'iface' }
+    })
+    const fail = (message: string): number => {
+      io.err(`netlens packets: ${message}\n\n${USAGE}`)
+      return 2
+    }
+    if (errors.length) return fail(errors.join('; '))
+    if (positionals.length !== 1) return fail('needs exactly one SOURCE')
+    const source = positionals[0]
+    const isPcapFile = /\.pcap$/i.test(source)
+    const container = typeof flags.container === 'string' ? flags.container : undefined
+    const iface = typeof flags.iface === 'string' ? flags.iface : undefined
+    if (!isPcapFile && (container === undefined) === (iface === undefined))
+      return fail('give --container NAME[:IFNAME] or --iface IF (one of them)')
+    if (flags.inside && container === undefined) return fail('--inside goes with --container')
+    const count = positiveNumber(flags.count, true)
+    const durationS = positiveNumber(flags.duration, false)
+    const maxBytes = positiveNumber(flags['max-bytes'], true)
+    if (count === null) return fail('--count needs a positive integer')
+    if (durationS === null) return fail('--duration needs a positive number of seconds')
+    if (maxBytes === null) return fail('--max-bytes needs a positive integer')
+    const spec = container !== undefined ? parseContainerSpec(container) : null
+    const target: PacketTargetSpec = spec
+      ? { container: spec.container, ...(spec.ifname ? { ifname: spec.ifname } : {}), inside: flags.inside === true }
+      : iface !== undefined
+        ? { iface }
+        : {}
+    const output = typeof flags.output === 'string' ? flags.output : undefined
+    const json = flags.json === true
+
+    let file: FileHandle | null = null
+    if (output) {
+      try {
+        file = await open(output, 'w', 0o600)
+        // An existing file keeps its mode on open: make it private like a new one.
+        await file.chmod(0o600)
+      } catch (e) {
+        io.err(`netlens packets: cannot write ${output}: ${(e as Error).message}`)
+        return 1
+      }
+    }
+    let writes: Promise<unknown> = Promise.resolve()
+    const write = (bytes: Uint8Array): void => {
+      const f = file
+      if (f) writes = writes.then(() => f.write(bytes))
+    }
+    let ifaceLabel = ''
+    let nanos = false
+    let headerWritten = false
+    const r = await packetsFromSource(source, {
+      target,
+      filter: typeof flags.filter === 'string' ? flags.filter : undefined,
+      count: count ?? undefined,
+      durationS: durationS ?? undefined,
+      maxBytes: maxBytes ?? undefined,
+      sudo: flags.sudo === true,
+      sshConfigFile: typeof flags['ssh-config'] === 'string' ? flags['ssh-config'] : undefined,
+      signal: io.signal,
+      onStart(start) {
+        ifaceLabel = terminalSafe(start.target.iface)
+        const limits = `${count ?? PACKET_DEFAULTS.count} packets / ${durationS ?? PACKET_DEFAULTS.durationS} s / ${Math.round((maxBytes ?? PACKET_DEFAULTS.maxBytes) / 1024 / 1024)} MB`
+        io.err(
+          `netlens packets: ${terminalSafe(describeTarget(start.target))} on ${terminalSafe(start.source)}; stops after ${limits} or Ctrl-C`
+        )
+      },
+      onPcap(part) {
+        if ('header' in part) {
+          nanos = part.header.nanos
+          headerWritten = true
+          write(pcapHeaderBytes(part.header.linktype, part.header.snaplen, nanos))
+        } else for (const record of part.records) write(pcapRecordBytes(record, nanos))
+      },
+      onPackets(packets: CapturedPacket[]) {
+        for (const p of packets) {
+          if (json) io.out(JSON.stringify(p))
+          else if (!file) io.out(terminalSafe(formatPacketLine(p, ifaceLabel)))
+        }
+      }
+    })
+    // No packet and no header from tcpdump (e.g. the connection dropped): still a valid, empty pcap.
+    if (r.ok && !headerWritten) write(pcapHeaderBytes(r.value.linktype ?? 1))
+    await writes
+    await file?.close()
+    if (!r.ok) {
+      if (r.error.code === 'cancelled') return 130
+      reportError(io, r.error)
+      return 1
+    }
+    const s = r.value
+    const why = {
+      count: 'the packet count',
+      duration: 'the duration',
+      bytes: 'the byte cap',
+      cancelled: 'Ctrl-C',
+      ended: 'the end of the capture'
+    }[s.stoppedBy]
+    io.err(
+      `netlens packets: ${s.packets} packet${s.packets === 1 ? '' : 's'} (${s.bytes} bytes of pcap), stopped by ${why}` +
+        (s.kernelDropped ? `; the kernel dropped ${s.kernelDropped} before tcpdump read them` : '') +
+        (output ? `; written to ${terminalSafe(output)}` : '')
+    )
+    for (const w of s.warnings) io.err(`netlens packets: warning: ${terminalSafe(w)}`)
+    if (output && (await tsharkInstalled()))
+      io.err(`netlens packets: full dissection: tshark -r ${terminalSafe(shellQuote(output))} -V`)
+    return 0
+  }
+}
