@@ -40,6 +40,8 @@ export interface TcpdumpOptions {
   onHeader?(header: PcapHeader): void
   /** Complete records as they arrive, never past count or byte cap. */
   onRecords?(records: PcapRecord[]): void
+  /** Script text to run instead of the capture script (tests). */
+  script?: string
 }
 
 export interface TcpdumpResult {
@@ -122,7 +124,7 @@ export async function runTcpdump(o: TcpdumpOptions): Promise<Result<TcpdumpResul
     forceKillAfterDelay: 2000
   })
   // The script; stdin then stays open: closing it is how the capture is stopped.
-  child.stdin?.write(PACKET_SCRIPT)
+  child.stdin?.write(o.script ?? PACKET_SCRIPT)
   child.stdin?.on('error', () => {
     /* the host side ended first (EPIPE): the exit status says why */
   })

@@ -193,7 +193,7 @@ export function readPcap(bytes: Uint8Array): PcapFile {
     header: reader.header,
     records,
     warnings,
-    error: reader.header ? null : (reader.error ?? warnings[0] ?? 'empty file')
+    error: reader.header ? null : (reader.error ?? warnings[0] ?? 'not a pcap file: it is empty')
   }
 }
 
