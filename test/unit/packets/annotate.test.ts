@@ -25,8 +25,10 @@ function annotated(file: string, snapshot: Snapshot): { s: PacketSummary; a: Pac
   })
 }
 
-const ipv4 = (rows: { s: PacketSummary; a: PacketAnnotation }[]) => rows.filter((x) => x.s.network === 'IPv4' && !x.s.info.startsWith('fragment'))
-const containerOf = (snapshot: Snapshot, ip: string): string | undefined => containerHolding(snapshot, ip)?.container.name
+const ipv4 = (rows: { s: PacketSummary; a: PacketAnnotation }[]) =>
+  rows.filter((x) => x.s.network === 'IPv4' && !x.s.info.startsWith('fragment'))
+const containerOf = (snapshot: Snapshot, ip: string): string | undefined =>
+  containerHolding(snapshot, ip)?.container.name
 const subnetOfRule = (rule: string | null): string => /-s (\S+)/.exec(rule ?? '')?.[1] ?? ''
 
 describe('annotatePacket with the lab snapshot (conntrack explains the flows)', () => {
@@ -41,7 +43,13 @@ describe('annotatePacket with the lab snapshot (conntrack explains the flows)', 
       expect(a.srcName).toBe('host')
       expect(a.nat).toHaveLength(1)
       const note = a.nat[0]
-      expect(note).toMatchObject({ kind: 'SNAT', side: 'after', target: 'MASQUERADE', evidence: 'conntrack', outer: { ip: lab.wanHostIp } })
+      expect(note).toMatchObject({
+        kind: 'SNAT',
+        side: 'after',
+        target: 'MASQUERADE',
+        evidence: 'conntrack',
+        outer: { ip: lab.wanHostIp }
+      })
       // The container is the one holding the pre-NAT address, as the snapshot says.
       expect(note.container).toBe(containerOf(snapshot, note.inner.ip))
       expect(inCidr(note.inner.ip, subnetOfRule(note.rule))).toBe(true)
@@ -55,27 +63,43 @@ describe('annotatePacket with the lab snapshot (conntrack explains the flows)', 
   it('the echo replies on the wan veth go back to that container', () => {
     const replies = ipv4(annotated('wan-veth--snat-dnat-ipv6.pcap', snapshot)).filter((x) => x.s.icmp?.type === 0)
     expect(replies.length).toBeGreaterThan(0)
-    for (const { a } of replies) expect(a.nat[0]).toMatchObject({ kind: 'SNAT', side: 'reply-before', evidence: 'conntrack' })
+    for (const { a } of replies)
+      expect(a.nat[0]).toMatchObject({ kind: 'SNAT', side: 'reply-before', evidence: 'conntrack' })
   })
 
   it('the request to the published port on the wan veth: DNAT to nllab-web with the DOCKER rule; its answers too', () => {
-    const rows = ipv4(annotated('wan-veth--snat-dnat-ipv6.pcap', snapshot)).filter((x) => x.s.dport === lab.webPort || x.s.sport === lab.webPort)
+    const rows = ipv4(annotated('wan-veth--snat-dnat-ipv6.pcap', snapshot)).filter(
+      (x) => x.s.dport === lab.webPort || x.s.sport === lab.webPort
+    )
     expect(rows.length).toBeGreaterThan(0)
     for (const { s, a } of rows) {
       const note = a.nat[0]
-      expect(note).toMatchObject({ kind: 'DNAT', container: 'nllab-web', outer: { ip: lab.wanHostIp, port: lab.webPort }, inner: { port: 80 } })
+      expect(note).toMatchObject({
+        kind: 'DNAT',
+        container: 'nllab-web',
+        outer: { ip: lab.wanHostIp, port: lab.webPort },
+        inner: { port: 80 }
+      })
       expect(note.side).toBe(s.dport === lab.webPort ? 'before' : 'reply-after')
-      expect(note.rule).toMatch(new RegExp(`--dport ${lab.webPort} -j DNAT --to-destination ${note.inner.ip.replace(/\./g, '\\.')}:80`))
+      expect(note.rule).toMatch(
+        new RegExp(`--dport ${lab.webPort} -j DNAT --to-destination ${note.inner.ip.replace(/\./g, '\\.')}:80`)
+      )
     }
     expect(describeNat(rows[0].a.nat[0])).toMatch(/^DNAT to nllab-web 10\.203\.1\.\d+:80$/)
   })
 
   it('on nllab-web’s veth the same request arrives DNATed: "DNAT from <wan address>:<published port>"', () => {
-    const rows = ipv4(annotated('web-veth--dnat.pcap', snapshot)).filter((x) => x.s.src === lab.wanNsIp || x.s.dst === lab.wanNsIp)
+    const rows = ipv4(annotated('web-veth--dnat.pcap', snapshot)).filter(
+      (x) => x.s.src === lab.wanNsIp || x.s.dst === lab.wanNsIp
+    )
     expect(rows.length).toBeGreaterThan(0)
     for (const { s, a } of rows) {
       expect(s.src === lab.wanNsIp ? a.dstName : a.srcName).toBe('nllab-web')
-      expect(a.nat[0]).toMatchObject({ kind: 'DNAT', side: s.src === lab.wanNsIp ? 'after' : 'reply-before', outer: { port: lab.webPort } })
+      expect(a.nat[0]).toMatchObject({
+        kind: 'DNAT',
+        side: s.src === lab.wanNsIp ? 'after' : 'reply-before',
+        outer: { port: lab.webPort }
+      })
     }
     expect(describeNat(rows[0].a.nat[0])).toBe(`DNAT from ${lab.wanHostIp}:${lab.webPort}`)
   })
@@ -86,7 +110,11 @@ describe('annotatePacket with the lab snapshot (conntrack explains the flows)', 
     for (const { s, a } of rows) {
       const outgoing = s.dst === lab.wanNsIp
       expect(outgoing ? a.srcName : a.dstName).toBe('nllab-default')
-      expect(a.nat[0]).toMatchObject({ kind: 'SNAT', side: outgoing ? 'before' : 'reply-after', outer: { ip: lab.wanHostIp } })
+      expect(a.nat[0]).toMatchObject({
+        kind: 'SNAT',
+        side: outgoing ? 'before' : 'reply-after',
+        outer: { ip: lab.wanHostIp }
+      })
     }
   })
 
@@ -104,7 +132,9 @@ describe('annotatePacket with the lab snapshot (conntrack explains the flows)', 
 
   it('in Chinese as well', () => {
     const row = ipv4(annotated('wan-veth--snat-dnat-ipv6.pcap', snapshot)).find((x) => x.s.icmp?.type === 8)!
-    expect(describeAnnotation(row.a, 'zh-CN')).toMatch(/^由 MASQUERADE 做 SNAT，原为 nllab-\S+ [\d.]+，规则：-A POSTROUTING/)
+    expect(describeAnnotation(row.a, 'zh-CN')).toMatch(
+      /^由 MASQUERADE 做 SNAT，原为 nllab-\S+ [\d.]+，规则：-A POSTROUTING/
+    )
   })
 })
 
@@ -117,7 +147,13 @@ describe('annotatePacket without conntrack entries (flows newer than the snapsho
     expect(rows.length).toBeGreaterThan(0)
     for (const { a } of rows) {
       const note: NatNote = a.nat[0]
-      expect(note).toMatchObject({ kind: 'SNAT', side: 'before', evidence: 'rule', target: 'MASQUERADE', container: 'nllab-default' })
+      expect(note).toMatchObject({
+        kind: 'SNAT',
+        side: 'before',
+        evidence: 'rule',
+        target: 'MASQUERADE',
+        container: 'nllab-default'
+      })
       expect(describeNat(note)).toBe('SNAT by MASQUERADE on the way out (by the rules; no conntrack entry yet)')
     }
   })
@@ -125,7 +161,14 @@ describe('annotatePacket without conntrack entries (flows newer than the snapsho
   it('a call to the published port: DNAT to the container the DOCKER rule names', () => {
     const rows = ipv4(annotated('wan-veth--snat-dnat-ipv6.pcap', snapshot)).filter((x) => x.s.dport === lab.webPort)
     expect(rows.length).toBeGreaterThan(0)
-    for (const { a } of rows) expect(a.nat[0]).toMatchObject({ kind: 'DNAT', side: 'before', evidence: 'rule', container: 'nllab-web', inner: { port: 80 } })
+    for (const { a } of rows)
+      expect(a.nat[0]).toMatchObject({
+        kind: 'DNAT',
+        side: 'before',
+        evidence: 'rule',
+        container: 'nllab-web',
+        inner: { port: 80 }
+      })
   })
 
   it('after MASQUERADE the source is the host’s own address: no container can be named from the rules alone', () => {
@@ -144,13 +187,18 @@ describe('annotatePacket is total (fast-check)', () => {
       return p.records.map((r) => ({ linktype: p.header!.linktype, data: r.data }))
     })
     fc.assert(
-      fc.property(fc.nat(frames.length - 1), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 6 }), (which, edits) => {
-        const data = frames[which].data.slice()
-        for (const [at, v] of edits) data[at % data.length] = v
-        const a = annotatePacket(decodeFrame(frames[which].linktype, data), ctx)
-        for (const n of a.nat) if (n.container) for (const name of n.container.split(', ')) expect(names.has(name)).toBe(true)
-        expect(typeof describeAnnotation(a)).toBe('string')
-      }),
+      fc.property(
+        fc.nat(frames.length - 1),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { maxLength: 6 }),
+        (which, edits) => {
+          const data = frames[which].data.slice()
+          for (const [at, v] of edits) data[at % data.length] = v
+          const a = annotatePacket(decodeFrame(frames[which].linktype, data), ctx)
+          for (const n of a.nat)
+            if (n.container) for (const name of n.container.split(', ')) expect(names.has(name)).toBe(true)
+          expect(typeof describeAnnotation(a)).toBe('string')
+        }
+      ),
       { numRuns: 1500 }
     )
   })

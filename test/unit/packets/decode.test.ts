@@ -21,8 +21,11 @@ function tsharkAvailable(): boolean {
 }
 const HAVE_TSHARK = tsharkAvailable()
 if (!HAVE_TSHARK) {
-  if (process.env.NETLENS_REQUIRE_ALL_TIERS === '1') throw new Error('tshark is missing (NETLENS_REQUIRE_ALL_TIERS=1): apt-get install tshark')
-  console.warn(`\n${'!'.repeat(90)}\n!!!! decoder cross-check against tshark SKIPPED: tshark is not installed (apt-get install tshark)\n${'!'.repeat(90)}\n`)
+  if (process.env.NETLENS_REQUIRE_ALL_TIERS === '1')
+    throw new Error('tshark is missing (NETLENS_REQUIRE_ALL_TIERS=1): apt-get install tshark')
+  console.warn(
+    `\n${'!'.repeat(90)}\n!!!! decoder cross-check against tshark SKIPPED: tshark is not installed (apt-get install tshark)\n${'!'.repeat(90)}\n`
+  )
 }
 
 const FIELDS = [
@@ -51,7 +54,24 @@ type Row = Record<(typeof FIELDS)[number], string[]>
 function tsharkRows(path: string): Row[] {
   const out = execFileSync(
     'tshark',
-    ['-r', path, '-n', '-o', 'ip.defragment:FALSE', '-o', 'ipv6.defragment:FALSE', '-T', 'fields', '-E', 'separator=/t', '-E', 'occurrence=a', '-E', 'aggregator=;', ...FIELDS.flatMap((f) => ['-e', f])],
+    [
+      '-r',
+      path,
+      '-n',
+      '-o',
+      'ip.defragment:FALSE',
+      '-o',
+      'ipv6.defragment:FALSE',
+      '-T',
+      'fields',
+      '-E',
+      'separator=/t',
+      '-E',
+      'occurrence=a',
+      '-E',
+      'aggregator=;',
+      ...FIELDS.flatMap((f) => ['-e', f])
+    ],
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 * 1024 * 1024 }
   )
   return out
@@ -65,7 +85,8 @@ function tsharkRows(path: string): Row[] {
 
 const num = (v: string | undefined): number | null => (v === undefined || v === '' ? null : Number(v))
 const TCP_BITS: Record<string, number> = { F: 0x01, S: 0x02, R: 0x04, P: 0x08, U: 0x20, E: 0x40, W: 0x80, '.': 0x10 }
-const flagBits = (text: string | null): number | null => (text === null ? null : text === 'none' ? 0 : [...text].reduce((n, c) => n | (TCP_BITS[c] ?? 0), 0))
+const flagBits = (text: string | null): number | null =>
+  text === null ? null : text === 'none' ? 0 : [...text].reduce((n, c) => n | (TCP_BITS[c] ?? 0), 0)
 
 describe.skipIf(!HAVE_TSHARK)('decodeFrame agrees with tshark on the lab captures', () => {
   it.each(labPcaps().map((p) => [p.name, p] as const))('%s', (_name, pcap) => {
@@ -75,7 +96,10 @@ describe.skipIf(!HAVE_TSHARK)('decodeFrame agrees with tshark on the lab capture
     ours.forEach((s, i) => {
       const t = theirs[i]
       const where = `${pcap.name} frame ${i + 1}`
-      expect(s.problems.filter((p) => p.startsWith('decoder error')), where).toEqual([])
+      expect(
+        s.problems.filter((p) => p.startsWith('decoder error')),
+        where
+      ).toEqual([])
       if (s.network === 'ARP') {
         expect([s.src, s.dst], where).toEqual([t['arp.src.proto_ipv4'][0], t['arp.dst.proto_ipv4'][0]])
       } else if (s.network === 'IPv4') {
@@ -88,7 +112,8 @@ describe.skipIf(!HAVE_TSHARK)('decodeFrame agrees with tshark on the lab capture
         // With a short snaplen tshark still reads the flags when the header start was captured.
         if (s.tcpFlags !== null) expect(flagBits(s.tcpFlags), where).toBe(Number(t['tcp.flags'][0]))
       }
-      if (s.transport === 'udp' && !s.info.startsWith('fragment')) expect([s.sport, s.dport], where).toEqual([num(t['udp.srcport'][0]), num(t['udp.dstport'][0])])
+      if (s.transport === 'udp' && !s.info.startsWith('fragment'))
+        expect([s.sport, s.dport], where).toEqual([num(t['udp.srcport'][0]), num(t['udp.dstport'][0])])
       if (s.transport === 'icmp' && s.icmp) {
         expect(s.icmp.type, where).toBe(num(t['icmp.type'][0]))
         if (s.icmp.id !== null) expect(s.icmp.id, where).toBe(num(t['icmp.ident'][0]))
@@ -98,8 +123,10 @@ describe.skipIf(!HAVE_TSHARK)('decodeFrame agrees with tshark on the lab capture
         expect(s.vxlan?.vni, where).toBe(num(t['vxlan.vni'][0]))
         const inner = s.vxlan!.inner
         if (inner.network === 'IPv4') expect([inner.src, inner.dst], where).toEqual([t['ip.src'][1], t['ip.dst'][1]])
-        if (inner.network === 'IPv6') expect([inner.src, inner.dst], where).toEqual([t['ipv6.src'][0], t['ipv6.dst'][0]])
-        if (inner.network === 'ARP') expect([inner.src, inner.dst], where).toEqual([t['arp.src.proto_ipv4'][0], t['arp.dst.proto_ipv4'][0]])
+        if (inner.network === 'IPv6')
+          expect([inner.src, inner.dst], where).toEqual([t['ipv6.src'][0], t['ipv6.dst'][0]])
+        if (inner.network === 'ARP')
+          expect([inner.src, inner.dst], where).toEqual([t['arp.src.proto_ipv4'][0], t['arp.dst.proto_ipv4'][0]])
       } else expect(s.vxlan, where).toBeNull()
       expect(s.vlans.map(String), where).toEqual(t['vlan.id'])
     })
@@ -111,7 +138,14 @@ describe('decodeFrame on the lab captures', () => {
     const wan = decodeAll(labPcap('wan-veth--snat-dnat-ipv6.pcap'))
     const echo = wan.filter((s) => s.icmp?.type === 8)
     expect(echo.length).toBeGreaterThan(0)
-    for (const s of echo) expect(s).toMatchObject({ network: 'IPv4', transport: 'icmp', protocol: 'ICMP', src: '198.51.100.1', dst: '198.51.100.2' })
+    for (const s of echo)
+      expect(s).toMatchObject({
+        network: 'IPv4',
+        transport: 'icmp',
+        protocol: 'ICMP',
+        src: '198.51.100.1',
+        dst: '198.51.100.2'
+      })
     expect(echo[0].info).toMatch(/^echo request id \d+ seq \d+$/)
   })
 
@@ -124,7 +158,9 @@ describe('decodeFrame on the lab captures', () => {
       expect(s.vxlan!.vni).toBe(4242)
     }
     const inner = vx.map((s) => innermost(s))
-    expect(inner.some((s) => s.network === 'ARP' && /who-has 10\.203\.99\.\d tell 10\.203\.99\.\d/.test(s.info))).toBe(true)
+    expect(inner.some((s) => s.network === 'ARP' && /who-has 10\.203\.99\.\d tell 10\.203\.99\.\d/.test(s.info))).toBe(
+      true
+    )
     expect(inner.some((s) => s.protocol === 'ICMP' && s.src === '10.203.99.1' && s.dst === '10.203.99.2')).toBe(true)
     // MLD reports sit behind a hop-by-hop extension header.
     expect(inner.some((s) => s.protocol === 'ICMPv6' && s.icmp?.type === 143)).toBe(true)
@@ -143,7 +179,9 @@ describe('decodeFrame on the lab captures', () => {
     expect(directions.has('in') && directions.has('out')).toBe(true)
     // Frames a bridge forwards past one of its ports show as other-host.
     for (const d of directions) expect(['in', 'out', 'other-host', 'broadcast', 'multicast']).toContain(d)
-    expect(any.filter((s) => s.network === 'IPv4').every((s) => s.src === '198.51.100.2' || s.dst === '198.51.100.2')).toBe(true)
+    expect(
+      any.filter((s) => s.network === 'IPv4').every((s) => s.src === '198.51.100.2' || s.dst === '198.51.100.2')
+    ).toBe(true)
   })
 
   it('a record cut by the snaplen decodes what was captured, and says what is missing', () => {
@@ -157,7 +195,17 @@ describe('decodeFrame on the lab captures', () => {
 })
 
 describe('decodeFrame on damaged input (fast-check)', () => {
-  const linktypes = [LINKTYPE.ETHERNET, LINKTYPE.LINUX_SLL, LINKTYPE.LINUX_SLL2, LINKTYPE.RAW, LINKTYPE.NULL, LINKTYPE.IPV4, LINKTYPE.IPV6, 12, 999]
+  const linktypes = [
+    LINKTYPE.ETHERNET,
+    LINKTYPE.LINUX_SLL,
+    LINKTYPE.LINUX_SLL2,
+    LINKTYPE.RAW,
+    LINKTYPE.NULL,
+    LINKTYPE.IPV4,
+    LINKTYPE.IPV6,
+    12,
+    999
+  ]
   const noBug = (s: PacketSummary): void => {
     expect(s.problems.filter((p) => p.startsWith('decoder error'))).toEqual([])
     if (s.vxlan) noBug(s.vxlan.inner)
@@ -179,12 +227,16 @@ describe('decodeFrame on damaged input (fast-check)', () => {
 
   it('mutated lab frames: a summary, never an exception', () => {
     fc.assert(
-      fc.property(fc.nat(frames.length - 1), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 12 }), (which, edits) => {
-        const f = frames[which]
-        const data = f.data.slice()
-        for (const [at, value] of edits) data[at % data.length] = value
-        noBug(decodeFrame(f.linktype, data))
-      }),
+      fc.property(
+        fc.nat(frames.length - 1),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 12 }),
+        (which, edits) => {
+          const f = frames[which]
+          const data = f.data.slice()
+          for (const [at, value] of edits) data[at % data.length] = value
+          noBug(decodeFrame(f.linktype, data))
+        }
+      ),
       { numRuns: 3000 }
     )
   })
@@ -196,7 +248,8 @@ describe('decodeFrame on damaged input (fast-check)', () => {
         const whole = decodeFrame(f.linktype, f.data)
         const cut = decodeFrame(f.linktype, f.data.subarray(0, cutAt % (f.data.length + 1)))
         noBug(cut)
-        for (const key of ['macSrc', 'macDst', 'src', 'dst', 'sport', 'dport', 'ttl'] as const) if (cut[key] !== null) expect(cut[key]).toBe(whole[key])
+        for (const key of ['macSrc', 'macDst', 'src', 'dst', 'sport', 'dport', 'ttl'] as const)
+          if (cut[key] !== null) expect(cut[key]).toBe(whole[key])
         if (cut.vxlan) expect(cut.vxlan.vni).toBe(whole.vxlan?.vni)
       }),
       { numRuns: 2000 }

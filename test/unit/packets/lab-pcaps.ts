@@ -58,7 +58,14 @@ export function labSnapshot(): Snapshot {
 }
 
 /** The lab facts the capture script wrote down (_lab.txt): host veths and addresses. */
-export function labFacts(): { defaultVeth: string; webVeth: string; appVeth: string; webPort: number; wanHostIp: string; wanNsIp: string } {
+export function labFacts(): {
+  defaultVeth: string
+  webVeth: string
+  appVeth: string
+  webPort: number
+  wanHostIp: string
+  wanNsIp: string
+} {
   const text = readFileSync(join(LAB_PCAP_DIR, '_lab.txt'), 'utf8')
   const get = (re: RegExp): string => {
     const m = re.exec(text)

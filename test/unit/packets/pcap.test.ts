@@ -41,15 +41,18 @@ const recordsEqual = (a: PcapRecord[], b: PcapRecord[]): void => {
 }
 
 describe('readPcap on the lab captures', () => {
-  it.each(labPcaps().map((p) => [p.name, p] as const))('%s: as many records as tcpdump read, no warnings', (_name, pcap) => {
-    const file = readPcap(pcap.bytes)
-    expect(file.error).toBeNull()
-    expect(file.warnings).toEqual([])
-    expect(file.records).toHaveLength(pcap.tcpdumpCount)
-    // Every byte of the file belongs to the header or a record.
-    const used = PCAP_HEADER_BYTES + file.records.reduce((n, r) => n + RECORD_HEADER_BYTES + r.data.length, 0)
-    expect(used).toBe(pcap.bytes.length)
-  })
+  it.each(labPcaps().map((p) => [p.name, p] as const))(
+    '%s: as many records as tcpdump read, no warnings',
+    (_name, pcap) => {
+      const file = readPcap(pcap.bytes)
+      expect(file.error).toBeNull()
+      expect(file.warnings).toEqual([])
+      expect(file.records).toHaveLength(pcap.tcpdumpCount)
+      // Every byte of the file belongs to the header or a record.
+      const used = PCAP_HEADER_BYTES + file.records.reduce((n, r) => n + RECORD_HEADER_BYTES + r.data.length, 0)
+      expect(used).toBe(pcap.bytes.length)
+    }
+  )
 
   it('reads microsecond and nanosecond files: the nano capture keeps sub-microsecond digits', () => {
     const micro = readPcap(labPcap('default-veth--ping-wget-wan.pcap').bytes)
@@ -73,15 +76,18 @@ describe('readPcap on the lab captures', () => {
     expect(file.records.some((r) => r.originalLength > r.data.length)).toBe(true)
   })
 
-  it.each(labPcaps().map((p) => [p.name, p] as const))('%s: the big-endian form reads to the same records', (_name, pcap) => {
-    const little = readPcap(pcap.bytes)
-    const big = readPcap(byteSwapped(pcap.bytes))
-    expect(big.header?.littleEndian).toBe(false)
-    expect(big.header?.linktype).toBe(little.header?.linktype)
-    expect(big.header?.nanos).toBe(little.header?.nanos)
-    expect(big.warnings).toEqual([])
-    recordsEqual(big.records, little.records)
-  })
+  it.each(labPcaps().map((p) => [p.name, p] as const))(
+    '%s: the big-endian form reads to the same records',
+    (_name, pcap) => {
+      const little = readPcap(pcap.bytes)
+      const big = readPcap(byteSwapped(pcap.bytes))
+      expect(big.header?.littleEndian).toBe(false)
+      expect(big.header?.linktype).toBe(little.header?.linktype)
+      expect(big.header?.nanos).toBe(little.header?.nanos)
+      expect(big.warnings).toEqual([])
+      recordsEqual(big.records, little.records)
+    }
+  )
 
   it('a file cut inside its last record: the complete records, and a warning', () => {
     const pcap = labPcap('web-veth--dnat.pcap')
@@ -97,7 +103,9 @@ describe('readPcap on the lab captures', () => {
   it('writePcap(readPcap(x)) reads back to the same header and records', () => {
     for (const pcap of labPcaps()) {
       const file = readPcap(pcap.bytes)
-      const again = readPcap(writePcap(file.header!.linktype, file.records, { snaplen: file.header!.snaplen, nanos: file.header!.nanos }))
+      const again = readPcap(
+        writePcap(file.header!.linktype, file.records, { snaplen: file.header!.snaplen, nanos: file.header!.nanos })
+      )
       expect(again.header).toEqual({ ...file.header, versionMajor: 2, versionMinor: 4 })
       recordsEqual(again.records, file.records)
     }
@@ -108,7 +116,9 @@ describe('readPcap on what is not a pcap', () => {
   it('refuses pcapng with a way out, and other files by their magic', () => {
     const pcapng = Uint8Array.from([0x0a, 0x0d, 0x0d, 0x0a, ...new Array(28).fill(0)])
     expect(readPcap(pcapng).error).toMatch(/pcapng.*editcap -F pcap/)
-    expect(readPcap(new TextEncoder().encode('NETLENS-CAPTURE 2\nboundary: x\n')).error).toMatch(/not a pcap file \(magic/)
+    expect(readPcap(new TextEncoder().encode('NETLENS-CAPTURE 2\nboundary: x\n')).error).toMatch(
+      /not a pcap file \(magic/
+    )
     expect(readPcap(new Uint8Array(0)).error).toMatch(/not a pcap file/)
     expect(readPcapHeader(new Uint8Array(10))).toEqual({ ok: false, error: expect.stringMatching(/10 bytes/) })
   })
@@ -159,19 +169,23 @@ describe('PcapStreamReader', () => {
   it('gives the same records however the stream is chunked', () => {
     const sources = labPcaps().map((p) => p.bytes)
     fc.assert(
-      fc.property(fc.nat(sources.length - 1), fc.array(fc.integer({ min: 1, max: 700 }), { minLength: 1, maxLength: 60 }), (which, sizes) => {
-        const bytes = sources[which]
-        const reader = new PcapStreamReader()
-        const got: PcapRecord[] = []
-        let offset = 0
-        for (let i = 0; offset < bytes.length; i++) {
-          const size = sizes[i % sizes.length]
-          got.push(...reader.push(bytes.subarray(offset, offset + size)))
-          offset += size
+      fc.property(
+        fc.nat(sources.length - 1),
+        fc.array(fc.integer({ min: 1, max: 700 }), { minLength: 1, maxLength: 60 }),
+        (which, sizes) => {
+          const bytes = sources[which]
+          const reader = new PcapStreamReader()
+          const got: PcapRecord[] = []
+          let offset = 0
+          for (let i = 0; offset < bytes.length; i++) {
+            const size = sizes[i % sizes.length]
+            got.push(...reader.push(bytes.subarray(offset, offset + size)))
+            offset += size
+          }
+          expect(reader.finish()).toEqual([])
+          recordsEqual(got, readPcap(bytes).records)
         }
-        expect(reader.finish()).toEqual([])
-        recordsEqual(got, readPcap(bytes).records)
-      }),
+      ),
       { numRuns: 100 }
     )
   })
