@@ -28,6 +28,7 @@ const BATCH_MS = 150
 /** Beyond this many flows a capture stops asking (a busy uplink would otherwise mean endless lookups). */
 export const MAX_LOOKUPS = 400
 const MAX_FLOWS_PER_BATCH = 24
+const MAX_RETRIES = 3
 
 export function lookupCommandLine(flows: LookupFlow[], sudo: boolean): string {
   const conntrack = sudo ? 'sudo -n conntrack' : 'conntrack'
@@ -67,6 +68,7 @@ const key = (f: LookupFlow): string => `${f.proto} ${[f.a, f.b].sort().join(' ')
 
 export class ConntrackLookup {
   private readonly done = new Map<string, Promise<ConntrackEntry[]>>()
+  private readonly retries = new Map<string, number>()
   private pending: { flow: LookupFlow; resolve: (e: ConntrackEntry[]) => void }[] = []
   private timer: NodeJS.Timeout | null = null
   private lookups = 0
@@ -95,9 +97,18 @@ export class ConntrackLookup {
     return promise
   }
 
-  /** Forget a pair so the next packet asks again (an entry may appear just after its first packet). */
-  forget(flow: LookupFlow): void {
-    this.done.delete(key(flow))
+  /**
+   * After `answer` (a promise lookup() returned) did not explain a packet: let the next packet of
+   * the pair ask again (a new connection, or an entry confirmed just after its first packet), up
+   * to MAX_RETRIES times per pair. Many packets may wait on one answer: only the first retires it.
+   */
+  retryLater(flow: LookupFlow, answer: Promise<ConntrackEntry[]>): void {
+    const k = key(flow)
+    if (this.done.get(k) !== answer) return
+    const retries = this.retries.get(k) ?? 0
+    if (retries >= MAX_RETRIES) return
+    this.retries.set(k, retries + 1)
+    this.done.delete(k)
   }
 
   private flush(): void {

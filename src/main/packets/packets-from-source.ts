@@ -8,7 +8,7 @@
  * Bounded: count (default 10,000), duration (60 s), bytes (100 MB), and the caller's AbortSignal.
  */
 import { readFile, stat } from 'node:fs/promises'
-import { annotatePacket, natContext, type NatContext } from '../../shared/packets/annotate'
+import { addConntrack, annotatePacket, natContext, type NatContext } from '../../shared/packets/annotate'
 import { decodeFrame, innermost } from '../../shared/packets/decode'
 import type { CapturedPacket } from '../../shared/packets/format'
 import { readPcap, recordTimeMs, type PcapHeader, type PcapRecord } from '../../shared/packets/pcap'
@@ -43,6 +43,7 @@ export interface PacketsOptions {
   snapshot?: Snapshot
   /** Ask conntrack about flows newer than the snapshot (live sources; default on). */
   conntrackLookups?: boolean
+  /** Capturing: tcpdump is listening (live sources), or the packets are about to come (sim, file). */
   onStart?(start: PacketCaptureStart): void
   /** Decoded, annotated packets in capture order, in batches. */
   onPackets?(packets: CapturedPacket[]): void
@@ -113,7 +114,6 @@ function checkNumber(name: string, value: number | undefined, fallback: number, 
 class PacketPipeline {
   private number = 0
   private chain: Promise<void> = Promise.resolve()
-  private readonly attempts = new Map<string, number>()
 
   constructor(
     private readonly linktype: () => number,
@@ -158,23 +158,18 @@ class PacketPipeline {
     if (!this.ctx || !this.lookup || p.annotation.tracked) return null
     const s = innermost(p.summary)
     const proto = s.transport
-    if (s.network !== 'IPv4' || !s.src || !s.dst || (proto !== 'tcp' && proto !== 'udp' && proto !== 'icmp'))
-      return null
-    const ours = (ip: string): boolean => this.ctx!.names.has(ip) || this.ctx!.hostAddresses.has(ip)
-    if (!ours(s.src) && !ours(s.dst)) return null
-    const flow: LookupFlow = { proto, a: s.src, b: s.dst }
-    const pairKey = `${proto} ${[s.src, s.dst].sort().join(' ')}`
-    const tries = this.attempts.get(pairKey) ?? 0
-    if (tries >= 3) return null
-    this.attempts.set(pairKey, tries + 1)
+    if (s.network !== 'IPv4' || !s.src || !s.dst || (proto !== 'tcp' && proto !== 'udp' && proto !== 'icmp')) return null
     const ctx = this.ctx
-    return this.lookup.lookup(flow).then((entries) => {
-      const known = new Set(ctx.conntrack.map((e) => e.raw))
-      const fresh = entries.filter((e) => !known.has(e.raw))
-      ctx.conntrack.unshift(...fresh)
+    const ours = (ip: string): boolean => ctx.names.has(ip) || ctx.hostAddresses.has(ip)
+    if (!ours(s.src) && !ours(s.dst)) return null
+    const lookup = this.lookup
+    const flow: LookupFlow = { proto, a: s.src, b: s.dst }
+    // Packets of one pair that arrive while it is being looked up share the answer (cached).
+    const answer = lookup.lookup(flow)
+    return answer.then((entries) => {
+      addConntrack(ctx, entries)
       p.annotation = annotatePacket(p.summary, ctx)
-      // Another connection between the same two addresses may start later: let it ask again.
-      if (!p.annotation.tracked) this.lookup!.forget(flow)
+      if (!p.annotation.tracked) lookup.retryLater(flow, answer)
     })
   }
 }
@@ -253,7 +248,7 @@ export async function packetsFromSource(source: string, o: PacketsOptions): Prom
   const target = resolvePacketTarget(snapshot, o.target)
   if (!target.ok) return target
   if (o.signal?.aborted) return fail('cancelled', 'Packet capture cancelled.')
-  o.onStart?.({ source, target: target.value, snapshot })
+  const start: PacketCaptureStart = { source, target: target.value, snapshot }
   const ctx = natContext(snapshot)
 
   if (src.kind === 'sim') {
@@ -273,6 +268,7 @@ export async function packetsFromSource(source: string, o: PacketsOptions): Prom
     })
     if (!rendered.ok) return rendered
     const { linktype, records } = rendered.value
+    o.onStart?.(start)
     o.onPcap?.({
       header: { littleEndian: true, nanos: false, versionMajor: 2, versionMinor: 4, snaplen: 262144, linktype }
     })
@@ -317,6 +313,7 @@ export async function packetsFromSource(source: string, o: PacketsOptions): Prom
     maxBytes: maxBytes.value,
     netnsPid: target.value.pid ?? 0,
     signal: o.signal,
+    onListening: () => o.onStart?.(start),
     onHeader(header) {
       linktype = header.linktype
       o.onPcap?.({ header })

@@ -204,8 +204,10 @@ export async function runTcpdump(o: TcpdumpOptions): Promise<Result<TcpdumpResul
       })
     }
   }
-  if (stoppedBy === null && o.transport.kind === 'ssh' && r.exitCode === 255)
-    warnings.push(`the ssh connection to ${o.transport.alias} ended: ${stderr.trim().split('\n').pop() ?? ''}`)
+  if (stoppedBy === null && o.transport.kind === 'ssh' && (r.exitCode === 255 || r.signal))
+    warnings.push(
+      `the ssh connection to ${o.transport.alias} ended (${r.signal ?? (stderr.trim().split('\n').pop() || 'exit 255')}): the capture stopped there`
+    )
   return ok({
     header: reader.header,
     packets,

@@ -52,7 +52,10 @@ export interface PacketAnnotation {
 export interface NatContext {
   names: Map<string, string>
   hostAddresses: Set<string>
-  conntrack: ConntrackEntry[]
+  /** Conntrack entries by each address in their tuples (a busy host has 262,144 of them). */
+  conntrackByAddress: Map<string, ConntrackEntry[]>
+  /** `raw` of every entry indexed, so one read twice is added once. */
+  conntrackSeen: Set<string>
   ruleset: Ruleset
   egress(dst: string): string | null
 }
@@ -75,10 +78,11 @@ export function natContext(snapshot: Snapshot, extraConntrack: ConntrackEntry[] 
   for (const iface of snapshot.interfaces)
     if (iface.netns === 'host') for (const address of iface.addresses) hostAddresses.add(stripPrefix(address))
   const routes = mainRoutes(snapshot.routes, 'host')
-  return {
+  const ctx: NatContext = {
     names,
     hostAddresses,
-    conntrack: [...extraConntrack, ...snapshot.conntrack.entries],
+    conntrackByAddress: new Map(),
+    conntrackSeen: new Set(),
     ruleset: Ruleset.fromSnapshot(snapshot),
     egress: (dst) =>
       longestPrefixMatch(
@@ -88,6 +92,29 @@ export function natContext(snapshot: Snapshot, extraConntrack: ConntrackEntry[] 
         (r) => r.metric
       )?.dev ?? null
   }
+  addConntrack(ctx, snapshot.conntrack.entries)
+  addConntrack(ctx, extraConntrack)
+  return ctx
+}
+
+/**
+ * Adds entries (e.g. read after the snapshot) to the context; later additions are preferred when
+ * two entries explain one packet. Returns how many were new.
+ */
+export function addConntrack(ctx: NatContext, entries: ConntrackEntry[]): number {
+  let added = 0
+  for (const entry of entries) {
+    if (ctx.conntrackSeen.has(entry.raw) && entry.raw !== '') continue
+    ctx.conntrackSeen.add(entry.raw)
+    added++
+    const addresses = new Set([entry.original.src, entry.original.dst, entry.reply.src, entry.reply.dst])
+    for (const address of addresses) {
+      const list = ctx.conntrackByAddress.get(address)
+      if (list) list.push(entry)
+      else ctx.conntrackByAddress.set(address, [entry])
+    }
+  }
+  return added
 }
 
 interface Flow {
@@ -143,7 +170,9 @@ function findEntry(
   entries: ConntrackEntry[]
 ): { entry: ConntrackEntry; position: 'orig' | 'orig-rev' | 'reply' | 'reply-rev' } | null {
   let fallback: { entry: ConntrackEntry; position: 'orig' | 'orig-rev' | 'reply' | 'reply-rev' } | null = null
-  for (const entry of entries) {
+  // Newest first: entries read after the snapshot were pushed last.
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const entry = entries[i]
     if (!protoMatches(flow, entry)) continue
     const position = same(flow, entry.original, false)
       ? 'orig'
@@ -286,7 +315,7 @@ export function annotatePacket(summary: PacketSummary, ctx: NatContext): PacketA
   const annotation: PacketAnnotation = { srcName: nameOf(p.src), dstName: nameOf(p.dst), nat: [], tracked: false }
   const flow = flowOf(p)
   if (!flow || p.network === 'ARP') return annotation
-  const found = findEntry(flow, ctx.conntrack)
+  const found = findEntry(flow, ctx.conntrackByAddress.get(flow.src) ?? [])
   annotation.tracked = found !== null
   if (found && found.entry.nat !== 'none') annotation.nat = notesFromEntry(ctx, found.entry, found.position)
   else if (!found && (flow.proto === 'tcp' || flow.proto === 'udp' || flow.proto === 'icmp'))

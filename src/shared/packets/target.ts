@@ -53,10 +53,15 @@ export function resolvePacketTarget(snapshot: Snapshot, spec: PacketTargetSpec):
     if (spec.inside)
       return fail('invalid-argument', '--inside goes with --container (it captures inside that container).')
     const hostIfaces = snapshot.interfaces.filter((i) => i.netns === 'host')
-    if (!hostIfaces.some((i) => i.name === spec.iface) && spec.iface !== 'any')
+    if (!hostIfaces.some((i) => i.name === spec.iface) && spec.iface !== 'any') {
+      // Containers' veths last: the uplinks, bridges and other veths are what --iface is for.
+      const containerVeths = new Set(snapshot.containers.flatMap((c) => c.interfaces.map((i) => i.hostVeth)))
+      const rank = (name: string): number => (containerVeths.has(name) ? 1 : 0)
+      const names = hostIfaces.map((i) => i.name).sort((a, b) => rank(a) - rank(b))
       return fail('not-found', `There is no interface ${JSON.stringify(spec.iface)} on ${hostName}.`, {
-        remedy: `Host interfaces: ${list(hostIfaces.map((i) => i.name))}.`
+        remedy: `Host interfaces: ${list(names)}; or use --container NAME for a container's veth.`
       })
+    }
     return ok({ iface: spec.iface, netns: 'host', pid: null, container: null, containerIface: null })
   }
   if (spec.container === undefined)

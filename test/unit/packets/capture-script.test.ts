@@ -17,7 +17,7 @@ function decodeWithSh(encoded: string): string {
 describe('the capture script’s arguments', () => {
   it('are digits only, whatever the interface name or filter holds', () => {
     fc.assert(
-      fc.property(fc.string({ unit: 'binary', maxLength: 16 }), fc.string({ maxLength: 100 }), (iface, filter) => {
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 16 }), fc.string({ unit: 'binary-ascii', maxLength: 100 }), (iface, filter) => {
         for (const a of scriptArgs({ iface, filter, count: 5, durationS: 65, netnsPid: 0 })) expect(a).toMatch(/^\d+$/)
       })
     )
