@@ -10,7 +10,7 @@ import type { ApiEventName, ApiEvents, NetLensApi } from '../shared/api/contract
 
 const invoke = (name: string) => (args: unknown) => ipcRenderer.invoke(ipcChannel(name), args ?? {})
 
-const EVENTS: readonly ApiEventName[] = ['captureProgress', 'trafficSample', 'hostsChanged']
+const EVENTS: readonly ApiEventName[] = ['captureProgress', 'trafficSample', 'hostsChanged', 'packetBatch', 'packetCaptureState']
 
 export const preloadApi = {
   getAppInfo: invoke('getAppInfo'),
@@ -32,6 +32,12 @@ export const preloadApi = {
   startSampling: invoke('startSampling'),
   stopSampling: invoke('stopSampling'),
   getTrafficHistory: invoke('getTrafficHistory'),
+  startPacketCapture: invoke('startPacketCapture'),
+  stopPacketCapture: invoke('stopPacketCapture'),
+  getPacketCapturePcap: invoke('getPacketCapturePcap'),
+  getPacketTools: invoke('getPacketTools'),
+  dissectPacket: invoke('dissectPacket'),
+  openPcapInWireshark: invoke('openPcapInWireshark'),
   getPreferences: invoke('getPreferences'),
   setPreferences: invoke('setPreferences'),
   subscribe<E extends ApiEventName>(event: E, listener: (payload: ApiEvents[E]) => void): () => void {

@@ -41,6 +41,10 @@ export function fakeDeps(overrides: Partial<ServiceDeps> = {}): ServiceDeps & { 
     trace: (_s, from, to) => ({ from, to, proto: 'tcp', verdict: 'unknown', reason: { en: '', 'zh-CN': '' }, droppedBy: null, hops: [], reply: [] }),
     diff: () => ({ a: 'a', b: 'b', entries: [] }),
     startSampler: () => ({ stop: () => undefined, history: () => [] }),
+    packetsFromSource: async () => fail('missing-tool', 'no packets in the fake'),
+    packetTools: async () => ({ tshark: false, wireshark: false }),
+    dissectPacket: async () => fail('missing-tool', 'no tshark in the fake'),
+    openInWireshark: async () => fail('missing-tool', 'no wireshark in the fake'),
     stateFile: null,
     readState: async () => null,
     writeState: async (_f, content) => {

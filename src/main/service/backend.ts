@@ -19,6 +19,7 @@ import { MAX_SOURCE_FILE_BYTES } from '../../shared/limits'
 import { isValidSshAlias } from '../../shared/ssh-alias'
 import { fileTooLarge } from '../capture/source-file'
 import type { SamplerHandle, ServiceDeps } from './deps'
+import { createPacketCaptures } from './packet-captures'
 
 type Listener<E extends ApiEventName> = (payload: ApiEvents[E]) => void
 
@@ -46,6 +47,10 @@ export function createBackend(deps: ServiceDeps, transport: 'ipc' | 'browser'): 
   const sshSettings = new Map<string, Record<string, string>>()
   let state: PersistedState = { preferences: { ...DEFAULT_PREFERENCES }, manualHosts: [], sudo: {} }
   const loaded = loadState()
+  const packets = createPacketCaptures(deps.packetsFromSource, {
+    batch: (b) => emit('packetBatch', b),
+    state: (st) => emit('packetCaptureState', st)
+  })
 
   function emit<E extends ApiEventName>(event: E, payload: ApiEvents[E]): void {
     listeners.get(event)?.forEach((listener) => {
@@ -195,6 +200,7 @@ export function createBackend(deps: ServiceDeps, transport: 'ipc' | 'browser'): 
       snapshots.delete(hostId)
       samplers.get(hostId)?.stop()
       samplers.delete(hostId)
+      packets.stopHost(hostId)
       state.preferences.recentHosts = state.preferences.recentHosts.filter((h) => h !== hostId)
       await saveState()
       emit('hostsChanged', allHosts())
@@ -321,6 +327,52 @@ export function createBackend(deps: ServiceDeps, transport: 'ipc' | 'browser'): 
       samples: samplers.get(hostId)?.history(windowS) ?? []
     }),
 
+    startPacketCapture: async ({ hostId, target, filter, count, durationS }) => {
+      await loaded
+      const host = findHost(hostId)
+      if (host.kind === 'file')
+        throw new AppFailure({
+          code: 'invalid-argument',
+          message: 'A file has no live packets.',
+          remedy: 'Connect to the host itself to capture its packets.'
+        })
+      const snapshot = requireSnapshot(hostId)
+      return packets.start({
+        hostId,
+        source: sourceOf(host),
+        sudo: state.sudo[hostId] ?? host.sudo,
+        snapshot,
+        target,
+        filter,
+        count,
+        durationS
+      })
+    },
+
+    stopPacketCapture: ({ captureId }) => ({ stopped: packets.stop(captureId) }),
+
+    getPacketCapturePcap: ({ captureId }) => {
+      const { fileName, bytes } = packets.pcap(captureId)
+      return { fileName, base64: Buffer.from(bytes).toString('base64') }
+    },
+
+    getPacketTools: () => deps.packetTools(),
+
+    dissectPacket: async ({ captureId, number }) => ({
+      text: unwrap(await deps.dissectPacket(packets.pcap(captureId).bytes, number))
+    }),
+
+    openPcapInWireshark: async ({ captureId }) => {
+      if (transport === 'browser')
+        throw new AppFailure({
+          code: 'invalid-argument',
+          message: 'In browser mode the capture is downloaded, not opened here.',
+          remedy: 'Save the .pcap and open it in Wireshark on your computer.'
+        })
+      const { fileName, bytes } = packets.pcap(captureId)
+      return { opened: unwrap(await deps.openInWireshark(bytes, fileName)) }
+    },
+
     getPreferences: async () => {
       await loaded
       return state.preferences
@@ -358,6 +410,7 @@ export function createBackend(deps: ServiceDeps, transport: 'ipc' | 'browser'): 
     dispose() {
       captures.forEach((c) => c.abort())
       samplers.forEach((s) => s.stop())
+      packets.dispose()
       samplers.clear()
       listeners.clear()
     }

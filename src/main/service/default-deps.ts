@@ -16,6 +16,8 @@ import { buildSnapshot } from '../model/build-snapshot'
 import { listSshHosts, sshEffectiveSettings } from '../hosts/ssh-config'
 import { gradeLesson, listLessons, listScenarios } from '../sim/index'
 import { startSamplerForSource } from '../traffic/for-source'
+import { packetsFromSource } from '../packets/packets-from-source'
+import { dissectPacket, openInWireshark, packetTools } from '../packets/desktop-tools'
 import { packageVersion } from '../package-root'
 import type { ServiceDeps } from './deps'
 
@@ -56,6 +58,10 @@ export function createDefaultDeps(options: { stateFile?: string | null; sshConfi
     trace: traceFlow,
     diff: diffSnapshots,
     startSampler: (opts) => startSamplerForSource({ ...opts, sshConfigFile }),
+    packetsFromSource: (source, opts) => packetsFromSource(source, { ...opts, sshConfigFile }),
+    packetTools,
+    dissectPacket,
+    openInWireshark,
     stateFile: options.stateFile === undefined ? defaultStateFile() : options.stateFile,
     readState: async (file) => {
       try {

@@ -3,10 +3,12 @@
  * contract test) can run with fakes; default-deps.ts wires the real modules.
  */
 import type { Result } from '../../shared/result'
+import type { PacketCaptureSummary, PacketsOptions } from '../packets/packets-from-source'
 import type { Snapshot } from '../../shared/snapshot/schema'
 import type {
   CaptureProgress,
   DiagnoseReport,
+  PacketTools,
   Lesson,
   LessonGrade,
   ScenarioSummary,
@@ -19,6 +21,9 @@ export interface SamplerHandle {
   stop(): void
   history(windowS: number): TrafficSample[]
 }
+
+/** packetsFromSource's shape (src/main/packets/packets-from-source.ts). */
+export type PacketsRunner = (source: string, opts: PacketsOptions) => Promise<Result<PacketCaptureSummary>>
 
 export interface ServiceDeps {
   /** Takes a snapshot of a SOURCE (`local`, `sim:<id>`, `ssh:<alias>`, or a file path). */
@@ -44,6 +49,14 @@ export interface ServiceDeps {
     intervalS: number
     onSample(sample: TrafficSample): void
   }): SamplerHandle
+  /** Packets on one interface of a SOURCE (netlens packets). */
+  packetsFromSource: PacketsRunner
+  /** Which optional desktop tools are installed (tshark, Wireshark). */
+  packetTools(): Promise<PacketTools>
+  /** tshark -V of one packet of a pcap. */
+  dissectPacket(pcap: Uint8Array, number: number): Promise<Result<string>>
+  /** Opens a pcap in the desktop's Wireshark. */
+  openInWireshark(pcap: Uint8Array, fileName: string): Promise<Result<boolean>>
   /** Where preferences and manual hosts are stored (a JSON file), or null to keep them in memory. */
   stateFile: string | null
   readState(file: string): Promise<string | null>

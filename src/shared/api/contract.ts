@@ -16,6 +16,10 @@ import type {
   AppInfo,
   CaptureProgress,
   DiagnoseReport,
+  PacketBatch,
+  PacketCaptureStarted,
+  PacketCaptureState,
+  PacketTools,
   HostEntry,
   Lesson,
   LessonGrade,
@@ -29,6 +33,9 @@ import type {
 
 const hostId = z.string().min(1).max(300)
 const empty = z.object({}).strict()
+const captureId = z.string().min(1).max(100)
+/** Linux interface names are at most 15 bytes; `any` captures on all. */
+const ifaceName = z.string().min(1).max(15)
 
 /** Argument schema of every call. The keys ARE the list of calls. */
 export const apiCallArgs = {
@@ -51,6 +58,23 @@ export const apiCallArgs = {
   startSampling: z.object({ hostId, intervalS: z.number().min(0.5).max(10).default(1) }).strict(),
   stopSampling: z.object({ hostId }).strict(),
   getTrafficHistory: z.object({ hostId, windowS: z.number().min(1).max(24 * 3600).default(300) }).strict(),
+  startPacketCapture: z
+    .object({
+      hostId,
+      target: z.union([
+        z.object({ iface: ifaceName }).strict(),
+        z.object({ container: z.string().min(1).max(255), ifname: ifaceName.optional(), inside: z.boolean().default(false) }).strict()
+      ]),
+      filter: z.string().max(4096).default(''),
+      count: z.number().int().min(1).max(1_000_000).default(10_000),
+      durationS: z.number().min(1).max(3600).default(60)
+    })
+    .strict(),
+  stopPacketCapture: z.object({ captureId }).strict(),
+  getPacketCapturePcap: z.object({ captureId }).strict(),
+  getPacketTools: empty,
+  dissectPacket: z.object({ captureId, number: z.number().int().min(1).max(10_000_000) }).strict(),
+  openPcapInWireshark: z.object({ captureId }).strict(),
   getPreferences: empty,
   setPreferences: z
     .object({
@@ -90,6 +114,14 @@ export interface ApiReturns {
   startSampling: { intervalS: number }
   stopSampling: null
   getTrafficHistory: TrafficSeries
+  startPacketCapture: PacketCaptureStarted
+  stopPacketCapture: { stopped: boolean }
+  /** The capture so far as a pcap file, base64 (Save .pcap, download in browser mode). */
+  getPacketCapturePcap: { fileName: string; base64: string }
+  getPacketTools: PacketTools
+  /** tshark's full dissection (-V) of one packet. */
+  dissectPacket: { text: string }
+  openPcapInWireshark: { opened: boolean }
   getPreferences: Preferences
   setPreferences: Preferences
 }
@@ -99,9 +131,11 @@ export interface ApiEvents {
   captureProgress: CaptureProgress
   trafficSample: TrafficSample
   hostsChanged: HostEntry[]
+  packetBatch: PacketBatch
+  packetCaptureState: PacketCaptureState
 }
 export type ApiEventName = keyof ApiEvents
-export const apiEventNames = ['captureProgress', 'trafficSample', 'hostsChanged'] as const satisfies readonly ApiEventName[]
+export const apiEventNames = ['captureProgress', 'trafficSample', 'hostsChanged', 'packetBatch', 'packetCaptureState'] as const satisfies readonly ApiEventName[]
 
 export const apiCallNames = Object.keys(apiCallArgs) as ApiCallName[]
 

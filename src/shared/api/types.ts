@@ -2,6 +2,9 @@
  * Data shapes used by the API contract besides the snapshot itself.
  * Kept here (not next to their producers in src/main) so the renderer can import them.
  */
+import type { CapturedPacket } from '../packets/format'
+import type { ResolvedPacketTarget } from '../packets/target'
+import type { AppError } from '../result'
 
 /** A host the sidebar can show. */
 export type HostKind = 'training' | 'local' | 'ssh' | 'file'
@@ -226,4 +229,49 @@ export interface AppInfo {
   version: string
   transport: 'ipc' | 'browser'
   platform: string
+}
+
+/** Packet capture (netlens packets in the app): how far a capture got, streamed with its packets. */
+export interface PacketCaptureCounters {
+  packets: number
+  /** Bytes of pcap kept (header + records). */
+  bytes: number
+  /** Packets the kernel dropped before tcpdump read them, when tcpdump said. */
+  kernelDropped: number | null
+}
+
+export interface PacketCaptureStarted {
+  captureId: string
+  hostId: string
+  target: ResolvedPacketTarget
+  /** `veth1a2b (host end of web eth0)` in each UI language. */
+  label: Localized
+  /** The capture's limits after defaults. */
+  limits: { count: number; durationS: number; maxBytes: number }
+}
+
+/** A batch of decoded, NAT-annotated packets (at most every 100 ms while packets come). */
+export interface PacketBatch {
+  captureId: string
+  packets: CapturedPacket[]
+  counters: PacketCaptureCounters
+}
+
+export type PacketStopReason = 'count' | 'duration' | 'bytes' | 'cancelled' | 'ended'
+
+/** The end of a capture: stopped (with why) or failed (with the error and its remedy). */
+export interface PacketCaptureState {
+  captureId: string
+  hostId: string
+  state: 'stopped' | 'failed'
+  stoppedBy: PacketStopReason | null
+  error: AppError | null
+  counters: PacketCaptureCounters
+  warnings: string[]
+}
+
+/** Optional desktop tools for what NetLens does not do itself (full dissection, Wireshark). */
+export interface PacketTools {
+  tshark: boolean
+  wireshark: boolean
 }
