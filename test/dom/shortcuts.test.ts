@@ -19,6 +19,7 @@ describe('shortcuts', () => {
     expect(shortcutFor(key({ key: 'F5' }))).toEqual({ type: 'refresh' })
     expect(shortcutFor(key({ key: '¡', code: 'Digit1', altKey: true }))).toEqual({ type: 'view', view: 'topology' })
     expect(shortcutFor(key({ key: '5', altKey: true }))).toEqual({ type: 'view', view: 'training' })
+    expect(shortcutFor(key({ key: '6', altKey: true }))).toEqual({ type: 'view', view: 'packets' })
     expect(shortcutFor(key({ key: 'ArrowDown', altKey: true }))).toEqual({ type: 'host', delta: 1 })
     expect(shortcutFor(key({ key: 'ArrowUp', altKey: true }))).toEqual({ type: 'host', delta: -1 })
     expect(shortcutFor(key({ key: '?' }))).toEqual({ type: 'help' })
@@ -27,7 +28,7 @@ describe('shortcuts', () => {
   it('leaves plain typing alone', () => {
     expect(shortcutFor(key({ key: '?', typing: true }))).toBeNull()
     expect(shortcutFor(key({ key: 'k' }))).toBeNull()
-    expect(shortcutFor(key({ key: '6', altKey: true }))).toBeNull()
+    expect(shortcutFor(key({ key: '7', altKey: true }))).toBeNull()
   })
   it('parses view hashes', () => {
     expect(parseHash('#/nat')).toBe('nat')

@@ -9,6 +9,7 @@
 import { fail, ok, type Result } from '../result'
 import type { Container, Snapshot } from '../snapshot/schema'
 import { findContainer, namespaceOwner } from '../trace/model'
+import { containerNetnsId } from '../topology/ids'
 
 export interface PacketTargetSpec {
   iface?: string
@@ -162,4 +163,37 @@ export function describeTarget(t: ResolvedPacketTarget, locale: 'en' | 'zh-CN' =
   return locale === 'zh-CN'
     ? `${t.iface}（${t.container} ${t.containerIface} 的宿主机端）`
     : `${t.iface} (host end of ${t.container} ${t.containerIface})`
+}
+
+/**
+ * What "Capture packets" on a topology node or a trace hop captures: a container's veth, a host
+ * interface or bridge, or a container's own interface (its host veth when it has one, else inside
+ * its namespace). Node ids as in src/shared/topology/ids.ts. Null when nothing there can be captured.
+ */
+export function packetTargetForNode(snapshot: Snapshot, nodeId: string): PacketTargetSpec | null {
+  if (nodeId.startsWith('container:')) {
+    const name = nodeId.slice('container:'.length)
+    return snapshot.containers.some((c) => c.name === name) ? { container: name } : null
+  }
+  if (nodeId.startsWith('host:uplink:')) return { iface: nodeId.slice('host:uplink:'.length) }
+  const m = /^(iface|bridge):(.+):([^:]+)$/.exec(nodeId)
+  if (!m) return null
+  const [, , netns, name] = m
+  if (netns === 'host')
+    return snapshot.interfaces.some((i) => i.netns === 'host' && i.name === name) ? { iface: name } : null
+  const owner = snapshot.containers.find(
+    (c) => !c.networkMode.startsWith('container:') && containerNetnsId(c) === netns
+  )
+  if (!owner) return null
+  const ci = owner.interfaces.find((i) => i.ifname === name)
+  return ci?.hostVeth ? { container: owner.name, ifname: name } : { container: owner.name, ifname: name, inside: true }
+}
+
+/** The first node of a list (a trace hop's) that can be captured on. */
+export function packetTargetForNodes(snapshot: Snapshot, nodeIds: string[]): PacketTargetSpec | null {
+  for (const id of nodeIds) {
+    const target = packetTargetForNode(snapshot, id)
+    if (target) return target
+  }
+  return null
 }

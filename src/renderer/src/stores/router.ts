@@ -5,7 +5,7 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 
-export const VIEWS = ['topology', 'nat', 'traffic', 'diagnose', 'training'] as const
+export const VIEWS = ['topology', 'nat', 'traffic', 'diagnose', 'training', 'packets'] as const
 export type ViewName = (typeof VIEWS)[number]
 
 export function parseHash(hash: string): ViewName | null {

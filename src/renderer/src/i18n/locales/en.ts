@@ -12,7 +12,7 @@ export const en = {
     dropHint: 'Drop a capture or snapshot file to open it',
     capturedAt: 'Captured {time}'
   },
-  nav: { topology: 'Topology', nat: 'NAT', traffic: 'Traffic', diagnose: 'Diagnose', training: 'Training' },
+  nav: { topology: 'Topology', nat: 'NAT', traffic: 'Traffic', diagnose: 'Diagnose', training: 'Training', packets: 'Packets' },
   filters: { active: 'Filters active:', clear: 'Clear filters' },
   common: {
     loading: 'Loading…',
@@ -182,7 +182,8 @@ export const en = {
     subnet: 'Subnet',
     driver: 'Driver',
     openInNat: 'Its connections',
-    trace: 'Trace from here'
+    trace: 'Trace from here',
+    capturePackets: 'Capture packets'
   },
   nat: {
     rules: 'Rules',
@@ -360,6 +361,46 @@ export const en = {
     scenario: 'Scenario',
     openHost: 'Open the training host',
     pick: 'Pick a lesson to start. Each lesson opens its training host and walks you through the views.'
+  },
+  packets: {
+    target: 'Capture on',
+    pickTarget: 'Pick a container or an interface',
+    containers: 'Containers (their host veth)',
+    hostInterfaces: 'Host interfaces',
+    ifname: 'Interface',
+    firstIface: 'first with a veth',
+    inside: 'inside the container',
+    insideHint: 'Capture on the interface inside the container’s namespace (nsenter; needs root on the host)',
+    filter: 'Filter',
+    filterHint: "BPF, e.g. icmp or tcp port 80",
+    filterHelp: 'Filter syntax',
+    filterHelpText: 'The filter is tcpdump’s BPF syntax (man pcap-filter), applied on the host before packets are sent here. Examples:',
+    count: 'Packets',
+    duration: 'Seconds',
+    start: 'Capture',
+    stop: 'Stop',
+    starting: 'Starting tcpdump on the host…',
+    running: 'Capturing ({s} s)',
+    failed: 'The capture failed',
+    stoppedBy: {
+      count: 'Stopped: packet count reached',
+      duration: 'Stopped: duration reached',
+      bytes: 'Stopped: size limit reached',
+      cancelled: 'Stopped',
+      ended: 'Ended'
+    },
+    counters: '{packets} packets, {bytes}',
+    kernelDropped: '{n} dropped by the kernel',
+    search: 'Search the list',
+    pause: 'Pause',
+    resume: 'Resume',
+    save: 'Save .pcap',
+    wireshark: 'Open in Wireshark',
+    dissect: 'Full dissection (tshark)',
+    noTshark: 'Install tshark on this computer for a full dissection, or save the .pcap.',
+    rule: 'Rule: {rule}',
+    noPackets: 'No packets yet.',
+    col: { no: 'No.', time: 'Time', endpoints: 'Source → destination', protocol: 'Protocol', length: 'Bytes', nat: 'NAT' }
   },
   help: {
     title: 'Keyboard shortcuts',

@@ -14,7 +14,7 @@ export const zhCN: MessageSchema = {
     dropHint: '把采集文件或快照文件拖到这里打开',
     capturedAt: '采集于 {time}'
   },
-  nav: { topology: '拓扑', nat: '地址转换', traffic: '流量', diagnose: '诊断', training: '实训' },
+  nav: { topology: '拓扑', nat: '地址转换', traffic: '流量', diagnose: '诊断', training: '实训', packets: '抓包' },
   filters: { active: '已启用筛选：', clear: '清除筛选' },
   common: {
     loading: '加载中…',
@@ -184,7 +184,8 @@ export const zhCN: MessageSchema = {
     subnet: '子网',
     driver: '驱动',
     openInNat: '查看它的连接',
-    trace: '从这里追踪'
+    trace: '从这里追踪',
+    capturePackets: '抓包'
   },
   nat: {
     rules: '规则',
@@ -362,6 +363,46 @@ export const zhCN: MessageSchema = {
     scenario: '场景',
     openHost: '打开实训主机',
     pick: '选一门课程开始。每门课程会打开对应的实训主机，带你逐个查看各个视图。'
+  },
+  packets: {
+    target: '抓包位置',
+    pickTarget: '选择容器或网卡',
+    containers: '容器（其宿主机端 veth）',
+    hostInterfaces: '宿主机网卡',
+    ifname: '网卡',
+    firstIface: '第一个有 veth 的网卡',
+    inside: '在容器内抓包',
+    insideHint: '在容器的网络命名空间内的网卡上抓包（nsenter，需要宿主机 root 权限）',
+    filter: '过滤条件',
+    filterHint: 'BPF 语法，例如 icmp 或 tcp port 80',
+    filterHelp: '过滤语法',
+    filterHelpText: '过滤条件使用 tcpdump 的 BPF 语法（man pcap-filter），在宿主机上先过滤，再把数据包发回。示例：',
+    count: '包数',
+    duration: '秒数',
+    start: '开始抓包',
+    stop: '停止',
+    starting: '正在宿主机上启动 tcpdump…',
+    running: '正在抓包（{s} 秒）',
+    failed: '抓包失败',
+    stoppedBy: {
+      count: '已停止：达到包数上限',
+      duration: '已停止：达到时长上限',
+      bytes: '已停止：达到大小上限',
+      cancelled: '已停止',
+      ended: '已结束'
+    },
+    counters: '{packets} 个包，{bytes}',
+    kernelDropped: '内核丢弃了 {n} 个',
+    search: '在列表中搜索',
+    pause: '暂停',
+    resume: '继续',
+    save: '保存 .pcap',
+    wireshark: '用 Wireshark 打开',
+    dissect: '完整解析（tshark）',
+    noTshark: '在本机安装 tshark 可查看完整解析，或保存 .pcap 文件。',
+    rule: '规则：{rule}',
+    noPackets: '还没有数据包。',
+    col: { no: '序号', time: '时间', endpoints: '源 → 目的', protocol: '协议', length: '字节', nat: '地址转换' }
   },
   help: {
     title: '快捷键',
