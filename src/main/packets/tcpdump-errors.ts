@@ -4,7 +4,7 @@
  * util-linux nsenter, sudo, dash and bash); the live tests produce every one of them.
  */
 import type { AppError } from '../../shared/result'
-import { shellQuote } from '../../shared/shell-quote'
+import { shellQuote } from '../../shared/shell'
 
 export interface FailureContext {
   /** `local` or the ssh alias, for messages. */

@@ -12,9 +12,9 @@ import { parseFlags } from '../command'
 import { formatPacketLine, type CapturedPacket } from '../../../shared/packets/format'
 import { pcapHeaderBytes, pcapRecordBytes } from '../../../shared/packets/pcap'
 import { describeTarget, parseContainerSpec, type PacketTargetSpec } from '../../../shared/packets/target'
-import { shellQuote } from '../../../shared/shell-quote'
+import { shellQuote } from '../../../shared/shell'
 import { PACKET_DEFAULTS, packetsFromSource } from '../../packets/packets-from-source'
-import { terminalSafe } from '../terminal-safe'
+import { cleanForTerminal as terminalSafe, cleanLineForTerminal } from '../../../shared/text-safety'
 
 const USAGE = [
   'Usage: netlens packets SOURCE (--container NAME[:IFNAME] | --iface IF) [--inside] [--count N]',
@@ -146,8 +146,8 @@ export const command: CliCommand = {
       },
       onPackets(packets: CapturedPacket[]) {
         for (const p of packets) {
-          if (json) io.out(JSON.stringify(p))
-          else if (!file) io.out(terminalSafe(formatPacketLine(p, ifaceLabel)))
+          if (json) io.out(terminalSafe(JSON.stringify(p)))
+          else if (!file) io.out(cleanLineForTerminal(formatPacketLine(p, ifaceLabel)))
         }
       }
     })
