@@ -160,6 +160,30 @@ describe('Packets view', () => {
     expect(api.stopPacketCapture).toHaveBeenCalledWith({ captureId: 'pc-2' })
   })
 
+  it('packets and the end that arrive before the start answers (a training host) are kept, not lost', async () => {
+    vi.mocked(api.startPacketCapture).mockImplementation(async () => {
+      emit('packetBatch', batch(labPackets.slice(0, 3), 3))
+      emit('packetBatch', { ...batch(labPackets.slice(0, 1), 1), captureId: 'another' })
+      emit('packetCaptureState', {
+        captureId: 'pc-1',
+        hostId: 'local',
+        state: 'stopped',
+        stoppedBy: 'ended',
+        error: null,
+        counters: { packets: 3, bytes: 300, kernelDropped: null },
+        warnings: []
+      })
+      return { ok: true, value: STARTED }
+    })
+    const store = usePacketsStore()
+    store.subscribe()
+    store.prepare({ iface: 'nllabwan0' })
+    await store.start()
+    expect(store.shown).toHaveLength(3)
+    expect(store.running).toBe(false)
+    expect(store.ended?.stoppedBy).toBe('ended')
+  })
+
   it('a failure to start shows the error with its remedy', async () => {
     failWith('startPacketCapture', {
       code: 'permission-denied',

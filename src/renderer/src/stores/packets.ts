@@ -87,7 +87,17 @@ export const usePacketsStore = defineStore('packets', () => {
     request.value = { ...request.value, target }
   }
 
+  /**
+   * Events of a capture whose start has not answered yet: a training host's packets (all rendered
+   * at once) can arrive before startPacketCapture's own answer does. Replayed once it answers.
+   */
+  let early: ({ batch: PacketBatch } | { state: PacketCaptureState })[] = []
+
   function onBatch(batch: PacketBatch): void {
+    if (starting.value && batch.captureId !== capture.value?.captureId) {
+      early.push({ batch })
+      return
+    }
     if (batch.captureId !== capture.value?.captureId) return
     const next = packets.value.concat(batch.packets)
     packets.value = next.length > MAX_LIST ? next.slice(next.length - MAX_LIST) : next
@@ -96,6 +106,10 @@ export const usePacketsStore = defineStore('packets', () => {
   }
 
   function onState(state: PacketCaptureState): void {
+    if (starting.value && state.captureId !== capture.value?.captureId) {
+      early.push({ state })
+      return
+    }
     if (state.captureId !== capture.value?.captureId) return
     running.value = false
     ended.value = state
@@ -119,6 +133,7 @@ export const usePacketsStore = defineStore('packets', () => {
     if (!hostId || starting.value || running.value) return
     subscribe()
     starting.value = true
+    early = []
     error.value = null
     ended.value = null
     dissection.value = null
@@ -137,14 +152,19 @@ export const usePacketsStore = defineStore('packets', () => {
           }
         : { iface: target.iface ?? '' }
     const r = await api.startPacketCapture({ hostId, target: apiTarget, filter, count, durationS })
-    starting.value = false
     if (!r.ok) {
+      starting.value = false
       error.value = r.error
       return
     }
     capture.value = r.value
-    running.value = !ended.value
+    running.value = true
     startedAt.value = Date.now()
+    starting.value = false
+    const replay = early.filter((e) => ('batch' in e ? e.batch.captureId : e.state.captureId) === r.value.captureId)
+    early = []
+    for (const e of replay) if ('batch' in e) onBatch(e.batch)
+    for (const e of replay) if ('state' in e) onState(e.state)
   }
 
   async function stop(): Promise<void> {
@@ -221,6 +241,7 @@ export const usePacketsStore = defineStore('packets', () => {
     canOpenInWireshark,
     prepare,
     loadTools,
+    subscribe,
     start,
     stop,
     togglePause,
