@@ -4,6 +4,10 @@ import vue from '@vitejs/plugin-vue'
 
 const alias = { '@renderer': resolve(import.meta.dirname, 'src/renderer/src'), '@shared': resolve(import.meta.dirname, 'src/shared') }
 
+// Tests never read the developer's own training scenarios (~/.config/netlens/scenarios): every tier,
+// and every server a test starts, sees an empty scenario folder unless a test points elsewhere.
+process.env.NETLENS_SCENARIOS_DIR = resolve(import.meta.dirname, 'test-output', 'no-user-scenarios')
+
 // Four tiers; scripts/test.mjs runs them one after another (npm test).
 export default defineConfig({
   test: {

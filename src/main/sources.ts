@@ -1,7 +1,8 @@
 /**
  * SOURCE resolution shared by the CLI, the service and browser mode:
  *   local            the probe on this machine
- *   sim:<scenario>   a training scenario rendered into a capture
+ *   sim:<scenario>   a training scenario rendered into a capture: a built-in id, an id from the
+ *                    user's scenario folder, or a scenario file's path (a bare *.yaml path too)
  *   ssh:<alias>      the probe over ssh (alias from ~/.ssh/config or user@host)
  *   <path>           a capture file (NETLENS-CAPTURE header) or a snapshot JSON file
  *   <anything else>  an ssh alias
@@ -42,7 +43,9 @@ async function isFile(path: string): Promise<boolean> {
 }
 
 const looksLikePath = (s: string): boolean =>
-  /[/\\]/.test(s) || /\.(cap|capture|json|txt)$/i.test(s) || s.startsWith('.')
+  /[/\\]/.test(s) || /\.(cap|capture|json|txt|ya?ml)$/i.test(s) || s.startsWith('.')
+
+const isScenarioFileName = (s: string): boolean => /\.ya?ml$/i.test(s)
 
 // The probe (execa), the simulator (yaml, scenarios) and snapshot validation (zod) are loaded only
 // for the sources that need them: `netlens inspect host.cap` starts without them.
@@ -71,6 +74,13 @@ async function readSourceFile(path: string): Promise<Result<ResolvedSource>> {
   })
 }
 
+/** sim:<id> or sim:<path>: a built-in or user scenario, or a scenario file, rendered into a capture. */
+async function renderScenarioSource(ref: string, source: string): Promise<Result<ResolvedSource>> {
+  const { renderScenarioCapture } = await import('./sim/index')
+  const r = renderScenarioCapture(ref)
+  return r.ok ? ok({ kind: 'sim', capture: { ...r.value, source } }) : r
+}
+
 export async function resolveSource(source: string, opts: SourceOptions = {}): Promise<Result<ResolvedSource>> {
   const probeOpts = {
     sudo: opts.sudo,
@@ -86,22 +96,19 @@ export async function resolveSource(source: string, opts: SourceOptions = {}): P
     const r = await runProbe({ kind: 'local' }, probeOpts)
     return r.ok ? ok({ kind: 'local', capture: r.value }) : r
   }
-  if (source.startsWith('sim:')) {
-    const id = source.slice(4)
-    const { renderScenarioCapture } = await import('./sim/index')
-    const r = renderScenarioCapture(id)
-    return r.ok ? ok({ kind: 'sim', capture: { ...r.value, source } }) : r
-  }
+  if (source.startsWith('sim:')) return renderScenarioSource(source.slice(4), source)
   if (source.startsWith('ssh:')) {
     const alias = source.slice(4)
     const r = await runProbe({ kind: 'ssh', alias }, probeOpts)
     return r.ok ? ok({ kind: 'ssh', capture: r.value }) : r
   }
   if (source.startsWith('file:')) return readSourceFile(source.slice(5))
+  // A scenario file given as a path is the same training host as sim:<path>.
+  if (isScenarioFileName(source) && (await isFile(source))) return renderScenarioSource(source, `sim:${source}`)
   if (await isFile(source)) return readSourceFile(source)
   if (looksLikePath(source) || !isValidSshAlias(source)) {
     return fail('not-found', `${source}: no such file, and not an ssh host alias.`, {
-      remedy: 'SOURCE is local, sim:<scenario>, ssh:<alias>, an alias from ~/.ssh/config, or a capture/snapshot file.'
+      remedy: 'SOURCE is local, sim:<scenario>, ssh:<alias>, an alias from ~/.ssh/config, or a capture, snapshot or scenario (.yaml) file.'
     })
   }
   const r = await runProbe({ kind: 'ssh', alias: source }, probeOpts)

@@ -33,7 +33,7 @@ export function fakeDeps(overrides: Partial<ServiceDeps> = {}): ServiceDeps & { 
     listSshHosts: async () => [{ alias: 'prod-1', file: '/tmp/config' }],
     sshEffectiveSettings: async () => ({ hostname: 'prod-1' }),
     listScenarios: () => [
-      { id: 'bridge-mode', title: { en: 'Bridge mode', 'zh-CN': '桥接模式' }, description: { en: '', 'zh-CN': '' }, lesson: 'bridge-mode' }
+      { id: 'bridge-mode', title: { en: 'Bridge mode', 'zh-CN': '桥接模式' }, description: { en: '', 'zh-CN': '' }, lesson: 'bridge-mode', source: 'sim:bridge-mode', origin: 'builtin' }
     ],
     listLessons: () => [],
     gradeLesson: (lessonId, answer) => ({ lessonId, passed: answer === 1, explanation: { en: 'x', 'zh-CN': 'x' } }),

@@ -1,3 +1,4 @@
+import { cleanLineForTerminal } from '../../shared/text-safety'
 /**
  * One CLI command. Each file in src/main/cli/commands exports `command: CliCommand`; the CLI
  * discovers them, so adding a command never edits a shared file.
@@ -60,4 +61,21 @@ export function parseFlags(
     } else positionals.push(arg)
   }
   return { flags, positionals, errors }
+}
+
+/**
+ * A failed SOURCE (or any AppError) for stderr, the same in every command: the message, the remedy,
+ * and the first lines of the detail (a scenario's file:line:column errors, ssh's own words), each
+ * detail line cleaned as one terminal line because it is host- or file-derived text.
+ */
+export function formatCliError(
+  commandName: string,
+  error: { message: string; remedy?: string; detail?: string },
+  prefix = ''
+): string {
+  const lines = [`netlens ${commandName}: ${prefix}${error.message}`]
+  if (error.remedy) lines.push(`  ${error.remedy}`)
+  if (error.detail)
+    for (const line of error.detail.split('\n').slice(0, 12)) lines.push(`  | ${cleanLineForTerminal(line)}`)
+  return lines.join('\n')
 }

@@ -114,7 +114,7 @@ export function createBackend(deps: ServiceDeps, transport: 'ipc' | 'browser'): 
 
   function allHosts(): HostEntry[] {
     const training: HostEntry[] = deps.listScenarios().map((s) => ({
-      id: `sim:${s.id}`,
+      id: s.source,
       kind: 'training',
       label: s.title.en,
       title: s.title,

@@ -14,7 +14,7 @@ import { snapshotFromSource } from '../sources'
 import { parseCaptureText } from '../capture/capture-file'
 import { buildSnapshot } from '../model/build-snapshot'
 import { listSshHosts, sshEffectiveSettings } from '../hosts/ssh-config'
-import { gradeLesson, listLessons, listScenarios } from '../sim/index'
+import { gradeLesson, listAllScenarios, listLessons, renderScenarioText } from '../sim/index'
 import { startSamplerForSource } from '../traffic/for-source'
 import { packetsFromSource } from '../packets/packets-from-source'
 import { dissectPacket, openInWireshark, packetTools } from '../packets/desktop-tools'
@@ -45,13 +45,19 @@ export function createDefaultDeps(options: { stateFile?: string | null; sshConfi
           ? ok(parsed.snapshot)
           : fail('parse-error', `${name} is not a NetLens snapshot.`, { detail: parsed.error })
       }
+      // A training scenario opened as a file: the simulator renders it, the real pipeline reads it.
+      if (/\.ya?ml$/i.test(name)) {
+        const rendered = renderScenarioText(content, name)
+        return rendered.ok ? ok(buildSnapshot({ ...rendered.value, source: `file:${name}` })) : rendered
+      }
       const capture = parseCaptureText(content)
       if (!capture.ok) return capture
       return ok(buildSnapshot({ ...capture.value, source: `file:${name}` }))
     },
     listSshHosts: () => listSshHosts(sshConfigFile),
     sshEffectiveSettings: (alias) => sshEffectiveSettings(alias, sshConfigFile),
-    listScenarios,
+    // Built-in scenarios and the user's scenario folder, read again on every list (files come and go).
+    listScenarios: () => listAllScenarios().scenarios,
     listLessons,
     gradeLesson,
     diagnose: diagnoseReport,

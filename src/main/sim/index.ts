@@ -4,59 +4,142 @@
  */
 import { diagnose } from '../../shared/diagnose/index'
 import { buildSnapshot } from '../model/build-snapshot'
-import { basename } from 'node:path'
+import { statSync } from 'node:fs'
+import { basename, resolve } from 'node:path'
 import type { Capture } from '../capture/capture-types'
 import { fail, ok, toAppError, type Result } from '../../shared/result'
 import type { Lesson, LessonGrade, ScenarioSummary } from '../../shared/api/types'
-import { formatScenarioError, loadScenarioFile, scenarioFiles } from './load'
+import { formatScenarioError, loadScenarioFile, parseScenarioText, scenarioFiles, userScenariosDir } from './load'
 import type { Scenario } from './scenario-schema'
 import { buildWorld } from './world'
 import { counterTexts, renderWorld } from './render'
 import { LESSONS, gradeLessonAnswer } from './lessons'
 
 export type { Scenario } from './scenario-schema'
-export { parseScenarioText, formatScenarioError, type ScenarioError } from './load'
+export { parseScenarioText, formatScenarioError, userScenariosDir, type ScenarioError } from './load'
 
 /** The moment a simulated capture is "taken" at atMs = 0 (fixed so renders are reproducible). */
 export const SIM_EPOCH_MS = Date.UTC(2026, 0, 12, 10, 0, 0)
 
-const cache = new Map<string, Result<Scenario>>()
+/**
+ * `sim:<ref>`: a ref with a slash or a .yaml/.yml ending is a scenario file (relative to the
+ * working directory); anything else is the id of a built-in scenario, else of one in the user's
+ * scenario folder.
+ */
+export const isScenarioPath = (ref: string): boolean => /[\\/]/.test(ref) || /\.ya?ml$/i.test(ref)
 
-function fileForId(id: string): string | undefined {
-  return scenarioFiles().find((f) => basename(f).replace(/\.ya?ml$/, '') === id)
+const SCENARIO_ID = /^[a-z0-9][a-z0-9-]*$/
+
+/** Parsed files, keyed by path and invalidated when the file changes (authors edit and reload). */
+const cache = new Map<string, { stamp: string; scenario: Result<Scenario> }>()
+
+function fileStamp(file: string): string {
+  try {
+    const info = statSync(file)
+    return `${info.mtimeMs}:${info.size}`
+  } catch {
+    return 'missing'
+  }
 }
 
-export function loadScenario(id: string): Result<Scenario> {
-  const cached = cache.get(id)
-  if (cached) return cached
-  if (!/^[a-z0-9][a-z0-9-]*$/.test(id)) return fail('invalid-argument', `not a scenario id: ${JSON.stringify(id)}`)
-  const file = fileForId(id)
-  if (!file)
-    return fail('not-found', `no training scenario "${id}"`, { remedy: 'Run `netlens scenarios` to list them.' })
+function loadFile(file: string, shownAs: string): Result<Scenario> {
+  const stamp = fileStamp(file)
+  const cached = cache.get(file)
+  if (cached && cached.stamp === stamp) return cached.scenario
   const loaded = loadScenarioFile(file)
-  const result: Result<Scenario> = loaded.ok
-    ? loaded.scenario.id === id
-      ? ok(loaded.scenario)
-      : fail('parse-error', `${file}: id "${loaded.scenario.id}" does not match the file name`)
-    : fail('parse-error', `scenario ${id} is invalid`, { detail: loaded.errors.map(formatScenarioError).join('\n') })
-  cache.set(id, result)
-  return result
+  const scenario: Result<Scenario> = loaded.ok
+    ? ok(loaded.scenario)
+    : fail('parse-error', `scenario ${shownAs} is invalid`, { detail: loaded.errors.map(formatScenarioError).join('\n') })
+  cache.set(file, { stamp, scenario })
+  return scenario
 }
 
+const idOfFile = (file: string): string => basename(file).replace(/\.ya?ml$/i, '')
+
+function fileForId(id: string, userDir: string): string | undefined {
+  const named = (f: string): boolean => idOfFile(f) === id
+  return scenarioFiles().find(named) ?? scenarioFiles(userDir).find(named)
+}
+
+export function loadScenario(ref: string, userDir = userScenariosDir()): Result<Scenario> {
+  if (isScenarioPath(ref)) {
+    const file = resolve(ref)
+    if (fileStamp(file) === 'missing')
+      return fail('not-found', `${ref}: no such scenario file`, { remedy: 'Give the path of a scenario .yaml file.' })
+    return loadFile(file, ref)
+  }
+  if (!SCENARIO_ID.test(ref)) return fail('invalid-argument', `not a scenario id: ${JSON.stringify(ref)}`)
+  const file = fileForId(ref, userDir)
+  if (!file)
+    return fail('not-found', `no training scenario "${ref}"`, { remedy: 'Run `netlens scenarios` to list them.' })
+  const loaded = loadFile(file, ref)
+  if (loaded.ok && loaded.value.id !== ref)
+    return fail('parse-error', `${file}: id "${loaded.value.id}" does not match the file name`)
+  return loaded
+}
+
+const summaryOf = (s: Scenario, source: string, origin: ScenarioSummary['origin'], file?: string): ScenarioSummary => ({
+  id: s.id,
+  title: s.title,
+  description: s.description,
+  lesson: s.lesson,
+  source,
+  origin,
+  ...(file ? { file } : {})
+})
+
+/** The built-in scenarios (resources/scenarios). */
 export function listScenarios(): ScenarioSummary[] {
   const out: ScenarioSummary[] = []
   for (const file of scenarioFiles()) {
-    const id = basename(file).replace(/\.ya?ml$/, '')
+    const id = idOfFile(file)
     const s = loadScenario(id)
-    if (s.ok) out.push({ id, title: s.value.title, description: s.value.description, lesson: s.value.lesson })
+    if (s.ok) out.push(summaryOf(s.value, `sim:${id}`, 'builtin'))
   }
   return out
+}
+
+export interface ScenarioListing {
+  scenarios: ScenarioSummary[]
+  /** User scenario files that do not load, each with its file:line:column errors. */
+  invalid: { file: string; message: string; detail?: string }[]
+}
+
+/**
+ * Built-in scenarios, then the user's folder. A user file is `sim:<id>` when its file name is its
+ * id and no built-in has that id, else `sim:<its absolute path>`: both always name that file.
+ */
+export function listAllScenarios(userDir = userScenariosDir()): ScenarioListing {
+  const scenarios = listScenarios()
+  const builtinIds = new Set(scenarios.map((s) => s.id))
+  const invalid: ScenarioListing['invalid'] = []
+  for (const file of scenarioFiles(userDir)) {
+    const s = loadFile(file, file)
+    if (!s.ok) {
+      invalid.push({ file, message: s.error.message, detail: s.error.detail })
+      continue
+    }
+    const byId = s.value.id === idOfFile(file) && !builtinIds.has(s.value.id)
+    scenarios.push(summaryOf(s.value, byId ? `sim:${s.value.id}` : `sim:${file}`, 'user', file))
+  }
+  return { scenarios, invalid }
 }
 
 export function renderScenarioCapture(id: string, opts: { atMs?: number; host?: string } = {}): Result<Capture> {
   const s = loadScenario(id)
   if (!s.ok) return s
   return renderScenario(s.value, opts)
+}
+
+/**
+ * A scenario file's text (File → Open in the app, where the renderer has the content, not a path)
+ * rendered into a capture; errors keep `name:line:column`.
+ */
+export function renderScenarioText(text: string, name: string): Result<Capture> {
+  const parsed = parseScenarioText(text, name)
+  if (!parsed.ok)
+    return fail('parse-error', `${name} is not a valid scenario.`, { detail: parsed.errors.map(formatScenarioError).join('\n') })
+  return renderScenario(parsed.scenario)
 }
 
 /** Renders an already-parsed scenario (tests and the fuzzer use this directly). */

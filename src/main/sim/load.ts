@@ -3,7 +3,8 @@
  * (parseDocument keeps node ranges), validated with zod, then cross-checked (names that must
  * exist). Every error names the file, line and column of the offending node.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
+import { homedir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml'
@@ -29,6 +30,15 @@ export function scenariosDir(): string {
     dir = resolve(dir, '..')
   }
   return resolve(dirname(fileURLToPath(import.meta.url)), '../../../resources/scenarios')
+}
+
+/**
+ * The user's own scenarios: $XDG_CONFIG_HOME/netlens/scenarios (~/.config/netlens/scenarios), or
+ * NETLENS_SCENARIOS_DIR. Instructors drop exercise files there; they join the training list.
+ */
+export function userScenariosDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.NETLENS_SCENARIOS_DIR) return resolve(env.NETLENS_SCENARIOS_DIR)
+  return join(env.XDG_CONFIG_HOME || join(homedir(), '.config'), 'netlens', 'scenarios')
 }
 
 export function scenarioFiles(dir = scenariosDir()): string[] {
@@ -250,6 +260,15 @@ function allContainers(s: Scenario): Set<string> {
 export function loadScenarioFile(path: string): LoadResult {
   let text: string
   try {
+    // A scenario path comes from the user (or a folder anyone may drop files into): refuse what is
+    // not a regular file, or too big to be a scenario, before reading it (/dev/zero, a 4 GB log).
+    const info = statSync(path)
+    if (!info.isFile()) return { ok: false, errors: [{ file: path, line: 1, column: 1, path: '', message: 'not a regular file' }] }
+    if (info.size > MAX_SCENARIO_CHARS * 4)
+      return {
+        ok: false,
+        errors: [{ file: path, line: 1, column: 1, path: '', message: `scenario file too large (${info.size} bytes)` }]
+      }
     text = readFileSync(path, 'utf8')
   } catch (e) {
     return { ok: false, errors: [{ file: path, line: 1, column: 1, path: '', message: (e as Error).message }] }

@@ -162,6 +162,12 @@ export interface ScenarioSummary {
   title: Localized
   description: Localized
   lesson: string | null
+  /** The SOURCE that renders it: `sim:<id>`, or `sim:<path>` for a user file named otherwise. */
+  source: string
+  /** Shipped with NetLens, or a file in the user's scenario folder. */
+  origin: 'builtin' | 'user'
+  /** The user file it was read from. */
+  file?: string
 }
 
 export interface LessonStep {

@@ -54,7 +54,7 @@ describe('netlens scenarios', () => {
   })
   it('prints a table and rejects unknown options', async () => {
     const r = await run(['--lang', 'zh-CN'])
-    expect(r.out).toMatch(/^ID\s+LESSON\s+TITLE/)
+    expect(r.out).toMatch(/^SOURCE\s+LESSON\s+ORIGIN\s+TITLE/)
     expect(r.out).toContain('bridge 模式')
     expect((await run(['--bogus'])).code).toBe(2)
   })

@@ -1,5 +1,5 @@
 import type { CliCommand, CliIo } from '../command'
-import { parseFlags } from '../command'
+import { formatCliError, parseFlags } from '../command'
 import { serializeCapture } from '../../capture/capture-file'
 import { DEFAULT_CONNTRACK_CAP, runProbe, type ProbeTarget } from '../../capture/run-probe'
 import { writePrivateFile } from '../../capture/source-file'
@@ -18,16 +18,7 @@ export function parseHostArg(host: string | undefined): ProbeTarget | string {
 }
 
 function reportError(io: CliIo, error: { message: string; remedy?: string; detail?: string }): void {
-  io.err(`netlens capture: ${error.message}`)
-  if (error.remedy) io.err(`  ${error.remedy}`)
-  if (error.detail)
-    io.err(
-      error.detail
-        .split('\n')
-        .slice(0, 12)
-        .map((l) => `  | ${clean(l)}`)
-        .join('\n')
-    )
+  io.err(formatCliError('capture', error))
 }
 
 export const command: CliCommand = {

@@ -4,7 +4,7 @@
  * never runs a fix: each is printed under "run yourself:".
  */
 import type { CliCommand } from '../command'
-import { parseFlags } from '../command'
+import { formatCliError, parseFlags } from '../command'
 import type { DiagnoseReport, Finding, NotChecked, Severity } from '../../../shared/api/types'
 import { diagnoseReport } from '../../../shared/diagnose'
 import { snapshotFromSource } from '../../sources'
@@ -117,7 +117,7 @@ export const command: CliCommand = {
     }
     const snapshot = await snapshotFromSource(positionals[0], { sudo: flags.sudo === true, signal: io.signal })
     if (!snapshot.ok) {
-      io.err(`netlens diagnose: ${snapshot.error.message}${snapshot.error.remedy ? `\n${snapshot.error.remedy}` : ''}`)
+      io.err(formatCliError('diagnose', snapshot.error))
       return 1
     }
     const report = diagnoseReport(snapshot.value)

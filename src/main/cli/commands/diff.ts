@@ -1,5 +1,5 @@
 import type { CliCommand } from '../command'
-import { parseFlags } from '../command'
+import { formatCliError, parseFlags } from '../command'
 import { snapshotFromSource } from '../../sources'
 import { diffSnapshots } from '../../../shared/snapshot/diff'
 import type { DiffEntry, SnapshotDiff } from '../../../shared/api/types'
@@ -77,9 +77,7 @@ export const command: CliCommand = {
       [sourceB, b]
     ] as const) {
       if (!result.ok) {
-        io.err(
-          `netlens diff: ${source}: ${result.error.message}${result.error.remedy ? `\n  ${result.error.remedy}` : ''}`
-        )
+        io.err(formatCliError('diff', result.error, `${source}: `))
         return 2
       }
     }

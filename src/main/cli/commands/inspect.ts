@@ -1,5 +1,5 @@
 import type { CliCommand } from '../command'
-import { parseFlags } from '../command'
+import { formatCliError, parseFlags } from '../command'
 import type { Snapshot } from '../../../shared/snapshot/schema'
 import { interfaceBridgeRef, sameBridge, vethNetnsOf } from '../../../shared/snapshot/bridges'
 import { sectionRemedy } from '../../hosts/ssh-errors'
@@ -189,16 +189,7 @@ export const command: CliCommand = {
       sshConfigFile: typeof flags['ssh-config'] === 'string' ? flags['ssh-config'] : undefined
     })
     if (!r.ok) {
-      io.err(`netlens inspect: ${r.error.message}`)
-      if (r.error.remedy) io.err(`  ${r.error.remedy}`)
-      if (r.error.detail)
-        io.err(
-          r.error.detail
-            .split('\n')
-            .slice(0, 12)
-            .map((l) => `  | ${clean(l)}`)
-            .join('\n')
-        )
+      io.err(formatCliError('inspect', r.error))
       return r.error.code === 'cancelled' ? 130 : 1
     }
     io.out(flags.json ? JSON.stringify(r.value, null, 2) : formatSnapshotSummary(r.value))

@@ -1,15 +1,20 @@
 import type { CliCommand } from '../command'
 import { parseFlags } from '../command'
-import { listScenarios } from '../../sim/index'
+import { cleanForTerminal, cleanLineForTerminal } from '../../../shared/text-safety'
+import { listAllScenarios, userScenariosDir } from '../../sim/index'
 
 export const command: CliCommand = {
   name: 'scenarios',
-  summary: 'List the training scenarios (use one as SOURCE: sim:<id>)',
+  summary: 'List the training scenarios, built-in and your own (use one as SOURCE: sim:<id>)',
   usage: [
     'Usage: netlens scenarios [--json] [--lang en|zh-CN]',
     '',
-    'Lists the training scenarios: id, lesson and title. Inspect one with `netlens inspect sim:<id>`.',
-    '  --json          print JSON: [{ id, title: { en, zh-CN }, description, lesson }]',
+    'Lists the training scenarios: the built-in ones, then the .yaml files in your scenario folder',
+    '($NETLENS_SCENARIOS_DIR, else $XDG_CONFIG_HOME/netlens/scenarios, else ~/.config/netlens/scenarios).',
+    'Use the SOURCE column with any command: `netlens inspect sim:<id>`. Any scenario file works',
+    'as SOURCE too, wherever it is: `netlens diagnose sim:./incident.yaml` or `netlens diagnose incident.yaml`.',
+    'Files in the folder that do not load are listed on stderr with file:line:column.',
+    '  --json          print JSON: [{ id, title: { en, zh-CN }, description, lesson, source, origin, file? }]',
     '  --lang LOCALE   language of the titles in the table (default en)'
   ].join('\n'),
   async run(argv, io) {
@@ -19,16 +24,32 @@ export const command: CliCommand = {
       return 2
     }
     const lang = flags.lang === 'zh-CN' ? 'zh-CN' : 'en'
-    const scenarios = listScenarios()
+    const userFolder = userScenariosDir()
+    const { scenarios, invalid } = listAllScenarios(userFolder)
+    const reportInvalid = (): void => {
+      for (const bad of invalid)
+        io.err(cleanForTerminal(`netlens scenarios: ${bad.message}${bad.detail ? `\n${bad.detail}` : ''}`))
+    }
     if (flags.json) {
       io.out(JSON.stringify(scenarios, null, 2))
+      reportInvalid()
       return 0
     }
-    const idW = Math.max(2, ...scenarios.map((s) => s.id.length))
-    const lessonW = Math.max(6, ...scenarios.map((s) => (s.lesson ?? '-').length))
-    const lines = [`${'ID'.padEnd(idW)}  ${'LESSON'.padEnd(lessonW)}  TITLE`]
-    for (const s of scenarios) lines.push(`${s.id.padEnd(idW)}  ${(s.lesson ?? '-').padEnd(lessonW)}  ${s.title[lang]}`)
+    // User files are attacker-controllable text (a shared exercise folder): clean before printing.
+    const rows = scenarios.map((s) => ({
+      source: cleanLineForTerminal(s.source),
+      lesson: cleanLineForTerminal(s.lesson ?? '-'),
+      origin: s.origin === 'builtin' ? 'built-in' : 'yours',
+      title: cleanLineForTerminal(s.title[lang])
+    }))
+    const width = (k: 'source' | 'lesson' | 'origin', min: number): number => Math.max(min, ...rows.map((r) => r[k].length))
+    const [sw, lw, ow] = [width('source', 6), width('lesson', 6), width('origin', 6)]
+    const lines = [`${'SOURCE'.padEnd(sw)}  ${'LESSON'.padEnd(lw)}  ${'ORIGIN'.padEnd(ow)}  TITLE`]
+    for (const r of rows) lines.push(`${r.source.padEnd(sw)}  ${r.lesson.padEnd(lw)}  ${r.origin.padEnd(ow)}  ${r.title}`)
+    const yours = rows.length - rows.filter((r) => r.origin === 'built-in').length
+    lines.push('', `Your scenario folder: ${cleanLineForTerminal(userFolder)} (${yours} loaded, ${invalid.length} invalid)`)
     io.out(lines.join('\n'))
+    reportInvalid()
     return 0
   }
 }

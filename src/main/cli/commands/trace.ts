@@ -4,7 +4,7 @@
  * the verdict. Nothing is sent on the host.
  */
 import type { CliCommand } from '../command'
-import { parseFlags } from '../command'
+import { formatCliError, parseFlags } from '../command'
 import type { TraceHop, TraceResult } from '../../../shared/api/types'
 import { traceFlow } from '../../../shared/trace'
 import { snapshotFromSource } from '../../sources'
@@ -74,7 +74,7 @@ export const command: CliCommand = {
     }
     const snapshot = await snapshotFromSource(positionals[0], { sudo: flags.sudo === true, signal: io.signal })
     if (!snapshot.ok) {
-      io.err(`netlens trace: ${snapshot.error.message}${snapshot.error.remedy ? `\n${snapshot.error.remedy}` : ''}`)
+      io.err(formatCliError('trace', snapshot.error))
       return 1
     }
     const result = traceFlow(snapshot.value, flags.from as string, flags.to as string)

@@ -6,7 +6,7 @@
  */
 import { existsSync, statSync } from 'node:fs'
 import type { CliCommand, CliIo } from '../command'
-import { parseFlags } from '../command'
+import { formatCliError, parseFlags } from '../command'
 import type { InterfaceRate, TrafficSample } from '../../../shared/api/types'
 import { totalBytesPerS } from '../../../shared/traffic/rates'
 import { snapshotFromSource } from '../../sources'
@@ -36,7 +36,9 @@ export function watchTarget(source: string, sshConfigFile?: string): WatchTarget
   if (source.startsWith('sim:')) return { kind: 'sim', scenario: source.slice(4) }
   if (source.startsWith('file:')) return { kind: 'file', path: source.slice(5) }
   if (source.startsWith('ssh:')) return { kind: 'ssh', alias: source.slice(4), configFile: sshConfigFile }
-  if (existsSync(source) && isFile(source)) return { kind: 'file', path: source }
+  if (existsSync(source) && isFile(source))
+    // A scenario file is a training host with live (simulated) counters, like sim:<path>.
+    return /\.ya?ml$/i.test(source) ? { kind: 'sim', scenario: source } : { kind: 'file', path: source }
   return { kind: 'ssh', alias: source, configFile: sshConfigFile }
 }
 
@@ -135,8 +137,7 @@ export const command: CliCommand = {
     const snap = await snapshotFromSource(source, { sudo: flags.sudo === true, signal: io.signal, sshConfigFile })
     if (!snap.ok) {
       if (snap.error.code === 'cancelled') return 130
-      io.err(`netlens watch: ${snap.error.message}`)
-      if (snap.error.remedy) io.err(`  ${snap.error.remedy}`)
+      io.err(formatCliError('watch', snap.error))
       return 1
     }
     if (io.signal.aborted) return 130
