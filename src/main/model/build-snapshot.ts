@@ -10,6 +10,7 @@ import { NS_SECTION, SECTION } from '../capture/sections'
 import type { Interface, Route, Snapshot } from '../../shared/snapshot/schema'
 import { SCHEMA_VERSION } from '../../shared/snapshot/constants'
 import { networkBridgeRef } from '../../shared/snapshot/bridges'
+import { subnetText } from '../../shared/net/ip'
 import type { FdbRecord, IpRouteRecord, IptablesRuleset, ParseResult } from '../parsers/types'
 import { parseBrctlShow } from '../parsers/brctl'
 import { parseBridgeFdbJson } from '../parsers/bridge-fdb'
@@ -285,7 +286,7 @@ function build(capture: Capture): Snapshot {
     )
       continue
     dockerBridges.add(b.iface.name)
-    for (const a of b.iface.addresses) if (!a.includes(':')) dockerSubnets.push(networkOf(a))
+    for (const a of b.iface.addresses) if (!a.includes(':')) dockerSubnets.push(subnetText(a) ?? a)
   }
   const nat = buildNat({
     save,
@@ -380,18 +381,6 @@ function truncationOf(capture: Capture): Snapshot['truncated'] {
 
 function truncationWarning(t: NonNullable<Snapshot['truncated']>): string {
   return `capture truncated after section ${t.after}${t.cut ? ` (it ends inside ${t.cut}, which was not read)` : ''}: the probe was cut off (timeout, full disk or a closed ssh session), so every section after it is missing`
-}
-
-/** `172.17.0.1/16` → `172.17.0.0/16`. */
-export function networkOf(cidr: string): string {
-  const [ip, lenText] = cidr.split('/')
-  const len = Number(lenText ?? 32)
-  const parts = ip.split('.').map(Number)
-  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p)) || !Number.isInteger(len)) return cidr
-  const value = ((parts[0] << 24) | (parts[1] << 16) | (parts[2] << 8) | parts[3]) >>> 0
-  const mask = len === 0 ? 0 : (0xffffffff << (32 - len)) >>> 0
-  const net = (value & mask) >>> 0
-  return `${[net >>> 24, (net >>> 16) & 255, (net >>> 8) & 255, net & 255].join('.')}/${len}`
 }
 
 /**

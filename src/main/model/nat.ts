@@ -15,6 +15,7 @@
 import type { IptablesListChain } from '../parsers/iptables-list'
 import type { IptablesRule, IptablesRuleset, NftRule, NftRuleset } from '../parsers/types'
 import type { ChainInfo, NatRule, Snapshot } from '../../shared/snapshot/schema'
+import { cidrTextHolds } from '../../shared/net/ip'
 
 type Backend = Snapshot['nat']['backendsPresent'][number]
 
@@ -170,31 +171,6 @@ export interface OwnerContext {
   dockerSubnets: string[]
 }
 
-function ipv4(text: string): number | null {
-  const parts = text.split('.')
-  if (parts.length !== 4) return null
-  let value = 0
-  for (const p of parts) {
-    if (!/^\d{1,3}$/.test(p) || Number(p) > 255) return null
-    value = value * 256 + Number(p)
-  }
-  return value
-}
-
-/** IPv4 only: does `outer` (a.b.c.d/n) contain `inner` (address or CIDR)? IPv6 compares text. */
-export function cidrContains(outer: string, inner: string): boolean {
-  if (outer === inner) return true
-  const [oAddr, oLenText] = outer.split('/')
-  const [iAddr, iLenText] = inner.split('/')
-  const o = ipv4(oAddr)
-  const i = ipv4(iAddr)
-  const oLen = Number(oLenText ?? 32)
-  const iLen = Number(iLenText ?? 32)
-  if (o === null || i === null || !Number.isInteger(oLen) || !Number.isInteger(iLen) || iLen < oLen) return false
-  const block = 2 ** (32 - oLen)
-  return Math.floor(o / block) === Math.floor(i / block)
-}
-
 /** Who manages a rule. */
 export function ruleOwner(chain: string, target: string, match: string, ctx: OwnerContext): NatRule['owner'] {
   if (/^KUBE-/.test(chain) || /^KUBE-/.test(target)) return 'kube'
@@ -213,7 +189,7 @@ export function ruleOwner(chain: string, target: string, match: string, ctx: Own
   if (target === 'MASQUERADE' || target === 'SNAT') {
     const s = tokens.indexOf('-s')
     const source = s >= 0 && tokens[s - 1] !== '!' ? tokens[s + 1] : undefined
-    if (source && ctx.dockerSubnets.some((subnet) => cidrContains(subnet, source))) return 'docker'
+    if (source && ctx.dockerSubnets.some((subnet) => cidrTextHolds(subnet, source))) return 'docker'
   }
   return 'user'
 }

@@ -13,29 +13,15 @@
  */
 import type { IpRouteRecord, ParseResult } from './types'
 import { int, lines, snippet } from './link-common'
+import { formatIpv4, prefixFromMask } from '../../shared/net/ip'
 
 const RTF_REJECT = 0x0200
 
+/** The kernel's u32 in host byte order (little-endian) → the address as a big-endian number, or null. */
 function hexToIpv4(hex: string): number | null {
-  return /^[0-9a-f]{8}$/i.test(hex) ? parseInt(hex, 16) : null
-}
-
-function dotted(value: number): string {
-  return [value & 0xff, (value >>> 8) & 0xff, (value >>> 16) & 0xff, value >>> 24].join('.')
-}
-
-function prefixLength(mask: number): number | null {
-  let bits = 0
-  let seenZero = false
-  for (const byte of [mask & 0xff, (mask >>> 8) & 0xff, (mask >>> 16) & 0xff, mask >>> 24]) {
-    for (let bit = 7; bit >= 0; bit--) {
-      if (byte & (1 << bit)) {
-        if (seenZero) return null
-        bits++
-      } else seenZero = true
-    }
-  }
-  return bits
+  if (!/^[0-9a-f]{8}$/i.test(hex)) return null
+  const bytes = hex.match(/../g)!.map((pair) => parseInt(pair, 16))
+  return bytes.reduceRight((value, byte) => value * 256 + byte, 0)
 }
 
 export function parseProcRoute(text: string): ParseResult<IpRouteRecord[]> {
@@ -50,17 +36,17 @@ export function parseProcRoute(text: string): ParseResult<IpRouteRecord[]> {
     const flags = /^[0-9a-f]{1,8}$/i.test(fields[3] ?? '') ? parseInt(fields[3], 16) : null
     const metric = int(fields[6])
     const mask = hexToIpv4(fields[7] ?? '')
-    const prefix = mask === null ? null : prefixLength(mask)
+    const prefix = mask === null ? null : prefixFromMask(mask)
     if (fields.length < 8 || destination === null || gateway === null || flags === null || prefix === null) {
       warnings.push(`proc route: unrecognised line: ${snippet(line)}`)
       continue
     }
-    const dst = destination === 0 && prefix === 0 ? 'default' : `${dotted(destination)}/${prefix}`
+    const dst = destination === 0 && prefix === 0 ? 'default' : `${formatIpv4(destination)}/${prefix}`
     value.push({
       table: 'main',
       dst,
       type: flags & RTF_REJECT ? 'unreachable' : null,
-      gateway: gateway === 0 ? null : dotted(gateway),
+      gateway: gateway === 0 ? null : formatIpv4(gateway),
       dev: fields[0] === '*' ? null : fields[0],
       protocol: null,
       scope: null,

@@ -4,16 +4,8 @@
  * would list (`conntrack -L -o extended` lines, NAT translated the way the rules say).
  */
 import type { Scenario, ScenarioFlow } from './scenario-schema'
-import {
-  hashInt,
-  inSubnet,
-  splitCidr,
-  type NsId,
-  type SimContainer,
-  type SimEndpoint,
-  type SimIface,
-  type SimWorld
-} from './world'
+import { inCidr, isIpv4, stripPrefix } from '../../shared/net/ip'
+import { hashInt, type NsId, type SimContainer, type SimEndpoint, type SimIface, type SimWorld } from './world'
 
 export interface Hop {
   netns: NsId
@@ -45,8 +37,6 @@ export function parseRate(flow: ScenarioFlow): { bytesPerS: number; pktsPerS: nu
   const mult = { bit: 1, kbit: 1e3, Mbit: 1e6, Gbit: 1e9 }[m[2] as 'bit' | 'kbit' | 'Mbit' | 'Gbit']
   return { bytesPerS: (v * mult) / 8, pktsPerS: (v * mult) / 8 / size }
 }
-
-const isAddr = (v: string): boolean => /^(\d{1,3}\.){3}\d{1,3}$/.test(v)
 
 function ifaceOf(world: SimWorld, netns: NsId, name: string): SimIface | undefined {
   return world.ifaces.find((i) => i.netns === netns && i.name === name)
@@ -129,11 +119,11 @@ export function planFlows(world: SimWorld, scenario: Scenario): FlowPlan[] {
     const src = world.containers.find((c) => c.name === flow.from)
     const toName = flow.to.split(':')[0]
     const dstContainer =
-      world.containers.find((c) => c.name === toName) ?? (isAddr(flow.to) ? findByIp(world, flow.to)?.c : undefined)
+      world.containers.find((c) => c.name === toName) ?? (isIpv4(flow.to) ? findByIp(world, flow.to)?.c : undefined)
 
     if (src && src.state !== 'running') return
     // Inbound: an outside address to a published port on the host.
-    if (!src && isAddr(flow.from)) {
+    if (!src && isIpv4(flow.from)) {
       const egress = world.egressAddress(flow.from)
       if (!egress) return
       const hostIface = ifaceOf(world, 'host', egress.dev)
@@ -215,7 +205,7 @@ export function planFlows(world: SimWorld, scenario: Scenario): FlowPlan[] {
 
     // Host-mode container: the host's own stack, no NAT.
     if (src.netns === 'host') {
-      const dstIp = dstContainer ? (dstContainer.endpoints[0]?.ip ?? null) : isAddr(flow.to) ? flow.to : null
+      const dstIp = dstContainer ? (dstContainer.endpoints[0]?.ip ?? null) : isIpv4(flow.to) ? flow.to : null
       if (!dstIp) return
       const egress = world.egressAddress(dstIp)
       const onBridge = dstContainer?.endpoints[0]
@@ -385,7 +375,7 @@ export function planFlows(world: SimWorld, scenario: Scenario): FlowPlan[] {
     const masq = routeNet.masquerade && !masqMissing(routeNet.name)
     // A peer answers only addresses it can route back to: the host's, not a hidden container subnet.
     const peerKnowsSource =
-      masq || world.host.nics.some((n) => n.addresses.some((a) => inSubnet(dst, a) && inSubnet(routeEp.ip, a)))
+      masq || world.host.nics.some((n) => n.addresses.some((a) => inCidr(dst, a) && inCidr(routeEp.ip, a)))
     plan.replies = peerKnowsSource
     eachConn((sport, k) => {
       const replyDst = masq ? egress.ip : routeEp.ip
@@ -451,5 +441,5 @@ function remoteVtep(scenario: Scenario, hostName: string): string | null {
   if (!h) return null
   if (h.vtep) return h.vtep
   const nic = h.nics.find((n) => n.addresses.length > 0)
-  return nic ? splitCidr(nic.addresses[0]).ip : null
+  return nic ? stripPrefix(nic.addresses[0]) : null
 }

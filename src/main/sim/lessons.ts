@@ -496,7 +496,11 @@ export function gradeLessonAnswer(
   let passed = answer === def.answer
   if (def.engine) {
     if (!engineFindings)
-      return { lessonId, passed: false, explanation: L('This exercise needs the diagnose engine.', '这道练习需要诊断引擎。') }
+      return {
+        lessonId,
+        passed: false,
+        explanation: L('This exercise needs the diagnose engine.', '这道练习需要诊断引擎。')
+      }
     const found = new Set(engineFindings(def.lesson.scenario))
     const chosen = def.engine.checkIdsByChoice[answer]
     // Right when the engine reports the chosen fault, and only that one of the offered faults.

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url'
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml'
 import type { z } from 'zod'
 import { ScenarioSchema, type Scenario } from './scenario-schema'
+import { isIpv4 } from '../../shared/net/ip'
 
 export interface ScenarioError {
   file: string
@@ -98,8 +99,12 @@ function tooDeeplyNested(text: string): number | null {
 
 /** Parses and validates one scenario text. `file` is only used in messages. Never throws. */
 export function parseScenarioText(text: string, file: string): LoadResult {
-  const refuse = (line: number, message: string): LoadResult => ({ ok: false, errors: [{ file, line, column: 1, path: '', message }] })
-  if (text.length > MAX_SCENARIO_CHARS) return refuse(1, `scenario file too large (${text.length} characters; limit ${MAX_SCENARIO_CHARS})`)
+  const refuse = (line: number, message: string): LoadResult => ({
+    ok: false,
+    errors: [{ file, line, column: 1, path: '', message }]
+  })
+  if (text.length > MAX_SCENARIO_CHARS)
+    return refuse(1, `scenario file too large (${text.length} characters; limit ${MAX_SCENARIO_CHARS})`)
   const deep = tooDeeplyNested(text)
   if (deep !== null) return refuse(deep, `nested more than ${MAX_NESTING_PREFIX} levels deep`)
   const lc = new LineCounter()
@@ -219,15 +224,14 @@ function crossCheck(s: Scenario): { path: PathKey[]; message: string }[] {
           })
       })
     })
-    const isAddr = (v: string): boolean => /^(\d{1,3}\.){3}\d{1,3}$/.test(v)
     h.flows.forEach((f, fi) => {
-      if (!names.has(f.from) && !isAddr(f.from))
+      if (!names.has(f.from) && !isIpv4(f.from))
         errors.push({
           path: ['hosts', hi, 'flows', fi, 'from'],
           message: `"${f.from}" is neither a container on ${h.name} nor an IPv4 address`
         })
       const toName = f.to.split(':')[0]
-      if (f.to !== 'host' && !names.has(toName) && !isAddr(f.to) && !allContainers(s).has(toName))
+      if (f.to !== 'host' && !names.has(toName) && !isIpv4(f.to) && !allContainers(s).has(toName))
         errors.push({
           path: ['hosts', hi, 'flows', fi, 'to'],
           message: `"${f.to}" is neither a container, "host" nor an IPv4 address`

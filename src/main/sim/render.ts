@@ -10,16 +10,8 @@ import { NS_SECTION, SECTION, nsSectionName } from '../capture/sections'
 import type { Scenario } from './scenario-schema'
 import { planFlows, type FlowPlan } from './flows'
 import { renderIptablesSave } from './rules'
-import {
-  broadcastOf,
-  hashInt,
-  hostNetnsIdMap,
-  linkLocal,
-  splitCidr,
-  type NsId,
-  type SimIface,
-  type SimWorld
-} from './world'
+import { broadcastOf, formatIpv4, ipv4Octets, maskOf, stripPrefix } from '../../shared/net/ip'
+import { blockOf, hashInt, hostNetnsIdMap, ipValue, linkLocal, type NsId, type SimIface, type SimWorld } from './world'
 
 const LIFE = 4294967295
 /** Seconds the simulated host has been up at atMs = 0: counters start from plausible totals. */
@@ -246,9 +238,9 @@ export function ipAddrJson(world: SimWorld, netns: NsId): string {
     .map((i) => {
       const o = linkHead(world, i, false)
       const info: Json[] = i.addresses.map((a) => {
-        const { ip, prefix } = splitCidr(a)
+        const [ip, prefix] = [stripPrefix(a), blockOf(a).prefix]
         const entry: Json = { family: 'inet', local: ip, prefixlen: prefix }
-        if (i.kind !== 'loopback' && prefix < 31) entry.broadcast = broadcastOf(a)
+        if (i.kind !== 'loopback' && prefix < 31) entry.broadcast = formatIpv4(broadcastOf(blockOf(a)))
         entry.scope = i.kind === 'loopback' ? 'host' : 'global'
         entry.label = i.name
         entry.valid_life_time = LIFE
@@ -297,7 +289,7 @@ export function ipRouteJson(world: SimWorld, netns: NsId): string {
   const local: Json[] = []
   for (const i of ifaces)
     for (const a of i.addresses) {
-      const { ip } = splitCidr(a)
+      const ip = stripPrefix(a)
       if (i.kind === 'loopback') {
         local.push(
           {
@@ -344,10 +336,10 @@ export function ipRouteJson(world: SimWorld, netns: NsId): string {
         prefsrc: ip,
         flags: []
       })
-      if (splitCidr(a).prefix < 31)
+      if (blockOf(a).prefix < 31)
         local.push({
           type: 'broadcast',
-          dst: broadcastOf(a),
+          dst: formatIpv4(broadcastOf(blockOf(a))),
           dev: i.name,
           table: 'local',
           protocol: 'kernel',
@@ -842,25 +834,23 @@ function procIgmp(world: SimWorld, netns: NsId): string {
 }
 
 function procRoute(world: SimWorld, netns: NsId): string {
-  const hex = (ip: string): string =>
-    ip
-      .split('.')
-      .map((p) => Number(p).toString(16).padStart(2, '0').toUpperCase())
+  // The kernel prints its u32 in host byte order: little-endian hosts reverse the octets.
+  const hexOf = (value: number): string =>
+    ipv4Octets(value)
+      .map((p) => p.toString(16).padStart(2, '0').toUpperCase())
       .reverse()
       .join('')
-  const mask = (prefix: number): string =>
-    hex(
-      [24, 16, 8, 0]
-        .map((s) => Math.floor((prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0) / 2 ** s) % 256)
-        .join('.')
-    )
+  const hex = (ip: string): string => hexOf(ipValue(ip))
+  const mask = (prefix: number): string => hexOf(maskOf(prefix))
   const lines = [
     'Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT                                                       '
   ]
   const ns = world.namespaces.find((n) => n.id === netns)
   for (const r of ns?.routes ?? []) {
     const isDefault = r.dst === 'default'
-    const { ip, prefix } = isDefault ? { ip: '0.0.0.0', prefix: 0 } : splitCidr(r.dst)
+    const { ip, prefix } = isDefault
+      ? { ip: '0.0.0.0', prefix: 0 }
+      : { ip: stripPrefix(r.dst), prefix: blockOf(r.dst).prefix }
     const flags = r.gateway ? '0003' : '0001'
     lines.push(
       `${r.dev}\t${hex(ip)}\t${hex(r.gateway ?? '0.0.0.0')}\t${flags}\t0\t0\t0\t${mask(prefix)}\t0\t0\t0                                                                               `

@@ -4,13 +4,20 @@
  * what Docker 20.10 (iptables-nft backend) does by default.
  */
 import { z } from 'zod'
+import { isIpv4, parseCidr } from '../../shared/net/ip'
 
 const localized = z.object({ en: z.string().min(1), 'zh-CN': z.string().min(1) }).strict()
 
+// Octets past 255 and prefixes past 32 are refused here, so the simulator's address math never meets them.
 const ipv4 = z
   .string()
-  .regex(/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/, 'expected an IPv4 address like 172.17.0.2')
-const cidr = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, 'expected an IPv4 CIDR like 172.17.0.0/16')
+  .refine((text) => text === text.trim() && isIpv4(text), 'expected an IPv4 address like 172.17.0.2')
+const cidr = z
+  .string()
+  .refine(
+    (text) => /^[\d.]+\/\d{1,2}$/.test(text) && parseCidr(text) !== null,
+    'expected an IPv4 CIDR like 172.17.0.0/16'
+  )
 const mac = z.string().regex(/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/, 'expected a lower-case MAC like 02:42:ac:11:00:02')
 const ifname = z.string().regex(/^[A-Za-z0-9_.@-]{1,15}$/, 'expected an interface name (1-15 characters)')
 const name = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'expected a name of letters, digits, _ . -')

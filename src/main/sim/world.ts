@@ -6,38 +6,24 @@
  */
 import { createHash } from 'node:crypto'
 import type { Scenario, ScenarioContainer, ScenarioHost } from './scenario-schema'
+import {
+  formatCidr,
+  formatIpv4,
+  inCidr,
+  ipv4Octets,
+  parseCidr,
+  parseIpv4,
+  stripPrefix,
+  type Cidr
+} from '../../shared/net/ip'
 
 export const sha = (text: string): string => createHash('sha256').update(text).digest('hex')
 export const hashInt = (text: string, mod: number): number => parseInt(sha(text).slice(0, 8), 16) % mod
 
-export function ipToInt(ip: string): number {
-  return ip.split('.').reduce((acc, part) => acc * 256 + Number(part), 0)
-}
-export function intToIp(n: number): string {
-  return [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join('.')
-}
-export function splitCidr(cidr: string): { ip: string; prefix: number } {
-  const [ip, prefix] = cidr.split('/')
-  return { ip, prefix: Number(prefix) }
-}
-export function networkOf(cidr: string): { base: number; size: number; prefix: number } {
-  const { ip, prefix } = splitCidr(cidr)
-  const size = 2 ** (32 - prefix)
-  return { base: Math.floor(ipToInt(ip) / size) * size, size, prefix }
-}
-export function inSubnet(ip: string, cidr: string): boolean {
-  const { base, size } = networkOf(cidr)
-  const n = ipToInt(ip)
-  return n >= base && n < base + size
-}
-export function broadcastOf(cidr: string): string {
-  const { base, size } = networkOf(cidr)
-  return intToIp(base + size - 1)
-}
-export function subnetOf(cidr: string): string {
-  const { base, prefix } = networkOf(cidr)
-  return `${intToIp(base)}/${prefix}`
-}
+/** A scenario address as a number; the schema accepts only addresses that parse (scenario-schema.ts). */
+export const ipValue = (ip: string): number => parseIpv4(ip)!
+/** A scenario CIDR as a block; the schema accepts only CIDRs that parse. */
+export const blockOf = (cidr: string): Cidr => parseCidr(cidr)!
 /** Locally administered unicast MAC from a seed (like the kernel's random veth MACs). */
 export function randomMac(seed: string): string {
   const h = sha(seed)
@@ -47,7 +33,7 @@ export function randomMac(seed: string): string {
 }
 /** Docker's MAC for a bridge endpoint: 02:42 + the IPv4 address bytes. */
 export function dockerMac(ip: string): string {
-  return ['02', '42', ...ip.split('.').map((p) => Number(p).toString(16).padStart(2, '0'))].join(':')
+  return ['02', '42', ...ipv4Octets(ipValue(ip)).map((p) => p.toString(16).padStart(2, '0'))].join(':')
 }
 /** fe80:: EUI-64 address from a MAC, written as iproute2 prints it. */
 export function linkLocal(mac: string): string {
@@ -183,7 +169,7 @@ const iso = (offsetS: number): string =>
 export function hostVtep(h: ScenarioHost): string | null {
   if (h.vtep) return h.vtep
   const first = h.nics.find((n) => n.addresses.length > 0)
-  return first ? splitCidr(first.addresses[0]).ip : null
+  return first ? stripPrefix(first.addresses[0]) : null
 }
 
 export function buildWorld(scenario: Scenario, hostName?: string): SimWorld {
@@ -231,7 +217,7 @@ export function buildWorld(scenario: Scenario, hostName?: string): SimWorld {
     driver: 'bridge',
     scope: 'local',
     subnet: defaultSubnet,
-    gateway: userBridge?.gateway ?? intToIp(networkOf(defaultSubnet).base + 1),
+    gateway: userBridge?.gateway ?? formatIpv4(blockOf(defaultSubnet).network + 1),
     internal: false,
     icc: userBridge?.icc ?? true,
     masquerade: true,
@@ -264,7 +250,7 @@ export function buildWorld(scenario: Scenario, hostName?: string): SimWorld {
         driver: n.driver,
         scope: 'local',
         subnet: n.subnet,
-        gateway: n.gateway ?? intToIp(networkOf(n.subnet).base + 1),
+        gateway: n.gateway ?? formatIpv4(blockOf(n.subnet).network + 1),
         internal: n.internal,
         icc: n.icc,
         masquerade: n.driver === 'bridge' && !n.internal,
@@ -312,7 +298,7 @@ export function buildWorld(scenario: Scenario, hostName?: string): SimWorld {
       driver: 'overlay',
       scope: 'swarm',
       subnet: o.subnet,
-      gateway: o.gateway ?? intToIp(networkOf(o.subnet).base + 1),
+      gateway: o.gateway ?? formatIpv4(blockOf(o.subnet).network + 1),
       internal: false,
       icc: true,
       masquerade: false,
@@ -336,7 +322,7 @@ export function buildWorld(scenario: Scenario, hostName?: string): SimWorld {
       kind: 'bridge',
       mac: userNet?.bridgeMac ?? bridgeMac(n.id),
       mtu: Number(n.options['com.docker.network.driver.mtu'] ?? userNet?.mtu ?? 1500),
-      addresses: [`${n.gateway}/${networkOf(n.subnet!).prefix}`],
+      addresses: [`${n.gateway}/${blockOf(n.subnet!).prefix}`],
       adminUp: !downByName.has(n.bridge!),
       carrier: false,
       master: null,
@@ -399,11 +385,11 @@ export function buildWorld(scenario: Scenario, hostName?: string): SimWorld {
     hostSide.link = { ifindex: peer.ifindex, netns: nsId }
     nsOf(namespaces, nsId).routes.push(
       ...nic.peer!.addresses.map((a) => ({
-        dst: subnetOf(a),
+        dst: formatCidr(blockOf(a)),
         dev: peer.name,
         protocol: 'kernel',
         scope: 'link',
-        prefsrc: splitCidr(a).ip
+        prefsrc: stripPrefix(a)
       }))
     )
   }
@@ -423,16 +409,16 @@ export function buildWorld(scenario: Scenario, hostName?: string): SimWorld {
   )
   const usedIps = new Map<string, Set<number>>()
   const nextIp = (net: SimNetwork, wanted?: string): string => {
-    const used = usedIps.get(net.name) ?? new Set<number>([ipToInt(net.gateway!)])
+    const used = usedIps.get(net.name) ?? new Set<number>([ipValue(net.gateway!)])
     usedIps.set(net.name, used)
     if (wanted) {
-      used.add(ipToInt(wanted))
+      used.add(ipValue(wanted))
       return wanted
     }
-    let n = networkOf(net.subnet!).base + 2
+    let n = blockOf(net.subnet!).network + 2
     while (used.has(n)) n++
     used.add(n)
-    return intToIp(n)
+    return formatIpv4(n)
   }
   // Reserve explicit addresses first so automatic ones never collide with them.
   for (const c of h.containers)
@@ -481,7 +467,7 @@ export function buildWorld(scenario: Scenario, hostName?: string): SimWorld {
         spec: { ip?: string; mac?: string; veth?: string; vethMac?: string }
       ): void => {
         const ip = nextIp(net, spec.ip)
-        const prefix = networkOf(net.subnet!).prefix
+        const prefix = blockOf(net.subnet!).prefix
         const ifname = `eth${ifn++}`
         const mac = spec.mac ?? (net.driver === 'macvlan' ? dockerMac(ip) : dockerMac(ip))
         const ep: SimEndpoint = {
@@ -569,7 +555,7 @@ export function buildWorld(scenario: Scenario, hostName?: string): SimWorld {
           if (br && !isDetached && !down) br.carrier = true
         }
         ns.routes.push({
-          dst: subnetOf(`${ip}/${prefix}`),
+          dst: formatCidr(blockOf(`${ip}/${prefix}`)),
           dev: ifname,
           protocol: 'kernel',
           scope: 'link',
@@ -637,7 +623,7 @@ export function buildWorld(scenario: Scenario, hostName?: string): SimWorld {
       kind: 'bridge',
       mac: randomMac(`${seed}/${nsId}/br0`),
       mtu: overlay.mtu,
-      addresses: [`${net.gateway}/${networkOf(net.subnet!).prefix}`],
+      addresses: [`${net.gateway}/${blockOf(net.subnet!).prefix}`],
       adminUp: true,
       carrier: true,
       master: null,
@@ -663,7 +649,7 @@ export function buildWorld(scenario: Scenario, hostName?: string): SimWorld {
     ifaces.push(br, vx)
     const ns = nsOf(namespaces, nsId)
     ns.routes.push({
-      dst: subnetOf(`${net.gateway}/${networkOf(net.subnet!).prefix}`),
+      dst: formatCidr(blockOf(`${net.gateway}/${blockOf(net.subnet!).prefix}`)),
       dev: 'br0',
       protocol: 'kernel',
       scope: 'link',
@@ -698,31 +684,31 @@ export function buildWorld(scenario: Scenario, hostName?: string): SimWorld {
   for (const iface of ifaces.filter((x) => x.netns === 'host')) {
     for (const a of iface.addresses)
       hostNs.routes.push({
-        dst: subnetOf(a),
+        dst: formatCidr(blockOf(a)),
         dev: iface.name,
         protocol: 'kernel',
         scope: 'link',
-        prefsrc: splitCidr(a).ip,
+        prefsrc: stripPrefix(a),
         linkdown: !(iface.adminUp && iface.carrier) && iface.kind !== 'loopback'
       })
   }
   if (h.gateway) {
-    const via = ifaces.find((x) => x.netns === 'host' && x.addresses.some((a) => inSubnet(h.gateway!, a)))
+    const via = ifaces.find((x) => x.netns === 'host' && x.addresses.some((a) => inCidr(h.gateway!, a)))
     if (via) hostNs.routes.unshift({ dst: 'default', gateway: h.gateway, dev: via.name })
   }
   hostNs.routes.sort((a, b) =>
-    a.dst === 'default' ? -1 : b.dst === 'default' ? 1 : ipToInt(a.dst.split('/')[0]) - ipToInt(b.dst.split('/')[0])
+    a.dst === 'default' ? -1 : b.dst === 'default' ? 1 : ipValue(stripPrefix(a.dst)) - ipValue(stripPrefix(b.dst))
   )
 
   const egressAddress = (dst: string): { ip: string; dev: string } | null => {
     const direct = ifaces.find(
-      (x) => x.netns === 'host' && x.kind !== 'bridge' && x.addresses.some((a) => inSubnet(dst, a))
+      (x) => x.netns === 'host' && x.kind !== 'bridge' && x.addresses.some((a) => inCidr(dst, a))
     )
     const dev =
       direct ?? ifaces.find((x) => x.netns === 'host' && x.name === hostNs.routes.find((r) => r.dst === 'default')?.dev)
     if (!dev || dev.addresses.length === 0) return null
-    const addr = direct ? direct.addresses.find((a) => inSubnet(dst, a))! : dev.addresses[0]
-    return { ip: splitCidr(addr).ip, dev: dev.name }
+    const addr = direct ? direct.addresses.find((a) => inCidr(dst, a))! : dev.addresses[0]
+    return { ip: stripPrefix(addr), dev: dev.name }
   }
 
   return {

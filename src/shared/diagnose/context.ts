@@ -7,7 +7,7 @@ import type { Container, Interface, Network, Snapshot } from '../snapshot/schema
 import { Coverage, type Gap, type Need } from './coverage'
 import { shellCommand } from '../shell'
 import { Ruleset, hostLocalAddresses } from '../trace/netfilter'
-import { inCidr } from '../trace/ip'
+import { inCidr } from '../net/ip'
 import { hostDefaultRoute, hostInterface, isRunning, namespaceOwner, sysctl } from '../trace/model'
 
 export interface Check {

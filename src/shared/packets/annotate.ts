@@ -9,7 +9,7 @@
  * The rule that does it comes from walking the snapshot's nat chains (src/shared/trace/netfilter).
  */
 import type { ConntrackEntry, NatRule, Snapshot } from '../snapshot/schema'
-import { longestPrefixMatch, parseIpv4, stripPrefix } from '../trace/ip'
+import { longestPrefixMatch, parseIpv4, stripPrefix } from '../net/ip'
 import { mainRoutes } from '../trace/model'
 import { Ruleset } from '../trace/netfilter'
 import { innermost, type PacketSummary } from './decode'

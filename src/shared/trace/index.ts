@@ -14,7 +14,7 @@ import type { Localized, TraceHop, TraceResult, TraceVerdict } from '../api/type
 import type { Container, ContainerInterface, Interface, NatRule, Route, Snapshot } from '../snapshot/schema'
 import { bridgeNodeId, containerNetnsId, containerNodeId, ifaceNodeId, uplinkNodeId } from '../topology/ids'
 import { hostVethOf, interfaceBridgeRef, sameBridge, vethNetnsOf } from '../snapshot/bridges'
-import { formatCidr, inCidr, isIpv4, isPrivateIpv4, longestPrefixMatch, parseCidr, stripPrefix } from './ip'
+import { formatCidr, inCidr, isIpv4, isPrivateIpv4, longestPrefixMatch, parseCidr, stripPrefix } from '../net/ip'
 import {
   hostLocalAddresses,
   natTargetAddress,

@@ -3,7 +3,7 @@
  * address, which namespace a container-mode container really uses, host interfaces and routes.
  */
 import type { Container, ContainerInterface, Interface, Route, Snapshot } from '../snapshot/schema'
-import { inCidr, isIpv4, parseCidr, stripPrefix } from './ip'
+import { inCidr, isIpv4, parseCidr, stripPrefix } from '../net/ip'
 
 export const OUTSIDE_PROBE = '198.51.100.2'
 

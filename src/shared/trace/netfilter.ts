@@ -8,7 +8,7 @@
  * and reported, so a verdict that depends on it can say so.
  */
 import type { ChainInfo, NatRule, Snapshot } from '../snapshot/schema'
-import { inCidr, parseIpv4, stripPrefix } from './ip'
+import { inCidr, parseIpv4, stripPrefix } from '../net/ip'
 
 export interface Packet {
   src: string

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { buildConntrack, classifyNat, readCount } from '../../../src/main/model/conntrack'
-import { backendFromVersion, cidrContains, ruleOwner, splitRuleLine, tokenize } from '../../../src/main/model/nat'
+import { backendFromVersion, ruleOwner, splitRuleLine, tokenize } from '../../../src/main/model/nat'
+import { cidrTextHolds } from '../../../src/shared/net/ip'
 import { buildPublishedPorts, dnatPort, parseToDestination } from '../../../src/main/model/ports'
 import type { NatRule } from '../../../src/shared/snapshot/schema'
 import type { ConntrackRecord } from '../../../src/main/parsers/types'
@@ -70,9 +71,9 @@ describe('iptables rule lines', () => {
   })
 
   it('contains CIDRs and reads the backend from iptables -V', () => {
-    expect(cidrContains('172.24.0.0/16', '172.24.0.2/32')).toBe(true)
-    expect(cidrContains('172.24.0.0/16', '172.25.0.0/16')).toBe(false)
-    expect(cidrContains('172.24.0.0/16', '172.0.0.0/8')).toBe(false)
+    expect(cidrTextHolds('172.24.0.0/16', '172.24.0.2/32')).toBe(true)
+    expect(cidrTextHolds('172.24.0.0/16', '172.25.0.0/16')).toBe(false)
+    expect(cidrTextHolds('172.24.0.0/16', '172.0.0.0/8')).toBe(false)
     expect(backendFromVersion('iptables v1.8.9 (nf_tables)')).toBe('nf_tables')
     expect(backendFromVersion('iptables v1.8.9 (legacy)')).toBe('legacy')
     expect(backendFromVersion('iptables v1.4.21')).toBeNull()

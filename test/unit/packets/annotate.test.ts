@@ -10,7 +10,7 @@ import { decodeFrame, type PacketSummary } from '../../../src/shared/packets/dec
 import { describeAnnotation, describeNat } from '../../../src/shared/packets/format'
 import { readPcap } from '../../../src/shared/packets/pcap'
 import type { Snapshot } from '../../../src/shared/snapshot/schema'
-import { inCidr } from '../../../src/shared/trace/ip'
+import { inCidr } from '../../../src/shared/net/ip'
 import { containerHolding } from '../../../src/shared/trace/model'
 import { labFacts, labPcap, labSnapshot } from './lab-pcaps'
 

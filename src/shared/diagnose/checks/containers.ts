@@ -4,7 +4,7 @@ import { L, finding } from '../context'
 import { NEEDS } from '../coverage'
 import { containerIpv4, findContainer, isRunning, mainRoutes, networksHolding } from '../../trace/model'
 import { containerNetnsId } from '../../topology/ids'
-import { inCidr, stripPrefix } from '../../trace/ip'
+import { inCidr, stripPrefix } from '../../net/ip'
 import { shellCommand } from '../../shell'
 import { netnsCommand } from '../fix-commands'
 
