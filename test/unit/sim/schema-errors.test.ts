@@ -52,6 +52,24 @@ describe('scenario schema errors carry file, line and column', () => {
     expect(e.column).toBe(text.split('\n')[6].indexOf('10.1.0.300') + 1)
   })
 
+  it('refuses an address octet past 255 and a prefix past 32 (the simulator never computes with them)', () => {
+    for (const [bad, path] of [
+      ['10.1.0.2/33', 'hosts[0].nics[0].addresses[0]'],
+      ['10.1.300.2/24', 'hosts[0].nics[0].addresses[0]']
+    ]) {
+      const [e] = errorsOf(valid.replace('10.1.0.2/24', bad))
+      expect(e.path, bad).toBe(path)
+      expect(e.message, bad).toMatch(/IPv4 CIDR/)
+    }
+    const [gateway] = errorsOf(
+      valid.replace(
+        '{ name: a, image: busybox }',
+        '{ name: a, image: busybox }\n    networks:\n      - { name: n1, subnet: 10.5.0.0/16, gateway: 10.5.0.256 }'
+      )
+    )
+    expect(gateway.message).toMatch(/IPv4 address/)
+  })
+
   it('reports a reference to a missing container at the flow field', () => {
     const text = valid + '    flows:\n      - { from: ghost, to: 203.0.113.1, proto: icmp, rate: 1pkt/s }\n'
     const [e] = errorsOf(text)
@@ -101,7 +119,10 @@ describe('hostile scenario files', () => {
 describe('scenario files that would exhaust the parser', () => {
   it('refuses a line nested 50,000 levels deep before yaml sees it (yaml aborts the process on it)', () => {
     const result = parseScenarioText('id: x\nhosts:\n' + '- '.repeat(50_000) + 'x\n', 'deep.yaml')
-    expect(result).toMatchObject({ ok: false, errors: [{ line: 3, message: expect.stringMatching(/nested more than/) }] })
+    expect(result).toMatchObject({
+      ok: false,
+      errors: [{ line: 3, message: expect.stringMatching(/nested more than/) }]
+    })
   })
 
   it('refuses a file over 1 MB', () => {
