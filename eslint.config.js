@@ -11,8 +11,17 @@ const nodeBuiltins = [
   'node:*',
   'fs', 'fs/promises', 'path', 'os', 'child_process', 'net', 'http', 'https', 'crypto', 'url', 'util', 'stream', 'events', 'process', 'readline', 'zlib', 'worker_threads', 'dns', 'tls', 'module'
 ]
+const bareBuiltins = new Set(nodeBuiltins.filter((name) => name !== 'node:*'))
+// Bare builtin names are matched as exact import paths: as gitignore-style patterns, 'net' would
+// also forbid our own folder src/shared/net (`../net/ip`).
 const restrict = (groups, message) => ({
-  'no-restricted-imports': ['error', { patterns: [{ group: groups, message }] }]
+  'no-restricted-imports': [
+    'error',
+    {
+      paths: groups.filter((name) => bareBuiltins.has(name)).map((name) => ({ name, message })),
+      patterns: [{ group: groups.filter((name) => !bareBuiltins.has(name)), message }]
+    }
+  ]
 })
 
 export default tseslint.config(

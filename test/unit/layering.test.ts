@@ -21,6 +21,8 @@ describe('process layering (lint)', () => {
     ['src/renderer/src/stores/X.ts', 'export const x = window.netlens'],
     ['src/shared/x.ts', "import 'electron'\nexport const x = 1"],
     ['src/shared/x.ts', "import { readFileSync } from 'node:fs'\nexport const x = readFileSync"],
+    ['src/shared/x.ts', "import { readFileSync } from 'fs'\nexport const x = readFileSync"],
+    ['src/shared/x.ts', "import { connect } from 'net'\nexport const x = connect"],
     ['src/shared/x.ts', "import { ref } from 'vue'\nexport const x = ref"],
     ['src/shared/x.ts', "import * as echarts from 'echarts'\nexport const x = echarts"],
     ['src/main/model/x.ts', "import { app } from 'electron'\nexport const x = app"],
@@ -33,6 +35,7 @@ describe('process layering (lint)', () => {
   it.each([
     ['src/renderer/src/stores/X.ts', "import { api } from '../api'\nexport const x = api"],
     ['src/shared/x.ts', "import { z } from 'zod'\nexport const x = z"],
+    ['src/shared/trace/x.ts', "import { parseIpv4 } from '../net/ip'\nexport const x = parseIpv4"],
     ['src/main/model/x.ts', "import { readFileSync } from 'node:fs'\nexport const x = readFileSync"],
     ['src/main/app-shell/x.ts', "import { app } from 'electron'\nexport const x = app"],
     ['src/preload/x.ts', "import { contextBridge } from 'electron'\nexport const x = contextBridge"]
