@@ -215,8 +215,13 @@ function parseChain(
   if (state.sawRule) warnings.push(at(lineNo, `chain ${name} declared after the table's first rule`))
   // One map operation per declaration: set() on a known name leaves the size unchanged.
   const size = state.chains.size
-  state.chains.set(name, { name, rules: 0 })
-  if (state.chains.size === size) warnings.push(at(lineNo, `chain ${name} declared twice`))
+  // A chain declared again, or after rules that named it, keeps counting its rules (as the lazy parser does).
+  state.chains.set(name, { name, rules: state.chains.get(name)?.rules ?? 0 })
+  if (state.chains.size === size) {
+    warnings.push(at(lineNo, `chain ${name} declared twice`))
+    // The next rule of this chain counts on in the new entry, not in the one it replaced.
+    state.last = null
+  }
   const policy = parts.length >= 2 && parts[1] !== '-' ? parts[1] : null
   return { table: state.table.name, name, policy, packets, bytes, raw }
 }
