@@ -13,6 +13,7 @@ import { parseConntrack } from '../parsers/conntrack'
 import { buildConntrack } from '../model/conntrack'
 import { sshCommand } from '../capture/run-probe'
 import type { CaptureTransport } from './run-tcpdump'
+import { isIpv4 } from '../../shared/net/ip'
 
 export interface LookupFlow {
   proto: 'tcp' | 'udp' | 'icmp'
@@ -23,7 +24,6 @@ export interface LookupFlow {
 /** Runs a read-only shell command line on the capture's host; answers stdout/stderr/exit. */
 export type HostRunner = (commandLine: string) => Promise<{ stdout: string; stderr: string; exitCode: number | null }>
 
-const IPV4 = /^(\d{1,3}\.){3}\d{1,3}$/
 const BATCH_MS = 150
 /** Beyond this many flows a capture stops asking (a busy uplink would otherwise mean endless lookups). */
 export const MAX_LOOKUPS = 400
@@ -34,7 +34,7 @@ export function lookupCommandLine(flows: LookupFlow[], sudo: boolean): string {
   const conntrack = sudo ? 'sudo -n conntrack' : 'conntrack'
   const parts: string[] = []
   for (const f of flows) {
-    if (!IPV4.test(f.a) || !IPV4.test(f.b) || !['tcp', 'udp', 'icmp'].includes(f.proto)) continue
+    if (!isIpv4(f.a) || !isIpv4(f.b) || !['tcp', 'udp', 'icmp'].includes(f.proto)) continue
     for (const [x, y] of [
       [f.a, f.b],
       [f.b, f.a]

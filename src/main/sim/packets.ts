@@ -16,6 +16,7 @@ import { parseConntrack } from '../parsers/conntrack'
 import type { Scenario } from './scenario-schema'
 import { planFlows, type FlowPlan, type Hop } from './flows'
 import { buildWorld, hashInt, randomMac, type NsId, type SimWorld } from './world'
+import { isIpv4 } from '../../shared/net/ip'
 
 interface Tuple {
   src: string
@@ -36,12 +37,10 @@ export interface SimPacketsOptions {
 
 const MAX_EXCHANGES_PER_FLOW = 3
 
-const IPV4 = /^(\d{1,3}\.){3}\d{1,3}$/
-
 /** The flow's conntrack entry as two tuples; null unless all four addresses are IPv4. */
 function tuplesOf(line: string): { proto: string; orig: Tuple; reply: Tuple } | null {
   const entry = parseConntrack(line).value[0]
-  if (!entry || ![entry.original.src, entry.original.dst, entry.reply.src, entry.reply.dst].every((a) => IPV4.test(a)))
+  if (!entry || ![entry.original.src, entry.original.dst, entry.reply.src, entry.reply.dst].every((a) => isIpv4(a)))
     return null
   const t = (x: typeof entry.original): Tuple => ({
     src: x.src,
