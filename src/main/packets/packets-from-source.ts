@@ -7,7 +7,7 @@
  *   <file>.pcap                     a pcap file, decoded (no snapshot: no names)
  * Bounded: count (default 10,000), duration (60 s), bytes (100 MB), and the caller's AbortSignal.
  */
-import { readFile, stat } from 'node:fs/promises'
+import { open, stat } from 'node:fs/promises'
 import { addConntrack, annotatePacket, natContext, type NatContext } from '../../shared/packets/annotate'
 import { decodeFrame, innermost } from '../../shared/packets/decode'
 import type { CapturedPacket } from '../../shared/packets/format'
@@ -76,6 +76,18 @@ type PacketSource =
 
 const PCAP_MAGICS = new Set(['a1b2c3d4', 'd4c3b2a1', 'a1b23c4d', '4d3cb2a1', '0a0d0d0a'])
 
+/** The magic of a file, read without loading the rest (a capture may be gigabytes). */
+async function firstFourBytesHex(path: string): Promise<string> {
+  const file = await open(path, 'r')
+  try {
+    const head = Buffer.alloc(4)
+    const { bytesRead } = await file.read(head, 0, 4, 0)
+    return head.subarray(0, bytesRead).toString('hex')
+  } finally {
+    await file.close()
+  }
+}
+
 async function classifySource(source: string, sshConfigFile: string | undefined): Promise<Result<PacketSource>> {
   if (source === 'local') return ok({ kind: 'live', transport: { kind: 'local' } })
   if (source.startsWith('sim:')) return ok({ kind: 'sim', scenario: source.slice(4) })
@@ -84,8 +96,9 @@ async function classifySource(source: string, sshConfigFile: string | undefined)
   const path = source.startsWith('file:') ? source.slice(5) : source
   try {
     if ((await stat(path)).isFile()) {
-      const head = (await readFile(path)).subarray(0, 4)
-      if (PCAP_MAGICS.has(Buffer.from(head).toString('hex'))) return ok({ kind: 'pcap', path })
+      // A scenario file is a training host, as everywhere else a SOURCE is accepted.
+      if (/\.ya?ml$/i.test(path)) return ok({ kind: 'sim', scenario: path })
+      if (PCAP_MAGICS.has(await firstFourBytesHex(path))) return ok({ kind: 'pcap', path })
       return fail(
         'invalid-argument',
         `${path} is a file but not a pcap: capture files and snapshots have no live packets.`,

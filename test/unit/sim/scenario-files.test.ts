@@ -13,6 +13,7 @@ import { command as scenariosCommand } from '../../../src/main/cli/commands/scen
 import { watchTarget } from '../../../src/main/cli/commands/watch'
 import { command as diagnoseCommand } from '../../../src/main/cli/commands/diagnose'
 import { createBackend } from '../../../src/main/service/backend'
+import { packetsFromSource } from '../../../src/main/packets/packets-from-source'
 import { createDefaultDeps } from '../../../src/main/service/default-deps'
 
 const builtinBridge = readFileSync(join(scenariosDir(), 'bridge-mode.yaml'), 'utf8')
@@ -96,6 +97,21 @@ describe('a scenario file as SOURCE', () => {
     writeFileSync(file, exercise('draft', 'Second draft, a longer title'))
     const second = loadScenario(file)
     expect(second.ok && second.value.title.en).toBe('Second draft, a longer title')
+  })
+
+  it('is a training source for packets too, given as sim:<path> or as the bare path', async () => {
+    const file = join(dir, 'incident.yaml')
+    writeFileSync(file, exercise('incident-42'))
+    for (const source of [file, `sim:${file}`]) {
+      const seen: string[] = []
+      const r = await packetsFromSource(source, {
+        target: { container: 'vh2' },
+        count: 2,
+        onPackets: (p) => seen.push(...p.map((x) => x.summary.src))
+      })
+      expect(r.ok && r.value.packets).toBe(2)
+      expect(seen).toContain('172.17.0.2')
+    }
   })
 
   it('is a live training source for watch (simulated counters), not a capture file', () => {
