@@ -7,7 +7,7 @@
  *   <file>.pcap                     a pcap file, decoded (no snapshot: no names)
  * Bounded: count (default 10,000), duration (60 s), bytes (100 MB), and the caller's AbortSignal.
  */
-import { open, stat } from 'node:fs/promises'
+import { open, readFile, stat } from 'node:fs/promises'
 import { addConntrack, annotatePacket, natContext, type NatContext } from '../../shared/packets/annotate'
 import { decodeFrame, innermost } from '../../shared/packets/decode'
 import type { CapturedPacket } from '../../shared/packets/format'

@@ -107,7 +107,7 @@ describe('a scenario file as SOURCE', () => {
       const r = await packetsFromSource(source, {
         target: { container: 'vh2' },
         count: 2,
-        onPackets: (p) => seen.push(...p.map((x) => x.summary.src))
+        onPackets: (p) => seen.push(...p.map((x) => x.summary.src ?? '-'))
       })
       expect(r.ok && r.value.packets).toBe(2)
       expect(seen).toContain('172.17.0.2')
