@@ -6,8 +6,17 @@
 import type { IpcMain, IpcMainInvokeEvent, WebContents } from 'electron'
 import { apiCallNames, apiEventNames } from '../../shared/api/contract'
 import { ipcChannel, ipcEventChannel } from '../../shared/api/channels'
-import { fail } from '../../shared/result'
+import { fail, type Result } from '../../shared/result'
+import { plainSnapshot } from '../model/conntrack-table'
 import type { Backend } from '../service/backend'
+
+/**
+ * IPC copies values with the structured clone algorithm, which sees no getters: a snapshot's
+ * compact conntrack entries (model/conntrack-table.ts) go as plain objects.
+ */
+function cloneable<T>(result: Result<T>): Result<T> {
+  return result.ok ? { ok: true, value: plainSnapshot(result.value) } : result
+}
 
 export function registerIpc(
   ipcMain: Pick<IpcMain, 'handle' | 'removeHandler'>,
@@ -19,17 +28,23 @@ export function registerIpc(
       if (!isTrustedSender(event.senderFrame?.url)) {
         return fail('permission-denied', 'IPC call from an untrusted frame was refused.')
       }
-      return backend.call(name, args)
+      return cloneable(await backend.call(name, args))
     })
   }
   return () => apiCallNames.forEach((name) => ipcMain.removeHandler(ipcChannel(name)))
+}
+
+/** A push event's snapshot (if it carries one) as plain objects. */
+function plainSnapshotPayload<T>(payload: T): T {
+  const snapshot = (payload as { snapshot?: unknown } | null)?.snapshot
+  return snapshot === undefined ? payload : { ...payload, snapshot: plainSnapshot(snapshot) }
 }
 
 /** Forwards backend push events to one window's renderer. Returns the unsubscribe. */
 export function forwardEvents(backend: Backend, contents: Pick<WebContents, 'send' | 'isDestroyed'>): () => void {
   const offs = apiEventNames.map((event) =>
     backend.subscribe(event, (payload) => {
-      if (!contents.isDestroyed()) contents.send(ipcEventChannel(event), payload)
+      if (!contents.isDestroyed()) contents.send(ipcEventChannel(event), plainSnapshotPayload(payload))
     })
   )
   return () => offs.forEach((off) => off())

@@ -15,7 +15,6 @@ import type { FdbRecord, IpRouteRecord, IptablesRuleset, ParseResult } from '../
 import { parseBrctlShow } from '../parsers/brctl'
 import { parseBridgeFdbJson } from '../parsers/bridge-fdb'
 import { parseBridgeLinkJson } from '../parsers/bridge-link'
-import { parseConntrack } from '../parsers/conntrack'
 import { parseDockerContainers } from '../parsers/docker-container'
 import { parseDockerNetworks } from '../parsers/docker-network'
 import { parseIpAddrJson, parseIpAddrText } from '../parsers/ip-addr'
@@ -30,7 +29,7 @@ import { parseProcRoute } from '../parsers/proc-route'
 import { parseSs } from '../parsers/ss'
 import { parseSysBrif } from '../parsers/sys-brif'
 import { parseSysctl } from '../parsers/sysctl'
-import { buildConntrack, readCount } from './conntrack'
+import { conntrackSection, conntrackTableFromText, readCount } from './conntrack'
 import { buildContainers, containerAddressIndex, procContainerRecords } from './containers'
 import { buildInterfaces, type IfaceBuild } from './interfaces'
 import {
@@ -313,11 +312,10 @@ function build(capture: Capture): Snapshot {
   const conntrackList = r.get(SECTION.conntrack)
   // Only a listing that ran to completion can have been cut by the cap.
   const conntrackListOk = conntrackList?.status === 'ok'
-  const conntrack = buildConntrack(
-    r.parse(SECTION.conntrack, parseConntrack),
+  const conntrack = conntrackSection(
+    r.parse(SECTION.conntrack, (text) => conntrackTableFromText(text, addressIndex)),
     readCount(r.text(SECTION.conntrackCount)),
     readCount(r.text(SECTION.conntrackMax)),
-    addressIndex,
     conntrackListOk
   )
   if (conntrack.truncated)

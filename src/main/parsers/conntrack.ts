@@ -125,9 +125,172 @@ class FlagLists {
 
 const flagBuffer: string[] = []
 
+/** What a read of the text found, in text order: runs of common-shape lines, and the entries of the other lines. */
+interface ConntrackParts {
+  /** The text the blocks are in (the input, or the input with a spliced summary cut out). */
+  text: string
+  parts: (LineBlock | ConntrackEntry)[]
+  count: number
+  warnings: string[]
+}
+
 export function parseConntrack(text: string): ParseResult<ConntrackEntry[]> {
+  const read = readConntrack(text)
+  if (read === null) return { value: [], warnings: ['conntrack: input is not text'] }
+  // The records are made once their number is known, so the array is made at its size (growing a
+  // 262,144-element array by push costs more than that).
+  const entries = new Array<ConntrackEntry>(read.count)
+  let index = 0
+  for (const part of read.parts) {
+    if (part instanceof LineBlock) {
+      for (let k = 0; k < part.count; k++) entries[index++] = new ConntrackLine(part, k)
+    } else {
+      entries[index++] = new ConntrackLine(part, 0)
+    }
+  }
+  return { value: entries, warnings: read.warnings }
+}
+
+/**
+ * A common-shape line's fields as places in the text and numbers, with no string made: what
+ * scanConntrackRows hands over for each such line (one object, refilled line after line).
+ * A span is a [start, end) pair of `text`.
+ */
+export class ConntrackLineFields {
+  text = ''
+  /** The line (its `raw`). */
+  lineStart = 0
+  lineEnd = 0
+  /** 0 proto, 1 state (start -1: no state), 2 original src, 3 original dst, 4 reply src, 5 reply dst. */
+  readonly spans = new Int32Array(12)
+  /** 0 original sport, 1 original dport, 2 reply sport, 3 reply dport, 4 timeout, 5 mark, 6 zone: NaN for null. */
+  readonly numbers = new Float64Array(7)
+  /** The flags' names in order (`ASSURED`, without brackets): flagCount spans. */
+  flagSpans = new Int32Array(8)
+  flagCount = 0
+}
+
+/** What scanConntrackRows hands each entry to. */
+export interface ConntrackRowSink {
+  /** How many entries follow (called once, first). */
+  begin?(count: number): void
+  /** A common-shape line (most of a real table). */
+  line(fields: ConntrackLineFields): void
+  /** An entry of any other line, parsed (its `raw` is the trimmed line). */
+  entry(entry: ConntrackEntry): void
+}
+
+/**
+ * The entries of `text`, exactly parseConntrack's in order and with the same warnings, handed to a
+ * sink one by one instead of returned: for a caller that keeps what it needs in a compact form of
+ * its own (the snapshot model), so 262,144 parsed entries never live at once. Common-shape lines
+ * come as places in the returned `text` (nothing is allocated for them here); `l3proto`, `protoNum`
+ * and `use`, and icmp's type, code and id, are not handed over.
+ */
+export function scanConntrackRows(text: string, sink: ConntrackRowSink): ParseResult<{ text: string; count: number }> {
+  const read = readConntrack(text)
+  if (read === null) return { value: { text: '', count: 0 }, warnings: ['conntrack: input is not text'] }
+  const fields = new ConntrackLineFields()
+  const source = read.text
+  fields.text = source
+  sink.begin?.(read.count)
+  for (const part of read.parts) {
+    if (!(part instanceof LineBlock)) {
+      sink.entry(part)
+      continue
+    }
+    let at = part.start
+    for (let k = 0; k < part.count; k++) {
+      let end = source.indexOf('\n', at)
+      if (end === -1) end = source.length
+      const next = end + 1
+      if (end > at && source.charCodeAt(end - 1) === 13) end--
+      readCommonLine(source, at, end, fields)
+      sink.line(fields)
+      at = next
+    }
+  }
+  return { value: { text: source, count: read.count }, warnings: read.warnings }
+}
+
+/**
+ * Reads a line that COMMON matched into `f`, with parseLine's meaning (the same header rule, the
+ * last of repeated sport/dport/mark/zone wins, flags in order). The line's shape is known, so each
+ * word is found with indexOf (native) and told apart by its first characters: a character loop
+ * over a 43 MB table costs several times more.
+ */
+function readCommonLine(text: string, start: number, end: number, f: ConntrackLineFields): void {
+  const spans = f.spans
+  const numbers = f.numbers
+  f.lineStart = start
+  f.lineEnd = end
+  f.flagCount = 0
+  numbers.fill(Number.NaN)
+  spans[2] = -1
+  // Header: [ipv4 2] proto protonum timeout [STATE]; words are separated by runs of blanks.
+  let s = start
+  let e = wordEndAt(text, s, end)
+  if (text.charCodeAt(s) === 105 /* i */ && has(text, 'ipv', s)) {
+    s = wordStartAt(text, wordEndAt(text, wordStartAt(text, e, end), end), end)
+    e = wordEndAt(text, s, end)
+  }
+  spans[0] = s
+  spans[1] = e
+  s = wordStartAt(text, wordEndAt(text, wordStartAt(text, e, end), end), end)
+  e = wordEndAt(text, s, end)
+  numbers[4] = number(text, s, e) ?? Number.NaN
+  let tuple = 0
+  for (s = wordStartAt(text, e, end); s < end; s = wordStartAt(text, e, end)) {
+    e = wordEndAt(text, s, end)
+    const c = text.charCodeAt(s)
+    if (c === 91 /* [ */) {
+      if (f.flagCount * 2 === f.flagSpans.length) {
+        const grown = new Int32Array(f.flagSpans.length * 2)
+        grown.set(f.flagSpans)
+        f.flagSpans = grown
+      }
+      f.flagSpans[f.flagCount * 2] = s + 1
+      f.flagSpans[f.flagCount * 2 + 1] = e - 1
+      f.flagCount++
+    } else if (c >= 65 && c <= 90) {
+      // A state word (COMMON allows an upper-case word only right after the timeout).
+      spans[2] = s
+      spans[3] = e
+    } else if (text.charCodeAt(s + 3) === 61 /* = */) {
+      // src= dst= use= (COMMON's three-letter keys)
+      if (c === 115) {
+        tuple++
+        spans[tuple === 1 ? 4 : 8] = s + 4
+        spans[tuple === 1 ? 5 : 9] = e
+      } else if (c === 100) {
+        spans[tuple === 1 ? 6 : 10] = s + 4
+        spans[tuple === 1 ? 7 : 11] = e
+      }
+    } else if (text.charCodeAt(s + 5) === 61 && (c === 115 || c === 100) && has(text, 'port', s + 1)) {
+      numbers[(tuple === 1 ? 0 : 2) + (c === 115 ? 0 : 1)] = number(text, s + 6, e) ?? Number.NaN
+    } else if (text.charCodeAt(s + 4) === 61 && (c === 109 || c === 122) && (has(text, 'mark', s) || has(text, 'zone', s))) {
+      numbers[c === 109 ? 5 : 6] = number(text, s + 5, e) ?? Number.NaN
+    }
+    // type, code, id, packets, bytes: not kept by the model.
+  }
+}
+
+/** The first non-blank at or after `from` (or `end`). */
+function wordStartAt(text: string, from: number, end: number): number {
+  while (from < end && text.charCodeAt(from) === 32) from++
+  return from
+}
+
+/** Where the word at `from` ends: the next blank, or `end`. */
+function wordEndAt(text: string, from: number, end: number): number {
+  const blank = text.indexOf(' ', from)
+  return blank === -1 || blank > end ? end : blank
+}
+
+function readConntrack(input: string): ConntrackParts | null {
   const warnings: string[] = []
-  if (typeof text !== 'string') return { value: [], warnings: ['conntrack: input is not text'] }
+  if (typeof input !== 'string') return null
+  let text = input
   const spliced = cutSplicedSummary(text)
   if (spliced !== null) {
     text = spliced.text
@@ -135,9 +298,7 @@ export function parseConntrack(text: string): ParseResult<ConntrackEntry[]> {
   }
   const shared = new FlagLists()
   const len = text.length
-  // Blocks of common-shape lines and the entries of other lines, in text order; they become the
-  // records once their number is known, so the array is made at its size without counting lines
-  // first (growing a 262,144-element array by push costs more than that).
+  // Blocks of common-shape lines and the entries of other lines, in text order.
   const parts: (LineBlock | ConntrackEntry)[] = []
   let count = 0
   let start = 0
@@ -187,16 +348,7 @@ export function parseConntrack(text: string): ParseResult<ConntrackEntry[]> {
       count++
     }
   }
-  const entries = new Array<ConntrackEntry>(count)
-  let index = 0
-  for (const part of parts) {
-    if (part instanceof LineBlock) {
-      for (let k = 0; k < part.count; k++) entries[index++] = new ConntrackLine(part, k)
-    } else {
-      entries[index++] = new ConntrackLine(part, 0)
-    }
-  }
-  return { value: entries, warnings }
+  return { text, parts, count, warnings }
 }
 
 /**
@@ -492,7 +644,8 @@ const COMMON_LINES = new RegExp(`(?:${COMMON}\\r?\\n){0,${BLOCK_LINES - 1}}(?:${
 class LineBlock {
   constructor(
     readonly text: string,
-    private readonly start: number,
+    /** Where the block's first line starts. */
+    readonly start: number,
     readonly count: number,
     private starts: number[] | null
   ) {}

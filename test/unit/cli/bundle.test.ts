@@ -47,7 +47,7 @@ async function fromSources(argv: string[]): Promise<Ran> {
   return { code, stdout: out.join(''), stderr: err.join('') }
 }
 
-describe('the CLI bundle', () => {
+describe('the CLI bundle', { timeout: 60_000 }, () => {
   // Inside the package (out/…), where the bundle looks for package.json and resources/.
   const outDir = join(ROOT, 'out', `cli-test-${process.pid}`)
   const work = mkdtempSync(join(tmpdir(), 'netlens-cli-bundle-'))
@@ -119,7 +119,8 @@ describe('command discovery', () => {
   }, 60_000)
 })
 
-describe('bin/netlens.mjs: bundle or sources', () => {
+// Each case starts node (and tsx for the sources) a few times: slow on a busy machine.
+describe('bin/netlens.mjs: bundle or sources', { timeout: 60_000 }, () => {
   // A package of its own: the real bin, a fake bundle and fake sources that say which one ran.
   const pkg = mkdtempSync(join(tmpdir(), 'netlens-bin-'))
   const source = join(pkg, 'src/main/cli/main.ts')

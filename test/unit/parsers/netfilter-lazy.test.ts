@@ -11,6 +11,7 @@ import { parseIptablesSave } from '../../../src/main/parsers/iptables-save'
 import { parseConntrack as eagerConntrack } from '../../support/eager-conntrack'
 import { parseIptablesSave as eagerIptablesSave } from '../../support/eager-iptables-save'
 import { loadFixturePairs } from '../../support/fixtures'
+import { lineSoup } from '../../support/line-soup'
 
 const RULE_FIELDS = [
   'table',
@@ -106,18 +107,9 @@ describe.each([['iptables-save', sameIptables] as const, ['conntrack', sameConnt
     })
 
     it('on soups of fixture lines and their pieces', () => {
-      const words = [...new Set(lines.flatMap((line) => line.split(' ')))]
       fc.assert(
         fc.property(
-          fc.array(
-            fc.oneof(
-              fc.constantFrom(...lines),
-              fc
-                .array(fc.constantFrom(...words, '!', '"', '-j', '-A', 'X', '\t', '[1:2]'), { maxLength: 12 })
-                .map((w) => w.join(' '))
-            ),
-            { maxLength: 40 }
-          ),
+          lineSoup(lines, ['!', '"', '-j', '-A', 'X', '\t', '[1:2]'], 12),
           (picked) => {
             same(picked.join('\n'))
             same(`*nat\n:X - [0:0]\n${picked.join('\n')}\nCOMMIT\n`)
