@@ -5,7 +5,8 @@
  * `npm run bench -- parse model` runs only the modules whose file name contains one of the words.
  *
  * A row is informational when it has neither `pass` nor `target`; with only `target`, it passes
- * when `value <= target`. Benches that measure against a baseline in the same run (the parsers
+ * when `value <= target`. A row measured over repeated runs gives the median as `value` and the
+ * spread in `min`/`max` (shown as `median (min–max, N runs)`). Benches that measure against a baseline in the same run (the parsers
  * against `text.split('\n')`) fill `baselineMs` and `ratio`; the table shows them when present.
  * Speed targets live here and never in timed unit tests (CONTRIBUTING.md).
  */
@@ -32,6 +33,10 @@ export interface BenchResult {
   ratio?: number
   /** The ratio the row must stay within. */
   ratioTarget?: number
+  /** When `value` is a median of repeated runs: their smallest and largest value and how many. */
+  min?: number
+  max?: number
+  runs?: number
 }
 
 interface BenchModule {
@@ -106,7 +111,10 @@ const table = rows.map(({ file, row }) => [
   file.replace(/\.bench\.ts$/, ''),
   row.name,
   row.input ?? '',
-  `${number(row.value, row.unit === 'ms' ? 0 : 2)} ${row.unit}`.trim(),
+  `${number(row.value, row.unit === 'ms' ? 0 : 2)} ${row.unit}`.trim() +
+    (row.min !== undefined && row.max !== undefined
+      ? ` (${number(row.min, row.unit === 'ms' ? 0 : 2)}–${number(row.max, row.unit === 'ms' ? 0 : 2)}${row.runs ? `, ${row.runs} runs` : ''})`
+      : ''),
   row.baselineMs === undefined ? '' : `${number(row.baselineMs)} ms`,
   row.ratio === undefined ? '' : `${number(row.ratio, 2)}×`,
   [
