@@ -72,7 +72,12 @@ export async function run(): Promise<BenchResult[]> {
   const t = spread(total)
   const p = spread(parse)
   const m = spread(model)
-  const ms = (s: ReturnType<typeof spread>) => ({ value: Math.round(s.median), min: Math.round(s.min), max: Math.round(s.max), runs: s.runs })
+  const ms = (s: ReturnType<typeof spread>) => ({
+    value: Math.round(s.median),
+    min: Math.round(s.min),
+    max: Math.round(s.max),
+    runs: s.runs
+  })
   return [
     {
       name: 'buildSnapshot, parsing included',

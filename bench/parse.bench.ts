@@ -1,7 +1,7 @@
 /**
  * Netfilter parser speed on large generated inputs, each timed against `text.split('\n')` on the
- * same text in the same run (warm-up, then the median of 5 of each, alternating, with a GC before
- * every run when it can be forced):
+ * same text in the same run (warm-up, then the median of 7 of each, alternating, with a GC before
+ * every run when it can be forced; min and max of the per-run ratios shown too):
  *   - parseIptablesSave on a 700,000-line kube-proxy-like dump (Kubernetes #96018 saw 695,992):
  *     KUBE-SERVICES → KUBE-SVC-* (comment, statistic) → KUBE-SEP-* (MARK, DNAT) for ~46,000
  *     services with 3 endpoints each, NodePorts, KUBE-POSTROUTING, plus Docker's filter and nat
@@ -11,27 +11,14 @@
  * Targets per parser: < 2,000 ms and ≤ 4× the split time.
  */
 import { performance } from 'node:perf_hooks'
-import { setFlagsFromString } from 'node:v8'
-import { runInNewContext } from 'node:vm'
 import { parseConntrack } from '../src/main/parsers/conntrack'
 import { parseIptablesSave } from '../src/main/parsers/iptables-save'
 import type { BenchResult } from './run'
+import { gcFunction, spread } from './stats'
 
-const RUNS = 5
+const RUNS = 7
 const TARGET_MS = 2000
 const TARGET_RATIO = 4
-
-/** A forced GC before each timed run, so one run's garbage is not billed to the next. */
-function gcFunction(): () => void {
-  try {
-    setFlagsFromString('--expose-gc')
-    const gc = runInNewContext('gc') as unknown
-    if (typeof gc === 'function') return gc as () => void
-  } catch {
-    // no forced GC: the medians are noisier but still valid
-  }
-  return () => {}
-}
 
 /** A short deterministic hash, like kube-proxy's 16-character chain suffixes. */
 function suffix(n: number): string {
@@ -184,37 +171,49 @@ export function conntrackTable(entries: number): string {
   return lines.join('\n') + '\n'
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
-
+/**
+ * Warm-up, then RUNS pairs of (split, parse), alternating, each after a forced GC. The row's value is
+ * the median parse time; its ratio is the median parse time over the median split time, and min/max
+ * are the smallest and largest per-pair ratio (what a single run could have shown).
+ */
 function measure(name: string, text: string, parse: (text: string) => unknown, count: () => number): BenchResult {
   const gc = gcFunction()
   let keep: unknown = parse(text) // warm-up
   keep = text.split('\n')
+  keep = parse(text)
   const parseTimes: number[] = []
   const splitTimes: number[] = []
+  const ratios: number[] = []
   for (let i = 0; i < RUNS; i++) {
     keep = null
     gc()
     let start = performance.now()
     keep = text.split('\n')
-    splitTimes.push(performance.now() - start)
+    const split = performance.now() - start
     keep = null
     gc()
     start = performance.now()
     keep = parse(text)
-    parseTimes.push(performance.now() - start)
+    const parsed = performance.now() - start
+    splitTimes.push(split)
+    parseTimes.push(parsed)
+    ratios.push(parsed / Math.max(split, 0.001))
   }
   void keep
-  const parseMs = median(parseTimes)
-  const splitMs = median(splitTimes)
+  const parseMs = spread(parseTimes).median
+  const splitMs = spread(splitTimes).median
   const ratio = parseMs / Math.max(splitMs, 0.001)
+  const r = spread(ratios)
   const lines = count()
   return {
     name,
     value: Math.round(parseMs),
     unit: 'ms',
     target: TARGET_MS,
-    input: `${lines.toLocaleString('en')} lines, ${(text.length / 1e6).toFixed(1)} MB`,
+    input: `${lines.toLocaleString('en')} lines, ${(text.length / 1e6).toFixed(1)} MB; ratio per run ${r.min.toFixed(2)}–${r.max.toFixed(2)}×`,
+    min: Math.round(spread(parseTimes).min),
+    max: Math.round(spread(parseTimes).max),
+    runs: RUNS,
     baselineMs: Math.round(splitMs),
     ratio,
     ratioTarget: TARGET_RATIO,

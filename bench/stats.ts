@@ -26,13 +26,19 @@ export interface Spread {
 
 export function spread(values: number[]): Spread {
   const sorted = [...values].sort((a, b) => a - b)
-  return { median: sorted[Math.floor(sorted.length / 2)], min: sorted[0], max: sorted[sorted.length - 1], runs: values.length }
+  return {
+    median: sorted[Math.floor(sorted.length / 2)],
+    min: sorted[0],
+    max: sorted[sorted.length - 1],
+    runs: values.length
+  }
 }
 
 export const median = (values: number[]): number => spread(values).median
 
 /** `12 ms (10–15, 5 runs)`-style text for a row's input column. */
 export function spreadText(s: Spread, unit: string, digits = 0): string {
-  const f = (n: number): string => n.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits })
+  const f = (n: number): string =>
+    n.toLocaleString('en', { maximumFractionDigits: digits, minimumFractionDigits: digits })
   return `${f(s.min)}–${f(s.max)} ${unit}, ${s.runs} runs`
 }

@@ -16,7 +16,8 @@ import type { Capture } from './capture/capture-types'
 import type { ProbeOptions, ProbeProgress, ProbeTarget } from './capture/run-probe'
 import { readSourceFileText } from './capture/source-file'
 import { isValidSshAlias } from './hosts/ssh-config'
-import { buildSnapshot } from './model/build-snapshot'
+import { SECTION } from './capture/sections'
+import { buildSnapshot, buildSnapshotInStages } from './model/build-snapshot'
 
 export type SourceKind = 'local' | 'ssh' | 'sim' | 'file'
 
@@ -25,8 +26,16 @@ export interface SourceOptions {
   conntrackCap?: number
   signal?: AbortSignal
   onProgress?(p: ProbeProgress): void
+  /**
+   * For a capture whose conntrack table is large: the snapshot without its conntrack entries, given
+   * before the table is read (buildSnapshotInStages), so a caller can show the wiring early.
+   */
+  onTopology?(snapshot: Snapshot): void
   sshConfigFile?: string
 }
+
+/** Conntrack text from which the topology is shown first (about 6,000 entries: a few tens of ms to read). */
+export const PROGRESSIVE_CONNTRACK_CHARS = 1_000_000
 
 export interface ResolvedSource {
   kind: SourceKind
@@ -120,6 +129,13 @@ export async function snapshotFromSource(source: string, opts: SourceOptions = {
   const r = await resolveSource(source, opts)
   if (!r.ok) return r
   if (r.value.snapshot) return ok(r.value.snapshot)
-  if (r.value.capture) return ok(buildSnapshot(r.value.capture))
-  return fail('internal', `${source}: resolved to nothing`)
+  const capture = r.value.capture
+  if (!capture) return fail('internal', `${source}: resolved to nothing`)
+  const conntrackChars = capture.sections.find((s) => s.name === SECTION.conntrack)?.stdout.length ?? 0
+  if (!opts.onTopology || conntrackChars < PROGRESSIVE_CONNTRACK_CHARS) return ok(buildSnapshot(capture))
+  const stages = buildSnapshotInStages(capture)
+  opts.onTopology(stages.topology)
+  // A turn of the event loop, so the topology goes out (WebSocket, IPC) before the table takes the thread.
+  await new Promise<void>((resolve) => setImmediate(resolve))
+  return ok(stages.complete())
 }

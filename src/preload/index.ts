@@ -10,7 +10,14 @@ import type { ApiEventName, ApiEvents, NetLensApi } from '../shared/api/contract
 
 const invoke = (name: string) => (args: unknown) => ipcRenderer.invoke(ipcChannel(name), args ?? {})
 
-const EVENTS: readonly ApiEventName[] = ['captureProgress', 'trafficSample', 'hostsChanged', 'packetBatch', 'packetCaptureState']
+const EVENTS: readonly ApiEventName[] = [
+  'captureProgress',
+  'trafficSample',
+  'hostsChanged',
+  'packetBatch',
+  'packetCaptureState',
+  'snapshotPartial'
+]
 
 export const preloadApi = {
   getAppInfo: invoke('getAppInfo'),

@@ -69,21 +69,56 @@ const firstLine = (text: string | null): string | null => {
 }
 
 export function buildSnapshot(capture: Capture): Snapshot {
+  return buildSnapshotInStages(capture).complete()
+}
+
+/**
+ * The snapshot in two steps, so a caller can show the host's wiring before a large conntrack
+ * table is read (262,144 entries take a good part of the build): `topology` has everything but the
+ * conntrack entries (`conntrack.entries` is empty, `total` and `max` are known), and `complete()`
+ * reads them and gives the whole snapshot, the same as buildSnapshot's (made once).
+ */
+export interface SnapshotStages {
+  topology: Snapshot
+  complete(): Snapshot
+}
+
+export function buildSnapshotInStages(capture: Capture): SnapshotStages {
+  let built: SnapshotStages
   try {
-    return build(capture)
+    built = stages(capture)
   } catch (error) {
-    const reader = new CaptureReader(capture)
-    const message = error instanceof Error ? error.message : String(error)
-    const truncated = safe(() => truncationOf(capture), null)
-    return {
-      ...emptySnapshot(capture),
-      sections: safe(() => reader.sectionRecords(), []),
-      warnings: [
-        ...(truncated ? [truncationWarning(truncated)] : []),
-        `snapshot: could not be built (${message}); showing sections only`
-      ],
-      truncated
+    const failed = unbuildable(capture, error)
+    return { topology: failed, complete: () => failed }
+  }
+  let whole: Snapshot | null = null
+  return {
+    topology: built.topology,
+    complete: () => {
+      if (whole) return whole
+      try {
+        whole = built.complete()
+      } catch (error) {
+        whole = unbuildable(capture, error)
+      }
+      return whole
     }
+  }
+}
+
+/** A snapshot with the sections only, for a capture the model failed on (it never throws). */
+function unbuildable(capture: Capture, error: unknown): Snapshot {
+  const reader = new CaptureReader(capture)
+  const message = error instanceof Error ? error.message : String(error)
+  const truncated = safe(() => truncationOf(capture), null)
+  return {
+    ...emptySnapshot(capture),
+    sections: safe(() => reader.sectionRecords(), []),
+    warnings: [
+      ...(truncated ? [truncationWarning(truncated)] : []),
+      `snapshot: could not be built (${message}); showing sections only`
+    ],
+    truncated
   }
 }
 
@@ -115,7 +150,7 @@ const listRuleset = (list: { chains: IptablesListChain[] } | null): IptablesRule
 
 const netnsOrder = (id: string): string => (id === 'host' ? '' : id)
 
-function build(capture: Capture): Snapshot {
+function stages(capture: Capture): SnapshotStages {
   const r = new CaptureReader(capture)
   const truncated = truncationOf(capture)
   const warnings: string[] = [
@@ -309,27 +344,6 @@ function build(capture: Capture): Snapshot {
     raw: l.raw
   }))
   const publishedPorts = buildPublishedPorts({ docker, rules: nat.rules, listeners: ss, addressIndex })
-  const conntrackList = r.get(SECTION.conntrack)
-  // Only a listing that ran to completion can have been cut by the cap.
-  const conntrackListOk = conntrackList?.status === 'ok'
-  const conntrack = conntrackSection(
-    r.parse(SECTION.conntrack, (text) => conntrackTableFromText(text, addressIndex)),
-    readCount(r.text(SECTION.conntrackCount)),
-    readCount(r.text(SECTION.conntrackMax)),
-    conntrackListOk
-  )
-  if (conntrack.truncated)
-    warnings.push(
-      `conntrack.list: showing ${conntrack.entries.length} of ${conntrack.total} tracked connections (capture cap)`
-    )
-  else if (conntrackList && !conntrackListOk && conntrack.total !== null && conntrack.total > conntrack.entries.length)
-    warnings.push(
-      conntrack.entries.length
-        ? `conntrack.list: ${conntrackList.status ?? 'error'} — only ${conntrack.entries.length} of the ${conntrack.total} tracked connections (conntrack.count) were read; the others are unknown`
-        : `conntrack.list: ${conntrackList.status ?? 'error'} — ${conntrack.total} tracked connections are counted (conntrack.count) but their entries (addresses, NAT) are unknown`
-    )
-
-  warnings.push(...r.warnings)
 
   const interfaces: Interface[] = ifaces
     .map((b) => b.iface)
@@ -340,8 +354,9 @@ function build(capture: Capture): Snapshot {
   const fdb = [...fdbByNetns.entries()].flatMap(([ns, records]) =>
     records.map((f) => ({ mac: f.mac, dev: f.dev, master: f.master, dst: f.dst, netns: ns, raw: f.raw }))
   )
-
-  return {
+  // Parser warnings so far; the sysctl parser's come after and were never reported.
+  const readerWarnings = [...r.warnings]
+  const withoutConntrack: Omit<Snapshot, 'conntrack' | 'warnings'> = {
     schemaVersion: SCHEMA_VERSION,
     host: {
       hostname: firstLine(r.text(SECTION.hostname)) ?? 'unknown',
@@ -362,12 +377,53 @@ function build(capture: Capture): Snapshot {
     containers,
     publishedPorts,
     nat: { rules: nat.rules, chains: nat.chains, backendsPresent: nat.backendsPresent },
-    conntrack,
     listeners,
     fdb,
-    warnings,
     truncated
   }
+  const count = readCount(r.text(SECTION.conntrackCount))
+  const max = readCount(r.text(SECTION.conntrackMax))
+  const topology: Snapshot = {
+    ...withoutConntrack,
+    conntrack: { total: count, max, truncated: false, entries: [] },
+    warnings: [...warnings, ...readerWarnings]
+  }
+
+  function complete(): Snapshot {
+    const conntrackList = r.get(SECTION.conntrack)
+    // Only a listing that ran to completion can have been cut by the cap.
+    const conntrackListOk = conntrackList?.status === 'ok'
+    const parsedBefore = r.warnings.length
+    const conntrack = conntrackSection(
+      r.parse(SECTION.conntrack, (text) => conntrackTableFromText(text, addressIndex)),
+      count,
+      max,
+      conntrackListOk
+    )
+    const conntrackWarnings: string[] = []
+    if (conntrack.truncated)
+      conntrackWarnings.push(
+        `conntrack.list: showing ${conntrack.entries.length} of ${conntrack.total} tracked connections (capture cap)`
+      )
+    else if (
+      conntrackList &&
+      !conntrackListOk &&
+      conntrack.total !== null &&
+      conntrack.total > conntrack.entries.length
+    )
+      conntrackWarnings.push(
+        conntrack.entries.length
+          ? `conntrack.list: ${conntrackList.status ?? 'error'} — only ${conntrack.entries.length} of the ${conntrack.total} tracked connections (conntrack.count) were read; the others are unknown`
+          : `conntrack.list: ${conntrackList.status ?? 'error'} — ${conntrack.total} tracked connections are counted (conntrack.count) but their entries (addresses, NAT) are unknown`
+      )
+    return {
+      ...withoutConntrack,
+      conntrack,
+      warnings: [...warnings, ...conntrackWarnings, ...readerWarnings, ...r.warnings.slice(parsedBefore)]
+    }
+  }
+
+  return { topology, complete }
 }
 
 /** The capture's truncation record, when it is one (never trusting the shape of a hand-made capture). */

@@ -325,7 +325,9 @@ export class ConntrackTableBuilder implements ConntrackRowSink {
     names[n + 3] = oDst
     // Without NAT the reply is the original reversed: no lookup.
     names[n + 4] = sameText(text, spans[8], spans[9], spans[6], spans[7]) ? oDst : strings.of(text, spans[8], spans[9])
-    names[n + 5] = sameText(text, spans[10], spans[11], spans[4], spans[5]) ? oSrc : strings.of(text, spans[10], spans[11])
+    names[n + 5] = sameText(text, spans[10], spans[11], spans[4], spans[5])
+      ? oSrc
+      : strings.of(text, spans[10], spans[11])
     // The fields' numbers are in a row's order.
     this.numbers.set(f.numbers, i * 7)
     this.finishRow(i, this.flagListOfSpans(f))

@@ -268,7 +268,11 @@ function readCommonLine(text: string, start: number, end: number, f: ConntrackLi
       }
     } else if (text.charCodeAt(s + 5) === 61 && (c === 115 || c === 100) && has(text, 'port', s + 1)) {
       numbers[(tuple === 1 ? 0 : 2) + (c === 115 ? 0 : 1)] = number(text, s + 6, e) ?? Number.NaN
-    } else if (text.charCodeAt(s + 4) === 61 && (c === 109 || c === 122) && (has(text, 'mark', s) || has(text, 'zone', s))) {
+    } else if (
+      text.charCodeAt(s + 4) === 61 &&
+      (c === 109 || c === 122) &&
+      (has(text, 'mark', s) || has(text, 'zone', s))
+    ) {
       numbers[c === 109 ? 5 : 6] = number(text, s + 5, e) ?? Number.NaN
     }
     // type, code, id, packets, bytes: not kept by the model.

@@ -229,7 +229,8 @@ export function createBackend(deps: ServiceDeps, transport: 'ipc' | 'browser'): 
         const result = await deps.snapshotFromSource(sourceOf(host), {
           sudo: state.sudo[hostId] ?? host.sudo,
           signal: controller.signal,
-          onProgress: (progress) => emit('captureProgress', { ...progress, hostId })
+          onProgress: (progress) => emit('captureProgress', { ...progress, hostId }),
+          onTopology: (snapshot) => emit('snapshotPartial', { hostId, snapshot, pending: ['conntrack'] })
         })
         if (!result.ok) {
           emit('captureProgress', {

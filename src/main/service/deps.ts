@@ -29,7 +29,13 @@ export interface ServiceDeps {
   /** Takes a snapshot of a SOURCE (`local`, `sim:<id>`, `ssh:<alias>`, or a file path). */
   snapshotFromSource(
     source: string,
-    opts: { sudo?: boolean; signal?: AbortSignal; onProgress?: (p: Omit<CaptureProgress, 'hostId'>) => void }
+    opts: {
+      sudo?: boolean
+      signal?: AbortSignal
+      onProgress?: (p: Omit<CaptureProgress, 'hostId'>) => void
+      /** The snapshot without its conntrack entries, before a large conntrack table is read. */
+      onTopology?: (snapshot: Snapshot) => void
+    }
   ): Promise<Result<Snapshot>>
   /** Parses an opened file's text: a capture file or a snapshot JSON. */
   snapshotFromFileContent(name: string, content: string): Result<Snapshot>

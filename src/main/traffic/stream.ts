@@ -2,12 +2,16 @@
  * The live counter stream: ONE long-lived read-only sh loop per host (locally `sh -s`, remotely
  * `ssh … HOST sh -s`) that prints a boundary-delimited frame every interval:
  *
- *   @@NLFRAME@@ begin <date +%s%N> <first field of /proc/uptime>
- *   @@NLFRAME@@ dev host
- *   …/proc/net/dev…
- *   @@NLFRAME@@ dev pid:<pid>
- *   …/proc/<pid>/net/dev…           (or `@@NLFRAME@@ gone pid:<pid>` when the process exited)
+ *   @@NLFRAME@@ begin
+ *   /proc/uptime:<the uptime line>
+ *   /proc/net/dev:<line>                  (each line of the host's)
+ *   /proc/<pid>/net/dev:<line>            (each line of each streamed container namespace's)
  *   @@NLFRAME@@ end
+ *
+ * One `grep -H ''` reads them all, so a frame costs the host one short-lived process and a sleep
+ * however many interfaces and containers it has (a `cat` per container per second was most of the
+ * loop's cost on a busy host). The uptime, in hundredths of a second and read with the counters,
+ * times the frame. A container whose process has exited simply has no lines.
  *
  * The script is fixed text with only validated numbers substituted and is sent on stdin, so no
  * host-derived string ever reaches a shell. Reading /proc/<pid>/net/dev needs no root.
@@ -42,23 +46,15 @@ export function clampInterval(intervalS: number): number {
 /** The loop script. Only integers and a fixed-format decimal are substituted. */
 export function counterLoopScript(intervalS: number, pids: { netns: string; pid: number }[]): string {
   const interval = clampInterval(intervalS).toFixed(2).replace(/\.?0+$/, '')
-  const validPids = pids.map((p) => p.pid).filter((pid) => Number.isSafeInteger(pid) && pid > 0)
+  const validPids = [...new Set(pids.map((p) => p.pid).filter((pid) => Number.isSafeInteger(pid) && pid > 0))]
+  const files = ['/proc/uptime', '/proc/net/dev', ...validPids.map((pid) => `/proc/${pid}/net/dev`)]
   const lines = [
     "B='" + BOUNDARY + "'",
     // Any failed write (reader gone) ends the loop; so does an interrupted sleep.
     'trap "exit 0" PIPE HUP TERM',
     'while :; do',
-    '  read -r up _ </proc/uptime 2>/dev/null || up=-',
-    '  printf "%s begin %s %s\\n" "$B" "$(date +%s%N 2>/dev/null)" "$up" || exit 0',
-    '  printf "%s dev host\\n" "$B"',
-    '  cat /proc/net/dev || exit 0',
-    ...(validPids.length
-      ? [
-          `  for p in ${validPids.join(' ')}; do`,
-          '    if [ -r "/proc/$p/net/dev" ]; then printf "%s dev pid:%s\\n" "$B" "$p"; cat "/proc/$p/net/dev" 2>/dev/null; else printf "%s gone pid:%s\\n" "$B" "$p"; fi',
-          '  done'
-        ]
-      : []),
+    '  printf "%s begin\\n" "$B" || exit 0',
+    `  grep -H '' ${files.join(' ')} 2>/dev/null`,
     '  printf "%s end\\n" "$B" || exit 0',
     `  sleep ${interval} || exit 0`,
     'done',
@@ -84,15 +80,15 @@ export const MAX_STREAM_SECTION_LINES = 100_000
 export const MAX_STREAM_SECTIONS = 10_000
 
 /**
- * Incremental frame parser: feed it stdout chunks, it returns the frames completed so far.
- * `now` and the uptime fallback keep timestamps usable on shells whose `date` lacks %N.
+ * Incremental frame parser: feed it stdout chunks, it returns the frames completed so far. The
+ * frame's time is the host's uptime (from the epoch of `now()` at the first frame); without an
+ * uptime line, `now()` itself.
  */
 export class FrameParser {
   private buffer = ''
   /** Inside an over-long line: its rest is skipped up to the next newline. */
   private skippingLine = false
-  private current: { t: number; dev: { netns: string; text: string }[] } | null = null
-  private section: { netns: string; lines: string[] } | null = null
+  private frame: { uptime: number | null; host: string[]; pids: Map<number, string[]> } | null = null
   private uptimeBase: { uptimeS: number; epochMs: number } | null = null
 
   constructor(private readonly now: () => number = Date.now) {}
@@ -101,12 +97,11 @@ export class FrameParser {
     const text = this.buffer + chunk
     const frames: CounterFrame[] = []
     let start = 0
-    let nl: number
-    while ((nl = text.indexOf('\n', start)) >= 0) {
+    for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', start)) {
       const skipped = this.skippingLine
       this.skippingLine = false
       if (!skipped) {
-        const frame = this.line(text.slice(start, nl))
+        const frame = this.line(text, start, nl)
         if (frame) frames.push(frame)
       }
       start = nl + 1
@@ -120,45 +115,74 @@ export class FrameParser {
     return frames
   }
 
-  private closeSection(): void {
-    if (this.current && this.section && this.current.dev.length < MAX_STREAM_SECTIONS)
-      this.current.dev.push({ netns: this.section.netns, text: this.section.lines.join('\n') + '\n' })
-    this.section = null
-  }
-
-  private line(line: string): CounterFrame | null {
-    if (!line.startsWith(BOUNDARY + ' ')) {
-      if (this.section && this.section.lines.length < MAX_STREAM_SECTION_LINES) this.section.lines.push(line)
+  /** text[start, end) is one line. */
+  private line(text: string, start: number, end: number): CounterFrame | null {
+    const frame = this.frame
+    if (text.startsWith(HOST_DEV, start)) {
+      if (frame && frame.host.length < MAX_STREAM_SECTION_LINES) frame.host.push(text.slice(start + HOST_DEV.length, end))
       return null
     }
-    const [, kind, a, b] = line.split(' ')
+    if (text.startsWith(PROC, start)) {
+      if (!frame) return null
+      const colon = colonOfPath(text, start, end)
+      if (colon === -1) return null
+      const path = text.slice(start, colon)
+      const value = text.slice(colon + 1, end)
+      if (path === '/proc/uptime') {
+        const up = UPTIME.exec(value)
+        if (up) frame.uptime = Number(up[1])
+        return null
+      }
+      const pid = PID_DEV.exec(path)
+      if (!pid) return null
+      const key = Number(pid[1])
+      let lines = frame.pids.get(key)
+      if (!lines) {
+        // The host's namespace is one of the sections a frame may hold.
+        if (frame.pids.size + 1 >= MAX_STREAM_SECTIONS) return null
+        frame.pids.set(key, (lines = []))
+      }
+      if (lines.length < MAX_STREAM_SECTION_LINES) lines.push(value)
+      return null
+    }
+    if (!text.startsWith(BOUNDARY, start)) return null
+    const kind = text.slice(start + BOUNDARY.length + 1, end)
     if (kind === 'begin') {
-      this.current = { t: this.timestamp(a ?? '', b ?? ''), dev: [] }
-      this.section = null
-    } else if (kind === 'dev' && this.current && a) {
-      this.closeSection()
-      this.section = { netns: a, lines: [] }
-    } else if (kind === 'gone') {
-      this.closeSection()
-    } else if (kind === 'end' && this.current) {
-      this.closeSection()
-      const frame = this.current
-      this.current = null
-      return frame
+      this.frame = { uptime: null, host: [], pids: new Map() }
+    } else if (kind === 'end' && frame) {
+      this.frame = null
+      return {
+        t: this.timestamp(frame.uptime),
+        dev: [
+          { netns: 'host', text: joined(frame.host) },
+          ...[...frame.pids].map(([pid, lines]) => ({ netns: `pid:${pid}`, text: joined(lines) }))
+        ]
+      }
     }
     return null
   }
 
-  private timestamp(date: string, uptime: string): number {
-    if (/^\d{16,}$/.test(date)) return Math.round(Number(date) / 1e6)
-    const up = Number(uptime)
-    if (Number.isFinite(up) && uptime !== '') {
-      if (!this.uptimeBase) this.uptimeBase = { uptimeS: up, epochMs: /^\d{9,12}$/.test(date) ? Number(date) * 1000 : this.now() }
-      return Math.round(this.uptimeBase.epochMs + (up - this.uptimeBase.uptimeS) * 1000)
-    }
-    return this.now()
+  private timestamp(uptimeS: number | null): number {
+    if (uptimeS === null || !Number.isFinite(uptimeS)) return this.now()
+    if (!this.uptimeBase) this.uptimeBase = { uptimeS, epochMs: this.now() }
+    return Math.round(this.uptimeBase.epochMs + (uptimeS - this.uptimeBase.uptimeS) * 1000)
   }
 }
+
+const PROC = '/proc/'
+/** Longer than any path the loop reads (`/proc/<pid>/net/dev`). */
+const MAX_PATH_CHARS = 40
+
+/** The colon after a line's path, looked for in its first MAX_PATH_CHARS only (a hostile line may be long). */
+function colonOfPath(text: string, start: number, end: number): number {
+  const stop = Math.min(end, start + MAX_PATH_CHARS)
+  for (let i = start; i < stop; i++) if (text.charCodeAt(i) === 58) return i
+  return -1
+}
+const HOST_DEV = '/proc/net/dev:'
+const PID_DEV = /^\/proc\/(\d+)\/net\/dev$/
+const UPTIME = /^(\d+(?:\.\d+)?) \d+(?:\.\d+)?$/
+const joined = (lines: string[]): string => (lines.length ? lines.join('\n') + '\n' : '')
 
 /** A single-consumer async queue that the process feeds and the sampler drains. */
 class FrameQueue implements AsyncIterable<CounterFrame> {

@@ -26,6 +26,7 @@ import type {
   Preferences,
   ScenarioSummary,
   SnapshotDiff,
+  SnapshotPartial,
   TraceResult,
   TrafficSample,
   TrafficSeries
@@ -133,9 +134,17 @@ export interface ApiEvents {
   hostsChanged: HostEntry[]
   packetBatch: PacketBatch
   packetCaptureState: PacketCaptureState
+  snapshotPartial: SnapshotPartial
 }
 export type ApiEventName = keyof ApiEvents
-export const apiEventNames = ['captureProgress', 'trafficSample', 'hostsChanged', 'packetBatch', 'packetCaptureState'] as const satisfies readonly ApiEventName[]
+export const apiEventNames = [
+  'captureProgress',
+  'trafficSample',
+  'hostsChanged',
+  'packetBatch',
+  'packetCaptureState',
+  'snapshotPartial'
+] as const satisfies readonly ApiEventName[]
 
 export const apiCallNames = Object.keys(apiCallArgs) as ApiCallName[]
 

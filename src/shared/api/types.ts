@@ -5,6 +5,7 @@
 import type { CapturedPacket } from '../packets/format'
 import type { ResolvedPacketTarget } from '../packets/target'
 import type { AppError } from '../result'
+import type { Snapshot } from '../snapshot/schema'
 
 /** A host the sidebar can show. */
 export type HostKind = 'training' | 'local' | 'ssh' | 'file'
@@ -35,6 +36,17 @@ export interface CaptureProgress {
   done: number
   total: number
   message?: string
+}
+
+/**
+ * A host's snapshot before its (large) conntrack table is read, pushed while the capture finishes
+ * so the wiring shows early. The parts named in `pending` are empty in it; captureHost's answer is
+ * the whole snapshot.
+ */
+export interface SnapshotPartial {
+  hostId: string
+  snapshot: Snapshot
+  pending: 'conntrack'[]
 }
 
 /** One rate sample for one interface. Rates are per second. */

@@ -69,9 +69,10 @@ export async function ensureRendererBuilt(): Promise<void> {
 
 /**
  * Starts browser mode in this process with a fresh, throw-away state file (so preferences from a
- * developer's machine never leak into tests) and an empty SSH config.
+ * developer's machine never leak into tests) and an empty SSH config, or the given one (its hosts
+ * are then in the sidebar).
  */
-export async function startApp(): Promise<RunningApp> {
+export async function startApp(options: { sshConfigFile?: string } = {}): Promise<RunningApp> {
   await ensureRendererBuilt()
   const [{ startBrowserServer }, { createBackend }, { createDefaultDeps }] = await Promise.all([
     import('../../../src/main/server/browser-server'),
@@ -83,7 +84,7 @@ export async function startApp(): Promise<RunningApp> {
   const { writeFileSync } = await import('node:fs')
   writeFileSync(emptySshConfig, '')
   const backend = createBackend(
-    createDefaultDeps({ stateFile: join(dir, 'state.json'), sshConfigFile: emptySshConfig }),
+    createDefaultDeps({ stateFile: join(dir, 'state.json'), sshConfigFile: options.sshConfigFile ?? emptySshConfig }),
     'browser'
   )
   const server = await startBrowserServer({ backend, staticDir: rendererOut })

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { createBackend } from '../../../src/main/service/backend'
-import { fakeDeps } from '../../support/fake-deps'
+import { fakeDeps, minimalSnapshot } from '../../support/fake-deps'
 import { SCHEMA_VERSION } from '../../../src/shared/snapshot/schema'
+import { ok } from '../../../src/shared/result'
 
 describe('backend service', () => {
   it('answers Results and never throws across the boundary', async () => {
@@ -54,6 +55,37 @@ describe('backend service', () => {
     expect(again.ok && again.value?.host.hostname).toBe('local')
     const exported = await backend.call('exportSnapshot', { hostId: 'local' })
     expect(exported.ok && JSON.parse(exported.value.content).schemaVersion).toBe(SCHEMA_VERSION)
+  })
+
+  it('pushes the topology of a host with a large conntrack table before it answers the whole snapshot', async () => {
+    const events: string[] = []
+    const partial = minimalSnapshot({
+      host: {
+        hostname: 'early',
+        kernel: null,
+        dockerVersion: null,
+        iptablesBackend: null,
+        capturedAt: '2026-11-28T00:00:00Z'
+      }
+    })
+    const backend = createBackend(
+      fakeDeps({
+        snapshotFromSource: async (_source, opts) => {
+          opts.onTopology?.(partial)
+          events.push('conntrack read')
+          return ok(minimalSnapshot())
+        }
+      }),
+      'browser'
+    )
+    backend.subscribe('snapshotPartial', (p) =>
+      events.push(`partial ${p.hostId} ${p.snapshot.host.hostname} ${p.pending.join()}`)
+    )
+    backend.subscribe('captureProgress', (p) => events.push(p.phase))
+    const result = await backend.call('captureHost', { hostId: 'local' })
+    events.push('answered')
+    expect(result.ok).toBe(true)
+    expect(events).toEqual(['started', 'partial local early conntrack', 'conntrack read', 'done', 'answered'])
   })
 
   it('passes a failed connection through with its remedy', async () => {

@@ -21,7 +21,14 @@ const sorted = (names: Iterable<string>) => [...names].sort()
 describe('API contract coverage', () => {
   it('lists calls and events', () => {
     expect(apiCallNames.length).toBeGreaterThan(10)
-    expect(apiEventNames).toEqual(['captureProgress', 'trafficSample', 'hostsChanged', 'packetBatch', 'packetCaptureState'])
+    expect(apiEventNames).toEqual([
+      'captureProgress',
+      'trafficSample',
+      'hostsChanged',
+      'packetBatch',
+      'packetCaptureState',
+      'snapshotPartial'
+    ])
   })
 
   it('the backend service implements exactly the contract', () => {

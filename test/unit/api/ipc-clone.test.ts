@@ -46,7 +46,10 @@ describe('IPC results and events survive structured clone', () => {
         return () => undefined
       }
     }
-    forwardEvents(backend as never, { send: (_channel: string, payload: unknown) => void sent.push(payload), isDestroyed: () => false })
+    forwardEvents(backend as never, {
+      send: (_channel: string, payload: unknown) => void sent.push(payload),
+      isDestroyed: () => false
+    })
     listeners[0]({ hostId: 'ssh:x', snapshot: lab })
     listeners[0]({ hostId: 'ssh:x', phase: 'done' })
     expect(structuredClone(sent[0])).toEqual({ hostId: 'ssh:x', snapshot: asJson(lab) })

@@ -53,7 +53,13 @@ describe('the CLI bundle', { timeout: 60_000 }, () => {
   const work = mkdtempSync(join(tmpdir(), 'netlens-cli-bundle-'))
   const labCapture = join(work, 'lab.cap')
   const bundle = (args: string[]): Promise<Ran> =>
-    node(['--input-type=module', '-e', 'await (await import(process.argv[1])).runCli()', join(outDir, 'netlens.mjs'), ...args])
+    node([
+      '--input-type=module',
+      '-e',
+      'await (await import(process.argv[1])).runCli()',
+      join(outDir, 'netlens.mjs'),
+      ...args
+    ])
 
   beforeAll(async () => {
     const built = await node([join(ROOT, 'scripts/build-cli.mjs'), '--out', outDir])
@@ -66,7 +72,10 @@ describe('the CLI bundle', { timeout: 60_000 }, () => {
   })
 
   it('lists its source files with the time the build started', () => {
-    const manifest = JSON.parse(readFileSync(join(outDir, 'inputs.json'), 'utf8')) as { builtAt: number; inputs: string[] }
+    const manifest = JSON.parse(readFileSync(join(outDir, 'inputs.json'), 'utf8')) as {
+      builtAt: number
+      inputs: string[]
+    }
     expect(manifest.builtAt).toBeLessThanOrEqual(Date.now())
     expect(manifest.inputs).toContain('src/main/cli/main.ts')
     expect(manifest.inputs).toContain('src/main/cli/commands/version.ts')

@@ -16,7 +16,19 @@ import { captureFromDir } from '../../support/capture-from-dir'
 import { FIXTURES_DIR, loadFixturePairs } from '../../support/fixtures'
 import { lineSoup } from '../../support/line-soup'
 
-const FIELDS = ['proto', 'state', 'original', 'reply', 'nat', 'containers', 'flags', 'timeout', 'mark', 'zone', 'raw'] as const
+const FIELDS = [
+  'proto',
+  'state',
+  'original',
+  'reply',
+  'nat',
+  'containers',
+  'flags',
+  'timeout',
+  'mark',
+  'zone',
+  'raw'
+] as const
 
 /** What the model made of each eager entry before entries were compact (the snapshot schema's fields). */
 function referenceEntries(text: string, addressIndex: Map<string, string[]>): ConntrackEntry[] {

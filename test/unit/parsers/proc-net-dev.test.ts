@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { parseProcNetDev } from '../../../src/main/parsers/proc-net-dev'
 import { loadFixturePairs } from '../../support/fixtures'
+import fc from 'fast-check'
 import { fuzzParser } from './link-fuzz'
+import { parseProcNetDev as regexParseProcNetDev } from '../../support/regex-proc-net-dev'
 
 const HEADER =
   'Inter-|   Receive                                                |  Transmit\n face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n'
@@ -64,4 +66,32 @@ describe('parseProcNetDev (/proc/net/dev)', () => {
   })
 
   fuzzParser(parseProcNetDev, pairs, 'lines')
+
+  it('reads every line exactly as the regular-expression parser did (fixtures, soups, odd characters)', () => {
+    const lines = [...new Set(pairs.flatMap((pair) => pair.input.split('\n')))]
+    const same = (text: string): void => {
+      expect(parseProcNetDev(text)).toEqual(regexParseProcNetDev(text))
+    }
+    for (const pair of pairs) same(pair.input)
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.constantFrom(...lines),
+            fc
+              .array(fc.constantFrom(...' \t:0123456789\r\nab|Inter-face💩\u2028\u00a0\f\v'.split('')), {
+                maxLength: 80
+              })
+              .map((c) => c.join(''))
+          ),
+          { maxLength: 30 }
+        ),
+        fc.constantFrom('\n', '\r\n', '\r'),
+        (picked, eol) => {
+          same(picked.join(eol))
+        }
+      ),
+      { numRuns: 400 }
+    )
+  })
 })

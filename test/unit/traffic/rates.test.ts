@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import { COUNTER_FIELDS, computeRates, counterDelta, type IfaceCounters, type ParsedFrame } from '../../../src/shared/traffic/rates'
+import { computeRates as referenceComputeRates } from '../../support/reference-rates'
 
 const counters = (iface: string, value: number, netns = 'host'): IfaceCounters => ({
   iface,
@@ -121,6 +122,36 @@ describe('computeRates', () => {
         expect(out.rates[0].rxBytesPerS).toBeCloseTo(delta / (dtMs / 1000), 6)
         expect(out.resets).toEqual([])
       })
+    )
+  })
+})
+
+describe('computeRates equals the reference (before it stopped making strings and objects per counter)', () => {
+  const value = fc.oneof(
+    fc.nat(),
+    fc.constantFrom(0, 2 ** 32 - 1, 2 ** 32 - 100, 2 ** 31, 2 ** 40, 2 ** 64, -1, Number.NaN, Number.POSITIVE_INFINITY)
+  )
+  const reading = fc.record({
+    iface: fc.constantFrom('eth0', 'eth1', 'lo', 'veth1'),
+    netns: fc.constantFrom('host', 'pid:1', 'pid:2'),
+    rxBytes: value,
+    rxPackets: value,
+    rxErrors: value,
+    rxDropped: value,
+    txBytes: value,
+    txPackets: value,
+    txErrors: value,
+    txDropped: value
+  })
+  const parsed = (t: fc.Arbitrary<number>) => fc.record({ t, counters: fc.array(reading, { maxLength: 12 }) })
+
+  it('on random frames: duplicates, missing interfaces, wraps, resets, garbage, time not advancing', () => {
+    const label = (netns: string, iface: string): string | null => (netns === 'host' ? null : `${netns}-${iface}`)
+    fc.assert(
+      fc.property(parsed(fc.integer({ min: 0, max: 3000 })), parsed(fc.integer({ min: 0, max: 3000 })), (prev, next) => {
+        expect(computeRates(prev, next, label)).toEqual(referenceComputeRates(prev, next, label))
+      }),
+      { numRuns: 2000 }
     )
   })
 })

@@ -3,39 +3,45 @@ import fc from 'fast-check'
 import { BOUNDARY, counterLoopScript, FrameParser, streamCommand } from '../../../src/main/traffic/stream'
 
 const dev = 'Inter-| Receive\n face |bytes\n  eth0: 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16\n'
-const frameText = (date: string, uptime: string, pids: number[] = [7]): string =>
+const devLines = dev.trimEnd().split('\n')
+/** What the loop prints for one frame: `grep -H ''` of the uptime, the host's /proc/net/dev and each pid's. */
+const frameText = (uptime: string | null, pids: number[] = [7]): string =>
   [
-    `${BOUNDARY} begin ${date} ${uptime}`,
-    `${BOUNDARY} dev host`,
-    dev.trimEnd(),
-    ...pids.flatMap((p) => [`${BOUNDARY} dev pid:${p}`, dev.trimEnd()]),
-    `${BOUNDARY} gone pid:99`,
+    `${BOUNDARY} begin`,
+    ...(uptime === null ? [] : [`/proc/uptime:${uptime} 4242.42`]),
+    ...devLines.map((l) => `/proc/net/dev:${l}`),
+    ...pids.flatMap((p) => devLines.map((l) => `/proc/${p}/net/dev:${l}`)),
     `${BOUNDARY} end`,
     ''
   ].join('\n')
 
 describe('FrameParser', () => {
-  it('parses whole frames with nanosecond timestamps', () => {
-    const frames = new FrameParser().push(frameText('1700000000123456789', '100.00'))
-    expect(frames).toEqual([
+  it('parses whole frames: the host and each container namespace, timed by the host uptime', () => {
+    const parser = new FrameParser(() => 1_700_000_000_000)
+    const first = parser.push(frameText('100.00', [7, 12]))
+    expect(first).toEqual([
       {
-        t: 1700000000123,
+        t: 1_700_000_000_000,
         dev: [
-          { netns: 'host', text: dev.split('\n').slice(0, 3).join('\n') + '\n' },
-          { netns: 'pid:7', text: dev.split('\n').slice(0, 3).join('\n') + '\n' }
+          { netns: 'host', text: dev },
+          { netns: 'pid:7', text: dev },
+          { netns: 'pid:12', text: dev }
         ]
       }
     ])
+    // Later frames advance by the host's uptime, whatever the local clock says.
+    expect(parser.push(frameText('101.25', [7]))[0].t).toBe(1_700_000_001_250)
   })
 
   it('assembles frames from arbitrary chunk boundaries (property)', () => {
-    const text = frameText('1700000000123456789', '1.0') + frameText('1700000001123456789', '2.0', [7, 8])
-    const whole = new FrameParser().push(text)
-    expect(whole).toHaveLength(2)
+    const text = frameText('1.0') + frameText('2.0', [7, 8]) + frameText('3.5', [])
+    const whole = new FrameParser(() => 5_000).push(text)
+    expect(whole).toHaveLength(3)
+    expect(whole.map((f) => f.t)).toEqual([5_000, 6_000, 7_500])
     fc.assert(
       fc.property(fc.array(fc.nat(text.length), { maxLength: 20 }), (cuts) => {
         const points = [...new Set(cuts)].sort((a, b) => a - b)
-        const parser = new FrameParser()
+        const parser = new FrameParser(() => 5_000)
         const frames = []
         let last = 0
         for (const p of [...points, text.length]) {
@@ -47,16 +53,26 @@ describe('FrameParser', () => {
     )
   })
 
-  it('falls back to /proc/uptime deltas when date has no %N', () => {
-    const parser = new FrameParser(() => 50_000)
-    const a = parser.push(frameText('1700000000N', '100.25'))
-    const b = parser.push(frameText('1700000001N', '101.75'))
-    expect(b[0].t - a[0].t).toBe(1_500)
+  it('uses the local clock without an uptime line', () => {
+    let now = 50_000
+    const parser = new FrameParser(() => now)
+    expect(parser.push(frameText(null, []))).toEqual([{ t: 50_000, dev: [{ netns: 'host', text: dev }] }])
+    now = 51_000
+    expect(parser.push(frameText(null, []))[0].t).toBe(51_000)
+  })
+
+  it('leaves a container whose process is gone out, and ignores lines it cannot place', () => {
+    const text = frameText('10.0', [7]).replace(
+      `${BOUNDARY} end`,
+      `grep: /proc/9/net/dev: No such file or directory\n${BOUNDARY} end`
+    )
+    const [frame] = new FrameParser(() => 0).push(text)
+    expect(frame.dev.map((d) => d.netns)).toEqual(['host', 'pid:7'])
   })
 
   it('ignores output before the first begin and unfinished frames', () => {
     const parser = new FrameParser()
-    expect(parser.push('motd line\n' + `${BOUNDARY} begin 1700000000123456789 1\n${BOUNDARY} dev host\n`)).toEqual([])
+    expect(parser.push('motd line\n/proc/net/dev:x\n' + `${BOUNDARY} begin\n/proc/uptime:1.00 2.00\n`)).toEqual([])
   })
 })
 
@@ -83,11 +99,18 @@ describe('counter loop command', () => {
       { netns: 'pid:x', pid: Number.NaN },
       { netns: 'pid:-3', pid: -3 }
     ])
-    expect(script).toContain('for p in 12; do')
+    expect(script).toContain("grep -H '' /proc/uptime /proc/net/dev /proc/12/net/dev 2>/dev/null")
     expect(script).toContain('sleep 0.5 ||')
     expect(counterLoopScript(99, [])).toContain('sleep 10 ||')
     expect(counterLoopScript(2.5, [])).toContain('sleep 2.5 ||')
-    expect(counterLoopScript(1, [])).not.toContain('for p in')
+    expect(counterLoopScript(1, [])).toContain("grep -H '' /proc/uptime /proc/net/dev 2>/dev/null")
+    // One grep for every container, however many: no process per container.
+    const many = counterLoopScript(
+      1,
+      Array.from({ length: 500 }, (_, i) => ({ netns: `pid:${i + 1}`, pid: i + 1 }))
+    )
+    expect(many.match(/grep|cat /g)).toHaveLength(1)
+    expect(many.match(/\/net\/dev/g)).toHaveLength(501)
   })
 })
 
@@ -99,20 +122,28 @@ describe('FrameParser against a hostile host', () => {
     for (let i = 0; i < 8; i++) expect(parser.push(junk)).toEqual([])
     expect((parser as unknown as { buffer: string }).buffer.length).toBeLessThanOrEqual(MAX_STREAM_LINE_CHARS)
     // The rest of the over-long line is skipped up to its newline; the next frame parses.
-    expect(parser.push('tail of the junk line\n' + frameText('1700000000123456789', '1.0'))).toHaveLength(1)
+    expect(parser.push('tail of the junk line\n' + frameText('1.0'))).toHaveLength(1)
   })
 
   it('bounds the lines and namespaces one frame may hold', async () => {
     const { MAX_STREAM_SECTION_LINES, MAX_STREAM_SECTIONS } = await import('../../../src/main/traffic/stream')
     const parser = new FrameParser()
-    parser.push(`${BOUNDARY} begin 1700000000123456789 1\n${BOUNDARY} dev host\n`)
-    const many = 'eth0: 1 2 3\n'.repeat(MAX_STREAM_SECTION_LINES + 500)
-    parser.push(many)
+    parser.push(`${BOUNDARY} begin\n/proc/uptime:1.00 2.00\n`)
+    parser.push('/proc/net/dev:eth0: 1 2 3\n'.repeat(MAX_STREAM_SECTION_LINES + 500))
+    parser.push('/proc/7/net/dev:eth0: 1 2 3\n'.repeat(MAX_STREAM_SECTION_LINES + 500))
     let sections = ''
-    for (let i = 0; i < MAX_STREAM_SECTIONS + 50; i++) sections += `${BOUNDARY} dev pid:${i}\n`
+    for (let i = 0; i < MAX_STREAM_SECTIONS + 50; i++) sections += `/proc/${100_000 + i}/net/dev:lo: 1\n`
     parser.push(sections)
     const [frame] = parser.push(`${BOUNDARY} end\n`)
     expect(frame.dev).toHaveLength(MAX_STREAM_SECTIONS)
     expect(frame.dev[0].text.split('\n').length - 1).toBe(MAX_STREAM_SECTION_LINES)
+    expect(frame.dev[1].text.split('\n').length - 1).toBe(MAX_STREAM_SECTION_LINES)
+  })
+
+  it('looks for the path of a line only at its start (a long line without a colon costs no search past it)', () => {
+    const parser = new FrameParser(() => 0)
+    const long = `/proc/${'9'.repeat(50)}/net/dev:eth0: 1\n`
+    const [frame] = parser.push(frameText('1.0', []).replace(`${BOUNDARY} end`, `${long}/proc/nocolon\n${BOUNDARY} end`))
+    expect(frame.dev.map((d) => d.netns)).toEqual(['host'])
   })
 })

@@ -47,6 +47,10 @@ export const useHostsStore = defineStore('hosts', () => {
       api.subscribe('captureProgress', (p) => {
         progress[p.hostId] = p
         if (p.phase === 'started' || p.phase === 'section' || p.phase === 'parsing') status[p.hostId] = 'connecting'
+      }),
+      // The wiring of a host with a large conntrack table, before the table is read: shown at once.
+      api.subscribe('snapshotPartial', (partial) => {
+        if (status[partial.hostId] === 'connecting') useSnapshotStore().setPartial(partial)
       })
     ]
   }
@@ -71,6 +75,7 @@ export const useHostsStore = defineStore('hosts', () => {
     }
     status[id] = result.error.code === 'cancelled' ? 'idle' : 'error'
     if (result.error.code !== 'cancelled') errors[id] = result.error
+    await snapshots.discardPartial(id)
     return false
   }
 

@@ -6,6 +6,7 @@ import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, triggerRef } from 'vue'
 import type { AppError } from '@shared/result'
 import type { Snapshot } from '@shared/snapshot/schema'
+import type { SnapshotPartial } from '@shared/api/types'
 import { api } from '@renderer/api'
 
 export const useSnapshotStore = defineStore('snapshot', () => {
@@ -16,15 +17,38 @@ export const useSnapshotStore = defineStore('snapshot', () => {
   const error = ref<AppError | null>(null)
   /** Bumps on every new snapshot so views can refresh derived data (diagnose, traffic labels). */
   const version = ref(0)
+  /** Hosts shown from a partial snapshot (SnapshotPartial): what is still being read. */
+  const pending = ref<Record<string, SnapshotPartial['pending']>>({})
+  const currentPending = computed(() => (hostId.value ? (pending.value[hostId.value] ?? []) : []))
 
   function set(id: string, snapshot: Snapshot): void {
     cache.value.set(id, snapshot)
     triggerRef(cache)
+    if (pending.value[id]) {
+      const { [id]: _done, ...rest } = pending.value
+      pending.value = rest
+    }
     if (hostId.value === id) {
       current.value = snapshot
       error.value = null
       version.value++
     }
+  }
+
+  /** Shows a capture's partial snapshot until its whole one arrives (set). */
+  function setPartial(partial: SnapshotPartial): void {
+    set(partial.hostId, partial.snapshot)
+    pending.value = { ...pending.value, [partial.hostId]: partial.pending }
+  }
+
+  /** Drops a partial snapshot whose capture failed: the backend's last whole one is shown again. */
+  async function discardPartial(id: string): Promise<void> {
+    if (!pending.value[id]) return
+    const { [id]: _failed, ...rest } = pending.value
+    pending.value = rest
+    cache.value.delete(id)
+    triggerRef(cache)
+    if (hostId.value === id) await show(id)
   }
 
   /** Shows the host's snapshot (cached, or the backend's last one). Answers whether one exists. */
@@ -63,5 +87,19 @@ export const useSnapshotStore = defineStore('snapshot', () => {
 
   const containerNames = computed(() => (current.value?.containers ?? []).map((c) => c.name).sort())
 
-  return { hostId, current, loading, error, version, set, show, forget, containerNames }
+  return {
+    hostId,
+    current,
+    loading,
+    error,
+    version,
+    pending,
+    currentPending,
+    set,
+    setPartial,
+    discardPartial,
+    show,
+    forget,
+    containerNames
+  }
 })

@@ -227,6 +227,7 @@ export const en = {
     translated: 'After NAT',
     rewritten: 'Highlighted: the address NAT rewrote',
     noConntrack: 'No conntrack entries were captured.',
+    conntrackPending: 'Reading the conntrack table ({n} connections)…',
     noConntrackMatch: 'No connection matches these filters.',
     timeout: 'Timeout',
     ownerFilter: 'Rules by',

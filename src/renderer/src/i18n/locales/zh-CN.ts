@@ -229,6 +229,7 @@ export const zhCN: MessageSchema = {
     translated: '转换后',
     rewritten: '高亮部分是被地址转换改写的地址',
     noConntrack: '没有采集到连接跟踪记录。',
+    conntrackPending: '正在读取连接跟踪表（{n} 条连接）…',
     noConntrackMatch: '没有符合筛选条件的连接。',
     timeout: '超时',
     ownerFilter: '规则来源',

@@ -1,0 +1,123 @@
+/**
+ * Time to first insight: while a host with a large conntrack table is captured, the backend pushes
+ * its snapshot without conntrack entries (snapshotPartial) and the UI shows the wiring at once; the
+ * conntrack tab says the table is being read until captureHost answers the whole snapshot. Order of
+ * events only, no timing.
+ */
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { flushPromises, mount } from '@vue/test-utils'
+import { createPinia, setActivePinia } from 'pinia'
+import { api, answer, emit, resetApi } from './support/mock-api'
+import { generateSnapshot } from '../unit/renderer/support/generate-snapshot'
+import type { HostEntry } from '@shared/api/types'
+import type { Result } from '@shared/result'
+import type { Snapshot } from '@shared/snapshot/schema'
+
+vi.mock('@renderer/api', async () => (await import('./support/mock-api')).mockModule)
+
+const { useHostsStore } = await import('@renderer/stores/hosts')
+const { useSnapshotStore } = await import('@renderer/stores/snapshot')
+const { useTopologyStore } = await import('@renderer/stores/topology')
+const { useNatStore } = await import('@renderer/stores/nat')
+const { default: NatView } = await import('@renderer/views/NatView.vue')
+const { i18n } = await import('@renderer/i18n')
+
+const HOSTS: HostEntry[] = [{ id: 'ssh:web', kind: 'ssh', label: 'web', sudo: false, origin: 'ssh-config' }]
+const whole = generateSnapshot({ containers: 8, conntrack: 3000 })
+const partial: Snapshot = { ...whole, conntrack: { ...whole.conntrack, entries: [] } }
+
+let pinia: ReturnType<typeof createPinia>
+beforeEach(() => {
+  resetApi()
+  pinia = createPinia()
+  setActivePinia(pinia)
+  i18n.global.locale.value = 'en'
+})
+
+/** captureHost answers only when the test says so. */
+function heldCapture(): { release(result: Result<Snapshot>): void } {
+  let release: (result: Result<Snapshot>) => void = () => undefined
+  vi.mocked(api.captureHost).mockImplementation(() => new Promise<Result<Snapshot>>((resolve) => (release = resolve)))
+  return { release: (result) => release(result) }
+}
+
+async function connecting(): Promise<ReturnType<typeof useHostsStore>> {
+  answer('listHosts', HOSTS)
+  const hosts = useHostsStore()
+  await hosts.load()
+  hosts.subscribe()
+  void hosts.select('ssh:web')
+  await flushPromises()
+  expect(api.captureHost).toHaveBeenCalledWith({ hostId: 'ssh:web' })
+  expect(hosts.status['ssh:web']).toBe('connecting')
+  return hosts
+}
+
+describe('progressive topology', () => {
+  it('shows the wiring from the partial snapshot, then the conntrack table from the whole one', async () => {
+    const capture = heldCapture()
+    const hosts = await connecting()
+    const snapshots = useSnapshotStore()
+    const topology = useTopologyStore()
+    const nat = useNatStore()
+    nat.tab = 'conntrack'
+    const view = mount(NatView, { global: { plugins: [pinia, i18n] } })
+    await flushPromises()
+    expect(topology.layout).toBeNull()
+
+    // 1. The partial snapshot arrives while the capture is still running.
+    emit('snapshotPartial', { hostId: 'ssh:web', snapshot: partial, pending: ['conntrack'] })
+    await flushPromises()
+    expect(hosts.status['ssh:web']).toBe('connecting')
+    expect(snapshots.current).toBe(partial)
+    expect(snapshots.currentPending).toEqual(['conntrack'])
+    const containerNodes = topology.layout!.nodes.filter((n) => n.kind === 'container' || n.kind === 'group')
+    expect(containerNodes.length).toBeGreaterThan(0)
+    expect(view.find('[data-testid=conntrack-pending]').text()).toBe('Reading the conntrack table (3,000 connections)…')
+
+    // 2. The whole snapshot replaces it.
+    capture.release({ ok: true, value: whole })
+    await flushPromises()
+    expect(hosts.status['ssh:web']).toBe('connected')
+    expect(snapshots.current).toStrictEqual(whole)
+    expect(snapshots.currentPending).toEqual([])
+    expect(view.find('[data-testid=conntrack-pending]').exists()).toBe(false)
+    expect(view.find('[data-testid=ct-count]').text()).toContain('3,000')
+  })
+
+  it('says so in Chinese too', async () => {
+    heldCapture()
+    await connecting()
+    i18n.global.locale.value = 'zh-CN'
+    useNatStore().tab = 'conntrack'
+    const view = mount(NatView, { global: { plugins: [pinia, i18n] } })
+    emit('snapshotPartial', { hostId: 'ssh:web', snapshot: partial, pending: ['conntrack'] })
+    await flushPromises()
+    expect(view.find('[data-testid=conntrack-pending]').text()).toBe('正在读取连接跟踪表（3,000 条连接）…')
+  })
+
+  it('ignores a partial snapshot that arrives after the capture answered', async () => {
+    const capture = heldCapture()
+    await connecting()
+    capture.release({ ok: true, value: whole })
+    await flushPromises()
+    emit('snapshotPartial', { hostId: 'ssh:web', snapshot: partial, pending: ['conntrack'] })
+    expect(useSnapshotStore().current).toStrictEqual(whole)
+    expect(useSnapshotStore().currentPending).toEqual([])
+  })
+
+  it('drops the partial snapshot when the capture fails, and shows the last whole one again', async () => {
+    const capture = heldCapture()
+    const hosts = await connecting()
+    const snapshots = useSnapshotStore()
+    emit('snapshotPartial', { hostId: 'ssh:web', snapshot: partial, pending: ['conntrack'] })
+    expect(snapshots.current).toBe(partial)
+    const previous = generateSnapshot({ containers: 2, conntrack: 10 })
+    answer('getSnapshot', previous)
+    capture.release({ ok: false, error: { code: 'unreachable', message: 'Connection reset' } })
+    await flushPromises()
+    expect(hosts.status['ssh:web']).toBe('error')
+    expect(snapshots.currentPending).toEqual([])
+    expect(snapshots.current).toStrictEqual(previous)
+  })
+})
