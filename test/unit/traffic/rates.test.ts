@@ -134,14 +134,7 @@ describe('computeRates equals the reference (before it stopped making strings an
   const reading = fc.record({
     iface: fc.constantFrom('eth0', 'eth1', 'lo', 'veth1'),
     netns: fc.constantFrom('host', 'pid:1', 'pid:2'),
-    rxBytes: value,
-    rxPackets: value,
-    rxErrors: value,
-    rxDropped: value,
-    txBytes: value,
-    txPackets: value,
-    txErrors: value,
-    txDropped: value
+    ...(Object.fromEntries(COUNTER_FIELDS.map((field) => [field, value])) as Record<(typeof COUNTER_FIELDS)[number], typeof value>)
   })
   const parsed = (t: fc.Arbitrary<number>) => fc.record({ t, counters: fc.array(reading, { maxLength: 12 }) })
 
