@@ -295,21 +295,17 @@ function readConntrack(input: string): ConntrackParts | null {
   const warnings: string[] = []
   if (typeof input !== 'string') return null
   let text = input
-  const spliced = cutSplicedSummary(text)
-  if (spliced !== null) {
-    text = spliced.text
-    warnings.push(at(spliced.line, "conntrack's summary line (stderr) was printed inside this entry; cut out"))
-  }
   const shared = new FlagLists()
-  const len = text.length
   // Blocks of common-shape lines and the entries of other lines, in text order.
   const parts: (LineBlock | ConntrackEntry)[] = []
   let count = 0
   let start = 0
   // The number of the last line read (the line of a cut summary is counted too).
   let lineNo = 0
-  const skip = spliced === null ? -1 : spliced.line + 1
-  while (start < len) {
+  let skip = -1
+  // Whether the first `conntrack v` inside a line was met yet (only that one is ever cut).
+  let spliceChecked = false
+  while (start < text.length) {
     // Common-shape lines are entries without warnings: only their number is needed now.
     COMMON_LINES.lastIndex = start
     const run = COMMON_LINES.exec(text)
@@ -331,10 +327,25 @@ function readConntrack(input: string): ConntrackParts | null {
       continue
     }
     let end = text.indexOf('\n', start)
-    if (end === -1) end = len
+    if (end === -1) end = text.length
     lineNo++
     if (lineNo === skip) lineNo++
     let line = text.slice(start, end)
+    if (!spliceChecked) {
+      // A summary printed inside an entry is in a line COMMON refused (its words are no fields).
+      const splice = splicedSummaryAt(line)
+      if (splice !== -1) {
+        spliceChecked = true
+        if (line.includes('(conntrack-tools)', splice)) {
+          text = text.slice(0, start + splice) + text.slice(end + 1)
+          warnings.unshift(at(lineNo, "conntrack's summary line (stderr) was printed inside this entry; cut out"))
+          // Read the joined line again; the lines after it are one further down than they now are.
+          skip = lineNo + 1
+          lineNo--
+          continue
+        }
+      }
+    }
     start = end + 1
     if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1)
     const c0 = line.charCodeAt(0)
@@ -358,22 +369,12 @@ function readConntrack(input: string): ConntrackParts | null {
 /**
  * `conntrack -L 2>&1`: the summary goes to stderr unbuffered while the entries are block-buffered
  * on stdout, so it can land in the middle of an entry (`… src` + summary + `c=198.51.100.2 …`).
- * Cuts such a summary out and joins the entry again; a summary on a line of its own is left alone.
+ * Where the first `conntrack v` that does not start the line is in it, or -1. readConntrack cuts
+ * the summary out and joins the entry again when it holds `(conntrack-tools)`; a summary on a line
+ * of its own is left alone.
  */
-function cutSplicedSummary(text: string): { text: string; line: number } | null {
-  // Only a line holding `(conntrack-tools)` is cut: this rare-first-character search skips a large
-  // table in a few milliseconds, where `conntrack v` costs as much as splitting the text.
-  if (!text.includes('(conntrack-tools)')) return null
-  let at = text.indexOf('conntrack v')
-  while (at !== -1 && (at === 0 || text.charCodeAt(at - 1) === 10)) at = text.indexOf('conntrack v', at + 1)
-  if (at === -1) return null
-  let end = text.indexOf('\n', at)
-  if (end === -1) end = text.length
-  if (!text.slice(at, end).includes('(conntrack-tools)')) return null
-  const lineStart = text.lastIndexOf('\n', at) + 1
-  let line = 1
-  for (let i = text.indexOf('\n'); i !== -1 && i < lineStart; i = text.indexOf('\n', i + 1)) line++
-  return { text: text.slice(0, at) + text.slice(end + 1), line }
+function splicedSummaryAt(line: string): number {
+  return line.indexOf('conntrack v', 1)
 }
 
 /**
