@@ -43,6 +43,16 @@ export function markBidiControls(text: string): string {
   return text.replace(BIDI_CONTROLS, (ch) => `⟨U+${hex4(ch)}⟩`)
 }
 
+const BIDI_MARK = /⟨U\+(061C|200E|200F|202[A-E]|206[6-9])⟩/g
+
+/**
+ * The inverse of markBidiControls: a name the UI shows (and sends back, e.g. a container picked as
+ * a trace endpoint) turns into the host's own name again.
+ */
+export function unmarkBidiControls(text: string): string {
+  return text.replace(BIDI_MARK, (_mark, hex: string) => String.fromCharCode(parseInt(hex, 16)))
+}
+
 /** True when `text` holds a bidi control (the UI can flag such a name). */
 export function hasBidiControls(text: string): boolean {
   return ANY_BIDI_CONTROL.test(text)

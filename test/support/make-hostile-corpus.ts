@@ -15,11 +15,12 @@ const OUT = resolve(import.meta.dirname, '../fixtures/hostile')
 
 const ESC = '\u001b'
 const BEL = '\u0007'
-/** Lab name → hostile name: OSC window titles, clear screen, bidi overrides and isolates, C1, shell syntax. */
+/** Lab name → hostile name: OSC window titles, clear screen, bidi overrides and isolates, C1, shell syntax, markup. */
 export const HOSTILE_NAMES: [string, string][] = [
   ['nltmp-ll-web', `web${ESC}]0;pwned${BEL}\u202egnp.exe`],
   ['nltmp-ll-multi', `multi${ESC}[2J${ESC}[H$(reboot)`],
   ['nltmp-ll-def', 'def\u2066evil\u2069\u0085'],
+  ['nltmp-ll-shared', '<img src=x onerror="window.__pwned=1">'],
   ['nltmp-ll-net1', 'net1\u202e;reboot'],
   ['br-08358af093c8', 'br-$(reboot)'],
   ['vethc8ca41f', 'veth;reboot'],

@@ -17,6 +17,7 @@ import { AppFailure, fail, ok, toAppError, type Result } from '../../shared/resu
 import type { Snapshot } from '../../shared/snapshot/schema'
 import { MAX_SOURCE_FILE_BYTES } from '../../shared/limits'
 import { isValidSshAlias } from '../../shared/ssh-alias'
+import { unmarkBidiControls } from '../../shared/text-safety'
 import { fileTooLarge } from '../capture/source-file'
 import type { SamplerHandle, ServiceDeps } from './deps'
 import { createPacketCaptures } from './packet-captures'
@@ -284,7 +285,9 @@ export function createBackend(deps: ServiceDeps, transport: 'ipc' | 'browser'): 
 
     diagnose: ({ hostId }) => deps.diagnose(requireSnapshot(hostId)),
 
-    trace: ({ hostId, from, to }) => deps.trace(requireSnapshot(hostId), from, to),
+    // The UI shows bidi controls as marks and sends names back as shown: turn them into the host's names.
+    trace: ({ hostId, from, to }) =>
+      deps.trace(requireSnapshot(hostId), unmarkBidiControls(from), unmarkBidiControls(to)),
 
     listScenarios: () => deps.listScenarios(),
 

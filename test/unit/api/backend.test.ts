@@ -119,3 +119,21 @@ describe('backend service', () => {
     expect(read.ok && read.value.locale).toBe('zh-CN')
   })
 })
+
+describe('names shown with bidi marks', () => {
+  it('trace gets the host names back from the marked names the UI sends', async () => {
+    const calls: [string, string][] = []
+    const backend = createBackend(
+      fakeDeps({
+        trace: (_s, from, to) => {
+          calls.push([from, to])
+          return { from, to, proto: 'tcp', verdict: 'unknown', reason: { en: '', 'zh-CN': '' }, droppedBy: null, hops: [], reply: [] }
+        }
+      }),
+      'browser'
+    )
+    await backend.call('captureHost', { hostId: 'local' })
+    await backend.call('trace', { hostId: 'local', from: 'web⟨U+202E⟩x', to: 'db⟨U+2066⟩1⟨U+2069⟩:80/tcp' })
+    expect(calls).toEqual([['web\u202ex', 'db\u20661\u2069:80/tcp']])
+  })
+})

@@ -1,10 +1,12 @@
 /**
  * The renderer's ONLY door to the backend. In the desktop app the preload exposes `window.netlens`
  * (one contextBridge method per call); in browser mode the same API goes over HTTP + WebSocket.
- * Stores import `api` from here, and tests mock this module.
+ * Stores import `api` from here, and tests mock this module. Every answer shows bidi controls as
+ * visible marks (visible-text.ts).
  */
 import type { NetLensApi } from '@shared/api/contract'
 import { createBrowserTransport } from './browser-transport'
+import { withVisibleText } from './visible-text'
 
 declare global {
   interface Window {
@@ -29,8 +31,9 @@ function withPlainArguments(ipc: NetLensApi): NetLensApi {
   return wrapped as unknown as NetLensApi
 }
 
-export const api: NetLensApi =
+export const api: NetLensApi = withVisibleText(
   typeof window !== 'undefined' && window.netlens ? withPlainArguments(window.netlens) : createBrowserTransport()
+)
 
 /** Unwraps a Result for callers that prefer exceptions (stores keep Results). */
 export type { NetLensApi }
