@@ -6,7 +6,7 @@ import { unmarkBidiControls } from '@shared/text-safety'
 
 describe('markBidiDeep', () => {
   it('marks every string, keys included, and keeps unchanged parts as they are', () => {
-    const clean = { name: 'web', ports: [80] }
+    const clean = { name: 'web', interfaces: [{ ifname: 'eth1' }] }
     const value = {
       containers: [{ name: 'evil\u202egnp.exe', interfaces: [{ ifname: 'eth0' }] }, clean],
       options: { '\u2066key\u2069': 'v\u200f' },
