@@ -62,13 +62,13 @@ async function runProbe(target: ProbeTarget, opts: ProbeOptions): Promise<Result
   return (await import('./capture/run-probe')).runProbe(target, opts)
 }
 
-async function readSourceFile(path: string): Promise<Result<ResolvedSource>> {
+async function readSourceFile(path: string, conntrackCap: number | undefined): Promise<Result<ResolvedSource>> {
   const read = await readSourceFileText(path)
   if (!read.ok) return read
   const text = read.value
   const name = basename(path)
   if (looksLikeCapture(text)) {
-    const parsed = parseCaptureText(text)
+    const parsed = parseCaptureText(text, { conntrackCap })
     if (!parsed.ok) return fail(parsed.error.code, `${name}: ${parsed.error.message}`, { detail: parsed.error.detail })
     return ok({ kind: 'file', capture: { ...parsed.value, source: `file:${name}` } })
   }
@@ -111,10 +111,10 @@ export async function resolveSource(source: string, opts: SourceOptions = {}): P
     const r = await runProbe({ kind: 'ssh', alias }, probeOpts)
     return r.ok ? ok({ kind: 'ssh', capture: r.value }) : r
   }
-  if (source.startsWith('file:')) return readSourceFile(source.slice(5))
+  if (source.startsWith('file:')) return readSourceFile(source.slice(5), opts.conntrackCap)
   // A scenario file given as a path is the same training host as sim:<path>.
   if (isScenarioFileName(source) && (await isFile(source))) return renderScenarioSource(source, `sim:${source}`)
-  if (await isFile(source)) return readSourceFile(source)
+  if (await isFile(source)) return readSourceFile(source, opts.conntrackCap)
   if (looksLikePath(source) || !isValidSshAlias(source)) {
     return fail('not-found', `${source}: no such file, and not an ssh host alias.`, {
       remedy: 'SOURCE is local, sim:<scenario>, ssh:<alias>, an alias from ~/.ssh/config, or a capture, snapshot or scenario (.yaml) file.'

@@ -67,7 +67,9 @@ function hostileCapture(): Capture {
       stdout = JSON.stringify(networks, null, 2)
     }
     if (section.name === 'ip.link') {
-      const links = JSON.parse(stdout) as unknown[]
+      const links = JSON.parse(stdout) as { ifname: string; flags: string[]; [key: string]: unknown }[]
+      // `veth;reboot` is administratively down: its fix names it.
+      for (const link of links) if (link.ifname === 'veth;reboot') link.flags = link.flags.filter((f) => f !== 'UP' && f !== 'LOWER_UP')
       links.push({
         ifindex: -5,
         ifname: 'neg0',
@@ -79,6 +81,8 @@ function hostileCapture(): Capture {
       stdout = JSON.stringify(links)
     }
     if (section.name === 'iptables.save') {
+      // net1 lost its MASQUERADE rule: the fix names the bridge `br-$(reboot)`.
+      stdout = stdout.replace('-A POSTROUTING -s 172.28.0.0/16 ! -o br-$(reboot) -j MASQUERADE\n', '')
       stdout = stdout.replace(
         /(\*filter\n[\s\S]*?)(COMMIT)/,
         `$1-A DOCKER-USER -m comment --comment "${ESC}]0;rule${BEL} \\"$(reboot)\\" \u202eevil" -j DROP\n$2`

@@ -30,6 +30,7 @@ import { randomUUID } from 'node:crypto'
 import { isSectionStatus } from '../../shared/snapshot/constants'
 import { fail, ok, type Result } from '../../shared/result'
 import type { Capture, RawSection } from './capture-types'
+import { applyCaptureLimits, type CaptureLimitOptions } from './capture-limits'
 
 export const CAPTURE_MAGIC = 'NETLENS-CAPTURE'
 export const CAPTURE_FORMAT_VERSION = 2
@@ -126,7 +127,18 @@ export interface ParsedCaptureFile {
 export const TRUNCATED_SECTION_STDERR =
   'NetLens: the capture ends inside this section (probe stopped: timeout, full disk or closed ssh session); its output is incomplete and was not read'
 
-export function parseCaptureFile(input: string): Result<ParsedCaptureFile> {
+/**
+ * Reads a capture file, within NetLens's limits (capture-limits.ts): the conntrack list cut at
+ * `conntrackCap`, a section too large for memory refused.
+ */
+export function parseCaptureFile(input: string, limits: CaptureLimitOptions = {}): Result<ParsedCaptureFile> {
+  const parsed = parseCaptureFileUnlimited(input)
+  if (!parsed.ok) return parsed
+  const capture = applyCaptureLimits(parsed.value.capture, limits)
+  return capture.ok ? ok({ ...parsed.value, capture: capture.value }) : capture
+}
+
+function parseCaptureFileUnlimited(input: string): Result<ParsedCaptureFile> {
   const text = input.replace(/^\uFEFF/, '')
   const firstEol = text.indexOf('\n')
   const first = (firstEol < 0 ? text : text.slice(0, firstEol)).replace(/\r$/, '')
@@ -236,7 +248,7 @@ function captureOf(
   }
 }
 
-export function parseCaptureText(text: string): Result<Capture> {
-  const parsed = parseCaptureFile(text)
+export function parseCaptureText(text: string, limits: CaptureLimitOptions = {}): Result<Capture> {
+  const parsed = parseCaptureFile(text, limits)
   return parsed.ok ? ok(parsed.value.capture) : parsed
 }

@@ -33,4 +33,6 @@ export interface Capture {
    * `sections` with status `error` and no stdout), null when it ended between sections.
    */
   truncated?: { after: string; cut: string | null }
+  /** What NetLens left out while reading it (a conntrack list cut at the cap): shown as snapshot warnings. */
+  notes?: string[]
 }

@@ -281,7 +281,7 @@ export async function runProbe(target: ProbeTarget, opts: ProbeOptions = {}): Pr
       remedy: file === 'ssh' ? 'Install OpenSSH (openssh-client).' : undefined
     })
   }
-  const parsed = parseCaptureFile(String(r.stdout ?? ''))
+  const parsed = parseCaptureFile(String(r.stdout ?? ''), { conntrackCap: cap })
   // A session that dropped after sections arrived left a truncated capture: show what it has.
   if (sshHint && r.exitCode === 255 && !(parsed.ok && parsed.value.capture.truncated)) {
     const e = classifySshFailure(255, stderr, sshHint)

@@ -155,6 +155,7 @@ function stages(capture: Capture): SnapshotStages {
   const truncated = truncationOf(capture)
   const warnings: string[] = [
     ...(truncated ? [truncationWarning(truncated)] : []),
+    ...(Array.isArray(capture.notes) ? capture.notes.filter((n) => typeof n === 'string') : []),
     ...r.sectionWarnings(),
     ...r.absentWarnings()
   ]

@@ -80,6 +80,9 @@ export function splitNsSection(name: string): { nsid: string; section: string } 
   return { nsid: name.slice(3, slash), section: name.slice(slash + 1) }
 }
 
+/** Parser warnings kept per section. */
+export const MAX_WARNINGS_PER_SECTION = 50
+
 export class CaptureReader {
   readonly warnings: string[] = []
   private readonly byName = new Map<string, RawSection>()
@@ -128,7 +131,12 @@ export class CaptureReader {
     if (text === null) return null
     try {
       const result = parser(text)
-      for (const warning of result.warnings ?? []) this.warnings.push(`${name}: ${warning}`)
+      const warnings = result.warnings ?? []
+      // A section of junk warns on every line: the first ones say what is wrong, a count says how much.
+      for (let i = 0; i < Math.min(warnings.length, MAX_WARNINGS_PER_SECTION); i++)
+        this.warnings.push(`${name}: ${warnings[i]}`)
+      if (warnings.length > MAX_WARNINGS_PER_SECTION)
+        this.warnings.push(`${name}: ${warnings.length - MAX_WARNINGS_PER_SECTION} more warnings like these`)
       return result.value
     } catch (error) {
       this.warnings.push(`${name}: parser failed (${error instanceof Error ? error.message : String(error)})`)

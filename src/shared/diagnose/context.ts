@@ -125,6 +125,37 @@ export class DiagnoseContext {
 
 export const L = (en: string, zh: string): Localized => ({ en, 'zh-CN': zh })
 
+/**
+ * Findings one check may report. A forged capture can hold a million dangling DNAT rules; the
+ * findings past this many are counted, not built into objects that would fill memory, and reported
+ * as one finding saying how many more there are (diagnoseReport).
+ */
+export const MAX_FINDINGS_PER_CHECK = 200
+
+/** The finding() calls left for the running check, and how many went over (reset per check). */
+export const findingBudget = { left: Infinity, dropped: 0 }
+
+/** What finding() returns past the budget: one shared object, filtered out by diagnoseReport. */
+export const DROPPED_FINDING: Finding = Object.freeze({
+  id: '',
+  severity: 'info' as const,
+  title: { en: '', 'zh-CN': '' },
+  explanation: { en: '', 'zh-CN': '' },
+  objects: [],
+  evidence: [],
+  fix: null
+})
+
+/**
+ * True when the running check has used up its findings (and counts one more): checks that loop over
+ * rules or entries call it first, so a million of them do not even build their messages.
+ */
+export function overBudget(): boolean {
+  if (findingBudget.left > 0) return false
+  findingBudget.dropped++
+  return true
+}
+
 export function finding(
   id: string,
   severity: Severity,
@@ -134,5 +165,10 @@ export function finding(
   evidence: { label: string; raw: string }[],
   fix: string | null
 ): Finding {
+  if (findingBudget.left <= 0) {
+    findingBudget.dropped++
+    return DROPPED_FINDING
+  }
+  findingBudget.left--
   return { id, severity, title, explanation, objects, evidence: evidence.filter((e) => e.raw !== ''), fix }
 }

@@ -5,6 +5,7 @@
  */
 import type { CliCommand } from '../command'
 import { formatCliError, parseFlags } from '../command'
+import { writeJson } from '../json-output'
 import type { DiagnoseReport, Finding, NotChecked, Severity } from '../../../shared/api/types'
 import { diagnoseReport } from '../../../shared/diagnose'
 import { snapshotFromSource } from '../../sources'
@@ -121,7 +122,8 @@ export const command: CliCommand = {
       return 1
     }
     const report = diagnoseReport(snapshot.value)
-    io.out(flags.json ? JSON.stringify(report, null, 2) : formatReport(report, lang as 'en' | 'zh-CN'))
+    if (flags.json) writeJson(report, io.out)
+    else io.out(formatReport(report, lang as 'en' | 'zh-CN'))
     if (failOn) {
       const limit = ORDER.indexOf(failOn as Severity)
       if (report.findings.some((f) => ORDER.indexOf(f.severity) <= limit)) return 1

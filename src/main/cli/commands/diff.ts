@@ -1,5 +1,6 @@
 import type { CliCommand } from '../command'
 import { formatCliError, parseFlags } from '../command'
+import { writeJson } from '../json-output'
 import { snapshotFromSource } from '../../sources'
 import { diffSnapshots } from '../../../shared/snapshot/diff'
 import type { DiffEntry, SnapshotDiff } from '../../../shared/api/types'
@@ -83,7 +84,8 @@ export const command: CliCommand = {
     }
     if (!a.ok || !b.ok) return 2
     const diff = diffSnapshots(a.value, b.value, { a: sourceA, b: sourceB })
-    io.out(flags.json ? JSON.stringify(diff, null, 2) : formatDiff(diff))
+    if (flags.json) writeJson(diff, io.out)
+    else io.out(formatDiff(diff))
     return diff.entries.length ? 1 : 0
   }
 }

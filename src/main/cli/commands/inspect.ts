@@ -1,5 +1,6 @@
 import type { CliCommand } from '../command'
 import { formatCliError, parseFlags } from '../command'
+import { writeJson } from '../json-output'
 import type { Snapshot } from '../../../shared/snapshot/schema'
 import { interfaceBridgeRef, sameBridge, vethNetnsOf } from '../../../shared/snapshot/bridges'
 import { sectionRemedy } from '../../hosts/ssh-errors'
@@ -8,9 +9,17 @@ import { cleanLineForTerminal } from '../../../shared/text-safety'
 /** Host-derived text goes to a terminal: controls and bidi characters become visible `\uXXXX` (src/shared/text-safety.ts). */
 const clean = (text: string | null | undefined): string => cleanLineForTerminal(text ?? '-')
 
+/** NAT rules listed in the text summary. */
+export const SUMMARY_RULES = 1000
+
 function table(rows: string[][], indent = '  '): string[] {
   if (!rows.length) return []
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)))
+  // Loops, not Math.max(...rows): a table of a million rules would overflow the call stack.
+  const widths = rows[0].map((_, i) => {
+    let width = 0
+    for (const r of rows) width = Math.max(width, (r[i] ?? '').length)
+    return width
+  })
   return rows.map(
     (r) =>
       indent +
@@ -62,7 +71,7 @@ export function formatSnapshotSummary(s: Snapshot): string {
         ])
       }
     }
-    if (rows.length) out.push(...table([header, ...rows], '    '))
+    if (rows.length) for (const line of table([header, ...rows], '    ')) out.push(line)
   }
   const others = s.containers.filter((c) => !attached.has(c.id))
   if (others.length) {
@@ -75,21 +84,18 @@ export function formatSnapshotSummary(s: Snapshot): string {
         .map((i) => `${clean(i.ifname)}${i.addresses.length ? ' ' + i.addresses.map(clean).join(',') : ''}`)
         .join('; ') || '-'
     ])
-    out.push(...table([['CONTAINER', 'MODE', 'STATE', 'INTERFACES'], ...rows]))
+    for (const line of table([['CONTAINER', 'MODE', 'STATE', 'INTERFACES'], ...rows])) out.push(line)
   }
 
   out.push('', `Published ports (${s.publishedPorts.length})`)
-  out.push(
-    ...table(
-      s.publishedPorts.map((p) => [
-        `${clean(p.hostIp)}:${p.hostPort}/${clean(p.proto)}`,
-        '→',
-        `${clean(p.containerIp)}:${p.containerPort}`,
-        clean(p.container),
-        `[${p.sources.join(',')}]${p.rule ? '' : ' no DNAT rule'}`
-      ])
-    )
-  )
+  const portRows = s.publishedPorts.map((p) => [
+    `${clean(p.hostIp)}:${p.hostPort}/${clean(p.proto)}`,
+    '→',
+    `${clean(p.containerIp)}:${p.containerPort}`,
+    clean(p.container),
+    `[${p.sources.join(',')}]${p.rule ? '' : ' no DNAT rule'}`
+  ])
+  for (const line of table(portRows)) out.push(line)
 
   // A stopped container keeps its -p configuration, but nothing is bound or translated for it.
   const configured = s.containers.flatMap((c) =>
@@ -112,15 +118,15 @@ export function formatSnapshotSummary(s: Snapshot): string {
 
   const natRules = s.nat.rules.filter((r) => r.table === 'nat')
   out.push('', `NAT rules, nat table (${natRules.length})`)
-  out.push(
-    ...table(
-      natRules.map((r) => [
-        `${clean(r.family)} ${clean(r.chain)}#${r.position}`,
-        clean(r.owner),
-        `${clean(r.match)} -j ${clean(r.target)}${r.targetArgs ? ' ' + clean(r.targetArgs) : ''}`
-      ])
-    )
-  )
+  // A summary, not a dump: a kube-proxy host has hundreds of thousands of rules (all in --json).
+  const ruleRows = natRules.slice(0, SUMMARY_RULES).map((r) => [
+    `${clean(r.family)} ${clean(r.chain)}#${r.position}`,
+    clean(r.owner),
+    `${clean(r.match)} -j ${clean(r.target)}${r.targetArgs ? ' ' + clean(r.targetArgs) : ''}`
+  ])
+  for (const line of table(ruleRows)) out.push(line)
+  if (natRules.length > SUMMARY_RULES)
+    out.push(`  … and ${natRules.length - SUMMARY_RULES} more (netlens inspect SOURCE --json lists every rule)`)
 
   const ct = s.conntrack
   const byNat = new Map<string, number>()
@@ -159,7 +165,7 @@ export const command: CliCommand = {
     'SOURCE is one of: local | sim:<scenario> | <ssh host alias> | ssh:<alias> | <capture or snapshot file>.',
     '  --json             print the Snapshot as JSON (docs/snapshot-schema.md)',
     '  --sudo             live sources: run privileged commands through `sudo -n` (never prompts)',
-    '  --conntrack-max N  live sources: keep at most N conntrack entries',
+    '  --conntrack-max N  keep at most N conntrack entries (default 200,000; live sources and files)',
     '  -F, --ssh-config F use this ssh config file (ssh -F)'
   ].join('\n'),
   async run(argv, io) {
@@ -192,7 +198,8 @@ export const command: CliCommand = {
       io.err(formatCliError('inspect', r.error))
       return r.error.code === 'cancelled' ? 130 : 1
     }
-    io.out(flags.json ? JSON.stringify(r.value, null, 2) : formatSnapshotSummary(r.value))
+    if (flags.json) writeJson(r.value, io.out)
+    else io.out(formatSnapshotSummary(r.value))
     return 0
   }
 }

@@ -5,6 +5,7 @@
  */
 import type { CliCommand } from '../command'
 import { formatCliError, parseFlags } from '../command'
+import { writeJson } from '../json-output'
 import type { TraceHop, TraceResult } from '../../../shared/api/types'
 import { traceFlow } from '../../../shared/trace'
 import { snapshotFromSource } from '../../sources'
@@ -78,7 +79,8 @@ export const command: CliCommand = {
       return 1
     }
     const result = traceFlow(snapshot.value, flags.from as string, flags.to as string)
-    io.out(flags.json ? JSON.stringify(result, null, 2) : formatTrace(result, lang as 'en' | 'zh-CN'))
+    if (flags.json) writeJson(result, io.out)
+    else io.out(formatTrace(result, lang as 'en' | 'zh-CN'))
     return 0
   }
 }

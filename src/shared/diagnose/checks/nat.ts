@@ -1,6 +1,6 @@
 /** NAT and filter rules: masquerade, FORWARD policy, DNAT for published ports, DOCKER-USER, backends. */
 import type { Check, DiagnoseContext } from '../context'
-import { L, finding } from '../context'
+import { DROPPED_FINDING, L, finding, overBudget } from '../context'
 import { NEEDS } from '../coverage'
 import { deleteRuleCommand } from '../fix-commands'
 import { ShellSyntax, commandLines, shellCommand, shellQuote } from '../../shell'
@@ -228,6 +228,7 @@ export const dnatDangling: Check = {
       const nets = networksHolding(ctx.snapshot, to.ip)
       if (!nets.length && rule.owner !== 'docker') continue
       if (containerHolding(ctx.snapshot, to.ip)) continue
+      if (overBudget()) continue
       out.push(
         finding(
           'dnat-dangling',
@@ -255,21 +256,23 @@ export const dockerUserDrop: Check = {
       (r) => r.chain === 'DOCKER-USER' && ['DROP', 'REJECT'].includes(r.target)
     )
     return drops.map((rule) =>
-      finding(
-        'docker-user-drop',
-        'warning',
-        L(
-          `DOCKER-USER ${rule.target === 'DROP' ? 'drops' : 'rejects'} forwarded container traffic`,
-          `DOCKER-USER 链${rule.target === 'DROP' ? '丢弃' : '拒绝'}了容器的转发流量`
-        ),
-        L(
-          `DOCKER-USER runs before all of Docker's own FORWARD rules, so this rule wins over published ports and network isolation for the traffic it matches. If it is intended (a firewall policy), ignore this; if connections to or from containers fail, it is the first suspect.`,
-          `DOCKER-USER 链在 Docker 自己的 FORWARD 规则之前执行，它匹配到的流量，端口映射和网络隔离规则都管不了。如果这是有意的防火墙策略可以忽略；如果容器进出连接不通，先查这条。`
-        ),
-        [{ kind: 'rule', id: rule.raw }],
-        [{ label: 'filter DOCKER-USER', raw: rule.raw }],
-        deleteRuleCommand('filter', rule.raw)
-      )
+      overBudget()
+        ? DROPPED_FINDING
+        : finding(
+            'docker-user-drop',
+            'warning',
+            L(
+              `DOCKER-USER ${rule.target === 'DROP' ? 'drops' : 'rejects'} forwarded container traffic`,
+              `DOCKER-USER 链${rule.target === 'DROP' ? '丢弃' : '拒绝'}了容器的转发流量`
+            ),
+            L(
+              `DOCKER-USER runs before all of Docker's own FORWARD rules, so this rule wins over published ports and network isolation for the traffic it matches. If it is intended (a firewall policy), ignore this; if connections to or from containers fail, it is the first suspect.`,
+              `DOCKER-USER 链在 Docker 自己的 FORWARD 规则之前执行，它匹配到的流量，端口映射和网络隔离规则都管不了。如果这是有意的防火墙策略可以忽略；如果容器进出连接不通，先查这条。`
+            ),
+            [{ kind: 'rule', id: rule.raw }],
+            [{ label: 'filter DOCKER-USER', raw: rule.raw }],
+            deleteRuleCommand('filter', rule.raw)
+          )
     )
   }
 }
