@@ -8,7 +8,7 @@ import { createWriteStream, readdirSync, readFileSync } from 'node:fs'
 import { extname, join, resolve } from 'node:path'
 import { once } from 'node:events'
 
-export const HOSTILE_DIR = resolve(__dirname, '../fixtures/hostile')
+export const HOSTILE_DIR = resolve(import.meta.dirname, '../fixtures/hostile')
 
 export type HostileKind = 'capture' | 'snapshot' | 'scenario'
 
