@@ -5,6 +5,19 @@
 # capture on stdout. It is READ-ONLY: it only lists and reads (no iptables -L without -n, no
 # modprobe, no `ip ... set`, no `ip netns exec`, no docker run). It writes nothing but its own
 # private temp dir (mktemp -d), which it removes on exit.
+# It never makes the kernel load a module. Commands that could, and how that is avoided:
+#   iptables-save, ip6tables-save (legacy)   ip_tables/ip6_tables and their tables: run only when
+#       /proc/net/ip{,6}_tables_names exists (nl_rules_ok), i.e. the module is already loaded;
+#   iptables-save, ip6tables-save (nf_tables), iptables-nft-save, nft   nf_tables (nfnetlink
+#       autoload): run only when nf_tables is loaded or built in (nl_mod_ok);
+#   iptables -t nat -L (fallback)   iptable_nat / nf_tables: only after iptables-save itself ran
+#       (its guard passed) and failed, never when it was skipped;
+#   conntrack -L   nf_conntrack_netlink: only when loaded, else /proc/net/nf_conntrack is read;
+#   ss   inet_diag, tcp_diag, udp_diag (sock_diag netlink autoload): when one is not loaded,
+#       PROC_ROOT=/proc makes ss read /proc/net/{tcp,tcp6,udp,udp6} instead of asking netlink;
+#   brctl show (old iproute2 only)   bridge (its SIOCGIFBR ioctl when sysfs lists no bridge): only
+#       when the bridge module is loaded or built in.
+# ip, bridge (rtnetlink), docker, cat and stat of /proc and /sys load nothing.
 # The only processes it ever signals are its own: its watchdog, and a section that overran its
 # time limit (see nl_watchdog).
 #
@@ -349,11 +362,28 @@ nl_last_json() {
   return 1
 }
 
-# True when the kernel module is there (or the kernel has no loadable modules), so reading its
-# state cannot make the kernel load it.
+# True when the kernel module $1 is there: loaded (/sys/module), built in (modules.builtin: a
+# built-in module without parameters has no /sys/module entry), or the kernel has no loadable
+# modules. Reading its state then cannot make the kernel load it.
 nl_mod_ok() {
   [ -e /proc/modules ] || return 0
-  [ -d "/sys/module/$1" ]
+  [ -d "/sys/module/$1" ] && return 0
+  [ -n "$NL_KREL" ] && [ -r "/lib/modules/$NL_KREL/modules.builtin" ] || return 1
+  while IFS= read -r nl_mb; do
+    case $nl_mb in
+      */"$1".ko) return 0 ;;
+    esac
+  done <"/lib/modules/$NL_KREL/modules.builtin"
+  return 1
+}
+
+# True when listing the $1 (ip or ip6) rules of backend $NL_BACKEND cannot load a module: nf_tables
+# loaded, or for legacy the $1_tables module loaded (its /proc/net file exists).
+nl_rules_ok() {
+  case $NL_BACKEND in
+    nf_tables) nl_mod_ok nf_tables ;;
+    *) [ -e "/proc/net/$1_tables_names" ] || [ ! -e /proc/modules ] ;;
+  esac
 }
 
 # ---------------------------------------------------------------- composite sections
@@ -466,6 +496,7 @@ printf '%s\n' 'NETLENS-CAPTURE 2' "boundary: $NL_B" "source: $NL_SOURCE" "captur
 # ---------------------------------------------------------------- host
 nl_run meta.hostname 'hostname' nl_f_hostname
 nl_run meta.kernel 'uname -r' nl_x uname -r
+NL_KREL=$(uname -r 2>/dev/null)
 nl_run meta.uid 'id -u' nl_x id -u
 
 # ---------------------------------------------------------------- docker
@@ -515,7 +546,11 @@ NL_BRJSON=1
 nl_run_kept bridge.link 'bridge -j link show' nl_x bridge -j link show
 if [ "$nl_st" != ok ] || ! nl_last_json; then
   NL_BRJSON=0
-  nl_run brctl.show 'brctl show' nl_x brctl show
+  if nl_mod_ok bridge; then
+    nl_run brctl.show 'brctl show' nl_x brctl show
+  else
+    nl_skip brctl.show 'brctl show' 'bridge is not loaded: there are no bridges (not loading it)'
+  fi
 fi
 if [ "$NL_BRJSON" = 1 ]; then
   nl_run bridge.fdb 'bridge -j fdb show' nl_x bridge -j fdb show
@@ -535,14 +570,19 @@ if [ "$nl_st" = ok ] && [ -n "$NL_T" ]; then
   esac
 fi
 NL_SAVE_OK=0
-if [ "$NL_BACKEND" = legacy ] && [ ! -e /proc/net/ip_tables_names ] && [ -e /proc/modules ]; then
-  nl_skip iptables.save 'iptables-save' 'ip_tables is not loaded: there are no legacy rules (not loading it)'
-else
+NL_SAVE_ST=''
+if nl_rules_ok ip; then
   nl_run iptables.save 'iptables-save' nl_p iptables-save && NL_SAVE_OK=1
   NL_SAVE_ST=$nl_st
+elif [ "$NL_BACKEND" = nf_tables ]; then
+  nl_skip iptables.save 'iptables-save' 'nf_tables is not loaded: there are no nft rules (not loading it)'
+else
+  nl_skip iptables.save 'iptables-save' 'ip_tables is not loaded: there are no legacy rules (not loading it)'
 fi
-if [ "$NL_BACKEND" = nf_tables ] || [ -e /proc/net/ip6_tables_names ] || [ ! -e /proc/modules ]; then
+if nl_rules_ok ip6; then
   nl_run ip6tables.save 'ip6tables-save' nl_p ip6tables-save
+elif [ "$NL_BACKEND" = nf_tables ]; then
+  nl_skip ip6tables.save 'ip6tables-save' 'nf_tables is not loaded (not loading it)'
 else
   nl_skip ip6tables.save 'ip6tables-save' 'ip6_tables is not loaded (not loading it)'
 fi
@@ -560,10 +600,12 @@ if [ "$NL_BACKEND" = legacy ] && command -v iptables-nft-save >/dev/null 2>&1; t
     nl_skip iptables-nft.save 'iptables-nft-save' 'nf_tables is not loaded: no nft rules'
   fi
 fi
-if [ "$NL_SAVE_OK" = 0 ] && [ "${NL_SAVE_ST:-}" != permission-denied ] && [ "$NL_BACKEND" != unknown ]; then
+# The fallback only where iptables-save ran (its guard passed) and failed: skipped means listing
+# would load a module.
+if [ "$NL_SAVE_OK" = 0 ] && [ -n "$NL_SAVE_ST" ] && [ "$NL_SAVE_ST" != permission-denied ] && [ "$NL_BACKEND" != unknown ]; then
   nl_run iptables.list.nat 'iptables -t nat -L -n -v --line-numbers' nl_p iptables -t nat -L -n -v --line-numbers
 fi
-if [ "$NL_BACKEND" = nf_tables ] || nl_mod_ok nf_tables; then
+if nl_mod_ok nf_tables; then
   nl_run nft.ruleset 'nft -j list ruleset' nl_p nft -j list ruleset
 else
   nl_skip nft.ruleset 'nft -j list ruleset' 'nf_tables is not loaded (not loading it)'
@@ -588,7 +630,12 @@ fi
 
 # ---------------------------------------------------------------- counters, listeners, sysctls
 nl_run proc.net.dev 'cat /proc/net/dev' nl_x cat /proc/net/dev
-nl_run ss.listen 'ss -Htulpn' nl_p ss -Htulpn
+if nl_mod_ok inet_diag && nl_mod_ok tcp_diag && nl_mod_ok udp_diag || ! command -v ss >/dev/null 2>&1; then
+  nl_run ss.listen 'ss -Htulpn' nl_p ss -Htulpn
+else
+  # ss asks sock_diag over netlink, which would load inet_diag: PROC_ROOT makes it read /proc instead.
+  nl_run ss.listen 'PROC_ROOT=/proc ss -Htulpn' nl_p env PROC_ROOT=/proc ss -Htulpn
+fi
 nl_run sysctl 'cat /proc/sys/net/{ipv4/ip_forward,bridge/bridge-nf-call-ip*tables,ipv4/conf/*/rp_filter}' nl_f_sysctl
 
 # ---------------------------------------------------------------- namespaces

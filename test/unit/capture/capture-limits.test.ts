@@ -24,7 +24,7 @@ const section = (name: string, stdout: string): RawSection => ({
   stdout
 })
 const capture = (sections: RawSection[]): Capture => ({
-  formatVersion: 2,
+  formatVersion: 1,
   source: 'file:test',
   capturedAt: '2026-12-01T00:00:00Z',
   sections

@@ -387,6 +387,10 @@ function unwrap(words: string[]): { words: string[]; error?: string } {
     } else if (head === 'sudo') {
       if (rest[0] !== '-n') return { words: w, error: 'sudo without -n' }
       w = rest.slice(1)
+    } else if (head === 'env') {
+      // Only to make ss read /proc instead of loading inet_diag (see the probe's header).
+      if (rest[0] !== 'PROC_ROOT=/proc') return { words: w, error: 'env other than PROC_ROOT=/proc' }
+      w = rest.slice(1)
     } else if (head === 'nsenter') {
       if (!/^--net=/.test(rest[0] ?? '')) return { words: w, error: 'nsenter other than --net=' }
       w = rest.slice(1)
@@ -550,7 +554,9 @@ describe('probe.sh allow-list', () => {
     ['sleep as a stall', 'sleep 3600'],
     ['wait on anything', 'wait'],
     ['writes to another temp file', 'echo x >"$NL_T/other"'],
-    ['a kept run of a bad command', "nl_run_kept x 'x' nl_p iptables -F"]
+    ['a kept run of a bad command', "nl_run_kept x 'x' nl_p iptables -F"],
+    ['env with another variable', 'nl_p env LD_PRELOAD=/tmp/x.so ss -Htulpn'],
+    ['env running a bad command', 'nl_p env PROC_ROOT=/proc iptables -F']
   ]
   it.each(bad)('rejects a probe that adds: %s', (_label, line) => {
     let result: string[]
@@ -560,5 +566,88 @@ describe('probe.sh allow-list', () => {
       result = [String(e)]
     }
     expect(result.length).toBeGreaterThan(0)
+  })
+})
+
+/**
+ * The `if`/`elif`/`else` conditions around line `line` (1-based), innermost last. An `else` (or an
+ * `elif`) branch holds the earlier conditions negated, written `not (…)`. The probe writes each
+ * `if …; then`, `elif …; then`, `else` and `fi` on a line of its own.
+ */
+export function conditionsAt(script: string, line: number): string[] {
+  const stack: string[][] = []
+  const lines = script.split('\n')
+  for (let k = 0; k < line - 1 && k < lines.length; k++) {
+    const text = lines[k].trim()
+    const ifMatch = /^if (.*); then$/.exec(text)
+    const elifMatch = /^elif (.*); then$/.exec(text)
+    if (ifMatch) stack.push([ifMatch[1]])
+    else if (elifMatch && stack.length) {
+      const top = stack[stack.length - 1]
+      top.push(`not (${top.pop()})`, elifMatch[1])
+    } else if (text === 'else' && stack.length) {
+      const top = stack[stack.length - 1]
+      top.push(`not (${top.pop()})`)
+    } else if (text === 'fi') stack.pop()
+  }
+  return stack.flat()
+}
+
+describe('probe.sh loads no kernel module', () => {
+  const script = readFileSync(PROBE, 'utf8')
+  const commands = lex(script)
+
+  /** The lines running `name` (after the wrappers), with the words of each, before and after unwrapping. */
+  function runs(name: string): { line: number; words: string[]; written: string[] }[] {
+    return commands
+      .map((c) => ({ line: c.line, words: unwrap(c.words.filter((w, i) => i > 0 || !/^[A-Za-z_]+=/.test(w))).words, written: c.words }))
+      .filter((c) => c.words[0] === name)
+  }
+
+  /**
+   * A condition (not negated) around the line contains `guard`; for a line inside a function (not
+   * a wrapper), around every place that calls it.
+   */
+  function guarded(line: number, guard: string, depth = 0): boolean {
+    if (conditionsAt(script, line).some((c) => !c.startsWith('not (') && c.includes(guard))) return true
+    const fn = functionAt(script, line)
+    if (!fn || WRAPPERS.has(fn) || depth > 5) return false
+    const calls = commands.filter((c) => c.words.includes(fn) && functionAt(script, c.line) !== fn)
+    return calls.length > 0 && calls.every((c) => guarded(c.line, guard, depth + 1))
+  }
+
+  // Each command that could make the kernel load a module, and the check that must come first.
+  const GUARDS: [string, (words: string[]) => boolean, string][] = [
+    ['iptables-save', () => true, 'nl_rules_ok ip'],
+    ['ip6tables-save', () => true, 'nl_rules_ok ip6'],
+    ['iptables-legacy-save', () => true, '-e /proc/net/ip_tables_names'],
+    ['iptables-nft-save', () => true, 'nl_mod_ok nf_tables'],
+    ['nft', () => true, 'nl_mod_ok nf_tables'],
+    ['conntrack', () => true, 'nl_mod_ok nf_conntrack_netlink'],
+    ['brctl', () => true, 'nl_mod_ok bridge'],
+    // The nat-table listing fallback: only after iptables-save ran (NL_SAVE_ST set) and failed.
+    ['iptables', (w) => w.includes('-L'), '-n "$NL_SAVE_ST"'],
+    // ss through netlink only when the sock_diag modules are there; otherwise PROC_ROOT (below).
+    ['ss', (w) => !w.includes('PROC_ROOT=/proc'), 'nl_mod_ok inet_diag && nl_mod_ok tcp_diag && nl_mod_ok udp_diag']
+  ]
+
+  it.each(GUARDS)('%s runs only behind its guard', (name, applies, guard) => {
+    const lines = runs(name).filter((r) => applies(r.written))
+    expect(lines.length, `${name} not found in the probe`).toBeGreaterThan(0)
+    for (const r of lines) expect(guarded(r.line, guard), `line ${r.line}: ${r.words.join(' ')} outside "${guard}"`).toBe(true)
+  })
+
+  it('reads listening sockets from /proc when the sock_diag modules are not all loaded', () => {
+    const viaEnv = runs('ss').filter((r) => r.written.includes('PROC_ROOT=/proc'))
+    expect(viaEnv.map((r) => r.written.slice(-4).join(' '))).toEqual(['env PROC_ROOT=/proc ss -Htulpn'])
+    expect(conditionsAt(script, viaEnv[0].line).at(-1)).toMatch(/^not \(nl_mod_ok inet_diag && nl_mod_ok tcp_diag && nl_mod_ok udp_diag/)
+  })
+
+  it('tells apart the conditions of if, elif and else branches', () => {
+    const sample = ['if a; then', 'x', 'elif b; then', 'y', 'else', 'z', 'fi', 'w'].join('\n')
+    expect(conditionsAt(sample, 2)).toEqual(['a'])
+    expect(conditionsAt(sample, 4)).toEqual(['not (a)', 'b'])
+    expect(conditionsAt(sample, 6)).toEqual(['not (a)', 'not (b)'])
+    expect(conditionsAt(sample, 8)).toEqual([])
   })
 })

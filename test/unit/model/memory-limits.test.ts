@@ -10,7 +10,8 @@ import { mkdtempSync, openSync, closeSync, readFileSync, readSync, rmSync, statS
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { execa } from 'execa'
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
 import { writeHugeIptablesCapture } from '../../support/hostile-corpus'
 import { MAX_SECTION_LINES } from '../../../src/shared/limits'
 
@@ -26,22 +27,25 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
 /** `netlens ARGS` with stdout to a file; its exit status, stderr and peak RSS in KiB. */
-async function cliPeak(args: string[], stdoutFile: string): Promise<{ exitCode: number | undefined; stderr: string; maxRssKiB: number }> {
+async function cliPeak(args: string[], stdoutFile: string): Promise<{ exitCode: number | null; stderr: string; maxRssKiB: number }> {
   const rssFile = join(dir, `rss-${Math.random().toString(36).slice(2)}`)
-  // A file descriptor, not execa's { file }: that one stops at maxBuffer (100 MB).
+  // A file descriptor of our own: execa's { file } output stops at its maxBuffer (100 MB).
   const stdout = openSync(stdoutFile, 'w')
-  const r = await execa(
-    process.execPath,
-    ['--import', pathToFileURL(join(ROOT, 'test/support/report-max-rss.mjs')).href, join(ROOT, 'bin/netlens.mjs'), ...args],
-    {
-      cwd: ROOT,
-      reject: false,
-      timeout: CHILD_TIMEOUT_MS,
-      env: { NETLENS_MAX_RSS_FILE: rssFile, NO_COLOR: '1' },
-      stdout
-    }
-  ).finally(() => closeSync(stdout))
-  return { exitCode: r.exitCode, stderr: String(r.stderr), maxRssKiB: Number(readFileSync(rssFile, 'utf8')) }
+  try {
+    const child = spawn(
+      process.execPath,
+      ['--import', pathToFileURL(join(ROOT, 'test/support/report-max-rss.mjs')).href, join(ROOT, 'bin/netlens.mjs'), ...args],
+      { cwd: ROOT, env: { ...process.env, NETLENS_MAX_RSS_FILE: rssFile, NO_COLOR: '1' }, stdio: ['ignore', stdout, 'pipe'] }
+    )
+    let stderr = ''
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+    const killer = setTimeout(() => child.kill('SIGKILL'), CHILD_TIMEOUT_MS)
+    const [exitCode] = (await once(child, 'close')) as [number | null]
+    clearTimeout(killer)
+    return { exitCode, stderr, maxRssKiB: Number(readFileSync(rssFile, 'utf8')) }
+  } finally {
+    closeSync(stdout)
+  }
 }
 
 /** The last `bytes` bytes of a file (a snapshot of a million rules is too big to read whole here). */
