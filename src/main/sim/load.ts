@@ -79,13 +79,21 @@ const MAX_SCENARIO_CHARS = 1024 * 1024
  */
 const MAX_NESTING_PREFIX = 1000
 
-/** The 1-based number of the first line nested deeper than MAX_NESTING_PREFIX, or null. */
+/**
+ * The 1-based number of the first line nested deeper than MAX_NESTING_PREFIX, or null: by its
+ * leading indicators, or by open flow collections anywhere (`x: [[[[…`, which `yaml` cannot compile
+ * either). Quotes are not looked at: a real scenario never has 1,000 unclosed brackets.
+ */
 function tooDeeplyNested(text: string): number | null {
   let line = 1
   let prefix = 0
   let atStart = true
+  let flowDepth = 0
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i)
+    if (c === 91 || c === 123) {
+      if (++flowDepth > MAX_NESTING_PREFIX) return line
+    } else if ((c === 93 || c === 125) && flowDepth > 0) flowDepth--
     if (c === 10) {
       line++
       prefix = 0

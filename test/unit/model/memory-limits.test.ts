@@ -38,7 +38,7 @@ async function cliPeak(args: string[], stdoutFile: string): Promise<{ exitCode: 
       { cwd: ROOT, env: { ...process.env, NETLENS_MAX_RSS_FILE: rssFile, NO_COLOR: '1' }, stdio: ['ignore', stdout, 'pipe'] }
     )
     let stderr = ''
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
     const killer = setTimeout(() => child.kill('SIGKILL'), CHILD_TIMEOUT_MS)
     const [exitCode] = (await once(child, 'close')) as [number | null]
     clearTimeout(killer)

@@ -117,6 +117,20 @@ describe('hostile scenario files', () => {
 })
 
 describe('scenario files that would exhaust the parser', () => {
+  it.each([
+    ['a flow sequence', 'x: ' + '['.repeat(100_000)],
+    ['flow mappings after text', 'id: x\nhosts: ' + '{a: '.repeat(5_000)],
+    ['brackets over several lines', 'x:\n' + '[\n'.repeat(2_000)]
+  ])('refuses %s nested thousands deep before yaml compiles it (yaml aborts the process on it)', (_label, text) => {
+    expect(parseScenarioText(text, 'deep.yaml')).toMatchObject({ ok: false, errors: [{ message: expect.stringMatching(/nested more than/) }] })
+  })
+
+  it('still reads brackets that close, however many', () => {
+    const result = parseScenarioText('x: ' + '[1], '.repeat(3_000) + '\n', 'flat.yaml')
+    expect(result.ok).toBe(false)
+    if (!result.ok) for (const error of result.errors) expect(error.message).not.toMatch(/nested more than/)
+  })
+
   it('refuses a line nested 50,000 levels deep before yaml sees it (yaml aborts the process on it)', () => {
     const result = parseScenarioText('id: x\nhosts:\n' + '- '.repeat(50_000) + 'x\n', 'deep.yaml')
     expect(result).toMatchObject({
