@@ -106,6 +106,20 @@ describe.each([['iptables-save', sameIptables] as const, ['conntrack', sameConnt
       }
     })
 
+    it('on a chain declared after its rules (fast-check seed 880191935)', () => {
+      const counterexample = [
+        '-A FORWARD -i docker0 ! -o docker0 -j ACCEPT',
+        '-A DOCKER-ISOLATION-STAGE-2 -o br-866d3805cfd2 -j DROP',
+        ':FORWARD ACCEPT [0:0]',
+        '[1:60] -A FORWARD -i br-4b36919713a7 -o br-4b36919713a7 -j ACCEPT'
+      ].join('\n')
+      same(counterexample)
+      same(`*nat\n:X - [0:0]\n${counterexample}\nCOMMIT\n`)
+      // The second FORWARD rule is the chain's second, declaration or not.
+      const forward = parseIptablesSave(`*nat\n:X - [0:0]\n${counterexample}\nCOMMIT\n`).value.tables[0].rules.filter((r) => r.chain === 'FORWARD')
+      expect(forward.map((r) => r.position)).toEqual([1, 2])
+    })
+
     it('on soups of fixture lines and their pieces', () => {
       fc.assert(
         fc.property(
