@@ -81,6 +81,19 @@ function labTraffic(seconds: number): ResultPromise {
   return child
 }
 
+/** Whether `ip -d link` shows the PROMISC flag on a host interface. */
+async function promiscOf(iface: string): Promise<boolean> {
+  const r = await execa('ip', ['-d', 'link', 'show', 'dev', iface], { reject: false })
+  if (r.exitCode !== 0) throw new Error(`ip -d link show ${iface} failed: ${r.stderr}`)
+  return /[<,]PROMISC[,>]/.test(r.stdout)
+}
+
+/** Command lines of the tcpdump processes capturing on an interface. */
+async function tcpdumpsOn(iface: string): Promise<string[]> {
+  const r = await execa('ps', ['-eo', 'args='], { reject: false })
+  return r.stdout.split('\n').filter((l) => /^(\S*\/)?tcpdump\s/.test(l) && l.split(/\s+/).includes(iface))
+}
+
 async function setLocale(locale: Locale): Promise<void> {
   const select = page.locator('[data-testid=language]')
   if ((await select.inputValue()) === locale) return
@@ -372,6 +385,38 @@ describe.skipIf(skipReason || !haveChromium)('the UI against the live lab (brows
     await page.click('[data-testid=trace-run]')
     await page.waitForSelector('[data-testid=trace-verdict]', { timeout: 30_000 })
     await shootBoth('diagnose')
+  })
+
+  it('packets: Capture packets from nllab-web’s host veth lists nllab-app’s requests by name; Stop leaves no tcpdump and no PROMISC', async () => {
+    const webVeth = vethsOf('nllab-web')[0].hostVeth!
+    const promiscBefore = await promiscOf(webVeth)
+    await gotoView(page, 'topology')
+    await searchAndOpen(webVeth, webVeth)
+    await details().locator('[data-testid=details-capture]').first().click()
+    await page.waitForSelector('[data-testid=view-packets]')
+    expect(await page.locator('[data-testid=packet-target]').inputValue()).toContain(webVeth)
+    await page.fill('[data-testid=packet-filter]', 'tcp port 80')
+    await page.click('[data-testid=packet-start]')
+    // startPacketCapture answers once tcpdump listens on the host: the Stop button is the running capture.
+    await page.waitForSelector('[data-testid=packet-stop]', { timeout: 60_000 })
+    expect(await tcpdumpsOn(webVeth)).not.toEqual([])
+    expect(await promiscOf(webVeth)).toBe(promiscBefore)
+
+    const traffic = labTraffic(4)
+    const fromApp = page.locator('[data-testid=packet-row]', { hasText: `${ipOf('nllab-app', 'nllab-front')}` })
+    await expect.poll(() => fromApp.count(), { timeout: 60_000, interval: 500 }).toBeGreaterThan(0)
+    const row = await fromApp.first().innerText()
+    expect(row).toMatch(/\(nllab-app\)/)
+    expect(row).toMatch(/\(nllab-web( \+ nllab-sidecar)?\)|\(nllab-sidecar \+ nllab-web\)/)
+    expect(row).toMatch(/TCP/)
+    await traffic
+    await page.click('[data-testid=packet-stop]')
+    await page.waitForSelector('[data-testid=packet-start]', { timeout: 60_000 })
+    expect(await page.locator('[data-testid=packet-status]').innerText()).toMatch(/Stopped/)
+    expect(await page.locator('[data-testid=packet-count]').innerText()).toMatch(/^[1-9][\d,]* packets/)
+    await expect.poll(() => tcpdumpsOn(webVeth), { timeout: 30_000, interval: 500 }).toEqual([])
+    expect(await promiscOf(webVeth)).toBe(promiscBefore)
+    await shootBoth('packets')
   })
 
   it('a lab snapshot with a container named like markup renders it as text and runs nothing', async () => {
