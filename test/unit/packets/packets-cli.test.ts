@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { command } from '../../../src/main/cli/commands/packets'
 import type { CapturedPacket } from '../../../src/shared/packets/format'
 import { readPcap } from '../../../src/shared/packets/pcap'
+import { scenariosDir } from '../../../src/main/sim/load'
 import { labPcap } from './lab-pcaps'
 
 async function run(
@@ -40,6 +41,17 @@ describe('netlens packets', () => {
     )
     expect(r.err).toMatch(/ens33 on sim:nat-mode; stops after 3 packets \/ 60 s \/ 100 MB or Ctrl-C/)
     expect(r.err).toMatch(/3 packets \(\d+ bytes of pcap\), stopped by the packet count/)
+  })
+
+  it('a scenario file given as SOURCE (bare .yaml path or sim:<path>) is its training host, not a non-pcap file', async () => {
+    const file = join(dir, 'my-nat.yaml')
+    await writeFile(file, await readFile(join(scenariosDir(), 'nat-mode.yaml'), 'utf8'))
+    for (const source of [file, `sim:${file}`]) {
+      const r = await run([source, '--iface', 'ens33', '--count', '2'])
+      expect(r.code, r.err).toBe(0)
+      expect(r.out.trim().split('\n')).toHaveLength(2)
+      expect(r.out).toMatch(/\(SNAT by MASQUERADE of app 172\.17\.0\.2:\d+/)
+    }
   })
 
   it('--json: one CapturedPacket per line', async () => {

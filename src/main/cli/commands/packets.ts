@@ -8,7 +8,7 @@
 import { open, type FileHandle } from 'node:fs/promises'
 import { execa } from 'execa'
 import type { CliCommand, CliIo } from '../command'
-import { parseFlags } from '../command'
+import { formatCliError, parseFlags } from '../command'
 import { formatPacketLine, type CapturedPacket } from '../../../shared/packets/format'
 import { pcapHeaderBytes, pcapRecordBytes } from '../../../shared/packets/pcap'
 import { describeTarget, parseContainerSpec, type PacketTargetSpec } from '../../../shared/packets/target'
@@ -47,16 +47,8 @@ function positiveNumber(text: string | boolean | undefined, integer: boolean): n
 }
 
 function reportError(io: CliIo, e: { message: string; remedy?: string; detail?: string }): void {
-  io.err(`netlens packets: ${terminalSafe(e.message)}`)
-  if (e.remedy) io.err(`  ${terminalSafe(e.remedy)}`)
-  if (e.detail)
-    io.err(
-      e.detail
-        .split('\n')
-        .slice(0, 8)
-        .map((l) => `  | ${terminalSafe(l)}`)
-        .join('\n')
-    )
+  // Message and remedy can quote host-derived words (tcpdump's stderr, interface names): cleaned too.
+  io.err(formatCliError('packets', { ...e, message: terminalSafe(e.message), remedy: e.remedy && terminalSafe(e.remedy) }))
 }
 
 async function tsharkInstalled(): Promise<boolean> {
