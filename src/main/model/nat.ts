@@ -290,8 +290,13 @@ function fromNft(
   }
 }
 
+/** Rules, user chains, or a built-in chain whose policy drops: an empty ACCEPT table changes nothing. */
 const hasContent = (rs: IptablesRuleset | null): boolean =>
-  !!rs && rs.tables.some((t) => t.rules.length > 0 || t.chains.some((c) => !BUILTIN.has(c.name)))
+  !!rs &&
+  rs.tables.some(
+    (t) =>
+      t.rules.length > 0 || t.chains.some((c) => !BUILTIN.has(c.name) || c.policy === 'DROP' || c.policy === 'REJECT')
+  )
 
 export function backendFromVersion(text: string | null): 'nf_tables' | 'legacy' | null {
   if (!text) return null
@@ -303,7 +308,7 @@ export function backendFromVersion(text: string | null): 'nf_tables' | 'legacy' 
 export function buildNat(input: NatInput): NatModel {
   const dockerBridges = new Set(input.dockerBridges)
   learnDockerBridges(
-    [input.save, input.save6, input.list].filter((x): x is IptablesRuleset => !!x),
+    [input.save, input.save6, input.list, input.otherSave?.ruleset].filter((x): x is IptablesRuleset => !!x),
     dockerBridges
   )
   const ctx: OwnerContext = { dockerBridges, dockerSubnets: input.dockerSubnets }

@@ -6,7 +6,7 @@ import type { Finding, FindingObject, Localized, NotChecked, Severity } from '..
 import type { Container, Interface, Network, Snapshot } from '../snapshot/schema'
 import { Coverage, type Gap, type Need } from './coverage'
 import { shellCommand } from '../shell'
-import { Ruleset, hostLocalAddresses } from '../trace/netfilter'
+import { Ruleset, hostLocalAddresses, iptablesBackends, type IptablesBackend } from '../trace/netfilter'
 import { inCidr } from '../net/ip'
 import { hostDefaultRoute, hostInterface, isRunning, namespaceOwner, sysctl } from '../trace/model'
 
@@ -19,7 +19,10 @@ export interface Check {
 }
 
 export class DiagnoseContext {
+  /** The rules the host's `iptables` shows. */
   readonly rules: Ruleset
+  /** Every IPv4 iptables backend with rules (the `iptables` one first): the kernel runs them all. */
+  readonly backends: IptablesBackend[]
   readonly local: Set<string>
   readonly coverage: Coverage
   /** Objects the running checks skipped for want of data. */
@@ -28,7 +31,8 @@ export class DiagnoseContext {
   current = ''
 
   constructor(readonly snapshot: Snapshot) {
-    this.rules = Ruleset.fromSnapshot(snapshot)
+    this.backends = iptablesBackends(snapshot)
+    this.rules = this.backends[0].rules
     this.local = hostLocalAddresses(snapshot)
     this.coverage = new Coverage(snapshot)
   }
@@ -44,9 +48,9 @@ export class DiagnoseContext {
     return sysctl(this.snapshot, key)
   }
 
-  /** iptables (v4) rules of one table were captured: checks about missing rules can speak. */
+  /** iptables (v4) rules of one table were captured, in any backend: checks about missing rules can speak. */
   hasIptables(table: string): boolean {
-    return this.rules.tableHasRules(table)
+    return this.backends.some((b) => b.rules.tableHasRules(table))
   }
 
   /** An interface by (namespace, name): names repeat across namespaces (every overlay has a br0). */

@@ -17,9 +17,10 @@ import { hostVethOf, interfaceBridgeRef, sameBridge, vethNetnsOf } from '../snap
 import { formatCidr, inCidr, isIpv4, isPrivateIpv4, longestPrefixMatch, parseCidr, stripPrefix } from '../net/ip'
 import {
   hostLocalAddresses,
+  iptablesBackends,
   natTargetAddress,
   natToPorts,
-  Ruleset,
+  type IptablesBackend,
   type MatchContext,
   type Packet,
   type WalkResult
@@ -88,13 +89,14 @@ class Tracer {
   readonly reply: TraceHop[] = []
   readonly notes: Localized[] = []
   readonly unevaluated: NatRule[] = []
-  readonly rules: Ruleset
+  /** Every IPv4 iptables backend with rules: the kernel runs them all. */
+  readonly backends: IptablesBackend[]
   readonly local: Set<string>
   private target: 'hops' | 'reply' = 'hops'
   proto = 'icmp'
 
   constructor(readonly snapshot: Snapshot) {
-    this.rules = Ruleset.fromSnapshot(snapshot)
+    this.backends = iptablesBackends(snapshot)
     this.local = hostLocalAddresses(snapshot)
   }
 
@@ -283,7 +285,7 @@ class Tracer {
   // ---- netfilter -------------------------------------------------------------------------------
 
   ensureRules(): void {
-    if (this.rules.isEmpty) {
+    if (this.backends.every((b) => b.rules.isEmpty)) {
       const nftOnly =
         this.snapshot.nat.backendsPresent.includes('nft-native') ||
         this.snapshot.nat.rules.some((r) => r.family === 'nft')
@@ -302,17 +304,48 @@ class Tracer {
     }
   }
 
-  /** Walks one hook of one table and records a hop per matching rule. */
+  /**
+   * Walks one hook of one table in every backend that has it, recording a hop per matching rule.
+   * Both iptables backends register a table's hook at the same priority, so the order between
+   * them is not known from a capture; it does not change the verdict: an ACCEPT in one lets the
+   * packet on to the other, a DROP in either is final. The first NAT found sets the translation,
+   * as the kernel's first nat binding does.
+   */
   chain(table: string, hook: string, packet: Packet, ctx: MatchContext, always = false): WalkResult | null {
-    if (!always && !this.rules.tableHasRules(table)) return null
-    if (!this.rules.hasChain(table, hook) && !always) return null
-    const result = this.rules.walk(table, hook, packet, ctx)
+    const walked = this.backends.filter((backend, index) => {
+      const rules = backend.rules
+      if (index === 0) return always || (rules.tableHasRules(table) && rules.hasChain(table, hook))
+      return rules.hasChain(table, hook) && (rules.rules(table, hook).length > 0 || rules.dropsByPolicy(table, hook))
+    })
+    // The primary walked only for its implicit ACCEPT while another backend really has the hook.
+    const primary = this.backends[0].rules
+    if (walked.length > 1 && walked[0] === this.backends[0] && !primary.hasChain(table, hook)) walked.shift()
+    // Hops name their backend once more than one holds rules.
+    const named = this.backends.filter((b) => !b.rules.isEmpty).length > 1
+    let first: WalkResult | null = null
+    for (const backend of walked) {
+      const result = this.walkBackend(backend, named ? `${backend.label} ${table}` : table, table, hook, packet, ctx)
+      if (!first || (!first.nat && result.nat)) first = result
+    }
+    return first
+  }
+
+  private walkBackend(
+    backend: IptablesBackend,
+    shownTable: string,
+    table: string,
+    hook: string,
+    packet: Packet,
+    ctx: MatchContext
+  ): WalkResult {
+    const result = backend.rules.walk(table, hook, packet, ctx)
     // LOG/NFLOG/counters cannot change the verdict; anything else passed over might.
     this.unevaluated.push(
       ...result.unevaluated.filter((r) => !['LOG', 'NFLOG', 'ULOG', 'TRACE', ''].includes(r.target))
     )
+    const policyRule = `policy ${result.policy ?? 'ACCEPT'} of ${shownTable} ${hook}`
     for (const step of result.steps) {
-      const where = `${table} ${step.chain}`
+      const where = `${shownTable} ${step.chain}`
       // NAT targets are recorded by applyDnat/applySnat with the packet before and after.
       if (step.rule && ['DNAT', 'SNAT', 'MASQUERADE', 'REDIRECT'].includes(step.action)) continue
       if (step.rule) {
@@ -336,15 +369,21 @@ class Tracer {
           ),
           packet,
           packet,
-          `policy ${result.policy ?? 'ACCEPT'} of ${table} ${hook}`
+          policyRule
         )
       }
     }
     if (result.verdict !== 'ACCEPT') {
-      const by = result.rule ? result.rule.raw : `policy ${result.policy ?? 'DROP'} of ${table} ${hook}`
+      const by = result.rule ? result.rule.raw : `policy ${result.policy ?? 'DROP'} of ${shownTable} ${hook}`
+      const others = this.backends.filter((b) => b !== backend && !b.rules.isEmpty).map((b) => b.label)
       throw new Stop(
         'dropped',
-        L(`Dropped in ${table} ${hook} by: ${by}`, `在 ${table} 表 ${hook} 链被丢弃：${by}`),
+        others.length
+          ? L(
+              `Dropped in ${backend.label} ${table} ${hook} by: ${by}. The kernel runs the rules of ${others.join(', ')} as well (both iptables backends are loaded), and a drop in either is final: ${backend.label} decided.`,
+              `在 ${backend.label} 的 ${table} 表 ${hook} 链被丢弃：${by}。内核同时执行 ${others.join('、')} 的规则（两套 iptables 后端都在），任何一套丢弃，包就没了：这里是 ${backend.label} 做的决定。`
+            )
+          : L(`Dropped in ${table} ${hook} by: ${by}`, `在 ${table} 表 ${hook} 链被丢弃：${by}`),
         by
       )
     }

@@ -225,6 +225,12 @@ export class Ruleset {
     return new Ruleset(snapshot.nat.rules, snapshot.nat.chains)
   }
 
+  /** The policy of a built-in chain drops or rejects what no rule accepted. */
+  dropsByPolicy(table: string, chain: string): boolean {
+    const policy = this.policy(table, chain)
+    return policy === 'DROP' || policy === 'REJECT'
+  }
+
   get isEmpty(): boolean {
     return this.byChain.size === 0 && this.chainInfo.size === 0
   }
@@ -295,6 +301,43 @@ export class Ruleset {
     const verdict = policy === 'DROP' ? 'DROP' : policy === 'REJECT' ? 'REJECT' : 'ACCEPT'
     return { verdict, rule: null, policy, nat: null, steps, unevaluated }
   }
+}
+
+/**
+ * One IPv4 iptables backend of a host. The kernel runs the x_tables (iptables-legacy) and the
+ * nf_tables (iptables-nft) rules alike: a host switched from one to the other keeps the old
+ * backend's tables, and both see every packet.
+ */
+export interface IptablesBackend {
+  /** NatRule.family: `iptables` for what the host's `iptables` shows, else `iptables-legacy` / `iptables-nft`. */
+  family: string
+  /** The binary that shows these rules: `iptables-nft`, `iptables-legacy` (`iptables` when unknown). */
+  label: string
+  rules: Ruleset
+}
+
+/** The rule families of IPv4 iptables, whichever backend holds them. */
+export const IPV4_IPTABLES_FAMILIES: readonly string[] = ['iptables', 'iptables-legacy', 'iptables-nft']
+
+/**
+ * The host's IPv4 iptables backends, the one its `iptables` command uses first, then the other
+ * one when the capture saw rules there. For the same table and hook both register at the same
+ * priority, so a drop in either drops the packet whatever order the kernel runs them in.
+ */
+export function iptablesBackends(snapshot: Snapshot): IptablesBackend[] {
+  const active = snapshot.host.iptablesBackend
+  const primary: IptablesBackend = {
+    family: 'iptables',
+    label: active === 'nf_tables' ? 'iptables-nft' : active === 'legacy' ? 'iptables-legacy' : 'iptables',
+    rules: Ruleset.fromSnapshot(snapshot)
+  }
+  const out = [primary]
+  for (const family of ['iptables-nft', 'iptables-legacy']) {
+    if (family === primary.label) continue
+    const rules = new Ruleset(snapshot.nat.rules, snapshot.nat.chains, family)
+    if (!rules.isEmpty) out.push({ family, label: family, rules })
+  }
+  return out
 }
 
 const BUILTIN = new Set(['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'])

@@ -125,6 +125,29 @@ describe('forward-drop', () => {
       for (const c of s.nat.chains!) if (c.table === 'filter' && c.chain === 'FORWARD') c.policy = 'ACCEPT'
     }, 'forward-drop')
   })
+  // The lab's rules moved to iptables-legacy, and `iptables` (nf_tables) shows only a stale filter
+  // table with FORWARD DROP: mixed-backends speaks for it, with the stale table, not forward-drop.
+  const dockerInLegacy = (s: SnapshotInput): void => {
+    s.host.iptablesBackend = 'nf_tables'
+    s.nat.backendsPresent = ['nf_tables', 'legacy']
+    for (const r of s.nat.rules!) if (r.family === 'iptables') r.family = 'iptables-legacy'
+    for (const c of s.nat.chains!) if ((c.family ?? 'iptables') === 'iptables') c.family = 'iptables-legacy'
+    for (const chain of ['INPUT', 'FORWARD', 'OUTPUT'])
+      s.nat.chains!.push({ table: 'filter', chain, policy: chain === 'FORWARD' ? 'DROP' : 'ACCEPT', family: 'iptables' })
+  }
+  it("leaves a stale other backend's DROP policy to mixed-backends", () => {
+    none(dockerInLegacy, 'forward-drop')
+    const f = only(dockerInLegacy, 'mixed-backends')
+    expect(f.title.en).toBe('Stale iptables-nft filter FORWARD policy DROP: forwarded traffic is dropped')
+    expect(f.severity).toBe('critical')
+  })
+  it('still finds a missing MASQUERADE in the legacy backend', () => {
+    const f = only((s) => {
+      dockerInLegacy(s)
+      removeRules(s, (r) => r.raw === '-A POSTROUTING -s 172.28.0.0/16 ! -o br-08358af093c8 -j MASQUERADE')
+    }, 'missing-masquerade')
+    expect(f.title.en).toContain('172.28.0.0/16')
+  })
 })
 
 describe('bridge-down', () => {

@@ -3,7 +3,11 @@
  * scenarios: the deciding hop, chain jumps nested under the chain that jumped, and topology nodes
  * for hops that have none of their own.
  */
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { parseCaptureText } from '../../../src/main/capture/capture-file'
+import { FIXTURES_DIR } from '../../support/fixtures'
 import { renderScenarioCapture } from '../../../src/main/sim/index'
 import { buildSnapshot } from '../../../src/main/model/build-snapshot'
 import { traceFlow } from '../../../src/shared/trace/index'
@@ -32,6 +36,24 @@ describe('trace view', () => {
     out.hops.forEach((h, i) => {
       if (h.kind !== 'netfilter') expect(depths[i]).toBe(0)
     })
+  })
+
+  it('nests the chains of each iptables backend on a host with both (real two-backend capture)', () => {
+    const text = readFileSync(join(FIXTURES_DIR, 'capture/debian-12-netns-two-backends/probe--stale-nft-drop.cap'), 'utf8')
+    const parsed = parseCaptureText(text)
+    if (!parsed.ok) throw new Error(parsed.error.message)
+    const snapshot = buildSnapshot(parsed.value)
+    const dropped = traceFlow(snapshot, '10.213.7.2', '198.51.100.2')
+    expect(dropped.hops[verdictHopIndex(dropped)!].where).toBe('iptables-nft filter FORWARD')
+    // With the stale policy relaxed the legacy FORWARD chain is walked too, its jumps nested.
+    for (const c of snapshot.nat.chains) if (c.family === 'iptables' && c.chain === 'FORWARD') c.policy = 'ACCEPT'
+    const both = traceFlow(snapshot, '10.213.7.2', '198.51.100.2')
+    const depths = hopDepths(both.hops)
+    const at = (where: string): number[] => both.hops.flatMap((h, i) => (h.where === where ? [depths[i]] : []))
+    expect(at('iptables-nft filter FORWARD')).toEqual([0])
+    expect(at('iptables-legacy filter DOCKER-USER')).toEqual([1])
+    expect(at('iptables-legacy filter DOCKER-ISOLATION-STAGE-2')).toEqual([2])
+    expect(at('iptables-legacy filter FORWARD').every((d) => d === 0)).toBe(true)
   })
 
   it('has no cause for a delivered trace, and the hop that failed for the others', () => {

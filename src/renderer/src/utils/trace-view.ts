@@ -7,10 +7,13 @@ import type { TraceHop, TraceResult } from '@shared/api/types'
 
 const BUILTIN_CHAINS = new Set(['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'])
 
-/** `filter DOCKER-USER` → table and chain; null for hops that are not a chain. */
+/**
+ * `filter DOCKER-USER` → table and chain; null for hops that are not a chain. On a host with both
+ * iptables backends the table carries its backend (`iptables-legacy filter`), so each nests apart.
+ */
 function chainOf(hop: TraceHop): { table: string; chain: string } | null {
   if (hop.kind !== 'netfilter') return null
-  const m = /^(\S+) (\S+)$/.exec(hop.where)
+  const m = /^((?:iptables-(?:legacy|nft) )?\S+) (\S+)$/.exec(hop.where)
   return m ? { table: m[1], chain: m[2] } : null
 }
 

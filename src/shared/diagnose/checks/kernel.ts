@@ -3,6 +3,7 @@ import type { Check } from '../context'
 import { L, finding } from '../context'
 import { NEEDS } from '../coverage'
 import { ipv4Addresses } from '../../trace/model'
+import { IPV4_IPTABLES_FAMILIES } from '../../trace/netfilter'
 import { commandLines, shellCommand } from '../../shell'
 
 export const ipForwardOff: Check = {
@@ -48,7 +49,7 @@ export const brNfCallOff: Check = {
     if (value !== null && value !== '0') return []
     // Rules that only see bridged (same-bridge) traffic when br_netfilter hands it to iptables.
     const dependent = ctx.snapshot.nat.rules.filter((r) => {
-      if (r.family !== 'iptables') return false
+      if (!IPV4_IPTABLES_FAMILIES.includes(r.family)) return false
       const inIf = /(^|\s)(!\s+)?-i\s+(\S+)/.exec(r.match)
       const outIf = /(^|\s)(!\s+)?-o\s+(\S+)/.exec(r.match)
       if (inIf && outIf && !inIf[2] && !outIf[2] && inIf[3] === outIf[3] && ['DROP', 'REJECT'].includes(r.target))

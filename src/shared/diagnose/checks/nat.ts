@@ -1,19 +1,21 @@
 /** NAT and filter rules: masquerade, FORWARD policy, DNAT for published ports, DOCKER-USER, backends. */
 import type { Check, DiagnoseContext } from '../context'
+import type { Localized } from '../../api/types'
 import { DROPPED_FINDING, L, finding, overBudget } from '../context'
 import { NEEDS } from '../coverage'
 import { deleteRuleCommand } from '../fix-commands'
 import { ShellSyntax, commandLines, shellCommand, shellQuote } from '../../shell'
 import type { NatRule, Network } from '../../snapshot/schema'
 import { cidrsOverlap, formatIpv4, parseCidr, parseIpv4 } from '../../net/ip'
-import { parseMatch, natTargetAddress } from '../../trace/netfilter'
+import { IPV4_IPTABLES_FAMILIES, parseMatch, natTargetAddress, type IptablesBackend } from '../../trace/netfilter'
 import { OUTSIDE_PROBE, containerHolding, containerIpv4, networksHolding } from '../../trace/model'
 import { interfaceBridgeRef } from '../../snapshot/bridges'
 
 const v4Subnets = (ctx: DiagnoseContext, n: Network): string[] => ctx.subnetsOf(n).filter((s) => parseCidr(s) !== null)
 
+/** IPv4 iptables rules of one table, in whichever backend they are (the kernel runs both). */
 function iptablesRules(ctx: DiagnoseContext, table: string): NatRule[] {
-  return ctx.snapshot.nat.rules.filter((r) => r.family === 'iptables' && r.table === table)
+  return ctx.snapshot.nat.rules.filter((r) => IPV4_IPTABLES_FAMILIES.includes(r.family) && r.table === table)
 }
 
 /** Does a SNAT/MASQUERADE rule translate traffic from `subnet`? (no -s, or a -s that covers it; not negated) */
@@ -85,6 +87,8 @@ export const forwardDrop: Check = {
   needs: [NEEDS.dockerNetworks, NEEDS.filterRules],
   run(ctx) {
     if (ctx.rules.policy('filter', 'FORWARD') !== 'DROP') return []
+    // Docker's accept rules are in the other backend: mixed-backends names the stale policy.
+    if (dockerRulesElsewhere(ctx)) return []
     const out = []
     const uplink = ctx.uplink()?.name ?? 'eth0'
     for (const network of ctx.snapshot.networks) {
@@ -165,7 +169,7 @@ export const portNoDnat: Check = {
   needs: [NEEDS.dockerContainers, NEEDS.natRules],
   run(ctx) {
     // Only when Docker's iptables nat rules were captured (Docker 29 nft-only hosts have none).
-    if (!ctx.rules.hasChain('nat', 'DOCKER')) return []
+    if (!ctx.backends.some((b) => b.rules.hasChain('nat', 'DOCKER'))) return []
     const dnat = dnatRules(ctx)
     const out = []
     for (const port of ctx.snapshot.publishedPorts) {
@@ -277,6 +281,54 @@ export const dockerUserDrop: Check = {
   }
 }
 
+/** The iptables backends that hold Docker's rules. */
+function dockerBackends(ctx: DiagnoseContext): IptablesBackend[] {
+  return ctx.backends.filter((b) => ctx.snapshot.nat.rules.some((r) => r.family === b.family && r.owner === 'docker'))
+}
+
+/** Docker's rules are all in a backend other than the one `iptables` shows: mixed-backends speaks for it. */
+function dockerRulesElsewhere(ctx: DiagnoseContext): boolean {
+  const holders = dockerBackends(ctx)
+  return holders.length > 0 && !holders.includes(ctx.backends[0])
+}
+
+const HOOK_EFFECT: Record<string, Localized> = {
+  FORWARD: L('forwarded traffic', '转发的流量'),
+  INPUT: L('traffic to the host', '发给宿主机的流量'),
+  OUTPUT: L('traffic from the host', '宿主机发出的流量')
+}
+
+/** What a backend's filter policies do to the packets the other backend's rules accept. */
+function policyEffects(backend: IptablesBackend): { hook: string; title: Localized; evidence: { label: string; raw: string }[] }[] {
+  return Object.entries(HOOK_EFFECT).flatMap(([hook, traffic]) => {
+    if (!backend.rules.dropsByPolicy('filter', hook)) return []
+    const policy = backend.rules.policy('filter', hook) ?? 'DROP'
+    const rules = backend.rules.rules('filter', hook)
+    const all = rules.length === 0
+    return [
+      {
+        hook,
+        title: L(
+          `${backend.label} filter ${hook} policy ${policy}: ${all ? '' : 'unless one of its rules accepts it, '}${traffic.en} is dropped`,
+          `${backend.label} 的 filter ${hook} 默认策略是 ${policy}：${all ? '' : '除非它自己的规则放行，'}${traffic['zh-CN']}都会被丢弃`
+        ),
+        evidence: [
+          { label: `${backend.label} filter`, raw: `:${hook} ${policy}` },
+          ...rules.map((r) => ({ label: `${backend.label} filter ${hook}`, raw: r.raw }))
+        ]
+      }
+    ]
+  })
+}
+
+/** The tables to flush in the stale backend: those captured there (nat and filter when only the other's are known). */
+function staleTables(ctx: DiagnoseContext, stale: IptablesBackend | null, tool: string): string[] {
+  const family = stale?.label === tool ? stale.family : tool
+  const captured = new Set(ctx.snapshot.nat.chains.filter((c) => c.family === family).map((c) => c.table))
+  const known = ['nat', 'filter', 'mangle', 'raw'].filter((t) => captured.has(t))
+  return known.length ? known : ['nat', 'filter']
+}
+
 export const mixedBackends: Check = {
   ids: ['mixed-backends'],
   needs: [NEEDS.natRules],
@@ -296,27 +348,52 @@ export const mixedBackends: Check = {
       return []
     }
     const active = ctx.snapshot.host.iptablesBackend
-    const stale = active === 'nf_tables' ? 'legacy' : active === 'legacy' ? 'nft' : null
+    const holders = dockerBackends(ctx)
+    // The stale backend: the one without Docker's rules, else the one `iptables` does not show.
+    const stale =
+      (holders.length === 1 ? ctx.backends.find((b) => b !== holders[0] && b.label !== 'iptables') : null) ??
+      ctx.backends.find((b) => b !== ctx.backends[0]) ??
+      null
+    const effects = stale ? policyEffects(stale) : []
     const sections = ctx.snapshot.sections.filter((s) => /iptables.*save/.test(s.name) && s.status === 'ok')
+    const dockerWhere = holders.length
+      ? L(`Docker's rules are in ${holders.map((b) => b.label).join(' and ')}. `, `Docker 的规则在 ${holders.map((b) => b.label).join(' 和 ')} 里。`)
+      : L('', '')
+    const effectText = effects.length
+      ? L(
+          ` Here the stale ${stale!.label} tables decide: ${effects.map((e) => e.title.en).join('; ')}, whatever Docker's rules accept.`,
+          `这台机器上起作用的是残留的 ${stale!.label} 表：${effects.map((e) => e.title['zh-CN']).join('；')}，Docker 的规则放行了也没用。`
+        )
+      : L('', '')
+    const tool = stale?.label ?? (active === 'nf_tables' ? 'iptables-legacy' : active === 'legacy' ? 'iptables-nft' : null)
     return [
       finding(
         'mixed-backends',
-        'warning',
-        L('Rules in both iptables-legacy and iptables-nft', 'iptables-legacy 和 iptables-nft 两套后端里都有规则'),
+        effects.length ? 'critical' : 'warning',
+        effects.length
+          ? L(`Stale ${effects[0].title.en}`, `残留的 ${effects[0].title['zh-CN']}`)
+          : L('Rules in both iptables-legacy and iptables-nft', 'iptables-legacy 和 iptables-nft 两套后端里都有规则'),
         L(
-          `The kernel runs both rule sets: the legacy x_tables and the nf_tables ones. The \`iptables\` command shows only one of them${active ? ` (here: ${active})` : ''}, so rules in the other are invisible to it but still drop or NAT packets. This usually follows a switch of update-alternatives or a tool (an older kube-proxy, a firewall script) using the other binary. Back up and remove the rules of the backend you no longer use.`,
-          `内核里两套规则同时生效：legacy 的 x_tables 和 nf_tables。\`iptables\` 命令只能看到其中一套${active ? `（这台机器上是 ${active}）` : ''}，另一套里的规则它看不见，却照样会丢包或做 NAT。通常是切换过 update-alternatives，或者有工具（老版本 kube-proxy、防火墙脚本）用的是另一个后端。先备份，再把不用的那套后端里的规则清掉。`
+          `The kernel runs both rule sets: the legacy x_tables and the nf_tables ones, and a packet must pass both. The \`iptables\` command shows only one of them${active ? ` (here: ${active})` : ''}, so rules in the other are invisible to it but still drop or NAT packets. ${dockerWhere.en}This usually follows a switch of update-alternatives or a tool (an older kube-proxy, a firewall script) using the other binary.${effectText.en} Back up and remove the rules of the backend you no longer use.`,
+          `内核里两套规则同时生效：legacy 的 x_tables 和 nf_tables，包要两套都通过才行。\`iptables\` 命令只能看到其中一套${active ? `（这台机器上是 ${active}）` : ''}，另一套里的规则它看不见，却照样会丢包或做 NAT。${dockerWhere['zh-CN']}通常是切换过 update-alternatives，或者有工具（老版本 kube-proxy、防火墙脚本）用的是另一个后端。${effectText['zh-CN']}先备份，再把不用的那套后端里的规则清掉。`
         ),
         [{ kind: 'host', id: ctx.snapshot.host.hostname }],
         [
+          ...effects.flatMap((e) => e.evidence),
+          ...holders.map((b) => ({
+            label: "Docker's rules",
+            raw: `${b.label}: ${ctx.snapshot.nat.rules.filter((r) => r.family === b.family && r.owner === 'docker').length} rules`
+          })),
           { label: 'backends present', raw: present.join(', ') },
           ...sections.map((s) => ({ label: 'section', raw: s.command }))
         ],
-        stale === 'legacy'
-          ? 'iptables-legacy-save > /root/iptables-legacy.backup && iptables-legacy -t nat -F && iptables-legacy -t nat -X && iptables-legacy -t filter -F && iptables-legacy -t filter -X'
-          : stale === 'nft'
-            ? 'iptables-nft-save > /root/iptables-nft.backup && iptables-nft -t nat -F && iptables-nft -t nat -X && iptables-nft -t filter -F && iptables-nft -t filter -X'
-            : null
+        tool === 'iptables-legacy' || tool === 'iptables-nft'
+          ? [
+              `${tool}-save > /root/${tool}.backup`,
+              ...effects.map((e) => `${tool} -t filter -P ${e.hook} ACCEPT`),
+              ...staleTables(ctx, stale, tool).flatMap((table) => [`${tool} -t ${table} -F`, `${tool} -t ${table} -X`])
+            ].join(' && ')
+          : null
       )
     ]
   }
