@@ -111,10 +111,14 @@ describe.skipIf(skipReason)('netlens CLI against the live lab', () => {
     })
     afterAll(removeUser)
 
-    it('marks docker, iptables, nft and conntrack permission-denied; inspect still lists links and bridges', async () => {
+    const captureAsUser = async (): Promise<void> => {
       const cmd = `cd ${REPO_ROOT} && exec ${process.execPath} bin/netlens.mjs capture --quiet -o ${capture()}`
       const r = await run('su', [USER, '-s', '/bin/sh', '-c', cmd], { timeout: 150_000 })
       expect(r.exitCode, r.stderr).toBe(0)
+    }
+
+    it('marks docker, iptables, nft and conntrack permission-denied; inspect still lists links and bridges', async () => {
+      await captureAsUser()
       const inspect = await netlens(['inspect', capture(), '--json'])
       expect(inspect.exitCode, inspect.stderr).toBe(0)
       const s = snapshotOf(inspect.stdout)
@@ -140,6 +144,40 @@ describe.skipIf(skipReason)('netlens CLI against the live lab', () => {
       const summary = await netlens(['inspect', capture()])
       expect(summary.exitCode, summary.stderr).toBe(0)
       expect(summary.stdout).toMatch(/permission/i)
+    })
+
+    // Issue #13, item 7: nllab-web's namespace is shared by the container: sidecar, so two pids
+    // reach it and its inode is unreadable without root; joins go per namespace, not per pid. For
+    // this test nllab-web is on two networks (nllab-back connected, disconnected again afterwards).
+    it('joins every attachment of the lab containers that a root capture joins (two-network web + sidecar)', async () => {
+      const connect = await run('docker', ['network', 'connect', 'nllab-back', 'nllab-web'])
+      expect(connect.exitCode, connect.stderr).toBe(0)
+      let root, user
+      try {
+        ;[root] = await Promise.all([netlens(['inspect', 'local', '--json']), captureAsUser()])
+        user = await netlens(['inspect', capture(), '--json'])
+      } finally {
+        const disconnect = await run('docker', ['network', 'disconnect', 'nllab-back', 'nllab-web'])
+        expect(disconnect.exitCode, disconnect.stderr).toBe(0)
+      }
+      expect(root.exitCode, root.stderr).toBe(0)
+      expect(user.exitCode, user.stderr).toBe(0)
+      const labIds = new Set(LAB_CONTAINERS.map((name) => truthContainer(truth, name).id))
+      const joins = (s: Snapshot): string[] =>
+        s.containers
+          .filter((c) => labIds.has(c.id))
+          .flatMap((c) => c.interfaces.filter((i) => i.hostVeth !== null).map((i) => `${c.id.slice(0, 12)} ${i.ifname} ${i.hostVeth} ${i.bridge}`))
+          .sort()
+      const rootJoins = joins(snapshotOf(root.stdout))
+      expect(rootJoins.length).toBeGreaterThanOrEqual(5)
+      const web = truthContainer(truth, 'nllab-web')
+      expect(rootJoins.filter((j) => j.startsWith(web.id.slice(0, 12))).length).toBe(2)
+      const userJoins = joins(snapshotOf(user.stdout))
+      expect(rootJoins.filter((j) => !userJoins.includes(j))).toEqual([])
+      // The sidecar shares nllab-web's namespace: the same attachment, nothing of its own.
+      const sidecar = truthContainer(truth, 'nllab-sidecar').id.slice(0, 12)
+      for (const j of userJoins.filter((x) => x.startsWith(sidecar)))
+        expect(userJoins).toContain(j.replace(sidecar, web.id.slice(0, 12)))
     })
   })
 

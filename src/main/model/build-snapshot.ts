@@ -39,6 +39,7 @@ import {
   joinVethPeers,
   markUnresolvedPeers,
   resolveIgmpJoins,
+  sameNamespaceNsids,
   resolveParents,
   type IgmpJoins
 } from './joins'
@@ -198,7 +199,12 @@ function stages(capture: Capture): SnapshotStages {
     dockerRecords === null ? procContainerRecords(netnsMap, hostLikeNsids(r, netnsMap, hostIfaces)) : []
   const procMode = procRecords.length > 0
   const containerRecords = procMode ? procRecords : docker
-  const netns = buildNetns(captureNsids, netnsMap, containerRecords)
+  const netns = buildNetns(
+    captureNsids,
+    netnsMap,
+    containerRecords,
+    procMode ? sameNamespaceNsids(hostIfaces, unreadNamespaceIfindexes(r, netnsMap)) : []
+  )
   const nsSection = (nsids: string[], section: string): string | null => {
     for (const nsid of nsids) {
       const name = `ns/${nsid}/${section}`
@@ -436,6 +442,21 @@ function truncationOf(capture: Capture): Snapshot['truncated'] {
 
 function truncationWarning(t: NonNullable<Snapshot['truncated']>): string {
   return `capture truncated after section ${t.after}${t.cut ? ` (it ends inside ${t.cut}, which was not read)` : ''}: the probe was cut off (timeout, full disk or a closed ssh session), so every section after it is missing`
+}
+
+/** The ifindexes of each container pid whose namespace inode was unreadable (lo left out), from its igmp. */
+function unreadNamespaceIfindexes(r: CaptureReader, map: NetnsMapEntry[]): Map<string, number[]> {
+  const out = new Map<string, number[]>()
+  for (const entry of map) {
+    if (entry.inode !== null || !entry.nsid.startsWith('pid:')) continue
+    const name = `ns/${entry.nsid}/${NS_SECTION.igmp}`
+    const text = r.text(name)
+    if (text === null) continue
+    const records = safe(() => parseProcIgmp(text).value, [])
+    const indexes = records.filter((g) => g.name !== 'lo' && g.ifindex > 0).map((g) => g.ifindex)
+    if (indexes.length) out.set(entry.nsid, indexes)
+  }
+  return out
 }
 
 /**

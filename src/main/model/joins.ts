@@ -324,3 +324,32 @@ export function resolveIgmpJoins(all: IfaceBuild[]): IgmpJoins {
   }
   return { matches, ambiguous }
 }
+
+/**
+ * Capture nsids (`pid:<pid>`) that are one namespace, told by the host veths' link-netnsid.
+ *
+ * A non-root capture cannot read namespace inodes, so every container pid looks like a namespace
+ * of its own, and a namespace several containers share (a `container:` sidecar) is read once per
+ * pid: each copy then claims the same host veths and none is joined. But all host veths whose
+ * link-netnsid is N lead into one namespace, and a veth's link_index is its peer's ifindex there.
+ * A pid whose interfaces (ifindexes from /proc/<pid>/net/igmp) are the peers of exactly one
+ * netnsid's veths is in that namespace; pids that land on the same netnsid are one namespace,
+ * whatever number of containers share it. Returns the groups of two or more nsids.
+ */
+export function sameNamespaceNsids(hostVeths: IfaceBuild[], ifindexesOf: Map<string, number[]>): string[][] {
+  const peersOf = new Map<number, Set<number>>()
+  for (const v of hostVeths) {
+    if (v.iface.netns !== 'host' || v.linkNetnsId === null || v.linkIndex === null || v.linkIndex <= 0) continue
+    const set = peersOf.get(v.linkNetnsId) ?? new Set<number>()
+    set.add(v.linkIndex)
+    peersOf.set(v.linkNetnsId, set)
+  }
+  const byNetnsid = new Map<number, string[]>()
+  for (const [nsid, indexes] of ifindexesOf) {
+    const fitting = [...peersOf].filter(([, peers]) => indexes.some((i) => peers.has(i)))
+    if (fitting.length !== 1) continue
+    const [netnsid] = fitting[0]
+    byNetnsid.set(netnsid, [...(byNetnsid.get(netnsid) ?? []), nsid])
+  }
+  return [...byNetnsid.values()].filter((nsids) => nsids.length > 1)
+}

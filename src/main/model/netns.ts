@@ -99,9 +99,12 @@ export function resolveContainerRef(ref: string, containers: DockerContainerReco
 export function buildNetns(
   captureNsids: string[],
   map: NetnsMapEntry[],
-  containers: DockerContainerRecord[]
+  containers: DockerContainerRecord[],
+  /** Nsids known to reach one namespace by other evidence (non-root captures: see sameNamespaceNsids). */
+  sameNamespace: string[][] = []
 ): NetnsModel {
   const uf = new UnionFind()
+  for (const nsids of sameNamespace) for (const nsid of nsids.slice(1)) uf.union(nsids[0], nsid)
   const all = new Set<string>(captureNsids)
   const inodeFirst = new Map<string, string>()
   let hostInode: string | null = null

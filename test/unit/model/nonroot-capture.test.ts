@@ -13,7 +13,7 @@ import { formatSnapshotSummary } from '../../../src/main/cli/commands/inspect'
 import { buildSnapshot } from '../../../src/main/model/build-snapshot'
 import { buildConntrack } from '../../../src/main/model/conntrack'
 import { buildInterfaces, type IfaceBuild } from '../../../src/main/model/interfaces'
-import { resolveIgmpJoins } from '../../../src/main/model/joins'
+import { resolveIgmpJoins, sameNamespaceNsids } from '../../../src/main/model/joins'
 import { parseNetnsMap } from '../../../src/main/model/netns'
 import type { IpLinkRecord } from '../../../src/main/parsers/types'
 import { Snapshot } from '../../../src/shared/snapshot/schema'
@@ -28,6 +28,7 @@ const snapshot = buildSnapshot(capture)
 const map = parseNetnsMap(section('netns.map').stdout).value
 const containerPids = map.filter((e) => e.containerId)
 const HOSTMODE_PID = 7974 // its /proc/<pid>/net/dev lists exactly the host's interfaces
+const SHARED_PIDS = [7584, 7907] // a web container and its container: sidecar: one namespace, inodes unreadable
 
 function withSections(c: Capture, edit: (name: string, stdout: string) => string | null): Capture {
   const sections = c.sections.flatMap((s) => {
@@ -75,7 +76,7 @@ describe('non-root lab capture', () => {
       expect(c).toMatchObject({ name: entry.containerId!.slice(0, 12), image: '', state: 'running', pid })
       expect(c.networks).toEqual([])
       expect(c.portBindings).toEqual([])
-      if (pid === HOSTMODE_PID) continue
+      if (pid === HOSTMODE_PID || SHARED_PIDS.includes(pid)) continue
       expect(c.netns).toBe(`container:${c.name}`)
       const ns = snapshot.namespaces.find((n) => n.id === c.netns)!
       expect(ns).toMatchObject({ kind: 'container', path: `/proc/${pid}/ns/net`, containers: [c.name] })
@@ -119,20 +120,30 @@ describe('non-root lab capture', () => {
       '57f6f2eb717b eth0 veth240c1c9',
       '57f6f2eb717b eth1 veth33f2367',
       '829d72db03da eth0 veth05ec195',
-      '91a614e46081 eth0 vethf98af57'
+      '91a614e46081 eth0 vethf98af57',
+      'bd810a9b6372 eth0 veth362ac0d',
+      'd14c742b523c eth0 veth362ac0d'
     ])
   })
 
-  it('leaves the two namespaces that both hold ifindex 321 unjoined (they may be one shared namespace)', () => {
+  it('joins the namespace a web container and its container: sidecar share, told by the veth link-netnsid (issue #13, item 7)', () => {
+    // Both pids hold ifindex 321 and their inodes were unreadable; veth362ac0d's link-netnsid is
+    // the only netnsid whose veths lead to an ifindex of theirs, so both are that one namespace.
     const both = snapshot.containers.filter((c) => c.interfaces.some((i) => i.ifindex === 321))
-    expect(both.map((c) => c.pid).sort()).toEqual([7584, 7907])
+    expect(both.map((c) => c.pid).sort()).toEqual(SHARED_PIDS)
+    expect(new Set(both.map((c) => c.netns)).size).toBe(1)
+    const ns = snapshot.namespaces.find((n) => n.id === both[0].netns)!
+    expect(ns).toMatchObject({ kind: 'container', containers: ['bd810a9b6372', 'd14c742b523c'] })
     for (const c of both) {
       expect(c.networkMode).toBe('unknown')
-      expect(c.interfaces).toMatchObject([{ ifname: 'eth0', hostVeth: null, bridge: null, evidence: 'none' }])
-      expect(snapshot.warnings.some((w) => w.startsWith(`container ${c.name}: host veth of eth0 unknown`))).toBe(true)
+      expect(c.interfaces).toMatchObject([
+        { ifname: 'eth0', hostVeth: 'veth362ac0d', bridge: 'br-1b3a9cc71417', evidence: 'proc-igmp' }
+      ])
     }
+    expect(snapshot.warnings.filter((w) => w.includes('host veth of eth0 unknown'))).toEqual([])
     const veth = snapshot.interfaces.find((i) => i.name === 'veth362ac0d')!
-    expect(veth.peer).toEqual({ ifindex: 321, netns: 'unknown', name: null })
+    expect(veth.peer).toEqual({ ifindex: 321, netns: both[0].netns, name: 'eth0' })
+    expect(snapshot.interfaces.filter((i) => i.netns === both[0].netns && i.name === 'eth0')).toHaveLength(1)
   })
 
   it('keeps the routes /proc/<pid>/net/route gives', () => {
@@ -310,5 +321,45 @@ describe('buildConntrack with a failed listing', () => {
       entries: []
     })
     expect(buildConntrack(null, 103, 262144, new Map()).truncated).toBe(true)
+  })
+})
+
+describe('sameNamespaceNsids', () => {
+  const host = buildInterfaces({
+    netns: 'host',
+    links: [
+      link({ ifindex: 10, name: 'vethA', kind: 'veth', master: 'br0', linkIndex: 5, linkNetnsId: 1 }),
+      link({ ifindex: 11, name: 'vethB', kind: 'veth', master: 'br1', linkIndex: 6, linkNetnsId: 1 }),
+      link({ ifindex: 12, name: 'vethC', kind: 'veth', master: 'br0', linkIndex: 7, linkNetnsId: 2 }),
+      link({ ifindex: 13, name: 'vethD', kind: 'veth', master: 'br0', linkIndex: 5, linkNetnsId: 3 })
+    ],
+    addrs: null,
+    dev: null,
+    igmp: null
+  })
+
+  it('groups every pid whose interfaces lead to one netnsid, however many share it', () => {
+    const groups = sameNamespaceNsids(
+      host.filter((b) => b.iface.name !== 'vethD'),
+      new Map([
+        ['pid:1', [5, 6]],
+        ['pid:2', [5, 6]],
+        ['pid:3', [6]],
+        ['pid:4', [7]]
+      ])
+    )
+    expect(groups).toEqual([['pid:1', 'pid:2', 'pid:3']])
+  })
+
+  it('does not group pids whose ifindex leads to veths of two netnsids', () => {
+    // ifindex 5 is the peer of vethA (netnsid 1) and of vethD (netnsid 3): two namespaces hold a 5.
+    const groups = sameNamespaceNsids(
+      host,
+      new Map([
+        ['pid:1', [5]],
+        ['pid:2', [5]]
+      ])
+    )
+    expect(groups).toEqual([])
   })
 })
