@@ -5,9 +5,10 @@
  * `notChecked` with the reason (missing data is never a finding). A check that throws on an odd
  * snapshot is skipped, never taking the others down. Fix commands are text for the user to run.
  */
-import type { DiagnoseReport, Finding, NotChecked, Severity } from '../api/types'
+import type { DiagnoseReport, Finding, NotChecked } from '../api/types'
 import type { Snapshot } from '../snapshot/schema'
 import { DiagnoseContext, DROPPED_FINDING, L, MAX_FINDINGS_PER_CHECK, findingBudget, type Check } from './context'
+import { bySeverity } from './run-checks'
 import { brNfCallOff, conntrackFull, ipForwardOff, rpFilterStrict } from './checks/kernel'
 import { dnatDangling, dockerUserDrop, forwardDrop, missingMasquerade, mixedBackends, portNoDnat } from './checks/nat'
 import { bridgeDown, duplicateIp, duplicateMac, mtuMismatch, subnetOverlap, vethDown, vethOrphan } from './checks/links'
@@ -52,8 +53,6 @@ export const CHECKS: Check[] = [
 /** Every finding id the engine can produce. */
 export const FINDING_IDS: string[] = CHECKS.flatMap((c) => c.ids)
 
-const ORDER: Record<Severity, number> = { critical: 0, warning: 1, info: 2 }
-
 /** Stands for the findings of one check past MAX_FINDINGS_PER_CHECK. */
 function moreFindings(id: string, count: number): Finding {
   return {
@@ -94,10 +93,7 @@ export function diagnoseReport(snapshot: Snapshot): DiagnoseReport {
   findingBudget.left = Infinity
   notChecked.push(...ctx.skipped)
   return {
-    findings: findings
-      .map((f, i) => ({ f, i }))
-      .sort((a, b) => ORDER[a.f.severity] - ORDER[b.f.severity] || a.i - b.i)
-      .map(({ f }) => f),
+    findings: bySeverity(findings),
     notChecked
   }
 }
