@@ -3,6 +3,7 @@
  *   local            the probe on this machine
  *   sim:<scenario>   a training scenario rendered into a capture: a built-in id, an id from the
  *                    user's scenario folder, or a scenario file's path (a bare *.yaml path too)
+ *   sim:<scenario>#<host>  one host of a multi-host scenario (else its first host)
  *   ssh:<alias>      the probe over ssh (alias from ~/.ssh/config or user@host)
  *   <path>           a capture file (NETLENS-CAPTURE header) or a snapshot JSON file
  *   <anything else>  an ssh alias
@@ -79,14 +80,29 @@ async function readSourceFile(path: string, conntrackCap: number | undefined): P
     return ok({ kind: 'file', snapshot: snap.value })
   }
   return fail('parse-error', `${name} is neither a NetLens capture file nor a snapshot JSON file.`, {
-    remedy: 'Capture files start with "NETLENS-CAPTURE 2" (or 1) (netlens capture -o FILE, or sh probe.sh > FILE on the host).'
+    remedy:
+      'Capture files start with "NETLENS-CAPTURE 2" (or 1) (netlens capture -o FILE, or sh probe.sh > FILE on the host).'
   })
 }
 
-/** sim:<id> or sim:<path>: a built-in or user scenario, or a scenario file, rendered into a capture. */
-async function renderScenarioSource(ref: string, source: string): Promise<Result<ResolvedSource>> {
+/** `sim:overlay#node2` → ['overlay', 'node2']; `sim:overlay` → ['overlay', null]. */
+export function splitScenarioSource(source: string): [string, string | null] {
+  const rest = source.slice(source.indexOf(':') + 1)
+  const hash = rest.lastIndexOf('#')
+  return hash < 0 ? [rest, null] : [rest.slice(0, hash), rest.slice(hash + 1)]
+}
+
+/**
+ * sim:<id> or sim:<path>: a built-in or user scenario, or a scenario file, rendered into a capture;
+ * `#<host>` picks one host of a multi-host scenario (a fleet member).
+ */
+async function renderScenarioSource(
+  ref: string,
+  source: string,
+  host: string | null = null
+): Promise<Result<ResolvedSource>> {
   const { renderScenarioCapture } = await import('./sim/index')
-  const r = renderScenarioCapture(ref)
+  const r = renderScenarioCapture(ref, host === null ? {} : { host })
   return r.ok ? ok({ kind: 'sim', capture: { ...r.value, source } }) : r
 }
 
@@ -105,7 +121,10 @@ export async function resolveSource(source: string, opts: SourceOptions = {}): P
     const r = await runProbe({ kind: 'local' }, probeOpts)
     return r.ok ? ok({ kind: 'local', capture: r.value }) : r
   }
-  if (source.startsWith('sim:')) return renderScenarioSource(source.slice(4), source)
+  if (source.startsWith('sim:')) {
+    const [ref, host] = splitScenarioSource(source)
+    return renderScenarioSource(ref, source, host)
+  }
   if (source.startsWith('ssh:')) {
     const alias = source.slice(4)
     const r = await runProbe({ kind: 'ssh', alias }, probeOpts)

@@ -7,7 +7,9 @@
  */
 import { join } from 'node:path'
 import type { Capture } from '../../src/main/capture/capture-types'
+import { serializeCapture } from '../../src/main/capture/capture-file'
 import { buildSnapshot } from '../../src/main/model/build-snapshot'
+import { renderScenarioCapture } from '../../src/main/sim/index'
 import type { FleetMember } from '../../src/shared/diagnose/fleet/index'
 import type { Snapshot } from '../../src/shared/snapshot/schema'
 import { captureFromDir } from './capture-from-dir'
@@ -131,4 +133,11 @@ export const NODE2: NodeVariant = {
 
 export function healthyPair(edit1: Partial<NodeVariant> = {}, edit2: Partial<NodeVariant> = {}): FleetMember[] {
   return [member('node1', overlayNode({ ...NODE1, ...edit1 })), member('node2', overlayNode({ ...NODE2, ...edit2 }))]
+}
+
+/** One host of a training scenario as the text of a capture file (what `netlens capture -o` writes). */
+export function scenarioCaptureText(id: string, host?: string): string {
+  const r = renderScenarioCapture(id, host ? { host } : {})
+  if (!r.ok) throw new Error(r.error.message)
+  return serializeCapture(r.value)
 }

@@ -5,6 +5,7 @@
  */
 import type { Scenario, ScenarioFlow } from './scenario-schema'
 import { inCidr, isIpv4, stripPrefix } from '../../shared/net/ip'
+import { hostVtep, overlayPathBroken } from './overlay-ns'
 import { hashInt, type NsId, type SimContainer, type SimEndpoint, type SimIface, type SimWorld } from './world'
 
 export interface Hop {
@@ -264,14 +265,20 @@ export function planFlows(world: SimWorld, scenario: Scenario): FlowPlan[] {
         const peer = cIface?.link
           ? world.ifaces.find((i) => i.netns === cIface.link!.netns && i.ifindex === cIface.link!.ifindex)
           : undefined
-        const vtepDst = remoteVtep(scenario, remoteHost.name)
+        const vtepDst = hostVtep(remoteHost)
         const egress = vtepDst ? world.egressAddress(vtepDst) : null
+        // No FDB entry towards the remote host: vxlan0 drops the frame. Another VNI there: it
+        // leaves the host but the remote VTEP drops it, so nothing comes back.
+        const noFdb = world.host.faults.some(
+          (f) => f.type === 'missing-vtep' && f.network === overlayEp.network && f.host === remoteHost.name
+        )
+        const broken = overlayPathBroken(scenario, world.host, remoteHost, overlayEp.network)
         plan.hops.push({ netns: owner.netns, iface: overlayEp.ifname, dir: 'tx' })
-        if (ovlNs && peer)
-          plan.hops.push({ netns: ovlNs, iface: peer.name, dir: 'rx' }, { netns: ovlNs, iface: 'vxlan0', dir: 'tx' })
-        if (egress && vtepDst) {
+        if (ovlNs && peer) plan.hops.push({ netns: ovlNs, iface: peer.name, dir: 'rx' })
+        if (ovlNs && peer && !noFdb) plan.hops.push({ netns: ovlNs, iface: 'vxlan0', dir: 'tx' })
+        if (egress && vtepDst && !noFdb) {
           plan.hops.push({ netns: 'host', iface: egress.dev, dir: 'tx' })
-          plan.replies = true
+          plan.replies = !broken
           const sport = 32768 + hashInt(`${world.scenarioId}/vx/${fi}`, 28000)
           plan.conntrack.push(
             ctLine(
@@ -404,9 +411,9 @@ export function planFlows(world: SimWorld, scenario: Scenario): FlowPlan[] {
       const peer = cIface?.link
         ? world.ifaces.find((i) => i.netns === cIface.link!.netns && i.ifindex === cIface.link!.ifindex)
         : undefined
-      const vtepSrc = remoteVtep(scenario, other.name)
+      const vtepSrc = hostVtep(other)
       const egress = vtepSrc ? world.egressAddress(vtepSrc) : null
-      if (!egress || !peer) return
+      if (!egress || !peer || overlayPathBroken(scenario, other, world.host, ovlEp.network)) return
       const sport = 32768 + hashInt(`${world.scenarioId}/vxin/${other.name}/${fi}`, 28000)
       plans.push({
         flow,
@@ -434,12 +441,4 @@ export function planFlows(world: SimWorld, scenario: Scenario): FlowPlan[] {
     })
   }
   return plans
-}
-
-function remoteVtep(scenario: Scenario, hostName: string): string | null {
-  const h = scenario.hosts.find((x) => x.name === hostName)
-  if (!h) return null
-  if (h.vtep) return h.vtep
-  const nic = h.nics.find((n) => n.addresses.length > 0)
-  return nic ? stripPrefix(nic.addresses[0]) : null
 }

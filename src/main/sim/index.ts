@@ -83,6 +83,7 @@ const summaryOf = (s: Scenario, source: string, origin: ScenarioSummary['origin'
   title: s.title,
   description: s.description,
   lesson: s.lesson,
+  hosts: s.hosts.map((h) => h.name),
   source,
   origin,
   ...(file ? { file } : {})

@@ -258,6 +258,19 @@ function crossCheck(s: Scenario): { path: PathKey[]; message: string }[] {
           path: ['hosts', hi, 'faults', fi, 'network'],
           message: `no network named "${f.network}" on host ${h.name}`
         })
+      if (
+        (f.type === 'overlay-vni' || f.type === 'missing-vtep' || f.type === 'stale-vtep') &&
+        !overlayNames.has(f.network)
+      )
+        errors.push({
+          path: ['hosts', hi, 'faults', fi, 'network'],
+          message: `no overlay named "${f.network}" in this scenario`
+        })
+      if (f.type === 'missing-vtep' && (f.host === h.name || !s.hosts.some((o) => o.name === f.host)))
+        errors.push({
+          path: ['hosts', hi, 'faults', fi, 'host'],
+          message: `"${f.host}" is not another host of this scenario`
+        })
       if (f.type === 'interface-down' && !f.interface && !f.container)
         errors.push({ path: ['hosts', hi, 'faults', fi], message: 'interface-down needs an interface or a container' })
     })

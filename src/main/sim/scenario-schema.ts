@@ -133,7 +133,13 @@ export const FaultSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('interface-down'), interface: ifname.optional(), container: name.optional() }).strict(),
   z.object({ type: z.literal('veth-detached'), container: name, network: name.optional() }).strict(),
   z.object({ type: z.literal('wrong-gateway'), container: name, gateway: ipv4 }).strict(),
-  z.object({ type: z.literal('mtu-mismatch'), container: name, mtu: z.number().int().min(68).max(65535) }).strict()
+  z.object({ type: z.literal('mtu-mismatch'), container: name, mtu: z.number().int().min(68).max(65535) }).strict(),
+  /** This host's copy of an overlay has its own VNI: the network was created twice with one name. */
+  z.object({ type: z.literal('overlay-vni'), network: name, vni: z.number().int().min(1).max(16777215) }).strict(),
+  /** This host's FDB for an overlay has no entry towards another scenario host. */
+  z.object({ type: z.literal('missing-vtep'), network: name, host: name }).strict(),
+  /** This host's FDB for an overlay sends a MAC to a VTEP that no scenario host has. */
+  z.object({ type: z.literal('stale-vtep'), network: name, vtep: ipv4, mac: mac.optional() }).strict()
 ])
 
 export const SysctlSchema = z

@@ -4,7 +4,6 @@
  * Everything is deterministic (hashes of the scenario id and names) so a scenario always renders
  * to the same ids, names and MACs. The renderers (render.ts) only format this world.
  */
-import { createHash } from 'node:crypto'
 import type { Scenario, ScenarioContainer, ScenarioHost } from './scenario-schema'
 import {
   formatCidr,
@@ -16,32 +15,12 @@ import {
   stripPrefix,
   type Cidr
 } from '../../shared/net/ip'
+import { addOverlayNamespace, hostVtep, overlayVniOn } from './overlay-ns'
 
-export const sha = (text: string): string => createHash('sha256').update(text).digest('hex')
-export const hashInt = (text: string, mod: number): number => parseInt(sha(text).slice(0, 8), 16) % mod
+export { hostVtep } from './overlay-ns'
 
-/** A scenario address as a number; the schema accepts only addresses that parse (scenario-schema.ts). */
-export const ipValue = (ip: string): number => parseIpv4(ip)!
-/** A scenario CIDR as a block; the schema accepts only CIDRs that parse. */
-export const blockOf = (cidr: string): Cidr => parseCidr(cidr)!
-/** Locally administered unicast MAC from a seed (like the kernel's random veth MACs). */
-export function randomMac(seed: string): string {
-  const h = sha(seed)
-  const bytes = [0, 1, 2, 3, 4, 5].map((i) => parseInt(h.slice(i * 2, i * 2 + 2), 16))
-  bytes[0] = (bytes[0] & 0xfe) | 0x02
-  return bytes.map((b) => b.toString(16).padStart(2, '0')).join(':')
-}
-/** Docker's MAC for a bridge endpoint: 02:42 + the IPv4 address bytes. */
-export function dockerMac(ip: string): string {
-  return ['02', '42', ...ipv4Octets(ipValue(ip)).map((p) => p.toString(16).padStart(2, '0'))].join(':')
-}
-/** fe80:: EUI-64 address from a MAC, written as iproute2 prints it. */
-export function linkLocal(mac: string): string {
-  const b = mac.split(':').map((x) => parseInt(x, 16))
-  b[0] ^= 0x02
-  const groups = [(b[0] << 8) | b[1], (b[2] << 8) | 0xff, (0xfe << 8) | b[3], (b[4] << 8) | b[5]]
-  return `fe80::${groups.map((g) => g.toString(16)).join(':')}`
-}
+export * from './sim-helpers'
+import { blockOf, dockerMac, hashInt, ipValue, loopback, randomMac, sha } from './sim-helpers'
 
 export type NsId = string // 'host' | 'pid:<pid>' | 'docker:<file>' | 'ipnetns:<name>'
 
@@ -166,12 +145,6 @@ const BASE_TIME = Date.UTC(2026, 0, 12, 9, 30, 0)
 const iso = (offsetS: number): string =>
   new Date(BASE_TIME + offsetS * 1000).toISOString().replace('.000Z', '.123456789Z')
 
-export function hostVtep(h: ScenarioHost): string | null {
-  if (h.vtep) return h.vtep
-  const first = h.nics.find((n) => n.addresses.length > 0)
-  return first ? stripPrefix(first.addresses[0]) : null
-}
-
 export function buildWorld(scenario: Scenario, hostName?: string): SimWorld {
   const h = hostName ? scenario.hosts.find((x) => x.name === hostName) : scenario.hosts[0]
   if (!h) throw new Error(`scenario ${scenario.id} has no host "${hostName}"`)
@@ -292,9 +265,11 @@ export function buildWorld(scenario: Scenario, hostName?: string): SimWorld {
     })
   }
   for (const o of overlayUsed) {
+    // A host whose copy of the overlay has its own VNI holds another network of the same name.
+    const vni = overlayVniOn(scenario, h, o.name) ?? o.vni
     networks.push({
       name: o.name,
-      id: sha(`${scenario.id}/overlay/${o.name}`).slice(0, 25),
+      id: sha(`${scenario.id}/overlay/${o.name}${vni === o.vni ? '' : `/${vni}`}`).slice(0, 25),
       driver: 'overlay',
       scope: 'swarm',
       subnet: o.subnet,
@@ -304,8 +279,8 @@ export function buildWorld(scenario: Scenario, hostName?: string): SimWorld {
       masquerade: false,
       bridge: 'br0',
       parent: null,
-      vni: o.vni,
-      options: { 'com.docker.network.driver.overlay.vxlanid_list': String(o.vni) },
+      vni,
+      options: { 'com.docker.network.driver.overlay.vxlanid_list': String(vni) },
       created: iso(900),
       order: networks.length
     })
@@ -612,70 +587,7 @@ export function buildWorld(scenario: Scenario, hostName?: string): SimWorld {
   function ensureOverlayNs(net: SimNetwork): { nsId: NsId; br: SimIface } {
     const existing = overlayNs.get(net.name)
     if (existing) return existing
-    const nsId: NsId = `docker:1-${net.id.slice(0, 10)}`
-    namespaces.push({ id: nsId, inode: 4026532100 + hashInt(nsId, 90), containers: [], routes: [], fdb: [] })
-    ifaces.push(loopback(nsId, 1))
-    const overlay = scenario.overlays.find((o) => o.name === net.name)!
-    const br: SimIface = {
-      netns: nsId,
-      ifindex: 2,
-      name: 'br0',
-      kind: 'bridge',
-      mac: randomMac(`${seed}/${nsId}/br0`),
-      mtu: overlay.mtu,
-      addresses: [`${net.gateway}/${blockOf(net.subnet!).prefix}`],
-      adminUp: true,
-      carrier: true,
-      master: null,
-      link: null,
-      vni: null,
-      container: null
-    }
-    const vx: SimIface = {
-      netns: nsId,
-      ifindex: alloc(),
-      name: 'vxlan0',
-      kind: 'vxlan',
-      mac: randomMac(`${seed}/${nsId}/vxlan0`),
-      mtu: overlay.mtu,
-      addresses: [],
-      adminUp: true,
-      carrier: true,
-      master: 'br0',
-      link: null,
-      vni: overlay.vni,
-      container: null
-    }
-    ifaces.push(br, vx)
-    const ns = nsOf(namespaces, nsId)
-    ns.routes.push({
-      dst: formatCidr(blockOf(`${net.gateway}/${blockOf(net.subnet!).prefix}`)),
-      dev: 'br0',
-      protocol: 'kernel',
-      scope: 'link',
-      prefsrc: net.gateway!
-    })
-    // Remote containers on the same overlay: their MACs sit behind the remote VTEP.
-    for (const other of scenario.hosts.filter((x) => x.name !== h!.name)) {
-      const vtep = hostVtep(other)
-      if (!vtep) continue
-      other.containers.forEach((oc) => {
-        const entry = (oc.networks ?? []).find((n) => (typeof n === 'string' ? n : n.name) === net.name)
-        if (!entry) return
-        const remoteIp = typeof entry !== 'string' && entry.ip ? entry.ip : null
-        const ip = remoteIp ?? nextIp(net)
-        ns.fdb.push({
-          mac: dockerMac(ip),
-          dev: 'vxlan0',
-          dst: vtep,
-          linkNetnsId: 0,
-          flags: ['self'],
-          state: 'permanent'
-        })
-        ns.fdb.push({ mac: dockerMac(ip), dev: 'vxlan0', master: 'br0', flags: [], state: 'permanent' })
-      })
-    }
-    const value = { nsId, br }
+    const value = addOverlayNamespace({ scenario, host: h!, seed, net, namespaces, ifaces, alloc, nextIp })
     overlayNs.set(net.name, value)
     return value
   }
@@ -747,24 +659,6 @@ function builtin(name: string, driver: 'host' | 'null', id: string): SimNetwork 
     options: {},
     created: iso(0),
     order: -1
-  }
-}
-
-function loopback(netns: NsId, ifindex: number): SimIface {
-  return {
-    netns,
-    ifindex,
-    name: 'lo',
-    kind: 'loopback',
-    mac: '00:00:00:00:00:00',
-    mtu: 65536,
-    addresses: ['127.0.0.1/8'],
-    adminUp: true,
-    carrier: true,
-    master: null,
-    link: null,
-    vni: null,
-    container: null
   }
 }
 

@@ -180,6 +180,8 @@ export interface ScenarioSummary {
   origin: 'builtin' | 'user'
   /** The user file it was read from. */
   file?: string
+  /** The scenario's host names: two or more make it a fleet (`sim:<id>#<host>` each). */
+  hosts?: string[]
 }
 
 export interface LessonStep {

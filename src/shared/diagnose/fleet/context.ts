@@ -6,7 +6,7 @@
 import type { Finding, FindingObject, Localized, Severity } from '../../api/types'
 import type { FleetFinding } from '../../fleet/types'
 import type { Container, Interface, Network, Snapshot } from '../../snapshot/schema'
-import { isIpv4, longestPrefixMatch, stripPrefix } from '../../trace/ip'
+import { isIpv4, longestPrefixMatch, stripPrefix } from '../../net/ip'
 import { hostDefaultRoute, hostInterface, isRejectRoute, isRunning, mainRoutes } from '../../trace/model'
 
 export interface FleetMember {
@@ -174,6 +174,32 @@ export class FleetContext {
 }
 
 export const L = (en: string, zh: string): Localized => ({ en, 'zh-CN': zh })
+
+/** Keys of an `ip -j -d link` record that matter for an overlay finding (the rest is noise there). */
+const LINK_KEYS = ['ifname', 'mtu', 'master', 'operstate', 'address']
+const VXLAN_KEYS = ['id', 'port', 'local', 'learning']
+
+/**
+ * An interface's raw record as evidence: a text line stays as it is; an `ip -j -d link` JSON
+ * record keeps only the fields that matter (name, MTU, master, state, VXLAN id and port).
+ */
+export function linkEvidence(iface: Interface): string {
+  const raw = iface.raw.trim()
+  if (!raw.startsWith('{')) return raw
+  try {
+    const record = JSON.parse(raw) as Record<string, unknown> & {
+      linkinfo?: { info_kind?: string; info_data?: Record<string, unknown> }
+    }
+    const picked: Record<string, unknown> = {}
+    for (const key of LINK_KEYS) if (record[key] !== undefined) picked[key] = record[key]
+    if (record.linkinfo?.info_kind) picked.info_kind = record.linkinfo.info_kind
+    for (const key of VXLAN_KEYS)
+      if (record.linkinfo?.info_data?.[key] !== undefined) picked[key] = record.linkinfo.info_data[key]
+    return JSON.stringify(picked)
+  } catch {
+    return raw
+  }
+}
 
 export function fleetFinding(
   id: string,

@@ -6,7 +6,7 @@
 import type { FleetFinding } from '../../fleet/types'
 import type { Network, Route } from '../../snapshot/schema'
 import { shellQuote } from '../../shell-quote'
-import { cidrsOverlap, parseCidr } from '../../trace/ip'
+import { cidrsOverlap, parseCidr } from '../../net/ip'
 import { mainRoutes, routeText } from '../../trace/model'
 import { L, fleetFinding, listEn, listZh, type FleetCheck, type FleetMember } from './context'
 
@@ -44,14 +44,14 @@ export const versionSkew: FleetCheck = {
             `这组主机的 Docker 版本不一致（${docker.size} 种）`
           ),
           L(
-            `${groupText(docker, ', ', ': ')}. ${minors.size > 1 ? 'Different Docker releases create different iptables rules and overlay defaults (chains, MTU, the nftables backend since 29), so one host behaves unlike the others; swarm managers and workers several releases apart also drop features silently.' : 'Only patch levels differ: worth aligning in the next maintenance window.'}`,
-            `${groupText(docker, '、', '：')}。${minors.size > 1 ? '不同的 Docker 版本生成的 iptables 规则和 overlay 默认值不一样（链、MTU、29 起的 nftables 后端），所以某台主机的行为会和其它主机不同；swarm 的 manager 和 worker 相差好几个版本时还会悄悄丢失功能。' : '只是补丁版本不同：下次维护时对齐即可。'}`
+            `${groupText(docker, ', ', ': ')}. ${minors.size > 1 ? 'Different Docker releases create different iptables rules and overlay defaults (chains, MTU, the nftables backend since 29), so one host behaves unlike the others; swarm managers and workers several releases apart also drop features silently.' : 'Only patch levels differ: worth aligning in the next maintenance window.'} The command below, run on each host, shows its version.`,
+            `${groupText(docker, '、', '：')}。${minors.size > 1 ? '不同的 Docker 版本生成的 iptables 规则和 overlay 默认值不一样（链、MTU、29 起的 nftables 后端），所以某台主机的行为会和其它主机不同；swarm 的 manager 和 worker 相差好几个版本时还会悄悄丢失功能。' : '只是补丁版本不同：下次维护时对齐即可。'}在每台主机上运行下面的命令可以看到它的版本。`
           ),
           [],
           [...docker].flatMap(([version, hosts]) =>
             hosts.map((h) => ({ label: `${h.label}: docker version`, raw: `Server Version: ${version}` }))
           ),
-          `# on each host:\ndocker version --format '{{.Server.Version}}'`
+          "docker version --format '{{.Server.Version}}'"
         )
       )
     }
@@ -64,8 +64,8 @@ export const versionSkew: FleetCheck = {
           [...backend.values()].flat(),
           L('Hosts use different iptables backends', '这组主机用的 iptables 后端不一样'),
           L(
-            `${groupText(backend, ', ', ': ')}. Rules written with iptables-legacy are invisible to iptables-nft and the other way round: tooling, firewall scripts and playbooks that work on one group miss or duplicate rules on the other, and a host where both backends hold Docker rules filters twice. Pick one backend for the fleet (update-alternatives --config iptables) and restart Docker after switching.`,
-            `${groupText(backend, '、', '：')}。用 iptables-legacy 写的规则 iptables-nft 看不见，反之亦然：在一组主机上好用的工具、防火墙脚本和 playbook，到了另一组会漏掉或重复规则，而两种后端里都有 Docker 规则的主机会过滤两遍。整组主机选定一种后端（update-alternatives --config iptables），切换后重启 Docker。`
+            `${groupText(backend, ', ', ': ')}. Rules written with iptables-legacy are invisible to iptables-nft and the other way round: tooling, firewall scripts and playbooks that work on one group miss or duplicate rules on the other, and a host where both backends hold Docker rules filters twice. Pick one backend for the fleet (update-alternatives --config iptables) and restart Docker after switching; the commands below, run on each host, show its backend.`,
+            `${groupText(backend, '、', '：')}。用 iptables-legacy 写的规则 iptables-nft 看不见，反之亦然：在一组主机上好用的工具、防火墙脚本和 playbook，到了另一组会漏掉或重复规则，而两种后端里都有 Docker 规则的主机会过滤两遍。整组主机选定一种后端（update-alternatives --config iptables），切换后重启 Docker；在每台主机上运行下面的命令可以看到它用的后端。`
           ),
           [],
           [...backend].flatMap(([b, hosts]) =>
@@ -74,7 +74,7 @@ export const versionSkew: FleetCheck = {
               raw: `iptables (${b})${h.snapshot.nat.backendsPresent.length ? `; rules seen in: ${h.snapshot.nat.backendsPresent.join(', ')}` : ''}`
             }))
           ),
-          `# on each host:\niptables --version\nupdate-alternatives --display iptables`
+          'iptables --version\nupdate-alternatives --display iptables'
         )
       )
     }
@@ -128,8 +128,8 @@ export const subnetConflicts: FleetCheck = {
                 `${a.label} 把 ${theirs.subnet} 路由到 ${b.label}，可它自己也在用 ${mine.subnet}`
               ),
               L(
-                `${a.label} has a route sending ${route.dst} to ${b.label} (${route.gateway}), where docker network ${theirs.network.name} uses ${theirs.subnet}. ${a.label}'s own docker network ${mine.network.name} uses ${mine.subnet}, and its bridge's connected route wins: packets from ${a.label} to ${b.label}'s containers stay on ${a.label}'s bridge, and replies from ${b.label}'s containers to ${a.label}'s never leave ${b.label}. Give the hosts different subnets (default-address-pools in /etc/docker/daemon.json, or --subnet when creating the network).`,
-                `${a.label} 有一条路由把 ${route.dst} 发往 ${b.label}（${route.gateway}），在那里 docker 网络 ${theirs.network.name} 用的是 ${theirs.subnet}。${a.label} 自己的 docker 网络 ${mine.network.name} 用的是 ${mine.subnet}，它网桥的直连路由优先：${a.label} 发往 ${b.label} 上容器的包留在 ${a.label} 自己的网桥上，${b.label} 的容器回给 ${a.label} 的包也出不了 ${b.label}。请给两台主机分配不同的子网（/etc/docker/daemon.json 里的 default-address-pools，或建网络时用 --subnet）。`
+                `${a.label} has a route sending ${route.dst} to ${b.label} (${route.gateway}), where docker network ${theirs.network.name} uses ${theirs.subnet}. ${a.label}'s own docker network ${mine.network.name} uses ${mine.subnet}, and its bridge's connected route wins: packets from ${a.label} to ${b.label}'s containers stay on ${a.label}'s bridge, and replies from ${b.label}'s containers to ${a.label}'s never leave ${b.label}. Give the hosts different subnets (default-address-pools in /etc/docker/daemon.json, or --subnet when creating the network); the command below, on ${a.label}, lists the containers that move with it.`,
+                `${a.label} 有一条路由把 ${route.dst} 发往 ${b.label}（${route.gateway}），在那里 docker 网络 ${theirs.network.name} 用的是 ${theirs.subnet}。${a.label} 自己的 docker 网络 ${mine.network.name} 用的是 ${mine.subnet}，它网桥的直连路由优先：${a.label} 发往 ${b.label} 上容器的包留在 ${a.label} 自己的网桥上，${b.label} 的容器回给 ${a.label} 的包也出不了 ${b.label}。请给两台主机分配不同的子网（/etc/docker/daemon.json 里的 default-address-pools，或建网络时用 --subnet）；在 ${a.label} 上运行下面的命令，可以列出要跟着迁移的容器。`
               ),
               [
                 { kind: 'network', id: mine.network.name },
@@ -146,7 +146,7 @@ export const subnetConflicts: FleetCheck = {
                   raw: `Subnet ${theirs.subnet} (bridge ${theirs.network.bridge ?? '-'})`
                 }
               ],
-              `# on ${a.label}:\ndocker network inspect ${shellQuote(mine.network.name)} --format '{{range .Containers}}{{.Name}} {{end}}'\n# then recreate it with a free range: docker network create --subnet <free range> …`
+              `docker network inspect ${shellQuote(mine.network.name)} --format '{{range .Containers}}{{.Name}} {{end}}'`
             )
           )
         }
@@ -165,8 +165,8 @@ export const subnetConflicts: FleetCheck = {
                 `${a.label} 的 docker 网络 ${mine.network.name}（${mine.subnet}）包含了 ${b.label} 的地址 ${addrs[0]}`
               ),
               L(
-                `${b.label} has ${listEn(addrs)} on ${held[0].iface.name}, inside ${mine.subnet} that ${a.label} gives to docker network ${mine.network.name}. ${a.label} sends packets for ${b.label} into its own bridge instead of to the network: ${a.label} cannot reach ${b.label} (ssh, swarm gossip, VXLAN), and its containers cannot either. Move the docker network to a range no host uses.`,
-                `${b.label} 在 ${held[0].iface.name} 上有地址 ${listZh(addrs)}，落在 ${a.label} 分给 docker 网络 ${mine.network.name} 的 ${mine.subnet} 里。${a.label} 会把发往 ${b.label} 的包送进自己的网桥，而不是发到网络上：${a.label} 连不上 ${b.label}（ssh、swarm gossip、VXLAN 都不行），它的容器也一样。请把这个 docker 网络换到没有主机使用的地址段。`
+                `${b.label} has ${listEn(addrs)} on ${held[0].iface.name}, inside ${mine.subnet} that ${a.label} gives to docker network ${mine.network.name}. ${a.label} sends packets for ${b.label} into its own bridge instead of to the network: ${a.label} cannot reach ${b.label} (ssh, swarm gossip, VXLAN), and its containers cannot either. Move the docker network to a range no host uses (default-address-pools in /etc/docker/daemon.json); the command below, on ${a.label}, lists the containers on it.`,
+                `${b.label} 在 ${held[0].iface.name} 上有地址 ${listZh(addrs)}，落在 ${a.label} 分给 docker 网络 ${mine.network.name} 的 ${mine.subnet} 里。${a.label} 会把发往 ${b.label} 的包送进自己的网桥，而不是发到网络上：${a.label} 连不上 ${b.label}（ssh、swarm gossip、VXLAN 都不行），它的容器也一样。请把这个 docker 网络换到没有主机使用的地址段（/etc/docker/daemon.json 里的 default-address-pools）；在 ${a.label} 上运行下面的命令，可以列出用着它的容器。`
               ),
               [{ kind: 'network', id: mine.network.name }],
               [
@@ -176,10 +176,10 @@ export const subnetConflicts: FleetCheck = {
                 },
                 {
                   label: `${b.label}: ip addr (${held[0].iface.name})`,
-                  raw: held[0].iface.raw || `${held[0].iface.name} ${held.map((h) => h.ip).join(' ')}`
+                  raw: `${held[0].iface.name}: inet ${held[0].iface.addresses.filter((a) => !a.includes(':')).join(' ')}`
                 }
               ],
-              `# on ${a.label}: see what uses the network, then recreate it elsewhere (or set default-address-pools in /etc/docker/daemon.json):\ndocker network inspect ${shellQuote(mine.network.name)} --format '{{range .Containers}}{{.Name}} {{end}}'`
+              `docker network inspect ${shellQuote(mine.network.name)} --format '{{range .Containers}}{{.Name}} {{end}}'`
             )
           )
         }
@@ -214,8 +214,8 @@ export const duplicateContainer: FleetCheck = {
               `容器 ${container} 同时在 overlay ${name} 的 ${hosts.length} 台主机上运行`
             ),
             L(
-              `${container} is running on ${listEn(where)}, all attached to ${name}. On one overlay a container name is a DNS name: the others resolve ${container} to either copy, and two copies of a singleton (a database, a queue consumer) split the work or the data. Stop the extra copy, or run it as a swarm service so the name stays unique.`,
-              `${container} 同时运行在 ${listZh(where)} 上，而且都接在 ${name} 上。在同一个 overlay 上容器名就是 DNS 名：别的容器解析 ${container} 时可能拿到任何一个副本，单实例的服务（数据库、队列消费者）有两份就会把工作或数据分成两半。停掉多余的那个，或者改成 swarm service，让这个名字保持唯一。`
+              `${container} is running on ${listEn(where)}, all attached to ${name}. On one overlay a container name is a DNS name: the others resolve ${container} to either copy, and two copies of a singleton (a database, a queue consumer) split the work or the data. Stop the extra copy (the command below, on the host that should not run it), or run it as a swarm service so the name stays unique.`,
+              `${container} 同时运行在 ${listZh(where)} 上，而且都接在 ${name} 上。在同一个 overlay 上容器名就是 DNS 名：别的容器解析 ${container} 时可能拿到任何一个副本，单实例的服务（数据库、队列消费者）有两份就会把工作或数据分成两半。停掉多余的那个（在不该运行它的主机上执行下面的命令），或者改成 swarm service，让这个名字保持唯一。`
             ),
             [
               { kind: 'container', id: container },
@@ -225,7 +225,7 @@ export const duplicateContainer: FleetCheck = {
               label: `${h.member.label}: docker ps`,
               raw: `${container} on ${name}${h.address ? ` ${h.address}` : ''}`
             })),
-            `# on the host that should not run it:\ndocker stop ${shellQuote(container)}`
+            `docker stop ${shellQuote(container)}`
           )
         )
       }

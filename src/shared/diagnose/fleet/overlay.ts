@@ -5,13 +5,13 @@
  */
 import type { FleetFinding } from '../../fleet/types'
 import { shellQuote } from '../../shell-quote'
-import { L, fleetFinding, listEn, listZh, type FleetCheck, type OverlayOnHost } from './context'
+import { L, fleetFinding, linkEvidence, listEn, listZh, type FleetCheck, type OverlayOnHost } from './context'
 
 /** VXLAN over IPv4 adds 50 bytes: outer Ethernet 14, IPv4 20, UDP 8, VXLAN 8. */
 export const VXLAN_OVERHEAD = 50
 
 function vniEvidence(o: OverlayOnHost): { label: string; raw: string } {
-  if (o.vxlan?.raw) return { label: `${o.member.label}: ip -d link (${o.netns})`, raw: o.vxlan.raw }
+  if (o.vxlan?.raw) return { label: `${o.member.label}: ip -d link (${o.netns})`, raw: linkEvidence(o.vxlan) }
   return {
     label: `${o.member.label}: docker network inspect ${o.network.name}`,
     raw: `"com.docker.network.driver.overlay.vxlanid_list": "${o.vni ?? '?'}"  (network id ${o.network.id})`
@@ -70,7 +70,7 @@ export const overlayVniMismatch: FleetCheck = {
             ),
             [{ kind: 'network', id: name }],
             list.map(vniEvidence),
-            `# on each host, compare:\n${inspectCommand(name)}\ndocker info --format '{{.Swarm.Cluster.ID}} {{.Swarm.NodeAddr}}'`
+            `${inspectCommand(name)}\ndocker info --format '{{.Swarm.Cluster.ID}} {{.Swarm.NodeAddr}}'`
           )
         )
       }
@@ -92,12 +92,12 @@ export const overlayVniMismatch: FleetCheck = {
               `overlay 网络 ${name} 在不同主机上的子网不一样`
             ),
             L(
-              `${groups.join('; ')}. Containers address each other inside the overlay's subnet: with different subnets they are not on one network even if frames get through, and addresses from one subnet are routed out of the overlay on the other hosts. The network was created more than once under one name; recreate it from one swarm manager so every host gets the same definition.`,
-              `${groupsZh.join('；')}。容器在 overlay 的子网里互相寻址：子网不同，即使帧能过去它们也不在同一个网络里，另一边的主机会把这个子网的地址路由到 overlay 之外。这个名字的网络被创建了不止一次；请从一个 swarm manager 重建它，让每台主机拿到同样的定义。`
+              `${groups.join('; ')}. Containers address each other inside the overlay's subnet: with different subnets they are not on one network even if frames get through, and addresses from one subnet are routed out of the overlay on the other hosts. The network was created more than once under one name; recreate it from one swarm manager so every host gets the same definition. Compare the definitions with the command below on each host.`,
+              `${groupsZh.join('；')}。容器在 overlay 的子网里互相寻址：子网不同，即使帧能过去它们也不在同一个网络里，另一边的主机会把这个子网的地址路由到 overlay 之外。这个名字的网络被创建了不止一次；请从一个 swarm manager 重建它，让每台主机拿到同样的定义。在每台主机上用下面的命令比较它们的定义。`
             ),
             [{ kind: 'network', id: name }],
             list.map(subnetEvidence),
-            `# on each host, compare:\n${inspectCommand(name)}`
+            inspectCommand(name)
           )
         )
       }
@@ -130,12 +130,12 @@ export const overlayVteps: FleetCheck = {
                 `${o.member.label} 把 ${name} 的流量发往不属于本组主机的 VTEP：${strays.join('、')}`
               ),
               L(
-                `The VXLAN forwarding table of ${name} on ${o.member.label} sends ${lines.length} container MAC${lines.length === 1 ? '' : 's'} to ${listEn(strays)}, and no host of this fleet has ${strays.length === 1 ? 'that address' : 'those addresses'}. Either a host you did not add to the fleet (add it to check it too), or a node that left the swarm and whose entries stayed behind: traffic to those containers disappears. Check on a manager which nodes are still in the swarm.`,
-                `${o.member.label} 上 ${name} 的 VXLAN 转发表把 ${lines.length} 个容器 MAC 发往 ${listZh(strays)}，而本组主机里没有哪台拥有这些地址。要么是没有加进这组的主机（加进来一起检查），要么是已经离开 swarm 的节点留下的旧表项：发往那些容器的流量会消失。请在 manager 上确认哪些节点还在 swarm 里。`
+                `The VXLAN forwarding table of ${name} on ${o.member.label} sends ${lines.length} container MAC${lines.length === 1 ? '' : 's'} to ${listEn(strays)}, and no host of this fleet has ${strays.length === 1 ? 'that address' : 'those addresses'}. Either a host you did not add to the fleet (add it to check it too), or a node that left the swarm and whose entries stayed behind: traffic to those containers disappears. Check on a swarm manager which nodes are still in the swarm, and their addresses (commands below).`,
+                `${o.member.label} 上 ${name} 的 VXLAN 转发表把 ${lines.length} 个容器 MAC 发往 ${listZh(strays)}，而本组主机里没有哪台拥有这些地址。要么是没有加进这组的主机（加进来一起检查），要么是已经离开 swarm 的节点留下的旧表项：发往那些容器的流量会消失。请在 swarm manager 上用下面的命令确认哪些节点还在 swarm 里，以及它们的地址。`
               ),
               [{ kind: 'network', id: name }],
               [{ label: `${o.member.label}: bridge fdb (${o.netns})`, raw: lines.map((f) => f.raw).join('\n') }],
-              `# on a swarm manager:\ndocker node ls --format '{{.Hostname}} {{.Status}} {{.Availability}}'\ndocker node inspect --format '{{.Description.Hostname}} {{.Status.Addr}}' $(docker node ls -q)`
+              `docker node ls --format '{{.Hostname}} {{.Status}} {{.Availability}}'\ndocker node inspect --format '{{.Description.Hostname}} {{.Status.Addr}}' $(docker node ls -q)`
             )
           )
         }
@@ -156,8 +156,8 @@ export const overlayVteps: FleetCheck = {
                 `${o.member.label} 上的 ${name} 没有到 ${peer.member.label} 的 VXLAN 转发表项`
               ),
               L(
-                `${peer.member.label} runs ${listEn(remote)} on ${name}, but the overlay's forwarding table on ${o.member.label} has no entry towards ${peer.member.label}${peerVtep ? ` (${peerVtep})` : ''}: ${o.member.label}'s containers cannot reach those containers. Docker fills this table from the swarm's gossip (TCP/UDP 7946) and carries the traffic in VXLAN (UDP 4789): a firewall between the two hosts, a wrong --advertise-addr or --data-path-addr, or a node that lost its swarm membership leave it empty.`,
-                `${peer.member.label} 在 ${name} 上运行着 ${listZh(remote)}，但 ${o.member.label} 上这个 overlay 的转发表里没有通往 ${peer.member.label}${peerVtep ? `（${peerVtep}）` : ''}的表项：${o.member.label} 上的容器访问不到那些容器。Docker 通过 swarm 的 gossip（TCP/UDP 7946）填这张表，再用 VXLAN（UDP 4789）承载流量：两台主机之间的防火墙、错误的 --advertise-addr 或 --data-path-addr、或者节点丢了 swarm 成员身份，都会让它空着。`
+                `${peer.member.label} runs ${listEn(remote)} on ${name}, but the overlay's forwarding table on ${o.member.label} has no entry towards ${peer.member.label}${peerVtep ? ` (${peerVtep})` : ''}: ${o.member.label}'s containers cannot reach those containers. Docker fills this table from the swarm's gossip (TCP/UDP 7946) and carries the traffic in VXLAN (UDP 4789): a firewall between the two hosts, a wrong --advertise-addr or --data-path-addr, or a node that lost its swarm membership leave it empty. The commands below check, from ${o.member.label}, that ${peer.member.label}'s swarm port answers, and (on both hosts) that the firewall lets UDP 4789 and 7946 through.`,
+                `${peer.member.label} 在 ${name} 上运行着 ${listZh(remote)}，但 ${o.member.label} 上这个 overlay 的转发表里没有通往 ${peer.member.label}${peerVtep ? `（${peerVtep}）` : ''}的表项：${o.member.label} 上的容器访问不到那些容器。Docker 通过 swarm 的 gossip（TCP/UDP 7946）填这张表，再用 VXLAN（UDP 4789）承载流量：两台主机之间的防火墙、错误的 --advertise-addr 或 --data-path-addr、或者节点丢了 swarm 成员身份，都会让它空着。下面的命令在 ${o.member.label} 上检查 ${peer.member.label} 的 swarm 端口是否有响应，并（在两台主机上）检查防火墙是否放行 UDP 4789 和 7946。`
               ),
               [
                 { kind: 'network', id: name },
@@ -172,9 +172,7 @@ export const overlayVteps: FleetCheck = {
                     .join('\n')
                 }
               ],
-              peerVtep
-                ? `# from ${o.member.label}, check that the swarm ports of ${peer.member.label} answer:\nnc -zv ${shellQuote(peerVtep)} 7946\n# and on both hosts, that UDP 4789 and 7946 are allowed:\niptables -S INPUT`
-                : null
+              peerVtep ? `nc -zv ${shellQuote(peerVtep)} 7946\niptables -S INPUT` : null
             )
           )
         }
@@ -248,22 +246,24 @@ export const overlayMtu: FleetCheck = {
                 `${o.member.label}：${name}（MTU ${overlayMtu}）加上 VXLAN 封装后放不进 ${nic.name}（MTU ${nic.mtu}）`
               ),
               L(
-                `VXLAN adds ${VXLAN_OVERHEAD} bytes to every packet, so an overlay MTU of ${overlayMtu} needs ${overlayMtu + VXLAN_OVERHEAD} bytes on ${nic.name}, which carries the tunnel towards ${towards} but only takes ${nic.mtu}. Full-size packets between containers on different hosts are dropped or fragmented. Lower the overlay's MTU to ${nic.mtu - VXLAN_OVERHEAD} or raise the underlay's.`,
-                `VXLAN 给每个包多加 ${VXLAN_OVERHEAD} 字节，所以 overlay MTU 为 ${overlayMtu} 时，承载通往 ${towards} 隧道的 ${nic.name} 需要 ${overlayMtu + VXLAN_OVERHEAD} 字节，但它只有 ${nic.mtu}。不同主机上容器之间的满长包会被丢弃或分片。把 overlay 的 MTU 降到 ${nic.mtu - VXLAN_OVERHEAD}，或者调大底层网卡的 MTU。`
+                `VXLAN adds ${VXLAN_OVERHEAD} bytes to every packet, so an overlay MTU of ${overlayMtu} needs ${overlayMtu + VXLAN_OVERHEAD} bytes on ${nic.name}, which carries the tunnel towards ${towards} but only takes ${nic.mtu}. Full-size packets between containers on different hosts are dropped or fragmented. Lower the overlay's MTU to ${nic.mtu - VXLAN_OVERHEAD} (recreate the network from a swarm manager as below) or raise the underlay's.`,
+                `VXLAN 给每个包多加 ${VXLAN_OVERHEAD} 字节，所以 overlay MTU 为 ${overlayMtu} 时，承载通往 ${towards} 隧道的 ${nic.name} 需要 ${overlayMtu + VXLAN_OVERHEAD} 字节，但它只有 ${nic.mtu}。不同主机上容器之间的满长包会被丢弃或分片。把 overlay 的 MTU 降到 ${nic.mtu - VXLAN_OVERHEAD}（在 swarm manager 上按下面的命令重建网络），或者调大底层网卡的 MTU。`
               ),
               [
                 { kind: 'network', id: name },
                 { kind: 'interface', id: nic.name }
               ],
               [
-                { label: `${o.member.label}: ip link (${nic.name})`, raw: nic.raw },
-                ...(o.vxlan ? [{ label: `${o.member.label}: ip -d link (${o.netns})`, raw: o.vxlan.raw }] : []),
+                { label: `${o.member.label}: ip link (${nic.name})`, raw: linkEvidence(nic) },
+                ...(o.vxlan
+                  ? [{ label: `${o.member.label}: ip -d link (${o.netns})`, raw: linkEvidence(o.vxlan) }]
+                  : []),
                 ...o.fdb
                   .filter((f) => f.dst === dst)
                   .slice(0, 1)
                   .map((f) => ({ label: `${o.member.label}: bridge fdb (${o.netns})`, raw: f.raw }))
               ],
-              `# recreate the network with a smaller MTU (from a swarm manager):\ndocker network create -d overlay --opt com.docker.network.driver.mtu=${nic.mtu - VXLAN_OVERHEAD} …`
+              `docker network create -d overlay --opt com.docker.network.driver.mtu=${nic.mtu - VXLAN_OVERHEAD} …`
             )
           )
         }
