@@ -45,6 +45,9 @@ export const preloadApi = {
   getPacketTools: invoke('getPacketTools'),
   dissectPacket: invoke('dissectPacket'),
   openPcapInWireshark: invoke('openPcapInWireshark'),
+  fleetCapture: invoke('fleetCapture'),
+  fleetOpenFiles: invoke('fleetOpenFiles'),
+  fleetOpenFolder: invoke('fleetOpenFolder'),
   getPreferences: invoke('getPreferences'),
   setPreferences: invoke('setPreferences'),
   subscribe<E extends ApiEventName>(event: E, listener: (payload: ApiEvents[E]) => void): () => void {

@@ -20,6 +20,7 @@ describe('shortcuts', () => {
     expect(shortcutFor(key({ key: '¡', code: 'Digit1', altKey: true }))).toEqual({ type: 'view', view: 'topology' })
     expect(shortcutFor(key({ key: '5', altKey: true }))).toEqual({ type: 'view', view: 'training' })
     expect(shortcutFor(key({ key: '6', altKey: true }))).toEqual({ type: 'view', view: 'packets' })
+    expect(shortcutFor(key({ key: '7', altKey: true }))).toEqual({ type: 'view', view: 'fleet' })
     expect(shortcutFor(key({ key: 'ArrowDown', altKey: true }))).toEqual({ type: 'host', delta: 1 })
     expect(shortcutFor(key({ key: 'ArrowUp', altKey: true }))).toEqual({ type: 'host', delta: -1 })
     expect(shortcutFor(key({ key: '?' }))).toEqual({ type: 'help' })

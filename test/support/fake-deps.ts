@@ -31,6 +31,7 @@ export function fakeDeps(overrides: Partial<ServiceDeps> = {}): ServiceDeps & { 
     snapshotFromFileContent: (_name, content) =>
       content.startsWith('{') ? ok(minimalSnapshot()) : fail('parse-error', 'not a capture'),
     listSshHosts: async () => [{ alias: 'prod-1', file: '/tmp/config' }],
+    fleetMembers: async () => ({ members: [], problems: [] }),
     sshEffectiveSettings: async () => ({ hostname: 'prod-1' }),
     listScenarios: () => [
       { id: 'bridge-mode', title: { en: 'Bridge mode', 'zh-CN': '桥接模式' }, description: { en: '', 'zh-CN': '' }, lesson: 'bridge-mode', source: 'sim:bridge-mode', origin: 'builtin' }

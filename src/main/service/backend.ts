@@ -21,6 +21,7 @@ import { unmarkBidiControls } from '../../shared/text-safety'
 import { fileTooLarge } from '../capture/source-file'
 import type { SamplerHandle, ServiceDeps } from './deps'
 import { createPacketCaptures } from './packet-captures'
+import { createFleetHandlers } from './fleet-handlers'
 
 type Listener<E extends ApiEventName> = (payload: ApiEvents[E]) => void
 
@@ -41,6 +42,8 @@ export function createBackend(deps: ServiceDeps, transport: 'ipc' | 'browser'): 
   const listeners = new Map<ApiEventName, Set<Listener<ApiEventName>>>()
   const snapshots = new Map<string, Snapshot>()
   const fileHosts = new Map<string, HostEntry>()
+  /** Hosts a fleet added: one per host of a multi-host training scenario (`sim:<id>#<host>`). */
+  const fleetHosts = new Map<string, HostEntry>()
   const captures = new Map<string, AbortController>()
   const samplers = new Map<string, SamplerHandle>()
   let sshConfigHosts: HostEntry[] = []
@@ -126,7 +129,7 @@ export function createBackend(deps: ServiceDeps, transport: 'ipc' | 'browser'): 
     const manual: HostEntry[] = state.manualHosts
       .filter((h) => !seen.has(`ssh:${h.alias}`))
       .map((h) => ({ id: `ssh:${h.alias}`, kind: 'ssh', label: h.alias, origin: 'manual', sudo: h.sudo }))
-    const hosts = [...training, local, ...sshConfigHosts, ...manual, ...fileHosts.values()]
+    const hosts = [...training, ...fleetHosts.values(), local, ...sshConfigHosts, ...manual, ...fileHosts.values()]
     for (const host of hosts) {
       if (host.kind === 'ssh' && sshSettings.get(host.label)) host.sshSettings = sshSettings.get(host.label)
       const snapshot = snapshots.get(host.id)
@@ -169,6 +172,86 @@ export function createBackend(deps: ServiceDeps, transport: 'ipc' | 'browser'): 
     return host.id
   }
 
+  async function addManualSsh(alias: string, sudo: boolean): Promise<Result<HostEntry>> {
+    if (!isValidSshAlias(alias))
+      return fail('invalid-argument', `"${alias}" is not a valid SSH host alias.`, {
+        remedy: 'Use the Host alias from ~/.ssh/config or user@host, without spaces or shell characters.'
+      })
+    if (!state.manualHosts.some((h) => h.alias === alias)) state.manualHosts.push({ alias, sudo })
+    await saveState()
+    await loadSshSettings([alias])
+    const hosts = allHosts()
+    emit('hostsChanged', hosts)
+    return ok(hosts.find((h) => h.id === `ssh:${alias}`)!)
+  }
+
+  /** Registers an opened file's snapshot as a host: `file:<name>`, numbered when the name is taken. */
+  function registerFile(name: string, snapshot: Snapshot): HostEntry {
+    const safeName = name.replace(/[^\w.\- ]/g, '_').slice(0, 120)
+    let id = `file:${safeName}`
+    for (let n = 2; fileHosts.has(id); n++) id = `file:${safeName} (${n})`
+    const entry: HostEntry = {
+      id,
+      kind: 'file',
+      label: safeName,
+      sudo: false,
+      lastCapturedAt: snapshot.host.capturedAt
+    }
+    fileHosts.set(id, entry)
+    snapshots.set(id, snapshot)
+    return entry
+  }
+
+  /** Captures one host (a file host answers its snapshot), with progress events; the snapshot is kept. */
+  async function captureInto(host: HostEntry): Promise<Result<Snapshot>> {
+    const hostId = host.id
+    if (host.kind === 'file') {
+      const snapshot = snapshots.get(hostId)
+      return snapshot
+        ? ok(snapshot)
+        : fail('not-found', `No snapshot of "${hostId}" yet.`, { remedy: 'Connect to the host (or refresh it) first.' })
+    }
+    captures.get(hostId)?.abort()
+    const controller = new AbortController()
+    captures.set(hostId, controller)
+    emit('captureProgress', { hostId, phase: 'started', done: 0, total: 0 })
+    try {
+      const result = await deps.snapshotFromSource(sourceOf(host), {
+        sudo: state.sudo[hostId] ?? host.sudo,
+        signal: controller.signal,
+        onProgress: (progress) => emit('captureProgress', { ...progress, hostId }),
+        onTopology: (snapshot) => emit('snapshotPartial', { hostId, snapshot, pending: ['conntrack'] })
+      })
+      if (!result.ok) {
+        emit('captureProgress', {
+          hostId,
+          phase: result.error.code === 'cancelled' ? 'cancelled' : 'failed',
+          done: 0,
+          total: 0,
+          message: result.error.message
+        })
+        return result
+      }
+      snapshots.set(hostId, result.value)
+      emit('captureProgress', { hostId, phase: 'done', done: 1, total: 1 })
+      await rememberRecent(hostId)
+      return result
+    } finally {
+      if (captures.get(hostId) === controller) captures.delete(hostId)
+    }
+  }
+
+  const fleet = createFleetHandlers({
+    deps,
+    loaded,
+    hostById: (id) => allHosts().find((h) => h.id === id) ?? null,
+    captureInto,
+    registerFile,
+    registerHost: (entry) => void fleetHosts.set(entry.id, entry),
+    addManualSsh: (alias) => addManualSsh(alias, false),
+    hostsChanged: () => emit('hostsChanged', allHosts())
+  })
+
   const handlers: ApiHandlers = {
     getAppInfo: () => ({ name: 'NetLens', version: deps.version, transport, platform: deps.platform }),
 
@@ -180,24 +263,14 @@ export function createBackend(deps: ServiceDeps, transport: 'ipc' | 'browser'): 
 
     addSshHost: async ({ alias, sudo }) => {
       await loaded
-      if (!isValidSshAlias(alias))
-        throw new AppFailure({
-          code: 'invalid-argument',
-          message: `"${alias}" is not a valid SSH host alias.`,
-          remedy: 'Use the Host alias from ~/.ssh/config or user@host, without spaces or shell characters.'
-        })
-      if (!state.manualHosts.some((h) => h.alias === alias)) state.manualHosts.push({ alias, sudo })
-      await saveState()
-      await loadSshSettings([alias])
-      const hosts = allHosts()
-      emit('hostsChanged', hosts)
-      return hosts.find((h) => h.id === `ssh:${alias}`)!
+      return unwrap(await addManualSsh(alias, sudo))
     },
 
     removeHost: async ({ hostId }) => {
       await loaded
       state.manualHosts = state.manualHosts.filter((h) => `ssh:${h.alias}` !== hostId)
       fileHosts.delete(hostId)
+      fleetHosts.delete(hostId)
       snapshots.delete(hostId)
       samplers.get(hostId)?.stop()
       samplers.delete(hostId)
@@ -220,36 +293,7 @@ export function createBackend(deps: ServiceDeps, transport: 'ipc' | 'browser'): 
 
     captureHost: async ({ hostId }) => {
       await loaded
-      const host = findHost(hostId)
-      if (host.kind === 'file') return requireSnapshot(hostId)
-      captures.get(hostId)?.abort()
-      const controller = new AbortController()
-      captures.set(hostId, controller)
-      emit('captureProgress', { hostId, phase: 'started', done: 0, total: 0 })
-      try {
-        const result = await deps.snapshotFromSource(sourceOf(host), {
-          sudo: state.sudo[hostId] ?? host.sudo,
-          signal: controller.signal,
-          onProgress: (progress) => emit('captureProgress', { ...progress, hostId }),
-          onTopology: (snapshot) => emit('snapshotPartial', { hostId, snapshot, pending: ['conntrack'] })
-        })
-        if (!result.ok) {
-          emit('captureProgress', {
-            hostId,
-            phase: result.error.code === 'cancelled' ? 'cancelled' : 'failed',
-            done: 0,
-            total: 0,
-            message: result.error.message
-          })
-          throw new AppFailure(result.error)
-        }
-        snapshots.set(hostId, result.value)
-        emit('captureProgress', { hostId, phase: 'done', done: 1, total: 1 })
-        await rememberRecent(hostId)
-        return result.value
-      } finally {
-        if (captures.get(hostId) === controller) captures.delete(hostId)
-      }
+      return unwrap(await captureInto(findHost(hostId)))
     },
 
     cancelCapture: ({ hostId }) => {
@@ -263,13 +307,7 @@ export function createBackend(deps: ServiceDeps, transport: 'ipc' | 'browser'): 
     openFile: async ({ name, content }) => {
       const bytes = Buffer.byteLength(content, 'utf8')
       if (bytes > MAX_SOURCE_FILE_BYTES) unwrap(fileTooLarge(name, bytes))
-      const snapshot = unwrap(deps.snapshotFromFileContent(name, content))
-      const safeName = name.replace(/[^\w.\- ]/g, '_').slice(0, 120)
-      let id = `file:${safeName}`
-      for (let n = 2; fileHosts.has(id); n++) id = `file:${safeName} (${n})`
-      const entry: HostEntry = { id, kind: 'file', label: safeName, sudo: false, lastCapturedAt: snapshot.host.capturedAt }
-      fileHosts.set(id, entry)
-      snapshots.set(id, snapshot)
+      const entry = registerFile(name, unwrap(deps.snapshotFromFileContent(name, content)))
       emit('hostsChanged', allHosts())
       return entry
     },
@@ -376,6 +414,8 @@ export function createBackend(deps: ServiceDeps, transport: 'ipc' | 'browser'): 
       const { fileName, bytes } = packets.pcap(captureId)
       return { opened: unwrap(await deps.openInWireshark(bytes, fileName)) }
     },
+
+    ...fleet,
 
     getPreferences: async () => {
       await loaded

@@ -11,6 +11,7 @@ import { diffSnapshots } from '../../shared/snapshot/diff'
 import { parseSnapshot } from '../../shared/snapshot/schema'
 import { fail, ok } from '../../shared/result'
 import { snapshotFromSource } from '../sources'
+import { expandFleetSources } from '../fleet/members'
 import { parseCaptureText } from '../capture/capture-file'
 import { buildSnapshot } from '../model/build-snapshot'
 import { listSshHosts, sshEffectiveSettings } from '../hosts/ssh-config'
@@ -55,6 +56,7 @@ export function createDefaultDeps(options: { stateFile?: string | null; sshConfi
       return ok(buildSnapshot({ ...capture.value, source: `file:${name}` }))
     },
     listSshHosts: () => listSshHosts(sshConfigFile),
+    fleetMembers: expandFleetSources,
     sshEffectiveSettings: (alias) => sshEffectiveSettings(alias, sshConfigFile),
     // Built-in scenarios and the user's scenario folder, read again on every list (files come and go).
     listScenarios: () => listAllScenarios().scenarios,

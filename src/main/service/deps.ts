@@ -2,7 +2,8 @@
  * What the backend service needs from the rest of src/main. Injected so the service (and the
  * contract test) can run with fakes; default-deps.ts wires the real modules.
  */
-import type { Result } from '../../shared/result'
+import type { AppError, Result } from '../../shared/result'
+import type { FleetMemberRef } from '../fleet/members'
 import type { PacketCaptureSummary, PacketsOptions } from '../packets/packets-from-source'
 import type { Snapshot } from '../../shared/snapshot/schema'
 import type {
@@ -40,6 +41,8 @@ export interface ServiceDeps {
   /** Parses an opened file's text: a capture file or a snapshot JSON. */
   snapshotFromFileContent(name: string, content: string): Result<Snapshot>
   listSshHosts(): Promise<{ alias: string; file: string }[]>
+  /** Fleet members behind fleet arguments (a folder of captures → its files); see src/main/fleet/members.ts. */
+  fleetMembers(args: string[]): Promise<{ members: FleetMemberRef[]; problems: { arg: string; error: AppError }[] }>
   sshEffectiveSettings(alias: string): Promise<Record<string, string>>
   listScenarios(): ScenarioSummary[]
   listLessons(): Lesson[]

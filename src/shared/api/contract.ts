@@ -20,6 +20,7 @@ import type {
   PacketCaptureStarted,
   PacketCaptureState,
   PacketTools,
+  FleetReport,
   HostEntry,
   Lesson,
   LessonGrade,
@@ -76,6 +77,21 @@ export const apiCallArgs = {
   getPacketTools: empty,
   dissectPacket: z.object({ captureId, number: z.number().int().min(1).max(10_000_000) }).strict(),
   openPcapInWireshark: z.object({ captureId }).strict(),
+  /** Captures (or re-reads) these hosts at most `parallel` at a time; `sim:<id>` of a multi-host scenario means all its hosts. */
+  fleetCapture: z
+    .object({ hostIds: z.array(hostId).min(1).max(1000), parallel: z.number().int().min(1).max(64).default(8) })
+    .strict(),
+  /** Opens several capture/snapshot files at once as a fleet (browser mode has no folder picker). */
+  fleetOpenFiles: z
+    .object({
+      files: z
+        .array(z.object({ name: z.string().min(1).max(255), content: z.string().max(512 * 1024 * 1024) }).strict())
+        .min(1)
+        .max(1000)
+    })
+    .strict(),
+  /** Opens a folder of capture files on the machine the backend runs on (e.g. an Ansible `dest`). */
+  fleetOpenFolder: z.object({ path: z.string().min(1).max(4096) }).strict(),
   getPreferences: empty,
   setPreferences: z
     .object({
@@ -123,6 +139,9 @@ export interface ApiReturns {
   /** tshark's full dissection (-V) of one packet. */
   dissectPacket: { text: string }
   openPcapInWireshark: { opened: boolean }
+  fleetCapture: FleetReport
+  fleetOpenFiles: FleetReport
+  fleetOpenFolder: FleetReport
   getPreferences: Preferences
   setPreferences: Preferences
 }

@@ -6,6 +6,15 @@ import type { CapturedPacket } from '../packets/format'
 import type { ResolvedPacketTarget } from '../packets/target'
 import type { AppError } from '../result'
 import type { Snapshot } from '../snapshot/schema'
+export type {
+  FleetFinding,
+  FleetHostState,
+  FleetHostSummary,
+  FleetOverlay,
+  FleetOverlayEndpoint,
+  FleetOverlayTunnel,
+  FleetReport
+} from '../fleet/types'
 
 /** A host the sidebar can show. */
 export type HostKind = 'training' | 'local' | 'ssh' | 'file'

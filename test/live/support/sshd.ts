@@ -69,7 +69,8 @@ async function keygen(path: string, comment: string): Promise<void> {
   await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', comment, '-f', path])
 }
 
-function hostBlock(alias: string, port: number, identity: string, knownHosts: string, controlDir: string): string {
+/** One client config block for an alias of the lab sshd (also used by the fleet test's own aliases). */
+export function hostBlock(alias: string, port: number, identity: string, knownHosts: string, controlDir: string): string {
   return [
     `Host ${alias}`,
     '  HostName 127.0.0.1',

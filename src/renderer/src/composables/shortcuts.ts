@@ -1,5 +1,5 @@
 /**
- * Keyboard shortcuts: Ctrl/Cmd+K search, Ctrl/Cmd+R or F5 refresh, Alt+1..6 views, Alt+↑/↓ hosts,
+ * Keyboard shortcuts: Ctrl/Cmd+K search, Ctrl/Cmd+R or F5 refresh, Alt+1..7 views, Alt+↑/↓ hosts,
  * `?` help, Escape closes. Pure decision function (tested) + a listener installer.
  */
 import { VIEWS, type ViewName } from '@renderer/stores/router'

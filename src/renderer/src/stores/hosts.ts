@@ -47,6 +47,10 @@ export const useHostsStore = defineStore('hosts', () => {
       api.subscribe('captureProgress', (p) => {
         progress[p.hostId] = p
         if (p.phase === 'started' || p.phase === 'section' || p.phase === 'parsing') status[p.hostId] = 'connecting'
+        // Captures started elsewhere (the Fleet view) end here too, not only through capture().
+        else if (p.phase === 'done') status[p.hostId] = 'connected'
+        else if (p.phase === 'failed') status[p.hostId] = 'error'
+        else if (p.phase === 'cancelled') status[p.hostId] = 'idle'
       }),
       // The wiring of a host with a large conntrack table, before the table is read: shown at once.
       api.subscribe('snapshotPartial', (partial) => {

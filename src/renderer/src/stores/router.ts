@@ -1,11 +1,11 @@
 /**
- * A tiny hash router: five views, `#/<view>`. vue-router is not needed for five static screens;
+ * A tiny hash router: six views, `#/<view>`. vue-router is not needed for six static screens;
  * this keeps the current view reactive, bookmarkable, and testable without a browser history.
  */
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 
-export const VIEWS = ['topology', 'nat', 'traffic', 'diagnose', 'training', 'packets'] as const
+export const VIEWS = ['topology', 'nat', 'traffic', 'diagnose', 'training', 'packets', 'fleet'] as const
 export type ViewName = (typeof VIEWS)[number]
 
 export function parseHash(hash: string): ViewName | null {

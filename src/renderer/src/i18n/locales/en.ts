@@ -1,4 +1,6 @@
 /** English messages. zh-CN.ts must have exactly the same keys (checked by the type and a test). */
+import { fleetEn } from './fleet.en'
+
 export const en = {
   app: {
     name: 'NetLens',
@@ -12,8 +14,17 @@ export const en = {
     dropHint: 'Drop a capture or snapshot file to open it',
     capturedAt: 'Captured {time}'
   },
-  nav: { topology: 'Topology', nat: 'NAT', traffic: 'Traffic', diagnose: 'Diagnose', training: 'Training', packets: 'Packets' },
+  nav: {
+    topology: 'Topology',
+    nat: 'NAT',
+    traffic: 'Traffic',
+    diagnose: 'Diagnose',
+    training: 'Training',
+    packets: 'Packets',
+    fleet: 'Fleet'
+  },
   filters: { active: 'Filters active:', clear: 'Clear filters' },
+  fleet: fleetEn,
   common: {
     loading: 'Loading…',
     retry: 'Retry',

@@ -1,5 +1,6 @@
 /** 简体中文。用运维工程师的习惯说法，不逐字直译。 */
 import type { MessageSchema } from './en'
+import { fleetZhCN } from './fleet.zh-CN'
 
 export const zhCN: MessageSchema = {
   app: {
@@ -14,8 +15,17 @@ export const zhCN: MessageSchema = {
     dropHint: '把采集文件或快照文件拖到这里打开',
     capturedAt: '采集于 {time}'
   },
-  nav: { topology: '拓扑', nat: '地址转换', traffic: '流量', diagnose: '诊断', training: '实训', packets: '抓包' },
+  nav: {
+    topology: '拓扑',
+    nat: '地址转换',
+    traffic: '流量',
+    diagnose: '诊断',
+    training: '实训',
+    packets: '抓包',
+    fleet: '主机组'
+  },
   filters: { active: '已启用筛选：', clear: '清除筛选' },
+  fleet: fleetZhCN,
   common: {
     loading: '加载中…',
     retry: '重试',
