@@ -1,0 +1,275 @@
+/**
+ * Fleet at scale (`npm run bench -- fleet`):
+ *   1. a folder of 200 generated captures (30 containers on 3 bridges and 2,000 conntrack entries
+ *      each, in the probe's own formats) summarized the way `netlens fleet DIR` does it: read,
+ *      build every snapshot, diagnose each host and check across hosts. Target < 10 s.
+ *   2. the Fleet view's table for those 200 hosts in Debian Chromium, through browser mode (the
+ *      real backend and renderer): from the report arriving in the page to 200 rows on screen,
+ *      and re-sorting them. Target < 1.5 s.
+ *   3. three SSH aliases of a throwaway sshd on 127.0.0.1 captured in parallel against one alone
+ *      (root and sshd needed; it captures this machine as it is). Target ≤ 2×.
+ * Every row gives min / median / max of its runs; the value is the median.
+ */
+import { accessSync, constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { serializeCapture } from '../src/main/capture/capture-file'
+import { captureFleet } from '../src/main/fleet/capture'
+import { expandFleetSources } from '../src/main/fleet/members'
+import { diagnose } from '../src/shared/diagnose/index'
+import { buildFleetReport } from '../src/shared/fleet/report'
+import { generateCapture } from './model-capture'
+
+export interface FleetBenchRow {
+  name: string
+  value: number
+  unit: string
+  target?: number
+  pass?: boolean
+  skipped?: boolean
+  input?: string
+}
+
+const HOSTS = 200
+const RUNS = 3
+const CHROMIUM = process.env.NETLENS_CHROMIUM ?? '/usr/bin/chromium'
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
+const spread = (xs: number[], unit = 'ms'): string =>
+  `min ${Math.round(Math.min(...xs))} / median ${Math.round(median(xs))} / max ${Math.round(Math.max(...xs))} ${unit}`
+
+function skipped(what: string, reason: string): FleetBenchRow {
+  console.warn(`\n${'!'.repeat(80)}\n!!!! FLEET BENCH ROW SKIPPED (${what}): ${reason}\n${'!'.repeat(80)}\n`)
+  return { name: `SKIPPED ${what}: ${reason}`, value: Number.NaN, unit: '', skipped: true }
+}
+
+/** 200 capture files of different hosts (names, addresses; one in ten on another docker release). */
+function writeFleetFolder(dir: string): void {
+  const base = generateCapture({ containers: 30, bridges: 3, conntrack: 2000 })
+  for (let i = 0; i < HOSTS; i++) {
+    const host = `fleet-${String(i + 1).padStart(3, '0')}`
+    const address = `198.18.${i >> 8}.${(i & 255) + 1}`
+    const capture = {
+      ...base,
+      source: `file:${host}.cap`,
+      sections: base.sections.map((s) => {
+        if (s.name === 'meta.hostname') return { ...s, stdout: `${host}\n` }
+        if (s.name === 'docker.version' && i % 10 === 9) return { ...s, stdout: '24.0.7\n' }
+        if (s.name === 'ip.addr') return { ...s, stdout: s.stdout.replaceAll('192.0.2.10', address) }
+        return s
+      })
+    }
+    writeFileSync(join(dir, `${host}.cap`), serializeCapture(capture))
+  }
+}
+
+async function summarize(dir: string): Promise<number> {
+  const start = performance.now()
+  const { members } = await expandFleetSources([dir])
+  const results = await captureFleet(members)
+  const report = buildFleetReport(
+    results.map((r) => ({ id: r.member.id, label: r.member.label, snapshot: r.snapshot, error: r.error })),
+    diagnose
+  )
+  const ms = performance.now() - start
+  if (report.hosts.length !== HOSTS || report.hosts.some((h) => h.state !== 'ok'))
+    throw new Error(`summary is wrong: ${report.hosts.filter((h) => h.state !== 'ok').length} hosts not ok`)
+  return ms
+}
+
+async function tableRender(dir: string): Promise<FleetBenchRow[]> {
+  try {
+    accessSync(CHROMIUM, constants.X_OK)
+  } catch {
+    if (process.env.NETLENS_REQUIRE_ALL_TIERS === '1') throw new Error(`Chromium not found at ${CHROMIUM}`)
+    return [skipped('fleet table render', `Chromium not found at ${CHROMIUM}`)]
+  }
+  const [
+    { buildRendererOnly, rendererOut },
+    { startBrowserServer },
+    { createBackend },
+    { createDefaultDeps },
+    { chromium }
+  ] = await Promise.all([
+    import('../test/e2e/support/build-renderer'),
+    import('../src/main/server/browser-server'),
+    import('../src/main/service/backend'),
+    import('../src/main/service/default-deps'),
+    import('playwright-core')
+  ])
+  await buildRendererOnly()
+  const state = mkdtempSync(join(tmpdir(), 'netlens-bench-fleet-ui-'))
+  writeFileSync(join(state, 'ssh_config'), '')
+  const backend = createBackend(
+    createDefaultDeps({ stateFile: null, sshConfigFile: join(state, 'ssh_config') }),
+    'browser'
+  )
+  const server = await startBrowserServer({ backend, staticDir: rendererOut })
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run'
+    ]
+  })
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
+    await page.goto(server.url)
+    await page.click('button[data-view=fleet]')
+    await page.waitForSelector('[data-testid=view-fleet]')
+    // In-page code is plain JavaScript text (this file is type-checked without the DOM library).
+    // The page notes when the report has arrived (the response is read): rendering starts there.
+    const instrument = `(() => {
+      const original = window.fetch.bind(window)
+      window.fetch = async (...args) => {
+        const response = await original(...args)
+        if (String(args[0]).includes('fleetOpenFolder')) {
+          const body = await response.clone().text()
+          window.__fleetArrived = performance.now()
+          return new Response(body, { status: response.status, headers: response.headers })
+        }
+        return response
+      }
+    })()`
+    const rendered = `new Promise((resolve) => {
+      const check = () => {
+        const rows = document.querySelectorAll('[data-testid=fleet-row]').length
+        if (window.__fleetArrived !== undefined && rows === ${HOSTS} && document.querySelector('[data-testid=fleet-summary]'))
+          requestAnimationFrame(() => requestAnimationFrame(() => resolve(performance.now() - window.__fleetArrived)))
+        else requestAnimationFrame(check)
+      }
+      check()
+    })`
+    const resorted = `new Promise((resolve) => {
+      const first = document.querySelector('[data-testid=fleet-row] .name')?.textContent
+      const start = performance.now()
+      document.querySelector('th[data-sort=label] button').click()
+      const check = () => {
+        if (document.querySelector('[data-testid=fleet-row] .name')?.textContent !== first)
+          requestAnimationFrame(() => resolve(performance.now() - start))
+        else requestAnimationFrame(check)
+      }
+      check()
+    })`
+    const render: number[] = []
+    const sort: number[] = []
+    for (let i = 0; i < RUNS; i++) {
+      // A fresh page each run: an empty table, so the rows counted are the new ones.
+      if (i > 0) await page.reload()
+      await page.waitForSelector('[data-testid=view-fleet]')
+      await page.evaluate(instrument)
+      await page.fill('[data-testid=fleet-folder]', dir)
+      await page.click('[data-testid=fleet-folder] ~ button')
+      render.push((await page.evaluate(rendered)) as number)
+      sort.push((await page.evaluate(resorted)) as number)
+    }
+    return [
+      {
+        name: `Fleet view: ${HOSTS}-host table rendered after the report arrives (Chromium, browser mode)`,
+        value: Math.round(median(render)),
+        unit: 'ms',
+        target: 1500,
+        pass: Math.max(...render) < 1500,
+        input: spread(render)
+      },
+      {
+        name: `Fleet view: re-sort the ${HOSTS} rows by host name`,
+        value: Math.round(median(sort)),
+        unit: 'ms',
+        target: 1500,
+        pass: Math.max(...sort) < 1500,
+        input: spread(sort)
+      }
+    ]
+  } finally {
+    await browser.close()
+    backend.dispose()
+    await server.close()
+    rmSync(state, { recursive: true, force: true })
+  }
+}
+
+async function sshParallel(): Promise<FleetBenchRow[]> {
+  if (typeof process.getuid === 'function' && process.getuid() !== 0)
+    return [skipped('ssh parallel fleet', 'root needed (the throwaway sshd and the probe run as root)')]
+  const { SSHD_BINARY, startLabSshd, hostBlock } = await import('../test/live/support/sshd')
+  try {
+    accessSync(SSHD_BINARY, constants.X_OK)
+  } catch {
+    return [skipped('ssh parallel fleet', `${SSHD_BINARY} missing (apt-get install openssh-server)`)]
+  }
+  const sshd = await startLabSshd()
+  const aliases = ['bench-a', 'bench-b', 'bench-c']
+  try {
+    const config = join(sshd.dir, 'fleet_config')
+    writeFileSync(
+      config,
+      aliases
+        .map((a) => hostBlock(a, sshd.port, join(sshd.dir, 'client'), join(sshd.dir, 'known_hosts'), sshd.dir))
+        .join('\n')
+    )
+    const { members } = await expandFleetSources(aliases)
+    const wall = async (list: typeof members): Promise<number> => {
+      const results = await captureFleet(list, { sshConfigFile: config, parallel: 3 })
+      const failed = results.find((r) => r.error)
+      if (failed) throw new Error(`${failed.member.label}: ${failed.error!.message}`)
+      return Math.max(...results.map((r) => r.endedAt)) - Math.min(...results.map((r) => r.startedAt))
+    }
+    await wall(members.slice(0, 1)) // warm-up
+    const one: number[] = []
+    const three: number[] = []
+    for (let i = 0; i < RUNS; i++) {
+      one.push(await wall(members.slice(0, 1)))
+      three.push(await wall(members))
+    }
+    const ratio = median(three) / median(one)
+    return [
+      {
+        name: 'ssh fleet: three aliases in parallel / one alone (median wall time)',
+        value: Number(ratio.toFixed(2)),
+        unit: '×',
+        target: 2,
+        pass: ratio <= 2,
+        input: `three: ${spread(three)}; one: ${spread(one)}`
+      }
+    ]
+  } finally {
+    await sshd.stop()
+  }
+}
+
+export async function run(): Promise<FleetBenchRow[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'netlens-bench-fleet-'))
+  try {
+    writeFleetFolder(dir)
+    await summarize(dir) // warm-up
+    const times: number[] = []
+    for (let i = 0; i < RUNS; i++) times.push(await summarize(dir))
+    return [
+      {
+        name: `netlens fleet DIR: ${HOSTS} captures read, built, diagnosed and checked across hosts`,
+        value: Math.round(median(times)),
+        unit: 'ms',
+        target: 10_000,
+        pass: Math.max(...times) < 10_000,
+        input: spread(times)
+      },
+      ...(await tableRender(dir)),
+      ...(await sshParallel())
+    ]
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  for (const row of await run())
+    console.log(
+      `${row.skipped ? 'SKIP' : row.pass ? 'PASS' : 'FAIL'} ${row.name}: ${row.value} ${row.unit} (${row.input ?? ''})`
+    )
+}
