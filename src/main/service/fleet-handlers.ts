@@ -123,7 +123,7 @@ export function createFleetHandlers(port: FleetBackendPort): FleetHandlers {
           ? { id: m.id, label: rowLabel(m), snapshot: r.value, ...timing }
           : { ...failedRow(m.id, rowLabel(m), r.error), ...timing }
       })
-      return buildFleetReport(rows, deps.diagnose)
+      return buildFleetReport(rows, (s) => deps.diagnose(s).findings)
     },
 
     fleetOpenFiles: async ({ files }) => {
@@ -139,7 +139,7 @@ export function createFleetHandlers(port: FleetBackendPort): FleetHandlers {
         })),
         1
       )
-      return buildFleetReport(rows, deps.diagnose)
+      return buildFleetReport(rows, (s) => deps.diagnose(s).findings)
     },
 
     fleetOpenFolder: async ({ path }) => {
@@ -151,7 +151,7 @@ export function createFleetHandlers(port: FleetBackendPort): FleetHandlers {
         files.map((m) => ({ name: basename(m.source), read: () => deps.snapshotFromSource(m.source, {}) })),
         FOLDER_PARALLEL
       )
-      return buildFleetReport(rows, deps.diagnose)
+      return buildFleetReport(rows, (s) => deps.diagnose(s).findings)
     }
   }
 }

@@ -5,11 +5,12 @@
  */
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { FLEET_FINDING_IDS, FleetContext, diagnoseFleet } from '../../../src/shared/diagnose/fleet/index'
+import { FLEET_CHECKS, FLEET_FINDING_IDS, FleetContext, diagnoseFleet } from '../../../src/shared/diagnose/fleet/index'
 import type { FleetFinding } from '../../../src/shared/fleet/types'
 import { buildOverlayModel } from '../../../src/shared/fleet/overlay-model'
 import { buildSnapshot } from '../../../src/main/model/build-snapshot'
 import { captureFromDir } from '../../support/capture-from-dir'
+import { snapshotArbitrary } from '../../support/snapshot-arbitrary'
 import { NODE1, NODE2, OVERLAY_DIR, OVERLAY_NET, healthyPair, member, overlayNode } from '../../support/fleet-fixtures'
 
 const ids = (findings: FleetFinding[]): string[] => findings.map((f) => f.id)
@@ -228,4 +229,27 @@ describe('diagnoseFleet: properties', () => {
         expect(f.explanation['zh-CN']).not.toMatch(/[\u4e00-\u9fff]: /)
       }
   })
+})
+
+describe('diagnoseFleet fuzzing', () => {
+  it(
+    'no cross-host check throws on random snapshots (one by one, not through the safety net)',
+    { timeout: 60_000 },
+    () => {
+      fc.assert(
+        fc.property(fc.array(snapshotArbitrary, { minLength: 0, maxLength: 4 }), (snapshots) => {
+          const members = snapshots.map((s, i) => member(`h${i}`, s))
+          const ctx = new FleetContext(members)
+          for (const check of FLEET_CHECKS)
+            for (const f of check.run(ctx)) {
+              expect(check.ids).toContain(f.id)
+              expect(f.hosts.every((h) => members.some((m) => m.label === h))).toBe(true)
+              expect(f.fix === null || typeof f.fix === 'string').toBe(true)
+            }
+          expect(buildOverlayModel(ctx).every((o) => o.endpoints.length > 0)).toBe(true)
+        }),
+        { numRuns: 100 }
+      )
+    }
+  )
 })

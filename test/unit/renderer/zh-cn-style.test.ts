@@ -49,7 +49,9 @@ const SAME_AS_ENGLISH = new Set([
   'nat.proxy',
   'nat.natKinds.SNAT',
   'nat.natKinds.DNAT',
-  'nat.natKinds.SNAT+DNAT'
+  'nat.natKinds.SNAT+DNAT',
+  'fleet.columns.docker',
+  'fleet.columns.iptables'
 ])
 /** Keys where a half-width colon is syntax the user types (`IP:port`), not punctuation. */
 const COLON_IS_SYNTAX = new Set(['trace.toHint'])

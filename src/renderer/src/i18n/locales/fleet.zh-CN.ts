@@ -5,7 +5,7 @@ export const fleetZhCN: FleetMessages = {
   title: '主机组',
   intro: '一次看多台主机：每台主机一行，再看跨主机的问题。',
   sshLabel: 'SSH 主机',
-  sshPlaceholder: "prod-1 prod-2 admin{'@'}db-3 …",
+  sshPlaceholder: "例如 prod-1 prod-2 admin{'@'}db-3",
   sshHint: "~/.ssh/config 里的别名或 user{'@'}host，用空格或换行分隔",
   capture: '采集',
   allSsh: '全部 SSH 主机',
@@ -50,8 +50,8 @@ export const fleetZhCN: FleetMessages = {
     stray: '指向本组之外 VTEP 的转发表项'
   },
   drawing: {
-    tunnel: 'VXLAN {vni}',
-    vniMismatch: 'VNI {a} ≠ {b}',
+    tunnel: 'VXLAN 隧道 {vni}',
+    vniMismatch: 'VNI 不一致：{a} ≠ {b}',
     missing: '{from} 的转发表里没有 {to}',
     stray: '不在本组内',
     more: '还有 {n} 个',
