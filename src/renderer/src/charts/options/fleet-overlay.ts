@@ -206,6 +206,7 @@ export function buildFleetOverlayOption(
         lineStyle: {
           color: state === 'broken' ? p.down : state === 'ok' ? p.kinds.vxlan : p.line,
           width: state === 'idle' ? 1.5 : 3,
+          opacity: 0.95,
           type: state === 'broken' ? 'dashed' : 'solid',
           // Neighbours are joined straight; longer tunnels arc above them, further for further hosts.
           curveness: b - a > 1 ? -0.12 * (b - a - 1) - 0.1 : 0
