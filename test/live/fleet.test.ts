@@ -45,6 +45,31 @@ async function dockerContainers(): Promise<{ running: string[]; all: string[] }>
   return { running: await names([]), all: await names(['-a']) }
 }
 
+/**
+ * Docker's container counts all the while `work` runs (other people's tests share this machine):
+ * the smallest and largest running and total counts seen, sampled every 300 ms.
+ */
+async function dockerCountsDuring<T>(
+  work: Promise<T>
+): Promise<{ result: T; running: [number, number]; all: [number, number] }> {
+  const running: number[] = []
+  const all: number[] = []
+  let done = false
+  const sampler = (async () => {
+    do {
+      const now = await dockerContainers()
+      running.push(now.running.length)
+      all.push(now.all.length)
+      await new Promise((r) => setTimeout(r, 300))
+    } while (!done)
+  })()
+  const result = await work
+  done = true
+  await sampler
+  const range = (xs: number[]): [number, number] => [Math.min(...xs), Math.max(...xs)]
+  return { result, running: range(running), all: range(all) }
+}
+
 describe.skipIf(skipReason)('fleet against the lab sshd', () => {
   let dir = ''
   let config = ''
@@ -142,23 +167,30 @@ describe.skipIf(skipReason)('fleet against the lab sshd', () => {
         ''
       ].join('\n')
     )
-    const before = await dockerContainers()
-    const play = await run(
-      'ansible-playbook',
-      ['-i', inventory, join(REPO_ROOT, 'resources/ansible/netlens-capture.yml'), '-e', `dest=${dest}`, '-f', '4'],
-      {
-        timeout: 300_000,
-        env: {
-          ...process.env,
-          ANSIBLE_LOCAL_TEMP: join(dir, 'local-tmp'),
-          ANSIBLE_NOCOLOR: '1',
-          ANSIBLE_RETRY_FILES_ENABLED: '0',
-          // No ansible.cfg of the machine or the user: the playbook's own settings only.
-          ANSIBLE_CONFIG: join(dir, 'no-ansible.cfg')
+    const {
+      result: play,
+      running,
+      all
+    } = await dockerCountsDuring(
+      run(
+        'ansible-playbook',
+        ['-i', inventory, join(REPO_ROOT, 'resources/ansible/netlens-capture.yml'), '-e', `dest=${dest}`, '-f', '4'],
+        {
+          timeout: 300_000,
+          env: {
+            ...process.env,
+            ANSIBLE_LOCAL_TEMP: join(dir, 'local-tmp'),
+            ANSIBLE_NOCOLOR: '1',
+            ANSIBLE_RETRY_FILES_ENABLED: '0',
+            // No ansible.cfg of the machine or the user: the playbook's own settings only.
+            ANSIBLE_CONFIG: join(dir, 'no-ansible.cfg'),
+            // No ssh master left running after the test (Ansible's default persists one for 60 s).
+            ANSIBLE_SSH_ARGS: '-o ControlMaster=no',
+            ANSIBLE_SSH_CONTROL_PATH_DIR: join(dir, 'ansible-cp')
+          }
         }
-      }
+      )
     )
-    const after = await dockerContainers()
     // The host with an unknown key is refused (host key checking stays on): Ansible says unreachable.
     expect(play.exitCode, play.stdout + play.stderr).toBe(4)
     expect(play.stdout).toMatch(new RegExp(`${UNKNOWN_KEY}\\s*:\\s*ok=0\\s+changed=0\\s+unreachable=1`))
@@ -174,12 +206,17 @@ describe.skipIf(skipReason)('fleet against the lab sshd', () => {
     expect(r.exitCode, r.stderr).toBe(0)
     const report = JSON.parse(r.stdout) as FleetReport
     expect(report.hosts.map((h) => [h.label, h.state])).toEqual(ALIASES.map((a) => [a, 'ok']))
-    if (before.all.join() === after.all.join() && before.running.join() === after.running.join())
-      for (const h of report.hosts) {
-        expect(h.containersRunning, h.label).toBe(before.running.length)
-        expect(h.containersTotal, h.label).toBe(before.all.length)
-      }
-    else console.warn('[fleet] docker containers changed during the playbook run: counts not compared')
+    // The counts docker gave while the playbook ran (exact when nothing else changed meanwhile).
+    if (running[0] !== running[1] || all[0] !== all[1])
+      console.warn(
+        `[fleet] docker containers changed during the playbook run: running ${running.join('–')}, all ${all.join('–')}`
+      )
+    for (const h of report.hosts) {
+      expect(h.containersRunning, h.label).toBeGreaterThanOrEqual(running[0])
+      expect(h.containersRunning, h.label).toBeLessThanOrEqual(running[1])
+      expect(h.containersTotal, h.label).toBeGreaterThanOrEqual(all[0])
+      expect(h.containersTotal, h.label).toBeLessThanOrEqual(all[1])
+    }
     expect(report.hosts.every((h) => h.dockerVersion && h.iptablesBackend)).toBe(true)
   })
 })
