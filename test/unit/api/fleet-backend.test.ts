@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { createBackend } from '../../../src/main/service/backend'
 import { createDefaultDeps } from '../../../src/main/service/default-deps'
 import type { FleetReport } from '../../../src/shared/fleet/types'
+import { MAX_SOURCE_FILE_BYTES } from '../../../src/shared/limits'
 import { fakeDeps } from '../../support/fake-deps'
 import { scenarioCaptureText } from '../../support/fleet-fixtures'
 
@@ -106,6 +107,22 @@ describe('fleetOpenFiles and fleetOpenFolder', () => {
     expect(r.overlays[0].tunnels[0]).toMatchObject({ forward: true, backward: true })
     const snap = await backend.call('getSnapshot', { hostId: 'file:node2.cap' })
     expect(snap.ok && snap.value?.host.hostname).toBe('node2')
+  })
+
+  it('answers a file over the size limit as a too-large row, like openFile, and opens the rest', async () => {
+    const backend = realBackend()
+    const r = report(
+      await backend.call('fleetOpenFiles', {
+        files: [
+          { name: 'huge.cap', content: 'x'.repeat(MAX_SOURCE_FILE_BYTES + 1) },
+          { name: 'node1.cap', content: scenarioCaptureText('overlay-fleet', 'node1') }
+        ]
+      })
+    )
+    expect(r.hosts.map((h) => [h.label, h.state, h.error?.code ?? null])).toEqual([
+      ['huge', 'error', 'too-large'],
+      ['node1', 'ok', null]
+    ])
   })
 
   it('opens a folder of captures on the backend machine', async () => {

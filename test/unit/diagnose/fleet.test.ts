@@ -135,6 +135,14 @@ describe('diagnoseFleet: overlay faults', () => {
     expect(findings[0].hosts).toEqual(['node1', 'node2'])
     expect(findings[0].fix).toContain(`docker stop 'db'\\''; touch /tmp/x; '\\'''`)
   })
+
+  it('omits the fix when the duplicated container name holds a control or bidi character, keeping the finding', () => {
+    for (const hostile of ['db\u001b]0;owned\u0007', 'db\u202eexe.txt']) {
+      const findings = diagnoseFleet(healthyPair({ container: hostile }, { container: hostile }))
+      expect(ids(findings)).toEqual(['fleet-duplicate-container'])
+      expect(findings[0].fix).toBeNull()
+    }
+  })
 })
 
 describe('diagnoseFleet: hosts', () => {

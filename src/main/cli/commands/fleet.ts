@@ -8,7 +8,7 @@
  */
 import type { CliCommand, CliIo } from '../command'
 import { parseFlags } from '../command'
-import { terminalSafe, terminalSafeBlock } from '../terminal-text'
+import { cleanForTerminal, cleanLineForTerminal } from '../../../shared/text-safety'
 import { formatFindings } from './diagnose'
 import type { FleetHostSummary, FleetReport } from '../../../shared/fleet/types'
 
@@ -17,15 +17,18 @@ const HEADINGS = {
   'zh-CN': ['主机', '状态', '耗时', 'DOCKER', 'IPTABLES', '容器', 'CONNTRACK', '问题 严重/警告/提示']
 } as const
 
+/** One table cell or line of host-derived text; an empty value shows as `-`. */
+const clean = (text: string | null | undefined): string => (text ? cleanLineForTerminal(text) : '-')
+
 const seconds = (ms: number | null): string => (ms === null ? '-' : `${(ms / 1000).toFixed(1)} s`)
 
 function row(h: FleetHostSummary): string[] {
   return [
-    terminalSafe(h.label),
+    clean(h.label),
     h.state,
     seconds(h.captureMs),
-    terminalSafe(h.dockerVersion),
-    terminalSafe(h.iptablesBackend),
+    clean(h.dockerVersion),
+    clean(h.iptablesBackend),
     h.containersTotal === null ? '-' : `${h.containersRunning}/${h.containersTotal}`,
     h.conntrackFillPct === null ? '-' : `${h.conntrackFillPct.toFixed(1)}%`,
     h.findings ? `${h.findings.critical}/${h.findings.warning}/${h.findings.info}` : '-'
@@ -67,21 +70,21 @@ export function formatFleetReport(report: FleetReport, lang: 'en' | 'zh-CN' = 'e
   if (failed.length) {
     out.push('', zh ? `未能采集（${failed.length}）：` : `Not captured (${failed.length}):`)
     for (const h of failed) {
-      out.push(`  ${terminalSafe(h.label)}: ${h.state} (${h.error!.code}) ${terminalSafe(h.error!.message)}`)
-      if (h.error!.remedy) out.push(`    ${terminalSafe(h.error!.remedy)}`)
+      out.push(`  ${clean(h.label)}: ${h.state} (${h.error!.code}) ${clean(h.error!.message)}`)
+      if (h.error!.remedy) out.push(`    ${clean(h.error!.remedy)}`)
     }
   }
   const partial = report.hosts.filter((h) => h.state === 'partial')
   if (partial.length) {
     out.push('', zh ? `部分采集（${partial.length}）：` : `Partly captured (${partial.length}):`)
     for (const h of partial) {
-      const shown = h.incomplete.slice(0, 6).map((s) => terminalSafe(s))
-      out.push(`  ${terminalSafe(h.label)}: ${shown.join(', ')}${h.incomplete.length > 6 ? ', …' : ''}`)
+      const shown = h.incomplete.slice(0, 6).map((s) => clean(s))
+      out.push(`  ${clean(h.label)}: ${shown.join(', ')}${h.incomplete.length > 6 ? ', …' : ''}`)
     }
     out.push(zh ? '  （没有权限的部分：以 root 运行，或加 --sudo）' : '  (denied sections: run as root, or add --sudo)')
   }
   out.push('', zh ? `跨主机检查（${report.findings.length}）` : `Across hosts (${report.findings.length})`, '')
-  out.push(terminalSafeBlock(formatFindings(report.findings, lang)))
+  out.push(cleanForTerminal(formatFindings(report.findings, lang)))
   return out.join('\n')
 }
 
@@ -140,8 +143,8 @@ export const command: CliCommand = {
     ])
     const { members, problems } = await expandFleetSources(positionals)
     for (const p of problems) {
-      io.err(`netlens fleet: ${terminalSafe(p.arg)}: ${terminalSafe(p.error.message)}`)
-      if (p.error.remedy) io.err(`  ${terminalSafe(p.error.remedy)}`)
+      io.err(`netlens fleet: ${clean(p.arg)}: ${clean(p.error.message)}`)
+      if (p.error.remedy) io.err(`  ${clean(p.error.remedy)}`)
     }
     if (!members.length) return 1
     const quiet = flags.quiet === true
@@ -157,13 +160,13 @@ export const command: CliCommand = {
         ? undefined
         : (r, done, total) =>
             io.err(
-              `  [${done}/${total}] ${terminalSafe(r.member.label)}: ${r.error ? `${r.error.code}` : 'captured'} (${seconds(r.captureMs)})${r.written ? ` → ${terminalSafe(r.written)}` : ''}`
+              `  [${done}/${total}] ${clean(r.member.label)}: ${r.error ? `${r.error.code}` : 'captured'} (${seconds(r.captureMs)})${r.written ? ` → ${clean(r.written)}` : ''}`
             )
     })
     for (const r of results)
       if (r.writeError)
         io.err(
-          `netlens fleet: cannot write the capture of ${terminalSafe(r.member.label)}: ${terminalSafe(r.writeError)}`
+          `netlens fleet: cannot write the capture of ${clean(r.member.label)}: ${clean(r.writeError)}`
         )
     const report = buildFleetReport(
       results.map((r) => ({

@@ -5,7 +5,7 @@
  */
 import type { FleetFinding } from '../../fleet/types'
 import type { Network, Route } from '../../snapshot/schema'
-import { shellQuote } from '../../shell-quote'
+import { shellCommand } from '../../shell'
 import { cidrsOverlap, parseCidr } from '../../net/ip'
 import { mainRoutes, routeText } from '../../trace/model'
 import { L, fleetFinding, listEn, listZh, type FleetCheck, type FleetMember } from './context'
@@ -146,7 +146,7 @@ export const subnetConflicts: FleetCheck = {
                   raw: `Subnet ${theirs.subnet} (bridge ${theirs.network.bridge ?? '-'})`
                 }
               ],
-              `docker network inspect ${shellQuote(mine.network.name)} --format '{{range .Containers}}{{.Name}} {{end}}'`
+              shellCommand`docker network inspect ${mine.network.name} --format '{{range .Containers}}{{.Name}} {{end}}'`
             )
           )
         }
@@ -179,7 +179,7 @@ export const subnetConflicts: FleetCheck = {
                   raw: `${held[0].iface.name}: inet ${held[0].iface.addresses.filter((a) => !a.includes(':')).join(' ')}`
                 }
               ],
-              `docker network inspect ${shellQuote(mine.network.name)} --format '{{range .Containers}}{{.Name}} {{end}}'`
+              shellCommand`docker network inspect ${mine.network.name} --format '{{range .Containers}}{{.Name}} {{end}}'`
             )
           )
         }
@@ -225,7 +225,7 @@ export const duplicateContainer: FleetCheck = {
               label: `${h.member.label}: docker ps`,
               raw: `${container} on ${name}${h.address ? ` ${h.address}` : ''}`
             })),
-            `docker stop ${shellQuote(container)}`
+            shellCommand`docker stop ${container}`
           )
         )
       }

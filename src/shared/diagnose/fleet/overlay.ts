@@ -4,7 +4,7 @@
  * differences along an overlay path (between hosts, and against the underlay that carries VXLAN).
  */
 import type { FleetFinding } from '../../fleet/types'
-import { shellQuote } from '../../shell-quote'
+import { shellCommand } from '../../shell'
 import { L, fleetFinding, linkEvidence, listEn, listZh, type FleetCheck, type OverlayOnHost } from './context'
 
 /** VXLAN over IPv4 adds 50 bytes: outer Ethernet 14, IPv4 20, UDP 8, VXLAN 8. */
@@ -43,8 +43,8 @@ function groupBy(list: OverlayOnHost[], key: (o: OverlayOnHost) => string | null
   return groups
 }
 
-const inspectCommand = (name: string): string =>
-  `docker network inspect ${shellQuote(name)} --format '{{.Id}} {{.Scope}} {{index .Options "com.docker.network.driver.overlay.vxlanid_list"}} {{range .IPAM.Config}}{{.Subnet}} {{end}}'`
+const inspectCommand = (name: string): string | null =>
+  shellCommand`docker network inspect ${name} --format '{{.Id}} {{.Scope}} {{index .Options "com.docker.network.driver.overlay.vxlanid_list"}} {{range .IPAM.Config}}{{.Subnet}} {{end}}'`
 
 export const overlayVniMismatch: FleetCheck = {
   ids: ['fleet-overlay-vni-mismatch', 'fleet-overlay-subnet-mismatch'],
@@ -172,7 +172,7 @@ export const overlayVteps: FleetCheck = {
                     .join('\n')
                 }
               ],
-              peerVtep ? `nc -zv ${shellQuote(peerVtep)} 7946\niptables -S INPUT` : null
+              peerVtep ? shellCommand`nc -zv ${peerVtep} 7946\niptables -S INPUT` : null
             )
           )
         }
@@ -219,7 +219,7 @@ export const overlayMtu: FleetCheck = {
                 .filter(Boolean)
                 .join('\n')
             })),
-            `docker network inspect ${shellQuote(name)} --format '{{index .Options "com.docker.network.driver.mtu"}}'`
+            shellCommand`docker network inspect ${name} --format '{{index .Options "com.docker.network.driver.mtu"}}'`
           )
         )
       }
