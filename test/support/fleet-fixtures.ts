@@ -74,7 +74,10 @@ export function overlayNodeCapture(v: NodeVariant): Capture {
     if (name === 'iptables.version' && v.iptablesBackend) out = `iptables v1.8.9 (${v.iptablesBackend})\n`
     if (v.containerIp) out = out.replace(addressRe(FIXTURE.containerIp), containerIp)
     if (v.container && (name === 'docker.containers' || name === 'docker.networks'))
-      out = out.replace(new RegExp(`"/?${FIXTURE.container}"`, 'g'), (m) => m.replace(FIXTURE.container, v.container!))
+      out = out.replace(new RegExp(`"/?${FIXTURE.container}"`, 'g'), (m) =>
+        // JSON-escaped: a hostile name with control characters stays valid JSON text.
+        m.replace(FIXTURE.container, JSON.stringify(v.container).slice(1, -1))
+      )
     if (v.vni !== undefined) {
       if (name === 'docker.networks') out = out.replace(`"${FIXTURE.vni}"`, `"${v.vni}"`)
       if (name === `${OVERLAY_NETNS_SECTION}/ip.link`) out = out.replace(`"id":${FIXTURE.vni}`, `"id":${v.vni}`)
