@@ -29,7 +29,7 @@ describe('shortcuts', () => {
   it('leaves plain typing alone', () => {
     expect(shortcutFor(key({ key: '?', typing: true }))).toBeNull()
     expect(shortcutFor(key({ key: 'k' }))).toBeNull()
-    expect(shortcutFor(key({ key: '7', altKey: true }))).toBeNull()
+    expect(shortcutFor(key({ key: '8', altKey: true }))).toBeNull()
   })
   it('parses view hashes', () => {
     expect(parseHash('#/nat')).toBe('nat')
