@@ -84,12 +84,22 @@ const REPORT: FleetReport = {
 }
 
 const SCENARIOS: ScenarioSummary[] = [
-  { id: 'nat-mode', title: L('NAT', 'NAT'), description: L('', ''), lesson: null, hosts: ['host1'] },
+  {
+    id: 'nat-mode',
+    title: L('NAT', 'NAT'),
+    description: L('', ''),
+    lesson: null,
+    hosts: ['host1'],
+    source: 'sim:nat-mode',
+    origin: 'builtin'
+  },
   {
     id: 'overlay-fleet-broken',
     title: L('Fleet exercise', '主机组练习'),
     description: L('', ''),
     lesson: null,
+    source: 'sim:overlay-fleet-broken',
+    origin: 'builtin',
     hosts: ['node1', 'node2', 'node3']
   }
 ]
