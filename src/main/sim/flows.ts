@@ -4,7 +4,7 @@
  * would list (`conntrack -L -o extended` lines, NAT translated the way the rules say).
  */
 import type { Scenario, ScenarioFlow } from './scenario-schema'
-import { inCidr, isIpv4, stripPrefix } from '../../shared/net/ip'
+import { inCidr, isIpv4 } from '../../shared/net/ip'
 import { hostVtep, overlayPathBroken } from './overlay-ns'
 import { hashInt, type NsId, type SimContainer, type SimEndpoint, type SimIface, type SimWorld } from './world'
 

@@ -5,16 +5,7 @@
  * to the same ids, names and MACs. The renderers (render.ts) only format this world.
  */
 import type { Scenario, ScenarioContainer, ScenarioHost } from './scenario-schema'
-import {
-  formatCidr,
-  formatIpv4,
-  inCidr,
-  ipv4Octets,
-  parseCidr,
-  parseIpv4,
-  stripPrefix,
-  type Cidr
-} from '../../shared/net/ip'
+import { formatCidr, formatIpv4, inCidr, stripPrefix } from '../../shared/net/ip'
 import { addOverlayNamespace, hostVtep, overlayVniOn } from './overlay-ns'
 
 export { hostVtep } from './overlay-ns'
