@@ -20,6 +20,7 @@ import { expandFleetSources } from '../src/main/fleet/members'
 import { diagnose } from '../src/shared/diagnose/index'
 import { buildFleetReport } from '../src/shared/fleet/report'
 import { generateCapture } from './model-capture'
+import { median, spread as spreadOf, spreadText } from './stats'
 
 export interface FleetBenchRow {
   name: string
@@ -35,9 +36,8 @@ const HOSTS = 200
 const RUNS = 3
 const CHROMIUM = process.env.NETLENS_CHROMIUM ?? '/usr/bin/chromium'
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
-const spread = (xs: number[], unit = 'ms'): string =>
-  `min ${Math.round(Math.min(...xs))} / median ${Math.round(median(xs))} / max ${Math.round(Math.max(...xs))} ${unit}`
+/** The row's input column: min–max of the runs (the row's value is the median). */
+const spread = (xs: number[], unit = 'ms'): string => spreadText(spreadOf(xs), unit)
 
 function skipped(what: string, reason: string): FleetBenchRow {
   console.warn(`\n${'!'.repeat(80)}\n!!!! FLEET BENCH ROW SKIPPED (${what}): ${reason}\n${'!'.repeat(80)}\n`)
