@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { nextTick } from 'vue'
+import { flushPromises } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { api, answer, emit, failWith, resetApi } from './support/mock-api'
 import { generateSnapshot } from '../unit/renderer/support/generate-snapshot'
@@ -251,29 +252,62 @@ describe('diagnose store', () => {
 })
 
 describe('training store', () => {
-  it('walks steps, saves progress and grades', async () => {
-    answer('listLessons', [
-      {
-        id: 'l1',
-        scenario: 'basics',
-        title: { en: 'L', 'zh-CN': 'L' },
-        summary: { en: '', 'zh-CN': '' },
-        steps: [{ id: 'a', text: { en: 'A', 'zh-CN': 'A' }, view: 'topology' }],
-        check: { kind: 'choice', question: { en: 'Q', 'zh-CN': 'Q' }, choices: [{ en: '1', 'zh-CN': '1' }] }
-      }
-    ])
+  const lesson = {
+    id: 'l1',
+    scenario: 'basics',
+    title: { en: 'L', 'zh-CN': 'L' },
+    summary: { en: '', 'zh-CN': '' },
+    steps: [
+      { id: 'a', text: { en: 'A', 'zh-CN': 'A' }, view: 'topology' },
+      { id: 'b', text: { en: 'B', 'zh-CN': 'B' }, view: 'nat', tab: 'conntrack' }
+    ],
+    check: { kind: 'choice', question: { en: 'Q', 'zh-CN': 'Q' }, choices: [{ en: '1', 'zh-CN': '1' }, { en: '2', 'zh-CN': '2' }] }
+  }
+
+  it('marks a step done when its target is on screen on the lesson host, not on Next', async () => {
+    answer('listLessons', [lesson])
+    answer('listHosts', [{ id: 'sim:basics', kind: 'training', label: 'Basics', sudo: false }])
+    answer('captureHost', generateSnapshot({ containers: 1 }))
+    const tr = useTrainingStore()
+    const hosts = useHostsStore()
+    const router = useRouterStore()
+    const nat = useNatStore()
+    await hosts.load()
+    await tr.load()
+    router.go('training')
+    tr.open('l1')
+    tr.next()
+    await flushPromises()
+    expect(tr.isDone('l1', 'a')).toBe(false)
+    expect(api.setPreferences).not.toHaveBeenCalledWith(expect.objectContaining({ lessonProgress: expect.anything() }))
+    // Step b is about NAT → Connections on the lesson host: the NAT rules tab is not it.
+    await hosts.select('sim:basics')
+    nat.tab = 'rules'
+    router.go('nat')
+    await flushPromises()
+    expect(tr.isDone('l1', 'b')).toBe(false)
+    nat.tab = 'conntrack'
+    await flushPromises()
+    expect(tr.isDone('l1', 'b')).toBe(true)
+    expect(tr.isDone('l1', 'a')).toBe(false)
+  })
+
+  it('grades, keeps the answer that passed, and shows it when the lesson is opened again', async () => {
+    answer('listLessons', [lesson])
     answer('gradeLesson', { lessonId: 'l1', passed: true, explanation: { en: 'ok', 'zh-CN': 'ok' } })
     const tr = useTrainingStore()
     await tr.load()
     tr.open('l1')
-    await tr.next()
+    tr.stepIndex = 2
     expect(tr.onCheck).toBe(true)
-    expect(api.setPreferences).toHaveBeenCalledWith({
-      lessonProgress: { l1: { completedSteps: ['a'], passed: false } }
-    })
-    tr.answer = 0
+    tr.answer = 1
     await tr.submit()
-    expect(api.gradeLesson).toHaveBeenCalledWith({ lessonId: 'l1', answer: 0 })
-    expect(tr.progressOf('l1').passed).toBe(true)
+    expect(api.gradeLesson).toHaveBeenCalledWith({ lessonId: 'l1', answer: 1 })
+    expect(tr.progressOf('l1')).toEqual({ completedSteps: [], passed: true, answer: 1 })
+    tr.close()
+    tr.open('l1')
+    expect(tr.answer).toBe(1)
+    await flushPromises()
+    expect(tr.grade?.passed).toBe(true)
   })
 })

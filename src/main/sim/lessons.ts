@@ -131,6 +131,7 @@ export const LESSONS: LessonDef[] = [
         {
           id: 'rules',
           view: 'nat',
+          tab: 'rules',
           text: L(
             'Docker also added rules: POSTROUTING MASQUERADE for 172.17.0.0/16 and the DOCKER chain. The next lesson explains why.',
             '同时 Docker 还自动生成了 iptables 规则：针对 172.17.0.0/16 的 POSTROUTING MASQUERADE，以及 DOCKER 链。下一课讲它们的作用。'
@@ -170,6 +171,7 @@ export const LESSONS: LessonDef[] = [
         {
           id: 'rule',
           view: 'nat',
+          tab: 'rules',
           text: L(
             'Find `-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE`: packets from containers that leave through another interface get the host’s address as source.',
             '找到 `-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE` 这条规则：容器发出、且不从 docker0 出去的包，源地址会被改成宿主机的地址。'
@@ -178,6 +180,7 @@ export const LESSONS: LessonDef[] = [
         {
           id: 'conntrack',
           view: 'nat',
+          tab: 'conntrack',
           text: L(
             'In the conntrack table, app’s connection to 203.0.113.10:443 has an original tuple from 172.17.0.2 and a reply tuple to 10.10.0.11, the host’s address on ens33: that is the SNAT.',
             '在 conntrack 表里，app 访问 203.0.113.10:443 的连接，原始方向的源是 172.17.0.2，回复方向的目的却是 10.10.0.11（宿主机 ens33 的地址）：这就是 SNAT。'
@@ -242,6 +245,7 @@ export const LESSONS: LessonDef[] = [
         {
           id: 'ports',
           view: 'nat',
+          tab: 'ports',
           text: L(
             'web publishes 8080:80 with a DNAT rule; edge needs none, because it binds the host’s port itself.',
             'web 发布了 8080:80，靠一条 DNAT 规则实现；edge 不需要任何规则，因为它自己就绑定在宿主机的端口上。'
@@ -433,14 +437,16 @@ export const LESSONS: LessonDef[] = [
         {
           id: 'conntrack',
           view: 'nat',
+          tab: 'conntrack',
           text: L(
-            'Open NAT → Conntrack. The entry from 172.17.0.2 is [UNREPLIED], and its reply tuple still expects 172.17.0.2: nothing was translated.',
+            'Open NAT → Connections (conntrack). The entry from 172.17.0.2 is [UNREPLIED], and its reply tuple still expects 172.17.0.2: nothing was translated.',
             '打开“地址转换”→“连接跟踪表”。来自 172.17.0.2 的连接是 [UNREPLIED]，回包方向期待的目的地址仍是 172.17.0.2，说明没有做任何地址转换。'
           )
         },
         {
           id: 'rules',
           view: 'nat',
+          tab: 'rules',
           text: L(
             'Look at the nat table’s POSTROUTING chain: which rule would rewrite the source of 172.17.0.0/16?',
             '看 nat 表的 POSTROUTING 链：哪条规则本该改写 172.17.0.0/16 的源地址？'
@@ -506,10 +512,6 @@ export function gradeLessonAnswer(
     // Right when the engine reports the chosen fault, and only that one of the offered faults.
     passed = found.has(chosen) && def.engine.checkIdsByChoice.filter((id) => found.has(id)).length === 1
   }
-  const prefix = passed ? L('Correct. ', '回答正确。') : L('Not quite. ', '不太对。')
-  return {
-    lessonId,
-    passed,
-    explanation: { en: prefix.en + def.explanation.en, 'zh-CN': prefix['zh-CN'] + def.explanation['zh-CN'] }
-  }
+  // The verdict ("Correct", "Not quite") is the UI's heading: the explanation does not repeat it.
+  return { lessonId, passed, explanation: def.explanation }
 }

@@ -99,7 +99,11 @@ export const apiCallArgs = {
       theme: z.enum(['light', 'dark']).optional(),
       recentHosts: z.array(z.string().max(300)).max(50).optional(),
       lessonProgress: z
-        .record(z.string().max(100), z.object({ completedSteps: z.array(z.string().max(100)).max(100), passed: z.boolean() }))
+        .record(z.string().max(100), z.object({
+            completedSteps: z.array(z.string().max(100)).max(100),
+            passed: z.boolean(),
+            answer: z.number().int().min(0).max(20).optional()
+          }))
         .optional(),
       sampleIntervalS: z.number().min(0.5).max(10).optional()
     })

@@ -200,6 +200,8 @@ export interface LessonStep {
   view: string
   /** Optional node to highlight. */
   focus?: string
+  /** The tab of that view the step talks about (NAT: `rules`, `ports` or `conntrack`). */
+  tab?: string
 }
 
 export interface LessonCheck {
@@ -237,11 +239,18 @@ export interface SnapshotDiff {
   entries: DiffEntry[]
 }
 
+export interface LessonProgress {
+  completedSteps: string[]
+  passed: boolean
+  answer?: number
+}
+
 export interface Preferences {
   locale: 'en' | 'zh-CN'
   theme: 'light' | 'dark'
   recentHosts: string[]
-  lessonProgress: Record<string, { completedSteps: string[]; passed: boolean }>
+  /** Per lesson: steps whose target was opened, whether the check passed, and the answer that passed it. */
+  lessonProgress: Record<string, LessonProgress>
   sampleIntervalS: number
 }
 

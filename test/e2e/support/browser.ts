@@ -69,10 +69,10 @@ export async function ensureRendererBuilt(): Promise<void> {
 
 /**
  * Starts browser mode in this process with a fresh, throw-away state file (so preferences from a
- * developer's machine never leak into tests) and an empty SSH config, or the given one (its hosts
- * are then in the sidebar).
+ * developer's machine never leak into tests) and an SSH config: empty, the given text (sshConfig) or the
+ * given file (sshConfigFile); its hosts are then in the sidebar.
  */
-export async function startApp(options: { sshConfigFile?: string } = {}): Promise<RunningApp> {
+export async function startApp(options: { sshConfig?: string; sshConfigFile?: string } = {}): Promise<RunningApp> {
   await ensureRendererBuilt()
   const [{ startBrowserServer }, { createBackend }, { createDefaultDeps }] = await Promise.all([
     import('../../../src/main/server/browser-server'),
@@ -80,11 +80,11 @@ export async function startApp(options: { sshConfigFile?: string } = {}): Promis
     import('../../../src/main/service/default-deps')
   ])
   const dir = mkdtempSync(join(tmpdir(), 'netlens-e2e-'))
-  const emptySshConfig = join(dir, 'ssh_config')
+  const sshConfigFile = join(dir, 'ssh_config')
   const { writeFileSync } = await import('node:fs')
-  writeFileSync(emptySshConfig, '')
+  writeFileSync(sshConfigFile, options.sshConfig ?? '')
   const backend = createBackend(
-    createDefaultDeps({ stateFile: join(dir, 'state.json'), sshConfigFile: options.sshConfigFile ?? emptySshConfig }),
+    createDefaultDeps({ stateFile: join(dir, 'state.json'), sshConfigFile: options.sshConfigFile ?? sshConfigFile }),
     'browser'
   )
   const server = await startBrowserServer({ backend, staticDir: rendererOut })
@@ -161,10 +161,13 @@ export async function screenshot(page: Page, name: string, locale: string): Prom
 }
 
 /** Browser mode and Chromium for the enclosing describe block: started before its tests, stopped after. */
-export function appSession(): { readonly app: RunningApp; readonly browser: Browser } {
+export function appSession(options: { sshConfig?: string; sshConfigFile?: string } = {}): {
+  readonly app: RunningApp
+  readonly browser: Browser
+} {
   const session = {} as { app: RunningApp; browser: Browser }
   beforeAll(async () => {
-    session.app = await startApp()
+    session.app = await startApp(options)
     session.browser = await launchChromium()
   })
   afterAll(async () => {

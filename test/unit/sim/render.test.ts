@@ -336,6 +336,11 @@ describe('lessons', () => {
     }
     expect(gradeLesson('nat-mode', 2).passed).toBe(true)
     expect(gradeLesson('nat-mode', 2).explanation['zh-CN']).toContain('conntrack')
+    // The UI heading says "Correct" / "Not quite": the explanation must not say it again.
+    for (const choice of [0, 2]) {
+      expect(gradeLesson('nat-mode', choice).explanation.en).not.toMatch(/^(Not quite|Correct)/)
+      expect(gradeLesson('nat-mode', choice).explanation['zh-CN']).not.toMatch(/^(不太对|回答正确)/)
+    }
     expect(gradeLesson('nope', 0).passed).toBe(false)
     expect(gradeLesson('nat-mode', 99).passed).toBe(false)
   })

@@ -19,6 +19,8 @@ export const useHostsStore = defineStore('hosts', () => {
   const progress = reactive<Record<string, CaptureProgress | undefined>>({})
   const errors = reactive<Record<string, AppError | undefined>>({})
   const actionError = ref<AppError | null>(null)
+  /** The sidebar's "Add SSH host" form is open (the first-launch banner opens it too). */
+  const addFormOpen = ref(false)
   let unsubscribers: (() => void)[] = []
 
   const selected = computed(() => hosts.value.find((h) => h.id === selectedId.value) ?? null)
@@ -183,6 +185,7 @@ export const useHostsStore = defineStore('hosts', () => {
     progress,
     errors,
     actionError,
+    addFormOpen,
     load,
     subscribe,
     unsubscribe,

@@ -1,7 +1,7 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import { api } from '@renderer/api'
-import { DEFAULT_PREFERENCES, type Preferences } from '@shared/api/types'
+import { DEFAULT_PREFERENCES, type LessonProgress, type Preferences } from '@shared/api/types'
 import { setLocale, type Locale } from '@renderer/i18n'
 
 type PreferencesPatch = Partial<Preferences>
@@ -39,10 +39,7 @@ export const usePreferencesStore = defineStore('preferences', () => {
     return save({ recentHosts: recent })
   }
 
-  function saveLessonProgress(
-    lessonId: string,
-    progress: { completedSteps: string[]; passed: boolean }
-  ): Promise<void> {
+  function saveLessonProgress(lessonId: string, progress: LessonProgress): Promise<void> {
     return save({ lessonProgress: { ...prefs.value.lessonProgress, [lessonId]: progress } })
   }
 

@@ -83,7 +83,12 @@ export function formatTime(iso: string | undefined | null, locale: string): stri
 }
 
 /** A host's name in the current UI language (training hosts carry their scenario title in both). */
-export function hostLabel(host: { label: string; title?: { en: string; 'zh-CN': string } }, locale: string): string {
+export function hostLabel(
+  host: { kind?: string; label: string; title?: { en: string; 'zh-CN': string } },
+  locale: string
+): string {
+  // The local host is "Local" in the backend's list; in Chinese it is 本机, like its group.
+  if (host.kind === 'local' && host.label === 'Local') return locale === 'zh-CN' ? '本机' : host.label
   if (!host.title) return host.label
   return locale === 'zh-CN' ? host.title['zh-CN'] : host.title.en
 }
