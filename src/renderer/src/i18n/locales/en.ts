@@ -60,6 +60,7 @@ export const en = {
     alias: "SSH alias or user{'@'}host",
     sudo: 'sudo -n',
     sudoLabel: 'Use sudo -n for what needs root',
+    sudoWhat: 'What does this do?',
     sudoHint:
       'docker, iptables, nft and conntrack need root. sudo -n never asks for a password: it works where sudo lets this user run them without one. Left off, NetLens shows what this user can read.',
     sampleData: 'sample data',

@@ -61,6 +61,7 @@ export const zhCN: MessageSchema = {
     alias: "SSH 别名或 user{'@'}host",
     sudo: 'sudo -n',
     sudoLabel: '需要 root 的命令用 sudo -n 执行',
+    sudoWhat: '这是做什么的？',
     sudoHint:
       'docker、iptables、nft 和 conntrack 需要 root 权限。sudo -n 从不询问密码：只有当 sudo 允许这个用户免密执行它们时才有效。不勾选时，NetLens 只显示这个用户能读到的内容。',
     sampleData: '示例数据',
