@@ -134,3 +134,20 @@ describe.each([['iptables-save', sameIptables] as const, ['conntrack', sameConnt
     })
   }
 )
+
+it('on a chain declared after rules that named it (seed 1206131187): its rules count on', () => {
+  const soup = [
+    '[28:2193] -A FORWARD -o br-63226b8903b9 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT',
+    ':FORWARD DROP [0:0]',
+    '-A DOCKER-ISOLATION-STAGE-2 -j RETURN',
+    '-A FORWARD -i docker0 ! -o docker0 -j ACCEPT',
+    ':FORWARD DROP [0:0]',
+    '-A FORWARD -j DROP'
+  ].join('\n')
+  sameIptables(soup)
+  sameIptables(`*nat\n:X - [0:0]\n${soup}\nCOMMIT\n`)
+  const forward = parseIptablesSave(`*nat\n${soup}\nCOMMIT\n`).value.tables[0].rules.filter(
+    (r) => r.chain === 'FORWARD'
+  )
+  expect(forward.map((r) => r.position)).toEqual([1, 2, 3])
+})
