@@ -106,6 +106,22 @@ describe('buildTopologyOption', () => {
     expect(rateLabel(rate, text)).toBe('↑ sent 1.0 Mb/s   ↓ received 0 b/s')
   })
 
+  it('puts bridge names on a plate in the background colour, so their busy ports pass under them', () => {
+    for (const theme of ['light', 'dark'] as const) {
+      const data = seriesOf(buildTopologyOption(layout, { ...ctx, theme })).data as unknown as {
+        node: { kind: string } | null
+        label: { backgroundColor?: string }
+      }[]
+      const bridges = data.filter((d) => d.node?.kind === 'bridge')
+      expect(bridges.length).toBeGreaterThan(0)
+      for (const b of bridges) expect(b.label.backgroundColor).toBe(theme === 'dark' ? '#111827' : '#ffffff')
+      // Other names keep their halo only: a plate over a veth's own cable would cut it.
+      expect(
+        data.filter((d) => d.node && d.node.kind !== 'bridge').every((d) => d.label.backgroundColor === undefined)
+      ).toBe(true)
+    }
+  })
+
   it('makes edges thicker with traffic: idle thin, a factor of ten about one pixel more, capped', () => {
     const r = (bytes: number): InterfaceRate => interfaceRate({ iface: 'v', rxBytesPerS: bytes })
     expect(rateWidth(undefined)).toBe(0)
@@ -201,7 +217,12 @@ describe('buildTrafficOption', () => {
   type SeriesOut = { name: string; data: (number | string)[][]; sampling?: string; large: boolean }
 
   it('draws sent and received of one subject in bits/s, with a gap after a reconnect', () => {
-    const o = buildTrafficOption({ ...base, samples: samples(10), endpoint: { netns: 'host', iface: 'eth0', flip: false }, metric: 'bits' })
+    const o = buildTrafficOption({
+      ...base,
+      samples: samples(10),
+      endpoint: { netns: 'host', iface: 'eth0', flip: false },
+      metric: 'bits'
+    })
     const series = o.series as SeriesOut[]
     expect(series.map((x) => x.name)).toEqual(['↑ sent', '↓ received'])
     // Not flipped: sent is tx (10 B/s / 2 × 8), received is rx.
@@ -213,14 +234,25 @@ describe('buildTrafficOption', () => {
   })
 
   it('turns a host veth around: what it receives is what its container sent', () => {
-    const o = buildTrafficOption({ ...base, samples: samples(3), endpoint: { netns: 'host', iface: 'veth1', flip: true }, metric: 'bits' })
+    const o = buildTrafficOption({
+      ...base,
+      samples: samples(3),
+      endpoint: { netns: 'host', iface: 'veth1', flip: true },
+      metric: 'bits'
+    })
     const [sent, received] = o.series as SeriesOut[]
     expect(sent.data[2]).toEqual([1_002_000, 200 * 8])
     expect(received.data[2]).toEqual([1_002_000, 100 * 8])
   })
 
   it('shows a crosshair whose tooltip escapes the host-derived title and keeps decimals', () => {
-    const o = buildTrafficOption({ ...base, title: '{evil|x} <b>', samples: samples(3), endpoint: { netns: 'host', iface: 'eth0', flip: false }, metric: 'errors' })
+    const o = buildTrafficOption({
+      ...base,
+      title: '{evil|x} <b>',
+      samples: samples(3),
+      endpoint: { netns: 'host', iface: 'eth0', flip: false },
+      metric: 'errors'
+    })
     const tooltip = o.tooltip as { trigger: string; axisPointer: { type: string }; formatter: (p: unknown) => string }
     expect(tooltip.trigger).toBe('axis')
     expect(tooltip.axisPointer.type).toBe('line')
@@ -232,7 +264,12 @@ describe('buildTrafficOption', () => {
   })
 
   it('labels the errors axis with decimals or integers, never rounded to the same number', () => {
-    const o = buildTrafficOption({ ...base, samples: samples(3), endpoint: { netns: 'host', iface: 'eth0', flip: false }, metric: 'errors' })
+    const o = buildTrafficOption({
+      ...base,
+      samples: samples(3),
+      endpoint: { netns: 'host', iface: 'eth0', flip: false },
+      metric: 'errors'
+    })
     const f = (o.yAxis as { axisLabel: { formatter: (v: number) => string } }).axisLabel.formatter
     expect([0, 0.2, 0.4, 0.6, 0.8, 1].map(f)).toEqual(['0 /s', '0.2 /s', '0.4 /s', '0.6 /s', '0.8 /s', '1 /s'])
     expect(new Set([0.25, 0.5, 0.75, 1].map(f)).size).toBe(4)
@@ -254,7 +291,13 @@ describe('buildTrafficOption', () => {
   })
 
   it('keeps only the chosen window', () => {
-    const o = buildTrafficOption({ ...base, samples: samples(200), endpoint: { netns: 'host', iface: 'eth0', flip: false }, metric: 'packets', windowS: 60 })
+    const o = buildTrafficOption({
+      ...base,
+      samples: samples(200),
+      endpoint: { netns: 'host', iface: 'eth0', flip: false },
+      metric: 'packets',
+      windowS: 60
+    })
     const series = o.series as { data: unknown[] }[]
     expect(series[0].data.length).toBeLessThanOrEqual(62)
   })

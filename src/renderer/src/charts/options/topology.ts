@@ -98,6 +98,11 @@ function isDown(state: string | null): boolean {
   return state === 'DOWN' || state === 'LOWERLAYERDOWN' || state === 'exited' || state === 'dead'
 }
 
+/** A plate behind a label, in the background colour. */
+function labelPlate(background: string): Record<string, unknown> {
+  return { backgroundColor: background, padding: [1, 4], borderRadius: 3 }
+}
+
 /** Display width of a label in pixels (CJK counts double). */
 function textWidth(text: string, glyph: number): number {
   let units = 0
@@ -197,8 +202,13 @@ export function buildTopologyOption(layout: TopologyLayout, ctx: TopologyOptionC
         borderWidth: ringed || on ? 3 : n.matched ? 2 : isDown(n.state) ? 2 : 0,
         borderType: isDown(n.state) && !on && !ringed ? 'dashed' : 'solid'
       },
-      // Zoomed far out, only the selected, focused and highlighted nodes keep their names.
-      label: { show: !hideLabels || ringed || on, opacity: dim && !on ? 0.45 : 1 },
+      // Zoomed far out, only the selected, focused and highlighted nodes keep their names. A bridge's
+      // ports fan out right across its name: the name sits on a plate so thick (busy) edges pass under it.
+      label: {
+        show: !hideLabels || ringed || on,
+        opacity: dim && !on ? 0.45 : 1,
+        ...(n.kind === 'bridge' ? labelPlate(p.background) : {})
+      },
       // The layout node rides along for formatters and click handlers.
       value: n.kind === 'group' ? n.count : 0,
       node: n
