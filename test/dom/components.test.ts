@@ -63,6 +63,20 @@ describe('HostSidebar', () => {
     expect(w.find('[data-host-id="ssh:web"] .dot').classes()).toContain('error')
   })
 
+  it("explains a selected host's sudo -n box one click away", async () => {
+    answer('listHosts', [{ id: 'ssh:web', kind: 'ssh', label: 'web', sudo: false, origin: 'manual' }])
+    answer('captureHost', generateSnapshot({ containers: 1 }))
+    const w = mount(HostSidebar, opts())
+    const hosts = useHostsStore()
+    await hosts.load()
+    await hosts.select('ssh:web')
+    await flushPromises()
+    const hint = w.find('[data-host-id="ssh:web"] [data-testid=sudo-hint]')
+    expect(hint.element.tagName).toBe('DETAILS')
+    expect(hint.find('summary').text()).toBe('What does this do?')
+    expect(hint.text()).toContain('sudo -n never asks for a password')
+  })
+
   it('adds an SSH host by alias with sudo', async () => {
     answer('addSshHost', { id: 'ssh:db', kind: 'ssh', label: 'db', sudo: true, origin: 'manual' })
     answer('captureHost', generateSnapshot({ containers: 1 }))
