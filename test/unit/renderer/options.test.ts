@@ -106,19 +106,27 @@ describe('buildTopologyOption', () => {
     expect(rateLabel(rate, text)).toBe('↑ sent 1.0 Mb/s   ↓ received 0 b/s')
   })
 
-  it('puts bridge names on a plate in the background colour, so their busy ports pass under them', () => {
+  it('puts bridge names on a plate that hugs the text, so their busy ports pass under the name only', () => {
     for (const theme of ['light', 'dark'] as const) {
+      type Label = { backgroundColor?: string; width?: number; rich: { main: { width?: number; color: string } } }
       const data = seriesOf(buildTopologyOption(layout, { ...ctx, theme })).data as unknown as {
         node: { kind: string } | null
-        label: { backgroundColor?: string }
+        label: Label
       }[]
       const bridges = data.filter((d) => d.node?.kind === 'bridge')
       expect(bridges.length).toBeGreaterThan(0)
-      for (const b of bridges) expect(b.label.backgroundColor).toBe(theme === 'dark' ? '#111827' : '#ffffff')
-      // Other names keep their halo only: a plate over a veth's own cable would cut it.
-      expect(
-        data.filter((d) => d.node && d.node.kind !== 'bridge').every((d) => d.label.backgroundColor === undefined)
-      ).toBe(true)
+      for (const b of bridges) {
+        expect(b.label.backgroundColor).toBe(theme === 'dark' ? '#111827' : '#ffffff')
+        // A column-wide plate would hide the cables to the bridge's first veths.
+        expect(b.label.width).toBeUndefined()
+        expect(b.label.rich.main.width).toBeUndefined()
+      }
+      // Other names keep their halo only (a plate over a veth's own cable would cut it), cut to the column.
+      for (const d of data.filter((d) => d.node && d.node.kind !== 'bridge')) {
+        expect(d.label.backgroundColor).toBeUndefined()
+        expect(d.label.width).toBeGreaterThan(0)
+        expect(d.label.rich.main.color).toBe(theme === 'dark' ? '#e5e7eb' : '#1f2937')
+      }
     }
   })
 

@@ -11,7 +11,7 @@ import type { InterfaceRate } from '@shared/api/types'
 import { escapeRichText, truncateLabel } from '@shared/escape'
 import { COLUMN_X, type LayoutEdge, type LayoutNode, type TopologyLayout } from '@shared/topology/layout'
 import { formatRate } from '@renderer/utils/format'
-import { palette, type ThemeName } from './palette'
+import { palette, type ChartPalette, type ThemeName } from './palette'
 
 export interface TopologyText {
   group: (n: number) => string
@@ -98,9 +98,29 @@ function isDown(state: string | null): boolean {
   return state === 'DOWN' || state === 'LOWERLAYERDOWN' || state === 'exited' || state === 'dead'
 }
 
-/** A plate behind a label, in the background colour. */
-function labelPlate(background: string): Record<string, unknown> {
-  return { backgroundColor: background, padding: [1, 4], borderRadius: 3 }
+/**
+ * A label's box: other names are as wide as their column (cut to it); a bridge's name sits on a plate
+ * in the background colour that hugs the text, so the thick (busy) ports fanning out of the bridge
+ * pass under its name, and are hidden only where the letters are.
+ */
+function labelBox(
+  kind: LayoutNode['kind'],
+  width: number,
+  exporting: boolean,
+  p: Pick<ChartPalette, 'background' | 'text' | 'subtext'>
+): Record<string, unknown> {
+  const plate = kind === 'bridge'
+  const halo = { textBorderColor: p.background, textBorderWidth: 3 }
+  const sized = plate ? {} : { width, overflow: exporting ? 'none' : 'truncate' }
+  return {
+    ...sized,
+    ...(plate ? { backgroundColor: p.background, padding: [1, 3], borderRadius: 3 } : {}),
+    // Per node, as a whole: ECharts takes an item's rich styles whole, not merged with the series'.
+    rich: {
+      main: { fontSize: 12, color: p.text, fontWeight: 500, ...sized, ...halo },
+      sub: { fontSize: 10.5, color: p.subtext, ...sized, ...halo }
+    }
+  }
 }
 
 /** Display width of a label in pixels (CJK counts double). */
@@ -207,7 +227,7 @@ export function buildTopologyOption(layout: TopologyLayout, ctx: TopologyOptionC
       label: {
         show: !hideLabels || ringed || on,
         opacity: dim && !on ? 0.45 : 1,
-        ...(n.kind === 'bridge' ? labelPlate(p.background) : {})
+        ...labelBox(n.kind, labelWidth, exporting, p)
       },
       // The layout node rides along for formatters and click handlers.
       value: n.kind === 'group' ? n.count : 0,
@@ -309,8 +329,6 @@ export function buildTopologyOption(layout: TopologyLayout, ctx: TopologyOptionC
           distance: 6,
           color: p.text,
           fontSize: 12,
-          width: labelWidth,
-          overflow: exporting ? 'none' : 'truncate',
           lineHeight: 15,
           // A halo in the background colour keeps names readable where thick (busy) edges cross them.
           textBorderColor: p.background,
@@ -322,25 +340,6 @@ export function buildTopologyOption(layout: TopologyLayout, ctx: TopologyOptionC
             // Rich-text labels ignore `overflow: truncate`: cut by an estimate of the glyph width instead.
             const first = `{main|${escapeRichText(truncateLabel(main, mainChars))}}`
             return sub && !compact ? `${first}\n{sub|${escapeRichText(truncateLabel(sub, subChars))}}` : first
-          },
-          rich: {
-            main: {
-              fontSize: 12,
-              color: p.text,
-              fontWeight: 500,
-              width: labelWidth,
-              overflow: exporting ? 'none' : 'truncate',
-              textBorderColor: p.background,
-              textBorderWidth: 3
-            },
-            sub: {
-              fontSize: 10.5,
-              color: p.subtext,
-              width: labelWidth,
-              overflow: exporting ? 'none' : 'truncate',
-              textBorderColor: p.background,
-              textBorderWidth: 3
-            }
           }
         },
         edgeLabel: { show: false },
