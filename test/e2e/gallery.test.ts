@@ -32,7 +32,9 @@ describe.skipIf(!run)('incident gallery', () => {
 
       await gotoView(page, 'topology')
       await page.waitForSelector('[data-testid=topology-legend]')
-      const web = page.locator('[data-testid=topology-nodes] button[data-node-id^="container:"][aria-label*="nllab-web"]')
+      const web = page.locator(
+        '[data-testid=topology-nodes] button[data-node-id^="container:"][aria-label*="nllab-web"]'
+      )
       await web.focus()
       await page.keyboard.press('Enter')
       await page.waitForSelector('[data-testid=details-panel]')
