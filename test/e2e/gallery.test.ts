@@ -45,6 +45,10 @@ describe.skipIf(!run)('incident gallery', () => {
       await veth.focus()
       await page.keyboard.press('Enter')
       await expect.poll(() => page.locator('[data-testid=details-master]').count()).toBe(1)
+      // Numbers in the chosen language: 11.4万 packets in Chinese, 114K in English (the exact count as a tooltip).
+      const packets = page.locator('[data-testid=details-counters] tbody tr').first().locator('td').nth(1)
+      expect(await packets.innerText()).toMatch(locale === 'en' ? /^\d+(\.\d)?K$/ : /^\d+(\.\d)?万$/)
+      expect(await packets.getAttribute('title')).toMatch(/^\d{1,3}(,\d{3})+$/)
       await page.locator('[data-testid=details-panel] details.raw summary').click()
       await page.waitForTimeout(200)
       await shot(page, 'details', locale)
