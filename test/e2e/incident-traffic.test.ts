@@ -30,7 +30,8 @@ describe.skipIf(!run)('traffic', () => {
       await startSampling(page)
       const names = await labels(page)
       expect(new Set(names).size).toBe(names.length)
-      for (const c of ['nllab-web', 'nllab-db', 'nllab-default']) expect(names.filter((n) => n === `${c} · eth0`)).toHaveLength(1)
+      for (const c of ['nllab-web', 'nllab-db', 'nllab-default'])
+        expect(names.filter((n) => n === `${c} · eth0`)).toHaveLength(1)
       // Host veths are not subjects of their own; bridges carry their network's name.
       expect(names.some((n) => /^veth[0-9a-f]+$/.test(n))).toBe(false)
       expect(names).toContain('nllab-front (br-6573…)')
@@ -40,14 +41,18 @@ describe.skipIf(!run)('traffic', () => {
       expect(await page.locator('[data-testid=traffic-card]').count()).toBe(checked)
 
       // The host veth, one click away: a second chart in the same card.
-      const card = page.locator('[data-testid=traffic-card]', { has: page.locator('[data-testid=toggle-host-end]') }).first()
+      const card = page
+        .locator('[data-testid=traffic-card]', { has: page.locator('[data-testid=toggle-host-end]') })
+        .first()
       expect(await card.locator('[data-testid=traffic-chart]').count()).toBe(1)
       await card.locator('[data-testid=toggle-host-end]').click()
       await expect.poll(() => card.locator('[data-testid=traffic-chart]').count()).toBe(2)
 
       // One direction convention, said on screen.
       expect(await page.locator('[data-testid=traffic-directions]').innerText()).toMatch(
-        locale === 'en' ? /↑ sent[\s\S]*↓ received[\s\S]*as the container sees it/ : /↑ 发送[\s\S]*↓ 接收[\s\S]*以容器的视角计/
+        locale === 'en'
+          ? /↑ sent[\s\S]*↓ received[\s\S]*as the container sees it/
+          : /↑ 发送[\s\S]*↓ 接收[\s\S]*以容器的视角计/
       )
       expect(await page.locator('[data-testid=stop-sampling]').innerText()).toBe(locale === 'en' ? '■ Stop' : '■ 停止')
 
@@ -59,6 +64,53 @@ describe.skipIf(!run)('traffic', () => {
       await page.click('[data-testid=pause-sampling]')
       await page.context().close()
     })
+
+  it('keeps the hover crosshair and its values while new samples arrive', async () => {
+    const page = await openApp(s.browser, s.app, 'en')
+    await openOnHost(page, 'sim:lab-mirror')
+    await startSampling(page)
+    const chart = page.locator('[data-testid=traffic-chart]').first()
+    // Read from the chart's own canvas: the crosshair is drawn in the axis grey (#6b7280 in the light
+    // theme), which nothing else uses inside the plot; the time labels below it change with each sample.
+    const look = (): Promise<{ crosshair: number; timeAxis: string }> =>
+      chart.evaluate((el) => {
+        let crosshair = 0
+        let timeAxis = ''
+        for (const canvas of el.querySelectorAll('canvas')) {
+          const ctx = canvas.getContext('2d')
+          if (!ctx || canvas.clientWidth === 0) continue
+          const dpr = canvas.width / canvas.clientWidth
+          const [x0, x1] = [Math.ceil(68 * dpr), Math.floor(canvas.width - 16 * dpr)]
+          const [y0, y1] = [Math.ceil(12 * dpr), Math.floor(canvas.height - 26 * dpr)]
+          const plot = ctx.getImageData(x0, y0, x1 - x0, y1 - y0).data
+          for (let i = 0; i < plot.length; i += 4) {
+            const grey =
+              Math.abs(plot[i] - 107) < 14 && Math.abs(plot[i + 1] - 114) < 14 && Math.abs(plot[i + 2] - 128) < 14
+            if (grey && plot[i + 3] > 200) crosshair++
+          }
+          const axis = ctx.getImageData(0, canvas.height - 20 * dpr, canvas.width, 20 * dpr).data
+          let sum = 0
+          for (let i = 0; i < axis.length; i += 4) sum = (sum * 31 + axis[i] + axis[i + 1] * 7) % 1_000_000_007
+          timeAxis += `${sum};`
+        }
+        return { crosshair, timeAxis }
+      })
+    expect((await look()).crosshair).toBe(0)
+
+    const box = (await chart.boundingBox())!
+    await page.mouse.move(box.x + box.width * 0.3, box.y + box.height / 2)
+    await page.mouse.move(box.x + box.width * 0.75, box.y + box.height / 2, { steps: 5 })
+    await expect.poll(async () => (await look()).crosshair, { timeout: 10_000 }).toBeGreaterThan(20)
+    // Two new samples drawn (the time labels moved twice), the mouse still: the crosshair stays.
+    for (let i = 0; i < 2; i++) {
+      const before = (await look()).timeAxis
+      await expect.poll(async () => (await look()).timeAxis, { timeout: 15_000 }).not.toBe(before)
+    }
+    expect((await look()).crosshair).toBeGreaterThan(20)
+    await screenshot(page, 'traffic-crosshair-kept', 'en')
+    await page.click('[data-testid=pause-sampling]')
+    await page.context().close()
+  })
 
   it('finds a subject by name, and says so while the list is filtered', async () => {
     const page = await openApp(s.browser, s.app, 'en')
@@ -89,7 +141,9 @@ describe.skipIf(!run)('traffic', () => {
     const talkerNames = await rows.locator('.name').allInnerTexts()
     expect(new Set(talkerNames).size).toBe(talkerNames.length)
     await page.click('[data-metric=packets]')
-    await expect.poll(async () => (await rows.locator('.num').allInnerTexts()).every((t) => t.includes('pkt/s'))).toBe(true)
+    await expect
+      .poll(async () => (await rows.locator('.num').allInnerTexts()).every((t) => t.includes('pkt/s')))
+      .toBe(true)
     await page.click('[data-metric=errors]')
     await expect.poll(() => rows.count()).toBe(0)
     await page.click('[data-testid=pause-sampling]')
