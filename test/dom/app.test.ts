@@ -46,7 +46,8 @@ describe('App', () => {
     window.dispatchEvent(new KeyboardEvent('keydown', { key: '2', code: 'Digit2', altKey: true }))
     await settle()
     expect(w.find('main').attributes('data-view')).toBe('nat')
-    await vi.waitFor(() => expect(w.find('[data-testid=view-nat]').exists()).toBe(true), { timeout: 5000 })
+    // The view is a lazily imported component: on a loaded machine its first import takes seconds.
+    await vi.waitFor(() => expect(w.find('[data-testid=view-nat]').exists()).toBe(true), { timeout: 30_000 })
 
     window.dispatchEvent(new KeyboardEvent('keydown', { key: 'k', ctrlKey: true }))
     await settle()
