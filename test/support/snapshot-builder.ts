@@ -14,6 +14,8 @@ import { join, resolve } from 'node:path'
 import { SCHEMA_VERSION, Snapshot, type SnapshotInput } from '../../src/shared/snapshot/schema'
 import type { ChainInfo, NatRule } from '../../src/shared/snapshot/schema'
 import { sectionNameFromFile } from './capture-from-dir'
+import { buildNat } from '../../src/main/model/nat'
+import { parseIptablesSave } from '../../src/main/parsers/iptables-save'
 
 export const LAB_DIR = resolve(__dirname, '../fixtures/lab/debian-12-docker-20.10')
 
@@ -24,40 +26,24 @@ export function readLab(file: string): string {
 /** Lab networks this mini snapshot leaves out: their rules are dropped from the lab ruleset. */
 const OTHER_LAB_NETWORKS = ['br-4b36919713a7', 'br-63226b8903b9', 'br-72ab3ab89622', '172.24.', '10.203.']
 
-/** Minimal iptables-save → NatRule conversion (tables, chain policies, positions, match/target split). */
-export function natFromIptablesSave(text: string, family = 'iptables'): { rules: NatRule[]; chains: ChainInfo[] } {
-  const rules: NatRule[] = []
-  const chains: ChainInfo[] = []
-  const positions = new Map<string, number>()
-  let table = ''
-  for (const line of text.split('\n')) {
-    const trimmed = line.trim()
-    if (trimmed.startsWith('*')) table = trimmed.slice(1)
-    else if (trimmed.startsWith(':')) {
-      const [name, policy] = trimmed.slice(1).split(/\s+/)
-      chains.push({ table, chain: name, policy: policy === '-' ? null : policy, family })
-    } else if (trimmed.startsWith('-A ')) {
-      const tokens = trimmed.split(/\s+/)
-      const chain = tokens[1]
-      const j = tokens.indexOf('-j')
-      const position = (positions.get(`${table}/${chain}`) ?? 0) + 1
-      positions.set(`${table}/${chain}`, position)
-      rules.push({
-        table,
-        chain,
-        position,
-        target: j >= 0 ? tokens[j + 1] : '',
-        match: tokens.slice(2, j >= 0 ? j : undefined).join(' '),
-        raw: trimmed,
-        owner: /^DOCKER/.test(chain) && chain !== 'DOCKER-USER' ? 'docker' : 'user',
-        targetArgs: j >= 0 ? tokens.slice(j + 2).join(' ') : '',
-        packets: null,
-        bytes: null,
-        family
-      })
-    }
-  }
-  return { rules, chains }
+/**
+ * iptables-save text → NatRules and chains through the real parser and NAT model. Owners follow this
+ * mini builder's simple rule: DOCKER* chains (not DOCKER-USER) are docker's, everything else the user's.
+ */
+export function natFromIptablesSave(text: string): { rules: NatRule[]; chains: ChainInfo[] } {
+  const { rules, chains } = buildNat({
+    save: parseIptablesSave(text).value,
+    save6: null,
+    list: null,
+    otherSave: null,
+    nft: null,
+    versionText: null,
+    dockerBridges: new Set(),
+    dockerSubnets: []
+  })
+  const owner = (chain: string): NatRule['owner'] =>
+    /^DOCKER/.test(chain) && chain !== 'DOCKER-USER' ? 'docker' : 'user'
+  return { rules: rules.map((r) => ({ ...r, owner: owner(r.chain) })), chains }
 }
 
 export function labRuleset(): { rules: NatRule[]; chains: ChainInfo[] } {
@@ -76,15 +62,15 @@ export function labSections(): SnapshotInput['sections'] {
     .filter((name) => !name.startsWith('ns/'))
     .map((name) => ({ name, command: name, exitCode: 0, ms: 0, status: 'ok' as const, stderr: '' }))
   return captured.concat({
-      // The probe on that machine also asks the other backend (nothing there: no legacy tables).
-      name: 'iptables-legacy.save',
-      command: 'iptables-legacy-save',
-      exitCode: 0,
-      ms: 0,
-      status: 'ok',
-      stderr: '',
-      empty: true
-    })
+    // The probe on that machine also asks the other backend (nothing there: no legacy tables).
+    name: 'iptables-legacy.save',
+    command: 'iptables-legacy-save',
+    exitCode: 0,
+    ms: 0,
+    status: 'ok',
+    stderr: '',
+    empty: true
+  })
 }
 
 function labSysctls(): Record<string, string> {

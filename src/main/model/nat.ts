@@ -14,7 +14,9 @@
  */
 import type { IptablesListChain } from '../parsers/iptables-list'
 import type { IptablesRule, IptablesRuleset, NftRule, NftRuleset } from '../parsers/types'
-import type { ChainInfo, NatRule, Snapshot } from '../../shared/snapshot/schema'
+import type { ChainInfo, NatRule, RuleOption, Snapshot } from '../../shared/snapshot/schema'
+import { optionsNamed, plainOption } from '../../shared/netfilter/rule'
+import { serializeMatch, serializeTargetArgs } from '../parsers/iptables-save'
 import { cidrTextHolds } from '../../shared/net/ip'
 
 type Backend = Snapshot['nat']['backendsPresent'][number]
@@ -74,7 +76,21 @@ export function listToRuleset(chains: IptablesListChain[], table: string): Iptab
   for (const chain of chains) {
     chain.rules.forEach((r, index) => {
       const prot = listValue(r.prot, ['all', '0'])
+      const source = listValue(r.source, ['0.0.0.0/0', '::/0'])
+      const destination = listValue(r.destination, ['0.0.0.0/0', '::/0'])
+      const protocol = prot ? { ...prot, value: PROTOCOL_NUMBERS[prot.value] ?? prot.value } : null
+      const inInterface = listValue(r.in, ['*'])
+      const outInterface = listValue(r.out, ['*'])
+      // The columns become options in iptables-save order, so evaluators read one list.
       const options: IptablesRule['options'] = []
+      for (const [option, field] of [
+        ['-s', source],
+        ['-d', destination],
+        ['-i', inInterface],
+        ['-o', outInterface],
+        ['-p', protocol]
+      ] as const)
+        if (field) options.push({ option, negated: field.negated, values: [field.value] })
       const dpt = /\bdpts?:(\S+)/.exec(r.extra)?.[1]
       if (prot && dpt) options.push({ option: '--dport', negated: false, values: [dpt] })
       const rest = r.extra
@@ -90,11 +106,11 @@ export function listToRuleset(chains: IptablesListChain[], table: string): Iptab
         table,
         chain: chain.name,
         position: r.num ?? index + 1,
-        source: listValue(r.source, ['0.0.0.0/0', '::/0']),
-        destination: listValue(r.destination, ['0.0.0.0/0', '::/0']),
-        protocol: prot ? { ...prot, value: PROTOCOL_NUMBERS[prot.value] ?? prot.value } : null,
-        inInterface: listValue(r.in, ['*']),
-        outInterface: listValue(r.out, ['*']),
+        source,
+        destination,
+        protocol,
+        inInterface,
+        outInterface,
         matchModules: [],
         options,
         target: r.target,
@@ -128,67 +144,23 @@ export function listToRuleset(chains: IptablesListChain[], table: string): Iptab
   }
 }
 
-/** Splits an iptables-save line into words, keeping `"quoted strings"` whole. */
-export function tokenize(line: string): string[] {
-  const out: string[] = []
-  const re = /"((?:[^"\\]|\\.)*)"|(\S+)/g
-  let m: RegExpExecArray | null
-  while ((m = re.exec(line))) out.push(m[1] !== undefined ? `"${m[1]}"` : m[2])
-  return out
-}
-
-/** match / target / target args of an `-A CHAIN … -j TARGET args` line. */
-export function splitRuleLine(raw: string): { match: string; target: string; targetArgs: string } | null {
-  let tokens = tokenize(raw.trim())
-  if (tokens[0]?.startsWith('[') && tokens[0].endsWith(']')) tokens = tokens.slice(1)
-  if (tokens[0] === '-c') tokens = tokens.slice(3)
-  if (tokens[0] !== '-A' && tokens[0] !== '-I') return null
-  tokens = tokens.slice(2)
-  const j = tokens.findIndex((t) => t === '-j' || t === '--jump' || t === '-g' || t === '--goto')
-  if (j < 0) return { match: tokens.join(' '), target: '', targetArgs: '' }
-  return { match: tokens.slice(0, j).join(' '), target: tokens[j + 1] ?? '', targetArgs: tokens.slice(j + 2).join(' ') }
-}
-
-const neg = (m: { negated: boolean; value: string } | null, flag: string): string[] =>
-  m ? [...(m.negated ? ['!'] : []), flag, m.value] : []
-
-/** iptables-save style match text rebuilt from parsed fields (for `iptables -L` rules). */
-export function matchFromFields(rule: IptablesRule): string {
-  const parts = [
-    ...neg(rule.source, '-s'),
-    ...neg(rule.destination, '-d'),
-    ...neg(rule.inInterface, '-i'),
-    ...neg(rule.outInterface, '-o'),
-    ...neg(rule.protocol, '-p')
-  ]
-  for (const module of rule.matchModules) parts.push('-m', module)
-  for (const o of rule.options) parts.push(...(o.negated ? ['!'] : []), o.option, ...o.values)
-  return parts.join(' ')
-}
-
 export interface OwnerContext {
   dockerBridges: Set<string>
   dockerSubnets: string[]
 }
 
-/** Who manages a rule. */
-export function ruleOwner(chain: string, target: string, match: string, ctx: OwnerContext): NatRule['owner'] {
+/** Who manages a rule, from its chain, target and typed match options. */
+export function ruleOwner(chain: string, target: string, options: RuleOption[], ctx: OwnerContext): NatRule['owner'] {
   if (/^KUBE-/.test(chain) || /^KUBE-/.test(target)) return 'kube'
-  if (chain === 'DOCKER-USER') return target === 'RETURN' && match.trim() === '' ? 'docker' : 'user'
+  if (chain === 'DOCKER-USER') return target === 'RETURN' && options.length === 0 ? 'docker' : 'user'
   if (/^DOCKER/.test(chain)) return 'docker'
   if (/^DOCKER/.test(target)) return 'docker'
   if (OTHER_CHAIN.test(chain) || OTHER_CHAIN.test(target)) return 'other'
-  const tokens = tokenize(match)
-  for (let i = 0; i < tokens.length - 1; i++) {
-    if (
-      (tokens[i] === '-i' || tokens[i] === '-o' || tokens[i] === '--in-interface' || tokens[i] === '--out-interface') &&
-      ctx.dockerBridges.has(tokens[i + 1])
-    )
-      return 'docker'
-  }
+  // A rule naming a docker bridge (either way round: `! -o docker0` is docker's MASQUERADE) is docker's.
+  const interfaces = optionsNamed({ options }, '-i', '-o')
+  if (interfaces.some((o) => ctx.dockerBridges.has(o.values[0] ?? ''))) return 'docker'
   if (target === 'MASQUERADE' || target === 'SNAT') {
-    const s = tokens.indexOf('-s')
-    const source = s >= 0 && tokens[s - 1] !== '!' ? tokens[s + 1] : undefined
+    const source = plainOption({ options }, '-s')?.values[0]
     if (source && ctx.dockerSubnets.some((subnet) => cidrTextHolds(subnet, source))) return 'docker'
   }
   return 'user'
@@ -215,19 +187,24 @@ function fromIptables(
     for (const c of table.chains)
       chains.push({ table: table.name, chain: c.name, policy: c.policy && c.policy !== '-' ? c.policy : null, family })
     for (const r of table.rules) {
-      const split = splitRuleLine(r.raw)
-      const match = split?.match ?? matchFromFields(r)
-      const target = split?.target || r.target || ''
-      const targetArgs = split?.targetArgs ?? r.targetArgs.map((a) => [a.option, ...a.values].join(' ')).join(' ')
+      const target = r.target ?? ''
       rules.push({
         table: table.name,
         chain: r.chain,
         position: r.position,
         target,
-        match,
+        goto: r.goto,
+        match: serializeMatch(r.options),
         raw: r.raw.trim(),
-        owner: ruleOwner(r.chain, target, match, ctx),
-        targetArgs,
+        owner: ruleOwner(r.chain, target, r.options, ctx),
+        targetArgs: serializeTargetArgs(r.targetArgs),
+        options: r.options,
+        targetOptions: r.targetArgs,
+        source: r.source,
+        destination: r.destination,
+        protocol: r.protocol,
+        inInterface: r.inInterface,
+        outInterface: r.outInterface,
         packets: r.packets,
         bytes: r.bytes,
         family
@@ -244,13 +221,14 @@ function nftTarget(r: NftRule): string {
   return v.toUpperCase()
 }
 
-function nftOwner(table: string, chain: string, target: string, text: string, ctx: OwnerContext): NatRule['owner'] {
+function nftOwner(table: string, rule: NftRule, target: string, ctx: OwnerContext): NatRule['owner'] {
   if (/^docker/i.test(table)) return 'docker'
-  if (/^kube/i.test(table) || /^KUBE-/.test(chain)) return 'kube'
+  if (/^kube/i.test(table) || /^KUBE-/.test(rule.chain)) return 'kube'
   if (/^(firewalld|libvirt|cni|netavark|podman|ufw|f2b|fail2ban|calico|cali)/i.test(table)) return 'other'
   if (XTABLES.has(table)) {
-    const iface = /\b[io]ifname\s+(?:!=\s+)?"?([^"\s]+)"?/.exec(text)?.[1]
-    return ruleOwner(chain, target, iface ? `-i ${iface}` : '', ctx)
+    // As for iptables rules, but only the first interface counts (iptables-nft writes one).
+    const iface = optionsNamed(rule, '-i', '-o')[0]
+    return ruleOwner(rule.chain, target, iface ? [iface] : [], ctx)
   }
   return 'user'
 }
@@ -279,10 +257,18 @@ function fromNft(
       chain: r.chain,
       position: r.position,
       target,
+      goto: (r.verdict ?? '').startsWith('goto '),
       match: r.text,
       raw: r.text,
-      owner: nftOwner(r.table, r.chain, target, r.text, ctx),
+      owner: nftOwner(r.table, r, target, ctx),
       targetArgs: natArgs,
+      options: r.options,
+      targetOptions: r.targetOptions,
+      source: r.source,
+      destination: r.destination,
+      protocol: r.protocol,
+      inInterface: r.inInterface,
+      outInterface: r.outInterface,
       packets: r.packets,
       bytes: r.bytes,
       family: 'nft'

@@ -10,7 +10,7 @@
 import type { DockerContainerRecord, SsRecord } from '../parsers/types'
 import type { NatRule, PublishedPort } from '../../shared/snapshot/schema'
 import { containerName } from './containers'
-import { tokenize } from './nat'
+import { natAddress, plainOption } from '../../shared/netfilter/rule'
 
 export interface DnatPort {
   proto: string
@@ -24,62 +24,15 @@ export interface DnatPort {
 const anyFor = (family: string, ip: string | null): string =>
   family === 'ip6tables' || (ip ?? '').includes(':') ? '::' : '0.0.0.0'
 
-/** `10.0.0.2:80`, `[fd00::2]:80`, `10.0.0.2`, `10.0.0.2-10.0.0.3:80-90` (first of ranges). */
-export function parseToDestination(text: string): { ip: string | null; port: number | null } {
-  const bracket = /^\[([^\]]+)\](?::(\d+))?/.exec(text)
-  if (bracket) return { ip: bracket[1], port: bracket[2] ? Number(bracket[2]) : null }
-  const m = /^([0-9.]+)?(?:-[0-9.]+)?(?::(\d+))?/.exec(text)
-  if (m && (m[1] || m[2])) return { ip: m[1] ?? null, port: m[2] ? Number(m[2]) : null }
-  // bare IPv6 address without port
-  if (/^[0-9a-f:]+$/i.test(text)) return { ip: text, port: null }
-  return { ip: null, port: null }
-}
-
-/** The port a DNAT rule publishes, or null for DNAT rules it cannot read (ranges, maps). */
+/** The port a DNAT rule publishes (iptables and nft rules alike, from their typed options), or null for DNAT rules it cannot read (ranges, maps). */
 export function dnatPort(rule: NatRule): DnatPort | null {
   if (rule.target !== 'DNAT') return null
-  if (rule.family === 'nft') {
-    const text = rule.raw
-    const dport = /\b(tcp|udp|sctp)\s+dport\s+(\d+)\b/.exec(text)
-    const to = /\bdnat(?:\s+ip6?)?\s+to\s+(\S+)/.exec(text)
-    if (!dport || !to) return null
-    const dest = parseToDestination(to[1])
-    const daddr = /\bip6?\s+daddr\s+([0-9a-f.:]+)(?:\/\d+)?\b/i.exec(text)?.[1] ?? null
-    return {
-      proto: dport[1],
-      hostIp: daddr ?? anyFor('nft', dest.ip),
-      hostPort: Number(dport[2]),
-      containerIp: dest.ip,
-      containerPort: dest.port ?? Number(dport[2]),
-      rule: rule.raw
-    }
-  }
-  const tokens = tokenize(rule.match)
-  let proto: string | null = null
-  let dport: number | null = null
-  let hostIp: string | null = null
-  for (let i = 0; i < tokens.length; i++) {
-    const negated = tokens[i - 1] === '!'
-    if ((tokens[i] === '-p' || tokens[i] === '--protocol') && !negated) proto = tokens[i + 1] ?? null
-    else if (
-      (tokens[i] === '--dport' || tokens[i] === '--destination-port') &&
-      !negated &&
-      /^\d+$/.test(tokens[i + 1] ?? '')
-    )
-      dport = Number(tokens[i + 1])
-    else if ((tokens[i] === '-d' || tokens[i] === '--destination') && !negated)
-      hostIp = (tokens[i + 1] ?? '').replace(/\/(32|128)$/, '')
-  }
-  // iptables -L prints `tcp dpt:8080` (kept as an option by the list parser)
-  if (dport === null) {
-    const dpt = /\bdpt:(\d+)\b/.exec(rule.match + ' ' + rule.raw)
-    if (dpt) dport = Number(dpt[1])
-  }
-  const args = tokenize(rule.targetArgs)
-  const toIndex = args.indexOf('--to-destination')
-  const toText = toIndex >= 0 ? args[toIndex + 1] : (/\bto:(\S+)/.exec(rule.raw)?.[1] ?? null)
-  if (!proto || dport === null || !toText) return null
-  const dest = parseToDestination(toText)
+  let proto = plainOption(rule, '-p')?.values[0] ?? null
+  const dportText = plainOption(rule, '--dport')?.values[0] ?? ''
+  const dport = /^\d+$/.test(dportText) ? Number(dportText) : null
+  const hostIp = plainOption(rule, '-d')?.values[0]?.replace(/\/(32|128)$/, '') ?? null
+  const dest = natAddress(rule)
+  if (!proto || dport === null || (dest.ip === null && dest.port === null)) return null
   if (proto === '6') proto = 'tcp'
   else if (proto === '17') proto = 'udp'
   return {

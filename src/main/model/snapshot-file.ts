@@ -7,6 +7,38 @@ import { basename } from 'node:path'
 import { fail, ok, type Result } from '../../shared/result'
 import { READABLE_SCHEMA_VERSIONS, Snapshot, parseSnapshot, upgradeSnapshot } from '../../shared/snapshot/schema'
 import { readSourceFileText, writePrivateFile } from '../capture/source-file'
+import { parseIptablesSave } from '../parsers/iptables-save'
+
+/**
+ * Snapshots written before rules carried typed options: each iptables-save rule is read again from
+ * its `raw` line by the parser, so checks and traces keep deciding it. A rule that does not read
+ * back as one rule keeps no options and the schema marks its match as undecidable.
+ */
+function withRulesReadAgain(value: unknown): unknown {
+  const rules = (value as { nat?: { rules?: unknown } }).nat?.rules
+  if (!Array.isArray(rules)) return value
+  const upgraded = rules.map((rule: unknown) => {
+    if (typeof rule !== 'object' || rule === null || 'options' in rule) return rule
+    const { table, raw, family } = rule as { table?: unknown; raw?: unknown; family?: unknown }
+    if (typeof table !== 'string' || typeof raw !== 'string' || family === 'nft') return rule
+    const read = parseIptablesSave(`*${table}\n${raw}\nCOMMIT\n`).value.tables.flatMap((t) => t.rules)
+    if (read.length !== 1) return rule
+    const [r] = read
+    return {
+      ...rule,
+      goto: r.goto,
+      options: r.options,
+      targetOptions: r.targetArgs,
+      source: r.source,
+      destination: r.destination,
+      protocol: r.protocol,
+      inInterface: r.inInterface,
+      outInterface: r.outInterface
+    }
+  })
+  const nat = (value as { nat: object }).nat
+  return { ...(value as object), nat: { ...nat, rules: upgraded } }
+}
 
 export function serializeSnapshot(snapshot: Snapshot): string {
   return JSON.stringify(snapshot, null, 2) + '\n'
@@ -15,6 +47,11 @@ export function serializeSnapshot(snapshot: Snapshot): string {
 /** True when a parsed JSON value looks like a snapshot (rather than, say, a capture). */
 export function looksLikeSnapshot(value: unknown): boolean {
   return typeof value === 'object' && value !== null && 'schemaVersion' in value
+}
+
+/** Validates a parsed snapshot file (older versions upgraded, their rules read again). */
+export function parseSnapshotValue(value: unknown): ReturnType<typeof parseSnapshot> {
+  return parseSnapshot(withRulesReadAgain(value))
 }
 
 /** Validates snapshot text; `name` is only used in messages. */
@@ -34,7 +71,7 @@ export function snapshotFromText(text: string, name = 'snapshot'): Result<Snapsh
       'parse-error',
       `${name}: snapshot schemaVersion ${JSON.stringify(version)} is not supported (this NetLens reads ${READABLE_SCHEMA_VERSIONS.join(' and ')})`
     )
-  const parsed = parseSnapshot(value)
+  const parsed = parseSnapshotValue(value)
   if (parsed.ok) return ok(parsed.snapshot)
   const issue = Snapshot.safeParse(upgradeSnapshot(value)).error?.issues[0]
   const where = issue ? `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}` : parsed.error

@@ -1885,18 +1885,35 @@ export function serializeIptablesSave(ruleset: IptablesRuleset & { legacyTablesP
 export function serializeRule(rule: IptablesRule): string {
   let line = rule.packets !== null && rule.bytes !== null ? `[${rule.packets}:${rule.bytes}] -A ` : '-A '
   line += quote(rule.chain, false)
-  for (const option of rule.options) {
-    line += option.negated ? ` ! ${option.option}` : ` ${option.option}`
-    const saveString = SAVE_STRING.has(option.option)
-    for (const value of option.values) line += ` ${quote(value, saveString)}`
-  }
+  const match = serializeMatch(rule.options)
+  if (match) line += ` ${match}`
   if (rule.target !== null) line += ` ${rule.goto ? '-g' : '-j'} ${quote(rule.target, false)}`
-  for (const arg of rule.targetArgs) {
-    line += ` ${arg.option}`
-    const saveString = SAVE_STRING.has(arg.option)
-    for (const value of arg.values) line += ` ${quote(value, saveString)}`
-  }
+  const args = serializeTargetArgs(rule.targetArgs)
+  if (args) line += ` ${args}`
   return line
+}
+
+/** A rule's match options as iptables-save prints them (`! -i br-x -p tcp -m tcp --dport 80`). */
+export function serializeMatch(options: IptablesRule['options']): string {
+  const words: string[] = []
+  for (const option of options) {
+    if (option.negated) words.push('!')
+    words.push(option.option)
+    const saveString = SAVE_STRING.has(option.option)
+    for (const value of option.values) words.push(quote(value, saveString))
+  }
+  return words.join(' ')
+}
+
+/** A target's options as iptables-save prints them (`--to-destination 172.17.0.2:80`). */
+export function serializeTargetArgs(args: IptablesRule['targetArgs']): string {
+  const words: string[] = []
+  for (const arg of args) {
+    words.push(arg.option)
+    const saveString = SAVE_STRING.has(arg.option)
+    for (const value of arg.values) words.push(quote(value, saveString))
+  }
+  return words.join(' ')
 }
 
 function looksLikeOption(value: string): boolean {

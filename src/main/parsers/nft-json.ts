@@ -17,6 +17,7 @@
  * throws: deeply nested input is cut off at 64 levels.
  */
 import type { NftChain, NftRule, NftRuleset, ParseResult } from './types'
+import { liftedFields, matchOptions, natTargetOptions, opaqueOption } from './nft-match'
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json }
 type Obj = { [key: string]: Json }
@@ -140,6 +141,7 @@ function priorityOf(prio: Json | undefined, family: string): number | null {
 
 interface RuleState {
   parts: string[]
+  options: NftRule['options']
   verdict: string | null
   nat: NftRule['nat']
   packets: number | null
@@ -147,7 +149,7 @@ interface RuleState {
 }
 
 function ruleOf(r: Obj, family: string, table: string, chain: string, position: number, item: Obj): NftRule {
-  const state: RuleState = { parts: [], verdict: null, nat: null, packets: null, bytes: null }
+  const state: RuleState = { parts: [], options: [], verdict: null, nat: null, packets: null, bytes: null }
   const exprs = Array.isArray(r.expr) ? r.expr : []
   for (const expr of exprs) statement(expr, state)
   return {
@@ -159,6 +161,9 @@ function ruleOf(r: Obj, family: string, table: string, chain: string, position: 
     text: state.parts.join(' '),
     verdict: state.verdict,
     nat: state.nat,
+    options: state.options,
+    targetOptions: natTargetOptions(state.nat),
+    ...liftedFields(state.options),
     comment: typeof r.comment === 'string' ? r.comment : null,
     packets: state.packets,
     bytes: state.bytes,
@@ -166,8 +171,41 @@ function ruleOf(r: Obj, family: string, table: string, chain: string, position: 
   }
 }
 
-/** One statement of a rule (libnftables-json "STATEMENTS"). */
+/** Statements that never decide whether a rule applies (actions, counters, verdicts). */
+const UNCONDITIONAL = new Set([
+  'counter',
+  'accept',
+  'drop',
+  'continue',
+  'return',
+  'queue',
+  'jump',
+  'goto',
+  'dnat',
+  'snat',
+  'masquerade',
+  'redirect',
+  'reject',
+  'mangle',
+  'log',
+  'notrack',
+  'set'
+])
+
+/** One statement of a rule: its text, and its typed options when it is a condition. */
 function statement(expr: Json, state: RuleState): void {
+  const before = state.parts.length
+  renderStatement(expr, state)
+  const text = state.parts.slice(before).join(' ')
+  const key = isObj(expr) && Object.keys(expr).length === 1 ? Object.keys(expr)[0] : null
+  const body = key === null ? null : (expr as Obj)[key]
+  if (key === 'match' && isObj(body)) state.options.push(...matchOptions(body, text))
+  else if (key === 'xt' && isObj(body) && body.type === 'target') return
+  else if (key === null || !UNCONDITIONAL.has(key)) state.options.push(opaqueOption(text))
+}
+
+/** One statement of a rule (libnftables-json "STATEMENTS") as nft-like text. */
+function renderStatement(expr: Json, state: RuleState): void {
   if (!isObj(expr)) {
     state.parts.push(compact(expr))
     return

@@ -203,6 +203,18 @@ export interface NftRule {
   /** Verdict or NAT statement: `accept`, `drop`, `jump X`, `masquerade`, `dnat`, `snat`, … */
   verdict: string | null
   nat: { kind: 'dnat' | 'snat' | 'masquerade' | 'redirect'; addr: string | null; port: string | null } | null
+  /**
+   * The conditions as iptables-style options (nft-match.ts): `iifname "x"` → `-i x`, `tcp dport 80`
+   * → `-p tcp --dport 80`, …; a condition with no iptables spelling is `{ option: 'nft', values: [text] }`.
+   */
+  options: { option: string; negated: boolean; values: string[] }[]
+  /** The NAT statement as iptables target options (`--to-destination 10.0.0.2:80`, `--to-ports 8080`). */
+  targetOptions: { option: string; values: string[] }[]
+  source: MaybeNegated | null
+  destination: MaybeNegated | null
+  protocol: MaybeNegated | null
+  inInterface: MaybeNegated | null
+  outInterface: MaybeNegated | null
   comment: string | null
   packets: number | null
   bytes: number | null

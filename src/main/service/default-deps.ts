@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path'
 import { diagnoseReport } from '../../shared/diagnose/index'
 import { traceFlow } from '../../shared/trace/index'
 import { diffSnapshots } from '../../shared/snapshot/diff'
-import { parseSnapshot } from '../../shared/snapshot/schema'
+import { parseSnapshotValue } from '../model/snapshot-file'
 import { fail, ok } from '../../shared/result'
 import { snapshotFromSource } from '../sources'
 import { expandFleetSources } from '../fleet/members'
@@ -41,7 +41,7 @@ export function createDefaultDeps(options: { stateFile?: string | null; sshConfi
         } catch (e) {
           return fail('parse-error', `${name} is not valid JSON: ${String(e)}`)
         }
-        const parsed = parseSnapshot(value)
+        const parsed = parseSnapshotValue(value)
         return parsed.ok
           ? ok(parsed.snapshot)
           : fail('parse-error', `${name} is not a NetLens snapshot.`, { detail: parsed.error })

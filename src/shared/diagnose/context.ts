@@ -6,7 +6,7 @@ import type { Finding, FindingObject, Localized, NotChecked, Severity } from '..
 import type { Container, Interface, Network, Snapshot } from '../snapshot/schema'
 import { Coverage, type Gap, type Need } from './coverage'
 import { shellCommand } from '../shell'
-import { Ruleset, hostLocalAddresses, iptablesBackends, type IptablesBackend } from '../trace/netfilter'
+import { Ruleset, hostLocalAddresses, iptablesBackends, type IptablesBackend } from '../netfilter/ruleset'
 import { inCidr } from '../net/ip'
 import { hostDefaultRoute, hostInterface, isRunning, namespaceOwner, sysctl } from '../trace/model'
 

@@ -7,7 +7,8 @@
  * gives the container a new pid, and the old number may by then belong to another process. They ask
  * docker for the current pid when they run: nsenter --net=/proc/$(docker inspect …)/ns/net.
  */
-import type { Container } from '../snapshot/schema'
+import type { Container, NatRule } from '../snapshot/schema'
+import { ruleWords } from '../netfilter/rule'
 import { ShellSyntax, shellCommand, type ShellWord } from '../shell'
 
 /**
@@ -34,46 +35,14 @@ export function netnsCommand(container: Pick<Container, 'name' | 'id'>) {
 }
 
 /**
- * Splits an iptables-save rule line into its words the way iptables-restore does
- * (add_param_to_argv): blanks separate words, `"…"` groups, and inside quotes `\x` stands for x.
+ * A rule → `iptables [-t table] -D CHAIN match -j T args`, every word of the rule (its typed
+ * options, as the parser read them) quoted. Deleting by the rule's text (not its number) cannot hit
+ * another rule when the chain changed since the capture. Null for rules not read from iptables-save
+ * syntax (nft rules, `iptables -L` columns) or when a word cannot be quoted.
  */
-export function iptablesWords(line: string): string[] {
-  const words: string[] = []
-  let word = ''
-  let inWord = false
-  let quoted = false
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]
-    if (quoted) {
-      if (c === '\\' && i + 1 < line.length) word += line[++i]
-      else if (c === '"') quoted = false
-      else word += c
-    } else if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
-      if (inWord) words.push(word)
-      word = ''
-      inWord = false
-    } else if (c === '"') {
-      quoted = true
-      inWord = true
-    } else {
-      word += c
-      inWord = true
-    }
-  }
-  if (inWord) words.push(word)
-  return words
-}
-
-/**
- * `[p:b] -A CHAIN match -j T args` → `iptables [-t table] -D CHAIN match -j T args`, every word of
- * the rule quoted. Deleting by the rule's text (not its number) cannot hit another rule when the
- * chain changed since the capture. Null when the line is not an `-A` rule or a word cannot be quoted.
- */
-export function deleteRuleCommand(table: string, raw: string): string | null {
-  const words = iptablesWords(raw)
-  if (/^\[\d+:\d+\]$/.test(words[0] ?? '')) words.shift()
-  if (words[0] !== '-A' || words.length < 2) return null
-  const quotedWords: (string | null)[] = words.slice(1).map((w) => shellCommand`${w}`)
+export function deleteRuleCommand(table: string, rule: NatRule): string | null {
+  if (rule.family === 'nft' || rule.options.some((o) => !o.option.startsWith('-'))) return null
+  const quotedWords: (string | null)[] = ruleWords(rule).map((w) => shellCommand`${w}`)
   if (quotedWords.some((w) => w === null)) return null
   const tableOption = table === 'filter' ? '' : shellCommand` -t ${table}`
   if (tableOption === null) return null

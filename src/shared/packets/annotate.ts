@@ -6,12 +6,13 @@
  *       on the veth     198.51.100.2 → 10.88.0.2:80   "DNAT from :8080"
  *   - without an entry (a flow newer than the snapshot), the NAT rules say what will happen to a
  *     first packet: MASQUERADE for a container leaving its network, DNAT for a published port.
- * The rule that does it comes from walking the snapshot's nat chains (src/shared/trace/netfilter).
+ * The rule that does it comes from walking the snapshot's nat chains (src/shared/netfilter/ruleset).
  */
 import type { ConntrackEntry, NatRule, Snapshot } from '../snapshot/schema'
 import { longestPrefixMatch, parseIpv4, stripPrefix } from '../net/ip'
 import { mainRoutes } from '../trace/model'
-import { Ruleset } from '../trace/netfilter'
+import { Ruleset } from '../netfilter/ruleset'
+import { parseNatAddress, targetValue } from '../netfilter/rule'
 import { innermost, type PacketSummary } from './decode'
 
 export type NatSide = 'before' | 'after' | 'reply-before' | 'reply-after'
@@ -262,8 +263,9 @@ function notesFromEntry(ctx: NatContext, entry: ConntrackEntry, position: keyof 
 
 /** `--to-destination 10.0.0.2:80` → address and port. */
 function dnatTarget(rule: NatRule): { ip: string; port: number | null } | null {
-  const m = /--to-destination\s+\[?([0-9a-f.:]+?)\]?(?::(\d+))?(?:\s|$)/i.exec(rule.targetArgs)
-  return m ? { ip: m[1], port: m[2] ? Number(m[2]) : null } : null
+  const to = targetValue(rule, '--to-destination')
+  const { ip, port } = to === null ? { ip: null, port: null } : parseNatAddress(to)
+  return ip ? { ip, port } : null
 }
 
 /** No tracked flow: what the nat rules will do to this packet if it is a flow's first. */

@@ -6,6 +6,7 @@
  * All returned strings are host-derived: render them as text only.
  */
 import type { NatRule, Snapshot } from './schema'
+import { OPAQUE_OPTION } from '../netfilter/rule'
 import { interfaceBridgeRef, vethNetnsOf } from './bridges'
 
 /** Docker's own bridge ids (`br-` + 12 hex digits) shortened to `br-6403…`; other names unchanged. */
@@ -44,7 +45,8 @@ export const nameKey = (netns: string, iface: string): string => `${netns}/${ifa
 export function buildNameBook(snapshot: Pick<Snapshot, 'bridges' | 'networks' | 'containers'>): NameBook {
   const book: NameBook = new Map()
   const networkOfBridge = new Map<string, string>()
-  for (const n of snapshot.networks) if (n.bridge) networkOfBridge.set(nameKey(n.overlay?.netns ?? 'host', n.bridge), n.name)
+  for (const n of snapshot.networks)
+    if (n.bridge) networkOfBridge.set(nameKey(n.overlay?.netns ?? 'host', n.bridge), n.name)
   for (const b of snapshot.bridges) {
     const network = b.network ?? networkOfBridge.get(nameKey(b.netns, b.name)) ?? null
     if (network) networkOfBridge.set(nameKey(b.netns, b.name), network)
@@ -69,7 +71,14 @@ export function buildNameBook(snapshot: Pick<Snapshot, 'bridges' | 'networks' | 
       const hostEnd = vethNetns && ci.hostVeth ? { netns: vethNetns, iface: ci.hostVeth } : null
       const key = nameKey(c.netns, ci.ifname)
       if (!book.has(key))
-        book.set(key, { netns: c.netns, iface: ci.ifname, container: c.name, network, role: 'container', peer: hostEnd })
+        book.set(key, {
+          netns: c.netns,
+          iface: ci.ifname,
+          container: c.name,
+          network,
+          role: 'container',
+          peer: hostEnd
+        })
       const entry = book.get(key)!
       if (c.pid) book.set(nameKey(`pid:${c.pid}`, ci.ifname), entry)
       if (hostEnd && !book.has(nameKey(hostEnd.netns, hostEnd.iface)))
@@ -112,7 +121,7 @@ export interface RuleSubjects {
 const stripPrefix = (token: string): string => token.replace(/\/32$/, '').replace(/\/128$/, '')
 
 export function ruleSubjects(
-  rule: Pick<NatRule, 'raw'>,
+  rule: Pick<NatRule, 'options' | 'targetOptions'>,
   snapshot: Pick<Snapshot, 'bridges' | 'networks' | 'containers'>
 ): RuleSubjects {
   const networks = new Set<string>()
@@ -128,8 +137,11 @@ export function ruleSubjects(
   for (const c of snapshot.containers)
     for (const ci of c.interfaces) for (const a of ci.addresses) byAddress.set(a.split('/')[0], c.name)
 
-  // Tokens of iptables-save and nft syntax alike: split on blanks, quotes, braces and commas.
-  for (const raw of rule.raw.split(/[\s"'{},]+/)) {
+  // The values of the rule's typed options (iptables and nft rules alike); a list value (`-s a,b`) names each item.
+  const values = [...rule.options.filter((o) => o.option !== OPAQUE_OPTION), ...rule.targetOptions].flatMap(
+    (o) => o.values
+  )
+  for (const raw of values.flatMap((value) => value.split(','))) {
     if (!raw) continue
     const bridgeNet = byBridge.get(raw)
     if (bridgeNet) networks.add(bridgeNet)

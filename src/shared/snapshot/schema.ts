@@ -124,7 +124,12 @@ export const Network = z.object({
   options: z.record(z.string(), z.string()).default({}),
   /** Overlay only: VNI, the namespace holding its bridge and vxlan, and the remote VTEPs from the FDB. */
   overlay: z
-    .object({ vni: z.number().nullable(), netns: z.string().nullable(), vxlan: z.string().nullable(), remoteVteps: z.array(z.string()) })
+    .object({
+      vni: z.number().nullable(),
+      netns: z.string().nullable(),
+      vxlan: z.string().nullable(),
+      remoteVteps: z.array(z.string())
+    })
     .nullable()
     .default(null),
   /** macvlan/ipvlan parent interface. */
@@ -208,23 +213,62 @@ export const PublishedPort = z.object({
 export type PublishedPort = z.infer<typeof PublishedPort>
 
 export const RuleOwner = z.enum(['docker', 'user', 'kube', 'other'])
-export const NatRule = z.object({
-  table: z.string(),
-  chain: z.string(),
-  /** 1-based position inside its chain. */
-  position: z.number().int(),
-  target: z.string(),
-  /** The match part of the rule in iptables-save syntax (everything but -A CHAIN and -j TARGET …). */
-  match: z.string(),
-  raw: z.string(),
-  owner: RuleOwner,
-  /** Target arguments, e.g. `--to-destination 172.17.0.2:80`. */
-  targetArgs: z.string().default(''),
-  packets: z.number().nullable().default(null),
-  bytes: z.number().nullable().default(null),
-  /** `iptables` (v4), `ip6tables`, or `nft` (native nft table, e.g. Docker 29 `ip docker-bridges`). */
-  family: z.string().default('iptables')
-})
+/** One match option of a rule as the parser read it: `! --dport 80` → { option: '--dport', negated: true, values: ['80'] }. */
+export const RuleOption = z.object({ option: z.string(), negated: z.boolean(), values: z.array(z.string()) })
+export type RuleOption = z.infer<typeof RuleOption>
+/** One option of the rule's target: `--to-destination 172.17.0.2:80`. */
+export const TargetOption = z.object({ option: z.string(), values: z.array(z.string()) })
+export type TargetOption = z.infer<typeof TargetOption>
+/** A negatable field (`! -i docker0`): the value and whether it is negated. */
+export const NegatableField = z.object({ negated: z.boolean(), value: z.string() }).nullable()
+
+/**
+ * A rule without typed options (a snapshot file written before they existed, whose rule the loader
+ * could not read again) keeps its match text as one option no evaluator understands: checks and
+ * traces then say they cannot decide, instead of taking a conditional rule as unconditional.
+ */
+function withTypedOptions(value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || 'options' in value) return value
+  const match = (value as { match?: unknown }).match
+  const options =
+    typeof match === 'string' && match.trim() !== '' ? [{ option: 'nft', negated: false, values: [match] }] : []
+  return { ...value, options }
+}
+
+export const NatRule = z.preprocess(
+  withTypedOptions,
+  z.object({
+    table: z.string(),
+    chain: z.string(),
+    /** 1-based position inside its chain. */
+    position: z.number().int(),
+    target: z.string(),
+    /** `-g` (goto) rather than `-j` (jump). */
+    goto: z.boolean().default(false),
+    /** The match part of the rule in iptables-save syntax (everything but -A CHAIN and -j TARGET …), for display. */
+    match: z.string(),
+    raw: z.string(),
+    owner: RuleOwner,
+    /** Target arguments, e.g. `--to-destination 172.17.0.2:80`, for display. */
+    targetArgs: z.string().default(''),
+    /**
+     * Every match in rule order, as the parser read it (`-s`, `-i`, `-p`, `-m`, `--dport`, …; nft
+     * expressions translated to these where they mean the same, `nft` options for the rest).
+     */
+    options: z.array(RuleOption),
+    /** The target's options: `--to-destination`, `--to-source`, `--to-ports`, … */
+    targetOptions: z.array(TargetOption).default([]),
+    source: NegatableField.default(null),
+    destination: NegatableField.default(null),
+    protocol: NegatableField.default(null),
+    inInterface: NegatableField.default(null),
+    outInterface: NegatableField.default(null),
+    packets: z.number().nullable().default(null),
+    bytes: z.number().nullable().default(null),
+    /** `iptables` (v4), `ip6tables`, or `nft` (native nft table, e.g. Docker 29 `ip docker-bridges`). */
+    family: z.string().default('iptables')
+  })
+)
 export type NatRule = z.infer<typeof NatRule>
 
 export const ChainInfo = z.object({
@@ -306,7 +350,16 @@ export const Snapshot = z.object({
   }),
   listeners: z.array(Listener).default([]),
   fdb: z
-    .array(z.object({ mac: z.string(), dev: z.string(), master: z.string().nullable(), dst: z.string().nullable(), netns: z.string(), raw: z.string() }))
+    .array(
+      z.object({
+        mac: z.string(),
+        dev: z.string(),
+        master: z.string().nullable(),
+        dst: z.string().nullable(),
+        netns: z.string(),
+        raw: z.string()
+      })
+    )
     .default([]),
   warnings: z.array(z.string()),
   /**

@@ -18,13 +18,12 @@ import { formatCidr, inCidr, isIpv4, isPrivateIpv4, longestPrefixMatch, parseCid
 import {
   hostLocalAddresses,
   iptablesBackends,
-  natTargetAddress,
-  natToPorts,
   type IptablesBackend,
   type MatchContext,
   type Packet,
   type WalkResult
-} from './netfilter'
+} from '../netfilter/ruleset'
+import { natAddress, natToPorts } from '../netfilter/rule'
 import {
   OUTSIDE_PROBE,
   containerHolding,
@@ -396,11 +395,11 @@ class Tracer {
     const where = `nat ${result.nat.rule.chain}`
     const after = { ...packet }
     if (result.nat.target === 'DNAT') {
-      const to = natTargetAddress(result.nat.args)
+      const to = ipv4NatAddress(result.nat.rule)
       if (to.ip) after.dst = to.ip
       if (to.port !== null) after.dport = to.port
     } else {
-      const port = natToPorts(result.nat.args)
+      const port = natToPorts(result.nat.rule)
       if (port !== null) after.dport = port
     }
     this.hop(
@@ -427,7 +426,7 @@ class Tracer {
     if (!result?.nat || !['SNAT', 'MASQUERADE'].includes(result.nat.target)) return { packet, rule: null }
     const after = { ...packet }
     if (result.nat.target === 'SNAT') {
-      const to = natTargetAddress(result.nat.args)
+      const to = ipv4NatAddress(result.nat.rule)
       if (to.ip) after.src = to.ip
       if (to.port !== null) after.sport = to.port
     } else {
@@ -441,7 +440,7 @@ class Tracer {
             `在 ${outIface} 上做 MASQUERADE，但快照里没有它的 IPv4 地址。`
           )
         )
-      const port = natToPorts(result.nat.args)
+      const port = natToPorts(result.nat.rule)
       if (port !== null) after.sport = port
     }
     this.hop(
@@ -657,6 +656,12 @@ function onHostBridge(snapshot: Snapshot, ci: ContainerInterface, bridge: string
   if (sameBridge(ref, { name: bridge, netns: 'host' })) return true
   const veth = hostVethOf(ci)
   return veth !== null && hostInterface(snapshot, veth)?.master === bridge
+}
+
+/** Where a DNAT/SNAT rule sends the packet; this IPv4 trace ignores IPv6 addresses. */
+function ipv4NatAddress(rule: NatRule): { ip: string | null; port: number | null } {
+  const to = natAddress(rule)
+  return { ip: to.ip !== null && isIpv4(to.ip) ? to.ip : null, port: to.port }
 }
 
 function syntheticRoute(netns: string, dst: string, gateway: string | null, dev: string): Route {

@@ -13,8 +13,15 @@ import { join } from 'node:path'
 import type { Finding } from '../../../src/shared/api/types'
 import { Snapshot, type SnapshotInput } from '../../../src/shared/snapshot/schema'
 import { diagnose } from '../../../src/shared/diagnose'
-import { deleteRuleCommand, iptablesWords } from '../../../src/shared/diagnose/fix-commands'
-import { addRule, healthyInput, inputContainer, inputIface, removeRules } from '../../support/snapshot-builder'
+import { deleteRuleCommand } from '../../../src/shared/diagnose/fix-commands'
+import {
+  addRule,
+  healthyInput,
+  inputContainer,
+  inputIface,
+  natFromIptablesSave,
+  removeRules
+} from '../../support/snapshot-builder'
 
 /** Lab name → hostile name (all valid interface names for the kernel, or docker-side names from a file). */
 const HOSTILE: [string, string][] = [
@@ -240,22 +247,11 @@ describe('names with control or bidi characters', () => {
 })
 
 describe('deleteRuleCommand', () => {
-  it('re-quotes each word of an iptables-save line, counters dropped', () => {
+  const rule = (line: string, table = 'filter') => natFromIptablesSave(`*${table}\n${line}\nCOMMIT\n`).rules[0]
+
+  it('quotes each word of the parsed rule, counters dropped', () => {
     const line = '[5:300] -A DOCKER-USER -s 10.0.0.0/8 -m comment --comment "say \\"hi\\"; $(reboot)" -j DROP'
-    expect(iptablesWords(line)).toEqual([
-      '[5:300]',
-      '-A',
-      'DOCKER-USER',
-      '-s',
-      '10.0.0.0/8',
-      '-m',
-      'comment',
-      '--comment',
-      'say "hi"; $(reboot)',
-      '-j',
-      'DROP'
-    ])
-    const fix = deleteRuleCommand('filter', line)!
+    const fix = deleteRuleCommand('filter', rule(line))!
     expect(fix).toBe(`iptables -D DOCKER-USER -s 10.0.0.0/8 -m comment --comment 'say "hi"; $(reboot)' -j DROP`)
     expect(runFix(fix)[0]).toEqual([
       'iptables',
@@ -271,11 +267,23 @@ describe('deleteRuleCommand', () => {
       'DROP'
     ])
     expect(existsSync(marker)).toBe(false)
+    expect(
+      deleteRuleCommand(
+        'nat',
+        rule('-A DOCKER ! -i br-x -p tcp --dport 80 -j DNAT --to-destination 10.0.0.2:80', 'nat')
+      )
+    ).toBe('iptables -t nat -D DOCKER ! -i br-x -p tcp --dport 80 -j DNAT --to-destination 10.0.0.2:80')
   })
 
-  it('gives no command for a line that is not an -A rule', () => {
-    expect(deleteRuleCommand('nat', ':DOCKER - [0:0]')).toBeNull()
-    expect(deleteRuleCommand('nat', '-A')).toBeNull()
-    expect(deleteRuleCommand('nat', '-A X -j "\0"')).toBeNull()
+  it('gives no command for a rule not read from iptables-save syntax, or with a word that cannot be quoted', () => {
+    const base = rule('-A X -j ACCEPT')
+    expect(deleteRuleCommand('filter', { ...base, family: 'nft' })).toBeNull()
+    expect(
+      deleteRuleCommand('filter', {
+        ...base,
+        options: [{ option: 'ADDRTYPE match dst-type LOCAL', negated: false, values: [] }]
+      })
+    ).toBeNull()
+    expect(deleteRuleCommand('filter', { ...base, target: '\0' })).toBeNull()
   })
 })

@@ -106,6 +106,15 @@ describe('diffSnapshots', () => {
       raw,
       owner: 'docker',
       targetArgs: '',
+      // The diff compares rule text only: typed options are not needed here.
+      goto: false,
+      options: [],
+      targetOptions: [],
+      source: null,
+      destination: null,
+      protocol: null,
+      inInterface: null,
+      outInterface: null,
       packets: null,
       bytes: null,
       family: 'iptables'

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import { buildConntrack, classifyNat, readCount } from '../../../src/main/model/conntrack'
-import { backendFromVersion, ruleOwner, splitRuleLine, tokenize } from '../../../src/main/model/nat'
+import { backendFromVersion, buildNat } from '../../../src/main/model/nat'
+import { parseIptablesSave } from '../../../src/main/parsers/iptables-save'
+import { parseNftJson } from '../../../src/main/parsers/nft-json'
 import { cidrTextHolds } from '../../../src/shared/net/ip'
-import { buildPublishedPorts, dnatPort, parseToDestination } from '../../../src/main/model/ports'
+import { buildPublishedPorts, dnatPort } from '../../../src/main/model/ports'
+import { parseNatAddress } from '../../../src/shared/netfilter/rule'
 import type { NatRule } from '../../../src/shared/snapshot/schema'
 import type { ConntrackRecord } from '../../../src/main/parsers/types'
 
@@ -11,45 +14,32 @@ const ctx = {
   dockerSubnets: ['172.17.0.0/16', '172.24.0.0/16']
 }
 
-function rule(raw: string, table = 'nat', family = 'iptables'): NatRule {
-  const split = splitRuleLine(raw)!
-  const chain = raw.replace(/^\[\d+:\d+\]\s*/, '').split(/\s+/)[1]
-  return {
-    table,
-    chain,
-    position: 1,
-    target: split.target,
-    match: split.match,
-    raw,
-    owner: ruleOwner(chain, split.target, split.match, ctx),
-    targetArgs: split.targetArgs,
-    packets: null,
-    bytes: null,
-    family
-  }
+/** One iptables-save rule line through the parser and the NAT model (owners from `ctx`). */
+function rule(raw: string, table = 'nat'): NatRule {
+  const save = parseIptablesSave(`*${table}\n${raw}\nCOMMIT\n`).value
+  const nat = buildNat({ save, save6: null, list: null, otherSave: null, nft: null, versionText: null, ...ctx })
+  expect(nat.rules).toHaveLength(1)
+  return nat.rules[0]
 }
 
 describe('iptables rule lines', () => {
-  it('splits match, target and target args, keeping quoted comments whole', () => {
-    expect(
-      splitRuleLine('[5:300] -A DOCKER ! -i br-x -p tcp -m tcp --dport 18080 -j DNAT --to-destination 10.0.0.2:80')
-    ).toEqual({
-      match: '! -i br-x -p tcp -m tcp --dport 18080',
-      target: 'DNAT',
-      targetArgs: '--to-destination 10.0.0.2:80'
-    })
-    expect(tokenize('-A X -m comment --comment "a -j b" -j ACCEPT')).toEqual([
-      '-A',
-      'X',
-      '-m',
-      'comment',
-      '--comment',
-      '"a -j b"',
-      '-j',
-      'ACCEPT'
+  it('keep match, target and target args for display, and typed options for everything else', () => {
+    const r = rule('[5:300] -A DOCKER ! -i br-x -p tcp -m tcp --dport 18080 -j DNAT --to-destination 10.0.0.2:80')
+    expect([r.match, r.target, r.targetArgs]).toEqual([
+      '! -i br-x -p tcp -m tcp --dport 18080',
+      'DNAT',
+      '--to-destination 10.0.0.2:80'
     ])
-    expect(splitRuleLine('-A X -m comment --comment "a -j b" -j ACCEPT')?.target).toBe('ACCEPT')
-    expect(splitRuleLine(':DOCKER - [0:0]')).toBeNull()
+    expect(r.options).toEqual([
+      { option: '-i', negated: true, values: ['br-x'] },
+      { option: '-p', negated: false, values: ['tcp'] },
+      { option: '-m', negated: false, values: ['tcp'] },
+      { option: '--dport', negated: false, values: ['18080'] }
+    ])
+    expect(r.targetOptions).toEqual([{ option: '--to-destination', values: ['10.0.0.2:80'] }])
+    expect(r.inInterface).toEqual({ negated: true, value: 'br-x' })
+    const comment = rule('-A X -m comment --comment "a -j b" -j ACCEPT', 'filter')
+    expect([comment.target, comment.match]).toEqual(['ACCEPT', '-m comment --comment "a -j b"'])
   })
 
   it('assigns owners', () => {
@@ -101,14 +91,44 @@ describe('published ports', () => {
       hostPort: 53,
       containerPort: 5353
     })
-    const nft: NatRule = {
-      ...rule('-A X -j DNAT'),
-      family: 'nft',
-      raw: 'iifname != "br-dummy" tcp dport 8080 counter packets 0 bytes 0 dnat to 192.168.0.2:80 comment "DNAT"'
-    }
-    expect(dnatPort(nft)).toMatchObject({ proto: 'tcp', hostPort: 8080, containerIp: '192.168.0.2', containerPort: 80 })
-    expect(parseToDestination('[fd00::2]:80')).toEqual({ ip: 'fd00::2', port: 80 })
-    expect(parseToDestination('10.0.0.2')).toEqual({ ip: '10.0.0.2', port: null })
+    // iifname != "br-dummy" tcp dport 8080 counter packets 0 bytes 0 dnat to 192.168.0.2:80
+    const nftText = JSON.stringify({
+      nftables: [
+        {
+          rule: {
+            family: 'ip',
+            table: 'docker-bridges',
+            chain: 'dnat-ports',
+            handle: 3,
+            expr: [
+              { match: { op: '!=', left: { meta: { key: 'iifname' } }, right: 'br-dummy' } },
+              { match: { op: '==', left: { payload: { protocol: 'tcp', field: 'dport' } }, right: 8080 } },
+              { counter: { packets: 0, bytes: 0 } },
+              { dnat: { addr: '192.168.0.2', port: 80 } }
+            ]
+          }
+        }
+      ]
+    })
+    const nft = buildNat({
+      save: null,
+      save6: null,
+      list: null,
+      otherSave: null,
+      nft: parseNftJson(nftText).value,
+      versionText: null,
+      ...ctx
+    })
+    expect(nft.rules[0].family).toBe('nft')
+    expect(dnatPort(nft.rules[0])).toMatchObject({
+      proto: 'tcp',
+      hostPort: 8080,
+      containerIp: '192.168.0.2',
+      containerPort: 80
+    })
+    expect(parseNatAddress('[fd00::2]:80')).toEqual({ ip: 'fd00::2', port: 80 })
+    expect(parseNatAddress('10.0.0.2')).toEqual({ ip: '10.0.0.2', port: null })
+    expect(parseNatAddress('10.0.0.2-10.0.0.9:80-90')).toEqual({ ip: '10.0.0.2', port: 80 })
   })
 
   it('merges docker bindings, DNAT rules and docker-proxy listeners per host address and port', () => {

@@ -35,6 +35,16 @@ describe('snapshot files', () => {
     // Fields a version 1 file does not have get their documented defaults.
     expect(s.truncated).toBeNull()
     expect(s.sections.every((x) => x.empty === false)).toBe(true)
+    // Its rules had no typed options: they are read again from their iptables-save lines.
+    const masquerade = s.nat.rules.find(
+      (r) => r.raw === '-A POSTROUTING -s 10.203.1.0/24 ! -o br-c744ff490e89 -j MASQUERADE'
+    )!
+    expect(masquerade.options).toEqual([
+      { option: '-s', negated: false, values: ['10.203.1.0/24'] },
+      { option: '-o', negated: true, values: ['br-c744ff490e89'] }
+    ])
+    expect(s.nat.rules.length).toBe(raw.nat.rules.length)
+    expect(s.nat.rules.every((r) => r.options.every((o) => o.option !== 'nft'))).toBe(true)
     // Bridges get their namespaces from the file's own interfaces and bridges (schema 3): the overlay
     // container's veth end and br0 are in the overlay's namespace, its other leg on the host's docker_gwbridge.
     const ovc = s.containers.find((c) => c.name === 'nllab-ovc')!
@@ -45,6 +55,29 @@ describe('snapshot files', () => {
     ])
     const web = s.containers.find((c) => c.name === 'nllab-web')!.interfaces[0]
     expect([web.vethNetns, web.bridgeNetns]).toEqual(['host', 'host'])
+  })
+
+  it('marks the match of a rule it cannot read again as undecidable, never as no condition', () => {
+    const file = {
+      ...snapshot,
+      nat: {
+        ...snapshot.nat,
+        rules: [
+          {
+            table: 'nat',
+            chain: 'X',
+            position: 1,
+            target: 'ACCEPT',
+            match: 'some match',
+            raw: 'not a rule line',
+            owner: 'user'
+          }
+        ]
+      }
+    }
+    const opened = snapshotFromText(JSON.stringify(file))
+    if (!opened.ok) throw new Error(opened.error.message)
+    expect(opened.value.nat.rules[0].options).toEqual([{ option: 'nft', negated: false, values: ['some match'] }])
   })
 
   it('names the offending field by its path', async () => {

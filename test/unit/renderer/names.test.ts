@@ -16,6 +16,8 @@ import {
 } from '../../../src/shared/snapshot/names'
 import { hostEndpoint, publishedPortView } from '../../../src/shared/snapshot/published-port-view'
 import type { PublishedPort, Snapshot } from '../../../src/shared/snapshot/schema'
+import { parseNftJson } from '../../../src/main/parsers/nft-json'
+import { natFromIptablesSave } from '../../support/snapshot-builder'
 
 function scenario(id: string): Snapshot {
   const capture = renderScenarioCapture(id)
@@ -66,7 +68,10 @@ describe('the name book', () => {
 })
 
 describe('NAT rule subjects', () => {
-  const rule = (raw: string): ReturnType<typeof ruleSubjects> => ruleSubjects({ raw }, lab)
+  const rule = (line: string): ReturnType<typeof ruleSubjects> => {
+    const table = /-j (DNAT|MASQUERADE)|-A (OUTPUT|POSTROUTING) /.test(line) ? 'nat' : 'filter'
+    return ruleSubjects(natFromIptablesSave(`*${table}\n${line}\nCOMMIT\n`).rules[0], lab)
+  }
   it('finds networks by bridge and subnet, containers by address', () => {
     expect(rule('-A POSTROUTING -s 10.203.1.0/24 ! -o br-6573db8dd672 -j MASQUERADE')).toEqual({
       networks: ['nllab-front'],
@@ -85,7 +90,27 @@ describe('NAT rule subjects', () => {
     })
   })
   it('reads nft syntax too', () => {
-    expect(rule('iifname != "br-6573db8dd672" tcp dport 18080 dnat ip to 10.203.1.10:80')).toEqual({
+    // iifname != "br-6573db8dd672" tcp dport 18080 dnat ip to 10.203.1.10:80
+    const json = JSON.stringify({
+      nftables: [
+        {
+          rule: {
+            family: 'ip',
+            table: 'nat',
+            chain: 'DOCKER',
+            handle: 7,
+            expr: [
+              { match: { op: '!=', left: { meta: { key: 'iifname' } }, right: 'br-6573db8dd672' } },
+              { match: { op: '==', left: { payload: { protocol: 'tcp', field: 'dport' } }, right: 18080 } },
+              { dnat: { family: 'ip', addr: '10.203.1.10', port: 80 } }
+            ]
+          }
+        }
+      ]
+    })
+    const [nftRule] = parseNftJson(json).value.rules
+    expect(nftRule.text).toBe('iifname != "br-6573db8dd672" tcp dport 18080 dnat ip to 10.203.1.10:80')
+    expect(ruleSubjects(nftRule, lab)).toEqual({
       networks: ['nllab-front'],
       containers: ['nllab-web']
     })
@@ -103,7 +128,11 @@ describe('published ports', () => {
       path: 'proxy-ipv6'
     })
     const v4 = ports.find((p) => p.hostIp === '0.0.0.0')!
-    expect(publishedPortView(v4, ports)).toEqual({ host: '0.0.0.0:18080/tcp', container: '10.203.1.10:80', path: 'dnat' })
+    expect(publishedPortView(v4, ports)).toEqual({
+      host: '0.0.0.0:18080/tcp',
+      container: '10.203.1.10:80',
+      path: 'dnat'
+    })
   })
   it('still flags an IPv4 port without its DNAT rule', () => {
     const broken: PublishedPort = { ...ports.find((p) => p.hostIp === '0.0.0.0')!, rule: null }

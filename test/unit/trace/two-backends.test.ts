@@ -12,7 +12,7 @@ import { buildSnapshot } from '../../../src/main/model/build-snapshot'
 import { diagnoseReport } from '../../../src/shared/diagnose'
 import type { Snapshot } from '../../../src/shared/snapshot/schema'
 import { traceFlow } from '../../../src/shared/trace'
-import { iptablesBackends } from '../../../src/shared/trace/netfilter'
+import { iptablesBackends } from '../../../src/shared/netfilter/ruleset'
 import { FIXTURES_DIR } from '../../support/fixtures'
 
 function snapshotOf(file: string): Snapshot {

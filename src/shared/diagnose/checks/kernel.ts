@@ -3,8 +3,9 @@ import type { Check } from '../context'
 import { L, finding } from '../context'
 import { NEEDS } from '../coverage'
 import { ipv4Addresses } from '../../trace/model'
-import { IPV4_IPTABLES_FAMILIES } from '../../trace/netfilter'
+import { IPV4_IPTABLES_FAMILIES } from '../../netfilter/ruleset'
 import { commandLines, shellCommand } from '../../shell'
+import { optionsNamed, plainOption } from '../../netfilter/rule'
 
 export const ipForwardOff: Check = {
   ids: ['ip-forward-off'],
@@ -50,13 +51,14 @@ export const brNfCallOff: Check = {
     // Rules that only see bridged (same-bridge) traffic when br_netfilter hands it to iptables.
     const dependent = ctx.snapshot.nat.rules.filter((r) => {
       if (!IPV4_IPTABLES_FAMILIES.includes(r.family)) return false
-      const inIf = /(^|\s)(!\s+)?-i\s+(\S+)/.exec(r.match)
-      const outIf = /(^|\s)(!\s+)?-o\s+(\S+)/.exec(r.match)
-      if (inIf && outIf && !inIf[2] && !outIf[2] && inIf[3] === outIf[3] && ['DROP', 'REJECT'].includes(r.target))
-        return true
-      const src = /(^|\s)-s\s+(\S+)\/32/.exec(r.match)
-      const dst = /(^|\s)-d\s+(\S+)\/32/.exec(r.match)
-      return r.table === 'nat' && r.target === 'MASQUERADE' && !!src && !!dst && src[2] === dst[2]
+      const inIf = optionsNamed(r, '-i')[0]
+      const outIf = optionsNamed(r, '-o')[0]
+      const sameBridge = !!inIf && !!outIf && !inIf.negated && !outIf.negated && inIf.values[0] === outIf.values[0]
+      if (sameBridge && ['DROP', 'REJECT'].includes(r.target)) return true
+      // Hairpin NAT: `-s 172.17.0.2/32 -d 172.17.0.2/32 … -j MASQUERADE`.
+      const src = plainOption(r, '-s')?.values[0]
+      const dst = plainOption(r, '-d')?.values[0]
+      return r.table === 'nat' && r.target === 'MASQUERADE' && !!src?.endsWith('/32') && src === dst
     })
     if (!dependent.length) return []
     if (value === null) {

@@ -7,7 +7,8 @@ import { deleteRuleCommand } from '../fix-commands'
 import { ShellSyntax, commandLines, shellCommand, shellQuote } from '../../shell'
 import type { NatRule, Network } from '../../snapshot/schema'
 import { cidrsOverlap, formatIpv4, parseCidr, parseIpv4 } from '../../net/ip'
-import { IPV4_IPTABLES_FAMILIES, parseMatch, natTargetAddress, type IptablesBackend } from '../../trace/netfilter'
+import { natAddress, optionsNamed, plainOption } from '../../netfilter/rule'
+import { IPV4_IPTABLES_FAMILIES, type IptablesBackend } from '../../netfilter/ruleset'
 import { OUTSIDE_PROBE, containerHolding, containerIpv4, networksHolding } from '../../trace/model'
 import { interfaceBridgeRef } from '../../snapshot/bridges'
 
@@ -23,7 +24,7 @@ function masqueradesSubnet(rule: NatRule, subnet: string): boolean {
   if (!['MASQUERADE', 'SNAT'].includes(rule.target)) return false
   const net = parseCidr(subnet)
   if (!net) return false
-  const source = parseMatch(rule.match).find((o) => o.option === '-s' || o.option === '--source')
+  const source = optionsNamed(rule, '-s')[0]
   if (!source) return true
   if (source.negated) return false
   return (source.values[0] ?? '').split(',').some((s) => {
@@ -176,8 +177,8 @@ export const portNoDnat: Check = {
       if (port.rule || !port.containerIp || !parseIpv4(port.containerIp)) continue
       if (port.hostIp.includes(':')) continue
       const found = dnat.some((r) => {
-        const to = natTargetAddress(r.targetArgs)
-        const dport = parseMatch(r.match).find((o) => o.option === '--dport')
+        const to = natAddress(r)
+        const dport = plainOption(r, '--dport')
         return (
           to.ip === port.containerIp &&
           (to.port ?? port.hostPort) === port.containerPort &&
@@ -226,7 +227,7 @@ export const dnatDangling: Check = {
   run(ctx) {
     const out = []
     for (const rule of dnatRules(ctx)) {
-      const to = natTargetAddress(rule.targetArgs)
+      const to = natAddress(rule)
       if (!to.ip || ctx.isLocal(to.ip)) continue
       // Only addresses inside docker networks: DNAT to other machines (VMs, LAN hosts) is legitimate.
       const nets = networksHolding(ctx.snapshot, to.ip)
@@ -244,7 +245,7 @@ export const dnatDangling: Check = {
           ),
           [{ kind: 'rule', id: rule.raw }],
           [{ label: `nat ${rule.chain}`, raw: rule.raw }],
-          deleteRuleCommand('nat', rule.raw)
+          deleteRuleCommand('nat', rule)
         )
       )
     }
@@ -275,7 +276,7 @@ export const dockerUserDrop: Check = {
             ),
             [{ kind: 'rule', id: rule.raw }],
             [{ label: 'filter DOCKER-USER', raw: rule.raw }],
-            deleteRuleCommand('filter', rule.raw)
+            deleteRuleCommand('filter', rule)
           )
     )
   }

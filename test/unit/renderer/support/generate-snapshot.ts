@@ -311,6 +311,17 @@ export function generateSnapshot(opts: GenerateOptions = {}): Snapshot {
           raw: '-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE',
           owner: 'docker',
           targetArgs: '',
+          goto: false,
+          options: [
+            { option: '-s', negated: false, values: ['172.17.0.0/16'] },
+            { option: '-o', negated: true, values: ['docker0'] }
+          ],
+          targetOptions: [],
+          source: { negated: false, value: '172.17.0.0/16' },
+          destination: null,
+          protocol: null,
+          inInterface: null,
+          outInterface: { negated: true, value: 'docker0' },
           packets: 12,
           bytes: 720,
           family: 'iptables'
@@ -324,6 +335,19 @@ export function generateSnapshot(opts: GenerateOptions = {}): Snapshot {
           raw: '-A DOCKER ! -i docker0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.2:80',
           owner: 'docker',
           targetArgs: '--to-destination 172.17.0.2:80',
+          goto: false,
+          options: [
+            { option: '-i', negated: true, values: ['docker0'] },
+            { option: '-p', negated: false, values: ['tcp'] },
+            { option: '-m', negated: false, values: ['tcp'] },
+            { option: '--dport', negated: false, values: ['8080'] }
+          ],
+          targetOptions: [{ option: '--to-destination', values: ['172.17.0.2:80'] }],
+          source: null,
+          destination: null,
+          protocol: { negated: false, value: 'tcp' },
+          inInterface: { negated: true, value: 'docker0' },
+          outInterface: null,
           packets: 3,
           bytes: 180,
           family: 'iptables'
@@ -337,6 +361,17 @@ export function generateSnapshot(opts: GenerateOptions = {}): Snapshot {
           raw: '-A INPUT -p tcp --dport 22 -j ACCEPT',
           owner: 'user',
           targetArgs: '',
+          goto: false,
+          options: [
+            { option: '-p', negated: false, values: ['tcp'] },
+            { option: '--dport', negated: false, values: ['22'] }
+          ],
+          targetOptions: [],
+          source: null,
+          destination: null,
+          protocol: { negated: false, value: 'tcp' },
+          inInterface: null,
+          outInterface: null,
           packets: null,
           bytes: null,
           family: 'iptables'

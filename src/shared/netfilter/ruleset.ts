@@ -1,14 +1,16 @@
 /**
- * A small iptables evaluator over the snapshot's rules (iptables-save syntax in `match`).
- * It walks a built-in chain the way the kernel does: rules in order, jumps into user chains,
+ * The ruleset model and a small iptables evaluator over the snapshot's typed rules (each rule's
+ * parsed `options`; `match` is display text and never read here). It walks a built-in chain the way the kernel does: rules in order, jumps into user chains,
  * RETURN back to the caller, the chain policy at the end of a built-in chain. Matches it knows:
  * -s/-d (CIDR lists), -i/-o (with `!` and `+` wildcards), -p, --dport/--sport, multiport
  * --dports/--sports, -m conntrack --ctstate / -m state --state, -m addrtype --dst-type/--src-type
- * LOCAL, -m comment. Any other match makes the rule "unevaluated": it is treated as not matching
- * and reported, so a verdict that depends on it can say so.
+ * LOCAL, -m comment. Any other match (an unknown module option, an untranslated nft expression, the
+ * free text of an `iptables -L` column) makes the rule "unevaluated": it is treated as not matching
+ * and reported, so a verdict that depends on it says it cannot decide.
  */
 import type { ChainInfo, NatRule, Snapshot } from '../snapshot/schema'
-import { inCidr, parseIpv4, stripPrefix } from '../net/ip'
+import { inCidr, stripPrefix } from '../net/ip'
+import { shortOption } from './rule'
 
 export interface Packet {
   src: string
@@ -31,55 +33,7 @@ export interface MatchContext {
   isLocal: (ip: string) => boolean
 }
 
-interface ParsedOption {
-  option: string
-  negated: boolean
-  values: string[]
-}
-
-/** Splits an iptables-save match string into options, keeping `!` and quoted values. */
-export function parseMatch(match: string): ParsedOption[] {
-  // Quoted words (comments) are values even when they start with `-`.
-  const tokens: { text: string; quoted: boolean }[] = []
-  const re = /"((?:[^"\\]|\\.)*)"|(\S+)/g
-  let m: RegExpExecArray | null
-  while ((m = re.exec(match)) !== null)
-    tokens.push(m[1] !== undefined ? { text: m[1], quoted: true } : { text: m[2], quoted: false })
-  const isOption = (t: { text: string; quoted: boolean }): boolean =>
-    !t.quoted && t.text.startsWith('-') && t.text.length > 1 && !/^-\d/.test(t.text)
-  const isBang = (t: { text: string; quoted: boolean }): boolean => !t.quoted && t.text === '!'
-  const options: ParsedOption[] = []
-  let negateNext = false
-  for (let i = 0; i < tokens.length; i++) {
-    const token = tokens[i]
-    if (isBang(token)) {
-      negateNext = true
-      continue
-    }
-    if (!isOption(token)) continue
-    const values: string[] = []
-    let negated = negateNext
-    negateNext = false
-    while (i + 1 < tokens.length && !isOption(tokens[i + 1])) {
-      const next = tokens[i + 1]
-      if (isBang(next)) {
-        // `! -i x` is the save syntax; `-i ! x` is the pre-1.4.3 syntax: accept both.
-        if (values.length === 0 && i + 2 < tokens.length && !isOption(tokens[i + 2]) && !isBang(tokens[i + 2])) {
-          negated = true
-          i++
-          continue
-        }
-        break
-      }
-      values.push(next.text)
-      i++
-    }
-    options.push({ option: token.text, negated, values })
-  }
-  return options
-}
-
-const IGNORED_OPTIONS = new Set(['-m', '--match', '--comment', '--limit-iface-in', '--limit-iface-out'])
+const IGNORED_OPTIONS = new Set(['-m', '--comment', '--limit-iface-in', '--limit-iface-out'])
 
 function interfaceMatches(pattern: string, name: string | null): boolean {
   if (name === null) return false
@@ -104,46 +58,36 @@ function portInSpec(port: number | null, spec: string): boolean {
 
 export type MatchOutcome = 'match' | 'no-match' | 'unevaluated'
 
-/** Evaluates one rule's matches against a packet. */
-export function matchRule(match: string, packet: Packet, ctx: MatchContext): MatchOutcome {
+/** Evaluates one rule's typed matches against a packet. */
+export function matchRule(rule: Pick<NatRule, 'options'>, packet: Packet, ctx: MatchContext): MatchOutcome {
   let unevaluated = false
-  for (const { option, negated, values } of parseMatch(match)) {
+  for (const { option: spelled, negated, values } of rule.options) {
+    const option = shortOption(spelled)
     if (IGNORED_OPTIONS.has(option)) continue
     const value = values[0] ?? ''
     let hit: boolean
     switch (option) {
       case '-s':
-      case '--source':
-      case '--src':
         hit = value.split(',').some((cidr) => inCidr(packet.src, cidr))
         break
       case '-d':
-      case '--destination':
-      case '--dst':
         hit = value.split(',').some((cidr) => inCidr(packet.dst, cidr))
         break
       case '-i':
-      case '--in-interface':
         hit = interfaceMatches(value, ctx.inIface)
         break
       case '-o':
-      case '--out-interface':
         hit = interfaceMatches(value, ctx.outIface)
         break
       case '-p':
-      case '--protocol':
         hit = value === 'all' || value === '0' || protoName(value) === protoName(ctx.proto)
         break
       case '--dport':
-      case '--destination-port':
       case '--dports':
-      case '--destination-ports':
         hit = portInSpec(packet.dport, value)
         break
       case '--sport':
-      case '--source-port':
       case '--sports':
-      case '--source-ports':
         hit = portInSpec(packet.sport, value)
         break
       case '--ports':
@@ -197,7 +141,7 @@ export interface WalkResult {
   /** The deciding rule, or null when the chain policy decided. */
   rule: NatRule | null
   policy: string | null
-  nat: { target: string; args: string; rule: NatRule } | null
+  nat: { target: string; rule: NatRule } | null
   steps: WalkStep[]
   /** Rules with matches this evaluator cannot check, passed over as non-matching. */
   unevaluated: NatRule[]
@@ -262,7 +206,7 @@ export class Ruleset {
     ): { verdict: 'ACCEPT' | 'DROP' | 'REJECT' | 'RETURN'; rule: NatRule | null; nat: WalkResult['nat'] } => {
       if (depth > 32) return { verdict: 'RETURN', rule: null, nat: null }
       for (const rule of this.rules(table, name)) {
-        const outcome = matchRule(rule.match, packet, ctx)
+        const outcome = matchRule(rule, packet, ctx)
         if (outcome === 'unevaluated') {
           unevaluated.push(rule)
           continue
@@ -279,7 +223,7 @@ export class Ruleset {
         }
         if (NAT_TARGETS.has(target)) {
           steps.push({ table, chain: name, rule, action: target })
-          return { verdict: 'ACCEPT', rule, nat: { target, args: rule.targetArgs, rule } }
+          return { verdict: 'ACCEPT', rule, nat: { target, rule } }
         }
         if (this.hasChain(table, target) && !isBuiltinChain(target)) {
           steps.push({ table, chain: name, rule, action: `jump ${target}` })
@@ -342,19 +286,6 @@ export function iptablesBackends(snapshot: Snapshot): IptablesBackend[] {
 
 const BUILTIN = new Set(['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'])
 export const isBuiltinChain = (chain: string): boolean => BUILTIN.has(chain)
-
-/** `--to-destination 172.17.0.2:80` → { ip, port }; also `--to-source`, `--to`. */
-export function natTargetAddress(args: string): { ip: string | null; port: number | null } {
-  const m = /--to(?:-destination|-source)?\s+!?\s*([0-9.]+)?(?:-[0-9.]+)?(?::(\d+))?/.exec(args)
-  if (!m) return { ip: null, port: null }
-  return { ip: m[1] && parseIpv4(m[1]) !== null ? m[1] : null, port: m[2] ? Number(m[2]) : null }
-}
-
-/** `--to-ports 8080` (REDIRECT/MASQUERADE). */
-export function natToPorts(args: string): number | null {
-  const m = /--to-ports\s+(\d+)/.exec(args)
-  return m ? Number(m[1]) : null
-}
 
 /** Addresses owned by the host netns (interfaces, loopback, local-table routes). */
 export function hostLocalAddresses(snapshot: Snapshot): Set<string> {
