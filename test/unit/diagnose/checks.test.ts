@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import type { Finding } from '../../../src/shared/api/types'
-import type { SnapshotInput } from '../../../src/shared/snapshot/schema'
+import type { NatRule, SnapshotInput } from '../../../src/shared/snapshot/schema'
 import { diagnose, FINDING_IDS } from '../../../src/shared/diagnose'
 import {
   addRule,
@@ -130,7 +130,7 @@ describe('forward-drop', () => {
   const dockerInLegacy = (s: SnapshotInput): void => {
     s.host.iptablesBackend = 'nf_tables'
     s.nat.backendsPresent = ['nf_tables', 'legacy']
-    for (const r of s.nat.rules!) if (r.family === 'iptables') r.family = 'iptables-legacy'
+    for (const r of s.nat.rules as NatRule[]) if (r.family === 'iptables') r.family = 'iptables-legacy'
     for (const c of s.nat.chains!) if ((c.family ?? 'iptables') === 'iptables') c.family = 'iptables-legacy'
     for (const chain of ['INPUT', 'FORWARD', 'OUTPUT'])
       s.nat.chains!.push({ table: 'filter', chain, policy: chain === 'FORWARD' ? 'DROP' : 'ACCEPT', family: 'iptables' })
