@@ -245,6 +245,33 @@ describe.skipIf(skipReason)('netlens packets on the live lab', () => {
       await noLeftovers(defaultVeth)
     })
 
+    it('stops at the byte cap: the pcap holds only whole packets within the cap, nothing is left running', async () => {
+      const file = join(dir, `byte-cap-${via}.pcap`)
+      // 24 bytes of pcap header + 16 per record header + a 98-byte echo frame (busybox ping's 56
+      // data bytes): three packets fit in 400 bytes, the fourth would not.
+      const cli = startCli([
+        source(),
+        '--container',
+        'nllab-default',
+        '--filter',
+        'icmp',
+        '--max-bytes',
+        '400',
+        '-o',
+        file
+      ])
+      await listening(cli)
+      await ping('nllab-default', truth.wan.nsIp, 3)
+      const r = await finished(cli)
+      expect(r.exitCode, r.err).toBe(0)
+      expect(r.err).toMatch(/3 packets \(366 bytes of pcap\), stopped by the byte cap/)
+      expect((await stat(file)).size).toBe(366)
+      const read = await run('tcpdump', ['-r', file, '-n'])
+      expect(read.exitCode, read.stderr).toBe(0)
+      expect(read.stdout.split('\n').filter((l) => /^\d\d:/.test(l))).toHaveLength(3)
+      await noLeftovers(defaultVeth)
+    })
+
     it('Ctrl-C (SIGINT to the CLI) stops it: what was captured is kept, nothing is left running', async () => {
       const file = join(dir, `sigint-${via}.pcap`)
       const cli = startCli([source(), '--container', 'nllab-default', '--filter', 'icmp', '-o', file])

@@ -25,7 +25,8 @@ export async function packetTools(): Promise<PacketTools> {
 
 async function privateFile(pcap: Uint8Array, name: string): Promise<{ dir: string; file: string }> {
   const dir = await mkdtemp(join(tmpdir(), 'netlens-pcap-'))
-  const file = join(dir, name.replace(/[^\w.-]/g, '_') || 'capture.pcap')
+  // Only word characters, dots and dashes, and no leading dot: '..' must not name the parent.
+  const file = join(dir, name.replace(/[^\w.-]/g, '_').replace(/^\.+/, '') || 'capture.pcap')
   await writeFile(file, pcap, { mode: 0o600 })
   return { dir, file }
 }

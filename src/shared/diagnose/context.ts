@@ -160,6 +160,16 @@ export function overBudget(): boolean {
   return true
 }
 
+/** Takes one of the running check's findings, or counts one over the budget (false). */
+export function takeFinding(): boolean {
+  if (findingBudget.left <= 0) {
+    findingBudget.dropped++
+    return false
+  }
+  findingBudget.left--
+  return true
+}
+
 export function finding(
   id: string,
   severity: Severity,
@@ -169,10 +179,6 @@ export function finding(
   evidence: { label: string; raw: string }[],
   fix: string | null
 ): Finding {
-  if (findingBudget.left <= 0) {
-    findingBudget.dropped++
-    return DROPPED_FINDING
-  }
-  findingBudget.left--
+  if (!takeFinding()) return DROPPED_FINDING
   return { id, severity, title, explanation, objects, evidence: evidence.filter((e) => e.raw !== ''), fix }
 }

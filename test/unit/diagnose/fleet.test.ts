@@ -175,6 +175,28 @@ describe('diagnoseFleet: hosts', () => {
     expect(evidenceHosts(routed[0])).toEqual(['node1', 'node2'])
   })
 
+  it('lists at most 200 findings of one check and counts the rest (a forged fleet cannot fill memory)', () => {
+    // 260 routes from node1 towards node2's container subnets: one finding each, far past the budget.
+    const routes = Array.from({ length: 260 }, (_, i) => ({
+      dst: `10.203.${i % 2}.0/${24 - (i % 8)}`,
+      gateway: '198.51.100.12',
+      dev: 'nllabwan0'
+    }))
+    const findings = diagnoseFleet(healthyPair({ routes }))
+    const routed = only(findings, 'fleet-subnet-routed')
+    expect(routed).toHaveLength(201)
+    const listed = routed.filter((f) => f.severity === 'critical')
+    expect(listed).toHaveLength(200)
+    expect(listed.every((f) => f.hosts.join() === 'node1,node2')).toBe(true)
+    const more = routed.filter((f) => f.severity === 'info')
+    expect(more).toHaveLength(1)
+    expect(more[0].title.en).toMatch(/^\d+ more fleet-subnet-routed findings not listed$/)
+    expect(more[0].hosts).toEqual([])
+    expect(findings.some((f) => f.id === '')).toBe(false)
+    // The budget is per check: the next check in the same run is not cut short.
+    expect(diagnoseFleet(healthyPair({}, { vni: 4098 })).some((f) => f.id.startsWith('fleet-overlay'))).toBe(true)
+  })
+
   it('finds a docker subnet that holds another host’s address', () => {
     const findings = diagnoseFleet(healthyPair({}, { uplink: '10.203.1.77', peers: NODE2.peers }))
     expect(ids(findings)).toContain('fleet-subnet-holds-host')

@@ -8,6 +8,7 @@ import type { FleetFinding } from '../../fleet/types'
 import type { Container, Interface, Network, Snapshot } from '../../snapshot/schema'
 import { isIpv4, longestPrefixMatch, stripPrefix } from '../../net/ip'
 import { hostDefaultRoute, hostInterface, isRejectRoute, isRunning, mainRoutes } from '../../trace/model'
+import { DROPPED_FINDING, takeFinding } from '../context'
 
 export interface FleetMember {
   id: string
@@ -211,6 +212,8 @@ export function fleetFinding(
   evidence: { label: string; raw: string }[],
   fix: string | null
 ): FleetFinding {
+  // Past the check's budget (run-checks.ts) only counted: the engine drops this shared object.
+  if (!takeFinding()) return DROPPED_FINDING as FleetFinding
   const labels = [...new Set(hosts.map((h) => h.label))]
   const finding: Finding = {
     id,

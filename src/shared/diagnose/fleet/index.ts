@@ -1,10 +1,10 @@
 /**
  * The cross-host rules engine: `diagnoseFleet(members) → FleetFinding[]`, on a set of snapshots
  * (each with the label the user knows the host by). Like `diagnose`, each check is a pure function
- * of them, run by runChecks.
+ * of them, run under the same findings budget (run-checks.ts).
  */
 import type { FleetFinding } from '../../fleet/types'
-import { runChecks } from '../run-checks'
+import { bySeverity, runBudgeted } from '../run-checks'
 import { FleetContext, type FleetCheck, type FleetMember } from './context'
 import { overlayMtu, overlayVniMismatch, overlayVteps } from './overlay'
 import { duplicateContainer, subnetConflicts, versionSkew } from './hosts'
@@ -24,5 +24,13 @@ export const FLEET_CHECKS: FleetCheck[] = [
 export const FLEET_FINDING_IDS: string[] = FLEET_CHECKS.flatMap((c) => c.ids)
 
 export function diagnoseFleet(members: FleetMember[], ctx: FleetContext = new FleetContext(members)): FleetFinding[] {
-  return runChecks(FLEET_CHECKS, ctx)
+  const findings: FleetFinding[] = []
+  for (const check of FLEET_CHECKS)
+    runBudgeted(
+      check.ids[0],
+      () => check.run(ctx),
+      findings,
+      (more) => ({ ...more, hosts: [] })
+    )
+  return bySeverity(findings)
 }
