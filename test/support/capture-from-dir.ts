@@ -41,3 +41,25 @@ export function captureFromDir(dir: string, source = 'file:lab'): Capture {
   })
   return { formatVersion: 1, source, capturedAt: '2026-11-28T16:09:00.000Z', sections }
 }
+
+/** A capture of the given section outputs (each `ok`, exit 0), for tests built from single fixture files. */
+export function captureOfSections(
+  sections: Record<string, string>,
+  source = 'file:public',
+  capturedAt = '2026-11-28T00:00:00.000Z'
+): Capture {
+  return {
+    formatVersion: 1,
+    source,
+    capturedAt,
+    sections: Object.entries(sections).map(([name, stdout]) => ({
+      name,
+      command: name,
+      exitCode: 0,
+      ms: 0,
+      status: 'ok',
+      stderr: '',
+      stdout
+    }))
+  }
+}

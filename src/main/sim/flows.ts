@@ -248,14 +248,15 @@ export function planFlows(world: SimWorld, scenario: Scenario): FlowPlan[] {
       return
     }
 
-    // Container to container.
-    if (dstContainer) {
-      const dOwner = netOwner(world, dstContainer)
-      // Overlay: the peer may live on another host.
-      const remoteHost = scenario.hosts.find(
-        (h) => h.name !== world.hostname && h.containers.some((c) => c.name === toName)
-      )
-      const common = owner.endpoints.find((e) => dOwner.endpoints.some((d) => d.network === e.network))
+    // Container to container. Overlay: the peer may live on another host (not in this host's world).
+    const remoteHost = dstContainer
+      ? undefined
+      : scenario.hosts.find((h) => h.name !== world.hostname && h.containers.some((c) => c.name === toName))
+    if (dstContainer || remoteHost) {
+      const dOwner = dstContainer ? netOwner(world, dstContainer) : null
+      const common = dOwner
+        ? owner.endpoints.find((e) => dOwner.endpoints.some((d) => d.network === e.network))
+        : undefined
       const overlayEp = owner.endpoints.find(
         (e) => world.networks.find((n) => n.name === e.network)?.driver === 'overlay'
       )
@@ -292,6 +293,7 @@ export function planFlows(world: SimWorld, scenario: Scenario): FlowPlan[] {
         }
         return
       }
+      if (!dOwner) return
       const srcEp = common ?? defaultEndpoint(world, owner)
       if (!srcEp) return
       const sIface = ifaceOf(world, owner.netns, srcEp.ifname)

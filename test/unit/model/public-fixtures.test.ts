@@ -8,21 +8,9 @@ import { buildSnapshot } from '../../../src/main/model/build-snapshot'
 import { Snapshot } from '../../../src/shared/snapshot/schema'
 import type { Capture } from '../../../src/main/capture/capture-types'
 import { readFixture } from '../../support/fixtures'
+import { captureOfSections } from '../../support/capture-from-dir'
 
-const capture = (sections: Record<string, string>): Capture => ({
-  formatVersion: 1,
-  source: 'file:public',
-  capturedAt: '2026-11-28T00:00:00.000Z',
-  sections: Object.entries(sections).map(([name, stdout]) => ({
-    name,
-    command: name,
-    exitCode: 0,
-    ms: 0,
-    status: 'ok',
-    stderr: '',
-    stdout
-  }))
-})
+const capture = (sections: Record<string, string>): Capture => captureOfSections(sections)
 
 describe('watchtower docker inspect (public)', () => {
   const inspect = ['running', 'net-supplier', 'net-consumer']

@@ -7,6 +7,7 @@ import { buildSnapshot } from '../../../src/main/model/build-snapshot'
 import { Snapshot } from '../../../src/shared/snapshot/schema'
 import type { Capture } from '../../../src/main/capture/capture-types'
 import { readFixture } from '../../support/fixtures'
+import { captureOfSections } from '../../support/capture-from-dir'
 
 const sections: Record<string, string> = {
   'ip.link.text': readFixture('iproute2/centos-7-seed/ip-link-text--with-container.out'),
@@ -15,20 +16,7 @@ const sections: Record<string, string> = {
   'docker.networks': readFixture('docker/centos-7-seed/docker-network--elided-excerpt.out'),
   'iptables.list.nat': readFixture('model/centos-7-seed/iptables.list.nat.out')
 }
-const capture: Capture = {
-  formatVersion: 1,
-  source: 'file:seed',
-  capturedAt: '2026-11-28T00:00:00.000Z',
-  sections: Object.entries(sections).map(([name, stdout]) => ({
-    name,
-    command: name,
-    exitCode: 0,
-    ms: 0,
-    status: 'ok',
-    stderr: '',
-    stdout
-  }))
-}
+const capture: Capture = captureOfSections(sections, 'file:seed', '2026-11-28T00:00:00.000Z')
 const snapshot = buildSnapshot(capture)
 
 describe('seed: CentOS 7 text outputs', () => {

@@ -1,0 +1,38 @@
+/**
+ * A host's snapshot written as a scenario file (`netlens scenario-from`, and the app's "Save as
+ * training scenario…"): scenario-from, then YAML with a comment block saying where it came from
+ * and what the format could not express, then the file checked by the same loader that will open
+ * it, so a name the format refuses is reported with its line and column before anyone trips on it.
+ */
+import { diagnose } from '../../shared/diagnose/index'
+import type { Snapshot } from '../../shared/snapshot/schema'
+import { formatScenarioError, parseScenarioText } from './load'
+import { scenarioFromSnapshot, type ScenarioDocument } from './scenario-from'
+import { scenarioToYaml } from './scenario-yaml'
+
+export interface ScenarioExport {
+  text: string
+  scenario: ScenarioDocument
+  notes: string[]
+  /** file:line:column errors of the written text (empty: it loads as a scenario). */
+  loadErrors: string[]
+}
+
+export interface ScenarioExportOptions {
+  id?: string
+  /** The name errors are reported under (the output file). */
+  fileName?: string
+}
+
+export function exportScenario(snapshot: Snapshot, opts: ScenarioExportOptions = {}): ScenarioExport {
+  const { scenario, notes } = scenarioFromSnapshot(snapshot, { id: opts.id, findings: diagnose(snapshot) })
+  const header = [
+    `NetLens training scenario made by \`netlens scenario-from\` from ${snapshot.host.source} (captured ${snapshot.host.capturedAt}).`,
+    'Format: docs/scenario-format.md. Open it with `netlens inspect FILE.yaml` or File → Open.',
+    `Flows are inferred from conntrack (who talks to whom); their rate is a placeholder.`,
+    ...(notes.length ? ['', 'Not in this scenario (the format cannot express it):', ...notes.map((n) => `- ${n}`)] : [])
+  ]
+  const text = scenarioToYaml(scenario, header)
+  const parsed = parseScenarioText(text, opts.fileName ?? `${scenario.id}.yaml`)
+  return { text, scenario, notes, loadErrors: parsed.ok ? [] : parsed.errors.map(formatScenarioError) }
+}
