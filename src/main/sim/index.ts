@@ -49,7 +49,9 @@ function loadFile(file: string, shownAs: string): Result<Scenario> {
   const loaded = loadScenarioFile(file)
   const scenario: Result<Scenario> = loaded.ok
     ? ok(loaded.scenario)
-    : fail('parse-error', `scenario ${shownAs} is invalid`, { detail: loaded.errors.map(formatScenarioError).join('\n') })
+    : fail('parse-error', `scenario ${shownAs} is invalid`, {
+        detail: loaded.errors.map(formatScenarioError).join('\n')
+      })
   cache.set(file, { stamp, scenario })
   return scenario
 }
@@ -139,7 +141,9 @@ export function renderScenarioCapture(id: string, opts: { atMs?: number; host?: 
 export function renderScenarioText(text: string, name: string): Result<Capture> {
   const parsed = parseScenarioText(text, name)
   if (!parsed.ok)
-    return fail('parse-error', `${name} is not a valid scenario.`, { detail: parsed.errors.map(formatScenarioError).join('\n') })
+    return fail('parse-error', `${name} is not a valid scenario.`, {
+      detail: parsed.errors.map(formatScenarioError).join('\n')
+    })
   return renderScenario(parsed.scenario)
 }
 

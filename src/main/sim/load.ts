@@ -288,7 +288,8 @@ export function loadScenarioFile(path: string): LoadResult {
     // A scenario path comes from the user (or a folder anyone may drop files into): refuse what is
     // not a regular file, or too big to be a scenario, before reading it (/dev/zero, a 4 GB log).
     const info = statSync(path)
-    if (!info.isFile()) return { ok: false, errors: [{ file: path, line: 1, column: 1, path: '', message: 'not a regular file' }] }
+    if (!info.isFile())
+      return { ok: false, errors: [{ file: path, line: 1, column: 1, path: '', message: 'not a regular file' }] }
     if (info.size > MAX_SCENARIO_CHARS * 4)
       return {
         ok: false,

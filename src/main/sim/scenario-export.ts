@@ -9,6 +9,7 @@ import type { Snapshot } from '../../shared/snapshot/schema'
 import { formatScenarioError, parseScenarioText } from './load'
 import { scenarioFromSnapshot, type ScenarioDocument } from './scenario-from'
 import { scenarioToYaml } from './scenario-yaml'
+import { anonymizeScenario } from './anonymize'
 
 export interface ScenarioExport {
   text: string
@@ -20,14 +21,29 @@ export interface ScenarioExport {
 
 export interface ScenarioExportOptions {
   id?: string
+  /** Replace names and addresses (anonymize.ts); the header then names the kinds replaced, not the source. */
+  anonymize?: boolean
   /** The name errors are reported under (the output file). */
   fileName?: string
 }
 
 export function exportScenario(snapshot: Snapshot, opts: ScenarioExportOptions = {}): ScenarioExport {
-  const { scenario, notes } = scenarioFromSnapshot(snapshot, { id: opts.id, findings: diagnose(snapshot) })
+  const made = scenarioFromSnapshot(snapshot, { id: opts.id, findings: diagnose(snapshot) })
+  let { scenario, notes } = made
+  let origin = [
+    `NetLens training scenario made by \`netlens scenario-from\` from ${snapshot.host.source} (captured ${snapshot.host.capturedAt}).`
+  ]
+  if (opts.anonymize) {
+    const anonymized = anonymizeScenario(scenario, notes, made.noteNames)
+    scenario = { ...anonymized.scenario, id: opts.id ?? anonymized.scenario.id }
+    notes = anonymized.notes
+    origin = [
+      'NetLens training scenario made by `netlens scenario-from --anonymize`. Replaced consistently:',
+      ...anonymized.replaced.map((kind) => `- ${kind}`)
+    ]
+  }
   const header = [
-    `NetLens training scenario made by \`netlens scenario-from\` from ${snapshot.host.source} (captured ${snapshot.host.capturedAt}).`,
+    ...origin,
     'Format: docs/scenario-format.md. Open it with `netlens inspect FILE.yaml` or File → Open.',
     `Flows are inferred from conntrack (who talks to whom); their rate is a placeholder.`,
     ...(notes.length ? ['', 'Not in this scenario (the format cannot express it):', ...notes.map((n) => `- ${n}`)] : [])

@@ -73,6 +73,8 @@ export interface ScenarioFromResult {
   scenario: ScenarioDocument
   /** What the source holds that the scenario format cannot say, one line each (written as comments). */
   notes: string[]
+  /** Names the notes quote (interfaces, networks, finding objects): anonymize replaces them too. */
+  noteNames: string[]
 }
 
 export interface ScenarioFromOptions {
@@ -189,9 +191,12 @@ export function scenarioFromSnapshot(snapshot: Snapshot, opts: ScenarioFromOptio
             addresses: ipv4Only(peer.addresses)
           }
         })
-      else notes.push(`veth ${i.name}: its peer is not in a named ip netns (not in the scenario)`)
-    } else if (i.kind !== 'loopback' && i.kind !== 'veth' && i.kind !== 'bridge' && i.kind !== 'vxlan')
+      else {
+        notes.push(`veth ${i.name}: its peer is not in a named ip netns (not in the scenario)`)
+      }
+    } else if (i.kind !== 'loopback' && i.kind !== 'veth' && i.kind !== 'bridge' && i.kind !== 'vxlan') {
       notes.push(`interface ${i.name} (kind ${i.kind}): the scenario format has no such NIC kind`)
+    }
   }
   if (nics.length === 0) {
     nics.push({ name: 'eth0', addresses: [] })
@@ -419,7 +424,18 @@ export function scenarioFromSnapshot(snapshot: Snapshot, opts: ScenarioFromOptio
     ...(overlays.length ? { overlays } : {}),
     hosts: [host]
   }
-  return { scenario, notes }
+  // Every name the notes may quote, including what the scenario left out.
+  const noteNames = [
+    ...new Set([
+      ...snapshot.networks.map((n) => n.name),
+      ...snapshot.interfaces.map((i) => i.name),
+      ...snapshot.containers.map((c) => c.name),
+      ...(opts.findings ?? []).flatMap((f) =>
+        f.objects.filter((o) => ['interface', 'bridge', 'network', 'container'].includes(o.kind)).map((o) => o.id)
+      )
+    ])
+  ]
+  return { scenario, notes, noteNames }
 }
 
 function attachmentOf(

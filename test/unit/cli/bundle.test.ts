@@ -117,7 +117,20 @@ describe('command discovery', () => {
   it('finds every command under the name of its file, loading it only on demand', async () => {
     const loaders = commandLoaders()
     expect([...loaders.keys()].sort()).toEqual(
-      ['capture', 'diagnose', 'diff', 'fleet', 'inspect', 'packets', 'scenarios', 'serve', 'trace', 'version', 'watch'].sort()
+      [
+        'capture',
+        'diagnose',
+        'diff',
+        'fleet',
+        'inspect',
+        'packets',
+        'scenario-from',
+        'scenarios',
+        'serve',
+        'trace',
+        'version',
+        'watch'
+      ].sort()
     )
     for (const [name, load] of loaders) expect((await load()).command?.name).toBe(name)
   })

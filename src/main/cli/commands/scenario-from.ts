@@ -1,5 +1,5 @@
 /**
- * `netlens scenario-from SOURCE [-o FILE.yaml] [--id ID]`: a real host (a capture file, `local`,
+ * `netlens scenario-from SOURCE [-o FILE.yaml] [--anonymize] [--id ID]`: a real host (a capture file, `local`,
  * an SSH host) turned into a training scenario (docs/scenario-format.md), so an incident becomes
  * an exercise. Without -o the YAML goes to stdout.
  */
@@ -14,10 +14,12 @@ export const command: CliCommand = {
   name: 'scenario-from',
   summary: 'Turn a host (capture, local, SSH) into a training scenario file',
   usage: [
-    'Usage: netlens scenario-from SOURCE [-o FILE.yaml] [--id ID] [--sudo]',
+    'Usage: netlens scenario-from SOURCE [-o FILE.yaml] [--anonymize] [--id ID] [--sudo]',
     '',
     'SOURCE: local | sim:<scenario> | ssh:<alias> | <alias> | <capture or snapshot file>',
     '  -o, --output FILE   write the scenario here (mode 0600); default: stdout',
+    '  --anonymize         replace host, container, network and image names and addresses (private to',
+    '                      private, public to documentation ranges), keeping subnets and relations',
     '  --id ID             scenario id (lower-case letters, digits, -); default from-<hostname>',
     '  --sudo              run privileged probe sections through sudo -n',
     '',
@@ -27,7 +29,7 @@ export const command: CliCommand = {
   ].join('\n'),
   async run(argv, io) {
     const { flags, positionals, errors } = parseFlags(argv, {
-      boolean: ['sudo'],
+      boolean: ['sudo', 'anonymize'],
       string: ['output', 'id'],
       alias: { o: 'output' }
     })
@@ -46,7 +48,11 @@ export const command: CliCommand = {
     }
     const output = flags.output as string | undefined
     const { exportScenario } = await import('../../sim/scenario-export')
-    const result = exportScenario(snapshot.value, { id, fileName: output ? basename(output) : undefined })
+    const result = exportScenario(snapshot.value, {
+      id,
+      anonymize: flags.anonymize === true,
+      fileName: output ? basename(output) : undefined
+    })
     if (output) {
       try {
         await writeFile(output, result.text, { mode: 0o600 })
@@ -66,7 +72,7 @@ export const command: CliCommand = {
     if (result.loadErrors.length) {
       io.err(
         [
-          'netlens scenario-from: the scenario does not load as written (names the format does not accept):',
+          'netlens scenario-from: the scenario does not load as written (names the format does not accept; --anonymize replaces them):',
           ...result.loadErrors.slice(0, 12).map((e) => `  | ${cleanLineForTerminal(e)}`)
         ].join('\n')
       )
