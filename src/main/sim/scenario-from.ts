@@ -12,6 +12,7 @@
 import type { Finding } from '../../shared/api/types'
 import type { Container, Interface, Snapshot } from '../../shared/snapshot/schema'
 import { inCidr, isIpv4, parseCidr, stripPrefix, subnetText } from '../../shared/net/ip'
+import { natAddress } from '../../shared/netfilter/rule'
 
 /** A scenario document as written to YAML: the input shape of ScenarioSchema (defaults left out). */
 export interface ScenarioDocument {
@@ -104,24 +105,22 @@ export function scenarioIdFor(hostname: string): string {
 
 /** The network a rule names as `-i`/`-o` bridge, by position: newer networks' rules come first. */
 function creationRank(snapshot: Snapshot, bridge: string): number {
-  const rules = snapshot.nat.rules.filter((r) => r.family === 'iptables' && (r.table === 'filter' || r.table === 'nat'))
-  const words = (raw: string): string[] => raw.split(/\s+/)
-  let first = -1
-  rules.forEach((r, i) => {
-    if (first >= 0) return
-    const w = words(r.raw)
-    for (let k = 0; k < w.length - 1; k++) if ((w[k] === '-i' || w[k] === '-o') && w[k + 1] === bridge) first = i
-  })
-  return first
+  return snapshot.nat.rules.findIndex(
+    (r) =>
+      r.family === 'iptables' &&
+      (r.table === 'filter' || r.table === 'nat') &&
+      (r.inInterface?.value === bridge || r.outInterface?.value === bridge)
+  )
 }
 
 /** Container order with the published ones in the order of their DNAT rules (Docker appends on start). */
 function orderContainers(snapshot: Snapshot): Container[] {
   const dnatIndex = (c: Container): number => {
     const ips = new Set(c.interfaces.flatMap((i) => i.addresses.map(stripPrefix)))
-    return snapshot.nat.rules.findIndex(
-      (r) => r.target === 'DNAT' && [...ips].some((ip) => r.targetArgs.includes(`--to-destination ${ip}:`))
-    )
+    return snapshot.nat.rules.findIndex((r) => {
+      const to = r.target === 'DNAT' ? natAddress(r).ip : null
+      return to !== null && ips.has(to)
+    })
   }
   // A container: member comes after every owner: the simulator gives it the namespace of a container built before it.
   const member = (c: Container): boolean => c.networkMode.startsWith('container:')
