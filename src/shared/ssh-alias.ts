@@ -10,8 +10,21 @@
  *   a `%` in the name would be read as one of those tokens. No real alias or host name needs it;
  * - at most 253 characters (the longest DNS name).
  */
+import { fail, ok, type Result } from './result'
+
 const SSH_ALIAS = /^[A-Za-z0-9_][A-Za-z0-9._@+:-]{0,252}$/
 
 export function isValidSshAlias(alias: string): boolean {
   return SSH_ALIAS.test(alias) && !alias.includes('@-') && !alias.endsWith('@')
+}
+
+/** How the rule is explained wherever an alias is refused. */
+export const SSH_ALIAS_REMEDY =
+  'Use a Host alias from ~/.ssh/config or user@host (letters, digits and . _ - @ : +; no - at the start or after @, no %).'
+
+/** The alias, or the one refusal every door gives for an alias the rule rejects. */
+export function checkSshAlias(alias: string): Result<string> {
+  return isValidSshAlias(alias)
+    ? ok(alias)
+    : fail('invalid-argument', `Not a valid ssh host alias: ${JSON.stringify(alias)}`, { remedy: SSH_ALIAS_REMEDY })
 }

@@ -28,7 +28,7 @@ export function fakeDeps(overrides: Partial<ServiceDeps> = {}): ServiceDeps & { 
       source === 'ssh:broken'
         ? fail('auth-failed', 'Permission denied (publickey).', { remedy: 'Check the key.' })
         : ok(minimalSnapshot({ host: { hostname: source, kernel: null, dockerVersion: null, iptablesBackend: null, capturedAt: '2026-11-28T00:00:00Z' } })),
-    snapshotFromFileContent: (_name, content) =>
+    snapshotFromFileContent: async (_name, content) =>
       content.startsWith('{') ? ok(minimalSnapshot()) : fail('parse-error', 'not a capture'),
     listSshHosts: async () => [{ alias: 'prod-1', file: '/tmp/config' }],
     fleetMembers: async () => ({ members: [], problems: [] }),

@@ -14,7 +14,8 @@ import { execa } from 'execa'
 import { fail, ok, type Result } from '../../shared/result'
 import { DEFAULT_CONNTRACK_CAP, formatMegabytes, MAX_SOURCE_FILE_BYTES } from '../../shared/limits'
 import { classifySshFailure, TailBuffer, type SshTargetHint } from '../hosts/ssh-errors'
-import { isValidSshAlias, sshEffectiveSettingsResult } from '../hosts/ssh-config'
+import { checkSshAlias } from '../../shared/ssh-alias'
+import { sshEffectiveSettingsResult } from '../hosts/ssh-config'
 import { newBoundary, parseCaptureFile } from './capture-file'
 import type { Capture } from './capture-types'
 import { SECTION } from './sections'
@@ -178,11 +179,8 @@ export async function sshCommand(
   sshConfigFile: string | undefined,
   remoteCommand: string
 ): Promise<Result<{ file: 'ssh'; args: string[]; hint: SshTargetHint }>> {
-  if (!isValidSshAlias(alias)) {
-    return fail('invalid-argument', `Not a valid ssh host alias: ${JSON.stringify(alias)}`, {
-      remedy: 'Use a Host alias from ~/.ssh/config or user@host (letters, digits and . _ - @ : +; no - at the start or after @, no %).'
-    })
-  }
+  const checked = checkSshAlias(alias)
+  if (!checked.ok) return checked
   const settings = await sshEffectiveSettingsResult(alias, sshConfigFile)
   if (!settings.ok) return settings
   const s = settings.value

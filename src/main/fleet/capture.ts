@@ -1,5 +1,5 @@
 /**
- * Captures a fleet: every member through resolveSource (the same one-round-trip probe over ssh,
+ * Captures a fleet: every member through its Source (the same one-round-trip probe over ssh,
  * the same file reader, the same simulator), at most `parallel` at a time, in member order. One
  * host failing never stops the others: its row carries the error (class + remedy) instead.
  */
@@ -9,7 +9,7 @@ import type { AppError } from '../../shared/result'
 import type { Snapshot } from '../../shared/snapshot/schema'
 import { serializeCapture } from '../capture/capture-file'
 import { buildSnapshot } from '../model/build-snapshot'
-import { resolveSource, type SourceOptions } from '../sources'
+import { sourceFromRef, type SourceOptions } from '../sources/index'
 import type { FleetMemberRef } from './members'
 
 export const DEFAULT_PARALLEL = 8
@@ -88,7 +88,7 @@ export async function captureFleet(
   let done = 0
   return mapBounded(members, parallel, async (member) => {
     const startedAt = Date.now()
-    const resolved = await resolveSource(member.source, {
+    const resolved = await sourceFromRef(member.source).capture({
       sudo: opts.sudo,
       conntrackCap: opts.conntrackCap,
       signal: opts.signal,

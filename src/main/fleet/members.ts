@@ -1,15 +1,14 @@
 /**
  * Fleet members from what the user named: SSH aliases, capture files, folders of captures (an
  * Ansible `dest`), `local`, and multi-host training scenarios (one member per scenario host).
- * This is the one place that turns fleet arguments into SOURCEs; each member is then captured
- * through resolveSource like any single host.
+ * Each argument is a SOURCE (src/main/sources: parseSource) or a folder; each member is then
+ * captured through its Source like any single host.
  */
 import { readdir, stat } from 'node:fs/promises'
 import { basename, extname, join, resolve } from 'node:path'
 import type { AppError } from '../../shared/result'
-import { isValidSshAlias } from '../hosts/ssh-config'
 import { loadScenario } from '../sim/index'
-import { splitScenarioSource } from '../sources'
+import { parseSource, sourceText, type SourceRef } from '../sources/ref'
 
 export type FleetMemberKind = 'ssh' | 'file' | 'sim' | 'local'
 
@@ -19,8 +18,8 @@ export interface FleetMemberRef {
   /** The name the table shows: alias, file name without extension, scenario host. */
   label: string
   kind: FleetMemberKind
-  /** What resolveSource is given. */
-  source: string
+  /** The member's source (sourceFromRef captures it). */
+  source: SourceRef
 }
 
 export interface FleetMemberProblem {
@@ -33,8 +32,6 @@ export const CAPTURE_FILE = /\.(cap|capture|netlens|json)$/i
 /** At most this many files are read from one folder (a typo'd `/` must not read a whole disk). */
 export const MAX_FOLDER_FILES = 5000
 
-const looksLikePath = (s: string): boolean => /[/\\]/.test(s) || s.startsWith('.') || CAPTURE_FILE.test(s)
-
 async function statOf(path: string): Promise<'file' | 'dir' | null> {
   try {
     const st = await stat(path)
@@ -46,7 +43,7 @@ async function statOf(path: string): Promise<'file' | 'dir' | null> {
 
 const fileMember = (path: string): FleetMemberRef => {
   const abs = resolve(path)
-  return { id: `file:${abs}`, label: basename(abs, extname(abs)), kind: 'file', source: abs }
+  return { id: `file:${abs}`, label: basename(abs, extname(abs)), kind: 'file', source: { kind: 'file', path: abs } }
 }
 
 async function folderMembers(dir: string): Promise<FleetMemberRef[] | AppError> {
@@ -75,8 +72,15 @@ async function folderMembers(dir: string): Promise<FleetMemberRef[] | AppError> 
   return members
 }
 
-function scenarioMembers(arg: string): FleetMemberRef[] | AppError {
-  const [id, host] = splitScenarioSource(arg)
+const member = (source: SourceRef, label: string): FleetMemberRef => ({
+  id: sourceText(source),
+  label,
+  kind: source.kind,
+  source
+})
+
+function scenarioMembers(ref: Extract<SourceRef, { kind: 'sim' }>): FleetMemberRef[] | AppError {
+  const { scenario: id, host } = ref
   const loaded = loadScenario(id)
   if (!loaded.ok) return loaded.error
   const hosts = loaded.value.hosts.map((h) => h.name)
@@ -87,30 +91,28 @@ function scenarioMembers(arg: string): FleetMemberRef[] | AppError {
         message: `scenario ${id} has no host "${host}"`,
         remedy: `Hosts: ${hosts.join(', ')}`
       }
-    return [{ id: `sim:${id}#${host}`, label: host, kind: 'sim', source: `sim:${id}#${host}` }]
+    return [member(ref, host)]
   }
-  if (hosts.length < 2) return [{ id: `sim:${id}`, label: hosts[0] ?? id, kind: 'sim', source: `sim:${id}` }]
-  return hosts.map((h) => ({ id: `sim:${id}#${h}`, label: h, kind: 'sim' as const, source: `sim:${id}#${h}` }))
+  if (hosts.length < 2) return [member(ref, hosts[0] ?? id)]
+  return hosts.map((h) => member({ kind: 'sim', scenario: id, host: h }, h))
 }
 
 async function membersOf(arg: string): Promise<FleetMemberRef[] | AppError> {
-  if (arg === 'local') return [{ id: 'local', label: 'local', kind: 'local', source: 'local' }]
-  if (arg.startsWith('sim:')) return scenarioMembers(arg)
-  if (arg.startsWith('ssh:') || (!looksLikePath(arg) && (await statOf(arg)) === null)) {
-    const alias = arg.startsWith('ssh:') ? arg.slice(4) : arg
-    if (!isValidSshAlias(alias))
-      return {
-        code: 'invalid-argument',
-        message: `${JSON.stringify(arg)} is not a valid ssh host alias.`,
-        remedy: 'Use a Host alias from ~/.ssh/config or user@host (letters, digits, . _ - @ : +; not starting with -).'
-      }
-    return [{ id: `ssh:${alias}`, label: alias, kind: 'ssh', source: `ssh:${alias}` }]
+  const folder = arg.startsWith('file:') ? arg.slice(5) : arg
+  if (!/^(sim|ssh):/.test(arg) && (await statOf(folder)) === 'dir') return folderMembers(folder)
+  const ref = parseSource(arg)
+  if (!ref.ok) return ref.error
+  const source = ref.value
+  switch (source.kind) {
+    case 'local':
+      return [member(source, 'local')]
+    case 'ssh':
+      return [member(source, source.alias)]
+    case 'sim':
+      return scenarioMembers(source)
+    case 'file':
+      return [fileMember(source.path)]
   }
-  const path = arg.startsWith('file:') ? arg.slice(5) : arg
-  const kind = await statOf(path)
-  if (kind === 'dir') return folderMembers(path)
-  if (kind === 'file') return [fileMember(path)]
-  return { code: 'not-found', message: `${path}: no such file or folder.` }
 }
 
 /** Expands fleet arguments into members (in argument order, duplicates dropped) and problems. */

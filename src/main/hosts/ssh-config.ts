@@ -7,7 +7,7 @@ import { readFile, readdir, stat } from 'node:fs/promises'
 import { homedir } from 'node:os'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
 import { fail, ok, type Result } from '../../shared/result'
-import { isValidSshAlias } from '../../shared/ssh-alias'
+import { checkSshAlias, isValidSshAlias } from '../../shared/ssh-alias'
 
 export interface SshHostEntry {
   alias: string
@@ -175,7 +175,8 @@ export async function sshEffectiveSettingsResult(
   alias: string,
   configFile?: string
 ): Promise<Result<Record<string, string>>> {
-  if (!isValidSshAlias(alias)) return fail('invalid-argument', `Not a valid ssh host alias: ${JSON.stringify(alias)}`)
+  const checked = checkSshAlias(alias)
+  if (!checked.ok) return checked
   if (configFile !== undefined && (configFile.startsWith('-') || configFile.includes('\n'))) {
     return fail('invalid-argument', `Not a valid ssh config file path: ${JSON.stringify(configFile)}`)
   }

@@ -1,13 +1,14 @@
 /**
- * packetsFromSource(SOURCE, options): the packets on one interface of a source, decoded and
- * NAT-annotated, streamed to callbacks. The one entry point for the CLI (`netlens packets`) and
- * the app's backend; when sources become one Source module (#14) this is its `packets()`.
+ * packetsFromSource(source, options): the packets on one interface of a source, decoded and
+ * NAT-annotated, streamed to callbacks: a Source's `packets()` (src/main/sources), which the CLI
+ * (`netlens packets`) and the app's backend call. Where packets come from is the Source's
+ * packetOrigin():
  *   local | ssh:<alias> | <alias>   tcpdump -p on the host (run-tcpdump.ts), snapshot for names and NAT
  *   sim:<scenario>                  the simulator's packets for the scenario's flows (sim/packets.ts)
  *   <file>.pcap                     a pcap file, decoded (no snapshot: no names)
  * Bounded: count (default 10,000), duration (60 s), bytes (100 MB), and the caller's AbortSignal.
  */
-import { open, readFile, stat } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import { addConntrack, annotatePacket, natContext, type NatContext } from '../../shared/packets/annotate'
 import { decodeFrame, innermost } from '../../shared/packets/decode'
 import type { CapturedPacket } from '../../shared/packets/format'
@@ -17,9 +18,9 @@ import { fail, ok, type Result } from '../../shared/result'
 import type { Snapshot } from '../../shared/snapshot/schema'
 import { loadScenario, SIM_EPOCH_MS } from '../sim/index'
 import { scenarioPackets } from '../sim/packets'
-import { snapshotFromSource } from '../sources'
+import type { Source } from '../sources/index'
 import { ConntrackLookup, hostRunner, type LookupFlow } from './conntrack-lookup'
-import { runTcpdump, type CaptureTransport, type StopReason } from './run-tcpdump'
+import { runTcpdump, type StopReason } from './run-tcpdump'
 
 export const PACKET_DEFAULTS = { count: 10_000, durationS: 60, maxBytes: 100 * 1024 * 1024 } as const
 export const PACKET_LIMITS = {
@@ -69,48 +70,6 @@ export interface PacketCaptureSummary {
   /** The pcap link type (1 Ethernet, 276 Linux cooked v2 for `any`, …), when known. */
   linktype: number | null
   warnings: string[]
-}
-
-type PacketSource =
-  { kind: 'live'; transport: CaptureTransport } | { kind: 'sim'; scenario: string } | { kind: 'pcap'; path: string }
-
-const PCAP_MAGICS = new Set(['a1b2c3d4', 'd4c3b2a1', 'a1b23c4d', '4d3cb2a1', '0a0d0d0a'])
-
-/** The magic of a file, read without loading the rest (a capture may be gigabytes). */
-async function firstFourBytesHex(path: string): Promise<string> {
-  const file = await open(path, 'r')
-  try {
-    const head = Buffer.alloc(4)
-    const { bytesRead } = await file.read(head, 0, 4, 0)
-    return head.subarray(0, bytesRead).toString('hex')
-  } finally {
-    await file.close()
-  }
-}
-
-async function classifySource(source: string, sshConfigFile: string | undefined): Promise<Result<PacketSource>> {
-  if (source === 'local') return ok({ kind: 'live', transport: { kind: 'local' } })
-  if (source.startsWith('sim:')) return ok({ kind: 'sim', scenario: source.slice(4) })
-  if (source.startsWith('ssh:'))
-    return ok({ kind: 'live', transport: { kind: 'ssh', alias: source.slice(4), sshConfigFile } })
-  const path = source.startsWith('file:') ? source.slice(5) : source
-  try {
-    if ((await stat(path)).isFile()) {
-      // A scenario file is a training host, as everywhere else a SOURCE is accepted.
-      if (/\.ya?ml$/i.test(path)) return ok({ kind: 'sim', scenario: path })
-      if (PCAP_MAGICS.has(await firstFourBytesHex(path))) return ok({ kind: 'pcap', path })
-      return fail(
-        'invalid-argument',
-        `${path} is a file but not a pcap: capture files and snapshots have no live packets.`,
-        {
-          remedy: 'Capture on the host itself (local or its ssh alias), or open a .pcap file.'
-        }
-      )
-    }
-  } catch {
-    /* not a file: an ssh alias */
-  }
-  return ok({ kind: 'live', transport: { kind: 'ssh', alias: source, sshConfigFile } })
 }
 
 function checkNumber(name: string, value: number | undefined, fallback: number, max: number): Result<number> {
@@ -233,7 +192,7 @@ async function pcapFileSource(
   })
 }
 
-export async function packetsFromSource(source: string, o: PacketsOptions): Promise<Result<PacketCaptureSummary>> {
+export async function packetsFromSource(source: Source, o: PacketsOptions): Promise<Result<PacketCaptureSummary>> {
   const count = checkNumber('count', o.count, PACKET_DEFAULTS.count, PACKET_LIMITS.count)
   if (!count.ok) return count
   const durationS = checkNumber('durationS', o.durationS, PACKET_DEFAULTS.durationS, PACKET_LIMITS.durationS)
@@ -247,21 +206,21 @@ export async function packetsFromSource(source: string, o: PacketsOptions): Prom
       `The filter must be at most ${PACKET_LIMITS.filterLength} characters, without NUL bytes.`
     )
   const sshConfigFile = o.sshConfigFile ?? (process.env.NETLENS_SSH_CONFIG || undefined)
-  const kind = await classifySource(source, sshConfigFile)
-  if (!kind.ok) return kind
-  const src = kind.value
+  const origin = await source.packetOrigin({ sshConfigFile })
+  if (!origin.ok) return origin
+  const src = origin.value
   if (src.kind === 'pcap') return pcapFileSource(src.path, o, count.value, o.signal)
 
   let snapshot = o.snapshot
   if (!snapshot) {
-    const snap = await snapshotFromSource(source, { sudo: o.sudo, signal: o.signal, sshConfigFile })
+    const snap = await source.snapshot({ sudo: o.sudo, signal: o.signal, sshConfigFile })
     if (!snap.ok) return snap
     snapshot = snap.value
   }
   const target = resolvePacketTarget(snapshot, o.target)
   if (!target.ok) return target
   if (o.signal?.aborted) return fail('cancelled', 'Packet capture cancelled.')
-  const start: PacketCaptureStart = { source, target: target.value, snapshot }
+  const start: PacketCaptureStart = { source: source.text, target: target.value, snapshot }
   const ctx = natContext(snapshot)
 
   if (src.kind === 'sim') {
@@ -296,7 +255,7 @@ export async function packetsFromSource(source: string, o: PacketsOptions): Prom
     await pipeline.drain()
     const bytes = 24 + records.reduce((n, r) => n + 16 + r.data.length, 0)
     return ok({
-      source,
+      source: source.text,
       target: target.value,
       packets: records.length,
       bytes,
@@ -345,7 +304,7 @@ export async function packetsFromSource(source: string, o: PacketsOptions): Prom
       `conntrack could not be read for flows newer than the snapshot (${lookup.disabledBecause}): NAT notes come from the rules only. Run as root or with --sudo.`
     )
   return ok({
-    source,
+    source: source.text,
     target: target.value,
     packets: run.value.packets,
     bytes: run.value.bytes,

@@ -16,7 +16,8 @@ import { DEFAULT_PREFERENCES, type HostEntry, type Preferences } from '../../sha
 import { AppFailure, fail, ok, toAppError, type Result } from '../../shared/result'
 import type { Snapshot } from '../../shared/snapshot/schema'
 import { MAX_SOURCE_FILE_BYTES } from '../../shared/limits'
-import { isValidSshAlias } from '../../shared/ssh-alias'
+import { checkSshAlias, isValidSshAlias } from '../../shared/ssh-alias'
+import { sourceText } from '../sources/ref'
 import { unmarkBidiControls } from '../../shared/text-safety'
 import { fileTooLarge } from '../capture/source-file'
 import type { SamplerHandle, ServiceDeps } from './deps'
@@ -168,15 +169,12 @@ export function createBackend(deps: ServiceDeps, transport: 'ipc' | 'browser'): 
 
   /** The SOURCE string for a host id (see the CLI's SOURCE syntax). */
   function sourceOf(host: HostEntry): string {
-    if (host.kind === 'ssh') return `ssh:${host.label}`
-    return host.id
+    return host.kind === 'ssh' ? sourceText({ kind: 'ssh', alias: host.label }) : host.id
   }
 
   async function addManualSsh(alias: string, sudo: boolean): Promise<Result<HostEntry>> {
-    if (!isValidSshAlias(alias))
-      return fail('invalid-argument', `"${alias}" is not a valid SSH host alias.`, {
-        remedy: 'Use the Host alias from ~/.ssh/config or user@host, without spaces or shell characters.'
-      })
+    const checked = checkSshAlias(alias)
+    if (!checked.ok) return checked
     if (!state.manualHosts.some((h) => h.alias === alias)) state.manualHosts.push({ alias, sudo })
     await saveState()
     await loadSshSettings([alias])
@@ -307,7 +305,7 @@ export function createBackend(deps: ServiceDeps, transport: 'ipc' | 'browser'): 
     openFile: async ({ name, content }) => {
       const bytes = Buffer.byteLength(content, 'utf8')
       if (bytes > MAX_SOURCE_FILE_BYTES) unwrap(fileTooLarge(name, bytes))
-      const entry = registerFile(name, unwrap(deps.snapshotFromFileContent(name, content)))
+      const entry = registerFile(name, unwrap(await deps.snapshotFromFileContent(name, content)))
       emit('hostsChanged', allHosts())
       return entry
     },

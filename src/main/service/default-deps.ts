@@ -8,16 +8,14 @@ import { dirname, join } from 'node:path'
 import { diagnoseReport } from '../../shared/diagnose/index'
 import { traceFlow } from '../../shared/trace/index'
 import { diffSnapshots } from '../../shared/snapshot/diff'
-import { parseSnapshotValue } from '../model/snapshot-file'
-import { fail, ok } from '../../shared/result'
-import { snapshotFromSource } from '../sources'
+import { AppFailure, ok } from '../../shared/result'
+import { openSource, snapshotFromSource } from '../sources/index'
+import { fileContentFromText } from '../sources/file'
 import { expandFleetSources } from '../fleet/members'
-import { parseCaptureText } from '../capture/capture-file'
 import { buildSnapshot } from '../model/build-snapshot'
 import { listSshHosts, sshEffectiveSettings } from '../hosts/ssh-config'
-import { gradeLesson, listAllScenarios, listLessons, renderScenarioText } from '../sim/index'
+import { gradeLesson, listAllScenarios, listLessons } from '../sim/index'
 import { startSamplerForSource } from '../traffic/for-source'
-import { packetsFromSource } from '../packets/packets-from-source'
 import { dissectPacket, openInWireshark, packetTools } from '../packets/desktop-tools'
 import { packageVersion } from '../package-root'
 import type { ServiceDeps } from './deps'
@@ -32,28 +30,10 @@ export function createDefaultDeps(options: { stateFile?: string | null; sshConfi
   const sshConfigFile = options.sshConfigFile ?? process.env.NETLENS_SSH_CONFIG
   return {
     snapshotFromSource: (source, opts) => snapshotFromSource(source, { ...opts, sshConfigFile }),
-    snapshotFromFileContent(name, content) {
-      const trimmed = content.trimStart()
-      if (trimmed.startsWith('{')) {
-        let value: unknown
-        try {
-          value = JSON.parse(content)
-        } catch (e) {
-          return fail('parse-error', `${name} is not valid JSON: ${String(e)}`)
-        }
-        const parsed = parseSnapshotValue(value)
-        return parsed.ok
-          ? ok(parsed.snapshot)
-          : fail('parse-error', `${name} is not a NetLens snapshot.`, { detail: parsed.error })
-      }
-      // A training scenario opened as a file: the simulator renders it, the real pipeline reads it.
-      if (/\.ya?ml$/i.test(name)) {
-        const rendered = renderScenarioText(content, name)
-        return rendered.ok ? ok(buildSnapshot({ ...rendered.value, source: `file:${name}` })) : rendered
-      }
-      const capture = parseCaptureText(content)
-      if (!capture.ok) return capture
-      return ok(buildSnapshot({ ...capture.value, source: `file:${name}` }))
+    async snapshotFromFileContent(name, content) {
+      const read = await fileContentFromText(name, content)
+      if (!read.ok) return read
+      return ok(read.value.snapshot ?? buildSnapshot(read.value.capture))
     },
     listSshHosts: () => listSshHosts(sshConfigFile),
     fleetMembers: expandFleetSources,
@@ -65,8 +45,22 @@ export function createDefaultDeps(options: { stateFile?: string | null; sshConfi
     diagnose: diagnoseReport,
     trace: traceFlow,
     diff: diffSnapshots,
-    startSampler: (opts) => startSamplerForSource({ ...opts, sshConfigFile }),
-    packetsFromSource: (source, opts) => packetsFromSource(source, { ...opts, sshConfigFile }),
+    startSampler: ({ source, ...opts }) => {
+      const counters = openSource(source)
+      if (!counters.ok) throw new AppFailure(counters.error)
+      return startSamplerForSource({
+        ...opts,
+        counters(streamOpts) {
+          const open = counters.value.counters({ ...streamOpts, sshConfigFile })
+          if (!open.ok) throw new AppFailure(open.error)
+          return open.value
+        }
+      })
+    },
+    packetsFromSource: async (source, opts) => {
+      const opened = openSource(source)
+      return opened.ok ? opened.value.packets({ ...opts, sshConfigFile }) : opened
+    },
     packetTools,
     dissectPacket,
     openInWireshark,

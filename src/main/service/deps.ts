@@ -39,7 +39,7 @@ export interface ServiceDeps {
     }
   ): Promise<Result<Snapshot>>
   /** Parses an opened file's text: a capture file or a snapshot JSON. */
-  snapshotFromFileContent(name: string, content: string): Result<Snapshot>
+  snapshotFromFileContent(name: string, content: string): Promise<Result<Snapshot>>
   listSshHosts(): Promise<{ alias: string; file: string }[]>
   /** Fleet members behind fleet arguments (a folder of captures → its files); see src/main/fleet/members.ts. */
   fleetMembers(args: string[]): Promise<{ members: FleetMemberRef[]; problems: { arg: string; error: AppError }[] }>

@@ -14,6 +14,7 @@ import type { Snapshot } from '../../shared/snapshot/schema'
 import { MAX_SOURCE_FILE_BYTES } from '../../shared/limits'
 import { fileTooLarge } from '../capture/source-file'
 import { mapBounded } from '../fleet/capture'
+import { parseHostId, sourceText } from '../sources/ref'
 import type { ServiceDeps } from './deps'
 
 export interface FleetBackendPort {
@@ -47,13 +48,12 @@ export function createFleetHandlers(port: FleetBackendPort): FleetHandlers {
   const { deps } = port
 
   /** Every host of a multi-host scenario as its own training host (`sim:<id>#<host>`). */
-  function scenarioHosts(id: string): HostEntry[] | null {
-    const [scenarioId, only] = id.slice(4).split('#')
+  function scenarioHosts(scenarioId: string, only: string | null): HostEntry[] | null {
     const scenario = deps.listScenarios().find((s) => s.id === scenarioId)
     const names = scenario?.hosts ?? []
-    if (!scenario || names.length < 2 || (only !== undefined && !names.includes(only))) return null
+    if (!scenario || names.length < 2 || (only !== null && !names.includes(only))) return null
     return names
-      .filter((name) => only === undefined || name === only)
+      .filter((name) => only === null || name === only)
       .map((name) => ({
         id: `sim:${scenarioId}#${name}`,
         kind: 'training' as const,
@@ -69,7 +69,9 @@ export function createFleetHandlers(port: FleetBackendPort): FleetHandlers {
     const out: (HostEntry | FleetHostInput)[] = []
     let added = false
     for (const id of [...new Set(hostIds)]) {
-      const expanded = id.startsWith('sim:') ? scenarioHosts(id) : null
+      // Host ids are SOURCE texts (`local`, `ssh:<alias>`, `sim:<id>[#<host>]`, `file:<name>`).
+      const ref = parseHostId(id)
+      const expanded = ref.ok && ref.value.kind === 'sim' ? scenarioHosts(ref.value.scenario, ref.value.host) : null
       if (expanded) {
         for (const entry of expanded) {
           if (!port.hostById(entry.id)) {
@@ -82,10 +84,12 @@ export function createFleetHandlers(port: FleetBackendPort): FleetHandlers {
       }
       const known = port.hostById(id)
       if (known) out.push(known)
-      else if (id.startsWith('ssh:')) {
-        const r = await port.addManualSsh(id.slice(4))
-        out.push(r.ok ? r.value : failedRow(id, id.slice(4), r.error))
-      } else out.push(failedRow(id, id, { code: 'not-found', message: `Unknown host "${id}".` }))
+      else if (ref.ok && ref.value.kind === 'ssh') {
+        const alias = ref.value.alias
+        const r = await port.addManualSsh(alias)
+        out.push(r.ok ? r.value : failedRow(id, alias, r.error))
+      } else if (!ref.ok && id.startsWith('ssh:')) out.push(failedRow(id, id.slice(4), ref.error))
+      else out.push(failedRow(id, id, { code: 'not-found', message: `Unknown host "${id}".` }))
     }
     if (added) port.hostsChanged()
     return out
@@ -148,7 +152,7 @@ export function createFleetHandlers(port: FleetBackendPort): FleetHandlers {
       if (!files.length)
         throw new AppFailure(problems[0]?.error ?? { code: 'not-found', message: `${path} holds no capture files.` })
       const rows = await readFiles(
-        files.map((m) => ({ name: basename(m.source), read: () => deps.snapshotFromSource(m.source, {}) })),
+        files.map((m) => ({ name: basename(m.id), read: () => deps.snapshotFromSource(sourceText(m.source), {}) })),
         FOLDER_PARALLEL
       )
       return buildFleetReport(rows, (s) => deps.diagnose(s).findings)

@@ -1,41 +1,34 @@
 /**
- * Starts the traffic sampler for a SOURCE: the simulator's counter stream for `sim:<id>`, otherwise
- * one long-lived read-only loop on the host (local or over ssh) reading /proc/net/dev and each
- * container's /proc/<pid>/net/dev.
+ * Starts the traffic sampler for a host: its counter streams come from the host's Source
+ * (src/main/sources: counters()), the container labels from its snapshot.
  */
 import type { Snapshot } from '../../shared/snapshot/schema'
 import type { TrafficSample } from '../../shared/api/types'
-import { createSimCounterStream } from '../sim/counter-stream'
 import { containerLabeller, streamPids } from './labels'
-import { startSampler } from './sampler'
-import { openCounterStream } from './stream'
+import { startSampler, type Sampler } from './sampler'
 import type { CounterStream } from './types'
+import type { CounterStreamOptions } from './stream'
+
+/** What opens a host's counter stream (a Source's counters()). */
+export type OpenCounters = (opts: CounterStreamOptions) => () => CounterStream
 
 export function startSamplerForSource(opts: {
   hostId: string
-  source: string
+  counters: OpenCounters
   sudo: boolean
   snapshot: Snapshot
   intervalS: number
-  sshConfigFile?: string
   onSample(sample: TrafficSample): void
-}): { stop(): void; history(windowS: number): TrafficSample[] } {
+  onError?(e: unknown): void
+}): Sampler {
   // One pid per container namespace (host-mode and shared namespaces would be counted twice).
-  const pids = streamPids(opts.snapshot)
-  const openStream = (): CounterStream => {
-    if (opts.source.startsWith('sim:')) return createSimCounterStream(opts.source.slice(4), opts.intervalS)
-    if (opts.source === 'local') return openCounterStream({ kind: 'local' }, { intervalS: opts.intervalS, pids, sudo: opts.sudo })
-    const alias = opts.source.startsWith('ssh:') ? opts.source.slice(4) : opts.source
-    return openCounterStream(
-      { kind: 'ssh', alias, configFile: opts.sshConfigFile },
-      { intervalS: opts.intervalS, pids, sudo: opts.sudo }
-    )
-  }
+  const openStream = opts.counters({ intervalS: opts.intervalS, pids: streamPids(opts.snapshot), sudo: opts.sudo })
   return startSampler({
     hostId: opts.hostId,
     openStream,
     intervalS: opts.intervalS,
     labels: containerLabeller(opts.snapshot),
-    onSample: opts.onSample
+    onSample: opts.onSample,
+    onError: opts.onError
   })
 }

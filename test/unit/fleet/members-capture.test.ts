@@ -59,7 +59,7 @@ describe('expandFleetSources', () => {
       ['node1', 'file'],
       ['node2', 'file']
     ])
-    expect(members[1].source).toBe(join(folder, 'node1.cap'))
+    expect(members[1].source).toEqual({ kind: 'file', path: join(folder, 'node1.cap') })
   })
 
   it('turns other words into ssh members, refuses option-like aliases, and reports missing paths', async () => {

@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { isValidSshAlias } from '../../../src/shared/ssh-alias'
 import { listSshHosts } from '../../../src/main/hosts/ssh-config'
 import { parseHostArg } from '../../../src/main/cli/commands/capture'
+import { parseHostId, parseSource } from '../../../src/main/sources/ref'
 import { createBackend } from '../../../src/main/service/backend'
 import { fakeDeps } from '../../support/fake-deps'
 
@@ -54,6 +55,13 @@ describe('every door uses the one rule', () => {
   it('the CLI HOST argument', () => {
     for (const alias of [...ACCEPTED, ...REJECTED.filter((a) => a.length > 0)]) {
       expect(typeof parseHostArg(alias) !== 'string', alias).toBe(isValidSshAlias(alias))
+    }
+  })
+
+  it('every SOURCE (ssh:<alias> and host ids of the app)', () => {
+    for (const alias of [...ACCEPTED, ...REJECTED]) {
+      expect(parseSource(`ssh:${alias}`).ok, alias).toBe(isValidSshAlias(alias))
+      expect(parseHostId(`ssh:${alias}`).ok, alias).toBe(isValidSshAlias(alias))
     }
   })
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { buildSnapshot } from '../../../src/main/model/build-snapshot'
 import { renderScenarioCapture, loadScenario, SIM_EPOCH_MS } from '../../../src/main/sim/index'
 import { scenarioPackets } from '../../../src/main/sim/packets'
-import { packetsFromSource } from '../../../src/main/packets/packets-from-source'
+import { openSource } from '../../../src/main/sources/index'
 import { annotatePacket, natContext } from '../../../src/shared/packets/annotate'
 import { decodeFrame, type PacketSummary } from '../../../src/shared/packets/decode'
 import type { CapturedPacket } from '../../../src/shared/packets/format'
@@ -87,7 +87,9 @@ describe('nat-mode: the SNAT rewrite packet by packet', () => {
   it('the annotation on the training host says the same: SNAT of app on the uplink, before it on the veth', async () => {
     const ctx = natContext(snapshot)
     const uplinkPackets: CapturedPacket[] = []
-    const r = await packetsFromSource('sim:nat-mode', {
+    const source = openSource('sim:nat-mode')
+    if (!source.ok) throw new Error(source.error.message)
+    const r = await source.value.packets({
       target: { iface: 'ens33' },
       onPackets: (p) => uplinkPackets.push(...p)
     })

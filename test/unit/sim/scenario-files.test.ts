@@ -8,12 +8,10 @@ import { join, relative } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { listAllScenarios, loadScenario, renderScenarioCapture } from '../../../src/main/sim/index'
 import { scenariosDir } from '../../../src/main/sim/load'
-import { resolveSource, snapshotFromSource } from '../../../src/main/sources'
+import { openSource, parseSource, snapshotFromSource } from '../../../src/main/sources/index'
 import { command as scenariosCommand } from '../../../src/main/cli/commands/scenarios'
-import { watchTarget } from '../../../src/main/cli/commands/watch'
 import { command as diagnoseCommand } from '../../../src/main/cli/commands/diagnose'
 import { createBackend } from '../../../src/main/service/backend'
-import { packetsFromSource } from '../../../src/main/packets/packets-from-source'
 import { createDefaultDeps } from '../../../src/main/service/default-deps'
 
 const builtinBridge = readFileSync(join(scenariosDir(), 'bridge-mode.yaml'), 'utf8')
@@ -49,8 +47,9 @@ describe('a scenario file as SOURCE', () => {
       expect(r.value.host.hostname).toBe('host1')
       expect(r.value.containers.map((c) => c.name)).toEqual(['vh2'])
     }
-    const resolved = await resolveSource(file)
-    expect(resolved.ok && resolved.value.kind).toBe('sim')
+    const source = openSource(file)
+    expect(source.ok && source.value.ref.kind).toBe('sim')
+    const resolved = source.ok ? await source.value.capture() : source
     expect(resolved.ok && resolved.value.capture?.source).toBe(`sim:${file}`)
   })
 
@@ -104,7 +103,9 @@ describe('a scenario file as SOURCE', () => {
     writeFileSync(file, exercise('incident-42'))
     for (const source of [file, `sim:${file}`]) {
       const seen: string[] = []
-      const r = await packetsFromSource(source, {
+      const opened = openSource(source)
+      if (!opened.ok) throw new Error(opened.error.message)
+      const r = await opened.value.packets({
         target: { container: 'vh2' },
         count: 2,
         onPackets: (p) => seen.push(...p.map((x) => x.summary.src ?? '-'))
@@ -117,8 +118,10 @@ describe('a scenario file as SOURCE', () => {
   it('is a live training source for watch (simulated counters), not a capture file', () => {
     const file = join(dir, 'incident.yaml')
     writeFileSync(file, exercise('incident-42'))
-    expect(watchTarget(file)).toEqual({ kind: 'sim', scenario: file })
-    expect(watchTarget(`sim:${file}`)).toEqual({ kind: 'sim', scenario: file })
+    expect(parseSource(file)).toEqual({ ok: true, value: { kind: 'sim', scenario: file, host: null } })
+    expect(parseSource(`sim:${file}`)).toEqual({ ok: true, value: { kind: 'sim', scenario: file, host: null } })
+    const source = openSource(file)
+    expect(source.ok && source.value.counters({ intervalS: 1, pids: [] }).ok).toBe(true)
   })
 })
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { bitsPerS, formatSampleTable, humanSI, perS, watchTarget } from '../../../src/main/cli/commands/watch'
+import { bitsPerS, formatSampleTable, humanSI, perS } from '../../../src/main/cli/commands/watch'
 import { main } from '../../../src/main/cli/main'
 import { listScenarios } from '../../../src/main/sim/index'
 import type { InterfaceRate } from '../../../src/shared/api/types'
@@ -54,14 +54,6 @@ describe('watch formatting', () => {
 })
 
 describe('watch command', () => {
-  it('resolves SOURCE like the other commands', () => {
-    expect(watchTarget('local')).toEqual({ kind: 'local' })
-    expect(watchTarget('sim:x')).toEqual({ kind: 'sim', scenario: 'x' })
-    expect(watchTarget('ssh:h', '/c')).toEqual({ kind: 'ssh', alias: 'h', configFile: '/c' })
-    expect(watchTarget('myhost')).toEqual({ kind: 'ssh', alias: 'myhost', configFile: undefined })
-    expect(watchTarget('file:/x')).toEqual({ kind: 'file', path: '/x' })
-    expect(watchTarget('package.json')).toEqual({ kind: 'file', path: 'package.json' })
-  })
 
   it('rejects bad options and file sources with usage errors', async () => {
     for (const argv of [['watch'], ['watch', 'local', '--interval', '0.1'], ['watch', 'local', '--count', 'x'], ['watch', 'package.json']]) {

@@ -3,18 +3,20 @@ import { formatCliError, parseFlags } from '../command'
 import { serializeCapture } from '../../capture/capture-file'
 import { DEFAULT_CONNTRACK_CAP, runProbe, type ProbeTarget } from '../../capture/run-probe'
 import { writePrivateFile } from '../../capture/source-file'
-import { isValidSshAlias } from '../../hosts/ssh-config'
+import { parseSource } from '../../sources/ref'
 import { cleanLineForTerminal } from '../../../shared/text-safety'
 import { shellQuote } from '../../../shared/shell'
 
 /** Host-derived text goes to a terminal: controls and bidi characters become visible `\uXXXX` (src/shared/text-safety.ts). */
 const clean = cleanLineForTerminal
 
+/** HOST is a live SOURCE (local or ssh): training hosts and files have no probe to run. */
 export function parseHostArg(host: string | undefined): ProbeTarget | string {
-  if (host === undefined || host === 'local') return { kind: 'local' }
-  const alias = host.startsWith('ssh:') ? host.slice(4) : host
-  if (!isValidSshAlias(alias)) return `not a valid ssh host alias: ${JSON.stringify(host)}`
-  return { kind: 'ssh', alias }
+  if (host === undefined) return { kind: 'local' }
+  const ref = parseSource(host)
+  if (!ref.ok) return ref.error.message
+  if (ref.value.kind === 'local' || ref.value.kind === 'ssh') return ref.value
+  return `${JSON.stringify(host)} is not a live host: capture runs the probe on local or an ssh host (training hosts and files are already captures).`
 }
 
 function reportError(io: CliIo, error: { message: string; remedy?: string; detail?: string }): void {

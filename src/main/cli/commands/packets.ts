@@ -13,7 +13,8 @@ import { formatPacketLine, type CapturedPacket } from '../../../shared/packets/f
 import { pcapHeaderBytes, pcapRecordBytes } from '../../../shared/packets/pcap'
 import { describeTarget, parseContainerSpec, type PacketTargetSpec } from '../../../shared/packets/target'
 import { shellQuote } from '../../../shared/shell'
-import { PACKET_DEFAULTS, packetsFromSource } from '../../packets/packets-from-source'
+import { PACKET_DEFAULTS } from '../../packets/packets-from-source'
+import { openSource } from '../../sources/index'
 import { cleanForTerminal as terminalSafe, cleanLineForTerminal } from '../../../shared/text-safety'
 
 const USAGE = [
@@ -94,6 +95,11 @@ export const command: CliCommand = {
     const output = typeof flags.output === 'string' ? flags.output : undefined
     const json = flags.json === true
 
+    const opened = openSource(source)
+    if (!opened.ok) {
+      reportError(io, opened.error)
+      return 1
+    }
     let file: FileHandle | null = null
     if (output) {
       try {
@@ -113,7 +119,7 @@ export const command: CliCommand = {
     let ifaceLabel = ''
     let nanos = false
     let headerWritten = false
-    const r = await packetsFromSource(source, {
+    const r = await opened.value.packets({
       target,
       filter: typeof flags.filter === 'string' ? flags.filter : undefined,
       count: count ?? undefined,

@@ -4,43 +4,17 @@
  * (host and each container namespace) and every sample prints as a table sorted by throughput,
  * or as one JSON TrafficSample per line with --json.
  */
-import { existsSync, statSync } from 'node:fs'
 import type { CliCommand, CliIo } from '../command'
 import { formatCliError, parseFlags } from '../command'
 import type { InterfaceRate, TrafficSample } from '../../../shared/api/types'
 import { totalBytesPerS } from '../../../shared/traffic/rates'
-import { snapshotFromSource } from '../../sources'
-import { createSimCounterStream } from '../../sim/counter-stream'
-import { containerLabeller, streamPids } from '../../traffic/labels'
-import { startSampler } from '../../traffic/sampler'
-import { CounterStreamError, MAX_INTERVAL_S, MIN_INTERVAL_S, openCounterStream, type StreamTarget } from '../../traffic/stream'
-import type { CounterStream } from '../../traffic/types'
+import { openSource } from '../../sources/index'
+import { startSamplerForSource } from '../../traffic/for-source'
+import { CounterStreamError, MAX_INTERVAL_S, MIN_INTERVAL_S } from '../../traffic/stream'
 import { cleanLineForTerminal } from '../../../shared/text-safety'
 
 /** Host-derived text goes to a terminal: controls and bidi characters become visible `\uXXXX` (src/shared/text-safety.ts). */
 const clean = (text: string | null | undefined): string => cleanLineForTerminal(text ?? '-')
-
-type WatchTarget = { kind: 'sim'; scenario: string } | StreamTarget | { kind: 'file'; path: string }
-
-function isFile(path: string): boolean {
-  try {
-    return statSync(path).isFile()
-  } catch {
-    return false
-  }
-}
-
-/** Same SOURCE vocabulary as src/main/sources.ts; files have no live counters. */
-export function watchTarget(source: string, sshConfigFile?: string): WatchTarget {
-  if (source === 'local') return { kind: 'local' }
-  if (source.startsWith('sim:')) return { kind: 'sim', scenario: source.slice(4) }
-  if (source.startsWith('file:')) return { kind: 'file', path: source.slice(5) }
-  if (source.startsWith('ssh:')) return { kind: 'ssh', alias: source.slice(4), configFile: sshConfigFile }
-  if (existsSync(source) && isFile(source))
-    // A scenario file is a training host with live (simulated) counters, like sim:<path>.
-    return /\.ya?ml$/i.test(source) ? { kind: 'sim', scenario: source } : { kind: 'file', path: source }
-  return { kind: 'ssh', alias: source, configFile: sshConfigFile }
-}
 
 const SI = ['', 'k', 'M', 'G', 'T', 'P']
 
@@ -130,11 +104,16 @@ export const command: CliCommand = {
     }
     const envConfig = process.env.NETLENS_SSH_CONFIG
     const sshConfigFile = typeof flags['ssh-config'] === 'string' ? flags['ssh-config'] : envConfig ? envConfig : undefined
-    const source = positionals[0]
-    const target = watchTarget(source, sshConfigFile)
-    if (target.kind === 'file') return fail(io, `${source} is a file: watch needs a live source (local, an ssh host, or sim:<scenario>)`)
+    const opened = openSource(positionals[0])
+    if (!opened.ok) {
+      io.err(formatCliError('watch', opened.error))
+      return 2
+    }
+    const source = opened.value
+    if (source.ref.kind === 'file')
+      return fail(io, `${positionals[0]} is a file: watch needs a live source (local, an ssh host, or sim:<scenario>)`)
 
-    const snap = await snapshotFromSource(source, { sudo: flags.sudo === true, signal: io.signal, sshConfigFile })
+    const snap = await source.snapshot({ sudo: flags.sudo === true, signal: io.signal, sshConfigFile })
     if (!snap.ok) {
       if (snap.error.code === 'cancelled') return 130
       io.err(formatCliError('watch', snap.error))
@@ -142,20 +121,21 @@ export const command: CliCommand = {
     }
     if (io.signal.aborted) return 130
     const snapshot = snap.value
-    const hostId = target.kind === 'local' ? 'local' : target.kind === 'sim' ? `sim:${target.scenario}` : `ssh:${target.alias}`
-    const pids = streamPids(snapshot)
-    const openStream = (): CounterStream =>
-      target.kind === 'sim'
-        ? createSimCounterStream(target.scenario, intervalS)
-        : openCounterStream(target, { intervalS, pids, sudo: flags.sudo === true })
+    const counters = (opts: Parameters<typeof source.counters>[0]) => {
+      const open = source.counters({ ...opts, sshConfigFile })
+      // Only a file has no counters, and files were refused above.
+      if (!open.ok) throw new Error(open.error.message)
+      return open.value
+    }
 
     let printed = 0
     let exitCode = 0
-    const sampler = startSampler({
-      hostId,
-      openStream,
+    const sampler = startSamplerForSource({
+      hostId: source.text,
+      counters,
+      sudo: flags.sudo === true,
+      snapshot,
       intervalS,
-      labels: containerLabeller(snapshot),
       onSample(sample) {
         if (count !== null && printed >= count) return
         printed++

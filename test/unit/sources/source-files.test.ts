@@ -4,11 +4,12 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { serializeCapture } from '../../../src/main/capture/capture-file'
 import type { Capture } from '../../../src/main/capture/capture-types'
-import { resolveSource, snapshotFromSource } from '../../../src/main/sources'
+import { openSource, snapshotFromSource } from '../../../src/main/sources/index'
+import type { Result } from '../../../src/shared/result'
 import { healthySnapshot } from '../../support/snapshot-builder'
 import { listScenarios } from '../../../src/main/sim/index'
 
-// sources.ts is tested on its own: the model is stubbed to record what it was given.
+// The Source module is tested on its own: the model is stubbed to record what it was given.
 const built: Capture[] = []
 vi.mock('../../../src/main/model/build-snapshot', async () => {
   const { healthySnapshot: snap } = await import('../../support/snapshot-builder')
@@ -50,7 +51,15 @@ beforeAll(() => {
 })
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-describe('resolveSource', () => {
+/** SOURCE text → what the Source captured (a capture, or a snapshot file's snapshot), with its kind. */
+async function resolveSource(text: string): Promise<Result<{ kind: string; capture?: Capture; snapshot?: unknown }>> {
+  const source = openSource(text)
+  if (!source.ok) return source
+  const content = await source.value.capture()
+  return content.ok ? { ok: true, value: { kind: source.value.ref.kind, ...content.value } } : content
+}
+
+describe('Source.capture()', () => {
   it('reads a capture file (detected by its header, not its name) as file:<name>', async () => {
     writeFileSync(join(dir, 'noext'), serializeCapture(capture))
     for (const [path, name] of [
@@ -81,7 +90,7 @@ describe('resolveSource', () => {
       [join(dir, 'truncated.cap'), 'parse-error'],
       [join(dir, 'missing.cap'), 'not-found'],
       ['./nope.json', 'not-found'],
-      ['-oProxyCommand=x', 'not-found'],
+      ['-oProxyCommand=x', 'invalid-argument'],
       ['ssh:-oProxyCommand=x', 'invalid-argument'],
       ['', 'invalid-argument']
     ] as const) {
