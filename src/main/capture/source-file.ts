@@ -49,11 +49,16 @@ export async function readSourceFileText(
       await handle.close()
     }
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code
-    if (code === 'EACCES' || code === 'EPERM') return fail('permission-denied', `${name}: permission denied`)
-    if (code === 'ENOENT') return fail('not-found', `${name}: no such file`)
-    return fail('internal', `${name}: ${(e as Error).message}`)
+    return fileReadError(name, e)
   }
+}
+
+/** The one refusal for a file that could not be opened or read (missing, unreadable, other). */
+export function fileReadError<T = never>(name: string, e: unknown): Result<T> {
+  const code = (e as NodeJS.ErrnoException).code
+  if (code === 'EACCES' || code === 'EPERM') return fail('permission-denied', `${name}: permission denied`)
+  if (code === 'ENOENT') return fail('not-found', `${name}: no such file`)
+  return fail('internal', `${name}: ${(e as Error).message}`)
 }
 
 /**

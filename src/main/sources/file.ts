@@ -13,7 +13,7 @@ import { fail, ok, type Result } from '../../shared/result'
 import type { Snapshot } from '../../shared/snapshot/schema'
 import { looksLikeCapture, parseCaptureText } from '../capture/capture-file'
 import type { Capture } from '../capture/capture-types'
-import { readSourceFileText } from '../capture/source-file'
+import { fileReadError, readSourceFileText } from '../capture/source-file'
 import { isScenarioFileName } from './ref'
 
 export type FileKind = 'capture' | 'snapshot' | 'pcap' | 'scenario' | 'unknown'
@@ -44,10 +44,7 @@ export async function sniffFile(path: string): Promise<Result<FileKind>> {
       await file.close()
     }
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code
-    if (code === 'EACCES' || code === 'EPERM') return fail('permission-denied', `${path}: permission denied`)
-    if (code === 'ENOENT') return fail('not-found', `${path}: no such file`)
-    return fail('internal', `${path}: ${(e as Error).message}`)
+    return fileReadError(path, e)
   }
 }
 
