@@ -60,14 +60,6 @@ export interface IpRouteRecord {
   raw: string
 }
 
-export interface IpNeighRecord {
-  dst: string
-  dev: string | null
-  lladdr: string | null
-  state: string[]
-  raw: string
-}
-
 export interface BridgeLinkRecord {
   ifindex: number
   name: string

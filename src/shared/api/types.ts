@@ -226,18 +226,8 @@ export interface LessonGrade {
   explanation: Localized
 }
 
-export interface DiffEntry {
-  kind: 'container' | 'interface' | 'bridge-port' | 'nat-rule' | 'published-port' | 'network'
-  change: 'added' | 'removed' | 'changed'
-  id: string
-  before?: unknown
-  after?: unknown
-}
-export interface SnapshotDiff {
-  a: string
-  b: string
-  entries: DiffEntry[]
-}
+// The diff's shapes live beside it (snapshot/diff.ts): the snapshot layer never imports the API.
+export type { DiffEntry, SnapshotDiff } from '../snapshot/diff'
 
 export interface LessonProgress {
   completedSteps: string[]

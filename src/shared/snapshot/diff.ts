@@ -9,8 +9,21 @@
  * Interfaces inside a namespace that exists in only one snapshot (a container that came or went)
  * are folded into that container's entry instead of being listed one by one.
  */
-import type { DiffEntry, SnapshotDiff } from '../api/types'
 import type { Container, Interface, NatRule, PublishedPort, Snapshot } from './schema'
+
+export interface DiffEntry {
+  kind: 'container' | 'interface' | 'bridge-port' | 'nat-rule' | 'published-port' | 'network'
+  change: 'added' | 'removed' | 'changed'
+  id: string
+  before?: unknown
+  after?: unknown
+}
+
+export interface SnapshotDiff {
+  a: string
+  b: string
+  entries: DiffEntry[]
+}
 
 const KIND_ORDER: DiffEntry['kind'][] = [
   'container',

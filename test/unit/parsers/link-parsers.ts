@@ -6,7 +6,6 @@ import type { ParseResult } from '../../../src/main/parsers/types'
 import { parseIpLinkJson, parseIpLinkText } from '../../../src/main/parsers/ip-link'
 import { parseIpAddrJson, parseIpAddrText } from '../../../src/main/parsers/ip-addr'
 import { parseIpRouteJson, parseIpRouteText } from '../../../src/main/parsers/ip-route'
-import { parseIpNeighJson, parseIpNeighText } from '../../../src/main/parsers/ip-neigh'
 import { parseBridgeLinkJson } from '../../../src/main/parsers/bridge-link'
 import { parseBridgeFdbJson } from '../../../src/main/parsers/bridge-fdb'
 import { parseBrctlShow } from '../../../src/main/parsers/brctl'
@@ -17,7 +16,6 @@ import { parseProcRoute } from '../../../src/main/parsers/proc-route'
 import { parseSs } from '../../../src/main/parsers/ss'
 import { parseSysctl } from '../../../src/main/parsers/sysctl'
 import { parseDockerNetworks } from '../../../src/main/parsers/docker-network'
-import { parseDockerNetworkLs } from '../../../src/main/parsers/docker-network-ls'
 import { parseDockerContainers } from '../../../src/main/parsers/docker-container'
 
 export const LINK_PARSERS: Record<string, (text: string) => ParseResult<unknown>> = {
@@ -27,8 +25,6 @@ export const LINK_PARSERS: Record<string, (text: string) => ParseResult<unknown>
   'ip-addr-text': parseIpAddrText,
   'ip-route-json': parseIpRouteJson,
   'ip-route-text': parseIpRouteText,
-  'ip-neigh-json': parseIpNeighJson,
-  'ip-neigh-text': parseIpNeighText,
   'bridge-link': parseBridgeLinkJson,
   'bridge-fdb': parseBridgeFdbJson,
   brctl: parseBrctlShow,
@@ -39,6 +35,5 @@ export const LINK_PARSERS: Record<string, (text: string) => ParseResult<unknown>
   ss: parseSs,
   sysctl: parseSysctl,
   'docker-network': parseDockerNetworks,
-  'docker-network-ls': parseDockerNetworkLs,
   'docker-container': parseDockerContainers
 }
