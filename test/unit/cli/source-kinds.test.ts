@@ -85,7 +85,10 @@ const RUNS_TO_THE_END: Case[] = [
   ['packets a pcap file', () => ['packets', paths.pcap, '--count', '2']],
   ['fleet sim:<id>', () => ['fleet', 'sim:overlay-fleet']],
   ['fleet a folder and a capture file', () => ['fleet', paths.folder, paths.capture]],
-  ['fleet a scenario file', () => ['fleet', paths.scenario]]
+  ['fleet a scenario file', () => ['fleet', paths.scenario]],
+  ['scenario-from sim:<id>', () => ['scenario-from', 'sim:nat-mode']],
+  ['scenario-from a capture file', () => ['scenario-from', paths.capture]],
+  ['scenario-from a snapshot file', () => ['scenario-from', paths.snapshot]]
 ]
 
 const REACHES_SSH: Case[] = [
@@ -96,7 +99,8 @@ const REACHES_SSH: Case[] = [
   ['watch <alias>', () => ['watch', 'nlrefused', '--count', '1']],
   ['packets ssh:<alias>', () => ['packets', 'ssh:nlrefused', '--iface', 'eth0']],
   ['fleet <alias>', () => ['fleet', 'nlrefused']],
-  ['capture ssh:<alias>', () => ['capture', 'ssh:nlrefused', '--quiet']]
+  ['capture ssh:<alias>', () => ['capture', 'ssh:nlrefused', '--quiet']],
+  ['scenario-from <alias>', () => ['scenario-from', 'nlrefused']]
 ]
 
 // Several commands per file, each reading or rendering a host: slow on a busy machine.
