@@ -8,7 +8,7 @@ import { Coverage, type Gap, type Need } from './coverage'
 import { shellCommand } from '../shell'
 import { Ruleset, hostLocalAddresses, iptablesBackends, type IptablesBackend } from '../netfilter/ruleset'
 import { inCidr } from '../net/ip'
-import { hostDefaultRoute, hostInterface, isRunning, namespaceOwner, sysctl } from '../trace/model'
+import { hostDefaultRoute, hostInterface, isRunning, namespaceOwner, sysctl } from '../snapshot/query'
 
 export interface Check {
   /** The finding ids this check can produce. */

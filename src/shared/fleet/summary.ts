@@ -5,7 +5,7 @@
 import type { Finding } from '../api/types'
 import type { AppError, ErrorCode } from '../result'
 import type { Snapshot } from '../snapshot/schema'
-import { isRunning } from '../trace/model'
+import { isRunning } from '../snapshot/query'
 import type { FleetFindingCounts, FleetHostState, FleetHostSummary } from './types'
 
 /** What the fleet knows about one host after trying to capture it. */

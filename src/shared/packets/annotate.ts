@@ -10,7 +10,7 @@
  */
 import type { ConntrackEntry, NatRule, Snapshot } from '../snapshot/schema'
 import { longestPrefixMatch, parseIpv4, stripPrefix } from '../net/ip'
-import { mainRoutes } from '../trace/model'
+import { mainRoutes } from '../snapshot/query'
 import { Ruleset } from '../netfilter/ruleset'
 import { parseNatAddress, targetValue } from '../netfilter/rule'
 import { innermost, type PacketSummary } from './decode'

@@ -8,7 +8,7 @@
  */
 import { fail, ok, type Result } from '../result'
 import type { Container, Snapshot } from '../snapshot/schema'
-import { findContainer, namespaceOwner } from '../trace/model'
+import { findContainer, namespaceOwner } from '../snapshot/query'
 import { containerNetnsId } from '../topology/ids'
 
 export interface PacketTargetSpec {

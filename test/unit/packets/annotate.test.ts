@@ -11,7 +11,7 @@ import { describeAnnotation, describeNat } from '../../../src/shared/packets/for
 import { readPcap } from '../../../src/shared/packets/pcap'
 import type { Snapshot } from '../../../src/shared/snapshot/schema'
 import { inCidr } from '../../../src/shared/net/ip'
-import { containerHolding } from '../../../src/shared/trace/model'
+import { containerHolding } from '../../../src/shared/snapshot/query'
 import { labFacts, labPcap, labSnapshot } from './lab-pcaps'
 
 const lab = labFacts()

@@ -4,7 +4,7 @@ import { L, finding } from '../context'
 import { NEEDS } from '../coverage'
 import type { ConntrackEntry } from '../../snapshot/schema'
 import { formatIpv4, parseCidr, parseIpv4 } from '../../net/ip'
-import { containerHolding, networksHolding } from '../../trace/model'
+import { containerHolding, networksHolding } from '../../snapshot/query'
 import { shellCommand } from '../../shell'
 import { hostVethOf } from '../../snapshot/bridges'
 

@@ -2,7 +2,7 @@
 import type { Check } from '../context'
 import { L, finding } from '../context'
 import { NEEDS } from '../coverage'
-import { containerIpv4, findContainer, isRunning, mainRoutes, networksHolding } from '../../trace/model'
+import { containerIpv4, findContainer, isRunning, mainRoutes, networksHolding } from '../../snapshot/query'
 import { containerNetnsId } from '../../topology/ids'
 import { inCidr, stripPrefix } from '../../net/ip'
 import { shellCommand } from '../../shell'

@@ -2,7 +2,7 @@
 import type { Check } from '../context'
 import { L, finding } from '../context'
 import { NEEDS } from '../coverage'
-import { ipv4Addresses } from '../../trace/model'
+import { ipv4Addresses } from '../../snapshot/query'
 import { IPV4_IPTABLES_FAMILIES } from '../../netfilter/ruleset'
 import { commandLines, shellCommand } from '../../shell'
 import { optionsNamed, plainOption } from '../../netfilter/rule'

@@ -9,7 +9,7 @@ import type { NatRule, Network } from '../../snapshot/schema'
 import { cidrsOverlap, formatIpv4, parseCidr, parseIpv4 } from '../../net/ip'
 import { natAddress, optionsNamed, plainOption } from '../../netfilter/rule'
 import { IPV4_IPTABLES_FAMILIES, type IptablesBackend } from '../../netfilter/ruleset'
-import { OUTSIDE_PROBE, containerHolding, containerIpv4, networksHolding } from '../../trace/model'
+import { OUTSIDE_PROBE, containerHolding, containerIpv4, networksHolding } from '../../snapshot/query'
 import { interfaceBridgeRef } from '../../snapshot/bridges'
 
 const v4Subnets = (ctx: DiagnoseContext, n: Network): string[] => ctx.subnetsOf(n).filter((s) => parseCidr(s) !== null)

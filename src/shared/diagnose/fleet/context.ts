@@ -7,7 +7,7 @@ import type { Finding, FindingObject, Localized, Severity } from '../../api/type
 import type { FleetFinding } from '../../fleet/types'
 import type { Container, Interface, Network, Snapshot } from '../../snapshot/schema'
 import { isIpv4, longestPrefixMatch, stripPrefix } from '../../net/ip'
-import { hostDefaultRoute, hostInterface, isRejectRoute, isRunning, mainRoutes } from '../../trace/model'
+import { hostDefaultRoute, hostInterface, isRejectRoute, isRunning, mainRoutes } from '../../snapshot/query'
 import { DROPPED_FINDING, takeFinding } from '../context'
 
 export interface FleetMember {

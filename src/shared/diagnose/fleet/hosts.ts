@@ -7,7 +7,7 @@ import type { FleetFinding } from '../../fleet/types'
 import type { Network, Route } from '../../snapshot/schema'
 import { shellCommand } from '../../shell'
 import { cidrsOverlap, parseCidr } from '../../net/ip'
-import { mainRoutes, routeText } from '../../trace/model'
+import { mainRoutes, routeText } from '../../snapshot/query'
 import { L, fleetFinding, listEn, listZh, type FleetCheck, type FleetMember } from './context'
 
 /** `20.10.24+dfsg1` → `20.10`; `27.3.1` → `27.3`. */

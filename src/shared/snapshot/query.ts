@@ -1,10 +1,12 @@
 /**
- * Lookups over a snapshot shared by the trace and diagnose engines: which container holds an
- * address, which namespace a container-mode container really uses, host interfaces and routes.
+ * Queries over a snapshot (beside its schema), shared by trace, diagnose, packets and fleet: which
+ * container holds an address, which namespace a container-mode container really uses, host
+ * interfaces, main-table routes, sysctls.
  */
-import type { Container, ContainerInterface, Interface, Route, Snapshot } from '../snapshot/schema'
+import type { Container, ContainerInterface, Interface, Route, Snapshot } from './schema'
 import { inCidr, isIpv4, parseCidr, stripPrefix } from '../net/ip'
 
+/** The address a trace from or to `outside` uses: the lab's wan namespace (TEST-NET-2). */
 export const OUTSIDE_PROBE = '198.51.100.2'
 
 /** Finds a container by name (with or without the leading `/`) or by an id prefix of 4+ characters. */
