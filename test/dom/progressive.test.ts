@@ -9,7 +9,7 @@ import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia, setActivePinia } from 'pinia'
 import { api, answer, emit, resetApi } from './support/mock-api'
 import { generateSnapshot } from '../unit/renderer/support/generate-snapshot'
-import type { HostEntry } from '@shared/api/types'
+import type { CaptureProgress, HostEntry } from '@shared/api/types'
 import type { Result } from '@shared/result'
 import type { Snapshot } from '@shared/snapshot/schema'
 
@@ -21,6 +21,7 @@ const { useTopologyStore } = await import('@renderer/stores/topology')
 const { useNatStore } = await import('@renderer/stores/nat')
 const { default: NatView } = await import('@renderer/views/NatView.vue')
 const { i18n } = await import('@renderer/i18n')
+const { default: CaptureProgressBar } = await import('@renderer/components/CaptureProgressBar.vue')
 
 const HOSTS: HostEntry[] = [{ id: 'ssh:web', kind: 'ssh', label: 'web', sudo: false, origin: 'ssh-config' }]
 const whole = generateSnapshot({ containers: 8, conntrack: 3000 })
@@ -74,6 +75,9 @@ describe('progressive topology', () => {
     const containerNodes = topology.layout!.nodes.filter((n) => n.kind === 'container' || n.kind === 'group')
     expect(containerNodes.length).toBeGreaterThan(0)
     expect(view.find('[data-testid=conntrack-pending]').text()).toBe('Reading the conntrack table (3,000 connections)…')
+    // Counts never say 0 for a table that is still being read: no "0 of 0 connections", the tab says "…".
+    expect(view.find('[data-testid=ct-count]').exists()).toBe(false)
+    expect(view.find('[data-tab=conntrack] [data-testid=tab-count]').text()).toBe('…')
 
     // 2. The whole snapshot replaces it.
     capture.release({ ok: true, value: whole })
@@ -83,6 +87,7 @@ describe('progressive topology', () => {
     expect(snapshots.currentPending).toEqual([])
     expect(view.find('[data-testid=conntrack-pending]').exists()).toBe(false)
     expect(view.find('[data-testid=ct-count]').text()).toContain('3,000')
+    expect(view.find('[data-tab=conntrack] [data-testid=tab-count]').text()).toBe('3,000')
   })
 
   it('says so in Chinese too', async () => {
@@ -119,5 +124,35 @@ describe('progressive topology', () => {
     expect(hosts.status['ssh:web']).toBe('error')
     expect(snapshots.currentPending).toEqual([])
     expect(snapshots.current).toStrictEqual(previous)
+  })
+})
+
+/**
+ * The capture progress under a host in the sidebar: a count only when there is one ("0 of 0" said
+ * nothing while a capture had only started), and no dangling separator when no section is named.
+ */
+describe('capture progress', () => {
+  function labelFor(progress: CaptureProgress, locale: 'en' | 'zh-CN' = 'en'): string {
+    i18n.global.locale.value = locale
+    useHostsStore().progress[progress.hostId] = progress
+    const bar = mount(CaptureProgressBar, { props: { hostId: progress.hostId }, global: { plugins: [pinia, i18n] } })
+    return bar.find('.label').exists() ? bar.find('.label').text() : ''
+  }
+
+  it('says no count while the capture has only started', () => {
+    expect(labelFor({ hostId: 'h', phase: 'started', done: 0, total: 0 })).toBe('')
+    expect(labelFor({ hostId: 'h', phase: 'started', done: 0, total: 0 }, 'zh-CN')).toBe('')
+  })
+
+  it('counts sections, with the section named when there is one', () => {
+    expect(labelFor({ hostId: 'h', phase: 'section', done: 3, total: 10, section: 'iptables' })).toBe(
+      '3 of 10 · iptables'
+    )
+    expect(labelFor({ hostId: 'h', phase: 'section', done: 3, total: 10 })).toBe('3 of 10')
+    expect(labelFor({ hostId: 'h', phase: 'section', done: 3, total: 10 }, 'zh-CN')).toBe('3/10')
+  })
+
+  it('says the snapshot is being built while parsing', () => {
+    expect(labelFor({ hostId: 'h', phase: 'parsing', done: 10, total: 10 })).toBe('Building the snapshot…')
   })
 })

@@ -78,7 +78,7 @@ export const en = {
     export: 'Export snapshot',
     exported: 'Saved {name}',
     status: { idle: 'Not captured', connecting: 'Capturing…', connected: 'Captured', error: 'Failed' },
-    progress: '{done} of {total} · {section}',
+    progressCount: '{done} of {total}',
     parsing: 'Building the snapshot…',
     fromSshConfig: 'from ~/.ssh/config',
     sshEffective: 'Where ssh really connects (ssh -G)'

@@ -79,7 +79,7 @@ export const zhCN: MessageSchema = {
     export: '导出快照',
     exported: '已保存 {name}',
     status: { idle: '未采集', connecting: '采集中…', connected: '已采集', error: '采集失败' },
-    progress: '{done}/{total} · {section}',
+    progressCount: '{done}/{total}',
     parsing: '正在生成快照…',
     fromSshConfig: '来自 ~/.ssh/config',
     sshEffective: 'ssh 实际连接的目标（ssh -G）'
