@@ -11,6 +11,7 @@ import { afterAll, beforeAll } from 'vitest'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { buildRendererOnly, rendererOut, repoRoot } from './build-renderer'
 import { consoleErrors } from './console-errors'
+import type { ServiceDeps } from '../../../src/main/service/deps'
 
 export const CHROMIUM = process.env.NETLENS_CHROMIUM ?? '/usr/bin/chromium'
 export const SCREENSHOT_DIR = resolve(repoRoot, 'test-output/screenshots')
@@ -70,9 +71,16 @@ export async function ensureRendererBuilt(): Promise<void> {
 /**
  * Starts browser mode in this process with a fresh, throw-away state file (so preferences from a
  * developer's machine never leak into tests) and an SSH config: empty, the given text (sshConfig) or the
- * given file (sshConfigFile); its hosts are then in the sidebar.
+ * given file (sshConfigFile); its hosts are then in the sidebar. `deps` wraps the real service deps (a
+ * test that must hold a capture at one stage, without racing a clock).
  */
-export async function startApp(options: { sshConfig?: string; sshConfigFile?: string } = {}): Promise<RunningApp> {
+export interface AppOptions {
+  sshConfig?: string
+  sshConfigFile?: string
+  deps?: (real: ServiceDeps) => ServiceDeps
+}
+
+export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
   await ensureRendererBuilt()
   const [{ startBrowserServer }, { createBackend }, { createDefaultDeps }] = await Promise.all([
     import('../../../src/main/server/browser-server'),
@@ -83,10 +91,11 @@ export async function startApp(options: { sshConfig?: string; sshConfigFile?: st
   const sshConfigFile = join(dir, 'ssh_config')
   const { writeFileSync } = await import('node:fs')
   writeFileSync(sshConfigFile, options.sshConfig ?? '')
-  const backend = createBackend(
-    createDefaultDeps({ stateFile: join(dir, 'state.json'), sshConfigFile: options.sshConfigFile ?? sshConfigFile }),
-    'browser'
-  )
+  const deps = createDefaultDeps({
+    stateFile: join(dir, 'state.json'),
+    sshConfigFile: options.sshConfigFile ?? sshConfigFile
+  })
+  const backend = createBackend(options.deps ? options.deps(deps) : deps, 'browser')
   const server = await startBrowserServer({ backend, staticDir: rendererOut })
   return {
     url: server.url,
@@ -161,7 +170,7 @@ export async function screenshot(page: Page, name: string, locale: string): Prom
 }
 
 /** Browser mode and Chromium for the enclosing describe block: started before its tests, stopped after. */
-export function appSession(options: { sshConfig?: string; sshConfigFile?: string } = {}): {
+export function appSession(options: AppOptions = {}): {
   readonly app: RunningApp
   readonly browser: Browser
 } {
