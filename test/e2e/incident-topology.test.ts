@@ -171,9 +171,13 @@ describe.skipIf(!run)('topology navigation and details', () => {
     expect(await panel.locator('[data-testid=raw-output]').isVisible()).toBe(false)
     const overflow = await panel.evaluate((el) => {
       const table = el.querySelector('[data-testid=details-counters]') as HTMLElement
-      return { panel: el.scrollWidth - el.clientWidth, table: table.scrollWidth - table.clientWidth }
+      // No cell cut to an ellipsis ("Receiv…", "drop…" in a fixed column split).
+      const cut = [...table.querySelectorAll('th, td')]
+        .filter((cell) => cell.scrollWidth > cell.clientWidth)
+        .map((cell) => cell.textContent)
+      return { panel: el.scrollWidth - el.clientWidth, table: table.scrollWidth - table.clientWidth, cut }
     })
-    expect(overflow).toEqual({ panel: 0, table: 0 })
+    expect(overflow).toEqual({ panel: 0, table: 0, cut: [] })
     await screenshot(page, 'details-veth', 'en')
 
     await nodeButton(page, 'container:nllab-db').focus()
