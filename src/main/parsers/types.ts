@@ -174,8 +174,24 @@ export interface ConntrackRecord {
   proto: string
   timeout: number | null
   state: string | null
-  original: { src: string; dst: string; sport: number | null; dport: number | null; type?: number; code?: number; id?: number }
-  reply: { src: string; dst: string; sport: number | null; dport: number | null; type?: number; code?: number; id?: number }
+  original: {
+    src: string
+    dst: string
+    sport: number | null
+    dport: number | null
+    type?: number
+    code?: number
+    id?: number
+  }
+  reply: {
+    src: string
+    dst: string
+    sport: number | null
+    dport: number | null
+    type?: number
+    code?: number
+    id?: number
+  }
   flags: string[]
   mark: number | null
   zone: number | null
@@ -239,7 +255,14 @@ export interface DockerNetworkRecord {
   subnets: { subnet: string; gateway: string | null }[]
   options: Record<string, string>
   /** Containers as docker lists them in the network (endpoint id → details). */
-  containers: { id: string; name: string; ipv4: string | null; ipv6: string | null; mac: string | null; endpointId: string | null }[]
+  containers: {
+    id: string
+    name: string
+    ipv4: string | null
+    ipv6: string | null
+    mac: string | null
+    endpointId: string | null
+  }[]
   raw: string
 }
 
