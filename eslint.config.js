@@ -3,9 +3,13 @@
 //   src/renderer Vue: no electron, node:*, execa, main; only src/renderer/src/api touches window.netlens
 //   src/main     node: no vue, pinia, echarts, renderer; only src/main/app-shell imports electron
 //   src/preload  electron + src/shared only
+// and the folder layers inside src/main and src/shared (netlens/folder-layers, scripts/eslint-folder-layers.js):
+//   parsers are leaves; model and traffic never import sim; nothing below service and cli imports
+//   them; src/shared never imports main; the domain in src/shared never imports the API contract.
 import tseslint from 'typescript-eslint'
 import pluginVue from 'eslint-plugin-vue'
 import vueParser from 'vue-eslint-parser'
+import { folderLayers } from './scripts/eslint-folder-layers.js'
 
 const nodeBuiltins = [
   'node:*',
@@ -14,6 +18,42 @@ const nodeBuiltins = [
 const bareBuiltins = new Set(nodeBuiltins.filter((name) => name !== 'node:*'))
 // Bare builtin names are matched as exact import paths: as gitignore-style patterns, 'net' would
 // also forbid our own folder src/shared/net (`../net/ip`).
+/** Repo folders, layer by layer: a file in `from` (and not in `except`) imports nothing in `deny` / only `allowOnly`. */
+const mainFolder = (name) => `src/main/${name}`
+const FOLDER_LAYERS = [
+  {
+    from: 'src/main/parsers',
+    allowOnly: ['src/main/parsers', 'src/shared'],
+    message: 'parsers are leaves: they import only other parsers and src/shared.'
+  },
+  {
+    from: 'src/main/model',
+    deny: ['sim', 'service', 'cli'].map(mainFolder),
+    message: 'the model never imports sim, service or cli.'
+  },
+  {
+    from: 'src/main/traffic',
+    deny: ['sim', 'service', 'cli'].map(mainFolder),
+    message: 'traffic never imports sim, service or cli.'
+  },
+  ...['capture', 'sources', 'hosts', 'packets', 'fleet', 'sim'].map((folder) => ({
+    from: mainFolder(folder),
+    deny: ['service', 'cli'].map(mainFolder),
+    message: 'service and cli are the top of src/main: nothing below them imports them.'
+  })),
+  {
+    from: 'src/shared',
+    deny: ['src/main', 'src/renderer', 'src/preload'],
+    message: 'src/shared never imports main, preload or renderer code.'
+  },
+  {
+    from: 'src/shared',
+    except: ['src/shared/api'],
+    deny: ['src/shared/api'],
+    message: 'domain types live beside their producers; only src/shared/api (which re-exports them) is the API contract.'
+  }
+]
+
 const restrict = (groups, message) => ({
   'no-restricted-imports': [
     'error',
@@ -28,6 +68,11 @@ export default tseslint.config(
   { ignores: ['out/**', 'dist/**', 'node_modules/**', 'test-output/**', 'resources/**', 'docs/**', '**/*.d.ts.map'] },
   ...tseslint.configs.recommended,
   ...pluginVue.configs['flat/recommended'],
+  {
+    files: ['src/main/**/*.ts', 'src/shared/**/*.ts'],
+    plugins: { netlens: { rules: { 'folder-layers': folderLayers } } },
+    rules: { 'netlens/folder-layers': ['error', { layers: FOLDER_LAYERS }] }
+  },
   {
     files: ['**/*.vue'],
     languageOptions: { parser: vueParser, parserOptions: { parser: tseslint.parser, sourceType: 'module' } }

@@ -3,7 +3,9 @@
  * among the modules' load-time imports, and the folder rules inside the layers:
  *   - parsers are leaves: src/main/parsers imports only other parsers and src/shared;
  *   - model and traffic never import sim, service or cli;
- *   - the snapshot layer (src/shared/snapshot) never imports the API contract (src/shared/api).
+ *   - the domain in src/shared (snapshot, diagnose, trace, traffic, fleet, …) never imports the API
+ *     contract (src/shared/api): its types live beside their producers and api/types re-exports them.
+ * The same rules are lint rules (netlens/folder-layers, tested in folder-layers.test.ts).
  */
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join, relative, resolve } from 'node:path'
@@ -120,7 +122,9 @@ describe('import graph of src/main and src/shared', () => {
     expect([...violations('src/main/model', (to) => !upward(to)), ...violations('src/main/traffic', (to) => !upward(to))]).toEqual([])
   })
 
-  it('keeps the snapshot layer from importing the API contract', () => {
-    expect(violations('src/shared/snapshot', (to) => !inFolder(to, 'src/shared/api'))).toEqual([])
+  it('keeps the domain (snapshot, diagnose, trace, traffic, fleet, …) from importing the API contract', () => {
+    const domain = [...new Set([...graph.keys()].filter((f) => inFolder(f, 'src/shared') && !inFolder(f, 'src/shared/api')))]
+    expect(domain.length).toBeGreaterThan(40)
+    expect(domain.flatMap((file) => (graph.get(file) ?? []).filter((e) => inFolder(e.to, 'src/shared/api')).map((e) => `${file} → ${e.to}`))).toEqual([])
   })
 })

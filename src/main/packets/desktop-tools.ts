@@ -8,7 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { execa } from 'execa'
-import type { PacketTools } from '../../shared/api/types'
+import type { PacketTools } from '../../shared/packets/tools'
 import { fail, ok, type Result } from '../../shared/result'
 
 const MAX_DISSECTION = 1024 * 1024

@@ -7,7 +7,8 @@
  * Focus node ids follow the topology layout: `<kind>:<netns>:<name>`, where a container's netns is
  * `container:<id12>` (the simulator's container ids are sha256 of `<scenario>/<host>/container/<name>`).
  */
-import type { Lesson, LessonGrade, Localized } from '../../shared/api/types'
+import type { Lesson, LessonGrade } from '../../shared/training/types'
+import type { Localized } from '../../shared/localized'
 import { sha } from './world'
 
 const L = (en: string, zh: string): Localized => ({ en, 'zh-CN': zh })

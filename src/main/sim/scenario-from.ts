@@ -9,7 +9,7 @@
  * pinned, and containers with published ports keep the order of their DNAT rules. What the format
  * cannot express is listed in `notes` (a comment block in the file), never silently dropped.
  */
-import type { Finding } from '../../shared/api/types'
+import type { Finding } from '../../shared/diagnose/types'
 import type { Container, Interface, Snapshot } from '../../shared/snapshot/schema'
 import { inCidr, isIpv4, parseCidr, stripPrefix, subnetText } from '../../shared/net/ip'
 import { natAddress } from '../../shared/netfilter/rule'

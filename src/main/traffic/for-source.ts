@@ -3,7 +3,7 @@
  * (src/main/sources: counters()), the container labels from its snapshot.
  */
 import type { Snapshot } from '../../shared/snapshot/schema'
-import type { TrafficSample } from '../../shared/api/types'
+import type { TrafficSample } from '../../shared/traffic/types'
 import { containerLabeller, streamPids } from './labels'
 import { startSampler, type Sampler } from './sampler'
 import type { CounterStream } from './types'

@@ -5,7 +5,7 @@
  * chart draws a gap instead of a line across the outage.
  */
 import { parseProcNetDev } from '../parsers/proc-net-dev'
-import type { TrafficSample } from '../../shared/api/types'
+import type { TrafficSample } from '../../shared/traffic/types'
 import { TrafficHistory } from '../../shared/traffic/history'
 import { computeRates, type IfaceCounters, type ParsedFrame } from '../../shared/traffic/rates'
 import type { CounterFrame, CounterStream } from './types'

@@ -1,11 +1,27 @@
 /**
- * Data shapes used by the API contract besides the snapshot itself.
- * Kept here (not next to their producers in src/main) so the renderer can import them.
+ * Data shapes of the API contract besides the snapshot itself. The domain's own shapes live beside
+ * their producers (diagnose/types.ts, trace/types.ts, traffic/types.ts, fleet/types.ts,
+ * training/types.ts, snapshot/diff.ts) and are only re-exported here: the domain never imports the
+ * API (lint: netlens/folder-layers).
  */
+import type { Localized } from '../localized'
 import type { CapturedPacket } from '../packets/format'
 import type { ResolvedPacketTarget } from '../packets/target'
 import type { AppError } from '../result'
 import type { Snapshot } from '../snapshot/schema'
+export type { Localized } from '../localized'
+export type {
+  DiagnoseReport,
+  Finding,
+  FindingObject,
+  NotChecked,
+  SectionState,
+  Severity
+} from '../diagnose/types'
+export type { TraceHop, TraceResult, TraceVerdict } from '../trace/types'
+export type { InterfaceRate, TrafficSample, TrafficSeries } from '../traffic/types'
+export type { PacketTools } from '../packets/tools'
+export type { Lesson, LessonCheck, LessonGrade, LessonStep, ScenarioSummary } from '../training/types'
 export type {
   FleetFinding,
   FleetHostState,
@@ -58,175 +74,12 @@ export interface SnapshotPartial {
   pending: 'conntrack'[]
 }
 
-/** One rate sample for one interface. Rates are per second. */
-export interface InterfaceRate {
-  iface: string
-  netns: string
-  /** Container name for container-side or container-owned host veths. */
-  container: string | null
-  rxBytesPerS: number
-  txBytesPerS: number
-  rxPacketsPerS: number
-  txPacketsPerS: number
-  rxErrorsPerS: number
-  txErrorsPerS: number
-  rxDropsPerS: number
-  txDropsPerS: number
-}
-
-export interface TrafficSample {
-  hostId: string
-  /** Milliseconds since epoch at the host side of the sample. */
-  t: number
-  intervalS: number
-  /** True when this sample follows a reconnect: the chart shows a gap before it. */
-  gapBefore: boolean
-  rates: InterfaceRate[]
-}
-
-export interface TrafficSeries {
-  hostId: string
-  samples: TrafficSample[]
-}
-
-export type Severity = 'critical' | 'warning' | 'info'
-export interface Localized {
-  en: string
-  'zh-CN': string
-}
-
-export interface FindingObject {
-  kind: 'container' | 'interface' | 'bridge' | 'network' | 'rule' | 'port' | 'conntrack' | 'host' | 'route'
-  id: string
-}
-
-export interface Finding {
-  /** Check id, e.g. `ip-forward-off`. */
-  id: string
-  severity: Severity
-  title: Localized
-  explanation: Localized
-  objects: FindingObject[]
-  /** Exact records and their raw lines. */
-  evidence: { label: string; raw: string }[]
-  /** Fix command for the user to run. NetLens never runs it. */
-  fix: string | null
-}
-
-/** How a section a check needs stood in the capture: its status, or `absent` / `empty` (ran, printed nothing). */
-export type SectionState =
-  | 'absent'
-  | 'empty'
-  | 'permission-denied'
-  | 'missing-tool'
-  | 'timeout'
-  | 'error'
-  | 'skipped'
-
-/**
- * A check that could not run on this snapshot (or on one object of it) because the data it reads
- * was not captured: missing data is never a finding, and never silently a clean bill of health.
- */
-export interface NotChecked {
-  /** The check's finding id, e.g. `container-no-default-route`. */
-  check: string
-  /** What it could not see, in words. */
-  reason: Localized
-  /** The sections it lacked and how each stood. */
-  sections: { name: string; state: SectionState }[]
-  /** What would let it run next time (capture as root / with --sudo, join the docker group, …); null when nothing can. */
-  remedy: Localized | null
-  /** When only one object was skipped (a container whose routes were not captured). */
-  object: FindingObject | null
-}
-
-/** `diagnose`: what is wrong, and what could not be checked. */
-export interface DiagnoseReport {
-  findings: Finding[]
-  notChecked: NotChecked[]
-}
-
-export type TraceVerdict = 'delivered' | 'dropped' | 'no-route' | 'unknown'
-export interface TraceHop {
-  step: number
-  /** `netns`, `route`, `veth`, `bridge`, `netfilter`, `egress`, `ingress`, `proxy`, `deliver`. */
-  kind: string
-  where: string
-  /** Node ids on the topology to highlight. */
-  nodes: string[]
-  description: Localized
-  /** The rule line that matched at this hop, if any. */
-  rule: string | null
-  packetBefore: { src: string; dst: string; sport: number | null; dport: number | null }
-  packetAfter: { src: string; dst: string; sport: number | null; dport: number | null }
-}
-export interface TraceResult {
-  from: string
-  to: string
-  proto: string
-  verdict: TraceVerdict
-  reason: Localized
-  /** The rule that dropped the packet, when verdict is `dropped`. */
-  droppedBy: string | null
-  hops: TraceHop[]
-  reply: TraceHop[]
-}
-
 export interface TraceRequest {
   hostId: string
   from: string
   to: string
 }
 
-export interface ScenarioSummary {
-  id: string
-  title: Localized
-  description: Localized
-  lesson: string | null
-  /** The SOURCE that renders it: `sim:<id>`, or `sim:<path>` for a user file named otherwise. */
-  source: string
-  /** Shipped with NetLens, or a file in the user's scenario folder. */
-  origin: 'builtin' | 'user'
-  /** The user file it was read from. */
-  file?: string
-  /** The scenario's host names: two or more make it a fleet (`sim:<id>#<host>` each). */
-  hosts?: string[]
-}
-
-export interface LessonStep {
-  id: string
-  text: Localized
-  /** Route in the UI the step points at: `topology`, `nat`, `traffic`, `diagnose`, `training`. */
-  view: string
-  /** Optional node to highlight. */
-  focus?: string
-  /** The tab of that view the step talks about (NAT: `rules`, `ports` or `conntrack`). */
-  tab?: string
-}
-
-export interface LessonCheck {
-  question: Localized
-  choices: Localized[]
-  /** Index into choices. Graded in the backend so the answer is not in the renderer's hands. */
-  kind: 'choice'
-}
-
-export interface Lesson {
-  id: string
-  scenario: string
-  title: Localized
-  summary: Localized
-  steps: LessonStep[]
-  check: LessonCheck
-}
-
-export interface LessonGrade {
-  lessonId: string
-  passed: boolean
-  explanation: Localized
-}
-
-// The diff's shapes live beside it (snapshot/diff.ts): the snapshot layer never imports the API.
 export type { DiffEntry, SnapshotDiff } from '../snapshot/diff'
 
 export interface LessonProgress {
@@ -296,10 +149,4 @@ export interface PacketCaptureState {
   error: AppError | null
   counters: PacketCaptureCounters
   warnings: string[]
-}
-
-/** Optional desktop tools for what NetLens does not do itself (full dissection, Wireshark). */
-export interface PacketTools {
-  tshark: boolean
-  wireshark: boolean
 }

@@ -2,7 +2,8 @@
  * What every check gets: the snapshot plus shared, precomputed lookups. Checks are pure functions
  * of the snapshot; they never run anything and never change a host (fix commands are only text).
  */
-import type { Finding, FindingObject, Localized, NotChecked, Severity } from '../api/types'
+import type { Finding, FindingObject, NotChecked, Severity } from './types'
+import type { Localized } from '../localized'
 import type { Container, Interface, Network, Snapshot } from '../snapshot/schema'
 import { Coverage, type Gap, type Need } from './coverage'
 import { shellCommand } from '../shell'

@@ -7,7 +7,8 @@
  * is enough); checks that read per-namespace data (a container's routes) skip that one object the
  * same way.
  */
-import type { FindingObject, Localized, NotChecked, SectionState } from '../api/types'
+import type { FindingObject, NotChecked, SectionState } from './types'
+import type { Localized } from '../localized'
 import type { Container, Section, Snapshot } from '../snapshot/schema'
 
 export interface Need {

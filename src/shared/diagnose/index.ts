@@ -5,7 +5,7 @@
  * `notChecked` with the reason (missing data is never a finding). A check that throws on an odd
  * snapshot is skipped, never taking the others down. Fix commands are text for the user to run.
  */
-import type { DiagnoseReport, Finding, NotChecked } from '../api/types'
+import type { DiagnoseReport, Finding, NotChecked } from './types'
 import type { Snapshot } from '../snapshot/schema'
 import { DiagnoseContext, type Check } from './context'
 import { bySeverity, runBudgeted } from './run-checks'

@@ -5,7 +5,7 @@
  * and reported as one "N more" finding. A check that throws on an odd input is skipped, never
  * taking the others down. Findings come out ordered by severity.
  */
-import type { Finding, Severity } from '../api/types'
+import type { Finding, Severity } from './types'
 import { DROPPED_FINDING, L, MAX_FINDINGS_PER_CHECK, findingBudget } from './context'
 
 const ORDER: Record<Severity, number> = { critical: 0, warning: 1, info: 2 }

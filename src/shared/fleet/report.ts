@@ -2,7 +2,7 @@
  * The fleet report: the table rows, the cross-host findings and the overlay drawing, from what the
  * fleet captured. Pure: the CLI (`netlens fleet`) and the backend (the Fleet view) both build it here.
  */
-import type { Finding } from '../api/types'
+import type { Finding } from '../diagnose/types'
 import { FleetContext, diagnoseFleet, type FleetMember } from '../diagnose/fleet/index'
 import type { Snapshot } from '../snapshot/schema'
 import { buildOverlayModel } from './overlay-model'

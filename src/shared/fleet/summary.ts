@@ -2,7 +2,7 @@
  * One row of the fleet table from a host's snapshot (or from why there is none): state, docker
  * version, iptables backend, containers running/total, conntrack fill and findings by severity.
  */
-import type { Finding } from '../api/types'
+import type { Finding } from '../diagnose/types'
 import type { AppError, ErrorCode } from '../result'
 import type { Snapshot } from '../snapshot/schema'
 import { isRunning } from '../snapshot/query'

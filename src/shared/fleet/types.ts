@@ -3,7 +3,7 @@
  * drawing model that `netlens fleet`, the backend and the Fleet view share. Pure data shapes.
  */
 import type { AppError } from '../result'
-import type { Finding, Severity } from '../api/types'
+import type { Finding, Severity } from '../diagnose/types'
 
 /**
  * How one host's capture went:

@@ -13,7 +13,8 @@
  * endpoints.ts reads `from` and `to`, forward.ts walks the request, reply.ts the reply, tracer.ts
  * holds the shared steps, messages.ts every sentence in both languages.
  */
-import type { Localized, TraceResult, TraceVerdict } from '../api/types'
+import type { Localized } from '../localized'
+import type { TraceResult, TraceVerdict } from './types'
 import type { Snapshot } from '../snapshot/schema'
 import { resolveDestination, resolveSource } from './endpoints'
 import { forward } from './forward'

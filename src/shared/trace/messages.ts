@@ -6,7 +6,8 @@
  * The Chinese table is typed from the English one, so a key missing in either language does not
  * compile; test/unit/trace/messages.test.ts checks the same at run time.
  */
-import type { Localized, TraceVerdict } from '../api/types'
+import type { Localized } from '../localized'
+import type { TraceVerdict } from './types'
 
 /** `:8080`, or nothing for a port-less packet. */
 const port = (p: number | null): string => (p !== null ? ':' + p : '')

@@ -3,7 +3,8 @@
  * walking netfilter hooks in every iptables backend, applying NAT, link checks. The paths
  * themselves are in endpoints.ts (what `from` and `to` name), forward.ts and reply.ts.
  */
-import type { Localized, TraceHop, TraceVerdict } from '../api/types'
+import type { Localized } from '../localized'
+import type { TraceHop, TraceVerdict } from './types'
 import type { Container, ContainerInterface, Interface, NatRule, Route, Snapshot } from '../snapshot/schema'
 import { bridgeNodeId, containerNetnsId, uplinkNodeId } from '../topology/ids'
 import { formatCidr, inCidr, isIpv4, longestPrefixMatch, parseCidr, stripPrefix } from '../net/ip'

@@ -4,7 +4,7 @@
  * downsampled into min/max/avg buckets so a chart never receives thousands of points it cannot
  * draw, while peaks stay visible (the max of a bucket), unlike plain averaging.
  */
-import type { InterfaceRate, TrafficSample } from '../api/types'
+import type { InterfaceRate, TrafficSample } from './types'
 import { ifaceKey } from './rates'
 
 export const HISTORY_SECONDS = 3600

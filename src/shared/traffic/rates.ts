@@ -10,7 +10,7 @@
  * Interfaces present in only one of the two frames get no rate; they are listed as appeared or
  * disappeared instead.
  */
-import type { InterfaceRate } from '../api/types'
+import type { InterfaceRate } from './types'
 
 export const COUNTER_FIELDS = [
   'rxBytes',

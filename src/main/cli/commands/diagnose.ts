@@ -6,7 +6,7 @@
 import type { CliCommand } from '../command'
 import { formatCliError, parseFlags } from '../command'
 import { writeJson } from '../json-output'
-import type { DiagnoseReport, Finding, NotChecked, Severity } from '../../../shared/api/types'
+import type { DiagnoseReport, Finding, NotChecked, Severity } from '../../../shared/diagnose/types'
 import { diagnoseReport } from '../../../shared/diagnose'
 import { snapshotFromSource } from '../../sources'
 import { cleanForTerminal } from '../../../shared/text-safety'

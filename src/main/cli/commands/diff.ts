@@ -3,7 +3,7 @@ import { formatCliError, parseFlags } from '../command'
 import { writeJson } from '../json-output'
 import { snapshotFromSource } from '../../sources'
 import { diffSnapshots } from '../../../shared/snapshot/diff'
-import type { DiffEntry, SnapshotDiff } from '../../../shared/api/types'
+import type { DiffEntry, SnapshotDiff } from '../../../shared/snapshot/diff'
 import { cleanLineForTerminal } from '../../../shared/text-safety'
 
 const TITLES: Record<DiffEntry['kind'], string> = {

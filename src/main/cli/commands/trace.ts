@@ -6,7 +6,7 @@
 import type { CliCommand } from '../command'
 import { formatCliError, parseFlags } from '../command'
 import { writeJson } from '../json-output'
-import type { TraceHop, TraceResult } from '../../../shared/api/types'
+import type { TraceHop, TraceResult } from '../../../shared/trace/types'
 import { traceFlow } from '../../../shared/trace'
 import { snapshotFromSource } from '../../sources'
 import { cleanForTerminal } from '../../../shared/text-safety'

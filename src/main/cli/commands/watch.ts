@@ -6,7 +6,7 @@
  */
 import type { CliCommand, CliIo } from '../command'
 import { formatCliError, parseFlags } from '../command'
-import type { InterfaceRate, TrafficSample } from '../../../shared/api/types'
+import type { InterfaceRate, TrafficSample } from '../../../shared/traffic/types'
 import { totalBytesPerS } from '../../../shared/traffic/rates'
 import { openSource } from '../../sources/index'
 import { startSamplerForSource } from '../../traffic/for-source'

@@ -1,6 +1,6 @@
 /** NAT and filter rules: masquerade, FORWARD policy, DNAT for published ports, DOCKER-USER, backends. */
 import type { Check, DiagnoseContext } from '../context'
-import type { Localized } from '../../api/types'
+import type { Localized } from '../../localized'
 import { DROPPED_FINDING, L, finding, overBudget } from '../context'
 import { NEEDS } from '../coverage'
 import { deleteRuleCommand } from '../fix-commands'

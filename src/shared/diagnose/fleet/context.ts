@@ -3,7 +3,8 @@
  * addresses (which host owns a VTEP address), and each overlay network as every host sees it.
  * Pure lookups over snapshots: nothing here runs or changes anything.
  */
-import type { Finding, FindingObject, Localized, Severity } from '../../api/types'
+import type { Finding, FindingObject, Severity } from '../types'
+import type { Localized } from '../../localized'
 import type { FleetFinding } from '../../fleet/types'
 import type { Container, Interface, Network, Snapshot } from '../../snapshot/schema'
 import { isIpv4, longestPrefixMatch, stripPrefix } from '../../net/ip'
