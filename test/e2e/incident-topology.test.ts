@@ -76,6 +76,26 @@ describe.skipIf(!run)('topology navigation and details', () => {
     await expect.poll(async () => (await centre(page, 'bridge:host:docker0')).x).not.toBe(before.x)
     await page.click('[data-testid=topology-fit]')
     await expect.poll(inView).toBe(total)
+    // The open legend is a strip under the graph: no node is drawn under it (it used to cover the
+    // nodes at the lower left).
+    const legendBox = (await legend.boundingBox())!
+    const underLegend = await page.locator('[data-testid=topology-nodes] button').evaluateAll(
+      (els, box) =>
+        els.filter((e) => {
+          const r = e.getBoundingClientRect()
+          const x = r.x + r.width / 2
+          const y = r.y + r.height / 2
+          return (e as HTMLElement).style.display !== 'none' && x >= box.x && x <= box.x + box.width && y >= box.y - 13 && y <= box.y + box.height
+        }).length,
+      legendBox
+    )
+    expect(underLegend).toBe(0)
+    // ...nor under the zoom/Fit controls after Fit.
+    const controlsBox = (await page.locator('.view-controls').boundingBox())!
+    const lowestNode = await page.locator('[data-testid=topology-nodes] button').evaluateAll((els) =>
+      Math.max(...els.filter((e) => (e as HTMLElement).style.display !== 'none').map((e) => e.getBoundingClientRect().y + 13))
+    )
+    expect(lowestNode).toBeLessThan(controlsBox.y)
     await screenshot(page, 'topology-fit', 'en')
     await page.click('[data-testid=topology-reset]')
     await expect.poll(async () => (await centre(page, 'bridge:host:docker0')).x).toBeCloseTo(before.x, 0)
@@ -93,6 +113,13 @@ describe.skipIf(!run)('topology navigation and details', () => {
     await page.mouse.click(a.x, a.y)
     await page.waitForSelector('[data-testid=details-panel]')
     expect(await page.locator('[data-testid=details-panel] h2.name').innerText()).toBe('nllab-front (br-6573…)')
+    // The legend strip wraps short of the details panel: no entry hidden under it.
+    const panelLeft = (await page.locator('[data-testid=details-panel]').boundingBox())!.x
+    const legendRights = await page
+      .locator('[data-testid=topology-legend] .item')
+      .evaluateAll((els) => els.map((e) => e.getBoundingClientRect().right))
+    expect(legendRights.length).toBeGreaterThan(10)
+    expect(legendRights.filter((r) => r > panelLeft)).toEqual([])
     expect(await centre(page, first)).toEqual(a)
     expect(await centre(page, second)).toEqual(b)
     await page.mouse.click(b.x, b.y)

@@ -25,7 +25,7 @@ import {
   startApp,
   type RunningApp
 } from '../e2e/support/browser'
-import { callApi, gotoView, waitForSnapshot } from '../e2e/support/app-page'
+import { callApi, gotoView, layoutProblems, waitForSnapshot } from '../e2e/support/app-page'
 import { lab, readLabTruth, truthContainer, type LabTruth, type LabTruthInterface } from './support/truth'
 import './support/provided'
 
@@ -318,7 +318,10 @@ describe.skipIf(skipReason || !haveChromium)('the UI against the live lab (brows
     await page.waitForSelector('[data-testid=pause-sampling]', { timeout: 30_000 })
 
     // The top talkers show nllab-web once, measured from its side, with a non-zero rate.
-    const talker = page.locator('[data-testid=top-talkers] tr').filter({ hasText: /^nllab-web · / }).first()
+    const talker = page
+      .locator('[data-testid=top-talkers] tr')
+      .filter({ hasText: /^nllab-web · / })
+      .first()
     let talkers = ''
     const deadline = Date.now() + 20_000
     for (;;) {
@@ -330,7 +333,10 @@ describe.skipIf(skipReason || !haveChromium)('the UI against the live lab (brows
     }
     console.log(`ui-lab: top talkers while the lab talks:\n${talkers}`)
     const names = await page.locator('[data-testid=top-talkers] .name').allInnerTexts()
-    expect(names.filter((n) => n.startsWith('nllab-web · ')), names.join(' | ')).toHaveLength(1)
+    expect(
+      names.filter((n) => n.startsWith('nllab-web · ')),
+      names.join(' | ')
+    ).toHaveLength(1)
 
     // nllab-web's chart, with its host veth one click away.
     const box = page.getByRole('checkbox', { name: /^nllab-web · eth0$/ })
@@ -417,6 +423,29 @@ describe.skipIf(skipReason || !haveChromium)('the UI against the live lab (brows
     await expect.poll(() => tcpdumpsOn(webVeth), { timeout: 30_000, interval: 500 }).toEqual([])
     expect(await promiscOf(webVeth)).toBe(promiscBefore)
     await shootBoth('packets')
+  })
+
+  it('every view of the live lab at 1280×720 light and 1920×1080 dark: nothing overflows, shots of each', async () => {
+    const problems: string[] = []
+    for (const size of [
+      { width: 1280, height: 720, theme: 'light' },
+      { width: 1920, height: 1080, theme: 'dark' }
+    ] as const) {
+      await page.setViewportSize({ width: size.width, height: size.height })
+      if ((await page.evaluate(() => document.documentElement.dataset.theme ?? 'light')) !== size.theme)
+        await page.click('[data-testid=theme]')
+      await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme ?? 'light')).toBe(size.theme)
+      for (const view of ['topology', 'nat', 'traffic', 'diagnose', 'training', 'packets', 'fleet']) {
+        await gotoView(page, view)
+        await page.waitForTimeout(300)
+        for (const p of await layoutProblems(page)) problems.push(`${size.width}×${size.height} ${view}: ${p}`)
+        await screenshot(page, `lab-walk-${size.width}x${size.height}-${size.theme}-${view}`, 'en')
+      }
+    }
+    await page.setViewportSize({ width: 1280, height: 800 })
+    if ((await page.evaluate(() => document.documentElement.dataset.theme ?? 'light')) !== 'light')
+      await page.click('[data-testid=theme]')
+    expect(problems).toEqual([])
   })
 
   it('a lab snapshot with a container named like markup renders it as text and runs nothing', async () => {

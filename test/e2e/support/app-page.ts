@@ -45,3 +45,22 @@ export async function openOnHost(page: Page, hostId: string): Promise<void> {
   await waitForSnapshot(page)
   if ((await page.getAttribute('.host.selected', 'data-host-id')) !== hostId) await selectHost(page, hostId)
 }
+
+/** What overflows: the page sideways, the view's area sideways, a top-bar control out of the window. */
+export async function layoutProblems(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const problems: string[] = []
+    const root = document.documentElement
+    if (root.scrollWidth > window.innerWidth)
+      problems.push(`page scrolls sideways: ${root.scrollWidth} > ${window.innerWidth}`)
+    const main = document.querySelector('main.main') as HTMLElement | null
+    if (main && main.scrollWidth > main.clientWidth + 1)
+      problems.push(`main area overflows: ${main.scrollWidth} > ${main.clientWidth}`)
+    for (const el of Array.from(document.querySelectorAll('header button, header select'))) {
+      const r = el.getBoundingClientRect()
+      if (r.width > 0 && (r.right > window.innerWidth + 0.5 || r.left < -0.5))
+        problems.push(`top bar control outside the window: ${(el as HTMLElement).innerText || el.tagName}`)
+    }
+    return problems
+  })
+}

@@ -9,7 +9,7 @@ import {
   rateWidth,
   topologyScale
 } from '../../../src/renderer/src/charts/options/topology'
-import { buildTrafficOption, LARGE_THRESHOLD } from '../../../src/renderer/src/charts/options/traffic'
+import { buildTrafficOption, LARGE_THRESHOLD, MIN_AXIS_SPAN_MS } from '../../../src/renderer/src/charts/options/traffic'
 import { layoutTopology } from '../../../src/shared/topology/layout'
 import { containerNodeId } from '../../../src/shared/topology/ids'
 import type { InterfaceRate, TrafficSample } from '../../../src/shared/api/types'
@@ -239,6 +239,26 @@ describe('buildTrafficOption', () => {
     expect(series[0].data.some((d) => d[1] === '-')).toBe(true)
     expect(series[0].sampling).toBeUndefined()
     expect((o.tooltip as { renderMode: string }).renderMode).toBe('richText')
+  })
+
+  it('spans at least a minute of time axis, and draws the first sample alone as a dot', () => {
+    const axisOf = (n: number): { min: number; max: number; dot: boolean } => {
+      const o = buildTrafficOption({
+        ...base,
+        samples: samples(n),
+        endpoint: { netns: 'host', iface: 'eth0', flip: false },
+        metric: 'bits'
+      })
+      const x = o.xAxis as { min: number; max: number }
+      return { min: x.min, max: x.max, dot: (o.series as { showSymbol: boolean }[])[0].showSymbol }
+    }
+    // One sample: min used to equal max, and ECharts stretched the axis over two days.
+    expect(axisOf(1)).toEqual({ min: 1_000_000 - MIN_AXIS_SPAN_MS, max: 1_000_000, dot: true })
+    expect(axisOf(10)).toEqual({ min: 1_009_000 - MIN_AXIS_SPAN_MS, max: 1_009_000, dot: false })
+    // A long run fills the chart from its first sample, and never more than the window (300 s).
+    const long = axisOf(400)
+    expect(long.max - long.min).toBe(300_000)
+    expect(axisOf(90).min).toBe(1_000_000)
   })
 
   it('turns a host veth around: what it receives is what its container sent', () => {

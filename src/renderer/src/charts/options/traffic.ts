@@ -38,6 +38,11 @@ export interface TrafficOptionInput {
 
 /** Points above which a series is down-sampled (LTTB) and drawn in large mode. */
 export const LARGE_THRESHOLD = 600
+/**
+ * The time axis spans at least this much: with the first sample alone, min equal to max made
+ * ECharts stretch the axis over two days, and a line of one point draws nothing.
+ */
+export const MIN_AXIS_SPAN_MS = 60_000
 
 type PickRate = (r: InterfaceRate) => number
 interface Line {
@@ -89,7 +94,10 @@ interface AxisParam {
 }
 
 /** The crosshair's tooltip: the title, the time, then each line's value (plain rich text). */
-export function trafficTooltip(params: AxisParam | AxisParam[], input: Pick<TrafficOptionInput, 'title' | 'metric' | 'formatTime'>): string {
+export function trafficTooltip(
+  params: AxisParam | AxisParam[],
+  input: Pick<TrafficOptionInput, 'title' | 'metric' | 'formatTime'>
+): string {
   const list = Array.isArray(params) ? params : [params]
   const t = list[0]?.axisValue
   const unit = unitOf(input.metric)
@@ -97,7 +105,9 @@ export function trafficTooltip(params: AxisParam | AxisParam[], input: Pick<Traf
     const v = Array.isArray(p.value) ? p.value[1] : p.value
     return `${escapeRichText(p.seriesName ?? '')}  ${typeof v === 'number' ? formatRate(v, unit) : '–'}`
   })
-  return [escapeRichText(input.title), typeof t === 'number' ? input.formatTime(t) : '', ...rows].filter(Boolean).join('\n')
+  return [escapeRichText(input.title), typeof t === 'number' ? input.formatTime(t) : '', ...rows]
+    .filter(Boolean)
+    .join('\n')
 }
 
 export function buildTrafficOption(input: TrafficOptionInput): Record<string, unknown> {
@@ -118,7 +128,8 @@ export function buildTrafficOption(input: TrafficOptionInput): Record<string, un
     return {
       type: 'line',
       name: escapeRichText(line.label),
-      showSymbol: false,
+      // A lone sample is a dot (no line to draw yet).
+      showSymbol: visible.length === 1,
       connectNulls: false,
       sampling: large ? 'lttb' : undefined,
       large,
@@ -143,7 +154,7 @@ export function buildTrafficOption(input: TrafficOptionInput): Record<string, un
     },
     xAxis: {
       type: 'time',
-      min: visible.length ? Math.max(fromT, visible[0].t) : undefined,
+      min: visible.length ? Math.max(fromT, Math.min(visible[0].t, lastT - MIN_AXIS_SPAN_MS)) : undefined,
       max: visible.length ? lastT : undefined,
       axisLabel: { color: p.subtext, hideOverlap: true, fontSize: 10 },
       axisLine: { lineStyle: { color: p.line } },
