@@ -9,7 +9,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { appSession, chromiumAvailable, openApp, screenshot } from './support/browser'
-import { gotoView, layoutProblems, openOnHost } from './support/app-page'
+import { gotoView, layoutProblems, openOnHost, unreachableByKeyboard } from './support/app-page'
 
 const run = chromiumAvailable()
 
@@ -75,6 +75,16 @@ describe.skipIf(!run)('acceptance walk: every view, two sizes, light and dark, e
         theme: c.theme
       })
       await openOnHost(page, 'sim:lab-mirror')
+      // The keyboard check sees a clickable-looking element that Tab cannot reach (then it is removed).
+      await page.evaluate(() => {
+        const probe = document.createElement('div')
+        probe.id = 'walk-probe'
+        probe.style.cssText = 'cursor:pointer;width:20px;height:20px'
+        probe.textContent = 'probe'
+        document.body.appendChild(probe)
+      })
+      expect(await unreachableByKeyboard(page)).toEqual(['div. "probe"'])
+      await page.evaluate(() => document.getElementById('walk-probe')?.remove())
       const problems: string[] = []
       for (const stop of stops) {
         await gotoView(page, stop.view)
@@ -82,6 +92,8 @@ describe.skipIf(!run)('acceptance walk: every view, two sizes, light and dark, e
         await page.waitForTimeout(250)
         const name = stop.name ?? stop.view
         for (const p of await layoutProblems(page)) problems.push(`${name}: ${p}`)
+        for (const el of await unreachableByKeyboard(page))
+          problems.push(`${name}: clickable but not reachable by keyboard: ${el}`)
         await screenshot(page, `walk-${c.width}x${c.height}-${c.theme}-${name}`, c.locale)
       }
       await gotoView(page, 'traffic')

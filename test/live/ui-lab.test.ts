@@ -25,7 +25,7 @@ import {
   startApp,
   type RunningApp
 } from '../e2e/support/browser'
-import { callApi, gotoView, layoutProblems, waitForSnapshot } from '../e2e/support/app-page'
+import { callApi, gotoView, layoutProblems, unreachableByKeyboard, waitForSnapshot } from '../e2e/support/app-page'
 import { lab, readLabTruth, truthContainer, type LabTruth, type LabTruthInterface } from './support/truth'
 import './support/provided'
 
@@ -439,6 +439,8 @@ describe.skipIf(skipReason || !haveChromium)('the UI against the live lab (brows
         await gotoView(page, view)
         await page.waitForTimeout(300)
         for (const p of await layoutProblems(page)) problems.push(`${size.width}×${size.height} ${view}: ${p}`)
+        for (const el of await unreachableByKeyboard(page))
+          problems.push(`${size.width}×${size.height} ${view}: not reachable by keyboard: ${el}`)
         await screenshot(page, `lab-walk-${size.width}x${size.height}-${size.theme}-${view}`, 'en')
       }
     }

@@ -64,3 +64,22 @@ export async function layoutProblems(page: Page): Promise<string[]> {
     return problems
   })
 }
+
+/**
+ * What looks clickable (a pointer cursor) but cannot be reached with Tab: not a button, link, form
+ * control or summary, and without a tabindex. Returned as short descriptions of the elements.
+ */
+export async function unreachableByKeyboard(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const focusable = 'button, a[href], input, select, textarea, summary, [tabindex]'
+    const out: string[] = []
+    for (const el of Array.from(document.querySelectorAll<HTMLElement>('body *'))) {
+      if (getComputedStyle(el).cursor !== 'pointer') continue
+      if (el.matches(focusable) || el.closest(focusable)) continue
+      const r = el.getBoundingClientRect()
+      if (r.width === 0 || r.height === 0) continue
+      out.push(`${el.tagName.toLowerCase()}.${[...el.classList].join('.')} "${(el.innerText || '').slice(0, 30)}"`)
+    }
+    return out
+  })
+}
