@@ -4,16 +4,25 @@
  */
 import { diagnose } from '../../shared/diagnose/index'
 import { buildSnapshot } from '../model/build-snapshot'
-import { statSync } from 'node:fs'
+import { readFileSync, statSync } from 'node:fs'
 import { basename, resolve } from 'node:path'
 import type { Capture } from '../capture/capture-types'
 import { fail, ok, toAppError, type Result } from '../../shared/result'
 import type { Lesson, LessonGrade, ScenarioSummary } from '../../shared/training/types'
+import type { Finding } from '../../shared/diagnose/types'
 import { formatScenarioError, loadScenarioFile, parseScenarioText, scenarioFiles, userScenariosDir } from './load'
 import type { Scenario } from './scenario-schema'
 import { buildWorld } from './world'
 import { counterTexts, renderWorld } from './render'
 import { LESSONS, gradeLessonAnswer } from './lessons'
+import {
+  contentHash,
+  gradeScenarioLesson,
+  isScenarioLessonId,
+  scenarioLessonId,
+  scenarioLessons,
+  type ScenarioLessonDef
+} from './scenario-lessons'
 
 export type { Scenario } from './scenario-schema'
 export { parseScenarioText, formatScenarioError, userScenariosDir, type ScenarioError } from './load'
@@ -31,7 +40,7 @@ export const isScenarioPath = (ref: string): boolean => /[\\/]/.test(ref) || /\.
 const SCENARIO_ID = /^[a-z0-9][a-z0-9-]*$/
 
 /** Parsed files, keyed by path and invalidated when the file changes (authors edit and reload). */
-const cache = new Map<string, { stamp: string; scenario: Result<Scenario> }>()
+const cache = new Map<string, { stamp: string; scenario: Result<Scenario>; hash: string }>()
 
 function fileStamp(file: string): string {
   try {
@@ -52,7 +61,13 @@ function loadFile(file: string, shownAs: string): Result<Scenario> {
     : fail('parse-error', `scenario ${shownAs} is invalid`, {
         detail: loaded.errors.map(formatScenarioError).join('\n')
       })
-  cache.set(file, { stamp, scenario })
+  let hash = ''
+  try {
+    hash = contentHash(readFileSync(file, 'utf8'))
+  } catch {
+    // unreadable: loadScenarioFile said why
+  }
+  cache.set(file, { stamp, scenario, hash })
   return scenario
 }
 
@@ -80,11 +95,20 @@ export function loadScenario(ref: string, userDir = userScenariosDir()): Result<
   return loaded
 }
 
+/** The lesson a scenario belongs to: a built-in lesson's id, or the id of its own lesson or exercise. */
+function lessonOf(s: Scenario, file?: string): string | null {
+  if (typeof s.lesson === 'string') return s.lesson
+  const hash = file ? cache.get(file)?.hash : undefined
+  if (!hash) return null
+  if (s.lesson) return scenarioLessonId(hash, 'lesson')
+  return s.exercise ? scenarioLessonId(hash, 'exercise') : null
+}
+
 const summaryOf = (s: Scenario, source: string, origin: ScenarioSummary['origin'], file?: string): ScenarioSummary => ({
   id: s.id,
   title: s.title,
   description: s.description,
-  lesson: s.lesson,
+  lesson: lessonOf(s, file),
   hosts: s.hosts.map((h) => h.name),
   source,
   origin,
@@ -171,8 +195,28 @@ export function scenarioCounterTexts(
   return counterTexts(buildWorld(scenario, host), scenario, atMs)
 }
 
+/** Lessons and exercises carried by the scenario files of the user's folder, with the engine's findings on each. */
+function userLessons(userDir = userScenariosDir()): { def: ScenarioLessonDef; findings: Finding[] }[] {
+  const out: { def: ScenarioLessonDef; findings: Finding[] }[] = []
+  for (const summary of listAllScenarios(userDir).scenarios) {
+    if (summary.origin !== 'user' || !summary.file) continue
+    const loaded = loadFile(summary.file, summary.file)
+    const hash = cache.get(summary.file)?.hash
+    if (!loaded.ok || !hash || (!loaded.value.exercise && typeof loaded.value.lesson !== 'object')) continue
+    let findings: Finding[] = []
+    if (loaded.value.exercise) {
+      const capture = renderScenario(loaded.value)
+      if (capture.ok) findings = diagnose(buildSnapshot(capture.value))
+    }
+    for (const def of scenarioLessons(loaded.value, summary.source.slice('sim:'.length), hash, findings))
+      // The same file twice in the folder is one lesson (same content, same id, same progress).
+      if (!out.some((o) => o.def.lesson.id === def.lesson.id)) out.push({ def, findings })
+  }
+  return out
+}
+
 export function listLessons(): Lesson[] {
-  return LESSONS.map((l) => structuredClone(l.lesson))
+  return [...LESSONS.map((l) => structuredClone(l.lesson)), ...userLessons().map((u) => u.def.lesson)]
 }
 
 /** The diagnose engine's check ids on a scenario: troubleshooting exercises are graded by it. */
@@ -183,5 +227,9 @@ function scenarioFindings(scenarioId: string): string[] {
 }
 
 export function gradeLesson(lessonId: string, answer: number): LessonGrade {
+  if (isScenarioLessonId(lessonId)) {
+    const own = userLessons().find((u) => u.def.lesson.id === lessonId)
+    if (own) return gradeScenarioLesson(own.def, answer, own.findings)
+  }
   return gradeLessonAnswer(lessonId, answer, scenarioFindings)
 }

@@ -11,6 +11,7 @@ import { LineCounter, parseDocument, isNode, type Document } from 'yaml'
 import type { z } from 'zod'
 import { ScenarioSchema, type Scenario } from './scenario-schema'
 import { isIpv4 } from '../../shared/net/ip'
+import { FINDING_IDS } from '../../shared/diagnose/index'
 
 export interface ScenarioError {
   file: string
@@ -136,7 +137,7 @@ export function parseScenarioText(text: string, file: string): LoadResult {
   }
   const parsed = ScenarioSchema.safeParse(data)
   if (!parsed.success) return { ok: false, errors: issuesToErrors(parsed.error.issues, doc, lc, file) }
-  const refErrors = crossCheck(parsed.data).map(({ path, message }) => ({
+  const refErrors = [...crossCheck(parsed.data), ...crossCheckLessons(parsed.data)].map(({ path, message }) => ({
     file,
     ...positionOf(doc, lc, path),
     path: pathText(path),
@@ -146,8 +147,22 @@ export function parseScenarioText(text: string, file: string): LoadResult {
   return { ok: true, scenario: parsed.data }
 }
 
+/**
+ * A union (`lesson`: an id or a lesson of its own) fails as one "Invalid input": report the issues
+ * of the branch whose type the value has (its issues are not about the value's own type).
+ */
+function unionBranchIssues(issues: z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  return issues.flatMap((issue) => {
+    if (issue.code !== 'invalid_union' || !('errors' in issue) || !Array.isArray(issue.errors)) return [issue]
+    const branch = (issue.errors as z.core.$ZodIssue[][]).find(
+      (b) => !b.some((i) => i.code === 'invalid_type' && i.path.length === 0)
+    )
+    return branch ? unionBranchIssues(branch.map((i) => ({ ...i, path: [...issue.path, ...i.path] }))) : [issue]
+  })
+}
+
 function issuesToErrors(issues: z.core.$ZodIssue[], doc: Document, lc: LineCounter, file: string): ScenarioError[] {
-  return issues.map((issue) => {
+  return unionBranchIssues(issues).map((issue) => {
     const path = issue.path.filter((p): p is PathKey => typeof p === 'string' || typeof p === 'number')
     // An unknown key is reported on its parent object: point at the key itself.
     let target = path
@@ -274,6 +289,21 @@ function crossCheck(s: Scenario): { path: PathKey[]; message: string }[] {
       if (f.type === 'interface-down' && !f.interface && !f.container)
         errors.push({ path: ['hosts', hi, 'faults', fi], message: 'interface-down needs an interface or a container' })
     })
+  })
+  return errors
+}
+
+/** A lesson's answer must be one of its choices; an exercise's finds must be checks the engine has. */
+function crossCheckLessons(s: Scenario): { path: PathKey[]; message: string }[] {
+  const errors: { path: PathKey[]; message: string }[] = []
+  if (s.lesson && typeof s.lesson === 'object' && s.lesson.check.answer >= s.lesson.check.choices.length)
+    errors.push({
+      path: ['lesson', 'check', 'answer'],
+      message: `answer ${s.lesson.check.answer} is not one of the ${s.lesson.check.choices.length} choices`
+    })
+  s.exercise?.find.forEach((f, i) => {
+    if (!FINDING_IDS.includes(f.check))
+      errors.push({ path: ['exercise', 'find', i, 'check'], message: `the diagnose engine has no check "${f.check}"` })
   })
   return errors
 }

@@ -193,12 +193,67 @@ export const HostSchema = z
   })
   .strict()
 
+const lessonStep = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a lower-case step id like conntrack'),
+    view: z.enum(['topology', 'nat', 'traffic', 'diagnose']),
+    text: localized,
+    /** A topology node id `<kind>:<netns>:<name>` to highlight. */
+    focus: z.string().min(1).max(300).optional(),
+    /** NAT view tab. */
+    tab: z.enum(['rules', 'ports', 'conntrack']).optional()
+  })
+  .strict()
+
+/** A lesson carried by the scenario file itself (docs/scenario-format.md, "Lessons and exercises in a scenario file"). */
+export const ScenarioLessonSchema = z
+  .object({
+    title: localized,
+    summary: localized,
+    steps: z.array(lessonStep).min(1).max(30),
+    check: z
+      .object({
+        question: localized,
+        choices: z.array(localized).min(2).max(8),
+        /** Index (from 0) of the right choice. */
+        answer: z.number().int().min(0),
+        explanation: localized
+      })
+      .strict()
+  })
+  .strict()
+
+/** A troubleshooting exercise: the learner names a fault and its object; the diagnose engine grades. */
+export const ScenarioExerciseSchema = z
+  .object({
+    title: localized,
+    summary: localized,
+    steps: z.array(lessonStep).max(30).default([]),
+    question: localized,
+    /** The findings to name: a diagnose check id and the object it is reported on (container, network, bridge, interface name). */
+    find: z
+      .array(
+        z
+          .object({
+            check: z.string().regex(/^[a-z0-9-]+$/, 'expected a check id like missing-masquerade'),
+            object: z.string().min(1)
+          })
+          .strict()
+      )
+      .min(1)
+      .max(8),
+    explanation: localized
+  })
+  .strict()
+
 export const ScenarioSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a lower-case id like nat-mode'),
     title: localized,
     description: localized,
-    lesson: z.string().nullable().default(null),
+    /** The id of the built-in lesson this scenario belongs to, or a lesson of its own. */
+    lesson: z.union([z.string(), ScenarioLessonSchema]).nullable().default(null),
+    exercise: ScenarioExerciseSchema.optional(),
     overlays: z.array(OverlaySchema).default([]),
     hosts: z.array(HostSchema).min(1)
   })
@@ -212,3 +267,5 @@ export type ScenarioFlow = z.infer<typeof FlowSchema>
 export type ScenarioFault = z.infer<typeof FaultSchema>
 export type ScenarioNic = z.infer<typeof NicSchema>
 export type ScenarioOverlay = z.infer<typeof OverlaySchema>
+export type ScenarioLesson = z.infer<typeof ScenarioLessonSchema>
+export type ScenarioExercise = z.infer<typeof ScenarioExerciseSchema>
