@@ -61,12 +61,15 @@ function loadFile(file: string, shownAs: string): Result<Scenario> {
     : fail('parse-error', `scenario ${shownAs} is invalid`, {
         detail: loaded.errors.map(formatScenarioError).join('\n')
       })
+  // Only a file that loaded is read again for its hash: a refused one (a device like /dev/zero,
+  // a FIFO) must never be read.
   let hash = ''
-  try {
-    hash = contentHash(readFileSync(file, 'utf8'))
-  } catch {
-    // unreadable: loadScenarioFile said why
-  }
+  if (loaded.ok)
+    try {
+      hash = contentHash(readFileSync(file, 'utf8'))
+    } catch {
+      // gone since: no lesson id, the next load says why
+    }
   cache.set(file, { stamp, scenario, hash })
   return scenario
 }
