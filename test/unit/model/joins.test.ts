@@ -13,24 +13,7 @@ import {
 } from '../../../src/main/model/joins'
 import { parseIpLinkJson } from '../../../src/main/parsers/ip-link'
 import type { DockerNetworkRecord, IpLinkRecord } from '../../../src/main/parsers/types'
-
-function link(partial: Partial<IpLinkRecord> & { ifindex: number; name: string }): IpLinkRecord {
-  return {
-    flags: ['UP'],
-    mtu: 1500,
-    operstate: 'UP',
-    mac: null,
-    master: null,
-    kind: null,
-    linkIndex: null,
-    linkName: null,
-    linkNetnsId: null,
-    vxlanId: null,
-    bridgeStp: null,
-    raw: '',
-    ...partial
-  }
-}
+import { ipLinkRecord } from '../../support/ip-link-record'
 
 const ns = (netns: string, links: IpLinkRecord[]): IfaceBuild[] =>
   buildInterfaces({ netns, links, addrs: null, dev: null, igmp: null })
@@ -38,13 +21,17 @@ const ns = (netns: string, links: IpLinkRecord[]): IfaceBuild[] =>
 describe('joinVethPeers', () => {
   it('pairs a host veth and a container eth0 only when both link indexes agree', () => {
     const host = ns('host', [
-      link({ ifindex: 5, name: 'docker0', kind: 'bridge' }),
-      link({ ifindex: 7, name: 'vethA', kind: 'veth', master: 'docker0', linkIndex: 6, linkNetnsId: 0 }),
-      link({ ifindex: 9, name: 'vethB', kind: 'veth', master: 'docker0', linkIndex: 6, linkNetnsId: 1 })
+      ipLinkRecord({ ifindex: 5, name: 'docker0', kind: 'bridge' }),
+      ipLinkRecord({ ifindex: 7, name: 'vethA', kind: 'veth', master: 'docker0', linkIndex: 6, linkNetnsId: 0 }),
+      ipLinkRecord({ ifindex: 9, name: 'vethB', kind: 'veth', master: 'docker0', linkIndex: 6, linkNetnsId: 1 })
     ])
     // both containers have eth0 with ifindex 6: ifindex alone is ambiguous, the reverse link decides
-    const a = ns('container:aaa', [link({ ifindex: 6, name: 'eth0', kind: 'veth', linkIndex: 7, linkNetnsId: 0 })])
-    const b = ns('container:bbb', [link({ ifindex: 6, name: 'eth0', kind: 'veth', linkIndex: 9, linkNetnsId: 0 })])
+    const a = ns('container:aaa', [
+      ipLinkRecord({ ifindex: 6, name: 'eth0', kind: 'veth', linkIndex: 7, linkNetnsId: 0 })
+    ])
+    const b = ns('container:bbb', [
+      ipLinkRecord({ ifindex: 6, name: 'eth0', kind: 'veth', linkIndex: 9, linkNetnsId: 0 })
+    ])
     const all = [...host, ...a, ...b]
     expect(joinVethPeers(all)).toBe(2)
     expect(a[0].iface.peer).toEqual({ ifindex: 7, netns: 'host', name: 'vethA' })
@@ -56,9 +43,9 @@ describe('joinVethPeers', () => {
 
   it('pairs veths inside one namespace by name and leaves unmatched veths with an unknown peer', () => {
     const host = ns('host', [
-      link({ ifindex: 3, name: 'v1', kind: 'veth', linkName: 'v2' }),
-      link({ ifindex: 4, name: 'v2', kind: 'veth', linkName: 'v1' }),
-      link({ ifindex: 8, name: 'lonely', kind: 'veth', linkIndex: 2, linkNetnsId: 3 })
+      ipLinkRecord({ ifindex: 3, name: 'v1', kind: 'veth', linkName: 'v2' }),
+      ipLinkRecord({ ifindex: 4, name: 'v2', kind: 'veth', linkName: 'v1' }),
+      ipLinkRecord({ ifindex: 8, name: 'lonely', kind: 'veth', linkIndex: 2, linkNetnsId: 3 })
     ])
     joinVethPeers(host)
     markUnresolvedPeers(host)
@@ -123,9 +110,9 @@ describe('joinVethPeers', () => {
 
 describe('non-root matches', () => {
   const host = ns('host', [
-    link({ ifindex: 10, name: 'vethX', kind: 'veth', master: 'docker0', linkIndex: 4, linkNetnsId: 0 }),
-    link({ ifindex: 11, name: 'vethY', kind: 'veth', master: 'br-1', linkIndex: 4, linkNetnsId: 1 }),
-    link({ ifindex: 12, name: 'vethZ', kind: 'veth', master: 'br-1', linkIndex: 5, linkNetnsId: 2 })
+    ipLinkRecord({ ifindex: 10, name: 'vethX', kind: 'veth', master: 'docker0', linkIndex: 4, linkNetnsId: 0 }),
+    ipLinkRecord({ ifindex: 11, name: 'vethY', kind: 'veth', master: 'br-1', linkIndex: 4, linkNetnsId: 1 }),
+    ipLinkRecord({ ifindex: 12, name: 'vethZ', kind: 'veth', master: 'br-1', linkIndex: 5, linkNetnsId: 2 })
   ])
   it('matchByIgmp takes the unique candidate, narrowed by the expected bridge', () => {
     expect(matchByIgmp(5, host, null)?.iface.name).toBe('vethZ')
@@ -192,15 +179,15 @@ describe('bridges and networks', () => {
 
   it('collects ports from ip link master, brctl and sysfs, and finds overlay namespaces', () => {
     const host = ns('host', [
-      link({ ifindex: 4, name: 'docker0', kind: 'bridge' }),
-      link({ ifindex: 6, name: 'veth1', kind: 'veth', master: 'docker0' }),
-      link({ ifindex: 7, name: 'bond0', kind: 'bond' }),
-      link({ ifindex: 8, name: 'eth1', kind: 'device', master: 'bond0' })
+      ipLinkRecord({ ifindex: 4, name: 'docker0', kind: 'bridge' }),
+      ipLinkRecord({ ifindex: 6, name: 'veth1', kind: 'veth', master: 'docker0' }),
+      ipLinkRecord({ ifindex: 7, name: 'bond0', kind: 'bond' }),
+      ipLinkRecord({ ifindex: 8, name: 'eth1', kind: 'device', master: 'bond0' })
     ])
     const overlay = ns('docker-netns:1-mqx6k2jqsx', [
-      link({ ifindex: 2, name: 'br0', kind: 'bridge' }),
-      link({ ifindex: 5, name: 'vxlan0', kind: 'vxlan', master: 'br0', vxlanId: 4097 }),
-      link({ ifindex: 7, name: 'veth0', kind: 'veth', master: 'br0' })
+      ipLinkRecord({ ifindex: 2, name: 'br0', kind: 'bridge' }),
+      ipLinkRecord({ ifindex: 5, name: 'vxlan0', kind: 'vxlan', master: 'br0', vxlanId: 4097 }),
+      ipLinkRecord({ ifindex: 7, name: 'veth0', kind: 'veth', master: 'br0' })
     ])
     const ifaces = [...host, ...overlay]
     const bridges = buildBridges({
@@ -257,8 +244,10 @@ describe('bridges and networks', () => {
   })
 
   it('links macvlan interfaces to their parent', () => {
-    const host = ns('host', [link({ ifindex: 2, name: 'eth0', kind: 'device' })])
-    const c = ns('container:abc', [link({ ifindex: 9, name: 'eth0', kind: 'macvlan', linkIndex: 2, linkNetnsId: 0 })])
+    const host = ns('host', [ipLinkRecord({ ifindex: 2, name: 'eth0', kind: 'device' })])
+    const c = ns('container:abc', [
+      ipLinkRecord({ ifindex: 9, name: 'eth0', kind: 'macvlan', linkIndex: 2, linkNetnsId: 0 })
+    ])
     resolveParents([...host, ...c])
     expect(c[0].iface.parent).toBe('eth0')
   })

@@ -15,9 +15,9 @@ import { buildConntrack } from '../../../src/main/model/conntrack'
 import { buildInterfaces, type IfaceBuild } from '../../../src/main/model/interfaces'
 import { resolveIgmpJoins, sameNamespaceNsids } from '../../../src/main/model/joins'
 import { parseNetnsMap } from '../../../src/main/model/netns'
-import type { IpLinkRecord } from '../../../src/main/parsers/types'
 import { Snapshot } from '../../../src/shared/snapshot/schema'
 import { FIXTURES_DIR } from '../../support/fixtures'
+import { ipLinkRecord } from '../../support/ip-link-record'
 
 const FILE = join(FIXTURES_DIR, 'capture/debian-12-docker-20.10/probe--nonroot-lab.cap')
 const parsed = parseCaptureText(readFileSync(FILE, 'utf8'))
@@ -237,24 +237,6 @@ describe('non-root capture variants', () => {
   })
 })
 
-function link(partial: Partial<IpLinkRecord> & { ifindex: number; name: string }): IpLinkRecord {
-  return {
-    flags: ['UP'],
-    mtu: 1500,
-    operstate: 'UP',
-    mac: null,
-    master: null,
-    kind: null,
-    linkIndex: null,
-    linkName: null,
-    linkNetnsId: null,
-    vxlanId: null,
-    bridgeStp: null,
-    raw: '',
-    ...partial
-  }
-}
-
 const igmpNs = (netns: string, records: [number, string][]): IfaceBuild[] =>
   buildInterfaces({
     netns,
@@ -268,9 +250,9 @@ describe('resolveIgmpJoins', () => {
   const host = buildInterfaces({
     netns: 'host',
     links: [
-      link({ ifindex: 10, name: 'vethA', kind: 'veth', master: 'br0', linkIndex: 5, linkNetnsId: 1 }),
-      link({ ifindex: 11, name: 'vethB', kind: 'veth', master: 'br1', linkIndex: 6, linkNetnsId: 1 }),
-      link({ ifindex: 12, name: 'vethC', kind: 'veth', master: 'br0', linkIndex: 5, linkNetnsId: 2 })
+      ipLinkRecord({ ifindex: 10, name: 'vethA', kind: 'veth', master: 'br0', linkIndex: 5, linkNetnsId: 1 }),
+      ipLinkRecord({ ifindex: 11, name: 'vethB', kind: 'veth', master: 'br1', linkIndex: 6, linkNetnsId: 1 }),
+      ipLinkRecord({ ifindex: 12, name: 'vethC', kind: 'veth', master: 'br0', linkIndex: 5, linkNetnsId: 2 })
     ],
     addrs: null,
     dev: null,
@@ -328,10 +310,10 @@ describe('sameNamespaceNsids', () => {
   const host = buildInterfaces({
     netns: 'host',
     links: [
-      link({ ifindex: 10, name: 'vethA', kind: 'veth', master: 'br0', linkIndex: 5, linkNetnsId: 1 }),
-      link({ ifindex: 11, name: 'vethB', kind: 'veth', master: 'br1', linkIndex: 6, linkNetnsId: 1 }),
-      link({ ifindex: 12, name: 'vethC', kind: 'veth', master: 'br0', linkIndex: 7, linkNetnsId: 2 }),
-      link({ ifindex: 13, name: 'vethD', kind: 'veth', master: 'br0', linkIndex: 5, linkNetnsId: 3 })
+      ipLinkRecord({ ifindex: 10, name: 'vethA', kind: 'veth', master: 'br0', linkIndex: 5, linkNetnsId: 1 }),
+      ipLinkRecord({ ifindex: 11, name: 'vethB', kind: 'veth', master: 'br1', linkIndex: 6, linkNetnsId: 1 }),
+      ipLinkRecord({ ifindex: 12, name: 'vethC', kind: 'veth', master: 'br0', linkIndex: 7, linkNetnsId: 2 }),
+      ipLinkRecord({ ifindex: 13, name: 'vethD', kind: 'veth', master: 'br0', linkIndex: 5, linkNetnsId: 3 })
     ],
     addrs: null,
     dev: null,
