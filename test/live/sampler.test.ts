@@ -7,12 +7,14 @@ import { afterEach, beforeAll, describe, expect, inject, it } from 'vitest'
 import { execa, type ResultPromise } from 'execa'
 import { SCHEMA_VERSION, Snapshot, type SnapshotInput } from '../../src/shared/snapshot/schema'
 import type { TrafficSample } from '../../src/shared/api/types'
-import { openCounterStream, type StreamTarget } from '../../src/main/traffic/stream'
+import { readdirSync, readFileSync } from 'node:fs'
+import { BOUNDARY, openCounterStream, type StreamTarget } from '../../src/main/traffic/stream'
 import { startSampler } from '../../src/main/traffic/sampler'
 import { containerLabeller } from '../../src/main/traffic/labels'
 import type { CounterFrame } from '../../src/main/traffic/types'
 import { readLabTruth, truthContainer, type LabTruth } from './support/truth'
 import './support/provided'
+import { alive } from '../support/processes'
 
 const skipReason = inject('liveSkip')
 const ssh = inject('labSsh')
@@ -30,7 +32,7 @@ function snapshotFromTruth(truth: LabTruth): Snapshot {
       name: c.name,
       id: c.id,
       image: 'netlens-lab/busybox:1',
-      state: 'running',
+      state: 'alive',
       pid: c.pid,
       networkMode: c.networkMode,
       interfaces: c.interfaces.map((i) => ({
@@ -75,6 +77,25 @@ async function firstFrames(target: StreamTarget, pids: { netns: string; pid: num
   return frames
 }
 
+/** Pids of the counter loops on this machine (awk's argv holds the boundary) and of their children. */
+function loopProcesses(): Set<number> {
+  const found = new Set<number>()
+  const read = (path: string): string => {
+    try {
+      return readFileSync(path, 'utf8')
+    } catch {
+      return '' // gone meanwhile
+    }
+  }
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || !read(`/proc/${entry}/cmdline`).includes(BOUNDARY)) continue
+    found.add(Number(entry))
+    for (const child of read(`/proc/${entry}/task/${entry}/children`).trim().split(' ').filter(Boolean)) found.add(Number(child))
+  }
+  return found
+}
+
+
 describe.skipIf(skipReason)('live counter stream and sampler', () => {
   let truth: LabTruth
   let traffic: ResultPromise | null = null
@@ -105,6 +126,24 @@ describe.skipIf(skipReason)('live counter stream and sampler', () => {
     }
     expect(frames[1].t).toBeGreaterThan(frames[0].t)
     expect(frames[2].t).toBeGreaterThan(frames[1].t)
+  })
+
+  it.each(['local', 'ssh'])('%s: a stopped stream leaves no process behind on the host', async (which) => {
+    const web = truthContainer(truth, 'nllab-web')
+    const target = targets().find(([k]) => k === which)![1]
+    const before = loopProcesses()
+    const stream = openCounterStream(target, { intervalS: 0.5, pids: [{ netns: `pid:${web.pid}`, pid: web.pid! }] })
+    let ours = new Set<number>()
+    let frames = 0
+    for await (const _frame of stream.frames) {
+      // While it runs: the loop (awk) and its cat, found by the same scan that must find none later.
+      ours = new Set([...loopProcesses()].filter((pid) => !before.has(pid)))
+      if (++frames === 2) break // leaving the loop stops the stream
+    }
+    expect(ours.size).toBeGreaterThanOrEqual(2)
+    // Gone at once: the end of the ticks ends the loop (the test's timeout is the failure).
+    while ([...ours].some(alive)) await new Promise((r) => setTimeout(r, 100))
+    expect([...ours].filter(alive)).toEqual([])
   })
 
   it.each(['local', 'ssh'])('%s: the sampler shows traffic on nllab-web’s host veth, labelled', async (which) => {

@@ -1,6 +1,6 @@
 /**
- * The live counter stream: ONE long-lived read-only sh loop per host (locally `sh -s`, remotely
- * `ssh … HOST sh -s`) that prints a boundary-delimited frame every interval:
+ * The live counter stream: ONE long-lived read-only loop per host (locally `sh -s`, remotely
+ * `ssh … HOST sh -s`) that prints a boundary-delimited frame at start and then one per tick:
  *
  *   @@NLFRAME@@ begin
  *   /proc/uptime:<the uptime line>
@@ -8,12 +8,18 @@
  *   /proc/<pid>/net/dev:<line>            (each line of each streamed container namespace's)
  *   @@NLFRAME@@ end
  *
- * One `grep -H ''` reads them all, so a frame costs the host one short-lived process and a sleep
- * however many interfaces and containers it has (a `cat` per container per second was most of the
- * loop's cost on a busy host). The uptime, in hundredths of a second and read with the counters,
- * times the frame. A container whose process has exited simply has no lines.
+ * NetLens ticks it: one newline on the loop's stdin per interval, so a frame costs the host no
+ * process at all. A long-lived `awk` re-reads the files with getline/close and prints through one
+ * long-lived `cat` (buffered output whatever the awk); a `grep -H` and a `sleep` per frame were
+ * two fork+execs, more than half of the loop's cost on a host with 250 containers. mawk must be
+ * told `-W interactive` to read its stdin line by line (otherwise it waits for a full buffer);
+ * other awks ignore or refuse it, so the script asks first. When NetLens stops or goes away,
+ * the stdin ends and so does the loop, at once (no sleep to wait out, no orphan). A host
+ * without awk gets a `grep -H ''` per tick. The uptime, in hundredths of a second and read with
+ * the counters, times the frame. A container whose process has exited simply has no lines.
  *
- * The script is fixed text with only validated numbers substituted and is sent on stdin, so no
+ * The script is one `{ … }` block, so the shell has read all of it before the first tick can
+ * arrive on the same stdin. It is fixed text with only validated numbers substituted, so no
  * host-derived string ever reaches a shell. Reading /proc/<pid>/net/dev needs no root.
  */
 import { execa, type ResultPromise } from 'execa'
@@ -43,21 +49,47 @@ export function clampInterval(intervalS: number): number {
   return Math.min(MAX_INTERVAL_S, Math.max(MIN_INTERVAL_S, intervalS))
 }
 
-/** The loop script. Only integers and a fixed-format decimal are substituted. */
-export function counterLoopScript(intervalS: number, pids: { netns: string; pid: number }[]): string {
-  const interval = clampInterval(intervalS).toFixed(2).replace(/\.?0+$/, '')
+/** What NetLens writes to the loop's stdin to have it print the next frame. */
+export const TICK = '\n'
+
+/** The loop script. Only integers are substituted. */
+export function counterLoopScript(pids: { netns: string; pid: number }[]): string {
   const validPids = [...new Set(pids.map((p) => p.pid).filter((pid) => Number.isSafeInteger(pid) && pid > 0))]
-  const files = ['/proc/uptime', '/proc/net/dev', ...validPids.map((pid) => `/proc/${pid}/net/dev`)]
+  const files = ['/proc/uptime', '/proc/net/dev', ...validPids.map((pid) => `/proc/${pid}/net/dev`)].join(' ')
   const lines = [
+    '{',
+    'if command -v awk >/dev/null 2>&1; then',
+    "  W=; awk -W interactive 'BEGIN { exit 0 }' </dev/null >/dev/null 2>&1 && W='-W interactive'",
+    // Single-quoted shell text: the program holds no single quote.
+    "  exec awk $W 'BEGIN {",
+    // The files are operands only to be out of the 128 kB limit of one argument: emptied, the
+    // main input (the ticks) is stdin.
+    '    for (i = 1; i < ARGC; i++) { file[i] = ARGV[i]; ARGV[i] = "" }',
+    '    out = "cat"',
+    '    do {',
+    `      print "${BOUNDARY} begin" | out`,
+    '      for (i = 1; i < ARGC; i++) {',
+    '        f = file[i]',
+    '        while ((getline line < f) > 0) print f ":" line | out',
+    '        close(f)',
+    '      }',
+    `      print "${BOUNDARY} end" | out`,
+    '      fflush(out)',
+    '    } while ((getline tick) > 0)',
+    '    close(out)',
+    '    exit 0',
+    `  }' ${files} 2>/dev/null`,
+    'fi',
     "B='" + BOUNDARY + "'",
-    // Any failed write (reader gone) ends the loop; so does an interrupted sleep.
+    // Any failed write (reader gone) ends the loop; so does the end of the ticks.
     'trap "exit 0" PIPE HUP TERM',
     'while :; do',
     '  printf "%s begin\\n" "$B" || exit 0',
-    `  grep -H '' ${files.join(' ')} 2>/dev/null`,
+    `  grep -H '' ${files} 2>/dev/null`,
     '  printf "%s end\\n" "$B" || exit 0',
-    `  sleep ${interval} || exit 0`,
+    '  read -r tick || exit 0',
     'done',
+    '}',
     ''
   ]
   return lines.join('\n')
@@ -90,6 +122,8 @@ export class FrameParser {
   private skippingLine = false
   private frame: { uptime: number | null; host: string[]; pids: Map<number, string[]> } | null = null
   private uptimeBase: { uptimeS: number; epochMs: number } | null = null
+  /** Frames completed so far. */
+  framesSeen = 0
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -151,6 +185,7 @@ export class FrameParser {
       this.frame = { uptime: null, host: [], pids: new Map() }
     } else if (kind === 'end' && frame) {
       this.frame = null
+      this.framesSeen++
       return {
         t: this.timestamp(frame.uptime),
         dev: [
@@ -250,41 +285,74 @@ export class CounterStreamError extends Error {
 
 export function openCounterStream(target: StreamTarget, opts: CounterStreamOptions): CounterStream {
   const { file, args } = streamCommand(target, opts.sudo)
+  return spawnCounterLoop(file, args, opts, (exitCode, stderr, signal) => {
+    const where = target.kind === 'local' ? 'local counter loop' : `counter loop on ${target.alias}`
+    const appError = target.kind === 'ssh' ? classifySshFailure(exitCode, stderr, { alias: target.alias }) : null
+    const detail = appError?.message ?? (stderr.trim() || `exit code ${exitCode ?? signal ?? 'unknown'}`)
+    return new CounterStreamError(`${where} ended: ${detail}`, exitCode, stderr, appError)
+  })
+}
+
+/**
+ * Runs the loop script through `file args` (a shell reading its script on stdin, possibly through
+ * ssh or `ip netns exec`), ticks it every interval from its first frame on, and parses its frames.
+ * Exported for the benchmark, which runs it in a namespace of its own; `pid` is the local process.
+ */
+export function spawnCounterLoop(
+  file: string,
+  args: string[],
+  opts: CounterStreamOptions,
+  failure: (exitCode: number | null, stderr: string, signal?: string) => Error = (exitCode, stderr, signal) =>
+    new CounterStreamError(`counter loop ended: ${stderr.trim() || `exit code ${exitCode ?? signal ?? 'unknown'}`}`, exitCode, stderr)
+): CounterStream & { pid: number | undefined } {
   let stopped = false
-  let subprocess: ResultPromise | null = null
-  const stop = (): void => {
-    if (stopped) return
-    stopped = true
-    subprocess?.kill('SIGTERM')
+  let ticker: ReturnType<typeof setInterval> | null = null
+  const stopTicking = (): void => {
+    if (ticker) clearInterval(ticker)
+    ticker = null
   }
-  const queue = new FrameQueue(stop)
-  const parser = new FrameParser()
-  const stderrTail = new TailBuffer()
-  subprocess = execa(file, args, {
-    input: counterLoopScript(opts.intervalS, opts.pids),
+  const subprocess: ResultPromise = execa(file, args, {
     reject: false,
     buffer: false,
+    stdin: 'pipe',
     stdout: 'pipe',
     stderr: 'pipe',
     env: { LC_ALL: 'C' },
     forceKillAfterDelay: 2000
   })
+  const stop = (): void => {
+    if (stopped) return
+    stopped = true
+    stopTicking()
+    // The end of the ticks ends the loop on the host; the signal ends ssh (or the local shell).
+    subprocess.stdin?.end()
+    subprocess.kill('SIGTERM')
+  }
+  const queue = new FrameQueue(stop)
+  const parser = new FrameParser()
+  const stderrTail = new TailBuffer()
+  // A loop that is gone makes writes fail: its end is reported through the exit below.
+  subprocess.stdin?.on('error', stopTicking)
+  subprocess.stdin?.write(counterLoopScript(opts.pids))
   subprocess.stdout?.setEncoding('utf8')
   subprocess.stdout?.on('data', (chunk: string) => {
     for (const frame of parser.push(chunk)) queue.push(frame)
+    // Ticks start once the loop runs (its first frame), never while the shell still reads the script.
+    if (!ticker && !stopped && parser.framesSeen > 0)
+      ticker = setInterval(() => subprocess.stdin?.write(TICK), clampInterval(opts.intervalS) * 1000)
   })
   subprocess.stderr?.setEncoding('utf8')
   subprocess.stderr?.on('data', (chunk: string) => stderrTail.push(chunk))
   subprocess.then(
     (result) => {
+      stopTicking()
       if (stopped) return queue.end()
-      const stderr = stderrTail.toString()
-      const where = target.kind === 'local' ? 'local counter loop' : `counter loop on ${target.alias}`
-      const appError = target.kind === 'ssh' ? classifySshFailure(result.exitCode ?? null, stderr, { alias: target.alias }) : null
-      const detail = appError?.message ?? (stderr.trim() || `exit code ${result.exitCode ?? result.signal ?? 'unknown'}`)
-      queue.end(new CounterStreamError(`${where} ended: ${detail}`, result.exitCode ?? null, stderr, appError))
+      queue.end(failure(result.exitCode ?? null, stderrTail.toString(), result.signal ?? undefined))
     },
-    (e: unknown) => queue.end(stopped ? undefined : e)
+    (e: unknown) => {
+      stopTicking()
+      queue.end(stopped ? undefined : e)
+    }
   )
-  return { frames: queue, stop }
+  return { frames: queue, stop, pid: subprocess.pid }
 }

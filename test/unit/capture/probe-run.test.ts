@@ -13,18 +13,9 @@ import { performance } from 'node:perf_hooks'
 import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseCaptureText } from '../../../src/main/capture/capture-file'
+import { alive } from '../../support/processes'
 
 const PROBE = join(__dirname, '../../../resources/probe.sh')
-
-/** Alive and not a zombie (a killed child may linger as one until it is reaped). */
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z'
-  } catch {
-    return false
-  }
-}
 
 describe.runIf(process.platform === 'linux')('probe.sh watchdog', () => {
   let dir: string
