@@ -524,6 +524,172 @@ else
   nl_skip docker.containers 'docker container inspect $(docker ps -aq)' "docker version failed ($nl_st)"
 fi
 
+# ---------------------------------------------------------------- podman (issue #20; one block, keep it so)
+# Podman's networks, containers and pods, asked as the user running the probe: root sees rootful
+# Podman, anyone else their own rootless Podman (`--sudo` does not change that). Any podman
+# command, even `podman version`, creates a user's storage (and, rootless, starts a pause process
+# that stays) when podman was never used, and refreshes container states on its first run after a
+# reboot. So podman is asked only when its storage exists, its run-time "alive" marker says it ran
+# since boot and, rootless, its pause process runs: then the probe runs only what the user's own
+# `podman ps` would (inspect, ls, ps: no `system migrate`, no `info`).
+NL_PODMAN_OK=0
+NL_PODMAN_PIDS=''
+NL_PODMAN_WHY=''
+nl_podman_ready() {
+  if [ "$NL_UID" = 0 ]; then
+    nl_pm_store=/var/lib/containers/storage
+    nl_pm_tmp=/run/libpod
+  else
+    nl_pm_store="${XDG_DATA_HOME:-${HOME:-/nonexistent}/.local/share}/containers/storage"
+    nl_pm_tmp=''
+    for nl_d in "${XDG_RUNTIME_DIR:-/nonexistent}/libpod/tmp" "/run/user/$NL_UID/libpod/tmp" "/tmp/podman-run-$NL_UID/libpod/tmp"; do
+      if [ -e "$nl_d/alive" ]; then
+        nl_pm_tmp=$nl_d
+        break
+      fi
+    done
+  fi
+  if [ ! -d "$nl_pm_store" ]; then
+    NL_PODMAN_WHY="podman was never used by uid $NL_UID (no $nl_pm_store): not running it, it would create its storage"
+    return 1
+  fi
+  if [ -z "$nl_pm_tmp" ] || [ ! -e "$nl_pm_tmp/alive" ]; then
+    NL_PODMAN_WHY="podman has not run since boot for uid $NL_UID: not running it, its first run would refresh container states"
+    return 1
+  fi
+  if [ "$NL_UID" != 0 ]; then
+    nl_pm_pause=''
+    [ -r "$nl_pm_tmp/pause.pid" ] && read -r nl_pm_pause <"$nl_pm_tmp/pause.pid"
+    case $nl_pm_pause in *[!0-9]* | '') nl_pm_pause=0 ;; esac
+    if [ "$nl_pm_pause" = 0 ] || [ ! -d "/proc/$nl_pm_pause" ]; then
+      NL_PODMAN_WHY="podman's rootless pause process for uid $NL_UID is not running: not running podman, it would start one"
+      return 1
+    fi
+  fi
+  return 0
+}
+
+nl_f_podman_networks() {
+  nl_ids=$(nl_x podman network ls -q) || return $?
+  if [ -z "$nl_ids" ]; then
+    echo '[]'
+    return 0
+  fi
+  # shellcheck disable=SC2086
+  nl_x podman network inspect $nl_ids
+}
+
+nl_f_podman_containers() {
+  nl_ids=$(nl_x podman ps -aq) || return $?
+  if [ -z "$nl_ids" ]; then
+    echo '[]'
+    return 0
+  fi
+  # shellcheck disable=SC2086
+  nl_x podman container inspect $nl_ids
+}
+
+# Network helper processes of container runtimes, "<pid> <ppid> <uid> <comm> [<args>]" lines:
+# slirp4netns and pasta (with their command line: it names the namespace they serve), rootlessport,
+# conmon (with its command line when another user's: rootless containers root's podman does not
+# list) and aardvark-dns. Newlines inside a command line become spaces.
+nl_f_nethelpers() {
+  for nl_d in /proc/[0-9]*; do
+    [ -r "$nl_d/comm" ] || continue
+    read -r nl_comm 2>/dev/null <"$nl_d/comm" || continue
+    case $nl_comm in
+      slirp4netns | pasta | pasta.avx2 | rootlessport* | conmon | aardvark-dns) ;;
+      *) continue ;;
+    esac
+    read -r nl_stat 2>/dev/null <"$nl_d/stat" || continue
+    set -f
+    # shellcheck disable=SC2086
+    set -- ${nl_stat##*) }
+    set +f
+    nl_ppid=${2:-0}
+    nl_huid=-
+    while read -r nl_k nl_v nl_rest; do
+      if [ "$nl_k" = Uid: ]; then
+        nl_huid=$nl_v
+        break
+      fi
+    done <"$nl_d/status"
+    nl_args=''
+    case $nl_comm in
+      slirp4netns | pasta | pasta.avx2) nl_args=$(tr '\0\n' '  ' <"$nl_d/cmdline" 2>/dev/null) ;;
+      conmon) [ "$nl_huid" != "$NL_UID" ] && nl_args=$(tr '\0\n' '  ' <"$nl_d/cmdline" 2>/dev/null) ;;
+    esac
+    printf '%s\n' "${nl_d#/proc/} $nl_ppid $nl_huid $nl_comm${nl_args:+ $nl_args}"
+  done
+  return 0
+}
+
+# nl_skip_podman REASON: the podman sections that did not run.
+nl_skip_podman() {
+  nl_skip podman.networks 'podman network inspect $(podman network ls -q)' "$1"
+  nl_skip podman.containers 'podman container inspect $(podman ps -aq)' "$1"
+  nl_skip podman.pods 'podman pod ps --format json' "$1"
+}
+
+if ! command -v podman >/dev/null 2>&1; then
+  nl_run podman.version "podman version --format '{{.Client.Version}}'" nl_x podman version --format '{{.Client.Version}}'
+  nl_skip_podman 'podman is not installed'
+elif nl_podman_ready; then
+  nl_run podman.version "podman version --format '{{.Client.Version}}'" nl_x podman version --format '{{.Client.Version}}'
+  if [ "$nl_st" = ok ]; then
+    NL_PODMAN_OK=1
+    nl_run podman.networks 'podman network inspect $(podman network ls -q)' nl_f_podman_networks
+    nl_run_kept podman.containers 'podman container inspect $(podman ps -aq)' nl_f_podman_containers
+    # Running containers' "<pid> <id>" from podman's indented JSON: the top-level "Id" (10 spaces
+    # in) and State's "Pid" (15 spaces in); stopped ones have Pid 0.
+    if [ "$nl_st" = ok ] && [ -n "$NL_T" ]; then
+      NL_PODMAN_PIDS=$(sed -n '/^          "Id": "[0-9a-f]\{64\}",$/{s/^          "Id": "\([0-9a-f]*\)",$/\1/;h;};/^               "Pid": [1-9][0-9]*,$/{s/^               "Pid": \([0-9]*\),$/\1/;G;s/\n/ /;p;}' "$NL_T/out")
+    fi
+    nl_run podman.pods 'podman pod ps --format json' nl_x podman pod ps --format json
+  else
+    nl_skip_podman "podman version failed ($nl_st)"
+  fi
+else
+  nl_skip podman.version "podman version --format '{{.Client.Version}}'" "$NL_PODMAN_WHY"
+  nl_skip_podman "$NL_PODMAN_WHY"
+fi
+nl_run_kept proc.nethelpers 'for p in /proc/[0-9]*: slirp4netns, pasta, rootlessport, conmon, aardvark-dns' nl_f_nethelpers
+# Other users' rootless containers (root only): the init process under each of their conmons, with
+# the container id from conmon's `-c`, so their namespaces are read like the others'.
+if [ "$NL_ROOTISH" = 1 ] && [ -n "$NL_T" ] && [ -s "$NL_T/out" ]; then
+  NL_PM_CONMONS=''
+  while read -r nl_p1 nl_p2 nl_p3 nl_p4 nl_p5; do
+    [ "$nl_p4" = conmon ] && [ -n "$nl_p5" ] || continue
+    nl_cid=''
+    set -f
+    # shellcheck disable=SC2086
+    set -- $nl_p5
+    set +f
+    while [ $# -gt 1 ]; do
+      [ "$1" = -c ] && nl_cid=$2
+      shift
+    done
+    case $nl_cid in *[!0-9a-f]* | '') continue ;; esac
+    [ ${#nl_cid} = 64 ] && NL_PM_CONMONS="$NL_PM_CONMONS $nl_p1:$nl_cid"
+  done <"$NL_T/out"
+  if [ -n "$NL_PM_CONMONS" ]; then
+    for nl_d in /proc/[0-9]*; do
+      read -r nl_stat 2>/dev/null <"$nl_d/stat" || continue
+      set -f
+      # shellcheck disable=SC2086
+      set -- ${nl_stat##*) }
+      set +f
+      case "$NL_PM_CONMONS " in
+        *" ${2:-x}:"*)
+          nl_cid=${NL_PM_CONMONS#* ${2}:}
+          nl_cid=${nl_cid%% *}
+          NL_PODMAN_PIDS="$NL_PODMAN_PIDS$NL_NL${nl_d#/proc/} $nl_cid"
+          ;;
+      esac
+    done
+  fi
+fi
+
 # ---------------------------------------------------------------- iproute2 (JSON, text fallback)
 NL_IPJSON=1
 nl_run_kept ip.link 'ip -j -d link show' nl_x ip -j -d link show
@@ -655,7 +821,8 @@ if [ "$NL_DOCKER_OK" = 1 ]; then
     fi
   fi
 else
-  # Without docker access: container init processes are the children of containerd-shim.
+  # Without docker access: container init processes are the children of containerd-shim (Docker)
+  # and of conmon (Podman).
   for nl_d in /proc/[0-9]*; do
     [ -r "$nl_d/stat" ] || continue
     read -r nl_stat 2>/dev/null <"$nl_d/stat" || continue
@@ -664,12 +831,23 @@ else
     [ -r "/proc/$2/comm" ] || continue
     read -r nl_pcomm 2>/dev/null <"/proc/$2/comm" || continue
     case $nl_pcomm in
-      containerd-shim*)
+      containerd-shim* | conmon)
         nl_cid=$(sed -n 's/.*\([0-9a-f]\{64\}\).*/\1/p' "$nl_d/cgroup" 2>/dev/null | head -n 1)
         NL_PIDS="$NL_PIDS${nl_d#/proc/} ${nl_cid:--}$NL_NL"
         ;;
     esac
   done
+fi
+# Podman's containers (see the podman block) first: they name the container a /proc scan may not.
+if [ -n "$NL_PODMAN_PIDS" ]; then
+  nl_merged=$NL_PODMAN_PIDS
+  IFS=$NL_NL
+  for nl_l in $NL_PIDS; do
+    case "$NL_NL$NL_PODMAN_PIDS$NL_NL" in *"$NL_NL${nl_l%% *} "*) continue ;; esac
+    nl_merged="$nl_merged$NL_NL$nl_l"
+  done
+  IFS=$NL_OLDIFS
+  NL_PIDS=$nl_merged
 fi
 IFS=$NL_NL
 for nl_l in $NL_PIDS; do

@@ -16,6 +16,7 @@
 set -euo pipefail
 
 IMAGE=netlens-lab/busybox:1
+SCRIPTS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 STATE_FILE=/run/nllab/lab.env
 # Once `up` has run, its settings win over the environment, so traffic/truth/down match the lab.
 if [ -r "$STATE_FILE" ]; then
@@ -323,14 +324,15 @@ lab_truth() {
       echo '[]' >"$dir/ns.json"
       echo '' >"$dir/netns"
     fi
-    jq -c -n \
+    jq -c -n -L "$SCRIPTS" \
       --slurpfile inspect "$dir/inspect.json" \
       --slurpfile ns "$dir/ns.json" \
       --slurpfile host "$dir/host-links.json" \
       --rawfile netns "$dir/netns" \
       --rawfile hostNetns "$dir/host-netns" \
       --arg mode "$mode" \
-      '($inspect[0][0]) as $i
+      'include "lab-truth";
+       ($inspect[0][0]) as $i
        | ($netns | rtrimstr("\n")) as $nsid
        | ($nsid == ($hostNetns | rtrimstr("\n"))) as $inHost
        | {
@@ -341,25 +343,9 @@ lab_truth() {
            networkMode: $mode,
            netnsInode: (if $nsid == "" then null else $nsid end),
            sharesHostNetns: $inHost,
-           networks: [($i.NetworkSettings.Networks // {}) | to_entries[]
-             | { name: .key, ip: .value.IPAddress, mac: .value.MacAddress, gateway: (if .value.Gateway == "" then null else .value.Gateway end) }],
-           ports: [($i.NetworkSettings.Ports // {}) | to_entries[] | select(.value != null) | .key as $k | .value[]
-             | { container: $k, hostIp: .HostIp, hostPort: (.HostPort | tonumber) }],
-           interfaces: [$ns[0][]
-             | . as $l
-             | (if $inHost or ($l.link_index == null) then null
-                else ($host[0] | map(select(.ifindex == $l.link_index and .linkinfo.info_kind == "veth")) | first) end) as $hv
-             | {
-                 ifname: $l.ifname,
-                 ifindex: $l.ifindex,
-                 kind: ($l.linkinfo.info_kind // (if $l.ifname == "lo" then "loopback" else null end)),
-                 peerIfindex: ($l.link_index // null),
-                 mac: (if $l.link_type == "loopback" then null else $l.address end),
-                 addresses: [($l.addr_info // [])[] | "\(.local)/\(.prefixlen)"],
-                 hostVeth: ($hv.ifname // null),
-                 hostVethIfindex: ($hv.ifindex // null),
-                 master: ($hv.master // null)
-               }]
+           networks: lab_networks($i),
+           ports: lab_ports($i),
+           interfaces: lab_interfaces($ns[0]; $host[0]; $inHost)
          }' >>"$dir/containers.jsonl"
   done
   local wan_pid_ns

@@ -40,6 +40,7 @@ const inNs = row(true)
 
 const LAB = (file: string): string => `lab/*/${file}.out`
 const NS_LAB = (file: string): string => `lab/*/ns--*--${file}.out`
+const PODMAN = (file: string): string => `podman/*/${file}.out`
 
 export type SectionKey =
   | 'hostname'
@@ -48,6 +49,11 @@ export type SectionKey =
   | 'dockerVersion'
   | 'dockerNetworks'
   | 'dockerContainers'
+  | 'podmanVersion'
+  | 'podmanNetworks'
+  | 'podmanContainers'
+  | 'podmanPods'
+  | 'netHelpers'
   | 'ipLink'
   | 'ipLinkText'
   | 'ipAddr'
@@ -102,6 +108,21 @@ export const HOST_SECTIONS: Record<SectionKey, SectionSpec> = {
     LAB('docker.containers'),
     'docker/*/docker-container--*.out'
   ]),
+  // Podman, as the user running the probe (root: rootful; else that user's rootless Podman). Only
+  // asked when podman's storage and run-time marker exist (see the probe's podman block).
+  podmanVersion: host('podman.version', "podman version --format '{{.Client.Version}}'", null, [PODMAN('podman-version--*')]),
+  podmanNetworks: host('podman.networks', 'podman network inspect $(podman network ls -q)', 'podman', [PODMAN('podman-network--*')]),
+  podmanContainers: host('podman.containers', 'podman container inspect $(podman ps -aq)', 'podman', [
+    PODMAN('podman-container--*')
+  ]),
+  podmanPods: host('podman.pods', 'podman pod ps --format json', 'podman', [PODMAN('podman-pods--*')]),
+  // "<pid> <ppid> <uid> <comm> [<args>]": slirp4netns/pasta (with args), rootlessport, conmon, aardvark-dns.
+  netHelpers: host(
+    'proc.nethelpers',
+    'for p in /proc/[0-9]*: slirp4netns, pasta, rootlessport, conmon, aardvark-dns',
+    'nethelpers',
+    [PODMAN('nethelpers--*')]
+  ),
   ipLink: host('ip.link', 'ip -j -d link show', 'ip-link', [LAB('ip.link'), 'iproute2/*/ip-link-json--*.out'], 'ipLinkText'),
   ipLinkText: host('ip.link.text', 'ip -d link show || ip link show', 'ip-link', [
     LAB('ip.link.text'),

@@ -20,7 +20,7 @@ type PortBinding = DockerContainerRecord['portBindings'][number]
 type Network = DockerContainerRecord['networks'][number]
 
 /** `{"80/tcp": [{"HostIp": "0.0.0.0", "HostPort": "18080"}]}` → bindings (null lists = not published). */
-function portMap(value: unknown, warnings: string[], where: string): PortBinding[] {
+export function portMap(value: unknown, warnings: string[], where: string): PortBinding[] {
   const out: PortBinding[] = []
   if (!isObject(value)) return out
   for (const [key, bindings] of Object.entries(value)) {
@@ -45,7 +45,7 @@ function portMap(value: unknown, warnings: string[], where: string): PortBinding
   return out
 }
 
-function networks(settings: JsonObject | null): Network[] {
+export function endpointsOf(settings: JsonObject | null): Network[] {
   const out: Network[] = []
   if (!settings || !isObject(settings.Networks)) return out
   for (const [name, entry] of Object.entries(settings.Networks)) {
@@ -90,7 +90,7 @@ export function parseDockerContainers(text: string): ParseResult<DockerContainer
       pid: pid && pid > 0 ? pid : null,
       networkMode: (hostConfig ? str(hostConfig.NetworkMode) : null) ?? '',
       sandboxKey: settings ? nonEmpty(settings.SandboxKey) : null,
-      networks: networks(settings),
+      networks: endpointsOf(settings),
       portBindings: bound,
       configuredPortBindings: portMap(hostConfig?.PortBindings, warnings, where),
       raw: compact(item)

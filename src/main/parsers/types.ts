@@ -264,6 +264,40 @@ export interface DockerNetworkRecord {
     endpointId: string | null
   }[]
   raw: string
+  /** Which runtime listed it (absent: docker). */
+  runtime?: ContainerRuntime
+  /** Podman: the host bridge it uses (`network_interface`, podman0, podman1, …). */
+  bridge?: string | null
+  /** Podman: aardvark-dns answers on the gateway (`dns_enabled`). */
+  dnsEnabled?: boolean | null
+}
+
+export type ContainerRuntime = 'docker' | 'podman'
+
+/** `podman pod ps --format json` (Podman 4). */
+export interface PodmanPodRecord {
+  id: string
+  name: string
+  infraId: string | null
+  containerIds: string[]
+  raw: string
+}
+
+/** `proc.nethelpers` lines: a container runtime's network helper process. */
+export interface NetHelperRecord {
+  pid: number
+  ppid: number | null
+  uid: number | null
+  /** slirp4netns, pasta, rootlessport, rootlessport-child, conmon, aardvark-dns. */
+  process: string
+  /** slirp4netns/pasta: the namespace it serves (`--netns-type=path PATH` or a pid) and its tap device. */
+  netnsPath: string | null
+  netnsPid: number | null
+  tap: string | null
+  /** conmon (another user's): the container's id (`-c`) and name (`-n`). */
+  containerId: string | null
+  containerName: string | null
+  raw: string
 }
 
 /** `docker container inspect $(docker ps -aq)` — normalised across Engine API versions. */
@@ -293,4 +327,11 @@ export interface DockerContainerRecord {
   /** HostConfig.PortBindings: what `-p` asked for (kept while stopped; HostPort "" → 0, any port). */
   configuredPortBindings: { containerPort: number; proto: string; hostIp: string; hostPort: number }[]
   raw: string
+  /** Which runtime listed it (absent: docker). */
+  runtime?: ContainerRuntime
+  /** Podman: the pod's id, and whether this is the pod's infra container. */
+  pod?: string | null
+  isInfra?: boolean
+  /** Podman rootless: the owning user (uid from the probe's header or the helper's process). */
+  uid?: number | null
 }

@@ -333,6 +333,19 @@ const ALLOW: Record<string, Check> = {
     ]
     return ok.some((r) => r.test(s)) ? null : `docker ${a.join(' ')}`
   },
+  // Only what `podman ps` itself reads; never `info`, `system …`, `run`, `rm`, `network create`.
+  podman: (a) => {
+    const s = a.filter((x) => !x.startsWith('$')).join(' ')
+    const ok = [
+      /^version --format \{\{\.Client\.Version\}\}$/,
+      /^network ls -q$/,
+      /^network inspect$/,
+      /^ps -aq$/,
+      /^container inspect$/,
+      /^pod ps --format json$/
+    ]
+    return ok.some((r) => r.test(s)) ? null : `podman ${a.join(' ')}`
+  },
   ip: (a) => {
     const rest = a.filter((x) => x !== '-j' && x !== '-d')
     if (!IP_OBJECTS.has(rest[0] ?? '')) return `ip ${a.join(' ')}`
@@ -498,6 +511,8 @@ describe('probe.sh allow-list', () => {
     const { seen } = checkScript(script)
     for (const c of [
       'docker',
+      'podman',
+      'tr',
       'ip',
       'bridge',
       'brctl',
@@ -529,6 +544,12 @@ describe('probe.sh allow-list', () => {
     ['append to file', 'echo x >>/tmp/log'],
     ['docker run', 'docker run lab/busybox:1 true'],
     ['docker network rm', "nl_run x 'x' $NL_DOCKER docker network rm foo"],
+    ['podman info (creates storage)', 'nl_x podman info'],
+    ['podman system migrate', "nl_run x 'x' nl_x podman system migrate"],
+    ['podman network create', 'nl_x podman network create nltmp'],
+    ['podman run', 'podman run localhost/busybox true'],
+    ['podman rm', 'nl_x podman rm -f web'],
+    ['podman pod rm', "nl_run x 'x' nl_x podman pod rm -f pod1"],
     ['modprobe', 'modprobe br_netfilter'],
     ['nft flush', 'nl_p nft flush ruleset'],
     ['conntrack -F', 'nl_p conntrack -F'],
