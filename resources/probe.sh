@@ -624,6 +624,9 @@ nl_f_nethelpers() {
   return 0
 }
 
+# Rootless Podman containers belong to the user running the probe: their name, for the views.
+nl_run meta.user 'id -un' nl_x id -un
+
 # nl_skip_podman REASON: the podman sections that did not run.
 nl_skip_podman() {
   nl_skip podman.networks 'podman network inspect $(podman network ls -q)' "$1"

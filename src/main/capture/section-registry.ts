@@ -46,6 +46,7 @@ export type SectionKey =
   | 'hostname'
   | 'kernel'
   | 'uid'
+  | 'user'
   | 'dockerVersion'
   | 'dockerNetworks'
   | 'dockerContainers'
@@ -99,6 +100,8 @@ export const HOST_SECTIONS: Record<SectionKey, SectionSpec> = {
   hostname: host('meta.hostname', 'hostname', null, [LAB('meta.hostname')]),
   kernel: host('meta.kernel', 'uname -r', null, [LAB('meta.kernel')]),
   uid: host('meta.uid', 'id -u', null, [LAB('meta.uid')]),
+  // The owner of the rootless Podman containers the probe lists (podman runs as the probing user).
+  user: host('meta.user', 'id -un', null, [PODMAN('meta-user--*')]),
   dockerVersion: host('docker.version', "docker version --format '{{.Server.Version}}'", null, [LAB('docker.version')]),
   dockerNetworks: host('docker.networks', 'docker network inspect $(docker network ls -q)', 'docker-network', [
     LAB('docker.networks'),

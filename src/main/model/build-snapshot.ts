@@ -23,6 +23,8 @@ import { parseIpRouteJson, parseIpRouteText } from '../parsers/ip-route'
 import { parseIptablesList, type IptablesListChain } from '../parsers/iptables-list'
 import { parseIptablesSave } from '../parsers/iptables-save'
 import { parseNftJson } from '../parsers/nft-json'
+import { parseNetHelpers } from '../parsers/nethelpers'
+import { parsePodmanContainers, parsePodmanNetworks, parsePodmanPods } from '../parsers/podman'
 import { parseProcIgmp } from '../parsers/proc-igmp'
 import { parseProcNetDev } from '../parsers/proc-net-dev'
 import { parseProcRoute } from '../parsers/proc-route'
@@ -37,6 +39,7 @@ import {
   buildNetworks,
   dockerBridgeName,
   joinVethPeers,
+  netKey,
   markUnresolvedPeers,
   resolveIgmpJoins,
   sameNamespaceNsids,
@@ -45,6 +48,7 @@ import {
 } from './joins'
 import { buildNat, listToRuleset } from './nat'
 import { buildNetns, namespacesOf, parseNetnsMap, type NetnsMapEntry } from './netns'
+import { nameClashWarnings, podmanView } from './podman'
 import { buildPublishedPorts } from './ports'
 import { CaptureReader, splitNsSection } from './reader'
 import { emptySnapshot } from './empty-snapshot'
@@ -166,6 +170,8 @@ function stages(capture: Capture): SnapshotStages {
   const dockerRecords = r.parse(SECTION.dockerContainers, parseDockerContainers)
   const docker = dockerRecords ?? []
   const dockerNetworks = r.parse(SECTION.dockerNetworks, parseDockerNetworks) ?? []
+  const podmanNetworks = r.parse(SECTION.podmanNetworks, parsePodmanNetworks) ?? []
+  const ss = r.parse(SECTION.ss, parseSs) ?? []
 
   // Host interfaces (needed early: a pid that sees exactly these lives in the host namespace)
   const hostIfaces: IfaceBuild[] = buildInterfaces({
@@ -194,11 +200,28 @@ function stages(capture: Capture): SnapshotStages {
     )
   ]
   const netnsMap = r.parse(SECTION.netnsMap, parseNetnsMap) ?? []
+  const probeUid = uid !== null && /^\d+$/.test(uid) ? Number(uid) : null
+  const hostLike = hostLikeNsids(r, netnsMap, hostIfaces)
+  const podman = podmanView({
+    containers: r.parse(SECTION.podmanContainers, parsePodmanContainers),
+    pods: r.parse(SECTION.podmanPods, parsePodmanPods),
+    helpers: r.parse(SECTION.netHelpers, parseNetHelpers) ?? [],
+    netnsMap,
+    listeners: ss,
+    probeUid,
+    probeUser: firstLine(r.text(SECTION.user)),
+    knownIds: new Set(docker.map((d) => d.id)),
+    hostLike
+  })
+  const podmanIds = new Set(podman.records.map((p) => p.id))
   // Without docker (not root, not in the docker group) netns.map still names each container's pid and id.
   const procRecords =
-    dockerRecords === null ? procContainerRecords(netnsMap, hostLikeNsids(r, netnsMap, hostIfaces)) : []
+    dockerRecords === null
+      ? procContainerRecords(netnsMap, hostLike).filter((p) => !podmanIds.has(p.id))
+      : []
   const procMode = procRecords.length > 0
-  const containerRecords = procMode ? procRecords : docker
+  const containerRecords = [...(procMode ? procRecords : docker), ...podman.records]
+  warnings.push(...podman.warnings, ...nameClashWarnings(containerRecords))
   const netns = buildNetns(
     captureNsids,
     netnsMap,
@@ -252,7 +275,11 @@ function stages(capture: Capture): SnapshotStages {
 
   joinVethPeers(ifaces)
   resolveParents(ifaces)
-  const igmp: IgmpJoins | undefined = procMode ? resolveIgmpJoins(ifaces) : undefined
+  // Rootless containers have no veth on the host: nothing of theirs is paired with a host veth.
+  const rootlessNetns = new Set(
+    [...podman.rootless.keys()].map((id) => netns.containerNetns.get(id)).filter((n): n is string => !!n && n !== 'host')
+  )
+  const igmp: IgmpJoins | undefined = procMode ? resolveIgmpJoins(ifaces, rootlessNetns) : undefined
 
   // Bridges and docker networks
   const bridges = buildBridges({
@@ -266,8 +293,14 @@ function stages(capture: Capture): SnapshotStages {
     if (!knownIfaces.has(`${bridge.netns}\u0000${bridge.name}`) && ifaces.length)
       warnings.push(`bridges: ${bridge.name} is listed as a bridge but not as an interface`)
   }
-  const networks = buildNetworks({ networks: dockerNetworks, ifaces, bridges, fdbByNetns, dockerNetnsFiles })
-  const networkBridge = new Map(networks.map((n) => [n.name, networkBridgeRef(n)]))
+  const networks = buildNetworks({
+    networks: [...dockerNetworks, ...podmanNetworks],
+    ifaces,
+    bridges,
+    fdbByNetns,
+    dockerNetnsFiles
+  })
+  const networkBridge = new Map(networks.map((n) => [netKey(n.runtime, n.name), networkBridgeRef(n)]))
 
   // Containers
   const containers = buildContainers({
@@ -277,9 +310,11 @@ function stages(capture: Capture): SnapshotStages {
     hostFdb: fdbByNetns.get('host') ?? [],
     networkBridge,
     routes,
-    igmp
+    igmp,
+    podNames: podman.podNames,
+    rootless: podman.rootless
   })
-  if (procMode) warnings.push(...procContainerWarnings(containerRecords, containers, ifaces, igmp!, netnsMap))
+  if (procMode) warnings.push(...procContainerWarnings(procRecords, containers, ifaces, igmp!, netnsMap))
   markUnresolvedPeers(ifaces)
   for (const c of containers) {
     for (const i of c.interfaces) {
@@ -319,15 +354,20 @@ function stages(capture: Capture): SnapshotStages {
     if (name) dockerBridges.add(name)
   }
   const dockerSubnets = dockerNetworks.flatMap((n) => n.subnets.map((s) => s.subnet))
+  const podmanBridges = new Set(podmanNetworks.map((n) => n.bridge).filter((b): b is string => !!b))
+  const podmanSubnets = podmanNetworks.flatMap((n) => n.subnets.map((s) => s.subnet))
   for (const b of ifaces) {
-    if (
-      b.iface.netns !== 'host' ||
-      b.iface.kind !== 'bridge' ||
-      !/^(docker0|docker_gwbridge|br-[0-9a-f]{12})$/.test(b.iface.name)
-    )
-      continue
-    dockerBridges.add(b.iface.name)
-    for (const a of b.iface.addresses) if (!a.includes(':')) dockerSubnets.push(subnetText(a) ?? a)
+    if (b.iface.netns !== 'host' || b.iface.kind !== 'bridge') continue
+    // Without the runtimes' own data, their bridges are known by name.
+    const runtime = /^(docker0|docker_gwbridge|br-[0-9a-f]{12})$/.test(b.iface.name)
+      ? dockerBridges
+      : /^podman\d+$/.test(b.iface.name)
+        ? podmanBridges
+        : null
+    if (!runtime) continue
+    runtime.add(b.iface.name)
+    const subnets = runtime === dockerBridges ? dockerSubnets : podmanSubnets
+    for (const a of b.iface.addresses) if (!a.includes(':')) subnets.push(subnetText(a) ?? a)
   }
   const nat = buildNat({
     save,
@@ -337,11 +377,12 @@ function stages(capture: Capture): SnapshotStages {
     nft: r.parse(SECTION.nftRuleset, parseNftJson),
     versionText,
     dockerBridges,
-    dockerSubnets
+    dockerSubnets,
+    podmanBridges,
+    podmanSubnets
   })
 
   // Listeners, published ports, conntrack
-  const ss = r.parse(SECTION.ss, parseSs) ?? []
   const listeners = ss.map((l) => ({
     proto: l.proto,
     localAddress: l.localAddress,
@@ -350,7 +391,15 @@ function stages(capture: Capture): SnapshotStages {
     pid: l.pid,
     raw: l.raw
   }))
-  const publishedPorts = buildPublishedPorts({ docker, rules: nat.rules, listeners: ss, addressIndex })
+  const publishedPorts = buildPublishedPorts({
+    docker: [...docker, ...podman.records],
+    rules: nat.rules,
+    listeners: ss,
+    addressIndex,
+    forwarderOf: new Map(
+      containers.flatMap((c) => (c.rootless?.forwarders ?? []).map((f) => [f.pid, c.name] as const))
+    )
+  })
 
   const interfaces: Interface[] = ifaces
     .map((b) => b.iface)
@@ -369,6 +418,7 @@ function stages(capture: Capture): SnapshotStages {
       hostname: firstLine(r.text(SECTION.hostname)) ?? 'unknown',
       kernel: firstLine(r.text(SECTION.kernel)),
       dockerVersion: firstLine(r.text(SECTION.dockerVersion)),
+      podmanVersion: firstLine(r.text(SECTION.podmanVersion)),
       iptablesBackend: nat.iptablesBackend,
       capturedAt: typeof capture.capturedAt === 'string' ? capture.capturedAt : new Date(0).toISOString(),
       source: typeof capture.source === 'string' ? capture.source : 'unknown',

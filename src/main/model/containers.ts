@@ -12,7 +12,8 @@ import type { DockerContainerRecord, FdbRecord } from '../parsers/types'
 import type { Container, ContainerInterface, Evidence, Route } from '../../shared/snapshot/schema'
 import type { BridgeRef } from '../../shared/snapshot/bridges'
 import type { IfaceBuild } from './interfaces'
-import { matchByFdb, matchByIgmp, pair, type IgmpJoins } from './joins'
+import { matchByFdb, matchByIgmp, netKey, pair, type IgmpJoins } from './joins'
+import type { RootlessInfo } from './podman'
 import { resolveContainerRef, type NetnsMapEntry, type NetnsModel } from './netns'
 
 export interface ContainerJoinInput {
@@ -21,7 +22,7 @@ export interface ContainerJoinInput {
   ifaces: IfaceBuild[]
   /** Host bridge FDB. */
   hostFdb: FdbRecord[]
-  /** Network name → its bridge: the host's for bridge networks, the overlay namespace's for overlays. */
+  /** `netKey(runtime, network name)` → its bridge: the host's for bridge networks, the overlay namespace's for overlays. */
   networkBridge: Map<string, BridgeRef | null>
   routes: Route[]
   /**
@@ -29,6 +30,9 @@ export interface ContainerJoinInput {
    * data to narrow by bridge): replaces the per-interface `matchByIgmp`.
    */
   igmp?: IgmpJoins
+  /** Podman: pod id → name, and what makes a rootless container (see podman.ts). */
+  podNames?: Map<string, string>
+  rootless?: Map<string, RootlessInfo>
 }
 
 export const stripCidr = (address: string): string => {
@@ -86,7 +90,9 @@ export function buildContainers(input: ContainerJoinInput): Container[] {
   }
 
   const networkByBridge = new Map<string, string>()
-  for (const [name, ref] of input.networkBridge) if (ref) networkByBridge.set(`${ref.netns}\u0000${ref.name}`, name)
+  // Keys are netKey(runtime, name): the network name follows the runtime.
+  for (const [key, ref] of input.networkBridge)
+    if (ref) networkByBridge.set(`${ref.netns}\u0000${ref.name}`, key.slice(key.indexOf('\u0000') + 1))
   const networkOfBridge = (ref: BridgeRef | null): string | null =>
     ref ? (networkByBridge.get(`${ref.netns}\u0000${ref.name}`) ?? null) : null
 
@@ -100,6 +106,10 @@ export function buildContainers(input: ContainerJoinInput): Container[] {
     const ownerId = netns.ownerOf.get(record.id)
     const ownerNets = ownerId ? (byId.get(ownerId)?.networks ?? []) : []
     const nets = record.networks.length ? record.networks : ownerNets
+    const bridgeOf = (network: string): BridgeRef | null => input.networkBridge.get(netKey(record.runtime, network)) ?? null
+    // A rootless container's namespace has a tap device (or a veth into the rootless network
+    // namespace), never a veth on a host bridge.
+    const rootless = input.rootless?.get(record.id) ?? null
     const interfaces: ContainerInterface[] = []
 
     if (networkMode !== 'host' && nsId && nsId !== 'host') {
@@ -114,7 +124,7 @@ export function buildContainers(input: ContainerJoinInput): Container[] {
           veth = { name: v.iface.name, netns: v.iface.netns }
           bridge = v.iface.master ? { name: v.iface.master, netns: v.iface.netns } : null
         }
-        if (!ownerId) {
+        if (!ownerId && !rootless) {
           const peer =
             b.iface.peer && b.iface.peer.name
               ? byNsName.get(`${b.iface.peer.netns}\u0000${b.iface.peer.name}`)
@@ -126,7 +136,7 @@ export function buildContainers(input: ContainerJoinInput): Container[] {
           } else if (b.iface.kind === 'macvlan' || b.iface.kind === 'ipvlan') {
             evidence = b.iface.parent ? 'netns-ifindex' : 'none'
           } else {
-            const expected = endpoint ? (input.networkBridge.get(endpoint.name) ?? null) : null
+            const expected = endpoint ? bridgeOf(endpoint.name) : null
             const viaIgmp =
               b.from !== 'igmp' && b.from !== 'proc-net-dev'
                 ? null
@@ -168,11 +178,11 @@ export function buildContainers(input: ContainerJoinInput): Container[] {
         })
       }
       // Docker endpoints that no namespace interface accounts for (namespace not readable).
-      if (!ownerId && nsIfaces.length === 0) {
+      if (!ownerId && !rootless && nsIfaces.length === 0) {
         for (const endpoint of nets) {
           if (!endpoint.ipAddress && !endpoint.mac) continue
           const fdb = matchByFdb(endpoint.mac, input.hostFdb, hostVethNames)
-          const expected = input.networkBridge.get(endpoint.name) ?? null
+          const expected = bridgeOf(endpoint.name)
           const master = fdb ? (fdb.master ?? byNsName.get(`host\u0000${fdb.dev}`)?.iface.master ?? null) : null
           interfaces.push({
             ifname: '?',
@@ -208,7 +218,10 @@ export function buildContainers(input: ContainerJoinInput): Container[] {
       configuredPorts: record.configuredPortBindings.map((p) => ({ ...p })),
       defaultGateway:
         networkMode === 'host' ? null : (defaultRoute?.gateway ?? nets.find((n) => n.gateway)?.gateway ?? null),
-      routes
+      routes,
+      runtime: record.runtime ?? 'docker',
+      pod: record.pod ? (input.podNames?.get(record.pod) ?? shortId(record.pod)) : null,
+      rootless
     })
   }
   return docker.map((c) => built.get(c.id)!).sort((a, b) => a.name.localeCompare(b.name))

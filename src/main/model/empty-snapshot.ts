@@ -10,6 +10,7 @@ export function emptySnapshot(capture: Partial<Capture> | null | undefined): Sna
       hostname: 'unknown',
       kernel: null,
       dockerVersion: null,
+      podmanVersion: null,
       iptablesBackend: null,
       capturedAt: typeof capture?.capturedAt === 'string' ? capture.capturedAt : new Date(0).toISOString(),
       source: typeof capture?.source === 'string' ? capture.source : 'unknown',

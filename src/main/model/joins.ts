@@ -104,11 +104,15 @@ export function matchByFdb(mac: string | null, fdb: FdbRecord[], hostVethNames: 
   return devs.size === 1 ? hits[0] : null
 }
 
-/** The host bridge device docker uses for a bridge network. */
+/** Network lookups by name are per runtime: Docker and Podman may both have a network called `web`. */
+export const netKey = (runtime: string | undefined, name: string): string => `${runtime ?? 'docker'}\u0000${name}`
+
+/** The host bridge device a bridge network uses (Docker: docker0 / br-<id12> / its option; Podman: network_interface). */
 export function dockerBridgeName(
-  network: Pick<DockerNetworkRecord, 'name' | 'id' | 'driver' | 'options'>
+  network: Pick<DockerNetworkRecord, 'name' | 'id' | 'driver' | 'options' | 'runtime' | 'bridge'>
 ): string | null {
   if (network.driver !== 'bridge') return null
+  if (network.runtime === 'podman') return network.bridge ?? null
   const option = network.options['com.docker.network.bridge.name']
   if (option) return option
   if (network.name === 'bridge') return 'docker0'
@@ -246,10 +250,12 @@ export function buildNetworks(input: NetworkJoinInput): Network[] {
       subnets: n.subnets.map((s) => ({ subnet: s.subnet, gateway: s.gateway })),
       options: { ...n.options },
       overlay,
-      parent
+      parent,
+      runtime: n.runtime ?? 'docker',
+      dns: n.dnsEnabled ?? null
     })
   }
-  return out.sort((a, b) => a.name.localeCompare(b.name))
+  return out.sort((a, b) => a.name.localeCompare(b.name) || a.runtime.localeCompare(b.runtime))
 }
 
 export interface IgmpJoins {
@@ -267,10 +273,11 @@ export interface IgmpJoins {
  * candidate namespace is already known (from another, unique pairing) to carry that netnsid:
  * all veths into one namespace share its netnsid. Otherwise nothing is paired.
  */
-export function resolveIgmpJoins(all: IfaceBuild[]): IgmpJoins {
+export function resolveIgmpJoins(all: IfaceBuild[], skipNetns: Set<string> = new Set()): IgmpJoins {
   const nsIfaces = all.filter(
     (b) =>
       b.iface.netns !== 'host' &&
+      !skipNetns.has(b.iface.netns) &&
       (b.from === 'igmp' || b.from === 'proc-net-dev') &&
       b.iface.ifindex > 0 &&
       b.iface.kind !== 'loopback' &&

@@ -8,9 +8,10 @@
  * Docker 29's `ip docker-bridges`, are always added with family `nft`.
  *
  * Owners: `kube` (KUBE-* chains/targets), `docker` (DOCKER* chains, jumps into them, rules naming
- * a docker bridge, MASQUERADE of a docker subnet, docker's nft tables), `other` (firewalld,
- * libvirt, CNI, ufw, fail2ban, …), `user` (DOCKER-USER content and anything else in built-in or
- * hand-made chains).
+ * a docker bridge, MASQUERADE of a docker subnet, docker's nft tables), `podman` (netavark's
+ * NETAVARK* chains and jumps into them, its `netavark` nft table, rules naming a podman bridge,
+ * MASQUERADE of a podman subnet), `other` (firewalld, libvirt, CNI, ufw, fail2ban, …), `user`
+ * (DOCKER-USER content and anything else in built-in or hand-made chains).
  */
 import type { IptablesListChain } from '../parsers/iptables-list'
 import type { IptablesRule, IptablesRuleset, NftRule, NftRuleset } from '../parsers/types'
@@ -36,6 +37,9 @@ export interface NatInput {
   dockerBridges: Set<string>
   /** Subnets of docker networks (CIDR). */
   dockerSubnets: string[]
+  /** Podman's bridges (podman0, podman1, …) and subnets, for rules naming them. */
+  podmanBridges?: Set<string>
+  podmanSubnets?: string[]
 }
 
 export interface NatModel {
@@ -47,9 +51,11 @@ export interface NatModel {
 
 const BUILTIN = new Set(['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'])
 const XTABLES = new Set(['filter', 'nat', 'mangle', 'raw', 'security'])
-/** Chains of other managers: firewalld (zones, _direct), libvirt, CNI plugins, ufw, fail2ban, calico, flannel, weave, podman/netavark. */
+/** Podman's netavark (NETAVARK-*, NETAVARK_FORWARD …) and Podman 3's own chains. */
+const PODMAN_CHAIN = /^(NETAVARK|PODMAN)/
+/** Chains of other managers: firewalld (zones, _direct), libvirt, CNI plugins, ufw, fail2ban, calico, flannel, weave. */
 const OTHER_CHAIN =
-  /^(LIBVIRT_|CNI-|ufw6?-|f2b-|cali-|FLANNEL|WEAVE|NETAVARK|PODMAN|IN_|FWD[IO]?_|FWDI_|FWDO_|PRE_|POST_|OUTPUT_direct|INPUT_direct|FORWARD_direct|PREROUTING_|POSTROUTING_|INPUT_ZONES|FORWARD_IN_ZONES|FORWARD_OUT_ZONES|OUTPUT_POLICIES|FORWARD_POLICIES|.*_direct$|.*_ZONES(_SOURCE)?$)/
+  /^(LIBVIRT_|CNI-|ufw6?-|f2b-|cali-|FLANNEL|WEAVE|IN_|FWD[IO]?_|FWDI_|FWDO_|PRE_|POST_|OUTPUT_direct|INPUT_direct|FORWARD_direct|PREROUTING_|POSTROUTING_|INPUT_ZONES|FORWARD_IN_ZONES|FORWARD_OUT_ZONES|OUTPUT_POLICIES|FORWARD_POLICIES|.*_direct$|.*_ZONES(_SOURCE)?$)/
 
 const PROTOCOL_NUMBERS: Record<string, string> = {
   '1': 'icmp',
@@ -147,6 +153,8 @@ export function listToRuleset(chains: IptablesListChain[], table: string): Iptab
 export interface OwnerContext {
   dockerBridges: Set<string>
   dockerSubnets: string[]
+  podmanBridges?: Set<string>
+  podmanSubnets?: string[]
 }
 
 /** Who manages a rule, from its chain, target and typed match options. */
@@ -155,13 +163,16 @@ export function ruleOwner(chain: string, target: string, options: RuleOption[], 
   if (chain === 'DOCKER-USER') return target === 'RETURN' && options.length === 0 ? 'docker' : 'user'
   if (/^DOCKER/.test(chain)) return 'docker'
   if (/^DOCKER/.test(target)) return 'docker'
+  if (PODMAN_CHAIN.test(chain) || PODMAN_CHAIN.test(target)) return 'podman'
   if (OTHER_CHAIN.test(chain) || OTHER_CHAIN.test(target)) return 'other'
-  // A rule naming a docker bridge (either way round: `! -o docker0` is docker's MASQUERADE) is docker's.
+  // A rule naming a runtime's bridge (either way round: `! -o docker0` is docker's MASQUERADE) is its.
   const interfaces = optionsNamed({ options }, '-i', '-o')
   if (interfaces.some((o) => ctx.dockerBridges.has(o.values[0] ?? ''))) return 'docker'
+  if (interfaces.some((o) => ctx.podmanBridges?.has(o.values[0] ?? ''))) return 'podman'
   if (target === 'MASQUERADE' || target === 'SNAT') {
     const source = plainOption({ options }, '-s')?.values[0]
     if (source && ctx.dockerSubnets.some((subnet) => cidrTextHolds(subnet, source))) return 'docker'
+    if (source && ctx.podmanSubnets?.some((subnet) => cidrTextHolds(subnet, source))) return 'podman'
   }
   return 'user'
 }
@@ -224,7 +235,8 @@ function nftTarget(r: NftRule): string {
 function nftOwner(table: string, rule: NftRule, target: string, ctx: OwnerContext): NatRule['owner'] {
   if (/^docker/i.test(table)) return 'docker'
   if (/^kube/i.test(table) || /^KUBE-/.test(rule.chain)) return 'kube'
-  if (/^(firewalld|libvirt|cni|netavark|podman|ufw|f2b|fail2ban|calico|cali)/i.test(table)) return 'other'
+  if (/^(netavark|podman)/i.test(table)) return 'podman'
+  if (/^(firewalld|libvirt|cni|ufw|f2b|fail2ban|calico|cali)/i.test(table)) return 'other'
   if (XTABLES.has(table)) {
     // As for iptables rules, but only the first interface counts (iptables-nft writes one).
     const iface = optionsNamed(rule, '-i', '-o')[0]
@@ -297,7 +309,12 @@ export function buildNat(input: NatInput): NatModel {
     [input.save, input.save6, input.list, input.otherSave?.ruleset].filter((x): x is IptablesRuleset => !!x),
     dockerBridges
   )
-  const ctx: OwnerContext = { dockerBridges, dockerSubnets: input.dockerSubnets }
+  const ctx: OwnerContext = {
+    dockerBridges,
+    dockerSubnets: input.dockerSubnets,
+    podmanBridges: input.podmanBridges,
+    podmanSubnets: input.podmanSubnets
+  }
   const rules: NatRule[] = []
   const chains: ChainInfo[] = []
   const v4 = input.save ?? input.list

@@ -1,14 +1,17 @@
 /**
  * Published ports, learnt three ways and cross-checked:
- * - docker: each running container's bound port bindings (inspect NetworkSettings.Ports; a stopped
- *   container keeps its HostConfig.PortBindings, but nothing is published: see Container.configuredPorts),
+ * - docker / podman: each running container's bound port bindings (inspect NetworkSettings.Ports; a
+ *   stopped container keeps its HostConfig.PortBindings, but nothing is published: see Container.configuredPorts),
  * - dnat: DNAT rules (`-A DOCKER ! -i br-x -p tcp -m tcp --dport 18080 -j DNAT --to-destination
  *   10.0.0.2:80`, or nft `tcp dport 8080 … dnat to 192.168.0.2:80`),
- * - proxy: docker-proxy listeners from `ss -tulpn`.
- * One PublishedPort per (proto, host address, host port); `sources` lists who confirmed it.
+ * - proxy: the process holding the host port, from `ss -tulpn`: docker-proxy (Docker's userland
+ *   proxy), conmon (rootful Podman reserves the port; DNAT carries the traffic), rootlessport or
+ *   pasta (rootless Podman's forwarders).
+ * Docker's and Podman's inspect records both count (`sources` says which); `sources` lists who
+ * confirmed each port.
  */
 import type { DockerContainerRecord, SsRecord } from '../parsers/types'
-import type { NatRule, PublishedPort } from '../../shared/snapshot/schema'
+import type { NatRule, PublishedPort, Runtime } from '../../shared/snapshot/schema'
 import { containerName } from './containers'
 import { natAddress, plainOption } from '../../shared/netfilter/rule'
 
@@ -47,36 +50,58 @@ export function dnatPort(rule: NatRule): DnatPort | null {
 
 const normIp = (ip: string): string => (ip === '' || ip === '*' ? '0.0.0.0' : ip === '[::]' ? '::' : ip)
 const v6 = (ip: string): number => (ip.includes(':') ? 1 : 0)
-const keyOf = (proto: string, hostIp: string, hostPort: number): string => `${proto}/${normIp(hostIp)}/${hostPort}`
 
 export interface PortsInput {
+  /** Docker's and Podman's container records (each says its runtime). */
   docker: DockerContainerRecord[]
   rules: NatRule[]
   listeners: SsRecord[]
   addressIndex: Map<string, string[]>
+  /** Rootless forwarders' pids → their container (the container's own ports may be unknown to root). */
+  forwarderOf?: Map<number, string>
 }
 
+/** Processes that hold a published host port for their runtime: the port is theirs, not a rival's. */
+export const PORT_HOLDERS: Record<string, Runtime> = {
+  'docker-proxy': 'docker',
+  conmon: 'podman',
+  rootlessport: 'podman',
+  pasta: 'podman',
+  'pasta.avx2': 'podman'
+}
+
+const runtimeOfOwner = (owner: NatRule['owner']): Runtime | null =>
+  owner === 'docker' || owner === 'podman' ? owner : null
+
+/**
+ * One entry per (proto, host address, host port, container): two runtimes (or two containers)
+ * publishing the same host port are two entries, which is what a port conflict looks like.
+ */
 export function buildPublishedPorts(input: PortsInput): PublishedPort[] {
-  const ports = new Map<string, PublishedPort>()
+  const ports: PublishedPort[] = []
+  const sameHostPort = (p: PublishedPort, proto: string, hostIp: string, hostPort: number): boolean =>
+    p.proto === proto && p.hostPort === hostPort && normIp(p.hostIp) === normIp(hostIp)
   for (const c of input.docker) {
     if (!c.running) continue
+    const runtime = c.runtime ?? 'docker'
+    const name = containerName(c)
     for (const b of c.portBindings) {
       if (!b.hostPort) continue
       const hostIp = normIp(b.hostIp)
       const v6 = hostIp.includes(':')
+      if (ports.some((p) => sameHostPort(p, b.proto, hostIp, b.hostPort) && p.container === name)) continue
       const net = c.networks.find((n) => (v6 ? n.ipv6 : n.ipAddress)) ?? null
-      const k = keyOf(b.proto, hostIp, b.hostPort)
-      if (ports.has(k)) continue
-      ports.set(k, {
+      ports.push({
         hostIp,
         hostPort: b.hostPort,
         proto: b.proto,
         containerIp: net ? (v6 ? net.ipv6 : net.ipAddress) : null,
         containerPort: b.containerPort,
-        container: containerName(c),
+        container: name,
         rule: null,
         proxy: null,
-        sources: ['docker']
+        sources: [runtime],
+        runtime
       })
     }
   }
@@ -84,17 +109,21 @@ export function buildPublishedPorts(input: PortsInput): PublishedPort[] {
     if (rule.family === 'iptables-legacy' || rule.family === 'iptables-nft') continue
     const d = dnatPort(rule)
     if (!d) continue
-    const k = keyOf(d.proto, d.hostIp, d.hostPort)
-    const existing = ports.get(k)
+    const existing = ports.find(
+      (p) =>
+        sameHostPort(p, d.proto, d.hostIp, d.hostPort) &&
+        (p.containerIp === null || d.containerIp === null || p.containerIp === d.containerIp)
+    )
     if (existing) {
       if (!existing.sources.includes('dnat')) {
         existing.sources.push('dnat')
         existing.rule = d.rule
         existing.containerIp ??= d.containerIp
+        existing.runtime ??= runtimeOfOwner(rule.owner)
       }
       continue
     }
-    ports.set(k, {
+    ports.push({
       hostIp: d.hostIp,
       hostPort: d.hostPort,
       proto: d.proto,
@@ -103,40 +132,52 @@ export function buildPublishedPorts(input: PortsInput): PublishedPort[] {
       container: (d.containerIp && input.addressIndex.get(d.containerIp)?.[0]) ?? null,
       rule: d.rule,
       proxy: null,
-      sources: ['dnat']
+      sources: ['dnat'],
+      runtime: runtimeOfOwner(rule.owner)
     })
   }
   for (const l of input.listeners) {
-    if (l.process !== 'docker-proxy') continue
+    const holderRuntime = l.process ? PORT_HOLDERS[l.process] : undefined
+    if (!holderRuntime) continue
     const address = normIp(l.localAddress)
-    const proxy = `docker-proxy pid=${l.pid ?? '?'} ${address.includes(':') ? `[${address}]` : address}:${l.port}`
-    const k = keyOf(l.proto, address, l.port)
-    const existing = ports.get(k)
-    if (existing) {
+    const proxy = `${l.process} pid=${l.pid ?? '?'} ${address.includes(':') ? `[${address}]` : address}:${l.port}`
+    // rootlessport listens on `*` (v4 and v6): it holds the v4 wildcard port too.
+    const matching = ports.filter(
+      (p) =>
+        p.proto === l.proto &&
+        p.hostPort === l.port &&
+        (normIp(p.hostIp) === address || (l.localAddress === '*' && normIp(p.hostIp) === '0.0.0.0')) &&
+        (p.runtime === null || p.runtime === holderRuntime)
+    )
+    for (const existing of matching) {
       existing.proxy ??= proxy
+      existing.runtime ??= holderRuntime
       if (!existing.sources.includes('proxy')) existing.sources.push('proxy')
-      continue
     }
-    // A proxy nothing else explains (stale docker-proxy): container side unknown (containerPort 0).
-    ports.set(k, {
+    if (matching.length) continue
+    // A holder nothing else explains (a stale docker-proxy, or another user's rootlessport):
+    // container side unknown (containerPort 0).
+    ports.push({
       hostIp: address,
       hostPort: l.port,
       proto: l.proto,
       containerIp: null,
       containerPort: 0,
-      container: null,
+      container: (l.pid !== null && input.forwarderOf?.get(l.pid)) || null,
       rule: null,
       proxy,
-      sources: ['proxy']
+      sources: ['proxy'],
+      runtime: holderRuntime
     })
   }
-  const order = { docker: 0, dnat: 1, proxy: 2 } as const
-  for (const p of ports.values()) p.sources.sort((a, b) => order[a] - order[b])
-  return [...ports.values()].sort(
+  const order = { docker: 0, podman: 0, dnat: 1, proxy: 2 } as const
+  for (const p of ports) p.sources.sort((a, b) => order[a] - order[b])
+  return ports.sort(
     (a, b) =>
       a.hostPort - b.hostPort ||
       a.proto.localeCompare(b.proto) ||
       v6(a.hostIp) - v6(b.hostIp) ||
-      a.hostIp.localeCompare(b.hostIp)
+      a.hostIp.localeCompare(b.hostIp) ||
+      (a.container ?? '').localeCompare(b.container ?? '')
   )
 }

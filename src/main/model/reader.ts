@@ -15,6 +15,12 @@ const CONSEQUENCE: Record<string, string> = {
   'docker.version': 'docker version unknown',
   'docker.networks': 'docker networks unknown',
   'docker.containers': 'containers unknown',
+  'meta.user': 'the user name of rootless Podman containers unknown',
+  'podman.version': 'podman version unknown',
+  'podman.networks': 'podman networks unknown',
+  'podman.containers': 'podman containers unknown (only /proc shows them)',
+  'podman.pods': 'pod names unknown (pod ids are shown)',
+  'proc.nethelpers': 'rootless forwarders (slirp4netns, pasta, rootlessport) unknown',
   'ip.link': 'interfaces unknown',
   'ip.link.text': 'interfaces unknown',
   'ip.addr': 'addresses unknown',
@@ -61,8 +67,12 @@ const TOOL: Record<string, string> = {
   ss: 'iproute2',
   ip: 'iproute2',
   bridge: 'iproute2',
-  docker: 'docker'
+  docker: 'docker',
+  podman: 'podman'
 }
+
+/** Optional tools: a host without them is normal, so their absence is not a warning. */
+const QUIET_WHEN_MISSING = new Set(['podman.version'])
 
 /** Fallback chains: when an earlier section of a group is usable, later ones are not needed. */
 export const SECTION_GROUPS: string[][] = [
@@ -173,6 +183,7 @@ export class CaptureReader {
     const usable = (name: string): boolean => this.has(name)
     for (const section of this.byName.values()) {
       if (section.status === 'ok' || section.status === 'skipped') continue
+      if (section.status === 'missing-tool' && QUIET_WHEN_MISSING.has(section.name)) continue
       const ns = splitNsSection(section.name)
       const group = SECTION_GROUPS.find((g) => g.includes(section.name))
       const replacement = group?.find((other) => other !== section.name && usable(other))

@@ -12,6 +12,9 @@ import { upgradeSnapshot } from './upgrade'
 
 export { READABLE_SCHEMA_VERSIONS, SCHEMA_VERSION, upgradeSnapshot }
 
+export const Runtime = z.enum(['docker', 'podman'])
+export type Runtime = z.infer<typeof Runtime>
+
 export const SectionStatus = z.enum(SECTION_STATUSES)
 export type SectionStatus = z.infer<typeof SectionStatus>
 
@@ -32,6 +35,8 @@ export const Host = z.object({
   hostname: z.string(),
   kernel: z.string().nullable(),
   dockerVersion: z.string().nullable(),
+  /** `podman version` of the user the probe ran as; null when podman was not asked (see sections). */
+  podmanVersion: z.string().nullable().default(null),
   iptablesBackend: z.enum(['nf_tables', 'legacy']).nullable(),
   capturedAt: z.string(),
   /** Where the snapshot came from: `local`, `ssh:<alias>`, `sim:<scenario>`, `file:<name>`. */
@@ -133,7 +138,11 @@ export const Network = z.object({
     .nullable()
     .default(null),
   /** macvlan/ipvlan parent interface. */
-  parent: z.string().nullable().default(null)
+  parent: z.string().nullable().default(null),
+  /** Which runtime manages it. Names are unique per runtime, not across runtimes. */
+  runtime: Runtime.default('docker'),
+  /** Podman: aardvark-dns answers on the gateway (`dns_enabled`); null when the runtime does not say. */
+  dns: z.boolean().nullable().default(null)
 })
 export type Network = z.infer<typeof Network>
 
@@ -192,7 +201,26 @@ export const Container = z.object({
   configuredPorts: z.array(PortBinding).default([]),
   /** Default gateway seen inside the namespace (or from docker), null when none. */
   defaultGateway: z.string().nullable().default(null),
-  routes: z.array(Route).default([])
+  routes: z.array(Route).default([]),
+  /** Which runtime runs it. */
+  runtime: Runtime.default('docker'),
+  /** Podman: the pod it belongs to (its name, or its id when the pod list was not read). */
+  pod: z.string().nullable().default(null),
+  /**
+   * Rootless Podman: the user it runs as, its user-mode network (slirp4netns or pasta) with the tap
+   * device inside the namespace, and the processes on the host that carry its traffic and ports.
+   * It has no veth on any host bridge. Null for rootful containers.
+   */
+  rootless: z
+    .object({
+      uid: z.number().int().nullable(),
+      user: z.string().nullable(),
+      network: z.string(),
+      tap: z.string().nullable(),
+      forwarders: z.array(z.object({ process: z.string(), pid: z.number().int(), detail: z.string() }))
+    })
+    .nullable()
+    .default(null)
 })
 export type Container = z.infer<typeof Container>
 
@@ -205,14 +233,20 @@ export const PublishedPort = z.object({
   container: z.string().nullable(),
   /** Raw DNAT rule line that implements it, or null when none was found. */
   rule: z.string().nullable(),
-  /** docker-proxy listener, e.g. `docker-proxy pid=123 0.0.0.0:8080`, or null. */
+  /**
+   * The process holding the host port: `docker-proxy pid=123 0.0.0.0:8080` (Docker's userland
+   * proxy), `conmon pid=… 0.0.0.0:8090` (rootful Podman reserves the port, DNAT carries the
+   * traffic), `rootlessport pid=… *:8091` (rootless Podman's forwarder), or null.
+   */
   proxy: z.string().nullable(),
-  /** Where this port was learnt: docker inspect, a DNAT rule, or both. */
-  sources: z.array(z.enum(['docker', 'dnat', 'proxy'])).default([])
+  /** Where this port was learnt: docker/podman inspect, a DNAT rule, the listener (proxy). */
+  sources: z.array(z.enum(['docker', 'podman', 'dnat', 'proxy'])).default([]),
+  /** The runtime that publishes it (from its inspect, its DNAT rule's owner or its listener), null when unknown. */
+  runtime: Runtime.nullable().default(null)
 })
 export type PublishedPort = z.infer<typeof PublishedPort>
 
-export const RuleOwner = z.enum(['docker', 'user', 'kube', 'other'])
+export const RuleOwner = z.enum(['docker', 'podman', 'user', 'kube', 'other'])
 /** One match option of a rule as the parser read it: `! --dport 80` → { option: '--dport', negated: true, values: ['80'] }. */
 export const RuleOption = z.object({ option: z.string(), negated: z.boolean(), values: z.array(z.string()) })
 export type RuleOption = z.infer<typeof RuleOption>

@@ -295,7 +295,7 @@ const IP_OBJECTS = new Set(['link', 'addr', 'route', 'neigh'])
 const ALLOW: Record<string, Check> = {
   hostname: noArgs,
   uname: exactly(['-r']),
-  id: exactly(['-u']),
+  id: exactly(['-u'], ['-un']),
   date: (a) => (a.every((x) => x === '-u' || x.startsWith('+')) ? null : `date ${a.join(' ')}`),
   cat: (a) => (a.length && a.every(readablePath) ? null : `cat of ${a.join(' ')}`),
   head: (a) => (a[0] === '-n' && a.slice(2).every(readablePath) ? null : `head ${a.join(' ')}`),

@@ -39,7 +39,8 @@ describe('netlens diff', () => {
         container: 'web',
         rule: null,
         proxy: null,
-        sources: ['docker']
+        sources: ['docker'],
+        runtime: 'docker'
       }
     ]
   }

@@ -73,7 +73,8 @@ describe('watchtower docker inspect (public)', () => {
         container: 'portainer',
         rule: null,
         proxy: null,
-        sources: ['docker']
+        sources: ['docker'],
+        runtime: 'docker'
       }
     ])
   })
@@ -94,7 +95,8 @@ describe("moby's iptables golden (docker 29, iptables backend)", () => {
         container: null,
         rule: '-A DOCKER ! -i br-dummy -p tcp -m tcp --dport 8080 -j DNAT --to-destination 192.168.0.2:80',
         proxy: null,
-        sources: ['dnat']
+        sources: ['dnat'],
+        runtime: 'docker'
       }
     ])
     expect(

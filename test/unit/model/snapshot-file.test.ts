@@ -106,6 +106,30 @@ describe('snapshot files', () => {
   })
 })
 
+describe('schema version 1 snapshots (before Podman)', () => {
+  it('still open, with every container and network from Docker and no Podman fields set', () => {
+    // A version-1 file as NetLens wrote it: no runtime, pod, rootless, podmanVersion, dns or port runtime.
+    const v1 = JSON.parse(JSON.stringify(emptySnapshot({ source: 'file:old', capturedAt: '2026-11-28T16:09:00.000Z' })))
+    v1.schemaVersion = 1
+    delete v1.host.podmanVersion
+    v1.containers = [
+      { name: 'web', id: 'c0ffee', image: 'busybox', state: 'running', pid: 42, networkMode: 'bridge', interfaces: [] }
+    ]
+    v1.networks = [{ name: 'bridge', id: 'n1', driver: 'bridge', subnet: '172.17.0.0/16', gateway: null, internal: false, bridge: 'docker0' }]
+    v1.publishedPorts = [
+      { hostIp: '0.0.0.0', hostPort: 8080, proto: 'tcp', containerIp: null, containerPort: 80, container: 'web', rule: null, proxy: null }
+    ]
+    const opened = snapshotFromText(JSON.stringify(v1), 'v1.json')
+    expect(opened.ok).toBe(true)
+    if (!opened.ok) return
+    expect(opened.value.schemaVersion).toBe(2)
+    expect(opened.value.host.podmanVersion).toBeNull()
+    expect(opened.value.containers[0]).toMatchObject({ runtime: 'docker', pod: null, rootless: null })
+    expect(opened.value.networks[0]).toMatchObject({ runtime: 'docker', dns: null })
+    expect(opened.value.publishedPorts[0]).toMatchObject({ runtime: null, sources: [] })
+  })
+})
+
 describe('docs/snapshot.schema.json', () => {
   it('is generated from the current zod schema (run node bin/tsx-run.mjs scripts/gen-json-schema.ts)', () => {
     const committed = readFileSync(join(__dirname, '../../../docs/snapshot.schema.json'), 'utf8')

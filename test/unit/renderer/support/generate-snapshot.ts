@@ -88,6 +88,8 @@ export function generateSnapshot(opts: GenerateOptions = {}): Snapshot {
       subnets: [{ subnet: `172.${17 + b}.0.0/16`, gateway: `172.${17 + b}.0.1` }],
       options: {},
       overlay: null,
+      runtime: 'docker',
+      dns: null,
       parent: null
     })
   }
@@ -150,7 +152,10 @@ export function generateSnapshot(opts: GenerateOptions = {}): Snapshot {
       portBindings: i < 3 ? [{ containerPort: 80, proto: 'tcp', hostIp: '0.0.0.0', hostPort: 8080 + i }] : [],
       configuredPorts: i < 3 ? [{ containerPort: 80, proto: 'tcp', hostIp: '', hostPort: 8080 + i }] : [],
       defaultGateway: networks[b].gateway,
-      routes: []
+      routes: [],
+      runtime: 'docker',
+      pod: null,
+      rootless: null
     })
   }
   if (extras) {
@@ -168,7 +173,10 @@ export function generateSnapshot(opts: GenerateOptions = {}): Snapshot {
         portBindings: [],
         configuredPorts: [],
         defaultGateway: null,
-        routes: []
+        routes: [],
+        runtime: 'docker',
+        pod: null,
+        rootless: null
       },
       {
         name: 'batch-job',
@@ -183,7 +191,10 @@ export function generateSnapshot(opts: GenerateOptions = {}): Snapshot {
         portBindings: [],
         configuredPorts: [],
         defaultGateway: null,
-        routes: []
+        routes: [],
+        runtime: 'docker',
+        pod: null,
+        rootless: null
       }
     )
     if (containers.length > 2) {
@@ -261,6 +272,7 @@ export function generateSnapshot(opts: GenerateOptions = {}): Snapshot {
       hostname: 'gen-host',
       kernel: '6.1.0',
       dockerVersion: '27.0.0',
+      podmanVersion: null,
       iptablesBackend: 'nf_tables',
       capturedAt: '2026-01-01T00:00:00Z',
       source: 'file:gen.json',
@@ -297,7 +309,8 @@ export function generateSnapshot(opts: GenerateOptions = {}): Snapshot {
         container: containers[0]?.name ?? null,
         rule: '-A DOCKER ! -i docker0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.2:80',
         proxy: 'docker-proxy pid=4242 0.0.0.0:8080',
-        sources: ['docker', 'dnat', 'proxy']
+        sources: ['docker', 'dnat', 'proxy'],
+        runtime: 'docker'
       }
     ],
     nat: {
