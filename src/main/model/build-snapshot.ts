@@ -398,6 +398,11 @@ function stages(capture: Capture): SnapshotStages {
     addressIndex,
     forwarderOf: new Map(
       containers.flatMap((c) => (c.rootless?.forwarders ?? []).map((f) => [f.pid, c.name] as const))
+    ),
+    ownerByIp: new Map(
+      containers
+        .filter((c) => !c.networkMode.startsWith('container:'))
+        .flatMap((c) => c.interfaces.flatMap((i) => i.addresses.map((a) => [a.split('/')[0], c.name] as const)))
     )
   })
 

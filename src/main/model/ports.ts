@@ -12,6 +12,7 @@
  */
 import type { DockerContainerRecord, SsRecord } from '../parsers/types'
 import type { NatRule, PublishedPort, Runtime } from '../../shared/snapshot/schema'
+import { holderRuntime } from '../../shared/snapshot/port-holders'
 import { containerName } from './containers'
 import { natAddress, plainOption } from '../../shared/netfilter/rule'
 
@@ -59,15 +60,8 @@ export interface PortsInput {
   addressIndex: Map<string, string[]>
   /** Rootless forwarders' pids → their container (the container's own ports may be unknown to root). */
   forwarderOf?: Map<number, string>
-}
-
-/** Processes that hold a published host port for their runtime: the port is theirs, not a rival's. */
-export const PORT_HOLDERS: Record<string, Runtime> = {
-  'docker-proxy': 'docker',
-  conmon: 'podman',
-  rootlessport: 'podman',
-  pasta: 'podman',
-  'pasta.avx2': 'podman'
+  /** IP → the container that owns the namespace holding it (not a `container:` member sharing it). */
+  ownerByIp?: Map<string, string>
 }
 
 const runtimeOfOwner = (owner: NatRule['owner']): Runtime | null =>
@@ -129,7 +123,8 @@ export function buildPublishedPorts(input: PortsInput): PublishedPort[] {
       proto: d.proto,
       containerIp: d.containerIp,
       containerPort: d.containerPort,
-      container: (d.containerIp && input.addressIndex.get(d.containerIp)?.[0]) ?? null,
+      container:
+        (d.containerIp && (input.ownerByIp?.get(d.containerIp) ?? input.addressIndex.get(d.containerIp)?.[0])) ?? null,
       rule: d.rule,
       proxy: null,
       sources: ['dnat'],
@@ -137,8 +132,8 @@ export function buildPublishedPorts(input: PortsInput): PublishedPort[] {
     })
   }
   for (const l of input.listeners) {
-    const holderRuntime = l.process ? PORT_HOLDERS[l.process] : undefined
-    if (!holderRuntime) continue
+    const holder = holderRuntime(l.process)
+    if (!holder) continue
     const address = normIp(l.localAddress)
     const proxy = `${l.process} pid=${l.pid ?? '?'} ${address.includes(':') ? `[${address}]` : address}:${l.port}`
     // rootlessport listens on `*` (v4 and v6): it holds the v4 wildcard port too.
@@ -147,11 +142,11 @@ export function buildPublishedPorts(input: PortsInput): PublishedPort[] {
         p.proto === l.proto &&
         p.hostPort === l.port &&
         (normIp(p.hostIp) === address || (l.localAddress === '*' && normIp(p.hostIp) === '0.0.0.0')) &&
-        (p.runtime === null || p.runtime === holderRuntime)
+        (p.runtime === null || p.runtime === holder)
     )
     for (const existing of matching) {
       existing.proxy ??= proxy
-      existing.runtime ??= holderRuntime
+      existing.runtime ??= holder
       if (!existing.sources.includes('proxy')) existing.sources.push('proxy')
     }
     if (matching.length) continue
@@ -167,7 +162,7 @@ export function buildPublishedPorts(input: PortsInput): PublishedPort[] {
       rule: null,
       proxy,
       sources: ['proxy'],
-      runtime: holderRuntime
+      runtime: holder
     })
   }
   const order = { docker: 0, podman: 0, dnat: 1, proxy: 2 } as const

@@ -113,13 +113,25 @@ export class DiagnoseContext {
     return network.options['com.docker.network.bridge.name'] ?? `br-${network.id.slice(0, 12)}`
   }
 
-  /** Running containers attached to a network. */
+  /** Running containers attached to a network (of the same runtime: names are unique per runtime only). */
   containersOn(network: Network): Container[] {
     return this.running().filter(
       (c) =>
-        c.networks.includes(network.name) ||
-        c.interfaces.some((i) => i.network === network.name || i.network === network.id)
+        c.runtime === network.runtime &&
+        (c.networks.includes(network.name) ||
+          c.interfaces.some((i) => i.network === network.name || i.network === network.id))
     )
+  }
+
+  /**
+   * Is the network set up on the host? Docker creates a bridge network's bridge and rules with the
+   * network; Podman's netavark only while a container uses it (so an idle `podman` network has no
+   * bridge and no rules, and nothing is missing).
+   */
+  inUse(network: Network): boolean {
+    if (network.runtime !== 'podman' || network.driver !== 'bridge') return true
+    const bridge = this.bridgeOf(network)
+    return bridge !== null && this.hostIface(bridge) !== null
   }
 
   /** The sysctl line as `sysctl` prints it, for evidence. */

@@ -29,9 +29,10 @@ export const NEEDS = {
   dockerContainers: { sections: ['docker.containers'] },
   /** Containers from docker, or identified from /proc without docker access (netns.map). */
   anyContainers: { sections: ['docker.containers', 'netns.map'] },
-  dockerNetworks: { sections: ['docker.networks'] },
-  /** Published ports: from docker's container list or from the DNAT rules. */
-  publishedPorts: { sections: ['docker.containers', 'iptables.save', 'iptables.list.nat'] },
+  /** Docker's or Podman's networks. */
+  dockerNetworks: { sections: ['docker.networks', 'podman.networks'] },
+  /** Published ports: from docker's or podman's container list or from the DNAT rules. */
+  publishedPorts: { sections: ['docker.containers', 'podman.containers', 'iptables.save', 'iptables.list.nat'] },
   /** iptables nat rules (iptables-save, else the `iptables -t nat -L` fallback). */
   natRules: { sections: ['iptables.save', 'iptables.list.nat'], emptyIsData: true },
   /** iptables filter rules and chain policies: only iptables-save has them. */

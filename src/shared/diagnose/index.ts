@@ -10,7 +10,15 @@ import type { Snapshot } from '../snapshot/schema'
 import { DiagnoseContext, type Check } from './context'
 import { bySeverity, runBudgeted } from './run-checks'
 import { brNfCallOff, conntrackFull, ipForwardOff, rpFilterStrict } from './checks/kernel'
-import { dnatDangling, dockerUserDrop, forwardDrop, missingMasquerade, mixedBackends, portNoDnat } from './checks/nat'
+import {
+  dnatDangling,
+  dockerUserDrop,
+  forwardDrop,
+  missingMasquerade,
+  mixedBackends,
+  portForwardBlocked,
+  portNoDnat
+} from './checks/nat'
 import { bridgeDown, duplicateIp, duplicateMac, mtuMismatch, subnetOverlap, vethDown, vethOrphan } from './checks/links'
 import {
   containerModeStopped,
@@ -35,6 +43,7 @@ export const CHECKS: Check[] = [
   portNoDnat,
   dnatDangling,
   portConflict,
+  portForwardBlocked,
   subnetOverlap,
   duplicateIp,
   duplicateMac,

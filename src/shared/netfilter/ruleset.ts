@@ -4,11 +4,15 @@
  * RETURN back to the caller, the chain policy at the end of a built-in chain. Matches it knows:
  * -s/-d (CIDR lists), -i/-o (with `!` and `+` wildcards), -p, --dport/--sport, multiport
  * --dports/--sports, -m conntrack --ctstate / -m state --state, -m addrtype --dst-type/--src-type
- * LOCAL, -m comment. Any other match (an unknown module option, an untranslated nft expression, the
- * free text of an `iptables -L` column) makes the rule "unevaluated": it is treated as not matching
- * and reported, so a verdict that depends on it says it cannot decide.
+ * LOCAL, -m mark --mark and -m connmark --mark (when the caller knows the packet's marks: the walk
+ * follows MARK and CONNMARK targets, e.g. netavark's `-j MARK --set-xmark 0x2000/0x2000` and its
+ * `-m mark --mark 0x2000/0x2000 -j MASQUERADE`), -m comment. Any other match (an unknown module
+ * option, an untranslated nft expression, the free text of an `iptables -L` column), and a mark
+ * match on a packet whose mark is not known, makes the rule "unevaluated": it is treated as not matching
+ * and reported, so a verdict that depends on it can say so. A conditional rule is never taken as
+ * unconditional.
  */
-import type { ChainInfo, NatRule, Snapshot } from '../snapshot/schema'
+import type { ChainInfo, NatRule, Snapshot, TargetOption } from '../snapshot/schema'
 import { inCidr, stripPrefix } from '../net/ip'
 import { shortOption } from './rule'
 
@@ -31,6 +35,13 @@ export interface MatchContext {
   snatted?: boolean
   /** Host addresses (for addrtype LOCAL). */
   isLocal: (ip: string) => boolean
+  /**
+   * The packet's mark (skb->mark) and its connection's mark (ctmark) entering the walk; null or
+   * absent when unknown, which makes `-m mark` / `-m connmark` unevaluated. A new packet from a
+   * container or from outside starts with 0.
+   */
+  mark?: number | null
+  ctmark?: number | null
 }
 
 const IGNORED_OPTIONS = new Set(['-m', '--comment', '--limit-iface-in', '--limit-iface-out'])
@@ -58,15 +69,44 @@ function portInSpec(port: number | null, spec: string): boolean {
 
 export type MatchOutcome = 'match' | 'no-match' | 'unevaluated'
 
+/** `0x2000/0x2000`, `0x1`, `8192` → value and mask (32 bits); null when it is not a mark. */
+export function parseMarkSpec(text: string): { value: number; mask: number } | null {
+  const [valueText, maskText] = text.split('/')
+  const num = (t: string | undefined): number | null => {
+    if (t === undefined || !/^(0x[0-9a-f]{1,8}|\d{1,10})$/i.test(t)) return null
+    const n = Number(t)
+    return n <= 0xffffffff ? n : null
+  }
+  const value = num(valueText)
+  const mask = maskText === undefined ? 0xffffffff : num(maskText)
+  return value === null || mask === null ? null : { value, mask }
+}
+
+const markMatches = (mark: number, spec: { value: number; mask: number }): boolean =>
+  (mark & spec.mask) >>> 0 === (spec.value & spec.mask) >>> 0
+
 /** Evaluates one rule's typed matches against a packet. */
 export function matchRule(rule: Pick<NatRule, 'options'>, packet: Packet, ctx: MatchContext): MatchOutcome {
   let unevaluated = false
+  let module = ''
   for (const { option: spelled, negated, values } of rule.options) {
     const option = shortOption(spelled)
+    if (option === '-m') module = values[0] ?? ''
     if (IGNORED_OPTIONS.has(option)) continue
     const value = values[0] ?? ''
     let hit: boolean
     switch (option) {
+      case '--mark': {
+        // `-m mark --mark` is the packet's mark, `-m connmark --mark` its connection's.
+        const known = module === 'connmark' ? ctx.ctmark : module === 'mark' ? ctx.mark : undefined
+        const spec = parseMarkSpec(value)
+        if (known === null || known === undefined || spec === null) {
+          unevaluated = true
+          continue
+        }
+        hit = markMatches(known, spec)
+        break
+      }
       case '-s':
         hit = value.split(',').some((cidr) => inCidr(packet.src, cidr))
         break
@@ -138,6 +178,9 @@ export interface WalkStep {
 export interface WalkResult {
   /** ACCEPT (incl. NAT targets in the nat table, and policy ACCEPT), DROP, REJECT. */
   verdict: 'ACCEPT' | 'DROP' | 'REJECT'
+  /** The packet's mark and ctmark after the walk (MARK / CONNMARK targets applied); null when unknown. */
+  mark: number | null
+  ctmark: number | null
   /** The deciding rule, or null when the chain policy decided. */
   rule: NatRule | null
   policy: string | null
@@ -200,13 +243,14 @@ export class Ruleset {
   walk(table: string, chain: string, packet: Packet, ctx: MatchContext): WalkResult {
     const steps: WalkStep[] = []
     const unevaluated: NatRule[] = []
+    const marks = { mark: ctx.mark ?? null, ctmark: ctx.ctmark ?? null }
     const visit = (
       name: string,
       depth: number
     ): { verdict: 'ACCEPT' | 'DROP' | 'REJECT' | 'RETURN'; rule: NatRule | null; nat: WalkResult['nat'] } => {
       if (depth > 32) return { verdict: 'RETURN', rule: null, nat: null }
       for (const rule of this.rules(table, name)) {
-        const outcome = matchRule(rule, packet, ctx)
+        const outcome = matchRule(rule, packet, { ...ctx, ...marks })
         if (outcome === 'unevaluated') {
           unevaluated.push(rule)
           continue
@@ -232,18 +276,19 @@ export class Ruleset {
           continue
         }
         // LOG, MARK, CONNMARK, TRACE, an empty user chain…: non-terminating.
+        if (target === 'MARK' || target === 'CONNMARK') applyMarkTarget(target, rule.targetOptions, marks)
         steps.push({ table, chain: name, rule, action: target || 'continue' })
       }
       return { verdict: 'RETURN', rule: null, nat: null }
     }
     const result = visit(chain, 0)
     if (result.verdict !== 'RETURN') {
-      return { verdict: result.verdict, rule: result.rule, policy: null, nat: result.nat, steps, unevaluated }
+      return { verdict: result.verdict, rule: result.rule, policy: null, nat: result.nat, steps, unevaluated, ...marks }
     }
     const policy = this.policy(table, chain) ?? 'ACCEPT'
     steps.push({ table, chain, rule: null, action: `policy ${policy}` })
     const verdict = policy === 'DROP' ? 'DROP' : policy === 'REJECT' ? 'REJECT' : 'ACCEPT'
-    return { verdict, rule: null, policy, nat: null, steps, unevaluated }
+    return { verdict, rule: null, policy, nat: null, steps, unevaluated, ...marks }
   }
 }
 
@@ -282,6 +327,49 @@ export function iptablesBackends(snapshot: Snapshot): IptablesBackend[] {
     if (!rules.isEmpty) out.push({ family, label: family, rules })
   }
   return out
+}
+
+/**
+ * MARK (`--set-xmark V/M`, `--set-mark V[/M]`, `--and-mark`, `--or-mark`, `--xor-mark`) and CONNMARK
+ * (the same on the ctmark, `--save-mark`, `--restore-mark`) on known marks; an unknown mark stays
+ * unknown, and so does anything these forms do not cover.
+ */
+function applyMarkTarget(
+  target: string,
+  options: TargetOption[],
+  marks: { mark: number | null; ctmark: number | null }
+): void {
+  const has = (name: string): boolean => options.some((o) => o.option === name)
+  const arg = (name: string): string | null => options.find((o) => o.option === name)?.values[0] ?? null
+  const key = target === 'MARK' ? 'mark' : 'ctmark'
+  const current = marks[key]
+  const set = (value: number | null): void => {
+    marks[key] = value === null ? null : value >>> 0
+  }
+  if (target === 'CONNMARK' && (has('--save-mark') || has('--restore-mark'))) {
+    // Masks other than all bits (--nfmask, --ctmask, --mask) are not followed: the mark becomes unknown.
+    const partial = ['--nfmask', '--ctmask', '--mask'].some((o) => {
+      const mask = parseMarkSpec(arg(o) ?? '0xffffffff')
+      return mask === null || mask.value !== 0xffffffff
+    })
+    if (has('--save-mark')) return set(partial ? null : marks.mark)
+    marks.mark = partial ? null : marks.ctmark
+    return
+  }
+  const xmark = arg('--set-xmark')
+  const setMark = arg('--set-mark')
+  const spec = parseMarkSpec(xmark ?? setMark ?? '')
+  if (spec && xmark !== null) return set(current === null ? null : (current & ~spec.mask) ^ spec.value)
+  if (spec && setMark !== null) return set(current === null ? null : (current & ~spec.mask) | spec.value)
+  for (const [option, op] of [
+    ['--and-mark', (a: number, b: number) => a & b],
+    ['--or-mark', (a: number, b: number) => a | b],
+    ['--xor-mark', (a: number, b: number) => a ^ b]
+  ] as const) {
+    const bits = parseMarkSpec(arg(option) ?? '')
+    if (bits) return set(current === null ? null : op(current, bits.value))
+  }
+  set(null)
 }
 
 const BUILTIN = new Set(['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'])

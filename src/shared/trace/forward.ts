@@ -49,8 +49,25 @@ export interface ForwardState {
   sameNamespace: boolean
 }
 
+/** Rootless Podman: user-mode networking (slirp4netns, pasta) is not a path NetLens traces. */
+function rootlessStop(c: Container, direction: 'from' | 'to'): Stop {
+  const r = c.rootless!
+  const user = r.user ?? (r.uid !== null ? `uid ${r.uid}` : null)
+  if (direction === 'to') {
+    const forwarder = r.forwarders.find((f) => f.process === 'rootlessport')?.detail ?? null
+    return new Stop('unknown', M('rootlessTo', { container: c.name, user, forwarder }))
+  }
+  const helper = r.forwarders.find((f) => f.process !== 'rootlessport') ?? null
+  const via = helper ? `${helper.process} (pid ${helper.pid})` : r.network
+  return new Stop('unknown', M('rootlessFrom', { container: c.name, user, tap: r.tap, via }))
+}
+
 export function forward(t: Tracer, source: Endpoint, target: Target): ForwardState {
   const dst = target.endpoint
+  if (source.kind === 'container' && source.owner.rootless && source.owner.networkMode !== 'host')
+    throw rootlessStop(source.owner, 'from')
+  if (dst.kind === 'container' && dst.owner.rootless && dst.owner.networkMode !== 'host')
+    throw rootlessStop(dst.owner, 'to')
   if (dst.kind === 'container' && dst.owner.networkMode === 'none')
     throw new Stop('no-route', M('networkModeNone', { container: dst.container.name }))
   if (!dst.ip)
@@ -442,15 +459,32 @@ function deliverLocal(t: Tracer, packet: Packet): void {
     const by = `no listener on ${t.proto}/${packet.dport}`
     throw new Stop('dropped', M('nothingListens', { proto: t.proto, dport: packet.dport }), by)
   }
-  const isProxy = (listener.process ?? '').includes('docker-proxy')
-  const published = t.snapshot.publishedPorts.find((p) => p.hostPort === packet.dport && p.proto === t.proto)
-  const nodes = published?.container ? [containerNodeId(published.container)] : []
+  const published = t.snapshot.publishedPorts.find(
+    (p) =>
+      p.hostPort === packet.dport &&
+      p.proto === t.proto &&
+      (p.proxy === null || p.proxy.startsWith(`${listener.process} `))
+  )
   const at = { address: listener.localAddress, port: listener.port }
+  if (listener.process === 'conmon')
+    throw new Stop('dropped', M('conmonHoldsPort', { ...at, container: published?.container ?? null }), listener.raw)
+  const isProxy = /^(docker-proxy|rootlessport|pasta)/.test(listener.process ?? '')
+  const userModeForwarder = isProxy && listener.process !== 'docker-proxy' ? listener.process! : null
+  const nodes = published?.container ? [containerNodeId(published.container)] : []
+  if (userModeForwarder && published?.container)
+    t.notes.push(M('rootlessForwarderNote', { process: userModeForwarder, container: published.container }))
   t.hop(
     isProxy ? 'proxy' : 'deliver',
     listener.process ?? 'host socket',
     nodes,
-    isProxy
+    userModeForwarder
+      ? M('rootlessForwarder', {
+          ...at,
+          process: userModeForwarder,
+          container: published?.container ?? null,
+          containerPort: published?.containerPort ?? null
+        })
+      : isProxy
       ? M('dockerProxy', {
           ...at,
           containerIp: published?.containerIp ?? null,

@@ -111,6 +111,16 @@ const en = {
     `docker-proxy accepts on ${p.address}:${p.port} and opens its own connection to ${p.containerIp ?? 'the container'}:${p.containerPort ?? '?'} (userland proxy, no DNAT).`,
   deliveredToSocket: (p: { process: string | null; address: string; port: number }) =>
     `Delivered to ${p.process ?? 'a host socket'} on ${p.address}:${p.port}.`,
+  conmonHoldsPort: (p: { address: string; port: number; container: string | null }) =>
+    `conmon holds ${p.address}:${p.port} only to reserve it for Podman's ${p.container ?? 'container'}: it never accepts connections (Podman relies on its DNAT rule, which did not apply here). The connection hangs.`,
+  rootlessForwarderNote: (p: { process: string; container: string }) =>
+    `${p.process} forwards it into the rootless container ${p.container}.`,
+  rootlessForwarder: (p: { process: string; address: string; port: number; container: string | null; containerPort: number | null }) =>
+    `${p.process} (rootless Podman) accepts on ${p.address}:${p.port} and forwards into ${p.container ?? 'its container'}'s namespace to port ${p.containerPort || '?'} (user-mode forwarding, no DNAT).`,
+  rootlessFrom: (p: { container: string; user: string | null; tap: string | null; via: string }) =>
+    `${p.container} is a rootless Podman container of ${p.user ?? 'an unprivileged user'}: its packets leave its namespace through ${p.tap ?? 'a tap device'} to ${p.via}, which opens its own connections from the host as that user. There is no veth or bridge on the path, and NetLens does not trace user-mode networking.`,
+  rootlessTo: (p: { container: string; user: string | null; forwarder: string | null }) =>
+    `${p.container} is a rootless Podman container of ${p.user ?? 'an unprivileged user'}: nothing on the host routes to its address; only its published ports reach it, through ${p.forwarder ?? 'its port forwarder'}. Trace the host port instead.`,
   replySameNetns: () => 'Reply stays in the same namespace.',
   replyUnroutable: (p: { src: string }) =>
     `The reply must go to ${p.src}, a container address nobody outside can route to: it never comes back (no SNAT/MASQUERADE).`,
@@ -215,6 +225,15 @@ const zhCN: Catalogue = {
   dockerProxy: (p) =>
     `docker-proxy 在 ${p.address}:${p.port} 上接收连接，再自己连到 ${p.containerIp ?? '容器'}:${p.containerPort ?? '?'}（用户态代理，不走 DNAT）。`,
   deliveredToSocket: (p) => `送达宿主机上监听 ${p.address}:${p.port} 的 ${p.process ?? '进程'}。`,
+  conmonHoldsPort: (p) =>
+    `conmon 占着 ${p.address}:${p.port}，只是替 Podman 的 ${p.container ?? '容器'} 预留这个端口，它从不接受连接（Podman 靠 DNAT 规则转发，而这里 DNAT 没有生效），连接会一直挂着。`,
+  rootlessForwarderNote: (p) => `${p.process} 把它转进 rootless 容器 ${p.container}。`,
+  rootlessForwarder: (p) =>
+    `${p.process}（rootless Podman）在 ${p.address}:${p.port} 上接收连接，转进 ${p.container ?? '容器'} 的命名空间里的 ${p.containerPort || '?'} 端口（用户态转发，不走 DNAT）。`,
+  rootlessFrom: (p) =>
+    `${p.container} 是 ${p.user ?? '非特权用户'} 的 rootless Podman 容器：包从命名空间里的 ${p.tap ?? 'tap 设备'} 交给 ${p.via}，由它以该用户身份在宿主机上重新发起连接。路径上没有 veth 和网桥，NetLens 不追踪这种用户态网络。`,
+  rootlessTo: (p) =>
+    `${p.container} 是 ${p.user ?? '非特权用户'} 的 rootless Podman 容器：宿主机上没有路由能到它的地址，只有映射出来的端口能通过 ${p.forwarder ?? '端口转发进程'} 进去。请改为追踪宿主机端口。`,
   replySameNetns: () => '回包在同一个命名空间里直接返回。',
   replyUnroutable: (p) =>
     `回包的目的地址是 ${p.src}，这是容器内部地址，外面的主机没有路由能回到它：没做 SNAT/MASQUERADE，回包回不来。`,

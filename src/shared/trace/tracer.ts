@@ -59,6 +59,9 @@ export class Tracer {
   readonly local: Set<string>
   private target: 'hops' | 'reply' = 'hops'
   proto = 'icmp'
+  /** The packet's mark and its connection's mark as the walks change them (a new packet has 0). */
+  mark: number | null = 0
+  ctmark: number | null = 0
 
   constructor(readonly snapshot: Snapshot) {
     this.backends = iptablesBackends(snapshot)
@@ -91,6 +94,8 @@ export class Tracer {
 
   useReply(): void {
     this.target = 'reply'
+    // The reply is another packet (mark 0); the connection keeps its ctmark.
+    this.mark = 0
   }
 
   /** The matching context of a hook: protocol, interfaces, conntrack state. */
@@ -100,7 +105,16 @@ export class Tracer {
     ctstate: 'NEW' | 'ESTABLISHED',
     dnatted = false
   ): MatchContext {
-    return { proto: this.proto, inIface, outIface, ctstate, dnatted, isLocal: this.isLocal }
+    return {
+      proto: this.proto,
+      inIface,
+      outIface,
+      ctstate,
+      dnatted,
+      isLocal: this.isLocal,
+      mark: this.mark,
+      ctmark: this.ctmark
+    }
   }
 
   // ---- routing ---------------------------------------------------------------------------------
@@ -183,7 +197,12 @@ export class Tracer {
     const named = this.backends.filter((b) => !b.rules.isEmpty).length > 1
     let first: WalkResult | null = null
     for (const backend of walked) {
-      const result = this.walkBackend(backend, named ? `${backend.label} ${table}` : table, table, hook, packet, ctx)
+      // A mark set by one backend's rules is on the packet when the other's run.
+      const result = this.walkBackend(backend, named ? `${backend.label} ${table}` : table, table, hook, packet, {
+        ...ctx,
+        mark: this.mark,
+        ctmark: this.ctmark
+      })
       if (!first || (!first.nat && result.nat)) first = result
     }
     return first
@@ -198,6 +217,8 @@ export class Tracer {
     ctx: MatchContext
   ): WalkResult {
     const result = backend.rules.walk(table, hook, packet, ctx)
+    this.mark = result.mark
+    this.ctmark = result.ctmark
     // LOG/NFLOG/counters cannot change the verdict; anything else passed over might.
     this.unevaluated.push(
       ...result.unevaluated.filter((r) => !['LOG', 'NFLOG', 'ULOG', 'TRACE', ''].includes(r.target))

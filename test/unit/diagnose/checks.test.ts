@@ -40,6 +40,7 @@ describe('healthy lab snapshot', () => {
       [
         'ip-forward-off',
         'missing-masquerade',
+        'masquerade-undecided',
         'forward-drop',
         'bridge-down',
         'veth-down',
@@ -49,6 +50,7 @@ describe('healthy lab snapshot', () => {
         'port-no-dnat',
         'dnat-dangling',
         'port-conflict',
+        'port-forward-blocked',
         'subnet-overlap',
         'duplicate-ip',
         'duplicate-mac',

@@ -8,7 +8,7 @@ import { ShellSyntax, commandLines, shellCommand, shellQuote } from '../../shell
 import type { NatRule, Network } from '../../snapshot/schema'
 import { cidrsOverlap, formatIpv4, parseCidr, parseIpv4 } from '../../net/ip'
 import { natAddress, optionsNamed, plainOption } from '../../netfilter/rule'
-import { IPV4_IPTABLES_FAMILIES, type IptablesBackend } from '../../netfilter/ruleset'
+import { IPV4_IPTABLES_FAMILIES, type IptablesBackend, type Packet, type Ruleset } from '../../netfilter/ruleset'
 import { OUTSIDE_PROBE, containerHolding, containerIpv4, networksHolding } from '../../snapshot/query'
 import { interfaceBridgeRef } from '../../snapshot/bridges'
 
@@ -19,36 +19,153 @@ function iptablesRules(ctx: DiagnoseContext, table: string): NatRule[] {
   return ctx.snapshot.nat.rules.filter((r) => IPV4_IPTABLES_FAMILIES.includes(r.family) && r.table === table)
 }
 
-/** Does a SNAT/MASQUERADE rule translate traffic from `subnet`? (no -s, or a -s that covers it; not negated) */
-function masqueradesSubnet(rule: NatRule, subnet: string): boolean {
-  if (!['MASQUERADE', 'SNAT'].includes(rule.target)) return false
-  const net = parseCidr(subnet)
-  if (!net) return false
-  const source = optionsNamed(rule, '-s')[0]
-  if (!source) return true
-  if (source.negated) return false
-  return (source.values[0] ?? '').split(',').some((s) => {
-    const cidr = parseCidr(s)
-    return cidr !== null && cidr.prefix <= net.prefix && cidrsOverlap(cidr, net)
+const SNAT_TARGETS = ['MASQUERADE', 'SNAT']
+
+/** Can `chain` (or a chain it jumps to) end in one of `targets`? */
+function chainReaches(rules: Ruleset, table: string, chain: string, targets: string[], seen = new Set<string>()): boolean {
+  if (seen.has(chain)) return false
+  seen.add(chain)
+  return rules
+    .rules(table, chain)
+    .some(
+      (r) =>
+        targets.includes(r.target) || (rules.hasChain(table, r.target) && chainReaches(rules, table, r.target, targets, seen))
+    )
+}
+
+/** Could this passed-over rule (its matches were not evaluated) have changed the outcome? */
+const couldDecide = (rules: Ruleset, table: string, rule: NatRule, targets: string[]): boolean =>
+  targets.includes(rule.target) || (rules.hasChain(table, rule.target) && chainReaches(rules, table, rule.target, targets))
+
+/**
+ * The marks a packet from a container subnet carries into nat POSTROUTING, on its way from its
+ * bridge out of the uplink: every earlier hook is walked in every iptables backend (a new packet
+ * starts with mark 0; a mark one backend sets is on the packet when the other's rules run).
+ * Unknown (null) when a rule that might set a mark could not be evaluated.
+ */
+function marksAtPostrouting(
+  ctx: DiagnoseContext,
+  packet: Packet,
+  inIface: string,
+  outIface: string
+): { mark: number | null; ctmark: number | null } {
+  let marks: { mark: number | null; ctmark: number | null } = { mark: 0, ctmark: 0 }
+  const hooks: [string, string, string | null, string | null][] = [
+    ['raw', 'PREROUTING', inIface, null],
+    ['mangle', 'PREROUTING', inIface, null],
+    ['nat', 'PREROUTING', inIface, null],
+    ['mangle', 'FORWARD', inIface, outIface],
+    ['filter', 'FORWARD', inIface, outIface],
+    ['mangle', 'POSTROUTING', null, outIface]
+  ]
+  for (const [table, hook, inI, outI] of hooks) {
+    for (const { rules } of ctx.backends) {
+      if (!rules.hasChain(table, hook)) continue
+      const walk = rules.walk(table, hook, packet, {
+        proto: packet.dport === null ? 'icmp' : 'tcp',
+        inIface: inI,
+        outIface: outI,
+        ctstate: 'NEW',
+        isLocal: ctx.isLocal,
+        ...marks
+      })
+      marks = { mark: walk.mark, ctmark: walk.ctmark }
+      if (walk.unevaluated.some((r) => couldDecide(rules, table, r, ['MARK', 'CONNMARK']))) marks = { mark: null, ctmark: null }
+    }
+  }
+  return marks
+}
+
+type MasqueradeAnswer = { verdict: 'yes' | 'no' | 'undecided'; undecidedBy: NatRule[] }
+
+/**
+ * Is traffic from `subnet` to the outside masqueraded? Walks nat POSTROUTING of every iptables
+ * backend with a packet from the subnet leaving through the uplink, honouring every match (marks,
+ * conntrack state, addresses, interfaces): `yes` when one backend translates it, `no`, or
+ * `undecided` with the rules whose matches NetLens cannot evaluate.
+ */
+function masquerades(ctx: DiagnoseContext, subnet: string, bridge: string): MasqueradeAnswer {
+  const uplink = ctx.uplink()?.name ?? 'eth0'
+  const packet: Packet = { src: hostInSubnet(subnet), dst: OUTSIDE_PROBE, sport: 40000, dport: 443 }
+  const marks = marksAtPostrouting(ctx, packet, bridge, uplink)
+  const answers = ctx.backends.map(({ rules }): MasqueradeAnswer => {
+    const walk = rules.walk('nat', 'POSTROUTING', packet, {
+      proto: 'tcp',
+      inIface: null,
+      outIface: uplink,
+      ctstate: 'NEW',
+      isLocal: ctx.isLocal,
+      ...marks
+    })
+    const translated = walk.nat !== null && SNAT_TARGETS.includes(walk.nat.target)
+    // Passed over without evaluation: a rule that might have translated it, or (when a later rule
+    // did) one that might have ended the walk first.
+    const undecidedBy = walk.unevaluated.filter((r) =>
+      couldDecide(rules, 'nat', r, translated ? ['ACCEPT', 'RETURN', 'DROP', ...SNAT_TARGETS] : SNAT_TARGETS)
+    )
+    if (undecidedBy.length) return { verdict: 'undecided', undecidedBy }
+    return { verdict: translated ? 'yes' : 'no', undecidedBy: [] }
   })
+  return (
+    answers.find((a) => a.verdict === 'yes') ??
+    answers.find((a) => a.verdict === 'undecided') ?? { verdict: 'no', undecidedBy: [] }
+  )
+}
+
+/** Bridge networks whose traffic to the outside should be masqueraded. */
+function masqueradedNetworks(ctx: DiagnoseContext): { network: Network; bridge: string }[] {
+  const out: { network: Network; bridge: string }[] = []
+  for (const network of ctx.snapshot.networks) {
+    if (network.driver !== 'bridge' || network.internal) continue
+    // Masquerading switched off on purpose (enable_ip_masquerade=false, routed gateway mode).
+    if (network.options['com.docker.network.bridge.enable_ip_masquerade'] === 'false') continue
+    if (/routed/.test(network.options['com.docker.network.bridge.gateway_mode_ipv4'] ?? '')) continue
+    const bridge = ctx.bridgeOf(network) ?? 'docker0'
+    // netavark creates a network's bridge and rules with its first running container.
+    if (!ctx.inUse(network)) continue
+    out.push({ network, bridge })
+  }
+  return out
 }
 
 export const missingMasquerade: Check = {
-  ids: ['missing-masquerade'],
+  ids: ['missing-masquerade', 'masquerade-undecided'],
   needs: [NEEDS.dockerNetworks, NEEDS.natRules],
   run(ctx) {
     if (!ctx.hasIptables('nat')) return []
-    const snat = iptablesRules(ctx, 'nat').filter((r) => ['MASQUERADE', 'SNAT'].includes(r.target))
+    const snat = iptablesRules(ctx, 'nat').filter((r) => SNAT_TARGETS.includes(r.target))
     const out = []
-    for (const network of ctx.snapshot.networks) {
-      if (network.driver !== 'bridge' || network.internal) continue
-      // Masquerading switched off on purpose (enable_ip_masquerade=false, routed gateway mode).
-      if (network.options['com.docker.network.bridge.enable_ip_masquerade'] === 'false') continue
-      if (/routed/.test(network.options['com.docker.network.bridge.gateway_mode_ipv4'] ?? '')) continue
-      const bridge = ctx.bridgeOf(network) ?? 'docker0'
+    for (const { network, bridge } of masqueradedNetworks(ctx)) {
       for (const subnet of v4Subnets(ctx, network)) {
-        if (snat.some((r) => masqueradesSubnet(r, subnet))) continue
+        const answer = masquerades(ctx, subnet, bridge)
+        if (answer.verdict === 'yes') continue
         const attached = ctx.containersOn(network)
+        const objects = [
+          { kind: 'network' as const, id: network.name },
+          { kind: 'bridge' as const, id: bridge },
+          ...attached.map((c) => ({ kind: 'container' as const, id: c.name }))
+        ]
+        if (answer.verdict === 'undecided') {
+          out.push(
+            finding(
+              'masquerade-undecided',
+              'info',
+              L(
+                `Cannot tell whether network ${network.name} (${subnet}) is masqueraded`,
+                `无法判断网络 ${network.name}（${subnet}）是否做了 MASQUERADE`
+              ),
+              L(
+                `Whether traffic from ${subnet} to the outside is masqueraded depends on rules whose matches NetLens cannot evaluate (listed below). NetLens does not take a conditional rule as unconditional, so it cannot say. Check them by hand, or trace a flow from a container on ${network.name} with its real addresses.`,
+                `${subnet} 发往外部的流量是否做 MASQUERADE，取决于下面这些规则，而它们的匹配条件 NetLens 无法求值。NetLens 不会把带条件的规则当成无条件规则，所以这里给不出结论。请手工核对，或者用 ${network.name} 上容器的真实地址做一次路径追踪。`
+              ),
+              objects,
+              answer.undecidedBy.map((r) => ({ label: `nat ${r.chain}`, raw: r.raw })),
+              null
+            )
+          )
+          continue
+        }
+        const podman = network.runtime === 'podman'
         out.push(
           finding(
             'missing-masquerade',
@@ -57,15 +174,16 @@ export const missingMasquerade: Check = {
               `No MASQUERADE for network ${network.name} (${subnet})`,
               `网络 ${network.name}（${subnet}）缺少 MASQUERADE 规则`
             ),
-            L(
-              `Containers on ${network.name} send with source addresses from ${subnet}. Without a MASQUERADE (or SNAT) rule in nat POSTROUTING the packets leave the host with that private source, and replies never find their way back: outbound connections hang. Docker adds "-s ${shellQuote(subnet)} ! -o ${shellQuote(bridge)} -j MASQUERADE" when it creates the network; it is missing (flushed nat table, another firewall manager, or a restart with --ip-masq=false).`,
-              `${network.name} 里的容器用 ${subnet} 网段的地址发包。nat 表 POSTROUTING 里没有对应的 MASQUERADE（或 SNAT）规则，包带着私网源地址出了宿主机，回包找不到回来的路，对外连接会一直卡住。Docker 建网络时本来会加 "-s ${shellQuote(subnet)} ! -o ${shellQuote(bridge)} -j MASQUERADE"，现在这条没了，常见原因是 nat 表被清空、被别的防火墙工具覆盖，或者 dockerd 用了 --ip-masq=false。`
-            ),
-            [
-              { kind: 'network', id: network.name },
-              { kind: 'bridge', id: bridge },
-              ...attached.map((c) => ({ kind: 'container' as const, id: c.name }))
-            ],
+            podman
+              ? L(
+                  `Containers on Podman network ${network.name} send with source addresses from ${subnet}. No rule in nat POSTROUTING masquerades them on the way out (conditional rules such as netavark's "-m mark --mark 0x2000/0x2000 -j MASQUERADE" only cover port-forwarded traffic), so replies never find their way back: outbound connections hang. netavark adds "-s ${shellQuote(subnet)} -j NETAVARK-<id>" with a MASQUERADE for everything but the subnet itself when the network's first container starts; it is missing (flushed nat table, another firewall manager). "podman network reload --all" makes netavark add its rules again.`,
+                  `Podman 网络 ${network.name} 里的容器用 ${subnet} 网段的地址发包。nat 表 POSTROUTING 里没有规则对这些包做 MASQUERADE（netavark 那条 "-m mark --mark 0x2000/0x2000 -j MASQUERADE" 是带条件的，只管端口转发的流量），包带着私网源地址出了宿主机，回包找不到回来的路，对外连接会一直卡住。netavark 在网络的第一个容器启动时会加上 "-s ${shellQuote(subnet)} -j NETAVARK-<id>" 和里面的 MASQUERADE，现在没有了（nat 表被清空，或被别的防火墙工具覆盖）。执行 "podman network reload --all" 可以让 netavark 重新加上规则。`
+                )
+              : L(
+                  `Containers on ${network.name} send with source addresses from ${subnet}. Without a MASQUERADE (or SNAT) rule in nat POSTROUTING the packets leave the host with that private source, and replies never find their way back: outbound connections hang. Docker adds "-s ${shellQuote(subnet)} ! -o ${shellQuote(bridge)} -j MASQUERADE" when it creates the network; it is missing (flushed nat table, another firewall manager, or a restart with --ip-masq=false).`,
+                  `${network.name} 里的容器用 ${subnet} 网段的地址发包。nat 表 POSTROUTING 里没有对应的 MASQUERADE（或 SNAT）规则，包带着私网源地址出了宿主机，回包找不到回来的路，对外连接会一直卡住。Docker 建网络时本来会加 "-s ${shellQuote(subnet)} ! -o ${shellQuote(bridge)} -j MASQUERADE"，现在这条没了，常见原因是 nat 表被清空、被别的防火墙工具覆盖，或者 dockerd 用了 --ip-masq=false。`
+                ),
+            objects,
             snat.length
               ? snat.map((r) => ({ label: `nat ${r.chain}`, raw: r.raw }))
               : [
@@ -74,7 +192,9 @@ export const missingMasquerade: Check = {
                     raw: `:POSTROUTING ${ctx.rules.policy('nat', 'POSTROUTING') ?? 'ACCEPT'} (no MASQUERADE/SNAT rules)`
                   }
                 ],
-            shellCommand`iptables -t nat -A POSTROUTING -s ${subnet} ! -o ${bridge} -j MASQUERADE`
+            podman
+              ? 'podman network reload --all'
+              : shellCommand`iptables -t nat -A POSTROUTING -s ${subnet} ! -o ${bridge} -j MASQUERADE`
           )
         )
       }
@@ -93,7 +213,7 @@ export const forwardDrop: Check = {
     const out = []
     const uplink = ctx.uplink()?.name ?? 'eth0'
     for (const network of ctx.snapshot.networks) {
-      if (network.driver !== 'bridge' || network.internal) continue
+      if (network.driver !== 'bridge' || network.internal || !ctx.inUse(network)) continue
       const bridge = ctx.bridgeOf(network)
       const subnet = v4Subnets(ctx, network)[0]
       if (!bridge || !subnet) continue
@@ -397,5 +517,85 @@ export const mixedBackends: Check = {
           : null
       )
     ]
+  }
+}
+
+/**
+ * A published port whose DNATed connections filter FORWARD drops: the port answers nobody from
+ * outside. The classic case is Podman next to Docker: Docker sets the FORWARD policy to DROP, and
+ * netavark's NETAVARK_FORWARD accepts only replies and its containers' own outgoing traffic.
+ */
+export const portForwardBlocked: Check = {
+  ids: ['port-forward-blocked'],
+  needs: [NEEDS.publishedPorts, NEEDS.natRules, NEEDS.filterRules],
+  run(ctx) {
+    if (!ctx.hasIptables('filter') || !ctx.rules.hasChain('filter', 'FORWARD')) return []
+    const uplink = ctx.uplink()
+    const hostIp = uplink?.addresses.find((a) => !a.includes(':'))?.split('/')[0]
+    if (!uplink || !hostIp) return []
+    const out = []
+    const seen = new Set<string>()
+    for (const port of ctx.snapshot.publishedPorts) {
+      if (!port.rule || !port.containerIp || !parseIpv4(port.containerIp) || port.hostIp.includes(':')) continue
+      const key = `${port.hostPort}/${port.proto}/${port.containerIp}`
+      if (seen.has(key)) continue
+      seen.add(key)
+      const holder = containerHolding(ctx.snapshot, port.containerIp)
+      const veth = holder?.iface.hostVeth ? ctx.hostIface(holder.iface.hostVeth) : null
+      const bridge = veth?.master ?? holder?.iface.bridge ?? null
+      if (!holder || !bridge) continue
+      const base = { proto: port.proto, ctstate: 'NEW' as const, isLocal: ctx.isLocal }
+      const pre = ctx.rules.walk(
+        'nat',
+        'PREROUTING',
+        { src: OUTSIDE_PROBE, dst: hostIp, sport: 40000, dport: port.hostPort },
+        { ...base, inIface: uplink.name, outIface: null, mark: 0, ctmark: 0 }
+      )
+      // Only the port's own DNAT, decided without guesses, says where the connection goes.
+      if (pre.nat?.target !== 'DNAT' || natAddress(pre.nat.rule).ip !== port.containerIp) continue
+      const packet: Packet = { src: OUTSIDE_PROBE, dst: port.containerIp, sport: 40000, dport: port.containerPort }
+      const forward = ctx.rules.walk('filter', 'FORWARD', packet, {
+        ...base,
+        inIface: uplink.name,
+        outIface: bridge,
+        dnatted: true,
+        mark: pre.mark,
+        ctmark: pre.ctmark
+      })
+      if (forward.verdict === 'ACCEPT') continue
+      if (forward.unevaluated.some((r) => couldDecide(ctx.rules, 'filter', r, ['ACCEPT', 'RETURN']))) continue
+      const who = holder.container.name
+      const by = forward.rule ? forward.rule.raw : `:FORWARD ${forward.policy ?? 'DROP'}`
+      const podmanBehindDocker =
+        holder.container.runtime === 'podman' && forward.rule === null && ctx.rules.hasChain('filter', 'DOCKER')
+      const accept = `-o ${shellQuote(bridge)} -d ${port.containerIp}/32 -p ${port.proto} -m ${port.proto} --dport ${port.containerPort} -j ACCEPT`
+      out.push(
+        finding(
+          'port-forward-blocked',
+          'warning',
+          L(
+            `Published port ${port.hostPort}/${port.proto} never reaches ${who}: filter FORWARD drops it`,
+            `映射端口 ${port.hostPort}/${port.proto} 到不了 ${who}：filter 表 FORWARD 链把它丢了`
+          ),
+          L(
+            `Connections from other hosts to ${port.hostPort}/${port.proto} are DNATed to ${port.containerIp}:${port.containerPort} (${who}), then routed out of ${bridge} through filter FORWARD, which ${forward.rule ? `drops them at "${forward.rule.raw}"` : `ends in its ${forward.policy ?? 'DROP'} policy`}.${podmanBehindDocker ? ` Docker set that policy; netavark (Podman) accepts only replies and its containers' own outgoing traffic in NETAVARK_FORWARD, so new connections to a Podman port fall through Docker's rules.` : ''} From this host itself the port still works (that path has no FORWARD). The command below accepts them in DOCKER-USER, where Docker expects your own rules.`,
+            `其他主机连 ${port.hostPort}/${port.proto} 时，先被 DNAT 到 ${port.containerIp}:${port.containerPort}（${who}），再经 filter 表 FORWARD 链从 ${bridge} 转出去，但 FORWARD ${forward.rule ? `在 "${forward.rule.raw}" 这条规则上把它们丢了` : `最后落到默认策略 ${forward.policy ?? 'DROP'}`}。${podmanBehindDocker ? '这个默认策略是 Docker 设的；netavark（Podman）在 NETAVARK_FORWARD 里只放行回包和自己容器主动发出的流量，所以访问 Podman 端口的新连接穿过 Docker 的规则后被丢掉。' : ''}在这台宿主机本机访问这个端口仍然正常（那条路径不经过 FORWARD）。下面的命令在 DOCKER-USER 链里放行它们，那是 Docker 留给用户自定义规则的地方。`
+          ),
+          [
+            { kind: 'port', id: `${port.hostPort}/${port.proto}` },
+            { kind: 'container', id: who },
+            { kind: 'bridge', id: bridge }
+          ],
+          [
+            { label: `nat ${pre.nat.rule.chain}`, raw: pre.nat.rule.raw },
+            { label: forward.rule ? `filter ${forward.rule.chain}` : 'filter FORWARD', raw: by }
+          ],
+          ctx.rules.hasChain('filter', 'DOCKER-USER')
+            ? `iptables -I DOCKER-USER ${accept}`
+            : `iptables -I FORWARD ${accept}`
+        )
+      )
+    }
+    return out
   }
 }
