@@ -42,13 +42,19 @@ export function formatSnapshotSummary(s: Snapshot): string {
   const h = s.host
   out.push(
     `Host ${clean(h.hostname)}  (source ${clean(h.source)}, captured ${clean(h.capturedAt)}${h.privileged ? ', privileged' : ', not root'})`,
-    `  kernel ${clean(h.kernel)}, docker ${clean(h.dockerVersion)}, iptables backend ${clean(h.iptablesBackend)}` +
+    `  kernel ${clean(h.kernel)}, docker ${clean(h.dockerVersion)}${h.podmanVersion ? `, podman ${clean(h.podmanVersion)}` : ''}, iptables backend ${clean(h.iptablesBackend)}` +
       (s.nat.backendsPresent.length ? ` (rules seen: ${s.nat.backendsPresent.join(', ')})` : '')
   )
 
+  /** `docker`, `podman`, `podman rootless (user)`. */
+  const runtime = (c: Snapshot['containers'][number]): string =>
+    c.rootless ? `${c.runtime} rootless (${clean(c.rootless.user ?? (c.rootless.uid !== null ? `uid ${c.rootless.uid}` : '?'))})` : c.runtime
+  const modeOf = (c: Snapshot['containers'][number]): string =>
+    `${mode(c.networkMode)}${c.pod ? ` (pod ${clean(c.pod)})` : ''}`
+
   // Bridges and the containers attached to them. A bridge is (name, namespace): every overlay
   // network has its own br0, whose veth ends live in the overlay's namespace, not on the host.
-  const header = ['CONTAINER', 'MODE', 'IFNAME', 'IP', 'PEER VETH']
+  const header = ['CONTAINER', 'RUNTIME', 'MODE', 'IFNAME', 'IP', 'PEER VETH']
   const attached = new Set<string>()
   out.push('', `Bridges (${s.bridges.length})`)
   for (const b of s.bridges) {
@@ -64,7 +70,8 @@ export function formatSnapshotSummary(s: Snapshot): string {
         const vethNetns = vethNetnsOf(i)
         rows.push([
           clean(c.name),
-          mode(c.networkMode),
+          runtime(c),
+          modeOf(c),
           clean(i.ifname),
           i.addresses.map(clean).join(',') || '-',
           `${clean(i.hostVeth)}${vethNetns && vethNetns !== 'host' ? ` (in ${clean(vethNetns)})` : ''}`
@@ -78,13 +85,14 @@ export function formatSnapshotSummary(s: Snapshot): string {
     out.push('', `Other containers (${others.length})`)
     const rows = others.map((c) => [
       clean(c.name),
-      mode(c.networkMode),
+      runtime(c),
+      modeOf(c),
       clean(c.state),
-      c.interfaces
+      (c.interfaces
         .map((i) => `${clean(i.ifname)}${i.addresses.length ? ' ' + i.addresses.map(clean).join(',') : ''}`)
-        .join('; ') || '-'
+        .join('; ') || '-') + (c.rootless?.forwarders.length ? `  via ${c.rootless.forwarders.map((f) => clean(f.detail)).join('; ')}` : '')
     ])
-    for (const line of table([['CONTAINER', 'MODE', 'STATE', 'INTERFACES'], ...rows])) out.push(line)
+    for (const line of table([['CONTAINER', 'RUNTIME', 'MODE', 'STATE', 'INTERFACES'], ...rows])) out.push(line)
   }
 
   out.push('', `Published ports (${s.publishedPorts.length})`)
@@ -93,7 +101,7 @@ export function formatSnapshotSummary(s: Snapshot): string {
     '→',
     `${clean(p.containerIp)}:${p.containerPort}`,
     clean(p.container),
-    `[${p.sources.join(',')}]${p.rule ? '' : ' no DNAT rule'}`
+    `[${p.sources.join(',')}]${p.rule ? '' : ' no DNAT rule'}${p.proxy ? ` held by ${clean(p.proxy)}` : ''}`
   ])
   for (const line of table(portRows)) out.push(line)
 
