@@ -179,8 +179,8 @@ describe('non-root lab capture', () => {
   it('inspect shows the bridges, their veths and the containers by short id', () => {
     const text = formatSnapshotSummary(snapshot)
     expect(text).toContain('br-1b3a9cc71417: 2 port(s) veth240c1c9 veth362ac0d')
-    expect(text).toMatch(/57f6f2eb717b\s+unknown\s+eth0\s+-\s+veth240c1c9/)
-    expect(text).toMatch(/ef8ca344f7e9\s+host\s+running/)
+    expect(text).toMatch(/57f6f2eb717b\s+docker\s+unknown\s+eth0\s+-\s+veth240c1c9/)
+    expect(text).toMatch(/ef8ca344f7e9\s+docker\s+host\s+running/)
     expect(text).not.toContain('TRUNCATED')
   })
 })
