@@ -47,7 +47,8 @@ interface PodmanTruth {
   containers: PodmanTruthContainer[]
 }
 
-const labPodman = (command: string) => execa('bash', [LAB_PODMAN, command], { reject: false, cwd: REPO_ROOT, timeout: 300_000 })
+const labPodman = (command: string) =>
+  execa('bash', [LAB_PODMAN, command], { reject: false, cwd: REPO_ROOT, timeout: 300_000 })
 
 async function missingPodmanTools(): Promise<string[]> {
   const missing: string[] = []
@@ -60,19 +61,23 @@ async function missingPodmanTools(): Promise<string[]> {
     const r = await execa('sh', ['-c', 'command -v "$1"', 'sh', bin], { reject: false })
     if (r.exitCode !== 0) missing.push(`${bin} (apt-get install ${pkg})`)
   }
-  const netavark = await execa('sh', ['-c', 'ls /usr/lib/podman/netavark /usr/libexec/podman/netavark'], { reject: false })
+  const netavark = await execa('sh', ['-c', 'ls /usr/lib/podman/netavark /usr/libexec/podman/netavark'], {
+    reject: false
+  })
   if (!/netavark/.test(netavark.stdout)) missing.push('netavark (apt-get install netavark aardvark-dns)')
   return missing
 }
 
-const podmanSkip: string | null = liveSkip ? liveSkip : await (async () => {
-  const missing = await missingPodmanTools()
-  if (!missing.length) return null
-  const reason = `podman live tests need ${missing.join('; ')}`
-  if (process.env.NETLENS_REQUIRE_ALL_TIERS === '1') throw new Error(`${reason} (NETLENS_REQUIRE_ALL_TIERS=1)`)
-  console.warn(`\n${'!'.repeat(100)}\n!!!! PODMAN LIVE TESTS SKIPPED: ${reason}\n${'!'.repeat(100)}\n`)
-  return reason
-})()
+const podmanSkip: string | null = liveSkip
+  ? liveSkip
+  : await (async () => {
+      const missing = await missingPodmanTools()
+      if (!missing.length) return null
+      const reason = `podman live tests need ${missing.join('; ')}`
+      if (process.env.NETLENS_REQUIRE_ALL_TIERS === '1') throw new Error(`${reason} (NETLENS_REQUIRE_ALL_TIERS=1)`)
+      console.warn(`\n${'!'.repeat(100)}\n!!!! PODMAN LIVE TESTS SKIPPED: ${reason}\n${'!'.repeat(100)}\n`)
+      return reason
+    })()
 
 const describeTrace = (t: TraceResult): string => `${t.from} → ${t.to}: ${t.verdict} (${t.reason.en})`
 const findings = (s: Snapshot, id: string): Finding[] => diagnose(s).filter((f) => f.id === id)
@@ -107,9 +112,19 @@ describe.skipIf(podmanSkip)('Podman next to the Docker lab', () => {
   const truthAttachments = (c: LabTruthContainer) =>
     c.interfaces
       .filter((i) => i.ifname !== 'lo')
-      .map((i) => ({ ifname: i.ifname, hostVeth: i.hostVeth, bridge: i.master, v4: i.addresses.filter((a) => a.includes('.')) }))
+      .map((i) => ({
+        ifname: i.ifname,
+        hostVeth: i.hostVeth,
+        bridge: i.master,
+        v4: i.addresses.filter((a) => a.includes('.'))
+      }))
   const netlensAttachments = (c: Container) =>
-    c.interfaces.map((i) => ({ ifname: i.ifname, hostVeth: i.hostVeth, bridge: i.bridge, v4: i.addresses.filter((a) => a.includes('.')) }))
+    c.interfaces.map((i) => ({
+      ifname: i.ifname,
+      hostVeth: i.hostVeth,
+      bridge: i.bridge,
+      v4: i.addresses.filter((a) => a.includes('.'))
+    }))
 
   it('joins every rootful Podman container exactly as its namespace says, and labels its runtime', () => {
     const rootful = podman.containers.filter((c) => c.user === 'root')
@@ -119,9 +134,12 @@ describe.skipIf(podmanSkip)('Podman next to the Docker lab', () => {
       expect(c.runtime, t.name).toBe('podman')
       expect(c.networkMode, t.name).toBe(t.networkMode)
       // container: members and pod members show their owner's interfaces; the owner has the veth.
-      const owner = t.networkMode.startsWith('container:') ? podman.containers.find((o) => `container:${o.name}` === t.networkMode)! : t
+      const owner = t.networkMode.startsWith('container:')
+        ? podman.containers.find((o) => `container:${o.name}` === t.networkMode)!
+        : t
       if (t.networkMode === 'host') expect(c.interfaces, t.name).toEqual([])
-      else if (t.networkMode.startsWith('container:')) expect(netlensAttachments(named(snapshot, owner.name)), t.name).toEqual(truthAttachments(owner))
+      else if (t.networkMode.startsWith('container:'))
+        expect(netlensAttachments(named(snapshot, owner.name)), t.name).toEqual(truthAttachments(owner))
       else expect(netlensAttachments(c), t.name).toEqual(truthAttachments(t))
     }
     const web = podman.containers.find((c) => c.name === 'nllab-pod-web')!
@@ -141,8 +159,17 @@ describe.skipIf(podmanSkip)('Podman next to the Docker lab', () => {
   it('finds the 8090 DNAT rule in netavark’s chain, held by conmon', () => {
     const port = snapshot.publishedPorts.find((p) => p.hostPort === podman.port && p.proto === 'tcp')
     const web = podman.containers.find((c) => c.name === 'nllab-pod-web')!
-    expect(port).toMatchObject({ container: 'nllab-pod-web', runtime: 'podman', containerIp: web.networks[0].ip, containerPort: 80 })
-    expect(port?.rule).toMatch(new RegExp(`^-A NETAVARK-DN-\\S+ -p tcp -m tcp --dport ${podman.port} -j DNAT --to-destination ${web.networks[0].ip.replace(/\./g, '\\.')}:80$`))
+    expect(port).toMatchObject({
+      container: 'nllab-pod-web',
+      runtime: 'podman',
+      containerIp: web.networks[0].ip,
+      containerPort: 80
+    })
+    expect(port?.rule).toMatch(
+      new RegExp(
+        `^-A NETAVARK-DN-\\S+ -p tcp -m tcp --dport ${podman.port} -j DNAT --to-destination ${web.networks[0].ip.replace(/\./g, '\\.')}:80$`
+      )
+    )
     expect(snapshot.nat.rules.find((r) => r.raw === port?.rule)?.owner).toBe('podman')
     expect(port?.proxy).toMatch(/^conmon pid=\d+ /)
   })
@@ -159,7 +186,11 @@ describe.skipIf(podmanSkip)('Podman next to the Docker lab', () => {
 
   it('raises no port conflict for Podman’s own ports, and no missing MASQUERADE on the healthy lab', () => {
     const conflicts = findings(snapshot, 'port-conflict')
-    expect(conflicts.filter((f) => f.objects.some((o) => o.id === `${podman.port}/tcp` || o.id === `${podman.rootlessPort}/tcp`))).toEqual([])
+    expect(
+      conflicts.filter((f) =>
+        f.objects.some((o) => o.id === `${podman.port}/tcp` || o.id === `${podman.rootlessPort}/tcp`)
+      )
+    ).toEqual([])
     expect(findings(snapshot, 'missing-masquerade')).toEqual([])
   })
 
@@ -167,7 +198,8 @@ describe.skipIf(podmanSkip)('Podman next to the Docker lab', () => {
     const front = await dockerNetwork('nllab-front')
     const spec = ['-s', front.subnet, '!', '-o', front.bridge, '-j', 'MASQUERADE']
     const line = `-A POSTROUTING ${spec.join(' ')}`
-    const listing = async () => (await must('iptables', ['-t', 'nat', '-S', 'POSTROUTING'])).split('\n').filter((l) => l.startsWith('-A '))
+    const listing = async () =>
+      (await must('iptables', ['-t', 'nat', '-S', 'POSTROUTING'])).split('\n').filter((l) => l.startsWith('-A '))
     const before = await listing()
     const position = before.indexOf(line) + 1
     expect(position, `${line} not in ${before.join(' | ')}`).toBeGreaterThan(0)
@@ -184,7 +216,8 @@ describe.skipIf(podmanSkip)('Podman next to the Docker lab', () => {
       }
       expect(f[0].evidence.map((e) => e.label)).toContain('nat NETAVARK-HOSTPORT-MASQ')
     } finally {
-      if (!(await listing()).includes(line)) await must('iptables', ['-t', 'nat', '-I', 'POSTROUTING', String(position), ...spec])
+      if (!(await listing()).includes(line))
+        await must('iptables', ['-t', 'nat', '-I', 'POSTROUTING', String(position), ...spec])
     }
     expect(await listing()).toEqual(before)
   })
@@ -193,7 +226,10 @@ describe.skipIf(podmanSkip)('Podman next to the Docker lab', () => {
     const url = `http://${docker.wan.hostIp}:${podman.port}/`
     const fromWan = traceFlow(snapshot, docker.wan.nsIp, `${docker.wan.hostIp}:${podman.port}`)
     const wan = await run('ip', ['netns', 'exec', docker.wan.netns, ...boundedWget(url, 4)], { timeout: 20_000 })
-    expect({ trace: fromWan.verdict, wget: wan.exitCode === 0 }, describeTrace(fromWan)).toEqual({ trace: 'dropped', wget: false })
+    expect({ trace: fromWan.verdict, wget: wan.exitCode === 0 }, describeTrace(fromWan)).toEqual({
+      trace: 'dropped',
+      wget: false
+    })
     expect(fromWan.droppedBy).toBe('policy DROP of filter FORWARD')
     expect(findings(snapshot, 'port-forward-blocked').map((f) => f.title.en)).toContain(
       `Published port ${podman.port}/tcp never reaches nllab-pod-web: filter FORWARD drops it`
@@ -202,24 +238,35 @@ describe.skipIf(podmanSkip)('Podman next to the Docker lab', () => {
     const fromApp = traceFlow(snapshot, 'nllab-app', `${docker.wan.hostIp}:${podman.port}`)
     let app = await run('docker', ['exec', 'nllab-app', ...boundedWget(url)], { timeout: 20_000 })
     if (app.exitCode !== 0) app = await run('docker', ['exec', 'nllab-app', ...boundedWget(url)], { timeout: 20_000 })
-    expect({ trace: fromApp.verdict, wget: app.exitCode === 0 }, describeTrace(fromApp)).toEqual({ trace: 'delivered', wget: true })
+    expect({ trace: fromApp.verdict, wget: app.exitCode === 0 }, describeTrace(fromApp)).toEqual({
+      trace: 'delivered',
+      wget: true
+    })
     expect(app.stdout).toContain('netlens podman lab')
     expect(fromApp.hops.map((h) => h.where)).toEqual(expect.arrayContaining(['nat NETAVARK-HOSTPORT-DNAT']))
   })
 
   it('the rootless port: rootlessport forwards a real wget from the wan, as trace says', async () => {
     const t = traceFlow(snapshot, docker.wan.nsIp, `${docker.wan.hostIp}:${podman.rootlessPort}`)
-    const r = await run('ip', ['netns', 'exec', docker.wan.netns, ...boundedWget(`http://${docker.wan.hostIp}:${podman.rootlessPort}/`, 5)], { timeout: 20_000 })
+    const r = await run(
+      'ip',
+      ['netns', 'exec', docker.wan.netns, ...boundedWget(`http://${docker.wan.hostIp}:${podman.rootlessPort}/`, 5)],
+      { timeout: 20_000 }
+    )
     expect({ trace: t.verdict, wget: r.exitCode === 0 }, describeTrace(t)).toEqual({ trace: 'delivered', wget: true })
     expect(t.hops.find((h) => h.kind === 'proxy')?.description.en).toContain('nllab-pod-rl')
   })
 
   it('NetLens run as the rootless user (the CLI) shows its container with user, tap and slirp4netns path', async () => {
     const user = podman.rootlessUser
-    const r = await execa('su', [user, '-s', '/bin/sh', '-c', `cd ${REPO_ROOT} && node bin/netlens.mjs inspect local --json`], {
-      reject: false,
-      timeout: 240_000
-    })
+    const r = await execa(
+      'su',
+      [user, '-s', '/bin/sh', '-c', `cd ${REPO_ROOT} && node bin/netlens.mjs inspect local --json`],
+      {
+        reject: false,
+        timeout: 240_000
+      }
+    )
     expect(r.exitCode, r.stderr).toBe(0)
     const s = JSON.parse(r.stdout) as Snapshot
     expect(s.host.privileged).toBe(false)
@@ -237,7 +284,10 @@ describe.skipIf(podmanSkip)('Podman next to the Docker lab', () => {
     expect(rl.rootless!.forwarders.find((f) => f.process === 'rootlessport')?.pid).toBe(rootlessport.pid)
     // No veth on any host bridge: its only interface is the tap inside its namespace.
     expect(rl.interfaces.map((i) => [i.ifname, i.hostVeth, i.bridge])).toEqual([[tap.ifname, null, null]])
-    expect(s.publishedPorts.find((p) => p.hostPort === podman.rootlessPort)).toMatchObject({ container: truth.name, runtime: 'podman' })
+    expect(s.publishedPorts.find((p) => p.hostPort === podman.rootlessPort)).toMatchObject({
+      container: truth.name,
+      runtime: 'podman'
+    })
     // Root sees it too, through its conmon.
     expect(named(snapshot, truth.name).rootless).toMatchObject({ uid: expect.any(Number), tap: tap.ifname })
     // The text summary (what `netlens inspect` prints) names it and its mode.

@@ -114,10 +114,14 @@ export function podmanView(input: PodmanInput): PodmanView {
     const uid = conmon.uid!
     const helpers = input.helpers.filter((h) => h.uid === uid && isForwarder(h))
     const userMode = helpers.find((h) => h.process === 'slirp4netns' || h.process.startsWith('pasta'))
-    const inHost = entry.inode !== null ? hostInode !== null && entry.inode === hostInode : !!input.hostLike?.has(entry.nsid)
+    const inHost =
+      entry.inode !== null ? hostInode !== null && entry.inode === hostInode : !!input.hostLike?.has(entry.nsid)
     // One container for this user: its helpers are its own; several: they cannot be told apart here.
     const alone = containersOfUid.get(uid) === 1
-    const name = conmon.containerName && /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(conmon.containerName) ? conmon.containerName : shortId(id)
+    const name =
+      conmon.containerName && /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(conmon.containerName)
+        ? conmon.containerName
+        : shortId(id)
     records.push({
       id,
       name,
@@ -125,7 +129,13 @@ export function podmanView(input: PodmanInput): PodmanView {
       state: 'running',
       running: true,
       pid: Number(entry.nsid.slice('pid:'.length)),
-      networkMode: inHost ? 'host' : userMode ? (userMode.process.startsWith('pasta') ? 'pasta' : 'slirp4netns') : 'unknown',
+      networkMode: inHost
+        ? 'host'
+        : userMode
+          ? userMode.process.startsWith('pasta')
+            ? 'pasta'
+            : 'slirp4netns'
+          : 'unknown',
       sandboxKey: null,
       networks: [],
       portBindings: [],

@@ -3,6 +3,7 @@
  * whether the reply comes back (faults, missing MASQUERADE), and the conntrack entries the host
  * would list (`conntrack -L -o extended` lines, NAT translated the way the rules say).
  */
+import { isPodman } from './podman'
 import type { Scenario, ScenarioFlow } from './scenario-schema'
 import { inCidr, isIpv4 } from '../../shared/net/ip'
 import { hostVtep, overlayPathBroken } from './overlay-ns'
@@ -140,6 +141,24 @@ export function planFlows(world: SimWorld, scenario: Scenario): FlowPlan[] {
       const net = world.networks.find((n) => n.name === ep.network)!
       const cIface = ifaceOf(world, target.netns, ep.ifname)
       const veth = ifaceOf(world, 'host', ep.hostVeth!)
+      // Docker's FORWARD policy is DROP and netavark accepts only replies and its containers' own
+      // traffic: new connections from outside to a Podman port are DNATed, then dropped.
+      if (isPodman(target)) {
+        eachConn((sport, k) => {
+          plan.conntrack.push(
+            ctLine(
+              flow.proto,
+              { src: flow.from, dst: egress.ip, sport, dport },
+              dnatMissing(net.name)
+                ? { src: egress.ip, dst: flow.from, sport: dport, dport: sport }
+                : { src: ep.ip, dst: flow.from, sport: port.containerPort, dport: sport },
+              false,
+              `${fi}/${k}`
+            )
+          )
+        })
+        return
+      }
       const reachable = usable(cIface) && !!veth?.master && forwardOn
       if (dnatMissing(net.name)) {
         // No DNAT: docker-proxy (the userland proxy) accepts and opens its own connection.

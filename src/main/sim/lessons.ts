@@ -1,6 +1,7 @@
 /**
- * The seven training lessons, after the Chinese Docker networking tutorial NetLens grew from
- * (virtual networks, bridge, NAT, host, none, container modes, overlay). Each lesson runs on a
+ * The training lessons, after the Chinese Docker networking tutorial NetLens grew from (virtual
+ * networks, bridge, NAT, host, none, container modes, overlay), plus Docker and Podman on one host
+ * and a troubleshooting exercise. Each lesson runs on a
  * scenario of the same id, walks through the real NetLens views (`topology`, `nat`, `traffic`,
  * `diagnose`) and ends with one multiple-choice check graded here, never in the renderer.
  *
@@ -423,6 +424,82 @@ export const LESSONS: LessonDef[] = [
     explanation: L(
       'Docker programs the vxlan0 FDB (and ARP) from its control plane: db’s MAC → dst 10.10.0.12. vxlan0 wraps the frame in UDP 4789 to that VTEP, whose vxlan0 unwraps it onto its br0.',
       'Docker 的控制面会直接写好 vxlan0 的 FDB（以及 ARP）：db 的 MAC → dst 10.10.0.12。vxlan0 把帧封装成发往该 VTEP 的 UDP 4789 报文，对端的 vxlan0 解封装后再送进它自己的 br0。'
+    )
+  },
+  {
+    lesson: {
+      id: 'docker-and-podman',
+      scenario: 'docker-and-podman',
+      title: L('Docker and Podman on one host', '同一台主机上的 Docker 与 Podman'),
+      summary: L(
+        'Podman, with its netavark network stack, wires containers the way Docker does: a bridge, a veth per container, NAT rules in iptables. On one host the two sets of rules meet, and one can get in the other’s way.',
+        'Podman 用它自己的 netavark 网络栈接容器，方式和 Docker 一样：一个网桥、每个容器一对 veth、iptables 里的 NAT 规则。两者装在同一台主机上时，两套规则会碰到一起，有时一方会挡住另一方。'
+      ),
+      steps: [
+        {
+          id: 'bridges',
+          view: 'topology',
+          text: L(
+            'Two runtimes, two bridges. Docker made br-… for its network front; netavark made podman1 for the Podman network pods and named its host veths veth0 and veth1. Each container carries a badge with its runtime.',
+            '两个运行时，两个网桥。Docker 给自己的网络 front 建了 br-…；netavark 给 Podman 网络 pods 建了 podman1，宿主机这一端的 veth 叫 veth0、veth1。每个容器都带着一个标记，写着它属于哪个运行时。'
+          ),
+          focus: 'bridge:host:podman1'
+        },
+        {
+          id: 'rules',
+          view: 'nat',
+          text: L(
+            'The NAT rules have two owners: Docker’s live in the DOCKER chains, netavark’s in NETAVARK-* chains. 8090 is DNATed in NETAVARK-DN-…, and NETAVARK-HOSTPORT-MASQ masquerades only the packets netavark marked 0x2000 (a container or the host calling a published port), not everything.',
+            '地址转换规则有两个所有者：Docker 的在 DOCKER 链里，netavark 的在 NETAVARK-* 链里。8090 在 NETAVARK-DN-… 里做 DNAT；NETAVARK-HOSTPORT-MASQ 只对 netavark 打了 0x2000 标记的包做 MASQUERADE（容器或宿主机自己访问映射端口的连接），并不是所有包都做。'
+          )
+        },
+        {
+          id: 'holders',
+          view: 'nat',
+          text: L(
+            'Published ports: docker-proxy holds 8080, conmon holds 8090. conmon only keeps the port bound so nothing else takes it; it never answers. The DNAT rule carries the traffic.',
+            '端口映射：8080 由 docker-proxy 占着，8090 由 conmon 占着。conmon 只是把端口绑住，不让别的程序占用，它自己从不应答，流量靠 DNAT 规则转发。'
+          )
+        },
+        {
+          id: 'conntrack',
+          view: 'nat',
+          text: L(
+            'In the conntrack table, the connections from 198.51.100.21 to 8090 were DNATed to api (10.89.0.2) but stay [UNREPLIED]: the packets never reached it.',
+            '在连接跟踪表里，198.51.100.21 访问 8090 的连接已经 DNAT 到 api（10.89.0.2），却一直是 [UNREPLIED]：包根本没有送到它那里。'
+          )
+        },
+        {
+          id: 'diagnose',
+          view: 'diagnose',
+          text: L(
+            'Diagnose names the cause with its evidence: the DNAT rule, and the filter FORWARD policy that drops what comes after it.',
+            '诊断给出了原因和证据：那条 DNAT 规则，以及把 DNAT 之后的包丢掉的 filter 表 FORWARD 默认策略。'
+          )
+        }
+      ],
+      check: {
+        kind: 'choice',
+        question: L(
+          'Other hosts reach web on 8080, but their connections to api on 8090 never get an answer. Why?',
+          '其他主机能访问 8080 上的 web，访问 8090 上的 api 却始终没有回应。原因是什么？'
+        ),
+        choices: [
+          L(
+            'filter FORWARD drops the DNATed connections: Docker’s DROP policy, and no netavark rule accepts new ones',
+            'filter 表 FORWARD 链丢掉了 DNAT 之后的连接：Docker 设的 DROP 策略，而 netavark 没有放行新连接的规则'
+          ),
+          L('Docker and Podman publish the same host port', 'Docker 和 Podman 映射了同一个宿主机端口'),
+          L('The Podman network has no MASQUERADE rule', 'Podman 网络缺少 MASQUERADE 规则'),
+          L('IP forwarding is off (net.ipv4.ip_forward = 0)', 'IP 转发被关闭了（net.ipv4.ip_forward = 0）')
+        ]
+      }
+    },
+    answer: -1,
+    engine: { checkIdsByChoice: ['port-forward-blocked', 'port-conflict', 'missing-masquerade', 'ip-forward-off'] },
+    explanation: L(
+      'The DNAT happens (conntrack shows it), then filter FORWARD drops the packet: Docker set its policy to DROP, and netavark’s NETAVARK_FORWARD accepts only replies and its containers’ own traffic. Accept the port where Docker expects your own rules: iptables -I DOCKER-USER -o podman1 -d 10.89.0.2/32 -p tcp -m tcp --dport 80 -j ACCEPT',
+      'DNAT 已经做了（连接跟踪表里能看到），随后包在 filter 表 FORWARD 链被丢掉：Docker 把默认策略设成了 DROP，而 netavark 的 NETAVARK_FORWARD 只放行回包和它自己容器主动发出的流量。在 Docker 留给用户规则的 DOCKER-USER 链里放行这个端口即可：iptables -I DOCKER-USER -o podman1 -d 10.89.0.2/32 -p tcp -m tcp --dport 80 -j ACCEPT'
     )
   },
   {

@@ -201,10 +201,16 @@ function crossCheck(s: Scenario): { path: PathKey[]; message: string }[] {
   s.hosts.forEach((h, hi) => {
     if (hostNames.has(h.name)) errors.push({ path: ['hosts', hi, 'name'], message: `duplicate host "${h.name}"` })
     hostNames.add(h.name)
-    const nets = new Set(['bridge', ...h.networks.map((n) => n.name)])
+    const nets = new Set(['bridge', 'podman', ...h.networks.map((n) => n.name)])
+    const runtimeOf = (net: string): string =>
+      net === 'podman' ? 'podman' : (h.networks.find((n) => n.name === net)?.runtime ?? 'docker')
     h.networks.forEach((n, ni) => {
       if (['bridge', 'host', 'none'].includes(n.name) && n.name !== 'bridge')
         errors.push({ path: ['hosts', hi, 'networks', ni, 'name'], message: `"${n.name}" is a built-in network` })
+      if (n.runtime === 'podman' && (n.driver !== 'bridge' || n.name === 'bridge'))
+        errors.push({ path: ['hosts', hi, 'networks', ni], message: 'a podman network is a bridge network other than "bridge"' })
+      if (n.name === 'podman' && n.runtime !== 'podman')
+        errors.push({ path: ['hosts', hi, 'networks', ni, 'name'], message: '"podman" is Podman\'s default network' })
       if (n.driver === 'macvlan' && !n.parent)
         errors.push({ path: ['hosts', hi, 'networks', ni], message: 'a macvlan network needs a parent NIC' })
       if (n.parent && !h.nics.some((nic) => nic.name === n.parent))
@@ -233,6 +239,11 @@ function crossCheck(s: Scenario): { path: PathKey[]; message: string }[] {
             path: ['hosts', hi, 'containers', ci, 'mode'],
             message: `"${target}" itself borrows a namespace: point at its owner`
           })
+        else if (t.runtime !== c.runtime)
+          errors.push({
+            path: ['hosts', hi, 'containers', ci, 'mode'],
+            message: `"${target}" runs in ${t.runtime}: a ${c.runtime} container cannot join its namespace`
+          })
       }
       if (c.mode !== 'bridge' && c.networks && c.networks.length > 0)
         errors.push({ path: ['hosts', hi, 'containers', ci, 'networks'], message: `mode ${c.mode} takes no networks` })
@@ -244,6 +255,11 @@ function crossCheck(s: Scenario): { path: PathKey[]; message: string }[] {
           errors.push({
             path: ['hosts', hi, 'containers', ci, 'networks', ni],
             message: `no network named "${netName}" on host ${h.name}`
+          })
+        else if (nets.has(netName) && runtimeOf(netName) !== c.runtime)
+          errors.push({
+            path: ['hosts', hi, 'containers', ci, 'networks', ni],
+            message: `"${netName}" is a ${runtimeOf(netName)} network: a ${c.runtime} container cannot join it`
           })
       })
     })

@@ -11,6 +11,7 @@ import type { Scenario } from './scenario-schema'
 import { planFlows, type FlowPlan } from './flows'
 import { renderIptablesSave } from './rules'
 import { broadcastOf, formatIpv4, ipv4Octets, maskOf, stripPrefix } from '../../shared/net/ip'
+import { isPodman, podmanListenerRows, podmanSections } from './podman'
 import { blockOf, hashInt, hostNetnsIdMap, ipValue, linkLocal, type NsId, type SimIface, type SimWorld } from './world'
 
 const LIFE = 4294967295
@@ -156,7 +157,7 @@ function linkHead(world: SimWorld, i: SimIface, detailed: boolean): Json {
   o.operstate = operstate(i)
   if (detailed) o.linkmode = 'DEFAULT'
   o.group = 'default'
-  if (i.kind === 'loopback' || i.kind === 'device') o.txqlen = 1000
+  if (i.kind === 'loopback' || i.kind === 'device' || i.txqlen) o.txqlen = i.txqlen ?? 1000
   o.link_type = i.kind === 'loopback' ? 'loopback' : 'ether'
   o.address = i.mac
   o.broadcast = i.kind === 'loopback' ? '00:00:00:00:00:00' : 'ff:ff:ff:ff:ff:ff'
@@ -486,7 +487,7 @@ export function sysBrif(world: SimWorld): string {
 // ------------------------------------------------------------------ docker inspect
 
 export function dockerNetworksJson(world: SimWorld): string {
-  const nets = [...world.networks].sort((a, b) => a.id.localeCompare(b.id))
+  const nets = world.networks.filter((n) => !isPodman(n)).sort((a, b) => a.id.localeCompare(b.id))
   const out = nets.map((n) => {
     const members: Json = {}
     for (const c of world.containers) {
@@ -531,7 +532,7 @@ export function dockerNetworksJson(world: SimWorld): string {
 }
 
 export function dockerContainersJson(world: SimWorld): string {
-  const out = [...world.containers].reverse().map((c) => {
+  const out = [...world.containers.filter((c) => !isPodman(c))].reverse().map((c) => {
     const running = c.state === 'running' || c.state === 'paused'
     const networks: Json = {}
     for (const ep of c.endpoints) {
@@ -777,8 +778,9 @@ export function procNetDev(world: SimWorld, counters: Map<string, IfaceCounters>
 
 export function ssListen(world: SimWorld): string {
   const rows: string[][] = [['tcp', 'LISTEN', '0', '128', '0.0.0.0:22', '0.0.0.0:*', 'users:(("sshd",pid=612,fd=3))']]
+  rows.push(...podmanListenerRows(world))
   for (const c of world.containers) {
-    if (c.state !== 'running') continue
+    if (c.state !== 'running' || isPodman(c)) continue
     c.ports.forEach((p, i) => {
       const [pid4, pid6] = [c.proxyPids[i * 2], c.proxyPids[i * 2 + 1]]
       const q = p.proto === 'udp' ? ['UNCONN', '0', '0'] : ['LISTEN', '0', '4096']
@@ -878,7 +880,8 @@ function netnsMap(world: SimWorld): { text: string; read: NsId[] } {
   for (const c of world.containers) {
     if (c.state !== 'running' || !c.sandboxKey) continue
     const file = c.sandboxKey.split('/').pop()!
-    lines.push(`docker:${file} ${c.netns === 'host' ? world.namespaces[0].inode : inodeOf(c.netns)}`)
+    // Podman's namespace files are in /run/netns, which the probe reads as `ip netns` files.
+    lines.push(`${isPodman(c) ? 'ipnetns' : 'docker'}:${file} ${c.netns === 'host' ? world.namespaces[0].inode : inodeOf(c.netns)}`)
   }
   for (const ns of world.namespaces.filter((n) => n.id.startsWith('docker:') || n.id.startsWith('ipnetns:'))) {
     lines.push(`${ns.id} ${ns.inode}`)
@@ -956,7 +959,8 @@ export function renderWorld(world: SimWorld, scenario: Scenario, atMs: number, c
       sysctlText(world),
       2
     ),
-    section(SECTION.netnsMap, 'stat -L -c %i /proc/<pid>/ns/net /var/run/docker/netns/* /var/run/netns/*', map.text, 2)
+    section(SECTION.netnsMap, 'stat -L -c %i /proc/<pid>/ns/net /var/run/docker/netns/* /var/run/netns/*', map.text, 2),
+    ...podmanSections(world)
   ]
   // conntrack prints its summary on stderr.
   const ct = sections.find((s) => s.name === SECTION.conntrack)!

@@ -5,6 +5,7 @@
  * two ISOLATION-STAGE-1 DROP rules and no MASQUERADE.
  */
 import type { SimWorld } from './world'
+import { isPodman, netavarkRules } from './podman'
 
 function stamp(capturedAt: string): string {
   const d = new Date(capturedAt)
@@ -16,11 +17,19 @@ function stamp(capturedAt: string): string {
 
 export function renderIptablesSave(world: SimWorld, capturedAt: string): string {
   const when = stamp(capturedAt)
-  const bridges = world.networks.filter((n) => n.driver === 'bridge').sort((a, b) => b.order - a.order) // newest first
+  const bridges = world.networks
+    .filter((n) => n.driver === 'bridge' && !isPodman(n))
+    .sort((a, b) => b.order - a.order) // newest first
   const missing = (net: string, rule: 'masquerade' | 'dnat'): boolean =>
     world.faults.some((f) => f.type === 'missing-rule' && f.network === net && f.rule === rule)
 
-  const filter: string[] = ['-A FORWARD -j DOCKER-USER', '-A FORWARD -j DOCKER-ISOLATION-STAGE-1']
+  // Podman's netavark next to Docker: its rules go where netavark puts them (see ./podman.ts).
+  const netavark = netavarkRules(world, missing)
+  const filter: string[] = [
+    ...(netavark?.forwardTop ?? []),
+    '-A FORWARD -j DOCKER-USER',
+    '-A FORWARD -j DOCKER-ISOLATION-STAGE-1'
+  ]
   for (const n of bridges) {
     const br = n.bridge!
     if (n.internal) {
@@ -35,7 +44,7 @@ export function renderIptablesSave(world: SimWorld, capturedAt: string): string 
     )
   }
   const published = world.containers.flatMap((c) =>
-    c.state !== 'running'
+    c.state !== 'running' || isPodman(c)
       ? []
       : c.ports.flatMap((p) => {
           const ep = c.endpoints.find(
@@ -61,11 +70,14 @@ export function renderIptablesSave(world: SimWorld, capturedAt: string): string 
       filter.push(`-A DOCKER-ISOLATION-STAGE-1 -i ${n.bridge} ! -o ${n.bridge} -j DOCKER-ISOLATION-STAGE-2`)
   filter.push('-A DOCKER-ISOLATION-STAGE-1 -j RETURN')
   for (const n of bridges) if (!n.internal) filter.push(`-A DOCKER-ISOLATION-STAGE-2 -o ${n.bridge} -j DROP`)
-  filter.push('-A DOCKER-ISOLATION-STAGE-2 -j RETURN', '-A DOCKER-USER -j RETURN')
+  filter.push('-A DOCKER-ISOLATION-STAGE-2 -j RETURN', '-A DOCKER-USER -j RETURN', ...(netavark?.filterRules ?? []))
 
   const nat: string[] = [
     '-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER',
-    '-A OUTPUT ! -d 127.0.0.0/8 -m addrtype --dst-type LOCAL -j DOCKER'
+    ...(netavark?.preroutingEnd ?? []),
+    '-A OUTPUT ! -d 127.0.0.0/8 -m addrtype --dst-type LOCAL -j DOCKER',
+    ...(netavark?.outputEnd ?? []),
+    ...(netavark?.postroutingTop ?? [])
   ]
   for (const n of bridges)
     if (n.masquerade && !missing(n.name, 'masquerade'))
@@ -74,6 +86,7 @@ export function renderIptablesSave(world: SimWorld, capturedAt: string): string 
     nat.push(
       `-A POSTROUTING -s ${ep.ip}/32 -d ${ep.ip}/32 -p ${p.proto} -m ${p.proto} --dport ${p.containerPort} -j MASQUERADE`
     )
+  nat.push(...(netavark?.postroutingEnd ?? []))
   for (const n of bridges) if (!n.internal) nat.push(`-A DOCKER -i ${n.bridge} -j RETURN`)
   for (const { p, ep, br, net } of published) {
     if (missing(net, 'dnat')) continue
@@ -82,6 +95,7 @@ export function renderIptablesSave(world: SimWorld, capturedAt: string): string 
       `-A DOCKER ${dst}! -i ${br} -p ${p.proto} -m ${p.proto} --dport ${p.hostPort} -j DNAT --to-destination ${ep.ip}:${p.containerPort}`
     )
   }
+  nat.push(...(netavark?.natRules ?? []))
 
   const extra = (table: string): string[] => world.host.rules.filter((r) => r.table === table).map((r) => r.rule)
   const forwardPolicy = 'DROP'
@@ -133,6 +147,7 @@ export function renderIptablesSave(world: SimWorld, capturedAt: string): string 
     ':DOCKER-ISOLATION-STAGE-1 - [0:0]',
     ':DOCKER-ISOLATION-STAGE-2 - [0:0]',
     ':DOCKER-USER - [0:0]',
+    ...(netavark?.filterChains ?? []),
     ...userChains(filterExtra, filterBuiltin),
     ...filter,
     ...filterExtra,
@@ -149,6 +164,7 @@ export function renderIptablesSave(world: SimWorld, capturedAt: string): string 
     ':OUTPUT ACCEPT [0:0]',
     ':POSTROUTING ACCEPT [0:0]',
     ':DOCKER - [0:0]',
+    ...(netavark?.natChains ?? []),
     ...userChains(natExtra, natBuiltin),
     ...nat,
     ...natExtra,

@@ -52,7 +52,11 @@ export const NetworkSchema = z
     parent: ifname.optional(),
     /** `com.docker.network.bridge.enable_icc`; false adds Docker's inter-container DROP rule. */
     icc: z.boolean().default(true),
-    mtu: z.number().int().min(68).max(65535).optional()
+    mtu: z.number().int().min(68).max(65535).optional(),
+    /** `podman`: a netavark network (bridge podman1, podman2…, NETAVARK-* rules); default `docker`. */
+    runtime: z.enum(['docker', 'podman']).default('docker'),
+    /** Podman: aardvark-dns on the gateway (`dns_enabled`, on by default for created networks). */
+    dns: z.boolean().default(true)
   })
   .strict()
 
@@ -95,7 +99,9 @@ export const ContainerSchema = z
     networks: z.array(containerNetwork).optional(),
     ports: z.array(portSpec).default([]),
     state: z.enum(['running', 'exited', 'paused', 'created']).default('running'),
-    command: z.array(z.string()).optional()
+    command: z.array(z.string()).optional(),
+    /** `podman`: a rootful Podman container (its networks are Podman's; default network `podman`). */
+    runtime: z.enum(['docker', 'podman']).default('docker')
   })
   .strict()
 

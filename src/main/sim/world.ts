@@ -7,6 +7,7 @@
 import type { Scenario, ScenarioContainer, ScenarioHost } from './scenario-schema'
 import { formatCidr, formatIpv4, inCidr, stripPrefix } from '../../shared/net/ip'
 import { addOverlayNamespace, hostVtep, overlayVniOn } from './overlay-ns'
+import { isPodman, podmanNetworks, podmanNetworkUsed, podmanSandboxKey } from './podman'
 
 export { hostVtep } from './overlay-ns'
 
@@ -31,6 +32,8 @@ export interface SimIface {
   vni: number | null
   /** A host veth that Docker attached: its container, for docs and counters. */
   container: string | null
+  /** netavark sets a queue length on its bridges and both ends of its veths. */
+  txqlen?: number
 }
 
 export interface SimRoute {
@@ -89,6 +92,9 @@ export interface SimNetwork {
   created: string
   /** Creation order: Docker inserts newer networks' rules above older ones. */
   order: number
+  /** `podman` for netavark networks (absent: Docker's). */
+  runtime?: 'docker' | 'podman'
+  dns?: boolean
 }
 
 export interface SimPort {
@@ -115,6 +121,9 @@ export interface SimContainer {
   proxyPids: number[]
   command: string[]
   created: string
+  /** `podman` for Podman containers (absent: Docker's); conmon holds their published ports. */
+  runtime?: 'docker' | 'podman'
+  conmonPid?: number
 }
 
 export interface SimWorld {
@@ -200,8 +209,10 @@ export function buildWorld(scenario: Scenario, hostName?: string): SimWorld {
     order: 0
   })
   networks.push(builtin('host', 'host', netId('host')), builtin('none', 'null', netId('none')))
+  const podman = podmanNetworks(h, netId, iso)
+  networks.push(...podman.networks)
   h.networks
-    .filter((n) => n.name !== 'bridge')
+    .filter((n) => n.name !== 'bridge' && n.runtime !== 'podman')
     .forEach((n, i) => {
       const id = netId(n.name)
       const options: Record<string, string> = {}
@@ -280,13 +291,16 @@ export function buildWorld(scenario: Scenario, hostName?: string): SimWorld {
   // Host bridges for docker bridge networks. docker0 is always there (NO-CARRIER when empty).
   const bridgeIfaces = new Map<string, SimIface>()
   for (const n of networks.filter((x) => x.driver === 'bridge')) {
+    // netavark creates a network's bridge with its first running container.
+    if (isPodman(n) && !podmanNetworkUsed(h, n.name)) continue
     const userNet = h.networks.find((x) => x.name === n.name)
     const iface: SimIface = {
       netns: 'host',
       ifindex: alloc(),
       name: n.bridge!,
       kind: 'bridge',
-      mac: userNet?.bridgeMac ?? bridgeMac(n.id),
+      mac: userNet?.bridgeMac ?? (isPodman(n) ? randomMac(`${seed}/podman-bridge/${n.name}`) : bridgeMac(n.id)),
+      ...(isPodman(n) ? { txqlen: 1000 } : {}),
       mtu: Number(n.options['com.docker.network.driver.mtu'] ?? userNet?.mtu ?? 1500),
       addresses: [`${n.gateway}/${blockOf(n.subnet!).prefix}`],
       adminUp: !downByName.has(n.bridge!),
@@ -395,8 +409,10 @@ export function buildWorld(scenario: Scenario, hostName?: string): SimWorld {
       }
     }
 
+  let podmanVeths = 0
   h.containers.forEach((c, ci) => {
     const id = sha(`${seed}/container/${c.name}`)
+    const podman = c.runtime === 'podman'
     const running = c.state === 'running' || c.state === 'paused'
     const pid = running ? 2300 + ci * 97 + hashInt(id, 60) : 0
     const mode = c.mode
@@ -404,11 +420,11 @@ export function buildWorld(scenario: Scenario, hostName?: string): SimWorld {
     let networkMode = 'default'
     const endpoints: SimEndpoint[] = []
     const sandboxId = sha(`${id}/sandbox`)
-    let sandboxKey = `/var/run/docker/netns/${sandboxId.slice(0, 12)}`
+    let sandboxKey = podman ? podmanSandboxKey(id) : `/var/run/docker/netns/${sandboxId.slice(0, 12)}`
     if (mode === 'host') {
       netns = 'host'
       networkMode = 'host'
-      sandboxKey = '/var/run/docker/netns/default'
+      sandboxKey = podman ? '' : '/var/run/docker/netns/default'
       hostNs.containers.push(id)
     } else if (mode.startsWith('container:')) {
       const owner = containers.find((o) => o.name === mode.slice('container:'.length))
@@ -420,11 +436,15 @@ export function buildWorld(scenario: Scenario, hostName?: string): SimWorld {
       namespaces.push({ id: netns, inode: 4026532200 + ci * 3 + hashInt(id, 2), containers: [id], routes: [], fdb: [] })
       ifaces.push(loopback(netns, 1))
     }
-    if (mode === 'none') networkMode = 'none'
+    if (mode === 'none') {
+      networkMode = 'none'
+      if (podman) sandboxKey = ''
+    }
     if (mode === 'bridge') {
-      const list = c.networks && c.networks.length > 0 ? c.networks : ['bridge']
+      const list = c.networks && c.networks.length > 0 ? c.networks : [podman ? 'podman' : 'bridge']
       const first = typeof list[0] === 'string' ? list[0] : list[0].name
-      networkMode = first === 'bridge' ? 'default' : first
+      // Podman says `bridge` for every netavark network.
+      networkMode = podman ? 'bridge' : first === 'bridge' ? 'default' : first
       let ifn = 0
       let defaultSet = false
       const ns = running ? nsOf(namespaces, netns) : null
@@ -435,7 +455,8 @@ export function buildWorld(scenario: Scenario, hostName?: string): SimWorld {
         const ip = nextIp(net, spec.ip)
         const prefix = blockOf(net.subnet!).prefix
         const ifname = `eth${ifn++}`
-        const mac = spec.mac ?? (net.driver === 'macvlan' ? dockerMac(ip) : dockerMac(ip))
+        // netavark gives random MACs; Docker derives them from the address.
+        const mac = spec.mac ?? (podman ? randomMac(`${id}/${net.name}/mac`) : dockerMac(ip))
         const ep: SimEndpoint = {
           network: net.name,
           networkId: net.id,
@@ -484,7 +505,7 @@ export function buildWorld(scenario: Scenario, hostName?: string): SimWorld {
           const vethName =
             net.driver === 'overlay'
               ? `veth${endpointsInNs(outerNs)}`
-              : (spec.veth ?? `veth${sha(`${id}/${net.name}/veth`).slice(0, 7)}`)
+              : (spec.veth ?? (podman ? `veth${podmanVeths++}` : `veth${sha(`${id}/${net.name}/veth`).slice(0, 7)}`))
           const isDetached = detached.has(`${c.name}/${net.name}`) || detached.has(`${c.name}/*`)
           ifaces.push({
             netns,
@@ -499,7 +520,8 @@ export function buildWorld(scenario: Scenario, hostName?: string): SimWorld {
             master: null,
             link: { ifindex: outer, netns: outerNs },
             vni: null,
-            container: c.name
+            container: c.name,
+            ...(podman ? { txqlen: 1000 } : {})
           })
           ifaces.push({
             netns: outerNs,
@@ -514,7 +536,8 @@ export function buildWorld(scenario: Scenario, hostName?: string): SimWorld {
             master: isDetached ? null : bridgeName,
             link: { ifindex: inner, netns },
             vni: null,
-            container: c.name
+            container: c.name,
+            ...(podman ? { txqlen: 1000 } : {})
           })
           ep.hostVeth = outerNs === 'host' ? vethName : null
           const br = outerNs === 'host' ? bridgeIfaces.get(net.name) : overlayNs.get(net.name)?.br
@@ -565,9 +588,10 @@ export function buildWorld(scenario: Scenario, hostName?: string): SimWorld {
       sandboxId: mode.startsWith('container:') || !running ? '' : sandboxId,
       endpoints,
       ports,
-      proxyPids: ports.flatMap((_, i) => [pid + 300 + i * 2, pid + 301 + i * 2]),
+      proxyPids: podman ? [] : ports.flatMap((_, i) => [pid + 300 + i * 2, pid + 301 + i * 2]),
       command: c.command ?? defaultCommand(c.image),
-      created: iso(1200 + ci * 30)
+      created: iso(1200 + ci * 30),
+      ...(podman ? { runtime: 'podman' as const, conmonPid: running ? pid - 11 : undefined } : {})
     })
   })
 

@@ -44,7 +44,10 @@ describe('diagnose with rootful Podman next to Docker', () => {
     expect(f[0].fix).toBe('iptables -t nat -A POSTROUTING -s 10.203.1.0/24 ! -o br-4c7e8f2628c2 -j MASQUERADE')
     expect(f[0].severity).toBe('critical')
     // Evidence names each rule's real chain.
-    expect(f[0].evidence).toContainEqual({ label: 'nat NETAVARK-HOSTPORT-MASQ', raw: expect.stringContaining('--mark 0x2000/0x2000') })
+    expect(f[0].evidence).toContainEqual({
+      label: 'nat NETAVARK-HOSTPORT-MASQ',
+      raw: expect.stringContaining('--mark 0x2000/0x2000')
+    })
     expect(f[0].evidence).toContainEqual({ label: 'nat NETAVARK-11FBFF4C83765', raw: POD_MASQ })
   })
 
@@ -65,21 +68,42 @@ describe('diagnose with rootful Podman next to Docker', () => {
 
   it('cannot decide (and says so) when a mark that gates MASQUERADE may be set by a rule it cannot evaluate', () => {
     const s = buildSnapshot(
-      withRules([FRONT_MASQ], [{ after: '-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER', line: '-A PREROUTING -m set --match-set lab src -j MARK --set-xmark 0x2000/0x2000' }])
+      withRules(
+        [FRONT_MASQ],
+        [
+          {
+            after: '-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER',
+            line: '-A PREROUTING -m set --match-set lab src -j MARK --set-xmark 0x2000/0x2000'
+          }
+        ]
+      )
     )
     const all = diagnose(s)
-    expect(of(all, 'missing-masquerade').map((f) => f.title.en)).not.toContain('No MASQUERADE for network nllab-front (10.203.1.0/24)')
+    expect(of(all, 'missing-masquerade').map((f) => f.title.en)).not.toContain(
+      'No MASQUERADE for network nllab-front (10.203.1.0/24)'
+    )
     const undecided = of(all, 'masquerade-undecided')
-    expect(undecided.map((f) => f.title.en)).toContain('Cannot tell whether network nllab-front (10.203.1.0/24) is masqueraded')
+    expect(undecided.map((f) => f.title.en)).toContain(
+      'Cannot tell whether network nllab-front (10.203.1.0/24) is masqueraded'
+    )
     expect(undecided[0].severity).toBe('info')
     expect(undecided[0].evidence.map((e) => e.label)).toContain('nat NETAVARK-HOSTPORT-MASQ')
   })
 
   it('flags Docker and Podman publishing the same host port, naming the DNAT that wins', () => {
     // Docker without its userland proxy publishing 8090 too: two DNAT rules for one port.
-    const dockerDnat = '-A DOCKER ! -i br-4c7e8f2628c2 -p tcp -m tcp --dport 8090 -j DNAT --to-destination 10.203.1.10:80'
+    const dockerDnat =
+      '-A DOCKER ! -i br-4c7e8f2628c2 -p tcp -m tcp --dport 8090 -j DNAT --to-destination 10.203.1.10:80'
     const s = buildSnapshot(
-      withRules([], [{ after: '-A DOCKER ! -i br-4c7e8f2628c2 -p tcp -m tcp --dport 18080 -j DNAT --to-destination 10.203.1.10:80', line: dockerDnat }])
+      withRules(
+        [],
+        [
+          {
+            after: '-A DOCKER ! -i br-4c7e8f2628c2 -p tcp -m tcp --dport 18080 -j DNAT --to-destination 10.203.1.10:80',
+            line: dockerDnat
+          }
+        ]
+      )
     )
     expect(s.publishedPorts.filter((p) => p.hostPort === 8090).map((p) => [p.container, p.runtime])).toEqual([
       ['nllab-pod-web', 'podman'],
@@ -93,7 +117,10 @@ describe('diagnose with rootful Podman next to Docker', () => {
     expect(f[0].evidence).toEqual(
       expect.arrayContaining([
         { label: 'nat DOCKER', raw: dockerDnat },
-        { label: 'nat NETAVARK-DN-11FBFF4C83765', raw: '-A NETAVARK-DN-11FBFF4C83765 -p tcp -m tcp --dport 8090 -j DNAT --to-destination 10.203.5.10:80' }
+        {
+          label: 'nat NETAVARK-DN-11FBFF4C83765',
+          raw: '-A NETAVARK-DN-11FBFF4C83765 -p tcp -m tcp --dport 8090 -j DNAT --to-destination 10.203.5.10:80'
+        }
       ])
     )
     // conmon holds 8090 for Podman's own publication: it is not a third party here.
@@ -103,9 +130,16 @@ describe('diagnose with rootful Podman next to Docker', () => {
   it('calls conmon a rival on a Docker port (it holds ports for Podman, not for Docker)', () => {
     const s = buildSnapshot(
       editSection(
-        withRules(['-A NETAVARK-DN-11FBFF4C83765 -p tcp -m tcp --dport 8090 -j DNAT --to-destination 10.203.5.10:80'], [
-          { after: '-A DOCKER ! -i br-4c7e8f2628c2 -p tcp -m tcp --dport 18080 -j DNAT --to-destination 10.203.1.10:80', line: '-A DOCKER ! -i br-4c7e8f2628c2 -p tcp -m tcp --dport 8090 -j DNAT --to-destination 10.203.1.10:80' }
-        ]),
+        withRules(
+          ['-A NETAVARK-DN-11FBFF4C83765 -p tcp -m tcp --dport 8090 -j DNAT --to-destination 10.203.5.10:80'],
+          [
+            {
+              after:
+                '-A DOCKER ! -i br-4c7e8f2628c2 -p tcp -m tcp --dport 18080 -j DNAT --to-destination 10.203.1.10:80',
+              line: '-A DOCKER ! -i br-4c7e8f2628c2 -p tcp -m tcp --dport 8090 -j DNAT --to-destination 10.203.1.10:80'
+            }
+          ]
+        ),
         'podman.containers',
         (text) => text.replace(/"HostPort": "8090"/g, '"HostPort": "18090"')
       )
@@ -117,9 +151,14 @@ describe('diagnose with rootful Podman next to Docker', () => {
 
   it('flags Podman’s published port that Docker’s FORWARD policy drops, as the real curl from the wan sees', () => {
     const f = of(findings, 'port-forward-blocked')
-    expect(f.map((x) => x.title.en)).toEqual(['Published port 8090/tcp never reaches nllab-pod-web: filter FORWARD drops it'])
+    expect(f.map((x) => x.title.en)).toEqual([
+      'Published port 8090/tcp never reaches nllab-pod-web: filter FORWARD drops it'
+    ])
     expect(f[0].evidence).toEqual([
-      { label: 'nat NETAVARK-DN-11FBFF4C83765', raw: '-A NETAVARK-DN-11FBFF4C83765 -p tcp -m tcp --dport 8090 -j DNAT --to-destination 10.203.5.10:80' },
+      {
+        label: 'nat NETAVARK-DN-11FBFF4C83765',
+        raw: '-A NETAVARK-DN-11FBFF4C83765 -p tcp -m tcp --dport 8090 -j DNAT --to-destination 10.203.5.10:80'
+      },
       { label: 'filter FORWARD', raw: ':FORWARD DROP' }
     ])
     expect(f[0].fix).toBe('iptables -I DOCKER-USER -o podman1 -d 10.203.5.10/32 -p tcp -m tcp --dport 80 -j ACCEPT')
@@ -135,7 +174,9 @@ describe('trace walks netavark’s chains', () => {
     const t = traceFlow(s, '198.51.100.2', '198.51.100.1:8090')
     expect(t.verdict).toBe('dropped')
     expect(t.droppedBy).toBe('policy DROP of filter FORWARD')
-    expect(t.hops.map((h) => h.where)).toEqual(expect.arrayContaining(['nat NETAVARK-HOSTPORT-DNAT', 'nat NETAVARK-DN-11FBFF4C83765']))
+    expect(t.hops.map((h) => h.where)).toEqual(
+      expect.arrayContaining(['nat NETAVARK-HOSTPORT-DNAT', 'nat NETAVARK-DN-11FBFF4C83765'])
+    )
   })
 
   it('from a Docker container to Podman’s 8090: delivered, masqueraded by Docker’s rule (no mark)', () => {
@@ -162,7 +203,9 @@ describe('trace walks netavark’s chains', () => {
   it('to the rootless port: rootlessport on the host forwards into the rootless container', () => {
     const t = traceFlow(s, '198.51.100.2', '198.51.100.1:8091')
     expect(t.verdict).toBe('delivered')
-    expect(t.hops.find((h) => h.kind === 'proxy')?.description.en).toMatch(/^rootlessport \(rootless Podman\) accepts on \*:8091 and forwards into nllab-pod-rl/)
+    expect(t.hops.find((h) => h.kind === 'proxy')?.description.en).toMatch(
+      /^rootlessport \(rootless Podman\) accepts on \*:8091 and forwards into nllab-pod-rl/
+    )
   })
 
   it('from a rootless container: says it cannot trace user-mode networking, naming slirp4netns', () => {

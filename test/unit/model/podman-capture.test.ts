@@ -18,7 +18,15 @@ const named = (s: Snapshot, name: string): Container => {
   if (!c) throw new Error(`no container ${name}`)
   return c
 }
-const PODMAN = ['nllab-pod-web', 'nllab-pod-app', 'nllab-pod-side', 'nllab-pod-pa', 'nllab-pod-pb', 'nllab-pod-host', 'nllab-pod-none']
+const PODMAN = [
+  'nllab-pod-web',
+  'nllab-pod-app',
+  'nllab-pod-side',
+  'nllab-pod-pa',
+  'nllab-pod-pb',
+  'nllab-pod-host',
+  'nllab-pod-none'
+]
 const INFRA = '44f9c8f432eb-infra'
 
 describe('rootful Podman next to Docker (root view)', () => {
@@ -27,7 +35,15 @@ describe('rootful Podman next to Docker (root view)', () => {
     expect(root.host.podmanVersion).toBe('4.3.1')
     expect(root.host.dockerVersion).toBe('20.10.24+dfsg1')
     for (const name of [...PODMAN, INFRA, 'nllab-pod-rl']) expect(named(root, name).runtime, name).toBe('podman')
-    for (const name of ['nllab-web', 'nllab-app', 'nllab-db', 'nllab-default', 'nllab-sidecar', 'nllab-hostmode', 'nllab-none'])
+    for (const name of [
+      'nllab-web',
+      'nllab-app',
+      'nllab-db',
+      'nllab-default',
+      'nllab-sidecar',
+      'nllab-hostmode',
+      'nllab-none'
+    ])
       expect(named(root, name).runtime, name).toBe('docker')
   })
 
@@ -42,22 +58,53 @@ describe('rootful Podman next to Docker (root view)', () => {
         v4: i.addresses.filter((a) => a.includes('.'))
       }))
     expect(attach('nllab-pod-web')).toEqual([
-      { ifname: 'eth0', hostVeth: 'veth0', bridge: 'podman1', network: 'nllab-pod', evidence: 'netns-ifindex', v4: ['10.203.5.10/24'] }
+      {
+        ifname: 'eth0',
+        hostVeth: 'veth0',
+        bridge: 'podman1',
+        network: 'nllab-pod',
+        evidence: 'netns-ifindex',
+        v4: ['10.203.5.10/24']
+      }
     ])
     expect(attach('nllab-pod-app')).toEqual([
-      { ifname: 'eth0', hostVeth: 'veth1', bridge: 'podman1', network: 'nllab-pod', evidence: 'netns-ifindex', v4: ['10.203.5.20/24'] }
+      {
+        ifname: 'eth0',
+        hostVeth: 'veth1',
+        bridge: 'podman1',
+        network: 'nllab-pod',
+        evidence: 'netns-ifindex',
+        v4: ['10.203.5.20/24']
+      }
     ])
     expect(attach(INFRA)).toEqual([
-      { ifname: 'eth0', hostVeth: 'veth2', bridge: 'podman1', network: 'nllab-pod', evidence: 'netns-ifindex', v4: ['10.203.5.30/24'] }
+      {
+        ifname: 'eth0',
+        hostVeth: 'veth2',
+        bridge: 'podman1',
+        network: 'nllab-pod',
+        evidence: 'netns-ifindex',
+        v4: ['10.203.5.30/24']
+      }
     ])
-    expect(root.bridges.find((b) => b.name === 'podman1')).toMatchObject({ network: 'nllab-pod', ports: ['veth0', 'veth1', 'veth2'] })
+    expect(root.bridges.find((b) => b.name === 'podman1')).toMatchObject({
+      network: 'nllab-pod',
+      ports: ['veth0', 'veth1', 'veth2']
+    })
   })
 
   it('shows each Podman mode: network, container:, pod members sharing the infra namespace, host, none', () => {
     expect(named(root, 'nllab-pod-web').networkMode).toBe('nllab-pod')
-    expect(named(root, 'nllab-pod-side')).toMatchObject({ networkMode: 'container:nllab-pod-web', netns: named(root, 'nllab-pod-web').netns })
+    expect(named(root, 'nllab-pod-side')).toMatchObject({
+      networkMode: 'container:nllab-pod-web',
+      netns: named(root, 'nllab-pod-web').netns
+    })
     for (const member of ['nllab-pod-pa', 'nllab-pod-pb'])
-      expect(named(root, member)).toMatchObject({ networkMode: `container:${INFRA}`, pod: 'nllab-pod-pod', netns: named(root, INFRA).netns })
+      expect(named(root, member)).toMatchObject({
+        networkMode: `container:${INFRA}`,
+        pod: 'nllab-pod-pod',
+        netns: named(root, INFRA).netns
+      })
     expect(named(root, INFRA).pod).toBe('nllab-pod-pod')
     expect(named(root, 'nllab-pod-host')).toMatchObject({ networkMode: 'host', netns: 'host', interfaces: [] })
     expect(named(root, 'nllab-pod-none').networkMode).toBe('none')
@@ -67,18 +114,30 @@ describe('rootful Podman next to Docker (root view)', () => {
   })
 
   it('lists Podman’s networks beside Docker’s, with bridge, subnet, gateway, internal flag and DNS', () => {
-    expect(root.networks.filter((n) => n.runtime === 'podman').map((n) => [n.name, n.driver, n.bridge, n.subnet, n.gateway, n.internal, n.dns])).toEqual([
+    expect(
+      root.networks
+        .filter((n) => n.runtime === 'podman')
+        .map((n) => [n.name, n.driver, n.bridge, n.subnet, n.gateway, n.internal, n.dns])
+    ).toEqual([
       ['nllab-pod', 'bridge', 'podman1', '10.203.5.0/24', '10.203.5.1', false, true],
       ['podman', 'bridge', 'podman0', '10.88.0.0/16', '10.88.0.1', false, false]
     ])
-    expect(root.networks.filter((n) => n.runtime === 'docker').map((n) => n.name)).toEqual(['bridge', 'host', 'nllab-back', 'nllab-front', 'none'])
+    expect(root.networks.filter((n) => n.runtime === 'docker').map((n) => n.name)).toEqual([
+      'bridge',
+      'host',
+      'nllab-back',
+      'nllab-front',
+      'none'
+    ])
   })
 
   it('owns netavark’s rules as podman (every NETAVARK chain and the jumps into them), Docker’s as docker', () => {
     const netavark = root.nat.rules.filter((r) => /NETAVARK/.test(r.raw))
     expect(netavark.length).toBeGreaterThan(10)
     expect(netavark.filter((r) => r.owner !== 'podman').map((r) => r.raw)).toEqual([])
-    expect(root.nat.rules.filter((r) => /^DOCKER/.test(r.chain) && r.chain !== 'DOCKER-USER' && r.owner !== 'docker')).toEqual([])
+    expect(
+      root.nat.rules.filter((r) => /^DOCKER/.test(r.chain) && r.chain !== 'DOCKER-USER' && r.owner !== 'docker')
+    ).toEqual([])
   })
 
   it('publishes 8090 from netavark’s DNAT rule, held by conmon, and the rootless 8091 by its rootlessport', () => {
@@ -92,9 +151,14 @@ describe('rootful Podman next to Docker (root view)', () => {
       rule: '-A NETAVARK-DN-11FBFF4C83765 -p tcp -m tcp --dport 8090 -j DNAT --to-destination 10.203.5.10:80'
     })
     expect(port?.proxy).toMatch(/^conmon pid=\d+ 0\.0\.0\.0:8090$/)
-    expect(root.publishedPorts.find((p) => p.hostPort === 8091)).toMatchObject({ container: 'nllab-pod-rl', runtime: 'podman' })
+    expect(root.publishedPorts.find((p) => p.hostPort === 8091)).toMatchObject({
+      container: 'nllab-pod-rl',
+      runtime: 'podman'
+    })
     // Docker's port is unchanged by Podman next to it.
-    expect(root.publishedPorts.filter((p) => p.hostPort === 18080).map((p) => [p.hostIp, p.container, p.runtime, p.sources])).toEqual([
+    expect(
+      root.publishedPorts.filter((p) => p.hostPort === 18080).map((p) => [p.hostIp, p.container, p.runtime, p.sources])
+    ).toEqual([
       ['0.0.0.0', 'nllab-web', 'docker', ['docker', 'dnat', 'proxy']],
       ['::', 'nllab-web', 'docker', ['docker', 'proxy']]
     ])
@@ -103,7 +167,9 @@ describe('rootful Podman next to Docker (root view)', () => {
   it('attributes conntrack entries to Podman containers', () => {
     const podmanEntries = root.conntrack.entries.filter((e) => e.containers.some((c) => c.startsWith('nllab-pod')))
     expect(podmanEntries.length).toBeGreaterThan(0)
-    const masq = root.conntrack.entries.find((e) => e.original.src === '10.203.5.20' && e.original.dst === '198.51.100.2')
+    const masq = root.conntrack.entries.find(
+      (e) => e.original.src === '10.203.5.20' && e.original.dst === '198.51.100.2'
+    )
     expect(masq?.containers).toContain('nllab-pod-app')
   })
 
@@ -124,9 +190,13 @@ describe('rootless Podman seen by its user', () => {
     expect(rl).toMatchObject({ runtime: 'podman', networkMode: 'slirp4netns', state: 'running' })
     expect(rl.rootless).toMatchObject({ uid: 1001, user: 'nllabpod', network: 'slirp4netns', tap: 'tap0' })
     const forwarders = rl.rootless!.forwarders
-    expect(forwarders.find((f) => f.process === 'slirp4netns')?.detail).toMatch(/^slirp4netns pid=\d+ serves \/tmp\/podman-run-1001\/netns\/netns-\S+ \(tap0\)$/)
+    expect(forwarders.find((f) => f.process === 'slirp4netns')?.detail).toMatch(
+      /^slirp4netns pid=\d+ serves \/tmp\/podman-run-1001\/netns\/netns-\S+ \(tap0\)$/
+    )
     expect(forwarders.find((f) => f.process === 'rootlessport')?.detail).toMatch(/^rootlessport pid=\d+ \*:8091$/)
-    expect(rl.interfaces.map((i) => [i.ifname, i.hostVeth, i.bridge, i.evidence])).toEqual([['tap0', null, null, 'none']])
+    expect(rl.interfaces.map((i) => [i.ifname, i.hostVeth, i.bridge, i.evidence])).toEqual([
+      ['tap0', null, null, 'none']
+    ])
     const hostVeths = new Set(user.bridges.flatMap((b) => b.ports))
     expect(rl.interfaces.some((i) => i.hostVeth !== null && hostVeths.has(i.hostVeth))).toBe(false)
     expect(user.publishedPorts.find((p) => p.hostPort === 8091)).toMatchObject({

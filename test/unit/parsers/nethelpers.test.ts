@@ -36,8 +36,16 @@ describe('parseNetHelpers (proc.nethelpers)', () => {
       `4690 1 1001 conmon /usr/bin/conmon --api-version 1 -c ${ID} -u ${ID} -n nllab-pod-rl --exit-dir /tmp/x`,
       { containerId: ID, containerName: 'nllab-pod-rl', uid: 1001 }
     ],
-    ['a conmon whose -c is not an id', '4691 1 1001 conmon conmon -c ../../etc -n x', { containerId: null, containerName: 'x' }],
-    ['rootlessport without a command line', '4676 1 1001 rootlessport', { process: 'rootlessport', uid: 1001, tap: null }]
+    [
+      'a conmon whose -c is not an id',
+      '4691 1 1001 conmon conmon -c ../../etc -n x',
+      { containerId: null, containerName: 'x' }
+    ],
+    [
+      'rootlessport without a command line',
+      '4676 1 1001 rootlessport',
+      { process: 'rootlessport', uid: 1001, tap: null }
+    ]
   ])('reads %s', (_case, line, expected) => {
     const { value, warnings } = parseNetHelpers(line)
     expect(warnings).toEqual([])

@@ -14,7 +14,15 @@ const container = (overrides: Record<string, unknown>) => ({
   NetworkSettings: {
     SandboxKey: '/run/netns/netns-3f2acf0e',
     Ports: { '80/tcp': [{ HostIp: '', HostPort: '8090' }] },
-    Networks: { labpod: { NetworkID: 'labpod', Gateway: '10.90.0.1', IPAddress: '10.90.0.2', IPPrefixLen: 24, MacAddress: '8a:48:b4:91:27:0f' } }
+    Networks: {
+      labpod: {
+        NetworkID: 'labpod',
+        Gateway: '10.90.0.1',
+        IPAddress: '10.90.0.2',
+        IPPrefixLen: 24,
+        MacAddress: '8a:48:b4:91:27:0f'
+      }
+    }
   },
   ...overrides
 })
@@ -73,7 +81,12 @@ describe('parsePodmanContainers (podman container inspect)', () => {
     })
     const { value, warnings } = parsePodmanContainers(JSON.stringify([stopped, { Name: 'noid' }]))
     expect(value).toHaveLength(1)
-    expect(value[0]).toMatchObject({ running: false, pid: null, networkMode: 'bridge', portBindings: [{ hostPort: 8090 }] })
+    expect(value[0]).toMatchObject({
+      running: false,
+      pid: null,
+      networkMode: 'bridge',
+      portBindings: [{ hostPort: 8090 }]
+    })
     expect(warnings).toHaveLength(1)
   })
 
@@ -89,13 +102,31 @@ describe('parsePodmanNetworks (podman network inspect)', () => {
   it('reads bridge, subnets, internal and DNS; a macvlan network’s interface is its parent', () => {
     const { value, warnings } = parsePodmanNetworks(
       JSON.stringify([
-        { name: 'int', id: 'i1', driver: 'bridge', network_interface: 'podman3', subnets: [{ subnet: '10.91.0.0/24', gateway: '10.91.0.1' }], internal: true, dns_enabled: true },
+        {
+          name: 'int',
+          id: 'i1',
+          driver: 'bridge',
+          network_interface: 'podman3',
+          subnets: [{ subnet: '10.91.0.0/24', gateway: '10.91.0.1' }],
+          internal: true,
+          dns_enabled: true
+        },
         { name: 'mv', id: 'm1', driver: 'macvlan', network_interface: 'eth0', subnets: [{ subnet: '192.0.2.0/24' }] },
         { driver: 'bridge' }
       ])
     )
-    expect(value[0]).toMatchObject({ bridge: 'podman3', internal: true, dnsEnabled: true, subnets: [{ subnet: '10.91.0.0/24', gateway: '10.91.0.1' }] })
-    expect(value[1]).toMatchObject({ bridge: null, options: { parent: 'eth0' }, subnets: [{ subnet: '192.0.2.0/24', gateway: null }], dnsEnabled: null })
+    expect(value[0]).toMatchObject({
+      bridge: 'podman3',
+      internal: true,
+      dnsEnabled: true,
+      subnets: [{ subnet: '10.91.0.0/24', gateway: '10.91.0.1' }]
+    })
+    expect(value[1]).toMatchObject({
+      bridge: null,
+      options: { parent: 'eth0' },
+      subnets: [{ subnet: '192.0.2.0/24', gateway: null }],
+      dnsEnabled: null
+    })
     expect(warnings).toHaveLength(1)
   })
 
@@ -109,7 +140,9 @@ describe('parsePodmanPods (podman pod ps --format json)', () => {
   })
 
   it('keeps the infra id and the member ids', () => {
-    const [pod] = parsePodmanPods(JSON.stringify([{ Id: 'p1', Name: 'web-pod', InfraId: 'c1', Containers: [{ Id: 'c1' }, { Id: 'c2' }, 7] }])).value
+    const [pod] = parsePodmanPods(
+      JSON.stringify([{ Id: 'p1', Name: 'web-pod', InfraId: 'c1', Containers: [{ Id: 'c1' }, { Id: 'c2' }, 7] }])
+    ).value
     expect(pod).toMatchObject({ id: 'p1', name: 'web-pod', infraId: 'c1', containerIds: ['c1', 'c2'] })
   })
 

@@ -306,7 +306,7 @@ describe('counters', () => {
 })
 
 describe('lessons', () => {
-  it('has the seven seed lessons plus the troubleshooting exercise, each on an existing scenario, with en and zh-CN text', () => {
+  it('has the seven seed lessons, Docker and Podman on one host, and the troubleshooting exercise, each on an existing scenario, with en and zh-CN text', () => {
     const lessons = listLessons()
     expect(lessons.map((l) => l.id)).toEqual([
       'virtual-network',
@@ -316,6 +316,7 @@ describe('lessons', () => {
       'none-mode',
       'container-mode',
       'overlay',
+      'docker-and-podman',
       'troubleshoot-nat'
     ])
     const ids = new Set(listScenarios().map((s) => s.id))

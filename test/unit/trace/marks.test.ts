@@ -63,11 +63,16 @@ describe('matchRule with marks', () => {
   })
   it('holds for any mark: a masked match is the masked comparison', () => {
     fc.assert(
-      fc.property(fc.nat({ max: 0xffffffff }), fc.nat({ max: 0xffffffff }), fc.nat({ max: 0xffffffff }), (mark, value, mask) => {
-        const spec = `0x${value.toString(16)}/0x${mask.toString(16)}`
-        const expected = (mark & mask) >>> 0 === (value & mask) >>> 0 ? 'match' : 'no-match'
-        expect(matchRule(`-m mark --mark ${spec}`, packet, { ...base, mark })).toBe(expected)
-      })
+      fc.property(
+        fc.nat({ max: 0xffffffff }),
+        fc.nat({ max: 0xffffffff }),
+        fc.nat({ max: 0xffffffff }),
+        (mark, value, mask) => {
+          const spec = `0x${value.toString(16)}/0x${mask.toString(16)}`
+          const expected = (mark & mask) >>> 0 === (value & mask) >>> 0 ? 'match' : 'no-match'
+          expect(matchRule(`-m mark --mark ${spec}`, packet, { ...base, mark })).toBe(expected)
+        }
+      )
     )
   })
 })

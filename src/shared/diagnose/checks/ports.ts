@@ -52,13 +52,24 @@ function ruleLabel(ctx: DiagnoseContext, raw: string): string {
 
 /** Which DNAT nat PREROUTING applies first to a connection from outside to the host port. */
 function dnatWinner(ctx: DiagnoseContext, ports: PublishedPort[]): PublishedPort | null {
-  const hostIp = ctx.uplink()?.addresses.find((a) => !a.includes(':'))?.split('/')[0]
+  const hostIp = ctx
+    .uplink()
+    ?.addresses.find((a) => !a.includes(':'))
+    ?.split('/')[0]
   if (!hostIp || !ctx.rules.hasChain('nat', 'PREROUTING')) return null
   const walk = ctx.rules.walk(
     'nat',
     'PREROUTING',
     { src: OUTSIDE_PROBE, dst: hostIp, sport: 40000, dport: ports[0].hostPort },
-    { proto: ports[0].proto, inIface: ctx.uplink()?.name ?? null, outIface: null, ctstate: 'NEW', isLocal: ctx.isLocal, mark: 0, ctmark: 0 }
+    {
+      proto: ports[0].proto,
+      inIface: ctx.uplink()?.name ?? null,
+      outIface: null,
+      ctstate: 'NEW',
+      isLocal: ctx.isLocal,
+      mark: 0,
+      ctmark: 0
+    }
   )
   if (!walk.nat || walk.nat.target !== 'DNAT' || walk.unevaluated.length) return null
   const to = natAddress(walk.nat.rule)
