@@ -139,6 +139,7 @@ export function podmanView(input: PodmanInput): PodmanView {
       sandboxKey: null,
       networks: [],
       portBindings: [],
+      configuredPortBindings: [],
       raw: conmon.raw,
       runtime: 'podman',
       pod: null,

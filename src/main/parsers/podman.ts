@@ -42,7 +42,9 @@ export function parsePodmanContainers(text: string): ParseResult<DockerContainer
     const where = `podman container ${id.slice(0, 12)}`
     const networkMode = networkModeOf(hostConfig, settings)
     const joined = networkMode.startsWith('container:')
+    const running = state ? state.Running === true : false
     const bound = joined ? [] : portMap(settings?.Ports, warnings, where)
+    const configured = joined ? [] : portMap(hostConfig?.PortBindings, warnings, where)
     const pid = state ? num(state.Pid) : null
     const status = state ? (str(state.Status) ?? '') : ''
     value.push({
@@ -50,12 +52,14 @@ export function parsePodmanContainers(text: string): ParseResult<DockerContainer
       name: (str(item.Name) ?? '').replace(/^\//, ''),
       image: str(item.ImageName) ?? (config ? str(config.Image) : null) ?? str(item.Image) ?? '',
       state: status,
-      running: state ? state.Running === true : false,
+      running,
       pid: pid && pid > 0 ? pid : null,
       networkMode,
       sandboxKey: settings ? nonEmpty(settings.SandboxKey) : null,
       networks: joined ? [] : endpointsOf(settings),
-      portBindings: bound.length || joined ? bound : portMap(hostConfig?.PortBindings, warnings, where),
+      // Podman keeps NetworkSettings.Ports on a stopped container: only a running one has them bound.
+      portBindings: running ? bound : [],
+      configuredPortBindings: configured.length ? configured : bound,
       raw: compact(item),
       runtime: 'podman',
       pod: nonEmpty(item.Pod),

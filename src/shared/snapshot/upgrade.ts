@@ -103,5 +103,7 @@ export function upgradeSnapshot(value: unknown): unknown {
   let snapshot: Json = value
   // 1 → 2: sections gained `empty` and the snapshot `truncated` (both defaulted).
   if (version < 3) snapshot = bridgesWithNamespaces(stoppedContainersPublishNothing(snapshot))
+  // 3 → 4: Podman came (runtime on containers, networks and ports, pods, rootless containers, rule
+  // owner `podman`): all defaulted, an older file's containers are Docker's.
   return { ...snapshot, schemaVersion: SCHEMA_VERSION }
 }

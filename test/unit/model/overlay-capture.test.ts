@@ -104,7 +104,7 @@ describe('a bridge is (name, namespace): the two br0s of a swarm node (issue #13
       return text.slice(start, next < 0 ? undefined : start + 1 + next)
     }
     expect(block(overlayNetns())).toContain(`(network ${NET})`)
-    expect(block(overlayNetns())).toMatch(new RegExp(`${CONTAINER}\\s+${NET}\\s+eth0\\s+10\\.203\\.9\\.\\d+/24\\s+veth\\d+ \\(in ${overlayNetns()}\\)`))
+    expect(block(overlayNetns())).toMatch(new RegExp(`${CONTAINER}\\s+docker\\s+${NET}\\s+eth0\\s+10\\.203\\.9\\.\\d+/24\\s+veth\\d+ \\(in ${overlayNetns()}\\)`))
     expect(block(ingressNetns())).toContain('(network ingress)')
     expect(block(ingressNetns())).not.toContain(CONTAINER)
     expect(text).toContain('PEER VETH')

@@ -106,7 +106,7 @@ describe('snapshot files', () => {
   })
 })
 
-describe('schema version 1 snapshots (before Podman)', () => {
+describe('snapshots of schema versions before Podman (1 to 3)', () => {
   it('still open, with every container and network from Docker and no Podman fields set', () => {
     // A version-1 file as NetLens wrote it: no runtime, pod, rootless, podmanVersion, dns or port runtime.
     const v1 = JSON.parse(JSON.stringify(emptySnapshot({ source: 'file:old', capturedAt: '2026-11-28T16:09:00.000Z' })))
@@ -122,11 +122,27 @@ describe('schema version 1 snapshots (before Podman)', () => {
     const opened = snapshotFromText(JSON.stringify(v1), 'v1.json')
     expect(opened.ok).toBe(true)
     if (!opened.ok) return
-    expect(opened.value.schemaVersion).toBe(2)
+    expect(opened.value.schemaVersion).toBe(SCHEMA_VERSION)
     expect(opened.value.host.podmanVersion).toBeNull()
     expect(opened.value.containers[0]).toMatchObject({ runtime: 'docker', pod: null, rootless: null })
     expect(opened.value.networks[0]).toMatchObject({ runtime: 'docker', dns: null })
     expect(opened.value.publishedPorts[0]).toMatchObject({ runtime: null, sources: [] })
+  })
+
+  it('version 3 files (the last before Podman) open the same way', () => {
+    const v3 = JSON.parse(JSON.stringify(emptySnapshot({ source: 'file:v3', capturedAt: '2026-12-03T10:00:00.000Z' })))
+    v3.schemaVersion = 3
+    delete v3.host.podmanVersion
+    v3.containers = [
+      { name: 'web', id: 'c0ffee', image: 'busybox', state: 'running', pid: 42, networkMode: 'bridge', interfaces: [], configuredPorts: [] }
+    ]
+    v3.networks = [{ name: 'bridge', id: 'n1', driver: 'bridge', subnet: '172.17.0.0/16', gateway: null, internal: false, bridge: 'docker0' }]
+    const opened = snapshotFromText(JSON.stringify(v3), 'v3.json')
+    expect(opened.ok).toBe(true)
+    if (!opened.ok) return
+    expect(opened.value.schemaVersion).toBe(4)
+    expect(opened.value.containers[0]).toMatchObject({ runtime: 'docker', pod: null, rootless: null })
+    expect(opened.value.networks[0]).toMatchObject({ runtime: 'docker', dns: null })
   })
 })
 
