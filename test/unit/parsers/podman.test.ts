@@ -74,7 +74,7 @@ describe('parsePodmanContainers (podman container inspect)', () => {
     expect(record.pod).toBe('44f9c8f432eb774738ecd1f8d507adcd0d3776546f9d2838d3a7a6e1f42dca85')
   })
 
-  it('falls back to HostConfig.PortBindings for a stopped container and warns about entries without Id', () => {
+  it('keeps a stopped container’s HostConfig.PortBindings as configured, not bound, and warns about entries without Id', () => {
     const stopped = container({
       State: { Status: 'exited', Running: false, Pid: 0 },
       NetworkSettings: { Ports: {}, Networks: {} }
@@ -85,7 +85,8 @@ describe('parsePodmanContainers (podman container inspect)', () => {
       running: false,
       pid: null,
       networkMode: 'bridge',
-      portBindings: [{ hostPort: 8090 }]
+      portBindings: [],
+      configuredPortBindings: [{ hostPort: 8090 }]
     })
     expect(warnings).toHaveLength(1)
   })
