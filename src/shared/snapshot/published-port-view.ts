@@ -8,8 +8,9 @@
 import type { PublishedPort } from './schema'
 
 /** `dnat`: a DNAT rule translates it. `proxy-ipv6`: the IPv6 listener of docker-proxy carries it (healthy).
+ *  `rootless`: rootless Podman's forwarder (rootlessport, pasta) carries it, as it always does (healthy).
  *  `proxy-only`: an IPv4 port carried by docker-proxy alone (its DNAT rule is missing). `missing`: nothing found. */
-export type PublishedPortPath = 'dnat' | 'proxy-ipv6' | 'proxy-only' | 'missing'
+export type PublishedPortPath = 'dnat' | 'proxy-ipv6' | 'rootless' | 'proxy-only' | 'missing'
 
 export interface PublishedPortView {
   host: string
@@ -43,11 +44,13 @@ export function publishedPortView(port: PublishedPort, all: readonly PublishedPo
   }
   const path: PublishedPortPath = port.rule
     ? 'dnat'
-    : port.proxy
-      ? isIpv6(port.hostIp)
-        ? 'proxy-ipv6'
-        : 'proxy-only'
-      : 'missing'
+    : port.proxy && /^(rootlessport|pasta)/.test(port.proxy)
+      ? 'rootless'
+      : port.proxy
+        ? isIpv6(port.hostIp)
+          ? 'proxy-ipv6'
+          : 'proxy-only'
+        : 'missing'
   return {
     host: `${hostEndpoint(port.hostIp, port.hostPort)}/${port.proto}`,
     container: containerIp ? hostEndpoint(containerIp, port.containerPort) : `:${port.containerPort}`,

@@ -11,7 +11,7 @@
  * A lane with more than `groupThreshold` containers shows one group node ("312 containers") until
  * it is expanded; a collapsed lane shows its group node whatever its size.
  */
-import type { Container, Interface, Snapshot } from '../snapshot/schema'
+import type { Container, Interface, Runtime, Snapshot } from '../snapshot/schema'
 import { bridgeDisplayName } from '../snapshot/names'
 import { bridgeNodeId, containerNodeId, ifaceNodeId, uplinkNodeId } from './ids'
 import { interfaceBridgeRef, networkBridgeRef, sameBridge, vethNetnsOf } from '../snapshot/bridges'
@@ -51,6 +51,8 @@ export interface LayoutNode {
   /** Container count for group nodes. */
   count: number
   ref: NodeRef
+  /** Container nodes: the runtime running them (Docker or Podman), for their badge. */
+  runtime?: Runtime
 }
 
 export type EdgeKind = 'port' | 'veth' | 'member' | 'routed' | 'macvlan' | 'host'
@@ -89,6 +91,8 @@ export interface TopologyLayout {
   height: number
   /** Every docker network name, for the filter menu. */
   networks: string[]
+  /** The container runtimes on this host, for the runtime filter and badges. */
+  runtimes: Runtime[]
 }
 
 export interface LayoutOptions {
@@ -97,6 +101,8 @@ export interface LayoutOptions {
   collapsed?: ReadonlySet<string>
   /** Show only lanes of this docker network. */
   network?: string | null
+  /** Show only containers of this runtime (and the lanes that hold them). */
+  runtime?: Runtime | null
   /** Case-insensitive match on names, IPs and MACs; lanes without a match are hidden. */
   search?: string
 }
@@ -250,7 +256,8 @@ export function layoutTopology(snapshot: Snapshot, options: LayoutOptions = {}):
     snapshot.routes.filter((r) => r.netns === 'host' && r.dst === 'default' && r.dev).map((r) => r.dev as string)
   )
   const uplinks = snapshot.interfaces.filter((i) => isUplink(i, defaultDevs))
-  const hostModeContainers = snapshot.containers.filter((c) => c.networkMode === 'host')
+  const ofRuntime = (c: Container): boolean => !options.runtime || c.runtime === options.runtime
+  const hostModeContainers = snapshot.containers.filter((c) => c.networkMode === 'host' && ofRuntime(c))
   drafts.push({
     id: 'lane:host',
     kind: 'host',
@@ -405,6 +412,43 @@ export function layoutTopology(snapshot: Snapshot, options: LayoutOptions = {}):
       rows: loose
     })
 
+  // Rootless Podman containers: no veth on the host; one lane per user-mode network (slirp4netns,
+  // pasta), headed by it, with each container's tap device.
+  const rootless = snapshot.containers.filter(
+    (c) => c.rootless && c.networkMode !== 'host' && c.networkMode !== 'none' && !c.networkMode.startsWith('container:')
+  )
+  for (const via of [...new Set(rootless.map((c) => c.rootless!.network))].sort()) {
+    drafts.push({
+      id: `lane:rootless:${via}`,
+      kind: 'other',
+      label: via,
+      sublabel: 'rootless',
+      network: null,
+      head: {
+        id: `network:rootless:${via}`,
+        kind: 'network',
+        label: via,
+        sublabel: 'rootless',
+        ref: { type: 'network', name: via },
+        state: null,
+        text: norm(`${via} rootless`)
+      },
+      left: [],
+      rows: rootless
+        .filter((c) => c.rootless!.network === via)
+        .flatMap((c) => {
+          const ns = netnsOf.get(c) ?? 'unknown'
+          return c.interfaces.map((ci) => ({
+            hostIface: null,
+            peer: { netns: ns, name: ci.ifname, iface: ifByName.get(key(ns, ci.ifname)) ?? null, addresses: ci.addresses, mac: ci.mac },
+            netns: ns,
+            containers: containersByNetns.get(ns) ?? [c],
+            text: norm([c.name, c.id.slice(0, 12), c.image, ci.ifname, ...ci.addresses].join(' '))
+          }))
+        })
+    })
+  }
+
   // none-mode containers: an isolated lane, one namespace each, no links.
   const noneContainers = snapshot.containers.filter((c) => c.networkMode === 'none')
   if (noneContainers.length) {
@@ -469,6 +513,10 @@ export function layoutTopology(snapshot: Snapshot, options: LayoutOptions = {}):
 
     let rows = draft.rows
     let left = draft.left
+    if (options.runtime && !isHost) {
+      rows = rows.filter((r) => r.containers.some(ofRuntime))
+      if (!rows.length) continue
+    }
     const headMatch = query !== '' && (draft.head?.text.includes(query) ?? false)
     if (query) {
       rows = rows.filter((r) => r.text.includes(query))
@@ -564,7 +612,9 @@ export function layoutTopology(snapshot: Snapshot, options: LayoutOptions = {}):
             lane: draft.id,
             state: hostModeContainers[0].state,
             count: names.length,
-            ref: { type: 'container', netns: 'host', names }
+            ref: { type: 'container', netns: 'host', names },
+            // One badge for the host-mode node only when one runtime runs all of them.
+            runtime: new Set(hostModeContainers.map((c) => c.runtime)).size === 1 ? hostModeContainers[0].runtime : undefined
           },
           text
         )
@@ -672,7 +722,8 @@ export function layoutTopology(snapshot: Snapshot, options: LayoutOptions = {}):
                 lane: draft.id,
                 state: c0.state,
                 count: names.length,
-                ref: { type: 'container', netns: row.netns, names }
+                ref: { type: 'container', netns: row.netns, names },
+                runtime: c0.runtime
               },
               norm(row.containers.flatMap((c) => [c.name, c.id.slice(0, 12), c.image]).join(' '))
             )
@@ -730,7 +781,8 @@ export function layoutTopology(snapshot: Snapshot, options: LayoutOptions = {}):
     aliases,
     width: COLUMN_X[4],
     height: Math.max(0, y - ROW_HEIGHT - LANE_GAP),
-    networks
+    networks,
+    runtimes: [...new Set(snapshot.containers.map((c) => c.runtime))].sort()
   }
 }
 

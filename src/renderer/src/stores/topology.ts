@@ -2,12 +2,14 @@
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, watch } from 'vue'
 import { layoutTopology, resolveNodeId, type LayoutNode, type TopologyLayout } from '@shared/topology/layout'
+import type { Runtime } from '@shared/snapshot/schema'
 import { useSnapshotStore } from './snapshot'
 
 export const useTopologyStore = defineStore('topology', () => {
   const snapshots = useSnapshotStore()
   const search = ref('')
   const network = ref<string | null>(null)
+  const runtime = ref<Runtime | null>(null)
   const expanded = ref(new Set<string>())
   const collapsed = ref(new Set<string>())
   const selectedId = ref<string | null>(null)
@@ -29,6 +31,7 @@ export const useTopologyStore = defineStore('topology', () => {
     return layoutTopology(snap, {
       search: search.value,
       network: network.value,
+      runtime: runtime.value,
       expanded: expanded.value,
       collapsed: collapsed.value
     })
@@ -61,6 +64,7 @@ export const useTopologyStore = defineStore('topology', () => {
     () => {
       search.value = ''
       network.value = null
+      runtime.value = null
       expanded.value = new Set()
       collapsed.value = new Set()
       selectedId.value = null
@@ -124,6 +128,7 @@ export const useTopologyStore = defineStore('topology', () => {
   return {
     search,
     network,
+    runtime,
     expanded,
     collapsed,
     selectedId,

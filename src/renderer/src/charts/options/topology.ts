@@ -118,7 +118,36 @@ function labelBox(
     // Per node, as a whole: ECharts takes an item's rich styles whole, not merged with the series'.
     rich: {
       main: { fontSize: 12, color: p.text, fontWeight: 500, ...sized, ...halo },
-      sub: { fontSize: 10.5, color: p.subtext, ...sized, ...halo }
+      sub: { fontSize: 10.5, color: p.subtext, ...sized, ...halo },
+      ...(kind === 'container' ? badgeStyles(width, exporting, p) : {})
+    }
+  }
+}
+
+/** Room a runtime badge ("podman", 9.5 px, padded) and its space take before a container name. */
+const BADGE_WIDTH = 52
+
+/** Rich styles of a container's runtime badge and of the name after it. */
+function badgeStyles(
+  width: number,
+  exporting: boolean,
+  p: Pick<ChartPalette, 'background' | 'text'>
+): Record<string, Record<string, unknown>> {
+  // Fixed words (never host data), white on the runtime's colour; no halo, which would paint over the white text.
+  const badge = { fontSize: 9.5, color: '#fff', borderRadius: 3, padding: [1, 3], textBorderWidth: 0 }
+  return {
+    docker: { ...badge, backgroundColor: '#1d63ed' },
+    podman: { ...badge, backgroundColor: '#892ca0' },
+    // The name after a badge: a rich fragment's width is its own, so it leaves the badge's room
+    // (else the line overflows and ECharts truncates the name away).
+    mainBadged: {
+      fontSize: 12,
+      color: p.text,
+      fontWeight: 500,
+      width: exporting ? width : Math.max(24, width - BADGE_WIDTH),
+      overflow: exporting ? 'none' : 'truncate',
+      textBorderColor: p.background,
+      textBorderWidth: 3
     }
   }
 }
@@ -139,6 +168,7 @@ function labelLines(n: LayoutNode, text: TopologyText): { main: string; sub: str
 /** Plain-text tooltip lines for a node (rich-text mode: never parsed as HTML). */
 export function nodeTooltip(node: LayoutNode, ctx: Pick<TopologyOptionContext, 'text'>): string {
   const lines = [ctx.text.kind(node.kind), node.kind === 'group' ? ctx.text.group(node.count) : node.label]
+  if (node.runtime) lines.push(node.runtime)
   if (node.sublabel && node.kind !== 'group') lines.push(node.sublabel)
   if (node.state) lines.push(node.state)
   return lines.map(escapeRichText).join('\n')
@@ -194,6 +224,8 @@ export function buildTopologyOption(layout: TopologyLayout, ctx: TopologyOptionC
   }
   const labelWidth = exporting ? 4000 : Math.max(40, Math.round(gap - 34))
   const mainChars = exporting ? Infinity : Math.max(4, Math.floor(labelWidth / MAIN_GLYPH))
+  // Containers carry their runtime as a badge when Podman is on the host (next to Docker or alone).
+  const badges = layout.runtimes.includes('podman')
   const subChars = exporting ? Infinity : Math.max(4, Math.floor(labelWidth / SUB_GLYPH))
   const highlighted = new Set(ctx.highlight)
   const dim = highlighted.size > 0
@@ -338,7 +370,10 @@ export function buildTopologyOption(layout: TopologyLayout, ctx: TopologyOptionC
             if (!n) return ''
             const { main, sub } = lines.get(n.id) ?? labelLines(n, ctx.text)
             // Rich-text labels ignore `overflow: truncate`: cut by an estimate of the glyph width instead.
-            const first = `{main|${escapeRichText(truncateLabel(main, mainChars))}}`
+            const badge = badges && n.runtime ? `{${n.runtime}|${n.runtime}} ` : ''
+            const first = badge
+              ? `${badge}{mainBadged|${escapeRichText(truncateLabel(main, Math.max(4, mainChars - 8)))}}`
+              : `{main|${escapeRichText(truncateLabel(main, mainChars))}}`
             return sub && !compact ? `${first}\n{sub|${escapeRichText(truncateLabel(sub, subChars))}}` : first
           }
         },
