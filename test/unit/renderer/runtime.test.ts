@@ -52,12 +52,23 @@ describe('runtime badges on container labels', () => {
     const o = buildTopologyOption(layout, ctx)
     const formatter = (o.series as { label: { formatter: (p: unknown) => string } }[])[0].label.formatter
     const rl = layout.nodes.find((n) => n.kind === 'container' && n.label === 'nllab-pod-rl')!
-    expect(formatter({ data: { node: rl } })).toMatch(/^\{podman\|podman\} \{main\|nllab-pod-rl\}/)
+    expect(formatter({ data: { node: rl } })).toMatch(/^\{podman\|podman\} \{mainBadged\|nllab-pod-rl\}/)
     const db = layout.nodes.find((n) => n.kind === 'container' && n.label === 'nllab-db')!
-    expect(formatter({ data: { node: db } })).toMatch(/^\{docker\|docker\} \{main\|nllab-db\}/)
+    expect(formatter({ data: { node: db } })).toMatch(/^\{docker\|docker\} \{mainBadged\|nllab-db\}/)
     expect(nodeTooltip(rl, { text })).toContain('podman')
     const bridge = layout.nodes.find((n) => n.kind === 'bridge')!
     expect(formatter({ data: { node: bridge } })).toMatch(/^\{main\|/)
+  })
+
+  it('leaves the badge its room: the name after it is narrower, and the badge has no halo over its white text', () => {
+    const o = buildTopologyOption(layoutTopology(snap), ctx)
+    // ECharts takes a node's rich styles whole: the badge styles live on each container's label.
+    type Rich = Record<string, { width?: number; textBorderWidth?: number }>
+    const data = (o.series as { data: { node?: { kind: string; label: string }; label?: { rich?: Rich } }[] }[])[0].data
+    const rich = data.find((d) => d.node?.kind === 'container' && d.node.label === 'nllab-pod-rl')!.label!.rich!
+    expect(rich.mainBadged.width!).toBeLessThan(rich.main.width!)
+    expect(rich.podman.textBorderWidth).toBe(0)
+    expect(rich.docker.textBorderWidth).toBe(0)
   })
 
   it('draws no badges on a Docker-only host', () => {
