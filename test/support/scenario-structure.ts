@@ -18,7 +18,12 @@ import { renderScenario } from '../../src/main/sim/index'
 import type { Snapshot } from '../../src/shared/snapshot/schema'
 import { isIpv4, stripPrefix } from '../../src/shared/net/ip'
 
-const bridgeIdsAside = (text: string): string => text.replace(/\bbr-[0-9a-f]{12}\b/g, 'br-*')
+const bridgeIdsAside = (text: string): string =>
+  text
+    .replace(/\bbr-[0-9a-f]{12}\b/g, 'br-*')
+    // netavark names its chains and DNAT comments after the network and container ids.
+    .replace(/\b(NETAVARK-(?:DN-)?)[0-9A-F]{13}\b/g, '$1*')
+    .replace(/\bid: [0-9a-f]{64}\b/g, 'id: *')
 
 export interface Structure {
   natRules: string[]

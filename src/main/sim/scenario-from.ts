@@ -49,10 +49,13 @@ export interface ScenarioHostDocument {
     parent?: string
     icc?: boolean
     mtu?: number
+    runtime?: 'podman'
+    dns?: boolean
   }[]
   containers?: {
     name: string
     image: string
+    runtime?: 'podman'
     mode?: string
     networks?: { name: string; ip?: string; mac?: string; veth?: string }[]
     ports?: string[]
@@ -297,6 +300,20 @@ export function scenarioFromSnapshot(snapshot: Snapshot, opts: ScenarioFromOptio
         ? n.gateway
         : bridgeIface?.addresses.map(stripPrefix).find((a) => isIpv4(a) && inCidr(a, subnet))
     const mtu = Number(n.options['com.docker.network.driver.mtu'] ?? bridgeIface?.mtu ?? 1500)
+    if (n.runtime === 'podman') {
+      // The simulator adds Podman's default network itself, and netavark names the bridges (podman1…).
+      if (n.name !== 'podman')
+        networks.push({
+          name: n.name,
+          subnet,
+          ...(gateway ? { gateway } : {}),
+          ...(n.internal ? { internal: true } : {}),
+          runtime: 'podman',
+          ...(n.dns === false ? { dns: false } : {})
+        })
+      knownNetworks.add(n.name)
+      continue
+    }
     networks.push({
       name: n.name,
       ...(n.driver === 'macvlan' ? { driver: 'macvlan' as const } : {}),
@@ -355,7 +372,13 @@ export function scenarioFromSnapshot(snapshot: Snapshot, opts: ScenarioFromOptio
   for (const c of orderContainers(snapshot)) {
     const state = containerState(c.state)
     if (!state) notes.push(`container ${c.name}: state "${c.state}" written as exited`)
-    const doc: NonNullable<ScenarioHostDocument['containers']>[number] = { name: c.name, image: c.image || 'busybox' }
+    const doc: NonNullable<ScenarioHostDocument['containers']>[number] = {
+      name: c.name,
+      image: c.image || 'busybox',
+      ...(c.runtime === 'podman' ? { runtime: 'podman' as const } : {})
+    }
+    if (c.rootless)
+      notes.push(`container ${c.name}: rootless Podman is not in the scenario format (written as rootful)`)
     if (state && state !== 'running') doc.state = state
     else if (!state) doc.state = 'exited'
     const mode = c.networkMode
@@ -401,9 +424,16 @@ export function scenarioFromSnapshot(snapshot: Snapshot, opts: ScenarioFromOptio
   const flows = flowsFromConntrack(snapshot, containerByIp, notes)
   if (flows.length) host.flows = flows
 
-  // Rules that are not Docker's, in the order iptables-save lists them.
+  // Rules that are neither Docker's nor Podman's (netavark's), in the order iptables-save lists them.
   const rules = snapshot.nat.rules
-    .filter((r) => r.owner !== 'docker' && r.family === 'iptables' && NAT_TABLES.has(r.table) && /^-A \S+ /.test(r.raw))
+    .filter(
+      (r) =>
+        r.owner !== 'docker' &&
+        r.owner !== 'podman' &&
+        r.family === 'iptables' &&
+        NAT_TABLES.has(r.table) &&
+        /^-A \S+ /.test(r.raw)
+    )
     .map((r) => ({ table: r.table, rule: r.raw }))
   const nft = snapshot.nat.rules.filter((r) => r.family !== 'iptables').length
   if (nft) notes.push(`${nft} rule(s) of other families (nft, ip6tables) are not in the scenario`)
