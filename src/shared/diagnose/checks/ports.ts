@@ -10,7 +10,7 @@ import { L, finding } from '../context'
 import { NEEDS } from '../coverage'
 import type { Listener, PublishedPort, Runtime } from '../../snapshot/schema'
 import { holderRuntime } from '../../snapshot/port-holders'
-import { OUTSIDE_PROBE } from '../../trace/model'
+import { OUTSIDE_PROBE } from '../../snapshot/query'
 import { natAddress } from '../../netfilter/rule'
 
 const WILDCARDS = new Set(['0.0.0.0', '*', '::', '[::]', ''])
