@@ -36,6 +36,7 @@ export const preloadApi = {
   listScenarios: invoke('listScenarios'),
   listLessons: invoke('listLessons'),
   gradeLesson: invoke('gradeLesson'),
+  saveScenario: invoke('saveScenario'),
   startSampling: invoke('startSampling'),
   stopSampling: invoke('stopSampling'),
   getTrafficHistory: invoke('getTrafficHistory'),

@@ -38,6 +38,15 @@ export function fakeDeps(overrides: Partial<ServiceDeps> = {}): ServiceDeps & { 
     ],
     listLessons: () => [],
     gradeLesson: (lessonId, answer) => ({ lessonId, passed: answer === 1, explanation: { en: 'x', 'zh-CN': 'x' } }),
+    saveScenario: (snapshot, { exercise }) =>
+      ok({
+        id: `from-${snapshot.host.hostname}`,
+        path: `/fake/from-${snapshot.host.hostname}.yaml`,
+        source: `sim:from-${snapshot.host.hostname}`,
+        fileName: `from-${snapshot.host.hostname}.yaml`,
+        content: 'id: fake\n',
+        exercise: exercise ? { lessonId: 'x-0000000000000000-exercise', find: exercise.find, leftOut: [] } : null
+      }),
     diagnose: () => ({ findings: [], notChecked: [] }),
     trace: (_s, from, to) => ({ from, to, proto: 'tcp', verdict: 'unknown', reason: { en: '', 'zh-CN': '' }, droppedBy: null, hops: [], reply: [] }),
     diff: () => ({ a: 'a', b: 'b', entries: [] }),

@@ -331,6 +331,13 @@ export function createBackend(deps: ServiceDeps, transport: 'ipc' | 'browser'): 
 
     gradeLesson: ({ lessonId, answer }) => deps.gradeLesson(lessonId, answer),
 
+    saveScenario: (args) => {
+      const saved = unwrap(deps.saveScenario(requireSnapshot(args.hostId), args))
+      // The new file is a training host (and its exercise a lesson): every window lists it.
+      emit('hostsChanged', allHosts())
+      return saved
+    },
+
     startSampling: async ({ hostId, intervalS }) => {
       await loaded
       const host = findHost(hostId)

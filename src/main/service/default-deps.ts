@@ -15,6 +15,7 @@ import { expandFleetSources } from '../fleet/members'
 import { buildSnapshot } from '../model/build-snapshot'
 import { listSshHosts, sshEffectiveSettings } from '../hosts/ssh-config'
 import { gradeLesson, listAllScenarios, listLessons } from '../sim/index'
+import { saveScenario } from '../sim/save-scenario'
 import { startSamplerForSource } from '../traffic/for-source'
 import { dissectPacket, openInWireshark, packetTools } from '../packets/desktop-tools'
 import { packageVersion } from '../package-root'
@@ -42,6 +43,7 @@ export function createDefaultDeps(options: { stateFile?: string | null; sshConfi
     listScenarios: () => listAllScenarios().scenarios,
     listLessons,
     gradeLesson,
+    saveScenario: (snapshot, { anonymize, exercise }) => saveScenario(snapshot, { anonymize, exercise }),
     diagnose: diagnoseReport,
     trace: traceFlow,
     diff: diffSnapshots,

@@ -3,6 +3,7 @@
  * contract test) can run with fakes; default-deps.ts wires the real modules.
  */
 import type { AppError, Result } from '../../shared/result'
+import type { ApiParsedArgs } from '../../shared/api/contract'
 import type { FleetMemberRef } from '../fleet/members'
 import type { PacketCaptureSummary, PacketsOptions } from '../packets/packets-from-source'
 import type { Snapshot } from '../../shared/snapshot/schema'
@@ -12,6 +13,7 @@ import type {
   PacketTools,
   Lesson,
   LessonGrade,
+  SavedScenario,
   ScenarioSummary,
   SnapshotDiff,
   TraceResult,
@@ -47,6 +49,8 @@ export interface ServiceDeps {
   listScenarios(): ScenarioSummary[]
   listLessons(): Lesson[]
   gradeLesson(lessonId: string, answer: number): LessonGrade
+  /** Writes a snapshot as a scenario file into the user's scenario folder (src/main/sim/save-scenario.ts). */
+  saveScenario(snapshot: Snapshot, req: ApiParsedArgs<'saveScenario'>): Result<SavedScenario>
   diagnose(snapshot: Snapshot): DiagnoseReport
   trace(snapshot: Snapshot, from: string, to: string): TraceResult
   diff(a: Snapshot, b: Snapshot): SnapshotDiff

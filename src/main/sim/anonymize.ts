@@ -9,6 +9,7 @@
  * Loopback, link-local, multicast and documentation addresses are not secret and are kept.
  */
 import { isIpv4, parseIpv4 } from '../../shared/net/ip'
+import type { FindingObject } from '../../shared/diagnose/types'
 import type { ScenarioDocument, ScenarioHostDocument } from './scenario-from'
 
 export interface AnonymizeResult {
@@ -16,6 +17,11 @@ export interface AnonymizeResult {
   notes: string[]
   /** The kinds of things replaced ("container names", …): never the originals. */
   replaced: string[]
+  /**
+   * The stand-in of a name the scenario holds, looked up by the kind of object a diagnose finding
+   * names (an exercise's `find`); undefined for a name the scenario does not hold (never the original).
+   */
+  standIn(kind: FindingObject['kind'], name: string): string | undefined
 }
 
 const KEPT_NETWORKS = new Set(['bridge', 'host', 'none', 'docker_gwbridge', 'ingress'])
@@ -333,5 +339,17 @@ export function anonymizeScenario(
   const outNotes = notes.map(freeText)
   if (addresses.overflow)
     outNotes.push('more public /24 blocks than documentation ranges: some share a documentation /24')
-  return { scenario: anonymized, notes: outNotes, replaced: [...replaced] }
+  const tablesOf: Partial<Record<FindingObject['kind'], NameMap[]>> = {
+    host: [hostNames],
+    container: [containers],
+    network: [networks],
+    bridge: [bridges],
+    interface: [veths, nics, bridges]
+  }
+  // A port (8080/tcp) and the conntrack table name no one; rules and routes are raw lines: never kept.
+  const standIn = (kind: FindingObject['kind'], name: string): string | undefined =>
+    kind === 'port' || kind === 'conntrack'
+      ? name
+      : (tablesOf[kind] ?? []).map((m) => m.map.get(name)).find((to) => to !== undefined)
+  return { scenario: anonymized, notes: outNotes, replaced: [...replaced], standIn }
 }

@@ -20,7 +20,18 @@ export interface ScenarioDocument {
   title: { en: string; 'zh-CN': string }
   description: { en: string; 'zh-CN': string }
   overlays?: { name: string; subnet: string; gateway?: string; vni: number }[]
+  /** A troubleshooting exercise of its own (docs/scenario-format.md, "Lessons and exercises in a scenario file"). */
+  exercise?: ScenarioExerciseDocument
   hosts: ScenarioHostDocument[]
+}
+
+type LocalizedText = { en: string; 'zh-CN': string }
+export interface ScenarioExerciseDocument {
+  title: LocalizedText
+  summary: LocalizedText
+  question: LocalizedText
+  find: { check: string; object: string }[]
+  explanation: LocalizedText
 }
 
 export interface ScenarioHostDocument {

@@ -25,6 +25,7 @@ import type {
   Lesson,
   LessonGrade,
   Preferences,
+  SavedScenario,
   ScenarioSummary,
   SnapshotDiff,
   SnapshotPartial,
@@ -36,6 +37,11 @@ import type {
 const hostId = z.string().min(1).max(300)
 const empty = z.object({}).strict()
 const captureId = z.string().min(1).max(100)
+/** Text an author writes in both languages (an exercise's question). */
+const localizedText = z
+  .object({ en: z.string().trim().min(1).max(2000), 'zh-CN': z.string().trim().min(1).max(2000) })
+  .strict()
+const findingKind = z.enum(['container', 'interface', 'bridge', 'network', 'rule', 'port', 'conntrack', 'host', 'route'])
 /** Linux interface names are at most 15 bytes; `any` captures on all. */
 const ifaceName = z.string().min(1).max(15)
 
@@ -57,6 +63,34 @@ export const apiCallArgs = {
   listScenarios: empty,
   listLessons: empty,
   gradeLesson: z.object({ lessonId: z.string().min(1).max(100), answer: z.number().int().min(0).max(20) }).strict(),
+  /**
+   * Saves a host's snapshot as a training scenario in the user's scenario folder (the backend's
+   * machine), optionally anonymized and with an exercise: the findings the learner must name.
+   */
+  saveScenario: z
+    .object({
+      hostId,
+      anonymize: z.boolean().default(false),
+      exercise: z
+        .object({
+          title: localizedText.optional(),
+          question: localizedText,
+          find: z
+            .array(
+              z
+                .object({
+                  check: z.string().regex(/^[a-z0-9-]{1,100}$/),
+                  object: z.object({ kind: findingKind, id: z.string().min(1).max(4096) }).strict()
+                })
+                .strict()
+            )
+            .min(1)
+            .max(8)
+        })
+        .strict()
+        .optional()
+    })
+    .strict(),
   startSampling: z.object({ hostId, intervalS: z.number().min(0.5).max(10).default(1) }).strict(),
   stopSampling: z.object({ hostId }).strict(),
   getTrafficHistory: z.object({ hostId, windowS: z.number().min(1).max(24 * 3600).default(300) }).strict(),
@@ -132,6 +166,7 @@ export interface ApiReturns {
   listScenarios: ScenarioSummary[]
   listLessons: Lesson[]
   gradeLesson: LessonGrade
+  saveScenario: SavedScenario
   startSampling: { intervalS: number }
   stopSampling: null
   getTrafficHistory: TrafficSeries

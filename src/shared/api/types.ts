@@ -21,7 +21,15 @@ export type {
 export type { TraceHop, TraceResult, TraceVerdict } from '../trace/types'
 export type { InterfaceRate, TrafficSample, TrafficSeries } from '../traffic/types'
 export type { PacketTools } from '../packets/tools'
-export type { Lesson, LessonCheck, LessonGrade, LessonStep, ScenarioSummary } from '../training/types'
+export type {
+  ExerciseFind,
+  Lesson,
+  LessonCheck,
+  LessonGrade,
+  LessonStep,
+  SavedScenario,
+  ScenarioSummary
+} from '../training/types'
 export type {
   FleetFinding,
   FleetHostState,

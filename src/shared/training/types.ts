@@ -1,5 +1,6 @@
 /** Training: the simulator's scenarios and lessons as the sidebar and the training view list them. */
 import type { Localized } from '../localized'
+import type { FindingObject } from '../diagnose/types'
 
 export interface ScenarioSummary {
   id: string
@@ -47,4 +48,23 @@ export interface LessonGrade {
   lessonId: string
   passed: boolean
   explanation: Localized
+}
+
+/** A finding an exercise's learner must name, as the host's diagnose reported it. */
+export interface ExerciseFind {
+  check: string
+  object: FindingObject
+}
+
+/** A host saved as a training scenario in the user's scenario folder ("Save as training scenario…"). */
+export interface SavedScenario {
+  id: string
+  /** Where it was written (the user's scenario folder, on the machine the backend runs on). */
+  path: string
+  /** The training host it is: `sim:<id>`. */
+  source: string
+  fileName: string
+  content: string
+  /** The exercise's lesson id, the finds it kept and those the saved scenario does not show; null without one. */
+  exercise: { lessonId: string; find: ExerciseFind[]; leftOut: ExerciseFind[] } | null
 }
