@@ -41,6 +41,13 @@ export const useTrainingStore = defineStore('training', () => {
     else error.value = result.error
   }
 
+  /** Reads the list again: a scenario file saved from a host brought its own lesson or exercise. */
+  async function reload(): Promise<void> {
+    lessons.value = null
+    error.value = null
+    await load()
+  }
+
   function progressOf(id: string): LessonProgress {
     return usePreferencesStore().prefs.lessonProgress[id] ?? { completedSteps: [], passed: false }
   }
@@ -141,6 +148,7 @@ export const useTrainingStore = defineStore('training', () => {
     grade,
     grading,
     load,
+    reload,
     progressOf,
     isDone,
     open,

@@ -1,4 +1,5 @@
 /** English messages. zh-CN.ts must have exactly the same keys (checked by the type and a test). */
+import { authoringEn } from './authoring.en'
 import { fleetEn } from './fleet.en'
 
 export const en = {
@@ -24,6 +25,7 @@ export const en = {
     fleet: 'Fleet'
   },
   filters: { active: 'Filters active:', clear: 'Clear filters' },
+  authoring: authoringEn,
   fleet: fleetEn,
   common: {
     loading: 'Loading…',

@@ -1,5 +1,6 @@
 /** 简体中文。用运维工程师的习惯说法，不逐字直译。 */
 import type { MessageSchema } from './en'
+import { authoringZhCN } from './authoring.zh-CN'
 import { fleetZhCN } from './fleet.zh-CN'
 
 export const zhCN: MessageSchema = {
@@ -25,6 +26,7 @@ export const zhCN: MessageSchema = {
     fleet: '主机组'
   },
   filters: { active: '已启用筛选：', clear: '清除筛选' },
+  authoring: authoringZhCN,
   fleet: fleetZhCN,
   common: {
     loading: '加载中…',

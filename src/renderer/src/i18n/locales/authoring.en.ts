@@ -1,0 +1,28 @@
+/** English messages of "Save as training scenario…" and "New exercise from this host" (en.ts includes them as `authoring`). */
+export const authoringEn = {
+  menu: 'Training…',
+  saveScenario: 'Save as training scenario…',
+  newExercise: 'New exercise from this host',
+  saveTitle: 'Save this host as a training scenario',
+  exerciseTitle: 'New exercise from this host',
+  intro: 'Writes a scenario file into your scenario folder: it joins the training list as a host anyone can open, without this machine.',
+  anonymize: 'Anonymize: replace host, container, network and image names and addresses (subnets and relations kept)',
+  findings: 'Findings the learner must name',
+  noFindings: 'Diagnose finds nothing on this host: there is nothing to ask about. Save it as a scenario instead.',
+  loadingFindings: 'Diagnosing…',
+  question: 'The question',
+  questionEn: 'English',
+  questionZh: 'Chinese (简体中文)',
+  questionPlaceholderEn: 'e.g. Why do the outbound calls hang?',
+  questionPlaceholderZh: '例如：为什么对外调用一直卡住？',
+  needFinding: 'Pick at least one finding.',
+  needQuestion: 'Write the question in both languages.',
+  save: 'Save',
+  saving: 'Saving…',
+  saved: 'Saved as {source}',
+  savedIn: 'File: {path}',
+  leftOut: 'Not in the exercise (the scenario format cannot reproduce it): {list}',
+  openTraining: 'Open in training',
+  openHost: 'Open the host',
+  close: 'Close'
+}
