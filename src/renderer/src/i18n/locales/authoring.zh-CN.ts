@@ -15,7 +15,7 @@ export const authoringZhCN: typeof authoringEn = {
   question: '题目',
   questionEn: '英文（English）',
   questionZh: '中文',
-  questionPlaceholderEn: 'e.g. Why do the outbound calls hang?',
+  questionPlaceholderEn: '例如：Why do the outbound calls hang?',
   questionPlaceholderZh: '例如：为什么对外调用一直卡住？',
   needFinding: '至少选一个问题。',
   needQuestion: '请用两种语言写好题目。',
