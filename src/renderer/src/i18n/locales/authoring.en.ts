@@ -14,7 +14,7 @@ export const authoringEn = {
   questionEn: 'English',
   questionZh: 'Chinese (简体中文)',
   questionPlaceholderEn: 'e.g. Why do the outbound calls hang?',
-  questionPlaceholderZh: '例如：为什么对外调用一直卡住？',
+  questionPlaceholderZh: 'e.g. 为什么对外调用一直卡住？',
   needFinding: 'Pick at least one finding.',
   needQuestion: 'Write the question in both languages.',
   save: 'Save',
