@@ -3,6 +3,9 @@
  * in turn (alphabetical), each in its own Node process, prints one table, and exits 1 when any row
  * failed its target.
  * `npm run bench -- parse model` runs only the modules whose file name contains one of the words.
+ * Every run also writes `test-output/bench.md`: the rows as a Markdown table for README's performance
+ * section, headed by the date, the load average before and after, and how long the run took;
+ * `--markdown` prints it too.
  *
  * A row is informational when it has neither `pass` nor `target`; with only `target`, it passes
  * when `value <= target`. A row measured over repeated runs gives the median as `value` and the
@@ -11,8 +14,9 @@
  * Speed targets live here and never in timed unit tests (CONTRIBUTING.md).
  */
 import { spawnSync } from 'node:child_process'
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { loadavg, tmpdir } from 'node:os'
+import { performance } from 'node:perf_hooks'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
@@ -64,7 +68,12 @@ if (childAt !== -1) {
   process.exit(0)
 }
 
-const filters = process.argv.slice(2)
+const MARKDOWN_FLAG = '--markdown'
+const printMarkdown = process.argv.includes(MARKDOWN_FLAG)
+const filters = process.argv.slice(2).filter((arg) => arg !== MARKDOWN_FLAG)
+const startedAt = new Date()
+const loadBefore = loadavg()
+const startedMs = performance.now()
 const files = readdirSync(here)
   .filter((file) => file.endsWith('.bench.ts'))
   .filter((file) => filters.length === 0 || filters.some((word) => file.includes(word)))
@@ -134,5 +143,31 @@ console.log(widths.map((w) => '-'.repeat(w)).join('-|-'))
 for (const cells of table) console.log(line(cells))
 
 const failed = rows.filter(({ row }) => status(row) === 'FAIL').length
-console.log(`\nbench: ${rows.length} rows, ${failed} failed`)
+const minutes = (performance.now() - startedMs) / 60_000
+console.log(`\nbench: ${rows.length} rows, ${failed} failed, in ${minutes.toFixed(1)} min`)
+
+/** A table cell: no pipe or newline from a row's text breaks the Markdown table. */
+const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ')
+const load = (l: number[]): string => l.map((n) => n.toFixed(2)).join(', ')
+const markdown = [
+  `\`npm run bench\`${filters.length ? ` (${filters.join(' ')})` : ''} on ${startedAt.toISOString().slice(0, 10)}, ` +
+    `${minutes.toFixed(1)} min, load average (1, 5, 15 min) ${load(loadBefore)} before and ${load(loadavg())} after. ` +
+    'Values are median (min–max, runs).',
+  '',
+  '| bench | row | input | measured | target | result |',
+  '|---|---|---|---|---|---|',
+  ...table.map(([bench, name, input, value, split, ratio, target, result]) =>
+    '| ' +
+    [bench, name, input, [value, split && `split ${split}`, ratio].filter(Boolean).join(', '), target, result]
+      .map(cell)
+      .join(' | ') +
+    ' |'
+  ),
+  ''
+].join('\n')
+const markdownFile = resolve(here, '../test-output/bench.md')
+mkdirSync(dirname(markdownFile), { recursive: true })
+writeFileSync(markdownFile, markdown)
+if (printMarkdown) console.log(`\n${markdown}`)
+console.log(`bench: Markdown rows for README in ${markdownFile}`)
 process.exit(failed > 0 ? 1 : 0)

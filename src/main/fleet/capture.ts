@@ -92,7 +92,8 @@ export async function captureFleet(
       sudo: opts.sudo,
       conntrackCap: opts.conntrackCap,
       signal: opts.signal,
-      sshConfigFile: opts.sshConfigFile
+      sshConfigFile: opts.sshConfigFile,
+      probeScript: opts.probeScript
     })
     const endedAt = Date.now()
     const result: FleetCaptureResult = {

@@ -34,6 +34,8 @@ export interface SourceOptions {
   onTopology?(snapshot: Snapshot): void
   /** ssh -F; default: env NETLENS_SSH_CONFIG if set. */
   sshConfigFile?: string
+  /** Script text the host runs instead of resources/probe.sh (benchmarks: a stand-in probe). */
+  probeScript?: string
 }
 
 /** Conntrack text from which the topology is shown first (about 6,000 entries: a few tens of ms to read). */
@@ -87,7 +89,8 @@ async function captureOf(ref: SourceRef, opts: SourceOptions): Promise<Result<So
     conntrackCap: opts.conntrackCap,
     signal: opts.signal,
     onProgress: opts.onProgress,
-    sshConfigFile: sshConfigOf(opts.sshConfigFile)
+    sshConfigFile: sshConfigOf(opts.sshConfigFile),
+    script: opts.probeScript
   })
   return r.ok ? ok({ capture: r.value }) : r
 }

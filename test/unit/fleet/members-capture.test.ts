@@ -126,6 +126,15 @@ describe('captureFleet', () => {
     expect(parsed.ok && parsed.value.sections.length).toBeGreaterThan(20)
   })
 
+  it('runs a given probe script on a live host instead of probe.sh (the benchmark’s stand-in)', async () => {
+    // The stand-in replays node2's capture through `sh -s` on this machine (a local member).
+    const recorded = join(folder, 'node2.cap')
+    const { members } = await expandFleetSources(['local'])
+    const [r] = await captureFleet(members, { probeScript: `cat '${recorded}'\n` })
+    expect(r.error).toBeNull()
+    expect(r.snapshot?.host.hostname).toBe('node2')
+  })
+
   it('reports a capture it could not write, and still has the snapshot', async () => {
     const underAFile = join(folder, 'node1.cap', 'out')
     const { members } = await expandFleetSources(['sim:overlay-fleet#node1'])
