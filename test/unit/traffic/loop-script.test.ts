@@ -115,6 +115,9 @@ describe.each(variants)('the counter loop under $name', (v) => {
   it('prints a frame at start and one per tick: the host and each live container namespace, timed by the uptime', async () => {
     const { file, args } = loopArgv(v)
     const stream = spawnCounterLoop(file, args, { intervalS: 0.5, pids: [process.pid, GONE_PID].map((pid) => ({ netns: `pid:${pid}`, pid })) })
+    // Other work on this machine adds and removes interfaces meanwhile: every frame must hold
+    // those that were there both before and after, and only well-formed lines.
+    const hostBefore = ifaces(readFileSync('/proc/net/dev', 'utf8'))
     const got: CounterFrame[] = []
     try {
       for await (const frame of stream.frames) {
@@ -124,13 +127,18 @@ describe.each(variants)('the counter loop under $name', (v) => {
     } finally {
       stream.stop()
     }
+    const hostAfter = new Set(ifaces(readFileSync('/proc/net/dev', 'utf8')))
+    const stable = hostBefore.filter((name) => hostAfter.has(name))
+    expect(stable).toContain('lo')
     expect(got).toHaveLength(3)
     for (const frame of got) {
       // The namespace of a process that is gone has no section; the host's comes first.
       expect(frame.dev.map((d) => d.netns)).toEqual(['host', `pid:${process.pid}`])
-      expect(frame.dev[0].text.split('\n')[0]).toMatch(/^Inter-\|/)
-      expect(ifaces(frame.dev[0].text)).toEqual(ifaces(readFileSync('/proc/net/dev', 'utf8')))
-      expect(ifaces(frame.dev[1].text)).toEqual(ifaces(readFileSync(`/proc/${process.pid}/net/dev`, 'utf8')))
+      for (const { text } of frame.dev) {
+        expect(text.split('\n')[0]).toMatch(/^Inter-\|/)
+        expect(ifaces(text)).toEqual(expect.arrayContaining(stable))
+        for (const line of text.trimEnd().split('\n').slice(2)) expect(line).toMatch(/^ *[^ :]+: *\d+( +\d+){15}$/)
+      }
     }
     expect(got[1].t).toBeGreaterThan(got[0].t)
     expect(got[2].t).toBeGreaterThan(got[1].t)
