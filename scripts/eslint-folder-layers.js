@@ -45,7 +45,9 @@ export const folderLayers = {
     const { layers } = context.options[0]
     const repoPath = (absolute) => relative(context.cwd, absolute).split(sep).join('/')
     const file = repoPath(context.filename)
-    const mine = layers.filter((layer) => within(file, layer.from) && !(layer.except ?? []).some((folder) => within(file, folder)))
+    const mine = layers.filter(
+      (layer) => within(file, layer.from) && !(layer.except ?? []).some((folder) => within(file, folder))
+    )
     if (mine.length === 0) return {}
 
     const check = (sourceNode) => {
@@ -56,7 +58,8 @@ export const folderLayers = {
       for (const layer of mine) {
         const allowed = layer.allowOnly ? layer.allowOnly.some((folder) => within(target, folder)) : true
         const denied = (layer.deny ?? []).some((folder) => within(target, folder))
-        if (!allowed || denied) context.report({ node: sourceNode, messageId: 'layer', data: { target, message: layer.message } })
+        if (!allowed || denied)
+          context.report({ node: sourceNode, messageId: 'layer', data: { target, message: layer.message } })
       }
     }
     return {

@@ -19,7 +19,10 @@ async function folderLayerErrors(filePath: string, code: string): Promise<string
 describe('folder layers (lint)', () => {
   it.each([
     // parsers are leaves
-    ['src/main/parsers/x.ts', "import { buildSnapshot } from '../model/build-snapshot'\nexport const x = buildSnapshot"],
+    [
+      'src/main/parsers/x.ts',
+      "import { buildSnapshot } from '../model/build-snapshot'\nexport const x = buildSnapshot"
+    ],
     ['src/main/parsers/x.ts', "import type { Probe } from '../capture/capture-types'\nexport type X = Probe"],
     ['src/main/parsers/x.ts', "export { SECTION } from '../capture/sections'"],
     ['src/main/parsers/x.ts', "export const x = () => import('../sim/world')"],
@@ -34,7 +37,10 @@ describe('folder layers (lint)', () => {
     ['src/main/sources/x.ts', "import { main } from '../cli/main'\nexport const x = main"],
     ['src/main/capture/x.ts', "import type { ServiceDeps } from '../service/deps'\nexport type X = ServiceDeps"],
     // src/shared never imports main (even by a relative path)
-    ['src/shared/x.ts', "import { parseIptablesSave } from '../main/parsers/iptables-save'\nexport const x = parseIptablesSave"],
+    [
+      'src/shared/x.ts',
+      "import { parseIptablesSave } from '../main/parsers/iptables-save'\nexport const x = parseIptablesSave"
+    ],
     // the domain never imports the API contract
     ['src/shared/snapshot/x.ts', "import type { HostEntry } from '../api/types'\nexport type X = HostEntry"],
     ['src/shared/diagnose/x.ts', "import type { Finding } from '../api/types'\nexport type X = Finding"],
@@ -51,7 +57,10 @@ describe('folder layers (lint)', () => {
     ['src/main/parsers/x.ts', "import { parseIpv4 } from '../../shared/net/ip'\nexport const x = parseIpv4"],
     ['src/main/model/x.ts', "import { parseIpAddr } from '../parsers/ip-addr'\nexport const x = parseIpAddr"],
     ['src/main/model/x.ts', "import { SECTION } from '../capture/sections'\nexport const x = SECTION"],
-    ['src/main/traffic/x.ts', "import { parseProcNetDev } from '../parsers/proc-net-dev'\nexport const x = parseProcNetDev"],
+    [
+      'src/main/traffic/x.ts',
+      "import { parseProcNetDev } from '../parsers/proc-net-dev'\nexport const x = parseProcNetDev"
+    ],
     ['src/main/sim/x.ts', "import { buildSnapshot } from '../model/build-snapshot'\nexport const x = buildSnapshot"],
     ['src/main/service/x.ts', "import { loadScenario } from '../sim/load'\nexport const x = loadScenario"],
     ['src/main/cli/x.ts', "import { createBackend } from '../service/backend'\nexport const x = createBackend"],
@@ -65,7 +74,12 @@ describe('folder layers (lint)', () => {
   })
 
   it('names the folder the import lands in and why it is out of bounds', async () => {
-    const [message] = await folderLayerErrors('src/main/parsers/x.ts', "import { x } from '../model/joins'\nexport const y = x")
-    expect(message).toBe('src/main/model/joins is out of bounds here: parsers are leaves: they import only other parsers and src/shared.')
+    const [message] = await folderLayerErrors(
+      'src/main/parsers/x.ts',
+      "import { x } from '../model/joins'\nexport const y = x"
+    )
+    expect(message).toBe(
+      'src/main/model/joins is out of bounds here: parsers are leaves: they import only other parsers and src/shared.'
+    )
   })
 })

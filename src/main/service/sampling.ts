@@ -21,7 +21,10 @@ export interface Sampling {
   dispose(): void
 }
 
-export function createSampling(deps: Pick<ServiceDeps, 'startSampler'>, onSample: (sample: TrafficSample) => void): Sampling {
+export function createSampling(
+  deps: Pick<ServiceDeps, 'startSampler'>,
+  onSample: (sample: TrafficSample) => void
+): Sampling {
   const samplers = new Map<string, SamplerHandle>()
 
   function stop(hostId: string): void {

@@ -28,7 +28,11 @@ export interface SnapshotCaptures {
 }
 
 const noSnapshot = (hostId: string) =>
-  ({ code: 'not-found', message: `No snapshot of "${hostId}" yet.`, remedy: 'Connect to the host (or refresh it) first.' }) as const
+  ({
+    code: 'not-found',
+    message: `No snapshot of "${hostId}" yet.`,
+    remedy: 'Connect to the host (or refresh it) first.'
+  }) as const
 
 export function createSnapshotCaptures(
   deps: Pick<ServiceDeps, 'snapshotFromSource'>,

@@ -36,7 +36,9 @@ export function createStateStore(deps: Pick<ServiceDeps, 'stateFile' | 'readStat
       const parsed = JSON.parse(text) as Partial<PersistedState>
       state = {
         preferences: { ...DEFAULT_PREFERENCES, ...(parsed.preferences ?? {}) },
-        manualHosts: Array.isArray(parsed.manualHosts) ? parsed.manualHosts.filter((h) => typeof h?.alias === 'string' && isValidSshAlias(h.alias)) : [],
+        manualHosts: Array.isArray(parsed.manualHosts)
+          ? parsed.manualHosts.filter((h) => typeof h?.alias === 'string' && isValidSshAlias(h.alias))
+          : [],
         sudo: parsed.sudo ?? {}
       }
     } catch {

@@ -22,14 +22,7 @@ export interface Finding {
 }
 
 /** How a section a check needs stood in the capture: its status, or `absent` / `empty` (ran, printed nothing). */
-export type SectionState =
-  | 'absent'
-  | 'empty'
-  | 'permission-denied'
-  | 'missing-tool'
-  | 'timeout'
-  | 'error'
-  | 'skipped'
+export type SectionState = 'absent' | 'empty' | 'permission-denied' | 'missing-tool' | 'timeout' | 'error' | 'skipped'
 
 /**
  * A check that could not run on this snapshot (or on one object of it) because the data it reads

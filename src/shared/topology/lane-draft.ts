@@ -148,7 +148,14 @@ function vethPeer(index: SnapshotIndex, iface: Interface | null): Row['peer'] {
       index.ifByIndex.get(key(iface.peer.netns, iface.peer.ifindex)) ??
       (iface.peer.name ? index.ifByName.get(key(iface.peer.netns, iface.peer.name)) : undefined)
     const pname = p?.name ?? iface.peer.name
-    if (pname) return { netns: iface.peer.netns, name: pname, iface: p ?? null, addresses: p?.addresses ?? [], mac: p?.mac ?? null }
+    if (pname)
+      return {
+        netns: iface.peer.netns,
+        name: pname,
+        iface: p ?? null,
+        addresses: p?.addresses ?? [],
+        mac: p?.mac ?? null
+      }
   }
   return null
 }

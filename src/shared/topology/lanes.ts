@@ -41,7 +41,9 @@ function bridgeOrder(a: Bridge, b: Bridge): number {
 }
 
 function bridgeHead(bridge: Bridge, netName: string | null, subnet: string, brIface: Interface | undefined): LaneItem {
-  const v4 = brIface ? brIface.addresses.filter((a) => !a.startsWith('fe80') && !a.includes(':')).map((a) => a.split('/')[0]) : []
+  const v4 = brIface
+    ? brIface.addresses.filter((a) => !a.startsWith('fe80') && !a.includes(':')).map((a) => a.split('/')[0])
+    : []
   return {
     id: bridgeNodeId(bridge.netns, bridge.name),
     kind: 'bridge',
@@ -97,7 +99,8 @@ function bridgeLane(index: SnapshotIndex, bridge: Bridge, usedPorts: Set<string>
   for (const port of bridgePorts(index, bridge)) {
     usedPorts.add(key(bridge.netns, port))
     const iface = index.ifByName.get(key(bridge.netns, port))
-    if (iface && iface.kind !== 'veth' && !index.byHostVeth.has(key(bridge.netns, port))) draft.left.push(portItem(bridge, port, iface, net))
+    if (iface && iface.kind !== 'veth' && !index.byHostVeth.has(key(bridge.netns, port)))
+      draft.left.push(portItem(bridge, port, iface, net))
     else draft.rows.push(vethRow(index, bridge.netns, port))
   }
   return draft
@@ -162,7 +165,9 @@ function macvlanLane(index: SnapshotIndex, net: Network): LaneDraft {
 }
 
 export function macvlanLanes(index: SnapshotIndex): LaneDraft[] {
-  return index.snapshot.networks.filter((n) => n.driver === 'macvlan' || n.driver === 'ipvlan').map((n) => macvlanLane(index, n))
+  return index.snapshot.networks
+    .filter((n) => n.driver === 'macvlan' || n.driver === 'ipvlan')
+    .map((n) => macvlanLane(index, n))
 }
 
 /** veths in the host namespace attached to no bridge (routed setups, hand-made namespaces). */
@@ -171,7 +176,9 @@ export function looseVethLane(index: SnapshotIndex, usedPorts: Set<string>): Lan
     .filter((i) => i.netns === 'host' && i.kind === 'veth' && !i.master && !usedPorts.has(key('host', i.name)))
     .map((i) => vethRow(index, 'host', i.name))
   if (!loose.length) return []
-  return [{ id: 'lane:other', kind: 'other', label: '', sublabel: '', network: null, head: null, left: [], rows: loose }]
+  return [
+    { id: 'lane:other', kind: 'other', label: '', sublabel: '', network: null, head: null, left: [], rows: loose }
+  ]
 }
 
 /** One rootless user-mode network's containers: their tap devices, no veth on the host. */
@@ -180,7 +187,13 @@ function rootlessLane(index: SnapshotIndex, via: string, containers: Container[]
     const ns = index.netnsOf.get(c) ?? 'unknown'
     return c.interfaces.map((ci) => ({
       hostIface: null,
-      peer: { netns: ns, name: ci.ifname, iface: index.ifByName.get(key(ns, ci.ifname)) ?? null, addresses: ci.addresses, mac: ci.mac },
+      peer: {
+        netns: ns,
+        name: ci.ifname,
+        iface: index.ifByName.get(key(ns, ci.ifname)) ?? null,
+        addresses: ci.addresses,
+        mac: ci.mac
+      },
       netns: ns,
       containers: index.containersByNetns.get(ns) ?? [c],
       text: norm([c.name, c.id.slice(0, 12), c.image, ci.ifname, ...ci.addresses].join(' '))
@@ -195,7 +208,16 @@ function rootlessLane(index: SnapshotIndex, via: string, containers: Container[]
     state: null,
     text: norm(`${via} rootless`)
   }
-  return { id: `lane:rootless:${via}`, kind: 'other', label: via, sublabel: 'rootless', network: null, head, left: [], rows }
+  return {
+    id: `lane:rootless:${via}`,
+    kind: 'other',
+    label: via,
+    sublabel: 'rootless',
+    network: null,
+    head,
+    left: [],
+    rows
+  }
 }
 
 /** Rootless Podman containers: one lane per user-mode network (slirp4netns, pasta), headed by it. */
@@ -203,9 +225,13 @@ export function rootlessLanes(index: SnapshotIndex): LaneDraft[] {
   const rootless = index.snapshot.containers.filter(
     (c) => c.rootless && c.networkMode !== 'host' && c.networkMode !== 'none' && !c.networkMode.startsWith('container:')
   )
-  return [...new Set(rootless.map((c) => c.rootless!.network))]
-    .sort()
-    .map((via) => rootlessLane(index, via, rootless.filter((c) => c.rootless!.network === via)))
+  return [...new Set(rootless.map((c) => c.rootless!.network))].sort().map((via) =>
+    rootlessLane(
+      index,
+      via,
+      rootless.filter((c) => c.rootless!.network === via)
+    )
+  )
 }
 
 /** none-mode containers: an isolated lane, one namespace each, no links. */
@@ -225,6 +251,12 @@ export function noneLane(index: SnapshotIndex): LaneDraft[] {
 /** Every lane of the snapshot, in drawing order. */
 export function laneDrafts(index: SnapshotIndex): LaneDraft[] {
   const usedPorts = new Set<string>()
-  return [hostLane(index), ...bridgeLanes(index, usedPorts), ...macvlanLanes(index), ...looseVethLane(index, usedPorts),
-    ...rootlessLanes(index), ...noneLane(index)]
+  return [
+    hostLane(index),
+    ...bridgeLanes(index, usedPorts),
+    ...macvlanLanes(index),
+    ...looseVethLane(index, usedPorts),
+    ...rootlessLanes(index),
+    ...noneLane(index)
+  ]
 }

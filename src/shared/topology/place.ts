@@ -42,7 +42,23 @@ class Canvas {
     if (existing) return existing
     const { id, kind, label, sublabel, layer, y, state, count, ref } = node
     const matched = this.query !== '' && text.includes(this.query)
-    const full: LayoutNode = { id, kind, label, sublabel, layer, x: COLUMN_X[layer], y, lane, state, count, ref, matched }
+    // Container nodes carry their runtime (after `ref`, where the layout has always put it).
+    const runtime = 'runtime' in node ? { runtime: node.runtime } : {}
+    const full: LayoutNode = {
+      id,
+      kind,
+      label,
+      sublabel,
+      layer,
+      x: COLUMN_X[layer],
+      y,
+      lane,
+      state,
+      count,
+      ref,
+      ...runtime,
+      matched
+    }
     this.nodes.push(full)
     this.nodeById.set(full.id, full)
     return full
@@ -109,7 +125,8 @@ function planLane(canvas: Canvas, draft: LaneDraft, options: LayoutOptions): Lan
   const grouped =
     groupable &&
     ((options.collapsed?.has(draft.id) ?? false) ||
-      (!(options.expanded?.has(draft.id) ?? false) && (query ? rows.length > threshold * 5 : containerSet.size > threshold)))
+      (!(options.expanded?.has(draft.id) ?? false) &&
+        (query ? rows.length > threshold * 5 : containerSet.size > threshold)))
   const laneRows = isHost
     ? Math.max(left.length, canvas.index.hostModeContainers.length ? 1 : 0, 1)
     : grouped
@@ -141,7 +158,12 @@ function placeHeadAndLeft(canvas: Canvas, plan: LanePlan): string | null {
   if (!h) return null
   canvas.addNode(draft.id, itemNode(h, 1, plan.midY), h.text)
   for (const l of left)
-    canvas.addEdge(l.id, h.id, draft.kind === 'macvlan' ? 'macvlan' : 'port', l.ref.type === 'interface' ? { netns: l.ref.netns, name: l.ref.name } : null)
+    canvas.addEdge(
+      l.id,
+      h.id,
+      draft.kind === 'macvlan' ? 'macvlan' : 'port',
+      l.ref.type === 'interface' ? { netns: l.ref.netns, name: l.ref.name } : null
+    )
   if (draft.kind === 'macvlan' && !left.length) {
     const net = canvas.index.networkByName.get(draft.network ?? '')
     const parent = net?.parent ?? net?.options['parent']
@@ -161,8 +183,24 @@ function placeHostContainers(canvas: Canvas, plan: LanePlan): void {
   const text = norm(names.join(' '))
   if (canvas.query && !text.includes(canvas.query) && !plan.left.length) return
   const ref = { type: 'container' as const, netns: 'host', names }
-  const node = { id, kind: 'container' as const, label: names.join(', '), sublabel: 'host', layer: 4, y: plan.y0 }
-  canvas.addNode(plan.draft.id, { ...node, state: hostModeContainers[0].state, count: names.length, ref }, text)
+  const label = names.join(', ')
+  canvas.addNode(
+    plan.draft.id,
+    {
+      id,
+      kind: 'container',
+      label,
+      sublabel: 'host',
+      layer: 4,
+      y: plan.y0,
+      state: hostModeContainers[0].state,
+      count: names.length,
+      ref,
+      // One badge for the host-mode node only when one runtime runs all of them.
+      runtime: new Set(hostModeContainers.map((c) => c.runtime)).size === 1 ? hostModeContainers[0].runtime : undefined
+    },
+    text
+  )
   for (const n of names.slice(1)) canvas.aliases[containerNodeId(n)] = id
   for (const l of plan.left) canvas.addEdge(l.id, id, 'host')
   if (!plan.left.length) for (const u of canvas.routedFrom) canvas.addEdge(u, id, 'host')
@@ -174,7 +212,21 @@ function placeGroup(canvas: Canvas, plan: LanePlan, headId: string | null): void
   const id = `group:${draft.id}`
   const names = [...plan.containerSet].sort()
   const ref = { type: 'group' as const, lane: draft.id, containers: names }
-  canvas.addNode(draft.id, { id, kind: 'group', label: String(names.length), sublabel: '', layer: 3, y: plan.midY, state: null, count: names.length, ref }, '')
+  canvas.addNode(
+    draft.id,
+    {
+      id,
+      kind: 'group',
+      label: String(names.length),
+      sublabel: '',
+      layer: 3,
+      y: plan.midY,
+      state: null,
+      count: names.length,
+      ref
+    },
+    ''
+  )
   if (headId) canvas.addEdge(headId, id, 'port')
   for (const n of names) if (!canvas.aliases[containerNodeId(n)]) canvas.aliases[containerNodeId(n)] = id
   for (const row of draft.rows) {
@@ -187,8 +239,22 @@ function placeGroup(canvas: Canvas, plan: LanePlan, headId: string | null): void
 function placeHostIface(canvas: Canvas, lane: string, hi: NonNullable<Row['hostIface']>, y: number): string {
   const id = ifaceNodeId(hi.netns, hi.name)
   const ref = { type: 'interface' as const, netns: hi.netns, name: hi.name }
-  const node = { id, kind: 'veth' as const, label: hi.name, sublabel: hi.iface?.mac ?? '', layer: 2, y, state: hi.iface?.state ?? null }
-  canvas.addNode(lane, { ...node, count: 0, ref }, norm([hi.name, hi.iface?.mac ?? ''].join(' ')))
+  const text = norm([hi.name, hi.iface?.mac ?? ''].join(' '))
+  canvas.addNode(
+    lane,
+    {
+      id,
+      kind: 'veth',
+      label: hi.name,
+      sublabel: hi.iface?.mac ?? '',
+      layer: 2,
+      y,
+      state: hi.iface?.state ?? null,
+      count: 0,
+      ref
+    },
+    text
+  )
   return id
 }
 
@@ -196,8 +262,22 @@ function placeHostIface(canvas: Canvas, lane: string, hi: NonNullable<Row['hostI
 function placePeer(canvas: Canvas, lane: string, p: NonNullable<Row['peer']>, y: number): string {
   const id = ifaceNodeId(p.netns, p.name)
   const ref = { type: 'interface' as const, netns: p.netns, name: p.name }
-  const node = { id, kind: 'iface' as const, label: p.name, sublabel: short(p.addresses), layer: 3, y, state: p.iface?.state ?? null }
-  canvas.addNode(lane, { ...node, count: 0, ref }, norm([p.name, p.mac ?? '', ...p.addresses].join(' ')))
+  const text = norm([p.name, p.mac ?? '', ...p.addresses].join(' '))
+  canvas.addNode(
+    lane,
+    {
+      id,
+      kind: 'iface',
+      label: p.name,
+      sublabel: short(p.addresses),
+      layer: 3,
+      y,
+      state: p.iface?.state ?? null,
+      count: 0,
+      ref
+    },
+    text
+  )
   return id
 }
 
@@ -206,7 +286,11 @@ function placeNamespace(canvas: Canvas, draft: LaneDraft, row: Row, y: number): 
   if (!row.containers.length) {
     const id = `netns:${row.netns}`
     const ref = { type: 'netns' as const, netns: row.netns ?? '' }
-    canvas.addNode(draft.id, { id, kind: 'netns', label: row.netns ?? '', sublabel: '', layer: 4, y, state: null, count: 0, ref }, norm(row.netns ?? ''))
+    canvas.addNode(
+      draft.id,
+      { id, kind: 'netns', label: row.netns ?? '', sublabel: '', layer: 4, y, state: null, count: 0, ref },
+      norm(row.netns ?? '')
+    )
     return id
   }
   const names = row.containers.map((c) => c.name)
@@ -214,9 +298,25 @@ function placeNamespace(canvas: Canvas, draft: LaneDraft, row: Row, y: number): 
   for (const n of names.slice(1)) canvas.aliases[containerNodeId(n)] = id
   const c0: Container = row.containers[0]
   const ref = { type: 'container' as const, netns: row.netns, names }
-  const node = { id, kind: 'container' as const, label: names.join(' + '), sublabel: draft.kind === 'none' ? 'none' : c0.image, layer: 4, y }
+  const label = names.join(' + ')
+  const sublabel = draft.kind === 'none' ? 'none' : c0.image
   const text = norm(row.containers.flatMap((c) => [c.name, c.id.slice(0, 12), c.image]).join(' '))
-  canvas.addNode(draft.id, { ...node, state: c0.state, count: names.length, ref }, text)
+  canvas.addNode(
+    draft.id,
+    {
+      id,
+      kind: 'container',
+      label,
+      sublabel,
+      layer: 4,
+      y,
+      state: c0.state,
+      count: names.length,
+      ref,
+      runtime: c0.runtime
+    },
+    text
+  )
   return id
 }
 
@@ -232,7 +332,13 @@ function placeRow(canvas: Canvas, plan: LanePlan, headId: string | null, row: Ro
   }
   if (row.peer) {
     const id = placePeer(canvas, lane, row.peer, y)
-    if (prev) canvas.addEdge(prev, id, row.hostIface ? 'veth' : 'macvlan', row.hostIface ? null : { netns: row.peer.netns, name: row.peer.name })
+    if (prev)
+      canvas.addEdge(
+        prev,
+        id,
+        row.hostIface ? 'veth' : 'macvlan',
+        row.hostIface ? null : { netns: row.peer.netns, name: row.peer.name }
+      )
     prev = id
   }
   if (row.netns || row.containers.length) {
@@ -267,7 +373,9 @@ function placeLane(canvas: Canvas, plan: LanePlan): void {
 /** Places every lane shown, top to bottom. */
 export function placeLanes(index: SnapshotIndex, drafts: LaneDraft[], options: LayoutOptions, query: string): Canvas {
   const defaultUplinkIds = index.uplinks.filter((u) => index.defaultDevs.has(u.name)).map((u) => uplinkNodeId(u.name))
-  const routedFrom = defaultUplinkIds.length ? defaultUplinkIds : index.uplinks.slice(0, 1).map((u) => uplinkNodeId(u.name))
+  const routedFrom = defaultUplinkIds.length
+    ? defaultUplinkIds
+    : index.uplinks.slice(0, 1).map((u) => uplinkNodeId(u.name))
   const canvas = new Canvas(index, query, routedFrom)
   for (const draft of drafts) {
     const plan = planLane(canvas, draft, options)
