@@ -27,6 +27,9 @@ export interface CliCommand {
   run(argv: string[], io: CliIo): Promise<number>
 }
 
+/** A table cell or a name for the terminal: one line, control and bidi characters escaped, `-` for none. */
+export const cleanCell = (text: string | null | undefined): string => cleanLineForTerminal(text ?? '-')
+
 /** Minimal flag parser: `--flag`, `--key value`, `--key=value`, `-o value`, positionals. */
 export function parseFlags(
   argv: string[],

@@ -16,7 +16,7 @@
 import type { IptablesListChain } from '../parsers/iptables-list'
 import type { IptablesRule, IptablesRuleset, NftRule, NftRuleset } from '../parsers/types'
 import type { ChainInfo, NatRule, RuleOption, Snapshot } from '../../shared/snapshot/schema'
-import { optionsNamed, plainOption } from '../../shared/netfilter/rule'
+import { negatableFields, optionsNamed, plainOption } from '../../shared/netfilter/rule'
 import { serializeMatch, serializeTargetArgs } from '../parsers/iptables-save'
 import { cidrTextHolds } from '../../shared/net/ip'
 
@@ -211,11 +211,7 @@ function fromIptables(
         targetArgs: serializeTargetArgs(r.targetArgs),
         options: r.options,
         targetOptions: r.targetArgs,
-        source: r.source,
-        destination: r.destination,
-        protocol: r.protocol,
-        inInterface: r.inInterface,
-        outInterface: r.outInterface,
+        ...negatableFields(r),
         packets: r.packets,
         bytes: r.bytes,
         family
@@ -276,11 +272,7 @@ function fromNft(
       targetArgs: natArgs,
       options: r.options,
       targetOptions: r.targetOptions,
-      source: r.source,
-      destination: r.destination,
-      protocol: r.protocol,
-      inInterface: r.inInterface,
-      outInterface: r.outInterface,
+      ...negatableFields(r),
       packets: r.packets,
       bytes: r.bytes,
       family: 'nft'

@@ -8,6 +8,7 @@ import { fail, ok, type Result } from '../../shared/result'
 import { READABLE_SCHEMA_VERSIONS, Snapshot, parseSnapshot, upgradeSnapshot } from '../../shared/snapshot/schema'
 import { readSourceFileText, writePrivateFile } from '../capture/source-file'
 import { parseIptablesSave } from '../parsers/iptables-save'
+import { negatableFields } from '../../shared/netfilter/rule'
 
 /**
  * Snapshots written before rules carried typed options: each iptables-save rule is read again from
@@ -24,17 +25,7 @@ function withRulesReadAgain(value: unknown): unknown {
     const read = parseIptablesSave(`*${table}\n${raw}\nCOMMIT\n`).value.tables.flatMap((t) => t.rules)
     if (read.length !== 1) return rule
     const [r] = read
-    return {
-      ...rule,
-      goto: r.goto,
-      options: r.options,
-      targetOptions: r.targetArgs,
-      source: r.source,
-      destination: r.destination,
-      protocol: r.protocol,
-      inInterface: r.inInterface,
-      outInterface: r.outInterface
-    }
+    return { ...rule, goto: r.goto, options: r.options, targetOptions: r.targetArgs, ...negatableFields(r) }
   })
   const nat = (value as { nat: object }).nat
   return { ...(value as object), nat: { ...nat, rules: upgraded } }

@@ -87,4 +87,15 @@ export function ruleWords(rule: Pick<NatRule, 'chain' | 'options' | 'target' | '
 export const hasOpaqueOption = (rule: Pick<NatRule, 'options'>): boolean =>
   rule.options.some((o) => o.option === OPAQUE_OPTION)
 
+type NegatableFields = Pick<NatRule, 'source' | 'destination' | 'protocol' | 'inInterface' | 'outInterface'>
+
+/** A rule's negatable match fields (`! -s`, `-i`…) as one object: the parsers' rules and NatRule share them. */
+export const negatableFields = (rule: NegatableFields): NegatableFields => ({
+  source: rule.source,
+  destination: rule.destination,
+  protocol: rule.protocol,
+  inInterface: rule.inInterface,
+  outInterface: rule.outInterface
+})
+
 export type { RuleOption, TargetOption }

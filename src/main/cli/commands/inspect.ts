@@ -1,13 +1,9 @@
 import type { CliCommand } from '../command'
-import { formatCliError, parseFlags } from '../command'
+import { cleanCell as clean, formatCliError, parseFlags } from '../command'
 import { writeJson } from '../json-output'
 import type { Snapshot } from '../../../shared/snapshot/schema'
 import { interfaceBridgeRef, sameBridge, vethNetnsOf } from '../../../shared/snapshot/bridges'
 import { sectionRemedy } from '../../hosts/ssh-errors'
-import { cleanLineForTerminal } from '../../../shared/text-safety'
-
-/** Host-derived text goes to a terminal: controls and bidi characters become visible `\uXXXX` (src/shared/text-safety.ts). */
-const clean = (text: string | null | undefined): string => cleanLineForTerminal(text ?? '-')
 
 /** NAT rules listed in the text summary. */
 export const SUMMARY_RULES = 1000

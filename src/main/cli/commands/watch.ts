@@ -5,16 +5,12 @@
  * or as one JSON TrafficSample per line with --json.
  */
 import type { CliCommand, CliIo } from '../command'
-import { formatCliError, parseFlags } from '../command'
+import { cleanCell as clean, formatCliError, parseFlags } from '../command'
 import type { InterfaceRate, TrafficSample } from '../../../shared/traffic/types'
 import { totalBytesPerS } from '../../../shared/traffic/rates'
 import { openSource } from '../../sources/index'
 import { startSamplerForSource } from '../../traffic/for-source'
 import { CounterStreamError, MAX_INTERVAL_S, MIN_INTERVAL_S } from '../../traffic/stream'
-import { cleanLineForTerminal } from '../../../shared/text-safety'
-
-/** Host-derived text goes to a terminal: controls and bidi characters become visible `\uXXXX` (src/shared/text-safety.ts). */
-const clean = (text: string | null | undefined): string => cleanLineForTerminal(text ?? '-')
 
 const SI = ['', 'k', 'M', 'G', 'T', 'P']
 
