@@ -159,6 +159,47 @@ describe('scenario-from round-trips in structure', () => {
     expect(ids(renderScenarioYaml(yaml))).toEqual(ids(source))
   })
 
+  it("a host without docker networks: its own NAT rules are compared, in order (the comparison fails without them)", () => {
+    // The real two-backend namespace lab (no docker networks; its nft-backend iptables-save was
+    // empty), with NAT rules of the host's own there: a port forward and a MASQUERADE for a
+    // namespace subnet.
+    const OWN = [
+      '-A PREROUTING -i eth0 -p tcp -m tcp --dport 8443 -j DNAT --to-destination 10.213.9.2:443',
+      '-A POSTROUTING -s 10.213.9.0/24 -o eth0 -j MASQUERADE'
+    ]
+    const real = captureFile('capture/debian-12-netns-two-backends/probe--healed.cap')
+    const capture: Capture = {
+      ...real,
+      sections: real.sections.map((x) =>
+        x.name === 'iptables.save'
+          ? {
+              ...x,
+              stdout: ['*nat', ...['PREROUTING', 'INPUT', 'OUTPUT', 'POSTROUTING'].map((c) => `:${c} ACCEPT [0:0]`), ...OWN, 'COMMIT', ''].join('\n')
+            }
+          : x
+      )
+    }
+    const source = buildSnapshot(capture)
+    expect(source.networks).toEqual([])
+    expect(structureOf(source).ownNatRules).toEqual(OWN)
+    const { yaml } = scenarioYamlOf(source)
+    const { differences, compared } = compareStructure(source, renderScenarioYaml(yaml))
+    expect(differences).toEqual([])
+    expect(compared).toContain('ownNatRules')
+    expect(compared).not.toContain('natRules')
+    // A rule lost on the way is a difference, and so is a reordering.
+    const doc = parse(yaml)
+    const rules: { table: string; rule: string }[] = doc.hosts[0].rules
+    const at = rules.findIndex((r) => r.rule === OWN[1])
+    const lost = structuredClone(doc)
+    lost.hosts[0].rules.splice(at, 1)
+    expect(structureDifferences(source, renderScenarioYaml(JSON.stringify(lost)))[0]).toMatch(/^ownNatRules differ/)
+    const swapped = structuredClone(doc)
+    const first = rules.findIndex((r) => r.rule === OWN[0])
+    ;[swapped.hosts[0].rules[first], swapped.hosts[0].rules[at]] = [rules[at], rules[first]]
+    expect(structureDifferences(source, renderScenarioYaml(JSON.stringify(swapped)))[0]).toMatch(/^ownNatRules differ/)
+  })
+
   it("says in a comment what the format cannot express (the host's own connections, unused overlays)", () => {
     const source = buildSnapshot(captureFromDir(join(FIXTURES, 'lab/debian-12-docker-20.10-overlay')))
     const { yaml, notes } = scenarioYamlOf(source)
