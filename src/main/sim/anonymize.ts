@@ -24,8 +24,8 @@ export interface AnonymizeResult {
   standIn(kind: FindingObject['kind'], name: string): string | undefined
 }
 
-const KEPT_NETWORKS = new Set(['bridge', 'host', 'none', 'docker_gwbridge', 'ingress'])
-const KEPT_BRIDGES = new Set(['docker0', 'docker_gwbridge', 'br0'])
+const KEPT_NETWORKS = new Set(['bridge', 'host', 'none', 'docker_gwbridge', 'ingress', 'podman'])
+const KEPT_BRIDGES = new Set(['docker0', 'docker_gwbridge', 'br0', 'podman0'])
 /** Kernel-given NIC names say nothing about the owner; anything else (`prod-uplink`) is replaced. */
 const GENERIC_NIC = /^(lo|eth\d+|ens\d+|enp\d+s\d+(f\d+)?|eno\d+|em\d+|wlan\d+|bond\d+)$/
 const DOCUMENTATION = ['192.0.2', '198.51.100', '203.0.113']

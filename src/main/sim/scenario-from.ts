@@ -312,8 +312,13 @@ export function scenarioFromSnapshot(snapshot: Snapshot, opts: ScenarioFromOptio
         : bridgeIface?.addresses.map(stripPrefix).find((a) => isIpv4(a) && inCidr(a, subnet))
     const mtu = Number(n.options['com.docker.network.driver.mtu'] ?? bridgeIface?.mtu ?? 1500)
     if (n.runtime === 'podman') {
-      // The simulator adds Podman's default network itself, and netavark names the bridges (podman1…).
-      if (n.name !== 'podman')
+      // The simulator adds Podman's default network itself once anything is Podman's, and netavark
+      // names the bridges (podman1…). On a host where nothing else is (podman installed, nothing
+      // run yet) the default network is declared, or it would be lost.
+      const otherPodman =
+        snapshot.networks.some((o) => o.runtime === 'podman' && o.name !== 'podman') ||
+        snapshot.containers.some((c) => c.runtime === 'podman')
+      if (n.name !== 'podman' || !otherPodman)
         networks.push({
           name: n.name,
           subnet,

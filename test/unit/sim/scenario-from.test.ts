@@ -13,6 +13,7 @@ import type { Capture } from '../../../src/main/capture/capture-types'
 import { diagnose } from '../../../src/shared/diagnose/index'
 import { scenarioFromSnapshot } from '../../../src/main/sim/scenario-from'
 import { scenarioToYaml } from '../../../src/main/sim/scenario-yaml'
+import { exportScenario } from '../../../src/main/sim/scenario-export'
 import { listScenarios, renderScenarioCapture } from '../../../src/main/sim/index'
 import { captureFromDir, captureOfSections } from '../../support/capture-from-dir'
 import { readFixture } from '../../support/fixtures'
@@ -198,6 +199,28 @@ describe('scenario-from round-trips in structure', () => {
     const first = rules.findIndex((r) => r.rule === OWN[0])
     ;[swapped.hosts[0].rules[first], swapped.hosts[0].rules[at]] = [rules[at], rules[first]]
     expect(structureDifferences(source, renderScenarioYaml(JSON.stringify(swapped)))[0]).toMatch(/^ownNatRules differ/)
+  })
+
+  it('keeps Podman\'s default network on a host where nothing else is Podman\'s (found on the live lab)', () => {
+    const text = [
+      'id: podman-idle',
+      'title: { en: "x", zh-CN: "x" }',
+      'description: { en: "x", zh-CN: "x" }',
+      'hosts:',
+      '  - name: h1',
+      '    nics: [{ name: eth0, addresses: [192.0.2.2/24] }]',
+      '    networks: [{ name: podman, runtime: podman, subnet: 10.88.0.0/16 }]',
+      ''
+    ].join('\n')
+    const source = renderScenarioYaml(text)
+    expect(source.networks.map((n) => n.name)).toContain('podman')
+    const { differences, compared } = compareStructure(source, renderScenarioYaml(scenarioYamlOf(source).yaml))
+    expect(compared).toContain('networks')
+    expect(differences).toEqual([])
+    // Anonymized too: 'podman' is Podman's own name, kept like Docker's 'bridge' (renamed, the
+    // simulator would add the default network beside it).
+    const anonymized = renderScenarioYaml(exportScenario(source, { anonymize: true }).text)
+    expect(anonymized.networks.map((n) => n.name)).toEqual(source.networks.map((n) => n.name))
   })
 
   it("says in a comment what the format cannot express (the host's own connections, unused overlays)", () => {
