@@ -973,6 +973,7 @@ for nl_l in $NL_NSLIST; do
       nl_run "ns/$nl_id/proc.net.dev" "cat /proc/$nl_pid/net/dev" nl_read "/proc/$nl_pid/net/dev"
       nl_run "ns/$nl_id/igmp" "cat /proc/$nl_pid/net/igmp" nl_read "/proc/$nl_pid/net/igmp"
       nl_run "ns/$nl_id/proc.route" "cat /proc/$nl_pid/net/route" nl_read "/proc/$nl_pid/net/route"
+      nl_run "ns/$nl_id/if.inet6" "cat /proc/$nl_pid/net/if_inet6" nl_read "/proc/$nl_pid/net/if_inet6"
       ;;
   esac
 done

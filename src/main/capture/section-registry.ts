@@ -90,6 +90,7 @@ export type NsSectionKey =
   | 'procNetDev'
   | 'igmp'
   | 'procRoute'
+  | 'ifInet6'
   | 'bridgeFdb'
   | 'ipLinkText'
   | 'ipAddrText'
@@ -113,8 +114,12 @@ export const HOST_SECTIONS: Record<SectionKey, SectionSpec> = {
   ]),
   // Podman, as the user running the probe (root: rootful; else that user's rootless Podman). Only
   // asked when podman's storage and run-time marker exist (see the probe's podman block).
-  podmanVersion: host('podman.version', "podman version --format '{{.Client.Version}}'", null, [PODMAN('podman-version--*')]),
-  podmanNetworks: host('podman.networks', 'podman network inspect $(podman network ls -q)', 'podman', [PODMAN('podman-network--*')]),
+  podmanVersion: host('podman.version', "podman version --format '{{.Client.Version}}'", null, [
+    PODMAN('podman-version--*')
+  ]),
+  podmanNetworks: host('podman.networks', 'podman network inspect $(podman network ls -q)', 'podman', [
+    PODMAN('podman-network--*')
+  ]),
   podmanContainers: host('podman.containers', 'podman container inspect $(podman ps -aq)', 'podman', [
     PODMAN('podman-container--*')
   ]),
@@ -126,14 +131,32 @@ export const HOST_SECTIONS: Record<SectionKey, SectionSpec> = {
     'nethelpers',
     [PODMAN('nethelpers--*')]
   ),
-  ipLink: host('ip.link', 'ip -j -d link show', 'ip-link', [LAB('ip.link'), 'iproute2/*/ip-link-json--*.out'], 'ipLinkText'),
+  ipLink: host(
+    'ip.link',
+    'ip -j -d link show',
+    'ip-link',
+    [LAB('ip.link'), 'iproute2/*/ip-link-json--*.out'],
+    'ipLinkText'
+  ),
   ipLinkText: host('ip.link.text', 'ip -d link show || ip link show', 'ip-link', [
     LAB('ip.link.text'),
     'iproute2/*/ip-link-text--*.out'
   ]),
-  ipAddr: host('ip.addr', 'ip -j addr show', 'ip-addr', [LAB('ip.addr'), 'iproute2/*/ip-addr-json--*.out'], 'ipAddrText'),
+  ipAddr: host(
+    'ip.addr',
+    'ip -j addr show',
+    'ip-addr',
+    [LAB('ip.addr'), 'iproute2/*/ip-addr-json--*.out'],
+    'ipAddrText'
+  ),
   ipAddrText: host('ip.addr.text', 'ip addr show', 'ip-addr', [LAB('ip.addr.text'), 'iproute2/*/ip-addr-text--*.out']),
-  ipRoute: host('ip.route', 'ip -j route show table all', 'ip-route', [LAB('ip.route'), 'iproute2/*/ip-route-json--*.out'], 'ipRouteText'),
+  ipRoute: host(
+    'ip.route',
+    'ip -j route show table all',
+    'ip-route',
+    [LAB('ip.route'), 'iproute2/*/ip-route-json--*.out'],
+    'ipRouteText'
+  ),
   ipRouteText: host('ip.route.text', 'ip route show table all', 'ip-route', [LAB('ip.route.text')]),
   // Captured for the record (neighbour tables in a bug report); nothing in the snapshot reads them.
   ipNeigh: host('ip.neigh', 'ip -j neigh show', null, [LAB('ip.neigh')], 'ipNeighText'),
@@ -145,23 +168,36 @@ export const HOST_SECTIONS: Record<SectionKey, SectionSpec> = {
   brctl: host('brctl.show', 'brctl show', 'brctl', [LAB('brctl.show'), 'bridge-utils/*/brctl--*.out']),
   sysBrif: host('sys.brif', 'ls /sys/class/net/*/brif', 'sys-brif', [LAB('sys.brif')]),
   iptablesVersion: host('iptables.version', 'iptables -V', null, [LAB('iptables.version')]),
-  iptablesSave: host('iptables.save', 'iptables-save', 'iptables-save', [LAB('iptables.save'), 'iptables/*/iptables-save--*.out']),
+  iptablesSave: host('iptables.save', 'iptables-save', 'iptables-save', [
+    LAB('iptables.save'),
+    'iptables/*/iptables-save--*.out'
+  ]),
   ip6tablesSave: host('ip6tables.save', 'ip6tables-save', 'iptables-save', [LAB('ip6tables.save')]),
-  iptablesLegacySave: host('iptables-legacy.save', 'iptables-legacy-save', 'iptables-save', [LAB('iptables-legacy.save')]),
+  iptablesLegacySave: host('iptables-legacy.save', 'iptables-legacy-save', 'iptables-save', [
+    LAB('iptables-legacy.save')
+  ]),
   // Same format as iptables-save (the other backend's rules): its fixtures are iptables-save's.
   iptablesNftSave: host('iptables-nft.save', 'iptables-nft-save', 'iptables-save', ['iptables/*/iptables-save--*.out']),
   iptablesListNat: host('iptables.list.nat', 'iptables -t nat -L -n -v --line-numbers', 'iptables-list', [
     'model/centos-7-seed/iptables.list.nat.out',
     'iptables/*/iptables-list--*.out'
   ]),
-  nftRuleset: host('nft.ruleset', 'nft -j list ruleset', 'nft-json', [LAB('nft.ruleset'), 'nftables/*/nft-json--*.out']),
+  nftRuleset: host('nft.ruleset', 'nft -j list ruleset', 'nft-json', [
+    LAB('nft.ruleset'),
+    'nftables/*/nft-json--*.out'
+  ]),
   conntrack: host('conntrack.list', 'conntrack -L -o extended | head -n $NL_CAP', 'conntrack', [
     LAB('conntrack.list'),
     'conntrack-tools/*/conntrack--*.out'
   ]),
-  conntrackCount: host('conntrack.count', 'cat /proc/sys/net/netfilter/nf_conntrack_count', null, [LAB('conntrack.count')]),
+  conntrackCount: host('conntrack.count', 'cat /proc/sys/net/netfilter/nf_conntrack_count', null, [
+    LAB('conntrack.count')
+  ]),
   conntrackMax: host('conntrack.max', 'cat /proc/sys/net/netfilter/nf_conntrack_max', null, [LAB('conntrack.max')]),
-  procNetDev: host('proc.net.dev', 'cat /proc/net/dev', 'proc-net-dev', [LAB('proc.net.dev'), 'proc/*/proc-net-dev--*.out']),
+  procNetDev: host('proc.net.dev', 'cat /proc/net/dev', 'proc-net-dev', [
+    LAB('proc.net.dev'),
+    'proc/*/proc-net-dev--*.out'
+  ]),
   ss: host('ss.listen', 'ss -Htulpn', 'ss', [LAB('ss.listen')]),
   sysctl: host(
     'sysctl',
@@ -169,17 +205,30 @@ export const HOST_SECTIONS: Record<SectionKey, SectionSpec> = {
     'sysctl',
     [LAB('sysctl')]
   ),
-  netnsMap: host('netns.map', 'stat -L -c %i /proc/<pid>/ns/net /var/run/docker/netns/* /var/run/netns/*', null, [LAB('netns.map')])
+  netnsMap: host('netns.map', 'stat -L -c %i /proc/<pid>/ns/net /var/run/docker/netns/* /var/run/netns/*', null, [
+    LAB('netns.map')
+  ])
 }
 
 /** Sections read inside each namespace (`ns/<nsid>/<name>`; `<path>` is the namespace's file or /proc/<pid>). */
 export const NS_SECTIONS: Record<NsSectionKey, SectionSpec> = {
   ipLink: inNs('ip.link', 'nsenter --net=<path> ip -j -d link show', 'ip-link', [NS_LAB('ip.link')], 'ipLinkText'),
   ipAddr: inNs('ip.addr', 'nsenter --net=<path> ip -j addr show', 'ip-addr', [NS_LAB('ip.addr')], 'ipAddrText'),
-  ipRoute: inNs('ip.route', 'nsenter --net=<path> ip -j route show table all', 'ip-route', [NS_LAB('ip.route')], 'ipRouteText'),
+  ipRoute: inNs(
+    'ip.route',
+    'nsenter --net=<path> ip -j route show table all',
+    'ip-route',
+    [NS_LAB('ip.route')],
+    'ipRouteText'
+  ),
   procNetDev: inNs('proc.net.dev', 'cat /proc/<pid>/net/dev', 'proc-net-dev', [NS_LAB('proc.net.dev')]),
   igmp: inNs('igmp', 'cat /proc/<pid>/net/igmp', 'proc-igmp', [NS_LAB('igmp'), 'proc/*/proc-igmp--*.out']),
-  procRoute: inNs('proc.route', 'cat /proc/<pid>/net/route', 'proc-route', [NS_LAB('proc.route'), 'proc/*/proc-route--*.out']),
+  procRoute: inNs('proc.route', 'cat /proc/<pid>/net/route', 'proc-route', [
+    NS_LAB('proc.route'),
+    'proc/*/proc-route--*.out'
+  ]),
+  // IPv6 addresses without nsenter (non-root): used where the namespace's `ip addr` is missing.
+  ifInet6: inNs('if.inet6', 'cat /proc/<pid>/net/if_inet6', 'proc-if-inet6', ['proc/*/proc-if-inet6--*.out']),
   bridgeFdb: inNs('bridge.fdb', 'nsenter --net=<path> bridge -j fdb show', 'bridge-fdb', [NS_LAB('bridge.fdb')]),
   // Text forms when the host's iproute2 has no -j: the same output format as the host's text sections.
   ipLinkText: inNs('ip.link.text', 'nsenter --net=<path> ip -d link show', 'ip-link', [LAB('ip.link.text')]),

@@ -25,6 +25,7 @@ import { parseIptablesSave } from '../parsers/iptables-save'
 import { parseNftJson } from '../parsers/nft-json'
 import { parseNetHelpers } from '../parsers/nethelpers'
 import { parsePodmanContainers, parsePodmanNetworks, parsePodmanPods } from '../parsers/podman'
+import { parseProcIfInet6 } from '../parsers/proc-if-inet6'
 import { parseProcIgmp } from '../parsers/proc-igmp'
 import { parseProcNetDev } from '../parsers/proc-net-dev'
 import { parseProcRoute } from '../parsers/proc-route'
@@ -216,9 +217,7 @@ function stages(capture: Capture): SnapshotStages {
   const podmanIds = new Set(podman.records.map((p) => p.id))
   // Without docker (not root, not in the docker group) netns.map still names each container's pid and id.
   const procRecords =
-    dockerRecords === null
-      ? procContainerRecords(netnsMap, hostLike).filter((p) => !podmanIds.has(p.id))
-      : []
+    dockerRecords === null ? procContainerRecords(netnsMap, hostLike).filter((p) => !podmanIds.has(p.id)) : []
   const procMode = procRecords.length > 0
   const containerRecords = [...(procMode ? procRecords : docker), ...podman.records]
   warnings.push(...podman.warnings, ...nameClashWarnings(containerRecords))
@@ -262,7 +261,8 @@ function stages(capture: Capture): SnapshotStages {
         links: parseNs(group.nsids, NS_SECTION.ipLink, parseLinks),
         addrs: parseNs(group.nsids, NS_SECTION.ipAddr, parseAddrs),
         dev: parseNs(group.nsids, NS_SECTION.procNetDev, parseProcNetDev),
-        igmp: parseNs(group.nsids, NS_SECTION.igmp, parseProcIgmp)
+        igmp: parseNs(group.nsids, NS_SECTION.igmp, parseProcIgmp),
+        inet6: parseNs(group.nsids, NS_SECTION.ifInet6, parseProcIfInet6)
       })
     )
     const nsRoutes =
@@ -277,7 +277,9 @@ function stages(capture: Capture): SnapshotStages {
   resolveParents(ifaces)
   // Rootless containers have no veth on the host: nothing of theirs is paired with a host veth.
   const rootlessNetns = new Set(
-    [...podman.rootless.keys()].map((id) => netns.containerNetns.get(id)).filter((n): n is string => !!n && n !== 'host')
+    [...podman.rootless.keys()]
+      .map((id) => netns.containerNetns.get(id))
+      .filter((n): n is string => !!n && n !== 'host')
   )
   const igmp: IgmpJoins | undefined = procMode ? resolveIgmpJoins(ifaces, rootlessNetns) : undefined
 

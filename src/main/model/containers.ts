@@ -12,6 +12,7 @@ import type { DockerContainerRecord, FdbRecord } from '../parsers/types'
 import type { Container, ContainerInterface, Evidence, Route } from '../../shared/snapshot/schema'
 import type { BridgeRef } from '../../shared/snapshot/bridges'
 import type { IfaceBuild } from './interfaces'
+import { isIpv4 } from '../../shared/net/ip'
 import { matchByFdb, matchByIgmp, netKey, pair, type IgmpJoins } from './joins'
 import type { RootlessInfo } from './podman'
 import { resolveContainerRef, type NetnsMapEntry, type NetnsModel } from './netns'
@@ -106,7 +107,8 @@ export function buildContainers(input: ContainerJoinInput): Container[] {
     const ownerId = netns.ownerOf.get(record.id)
     const ownerNets = ownerId ? (byId.get(ownerId)?.networks ?? []) : []
     const nets = record.networks.length ? record.networks : ownerNets
-    const bridgeOf = (network: string): BridgeRef | null => input.networkBridge.get(netKey(record.runtime, network)) ?? null
+    const bridgeOf = (network: string): BridgeRef | null =>
+      input.networkBridge.get(netKey(record.runtime, network)) ?? null
     // A rootless container's namespace has a tap device (or a veth into the rootless network
     // namespace), never a veth on a host bridge.
     const rootless = input.rootless?.get(record.id) ?? null
@@ -159,11 +161,15 @@ export function buildContainers(input: ContainerJoinInput): Container[] {
           }
         }
         if (!b.iface.mac && endpoint?.mac) b.iface.mac = endpoint.mac
-        if (!b.iface.addresses.length && endpoint?.ipAddress)
-          b.iface.addresses = [
-            `${endpoint.ipAddress}/${endpoint.prefixLen ?? 32}`,
-            ...(endpoint.ipv6 ? [endpoint.ipv6] : [])
-          ]
+        // No address from the namespace, or (non-root: interfaces from /proc) only IPv6 ones from
+        // if_inet6: docker's IPv4 address first.
+        const fromProc = b.from === 'igmp' || b.from === 'proc-net-dev'
+        const noIpv4 = !b.iface.addresses.some((a) => isIpv4(stripCidr(a)))
+        if (endpoint?.ipAddress && (!b.iface.addresses.length || (fromProc && noIpv4))) {
+          const ipv6 =
+            endpoint.ipv6 && !b.iface.addresses.some((a) => stripCidr(a) === endpoint.ipv6) ? [endpoint.ipv6] : []
+          b.iface.addresses = [`${endpoint.ipAddress}/${endpoint.prefixLen ?? 32}`, ...b.iface.addresses, ...ipv6]
+        }
         interfaces.push({
           ifname: b.iface.name,
           ifindex: b.iface.ifindex > 0 ? b.iface.ifindex : null,
@@ -190,7 +196,10 @@ export function buildContainers(input: ContainerJoinInput): Container[] {
             mac: endpoint.mac,
             addresses: endpoint.ipAddress ? [`${endpoint.ipAddress}/${endpoint.prefixLen ?? 32}`] : [],
             network: endpoint.name,
-            ...vethFields(fdb ? { name: fdb.dev, netns: 'host' } : null, master ? { name: master, netns: 'host' } : expected),
+            ...vethFields(
+              fdb ? { name: fdb.dev, netns: 'host' } : null,
+              master ? { name: master, netns: 'host' } : expected
+            ),
             evidence: fdb ? 'fdb-mac' : 'none',
             mtu: null,
             state: null

@@ -1,9 +1,10 @@
 /**
  * Interfaces of one network namespace, merged from whatever the capture has for it:
  * `ip -j -d link` (or its text form), `ip -j addr`, `/proc/net/dev` counters, and for
- * non-root captures of container namespaces `/proc/<pid>/net/igmp` (ifindex and name).
+ * non-root captures of container namespaces `/proc/<pid>/net/igmp` (ifindex and name) and
+ * `/proc/<pid>/net/if_inet6` (IPv6 addresses).
  */
-import type { IgmpRecord, IpAddrRecord, IpLinkRecord, ProcNetDevRecord } from '../parsers/types'
+import type { IfInet6Record, IgmpRecord, IpAddrRecord, IpLinkRecord, ProcNetDevRecord } from '../parsers/types'
 import type { Counters, Interface } from '../../shared/snapshot/schema'
 
 /** An interface plus the link facts the joins need (they are not part of the snapshot). */
@@ -22,6 +23,8 @@ export interface NsData {
   addrs: IpAddrRecord[] | null
   dev: ProcNetDevRecord[] | null
   igmp: IgmpRecord[] | null
+  /** `/proc/<pid>/net/if_inet6`: read for IPv6 addresses only when `ip addr` of the namespace is missing. */
+  inet6?: IfInet6Record[] | null
 }
 
 export function countersOf(record: ProcNetDevRecord): Counters {
@@ -153,7 +156,23 @@ export function buildInterfaces(data: NsData): IfaceBuild[] {
       from: 'proc-net-dev'
     })
   }
+  if (!data.addrs) addInet6Addresses(out, data.inet6 ?? [])
   return out
+}
+
+/**
+ * Without the namespace's `ip addr` (non-root), its IPv6 addresses come from if_inet6, matched by
+ * name (ifindex when the interface has one): `addr/prefix`, in the file's order.
+ */
+function addInet6Addresses(out: IfaceBuild[], records: IfInet6Record[]): void {
+  for (const record of records) {
+    const build =
+      out.find((b) => b.iface.name === record.name && (b.iface.ifindex <= 0 || b.iface.ifindex === record.ifindex)) ??
+      null
+    if (!build) continue
+    const cidr = `${record.address}/${record.prefixLength}`
+    if (!build.iface.addresses.includes(cidr)) build.iface.addresses.push(cidr)
+  }
 }
 
 /** An interface known only by name (and maybe ifindex): kind and state are unknown. */

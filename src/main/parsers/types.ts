@@ -111,6 +111,20 @@ export interface IgmpRecord {
   raw: string
 }
 
+/** One line of `/proc/<pid>/net/if_inet6`: an IPv6 address of a namespace's interface. */
+export interface IfInet6Record {
+  /** RFC 5952 text, without prefix. */
+  address: string
+  ifindex: number
+  prefixLength: number
+  /** 0x00 global, 0x10 host (loopback), 0x20 link, 0x40 site. */
+  scope: number
+  /** IFA_F_* flags (0x80 permanent, 0x02 nodad, 0x40 tentative, …). */
+  flags: number
+  name: string
+  raw: string
+}
+
 export interface SsRecord {
   proto: string
   state: string | null
