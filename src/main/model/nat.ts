@@ -196,7 +196,16 @@ function fromIptables(
 ): void {
   for (const table of rs.tables) {
     for (const c of table.chains)
-      chains.push({ table: table.name, chain: c.name, policy: c.policy && c.policy !== '-' ? c.policy : null, family })
+      chains.push({
+        table: table.name,
+        chain: c.name,
+        policy: c.policy && c.policy !== '-' ? c.policy : null,
+        family,
+        // iptables' hooks and priorities are fixed by table and chain (netfilter/ruleset.ts).
+        hook: null,
+        priority: null,
+        type: null
+      })
     for (const r of table.rules) {
       const target = r.target ?? ''
       rules.push({
@@ -254,7 +263,15 @@ function fromNft(
   const wanted = (family: string, table: string): boolean => includeXtables || !isXtablesTable(family, table)
   for (const c of rs.chains) {
     if (!wanted(c.family, c.table)) continue
-    chains.push({ table: `${c.family} ${c.table}`, chain: c.name, policy: c.policy, family: 'nft' })
+    chains.push({
+      table: `${c.family} ${c.table}`,
+      chain: c.name,
+      policy: c.policy,
+      family: 'nft',
+      hook: c.hook,
+      priority: c.priority,
+      type: c.type
+    })
   }
   for (const r of rs.rules) {
     if (!wanted(r.family, r.table)) continue

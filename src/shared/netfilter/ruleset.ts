@@ -231,7 +231,8 @@ export class Ruleset {
   }
 
   policy(table: string, chain: string): string | null {
-    return this.chainInfo.get(`${table}/${chain}`)?.policy ?? null
+    // nft writes its policies in lower case (`policy drop`).
+    return this.chainInfo.get(`${table}/${chain}`)?.policy?.toUpperCase() ?? null
   }
 
   tableHasRules(table: string): boolean {
@@ -370,6 +371,42 @@ function applyMarkTarget(
     if (bits) return set(current === null ? null : op(current, bits.value))
   }
   set(null)
+}
+
+/** Where iptables' tables sit among a hook's base chains (the kernel's NF_IP_PRI_*). */
+export function iptablesPriority(table: string, hook: string): number {
+  if (table === 'raw') return -300
+  if (table === 'mangle') return -150
+  if (table === 'nat') return hook === 'PREROUTING' || hook === 'OUTPUT' ? -100 : 100
+  return table === 'security' ? 50 : 0
+}
+
+/** A native nftables base chain that IPv4 packets meet (`ip` and `inet` tables). */
+export interface NftBaseChain {
+  /** `inet filter`, `ip docker-bridges`, … (the NatRule/ChainInfo table). */
+  table: string
+  chain: string
+  /** Lower case, as nft names it: `forward`, `prerouting`, … */
+  hook: string
+  priority: number
+  /** `filter`, `nat` or `route`. */
+  type: string
+  rules: Ruleset
+}
+
+/**
+ * The native nft base chains of the snapshot that IPv4 traffic passes (hook and priority known:
+ * snapshots from schema 5 on), in priority order.
+ */
+export function nftBaseChains(snapshot: Snapshot): NftBaseChain[] {
+  const rules = new Ruleset(snapshot.nat.rules, snapshot.nat.chains, 'nft')
+  const out: NftBaseChain[] = []
+  for (const c of snapshot.nat.chains) {
+    if (c.family !== 'nft' || c.hook === null || c.priority === null || c.type === null) continue
+    if (!/^(ip|inet) /.test(c.table)) continue
+    out.push({ table: c.table, chain: c.chain, hook: c.hook, priority: c.priority, type: c.type, rules })
+  }
+  return out.sort((a, b) => a.priority - b.priority)
 }
 
 const BUILTIN = new Set(['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'])

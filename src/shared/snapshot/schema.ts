@@ -310,7 +310,16 @@ export const ChainInfo = z.object({
   chain: z.string(),
   /** Built-in chains have a policy; user chains have null. */
   policy: z.string().nullable(),
-  family: z.string().default('iptables')
+  family: z.string().default('iptables'),
+  /**
+   * Native nftables base chains: the netfilter hook they are attached to (`prerouting`, `input`,
+   * `forward`, `output`, `postrouting`, …), their priority (the kernel runs every base chain at a
+   * hook in ascending priority, iptables' tables among them) and type (`filter`, `nat`, `route`).
+   * Null for regular chains and for iptables chains (their hooks and priorities are fixed).
+   */
+  hook: z.string().nullable().default(null),
+  priority: z.number().nullable().default(null),
+  type: z.string().nullable().default(null)
 })
 export type ChainInfo = z.infer<typeof ChainInfo>
 

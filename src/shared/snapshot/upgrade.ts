@@ -105,5 +105,7 @@ export function upgradeSnapshot(value: unknown): unknown {
   if (version < 3) snapshot = bridgesWithNamespaces(stoppedContainersPublishNothing(snapshot))
   // 3 → 4: Podman came (runtime on containers, networks and ports, pods, rootless containers, rule
   // owner `podman`): all defaulted, an older file's containers are Docker's.
+  // 4 → 5: native nft chains gained hook, priority and type (defaulted to null: such a file's nft
+  // base chains are not walked by trace, as before).
   return { ...snapshot, schemaVersion: SCHEMA_VERSION }
 }

@@ -485,12 +485,12 @@ function deliverLocal(t: Tracer, packet: Packet): void {
           containerPort: published?.containerPort ?? null
         })
       : isProxy
-      ? M('dockerProxy', {
-          ...at,
-          containerIp: published?.containerIp ?? null,
-          containerPort: published?.containerPort ?? null
-        })
-      : M('deliveredToSocket', { ...at, process: listener.process ?? null }),
+        ? M('dockerProxy', {
+            ...at,
+            containerIp: published?.containerIp ?? null,
+            containerPort: published?.containerPort ?? null
+          })
+        : M('deliveredToSocket', { ...at, process: listener.process ?? null }),
     packet,
     packet,
     listener.raw

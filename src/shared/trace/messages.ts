@@ -21,7 +21,7 @@ const en = {
   noHostRoutingTable: (p: { dst: string }) =>
     `No host routing table in the snapshot and ${p.dst} is not on a connected subnet.`,
   onlyNativeNft: () =>
-    'Only native nftables rules were captured; NetLens does not evaluate them, so the netfilter verdict is unknown.',
+    'Only native nftables rules were captured, without their chains’ hooks and priorities (a snapshot older than schema 5): the netfilter verdict is unknown.',
   noIptablesRules: () =>
     'No iptables rules in the snapshot (section missing or denied): the netfilter verdict is unknown.',
   ruleAction: (p: { where: string; action: string }) => `${p.where}: ${p.action}`,
@@ -29,6 +29,8 @@ const en = {
   droppedInBackend: (p: { backend: string; table: string; hook: string; by: string; others: string[] }) =>
     `Dropped in ${p.backend} ${p.table} ${p.hook} by: ${p.by}. The kernel runs the rules of ${p.others.join(', ')} as well (both iptables backends are loaded), and a drop in either is final: ${p.backend} decided.`,
   droppedIn: (p: { table: string; hook: string; by: string }) => `Dropped in ${p.table} ${p.hook} by: ${p.by}`,
+  droppedInNft: (p: { table: string; chain: string; hook: string; priority: number; by: string }) =>
+    `Dropped by the nftables table ${p.table}, base chain ${p.chain} (hook ${p.hook}, priority ${p.priority}), by: ${p.by}. The kernel runs every base chain at a hook in priority order, iptables' tables among them, and a drop in any is final: this nft chain decided.`,
   dnat: (p: { dst: string; dport: number | null; toDst: string; toDport: number | null }) =>
     `DNAT: destination ${p.dst}${port(p.dport)} → ${p.toDst}${port(p.toDport)}`,
   masqueradeWithoutAddress: (p: { iface: string }) =>
@@ -115,7 +117,13 @@ const en = {
     `conmon holds ${p.address}:${p.port} only to reserve it for Podman's ${p.container ?? 'container'}: it never accepts connections (Podman relies on its DNAT rule, which did not apply here). The connection hangs.`,
   rootlessForwarderNote: (p: { process: string; container: string }) =>
     `${p.process} forwards it into the rootless container ${p.container}.`,
-  rootlessForwarder: (p: { process: string; address: string; port: number; container: string | null; containerPort: number | null }) =>
+  rootlessForwarder: (p: {
+    process: string
+    address: string
+    port: number
+    container: string | null
+    containerPort: number | null
+  }) =>
     `${p.process} (rootless Podman) accepts on ${p.address}:${p.port} and forwards into ${p.container ?? 'its container'}'s namespace to port ${p.containerPort || '?'} (user-mode forwarding, no DNAT).`,
   rootlessFrom: (p: { container: string; user: string | null; tap: string | null; via: string }) =>
     `${p.container} is a rootless Podman container of ${p.user ?? 'an unprivileged user'}: its packets leave its namespace through ${p.tap ?? 'a tap device'} to ${p.via}, which opens its own connections from the host as that user. There is no veth or bridge on the path, and NetLens does not trace user-mode networking.`,
@@ -162,13 +170,16 @@ const zhCN: Catalogue = {
   unknownSource: (p) => `源 "${p.ref}" 在快照里既不是容器，也不是接口或 IPv4 地址。`,
   unknownDestination: (p) => `目标 "${p.ref}" 不是容器、IPv4 地址，也不是 "outside"。`,
   noHostRoutingTable: (p) => `快照里没有宿主机路由表，且 ${p.dst} 不在任何直连网段内。`,
-  onlyNativeNft: () => '只采集到了原生 nftables 规则，NetLens 目前不做 nft 规则求值，所以 netfilter 这一段无法判断。',
+  onlyNativeNft: () =>
+    '只采集到了原生 nftables 规则，却没有各条链的 hook 和优先级（schema 5 之前的快照），netfilter 这一段无法判断。',
   noIptablesRules: () => '快照里没有 iptables 规则（相关段缺失或没有权限），无法判断 netfilter 的处理结果。',
   ruleAction: (p) => `${p.where}：${zhAction(p.action)}`,
   endOfChain: (p) => `${p.where}：走到链尾，按默认策略 ${p.policy} 处理`,
   droppedInBackend: (p) =>
     `在 ${p.backend} 的 ${p.table} 表 ${p.hook} 链被丢弃：${p.by}。内核同时执行 ${p.others.join('、')} 的规则（两套 iptables 后端都在），任何一套丢弃，包就没了：这里是 ${p.backend} 做的决定。`,
   droppedIn: (p) => `在 ${p.table} 表 ${p.hook} 链被丢弃：${p.by}`,
+  droppedInNft: (p) =>
+    `在 nftables 表 ${p.table} 的基础链 ${p.chain}（hook ${p.hook}，优先级 ${p.priority}）被丢弃：${p.by}。内核按优先级依次执行一个 hook 上的所有基础链（iptables 的表也在其中），任何一条丢弃即为最终结果：由这条 nft 链决定。`,
   dnat: (p) => `DNAT：目的地址 ${p.dst}${port(p.dport)} 改写为 ${p.toDst}${port(p.toDport)}`,
   masqueradeWithoutAddress: (p) => `在 ${p.iface} 上做 MASQUERADE，但快照里没有它的 IPv4 地址。`,
   snat: (p) => `${p.target}：源地址 ${p.src} 改写为 ${p.toSrc}`,

@@ -11,7 +11,10 @@ import { formatCidr, inCidr, isIpv4, longestPrefixMatch, parseCidr, stripPrefix 
 import {
   hostLocalAddresses,
   iptablesBackends,
+  iptablesPriority,
+  nftBaseChains,
   type IptablesBackend,
+  type NftBaseChain,
   type MatchContext,
   type Packet,
   type WalkResult
@@ -56,6 +59,8 @@ export class Tracer {
   readonly unevaluated: NatRule[] = []
   /** Every IPv4 iptables backend with rules: the kernel runs them all. */
   readonly backends: IptablesBackend[]
+  /** Native nftables base chains (ip and inet tables), in priority order. */
+  readonly nftChains: NftBaseChain[]
   readonly local: Set<string>
   private target: 'hops' | 'reply' = 'hops'
   proto = 'icmp'
@@ -65,6 +70,7 @@ export class Tracer {
 
   constructor(readonly snapshot: Snapshot) {
     this.backends = iptablesBackends(snapshot)
+    this.nftChains = nftBaseChains(snapshot)
     this.local = hostLocalAddresses(snapshot)
   }
 
@@ -169,7 +175,7 @@ export class Tracer {
   // ---- netfilter -------------------------------------------------------------------------------
 
   ensureRules(): void {
-    if (this.backends.every((b) => b.rules.isEmpty)) {
+    if (this.backends.every((b) => b.rules.isEmpty) && this.nftChains.length === 0) {
       const nftOnly =
         this.snapshot.nat.backendsPresent.includes('nft-native') ||
         this.snapshot.nat.rules.some((r) => r.family === 'nft')
@@ -185,6 +191,70 @@ export class Tracer {
    * as the kernel's first nat binding does.
    */
   chain(table: string, hook: string, packet: Packet, ctx: MatchContext, always = false): WalkResult | null {
+    // Native nft base chains of this table's type at this hook run by priority around iptables' table.
+    const nftType = table === 'nat' ? 'nat' : table === 'filter' ? 'filter' : null
+    const natives = this.nftChains.filter((c) => c.type === nftType && c.hook === hook.toLowerCase())
+    const at = iptablesPriority(table, hook)
+    let first: WalkResult | null = null
+    const take = (result: WalkResult): void => {
+      if (!first || (!first.nat && result.nat)) first = result
+    }
+    for (const c of natives.filter((n) => n.priority < at)) take(this.walkNative(c, packet, ctx))
+    const iptables = this.iptablesChain(
+      table,
+      hook,
+      packet,
+      ctx,
+      always && !this.backends.every((b) => b.rules.isEmpty)
+    )
+    if (iptables) take(iptables)
+    for (const c of natives.filter((n) => n.priority >= at)) take(this.walkNative(c, packet, ctx))
+    return first
+  }
+
+  /** One native nft base chain: its hops, and a drop that names the table, chain and priority. */
+  private walkNative(c: NftBaseChain, packet: Packet, ctx: MatchContext): WalkResult {
+    const result = c.rules.walk(c.table, c.chain, packet, { ...ctx, mark: this.mark, ctmark: this.ctmark })
+    this.mark = result.mark
+    this.ctmark = result.ctmark
+    this.unevaluated.push(...result.unevaluated.filter((r) => !['LOG', 'NFLOG', 'COUNTER', ''].includes(r.target)))
+    const shown = `nft ${c.table}`
+    const policyRule = `policy ${(result.policy ?? 'ACCEPT').toLowerCase()} of ${shown} ${c.chain} (hook ${c.hook}, priority ${c.priority})`
+    this.recordSteps(result, shown, packet, policyRule)
+    if (result.verdict !== 'ACCEPT') {
+      const by = result.rule ? result.rule.raw : policyRule
+      throw new Stop(
+        'dropped',
+        M('droppedInNft', { table: c.table, chain: c.chain, hook: c.hook, priority: c.priority, by }),
+        by
+      )
+    }
+    return result
+  }
+
+  /** The hops of a walk: every rule that matched and the policy when the chain ran out. */
+  private recordSteps(result: WalkResult, shownTable: string, packet: Packet, policyRule: string): void {
+    for (const step of result.steps) {
+      const where = `${shownTable} ${step.chain}`
+      // NAT targets are recorded by applyDnat/applySnat with the packet before and after.
+      if (step.rule && ['DNAT', 'SNAT', 'MASQUERADE', 'REDIRECT'].includes(step.action)) continue
+      if (step.rule)
+        this.hop('netfilter', where, [], M('ruleAction', { where, action: step.action }), packet, packet, step.rule.raw)
+      else {
+        const policy = step.action.replace('policy ', '')
+        this.hop('netfilter', where, [], M('endOfChain', { where, policy }), packet, packet, policyRule)
+      }
+    }
+  }
+
+  /** One table at one hook in every iptables backend that has it. */
+  private iptablesChain(
+    table: string,
+    hook: string,
+    packet: Packet,
+    ctx: MatchContext,
+    always: boolean
+  ): WalkResult | null {
     const walked = this.backends.filter((backend, index) => {
       const rules = backend.rules
       if (index === 0) return always || (rules.tableHasRules(table) && rules.hasChain(table, hook))
@@ -224,17 +294,7 @@ export class Tracer {
       ...result.unevaluated.filter((r) => !['LOG', 'NFLOG', 'ULOG', 'TRACE', ''].includes(r.target))
     )
     const policyRule = `policy ${result.policy ?? 'ACCEPT'} of ${shownTable} ${hook}`
-    for (const step of result.steps) {
-      const where = `${shownTable} ${step.chain}`
-      // NAT targets are recorded by applyDnat/applySnat with the packet before and after.
-      if (step.rule && ['DNAT', 'SNAT', 'MASQUERADE', 'REDIRECT'].includes(step.action)) continue
-      if (step.rule)
-        this.hop('netfilter', where, [], M('ruleAction', { where, action: step.action }), packet, packet, step.rule.raw)
-      else {
-        const policy = step.action.replace('policy ', '')
-        this.hop('netfilter', where, [], M('endOfChain', { where, policy }), packet, packet, policyRule)
-      }
-    }
+    this.recordSteps(result, shownTable, packet, policyRule)
     if (result.verdict !== 'ACCEPT') {
       const by = result.rule ? result.rule.raw : `policy ${result.policy ?? 'DROP'} of ${shownTable} ${hook}`
       const others = this.backends.filter((b) => b !== backend && !b.rules.isEmpty).map((b) => b.label)
