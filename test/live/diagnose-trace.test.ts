@@ -209,6 +209,37 @@ describe.skipIf(skipReason)('diagnose and trace against the real lab', () => {
       expect(await masterOf()).toBe('docker0')
       await until('nllab-default → wan works again', () => reaches('docker', ping('nllab-default', truth.wan.nsIp), true), 20_000)
     })
+
+    it('a native nft table with a forward base chain, policy drop (issue #13): trace and a real wget from the wan agree; table deleted', async () => {
+      const table = 'nllab_h7_native'
+      const to = `${truth.wan.hostIp}:${truth.webPort}`
+      const wanWget = async (): Promise<boolean> =>
+        (await run('ip', ['netns', 'exec', truth.wan.netns, ...boundedWget(`http://${to}/`, 3)])).exitCode === 0
+      const tables = async (): Promise<string> => must('nft', ['list', 'tables'])
+      expect(await tables()).not.toContain(table)
+      const remove = async (): Promise<void> => {
+        if ((await tables()).includes(`inet ${table}`)) await must('nft', ['delete', 'table', 'inet', table])
+      }
+      pendingRestores.set(`nft table inet ${table}`, remove)
+      try {
+        await must('nft', ['add', 'table', 'inet', table])
+        await must('nft', ['add', 'chain', 'inet', table, 'forward', '{ type filter hook forward priority 0; policy drop; }'])
+        const s = await liveSnapshot('local', null)
+        const t = traceFlow(s, truth.wan.nsIp, to)
+        expect(t.verdict, describeTrace(t)).toBe('dropped')
+        expect(t.droppedBy).toBe(`policy drop of nft inet ${table} forward (hook forward, priority 0)`)
+        // Docker's iptables FORWARD accepted it first: the nft table decided.
+        expect(hopRules(t).some((r) => r.includes('-j ACCEPT')), describeTrace(t)).toBe(true)
+        expect(await wanWget(), 'the wan really reached the published port through the drop policy').toBe(false)
+      } finally {
+        await remove()
+        pendingRestores.delete(`nft table inet ${table}`)
+      }
+      expect(await tables()).not.toContain(table)
+      const after = traceFlow(await liveSnapshot('local', null), truth.wan.nsIp, to)
+      expect(after.verdict, describeTrace(after)).toBe('delivered')
+      await until('the wan reaches the published port again', wanWget, 20_000)
+    })
   })
 
   describe('(c) no false positives on the healthy lab', () => {

@@ -150,7 +150,11 @@ describe("Docker 29's native nftables table (ip docker-bridges)", () => {
       table: 'ip docker-bridges',
       chain: 'nat-PREROUTING',
       policy: 'accept',
-      family: 'nft'
+      family: 'nft',
+      // Its base chain: `type nat hook prerouting priority dstnat` (schema 5).
+      hook: 'prerouting',
+      priority: -100,
+      type: 'nat'
     })
   })
 })

@@ -140,7 +140,7 @@ describe('snapshots of schema versions before Podman (1 to 3)', () => {
     const opened = snapshotFromText(JSON.stringify(v3), 'v3.json')
     expect(opened.ok).toBe(true)
     if (!opened.ok) return
-    expect(opened.value.schemaVersion).toBe(4)
+    expect(opened.value.schemaVersion).toBe(SCHEMA_VERSION)
     expect(opened.value.containers[0]).toMatchObject({ runtime: 'docker', pod: null, rootless: null })
     expect(opened.value.networks[0]).toMatchObject({ runtime: 'docker', dns: null })
   })
