@@ -183,6 +183,10 @@ describe('NatView', () => {
     expect(w.find('.badge.docker').text()).toBe('docker')
     await w.find('[data-tab=ports]').trigger('click')
     expect(w.find('[data-testid=published-port]').text()).toContain('0.0.0.0:8080/tcp')
+    // The last column names whoever holds the port (docker-proxy, conmon, rootlessport), not Docker's alone.
+    const holder = w.findAll('table.ports th').at(-1)!
+    expect(holder.text()).toBe('Process holding the port')
+    expect(holder.attributes('title')).toContain('conmon')
     await w.find('[data-tab=conntrack]').trigger('click')
     await flushPromises()
     // happy-dom has no layout, so the virtualizer draws no window here (the e2e tier checks the rows);
