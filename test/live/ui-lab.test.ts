@@ -13,10 +13,13 @@
  * gallery in docs/screenshots is copied from them).
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { execa, type ResultPromise } from 'execa'
 import type { Browser, Page } from 'playwright-core'
 import type { Snapshot } from '../../src/shared/snapshot/schema'
-import type { TrafficSample } from '../../src/shared/api/types'
+import type { Lesson, LessonGrade, TrafficSample } from '../../src/shared/api/types'
 import {
   chromiumAvailable,
   launchChromium,
@@ -423,6 +426,72 @@ describe.skipIf(skipReason || !haveChromium)('the UI against the live lab (brows
     await expect.poll(() => tcpdumpsOn(webVeth), { timeout: 30_000, interval: 500 }).toEqual([])
     expect(await promiscOf(webVeth)).toBe(promiscBefore)
     await shootBoth('packets')
+  })
+
+  it('New exercise from the live lab host: saved, opened from the training list, walked to a pass (issue 19)', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'netlens-live-authoring-'))
+    const previousFolder = process.env.NETLENS_SCENARIOS_DIR
+    // The backend runs in this process and reads the folder on every call, as the app does.
+    process.env.NETLENS_SCENARIOS_DIR = folder
+    try {
+      await page.click('[data-host-id=local]')
+      await page.waitForSelector('.host.selected[data-host-id=local] .dot.connected', { timeout: 90_000 })
+      await page.selectOption('[data-testid=authoring-menu]', 'exercise')
+      await page.waitForSelector('[data-testid=save-scenario-dialog]')
+      // The live lab has findings of its own (the lab's MTU and the like): the first one a scenario can carry.
+      const finding = page.locator('[data-testid=save-scenario-finding]:not([disabled])').first()
+      await finding.waitFor({ timeout: 60_000 })
+      await finding.check()
+      await page.fill('[data-testid=save-scenario-question-en]', 'Something on the lab host is wrong. What, and where?')
+      await page.fill('[data-testid=save-scenario-question-zh-CN]', '实验主机上有个问题。是什么，在哪里？')
+      await page.click('[data-testid=save-scenario-save]')
+      await page.waitForSelector('[data-testid=save-scenario-saved]', { timeout: 60_000 })
+      expect(readdirSync(folder)).toHaveLength(1)
+      await page.click('.save-scenario .buttons button:not(.primary)')
+      await page.waitForSelector('[data-testid=save-scenario-dialog]', { state: 'detached' })
+
+      // Opened from the training list, not from the dialog.
+      await gotoView(page, 'training')
+      const listed = page.locator('[data-testid=lesson]', { hasText: 'What is broken on this host?' })
+      await expect.poll(() => listed.count(), { timeout: 30_000 }).toBe(1)
+      await listed.locator('[data-testid=lesson-start]').click()
+      const body = page.locator('[data-testid=lesson-body]')
+      await body.waitFor({ timeout: 30_000 })
+      expect(await body.innerText()).toContain('Something on the lab host is wrong.')
+      await page.waitForSelector('.host.selected[data-host-id^="sim:"] .dot.connected', { timeout: 90_000 })
+
+      // The right answer as the diagnose engine grades it (asked through the API), then walked in the UI:
+      // a wrong choice fails, the right one passes.
+      const lessons = await callApi<Lesson[]>(page, app!, 'listLessons', {})
+      if (!lessons.ok) throw new Error(`listLessons failed: ${JSON.stringify(lessons.error)}`)
+      const exercise = lessons.value!.find((l) => l.title.en === 'What is broken on this host?')!
+      const choices = page.locator('[data-testid=lesson-check] label.choice')
+      const n = await choices.count()
+      expect(n).toBeGreaterThan(1)
+      const passes: number[] = []
+      for (let i = 0; i < n; i++) {
+        const g = await callApi<LessonGrade>(page, app!, 'gradeLesson', { lessonId: exercise.id, answer: i })
+        if (g.ok && g.value?.passed) passes.push(i)
+      }
+      expect(passes).toHaveLength(1)
+      const right = passes[0]
+      await choices
+        .nth(right === 0 ? 1 : 0)
+        .locator('input')
+        .check()
+      await page.click('[data-testid=lesson-submit]')
+      await page.waitForSelector('[data-testid=lesson-grade].fail')
+      await choices.nth(right).locator('input').check()
+      await page.click('[data-testid=lesson-submit]')
+      await page.waitForSelector('[data-testid=lesson-grade].pass')
+      await screenshot(page, 'lab-exercise-passed', 'en')
+    } finally {
+      if (previousFolder === undefined) delete process.env.NETLENS_SCENARIOS_DIR
+      else process.env.NETLENS_SCENARIOS_DIR = previousFolder
+      rmSync(folder, { recursive: true, force: true })
+    }
+    await page.click('[data-host-id=local]')
+    await page.waitForSelector('.host.selected[data-host-id=local] .dot.connected', { timeout: 90_000 })
   })
 
   it('every view of the live lab at 1280×720 light and 1920×1080 dark: nothing overflows, shots of each', async () => {
