@@ -148,6 +148,21 @@ describe('DetailsPanel', () => {
     const w2 = mount(DetailsPanel, { ...opts(), props: { node: other, snapshot: snap } })
     expect(w2.find('[data-testid=evidence]').exists()).toBe(true)
   })
+
+  it('says a veth found through /proc/<pid>/net/if_inet6 is a likely match (en, zh-CN)', async () => {
+    const snap = generateSnapshot({ containers: 6, conntrack: 10 })
+    const target = snap.containers[2]
+    target.interfaces = target.interfaces.map((ci) => ({ ...ci, evidence: 'proc-if-inet6' }))
+    withSnapshot(snap)
+    const node = useTopologyStore().layout!.nodes.find((n) => n.kind === 'container' && n.label === target.name)!
+    const w = mount(DetailsPanel, { ...opts(), props: { node, snapshot: snap } })
+    expect(w.find('[data-testid=evidence]').text()).toBe(
+      'Likely: matched by the interface index in the container’s IPv6 address list (/proc/net/if_inet6)'
+    )
+    i18n.global.locale.value = 'zh-CN'
+    const zh = mount(DetailsPanel, { ...opts(), props: { node, snapshot: snap } })
+    expect(zh.find('[data-testid=evidence]').text()).toBe('推断：按容器 IPv6 地址列表（/proc/net/if_inet6）里的接口序号匹配')
+  })
 })
 
 describe('NatView', () => {

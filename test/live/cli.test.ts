@@ -10,6 +10,8 @@ import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { DiagnoseReport, TraceResult, TrafficSample } from '../../src/shared/api/types'
 import { parseSnapshot, type Snapshot } from '../../src/shared/snapshot/schema'
+import { parseCaptureText } from '../../src/main/capture/capture-file'
+import { buildSnapshot } from '../../src/main/model/build-snapshot'
 import { LAB_CONTAINERS, readLabTruth, REPO_ROOT, truthContainer, type LabTruth } from './support/truth'
 import { netlens, run } from './support/live'
 import './support/provided'
@@ -18,6 +20,33 @@ const skipReason = inject('liveSkip')
 const ssh = inject('labSsh')
 
 const USER = 'nllabuser'
+/** Lab containers with a namespace of their own on a bridge network (the sidecar shares nllab-web's). */
+const IPV6_CONTAINERS = ['nllab-web', 'nllab-app', 'nllab-db', 'nllab-default']
+
+/**
+ * Turns IPv6 on in a lab container's namespace only (every interface, and new ones); returns what
+ * puts every value back as it was.
+ */
+async function labNamespaceIpv6On(container: string): Promise<() => Promise<void>> {
+  if (!container.startsWith('nllab-')) throw new Error(`not a lab container: ${container}`)
+  const pid = await run('docker', ['inspect', '-f', '{{.State.Pid}}', container])
+  expect(pid.exitCode, pid.stderr).toBe(0)
+  // /proc/sys/net is the reading task's namespace (sysfs under nsenter -n would still be the host's).
+  const inNs = (script: string) => run('nsenter', ['-t', pid.stdout.trim(), '-n', 'sh', '-c', script])
+  const before = await inNs('for f in /proc/sys/net/ipv6/conf/*/disable_ipv6; do echo "$(cat "$f") $f"; done')
+  expect(before.exitCode, before.stderr).toBe(0)
+  const on = await inNs('for f in /proc/sys/net/ipv6/conf/*/disable_ipv6; do echo 0 > "$f"; done')
+  expect(on.exitCode, on.stderr).toBe(0)
+  return async () => {
+    // `all` and `default` first: writing `all` sets every interface, whose own values follow.
+    const lines = before.stdout.split('\n').filter((l) => /^[01] \/proc\/sys\/net\/ipv6\/conf\/[\w.@-]+\/disable_ipv6$/.test(l))
+    const global = (l: string): boolean => /\/(all|default)\//.test(l)
+    const ordered = [...lines.filter(global), ...lines.filter((l) => !global(l))]
+    const restore = await inNs(ordered.map((l) => `echo ${l.replace(' ', ' > ')}`).join('; ') || 'true')
+    expect(restore.exitCode, restore.stderr).toBe(0)
+  }
+}
+
 const ARTEFACT_DIR = resolve(REPO_ROOT, 'test-output/live')
 
 function snapshotOf(stdout: string): Snapshot {
@@ -149,14 +178,25 @@ describe.skipIf(skipReason)('netlens CLI against the live lab', () => {
     // Issue #13, item 7: nllab-web's namespace is shared by the container: sidecar, so two pids
     // reach it and its inode is unreadable without root; joins go per namespace, not per pid. For
     // this test nllab-web is on two networks (nllab-back connected, disconnected again afterwards).
-    it('joins every attachment of the lab containers that a root capture joins (two-network web + sidecar)', async () => {
+    //
+    // IPv6 is turned on inside the lab containers' namespaces for it (Docker turns it off there; off
+    // again afterwards), so /proc/<pid>/net/if_inet6 lists their interfaces with their ifindexes: the
+    // same capture without its igmp sections (a kernel always lists an up IPv4 interface there, so
+    // "igmp gives nothing" is a kernel without IP multicast or an igmp file not read) must join
+    // every attachment again, from if_inet6 alone (evidence proc-if-inet6).
+    it('joins every attachment of the lab containers that a root capture joins (two-network web + sidecar), from igmp and from if_inet6 alone', async () => {
       const connect = await run('docker', ['network', 'connect', 'nllab-back', 'nllab-web'])
       expect(connect.exitCode, connect.stderr).toBe(0)
       let root, user
+      const restores: (() => Promise<void>)[] = []
       try {
+        for (const name of IPV6_CONTAINERS) restores.push(await labNamespaceIpv6On(name))
+        // Link-local addresses leave DAD (tentative) before the capture.
+        await run('sleep', ['3'])
         ;[root] = await Promise.all([netlens(['inspect', 'local', '--json']), captureAsUser()])
         user = await netlens(['inspect', capture(), '--json'])
       } finally {
+        for (const restore of restores) await restore()
         const disconnect = await run('docker', ['network', 'disconnect', 'nllab-back', 'nllab-web'])
         expect(disconnect.exitCode, disconnect.stderr).toBe(0)
       }
@@ -178,6 +218,18 @@ describe.skipIf(skipReason)('netlens CLI against the live lab', () => {
       const sidecar = truthContainer(truth, 'nllab-sidecar').id.slice(0, 12)
       for (const j of userJoins.filter((x) => x.startsWith(sidecar)))
         expect(userJoins).toContain(j.replace(sidecar, web.id.slice(0, 12)))
+      const evidenceOf = (s: Snapshot): string[] => [
+        ...new Set(s.containers.filter((c) => labIds.has(c.id)).flatMap((c) => c.interfaces.filter((i) => i.hostVeth !== null).map((i) => i.evidence)))
+      ]
+      expect(evidenceOf(snapshotOf(user.stdout))).toEqual(['proc-igmp'])
+      // The same capture, igmp sections left out: if_inet6 alone.
+      const parsed = parseCaptureText(await readFile(capture(), 'utf8'))
+      if (!parsed.ok) throw new Error(parsed.error.message)
+      const noIgmp = { ...parsed.value, sections: parsed.value.sections.filter((x) => !/^ns\/[^/]+\/igmp$/.test(x.name)) }
+      expect(noIgmp.sections.length).toBeLessThan(parsed.value.sections.length)
+      const inet6Only = buildSnapshot(noIgmp)
+      expect(joins(inet6Only)).toEqual(userJoins)
+      expect(evidenceOf(inet6Only)).toEqual(['proc-if-inet6'])
     })
   })
 

@@ -501,16 +501,23 @@ function truncationWarning(t: NonNullable<Snapshot['truncated']>): string {
   return `capture truncated after section ${t.after}${t.cut ? ` (it ends inside ${t.cut}, which was not read)` : ''}: the probe was cut off (timeout, full disk or a closed ssh session), so every section after it is missing`
 }
 
-/** The ifindexes of each container pid whose namespace inode was unreadable (lo left out), from its igmp. */
+/** The ifindexes of each container pid whose namespace inode was unreadable (lo left out), from its igmp and if_inet6. */
 function unreadNamespaceIfindexes(r: CaptureReader, map: NetnsMapEntry[]): Map<string, number[]> {
   const out = new Map<string, number[]>()
+  const recordsOf = <T extends { name: string; ifindex: number }>(
+    name: string,
+    parser: (t: string) => ParseResult<T[]>
+  ): T[] => {
+    const text = r.text(name)
+    return text === null ? [] : safe(() => parser(text).value, [])
+  }
   for (const entry of map) {
     if (entry.inode !== null || !entry.nsid.startsWith('pid:')) continue
-    const name = `ns/${entry.nsid}/${NS_SECTION.igmp}`
-    const text = r.text(name)
-    if (text === null) continue
-    const records = safe(() => parseProcIgmp(text).value, [])
-    const indexes = records.filter((g) => g.name !== 'lo' && g.ifindex > 0).map((g) => g.ifindex)
+    const records = [
+      ...recordsOf(`ns/${entry.nsid}/${NS_SECTION.igmp}`, parseProcIgmp),
+      ...recordsOf(`ns/${entry.nsid}/${NS_SECTION.ifInet6}`, parseProcIfInet6)
+    ]
+    const indexes = [...new Set(records.filter((g) => g.name !== 'lo' && g.ifindex > 0).map((g) => g.ifindex))]
     if (indexes.length) out.set(entry.nsid, indexes)
   }
   return out

@@ -11,7 +11,7 @@
 import type { DockerContainerRecord, FdbRecord } from '../parsers/types'
 import type { Container, ContainerInterface, Evidence, Route } from '../../shared/snapshot/schema'
 import type { BridgeRef } from '../../shared/snapshot/bridges'
-import type { IfaceBuild } from './interfaces'
+import { learntFromProc, type IfaceBuild } from './interfaces'
 import { isIpv4 } from '../../shared/net/ip'
 import { matchByFdb, matchByIgmp, netKey, pair, type IgmpJoins } from './joins'
 import type { RootlessInfo } from './podman'
@@ -133,22 +133,21 @@ export function buildContainers(input: ContainerJoinInput): Container[] {
               : undefined
           if (peer && b.iface.peer?.netns !== 'unknown') {
             hostEnd(peer)
-            // an interface known only from /proc was paired by an earlier proc-igmp join (shared namespace)
-            evidence = b.from === 'igmp' || b.from === 'proc-net-dev' ? 'proc-igmp' : 'netns-ifindex'
+            // an interface known only from /proc was paired by an earlier /proc join (shared namespace)
+            evidence = learntFromProc(b) ? procEvidence(b) : 'netns-ifindex'
           } else if (b.iface.kind === 'macvlan' || b.iface.kind === 'ipvlan') {
             evidence = b.iface.parent ? 'netns-ifindex' : 'none'
           } else {
             const expected = endpoint ? bridgeOf(endpoint.name) : null
-            const viaIgmp =
-              b.from !== 'igmp' && b.from !== 'proc-net-dev'
-                ? null
-                : input.igmp
-                  ? (input.igmp.matches.get(b) ?? null)
-                  : matchByIgmp(b.iface.ifindex, hostVeths, expected?.netns === 'host' ? expected.name : null)
+            const viaIgmp = !learntFromProc(b)
+              ? null
+              : input.igmp
+                ? (input.igmp.matches.get(b) ?? null)
+                : matchByIgmp(b.iface.ifindex, hostVeths, expected?.netns === 'host' ? expected.name : null)
             if (viaIgmp) {
               pair(b, viaIgmp)
               hostEnd(viaIgmp)
-              evidence = 'proc-igmp'
+              evidence = procEvidence(b)
             } else {
               const fdb = matchByFdb(b.iface.mac ?? endpoint?.mac ?? null, input.hostFdb, hostVethNames)
               if (fdb) {
@@ -163,7 +162,7 @@ export function buildContainers(input: ContainerJoinInput): Container[] {
         if (!b.iface.mac && endpoint?.mac) b.iface.mac = endpoint.mac
         // No address from the namespace, or (non-root: interfaces from /proc) only IPv6 ones from
         // if_inet6: docker's IPv4 address first.
-        const fromProc = b.from === 'igmp' || b.from === 'proc-net-dev'
+        const fromProc = learntFromProc(b)
         const noIpv4 = !b.iface.addresses.some((a) => isIpv4(stripCidr(a)))
         if (endpoint?.ipAddress && (!b.iface.addresses.length || (fromProc && noIpv4))) {
           const ipv6 =
@@ -248,6 +247,9 @@ function vethFields(
     bridgeNetns: bridge?.netns ?? null
   }
 }
+
+/** A /proc join names the file its ifindex came from: igmp, or if_inet6 for an interface igmp did not list. */
+const procEvidence = (b: IfaceBuild): Evidence => (b.from === 'if-inet6' ? 'proc-if-inet6' : 'proc-igmp')
 
 /** docker's short id: the first 12 hex digits of the container id. */
 export const shortId = (id: string): string => id.slice(0, 12)

@@ -2,7 +2,7 @@
  * Interfaces of one network namespace, merged from whatever the capture has for it:
  * `ip -j -d link` (or its text form), `ip -j addr`, `/proc/net/dev` counters, and for
  * non-root captures of container namespaces `/proc/<pid>/net/igmp` (ifindex and name) and
- * `/proc/<pid>/net/if_inet6` (IPv6 addresses).
+ * `/proc/<pid>/net/if_inet6` (IPv6 addresses, and the ifindex of an interface igmp does not list).
  */
 import type { IfInet6Record, IgmpRecord, IpAddrRecord, IpLinkRecord, ProcNetDevRecord } from '../parsers/types'
 import type { Counters, Interface } from '../../shared/snapshot/schema'
@@ -13,9 +13,16 @@ export interface IfaceBuild {
   linkIndex: number | null
   linkNetnsId: number | null
   linkName: string | null
-  /** Where the interface was learnt: `ip-link`, `ip-addr`, `igmp`, `proc-net-dev`. */
-  from: 'ip-link' | 'ip-addr' | 'igmp' | 'proc-net-dev'
+  /**
+   * Where the interface was learnt: `ip-link`, `ip-addr`, `igmp`, `proc-net-dev`, or `if-inet6`
+   * (named by `/proc/<pid>/net/dev`, its ifindex from `/proc/<pid>/net/if_inet6`).
+   */
+  from: 'ip-link' | 'ip-addr' | 'igmp' | 'if-inet6' | 'proc-net-dev'
 }
+
+/** Known only from /proc files a non-root probe reads (no `ip link`/`ip addr` of its namespace). */
+export const learntFromProc = (b: IfaceBuild): boolean =>
+  b.from === 'igmp' || b.from === 'if-inet6' || b.from === 'proc-net-dev'
 
 export interface NsData {
   netns: string
@@ -23,7 +30,7 @@ export interface NsData {
   addrs: IpAddrRecord[] | null
   dev: ProcNetDevRecord[] | null
   igmp: IgmpRecord[] | null
-  /** `/proc/<pid>/net/if_inet6`: read for IPv6 addresses only when `ip addr` of the namespace is missing. */
+  /** `/proc/<pid>/net/if_inet6`: read (IPv6 addresses, ifindexes) only when `ip addr` of the namespace is missing. */
   inet6?: IfInet6Record[] | null
 }
 
@@ -156,8 +163,30 @@ export function buildInterfaces(data: NsData): IfaceBuild[] {
       from: 'proc-net-dev'
     })
   }
-  if (!data.addrs) addInet6Addresses(out, data.inet6 ?? [])
+  if (!data.addrs) {
+    addInet6Ifindexes(out, data.inet6 ?? [])
+    addInet6Addresses(out, data.inet6 ?? [])
+  }
   return out
+}
+
+/**
+ * An interface named only by `/proc/<pid>/net/dev` (no igmp membership) has no ifindex; the
+ * namespace's if_inet6 gives it one (every line carries its device's ifindex and name), which the
+ * veth join needs. One ifindex per name, or nothing is taken.
+ */
+function addInet6Ifindexes(out: IfaceBuild[], records: IfInet6Record[]): void {
+  const indexesOf = new Map<string, Set<number>>()
+  for (const r of records) indexesOf.set(r.name, (indexesOf.get(r.name) ?? new Set()).add(r.ifindex))
+  const taken = new Set(out.map((b) => b.iface.ifindex).filter((i) => i > 0))
+  for (const b of out) {
+    if (b.from !== 'proc-net-dev' || b.iface.ifindex > 0) continue
+    const indexes = [...(indexesOf.get(b.iface.name) ?? [])]
+    if (indexes.length !== 1 || indexes[0] <= 0 || taken.has(indexes[0])) continue
+    b.iface.ifindex = indexes[0]
+    b.from = 'if-inet6'
+    taken.add(indexes[0])
+  }
 }
 
 /**

@@ -5,13 +5,15 @@
  *   the peer's namespace, and the peer's `link_index` is this veth's ifindex. Both directions must
  *   agree, so an ifindex that repeats across namespaces cannot produce a wrong pair.
  * - non-root captures have no `ip link` inside namespaces, only `/proc/<pid>/net/igmp` (ifindex and
- *   name): a container interface with ifindex N matches the one unpaired host veth whose
- *   `link_index` is N (`proc-igmp`), narrowed by the bridge docker says the network uses.
+ *   name) and `/proc/<pid>/net/if_inet6` (ifindex of an interface igmp does not list): a container
+ *   interface with ifindex N matches the one unpaired host veth whose `link_index` is N
+ *   (`proc-igmp`, or `proc-if-inet6` when only if_inet6 gave N), narrowed by the bridge docker says
+ *   the network uses.
  * - last resort: the container's MAC in the host bridge FDB names the host port (`fdb-mac`).
  */
 import type { BridgeLinkRecord, BrctlRecord, DockerNetworkRecord, FdbRecord } from '../parsers/types'
 import type { Bridge, Network } from '../../shared/snapshot/schema'
-import type { IfaceBuild } from './interfaces'
+import { learntFromProc, type IfaceBuild } from './interfaces'
 
 const LINKED_KINDS = new Set(['macvlan', 'ipvlan', 'vlan', 'macvtap', 'ipvtap'])
 
@@ -266,7 +268,7 @@ export interface IgmpJoins {
 }
 
 /**
- * proc-igmp joins for namespaces known only from `/proc/<pid>/net/{igmp,dev}` (no docker data to
+ * proc-igmp / proc-if-inet6 joins for namespaces known only from `/proc/<pid>/net/{igmp,if_inet6,dev}` (no docker data to
  * narrow by bridge). A namespace interface with ifindex N and a host veth with `link_index` N pair
  * when each is the other's only candidate. When several namespaces hold ifindex N (two pids that
  * may or may not share one namespace), the host veth's `link-netnsid` decides, but only if one
@@ -278,7 +280,7 @@ export function resolveIgmpJoins(all: IfaceBuild[], skipNetns: Set<string> = new
     (b) =>
       b.iface.netns !== 'host' &&
       !skipNetns.has(b.iface.netns) &&
-      (b.from === 'igmp' || b.from === 'proc-net-dev') &&
+      learntFromProc(b) &&
       b.iface.ifindex > 0 &&
       b.iface.kind !== 'loopback' &&
       b.iface.name !== 'lo' &&
@@ -339,7 +341,7 @@ export function resolveIgmpJoins(all: IfaceBuild[], skipNetns: Set<string> = new
  * of its own, and a namespace several containers share (a `container:` sidecar) is read once per
  * pid: each copy then claims the same host veths and none is joined. But all host veths whose
  * link-netnsid is N lead into one namespace, and a veth's link_index is its peer's ifindex there.
- * A pid whose interfaces (ifindexes from /proc/<pid>/net/igmp) are the peers of exactly one
+ * A pid whose interfaces (ifindexes from /proc/<pid>/net/igmp and if_inet6) are the peers of exactly one
  * netnsid's veths is in that namespace; pids that land on the same netnsid are one namespace,
  * whatever number of containers share it. Returns the groups of two or more nsids.
  */

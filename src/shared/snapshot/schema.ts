@@ -146,7 +146,7 @@ export const Network = z.object({
 })
 export type Network = z.infer<typeof Network>
 
-export const Evidence = z.enum(['netns-ifindex', 'proc-igmp', 'fdb-mac', 'none'])
+export const Evidence = z.enum(['netns-ifindex', 'proc-igmp', 'proc-if-inet6', 'fdb-mac', 'none'])
 export type Evidence = z.infer<typeof Evidence>
 
 export const ContainerInterface = z.object({

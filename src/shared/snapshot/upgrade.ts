@@ -107,5 +107,6 @@ export function upgradeSnapshot(value: unknown): unknown {
   // owner `podman`): all defaulted, an older file's containers are Docker's.
   // 4 → 5: native nft chains gained hook, priority and type (defaulted to null: such a file's nft
   // base chains are not walked by trace, as before).
+  // 5 → 6: container interfaces gained the evidence `proc-if-inet6`; older files never have it.
   return { ...snapshot, schemaVersion: SCHEMA_VERSION }
 }

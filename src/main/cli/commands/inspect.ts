@@ -48,6 +48,16 @@ export function formatSnapshotSummary(s: Snapshot): string {
   const modeOf = (c: Snapshot['containers'][number]): string =>
     `${mode(c.networkMode)}${c.pod ? ` (pod ${clean(c.pod)})` : ''}`
 
+  /** A join that is not the kernel's own word (netns-ifindex) says what it rests on. */
+  const inferredBy = (evidence: Snapshot['containers'][number]['interfaces'][number]['evidence']): string =>
+    evidence === 'proc-igmp'
+      ? ' (matched by /proc igmp)'
+      : evidence === 'proc-if-inet6'
+        ? ' (matched by /proc if_inet6)'
+        : evidence === 'fdb-mac'
+          ? ' (matched by bridge FDB)'
+          : ''
+
   // Bridges and the containers attached to them. A bridge is (name, namespace): every overlay
   // network has its own br0, whose veth ends live in the overlay's namespace, not on the host.
   const header = ['CONTAINER', 'RUNTIME', 'MODE', 'IFNAME', 'IP', 'PEER VETH']
@@ -70,7 +80,7 @@ export function formatSnapshotSummary(s: Snapshot): string {
           modeOf(c),
           clean(i.ifname),
           i.addresses.map(clean).join(',') || '-',
-          `${clean(i.hostVeth)}${vethNetns && vethNetns !== 'host' ? ` (in ${clean(vethNetns)})` : ''}`
+          `${clean(i.hostVeth)}${vethNetns && vethNetns !== 'host' ? ` (in ${clean(vethNetns)})` : ''}${i.hostVeth ? inferredBy(i.evidence) : ''}`
         ])
       }
     }

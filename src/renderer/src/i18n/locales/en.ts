@@ -185,6 +185,7 @@ export const en = {
     evidenceKinds: {
       'netns-ifindex': 'Certain: the kernel names this veth’s other end inside the container',
       'proc-igmp': 'Likely: matched by the multicast groups the container joined (/proc/net/igmp)',
+      'proc-if-inet6': 'Likely: matched by the interface index in the container’s IPv6 address list (/proc/net/if_inet6)',
       'fdb-mac': 'Likely: matched by the container’s MAC address in the bridge’s table',
       none: 'Not matched to a veth'
     },

@@ -186,6 +186,7 @@ export const zhCN: MessageSchema = {
     evidenceKinds: {
       'netns-ifindex': '确定：内核给出了这个 veth 在容器里的另一端',
       'proc-igmp': '推断：按容器加入的组播组匹配（/proc/net/igmp）',
+      'proc-if-inet6': '推断：按容器 IPv6 地址列表（/proc/net/if_inet6）里的接口序号匹配',
       'fdb-mac': '推断：按容器 MAC 在网桥转发表（FDB）里匹配',
       none: '没有匹配到 veth'
     },
