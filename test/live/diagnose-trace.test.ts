@@ -124,6 +124,18 @@ describe.skipIf(skipReason)('diagnose and trace against the real lab', () => {
     const findings = (s: Snapshot, id: string): Finding[] => diagnose(s).filter((f) => f.id === id)
     const objectIds = (f: Finding): string[] => f.objects.map((o) => `${o.kind}:${o.id}`)
 
+    /** A lab nft table `family name`, absent at the start; `remove` deletes it if present (registered for afterAll too). */
+    async function labNftTable(family: string, name: string): Promise<{ tables: () => Promise<string>; remove: () => Promise<void> }> {
+      const tables = async (): Promise<string> => must('nft', ['list', 'tables'])
+      expect(await tables()).not.toContain(name)
+      const remove = async (): Promise<void> => {
+        if ((await tables()).includes(`${family} ${name}`)) await must('nft', ['delete', 'table', family, name])
+        pendingRestores.delete(`nft table ${family} ${name}`)
+      }
+      pendingRestores.set(`nft table ${family} ${name}`, remove)
+      return { tables, remove }
+    }
+
     it('missing-masquerade: nllab-front’s MASQUERADE rule deleted', async () => {
       const spec = ['-s', front.subnet, '!', '-o', front.bridge, '-j', 'MASQUERADE']
       const ruleLine = `-A POSTROUTING ${spec.join(' ')}`
@@ -215,12 +227,7 @@ describe.skipIf(skipReason)('diagnose and trace against the real lab', () => {
       const to = `${truth.wan.hostIp}:${truth.webPort}`
       const wanWget = async (): Promise<boolean> =>
         (await run('ip', ['netns', 'exec', truth.wan.netns, ...boundedWget(`http://${to}/`, 3)])).exitCode === 0
-      const tables = async (): Promise<string> => must('nft', ['list', 'tables'])
-      expect(await tables()).not.toContain(table)
-      const remove = async (): Promise<void> => {
-        if ((await tables()).includes(`inet ${table}`)) await must('nft', ['delete', 'table', 'inet', table])
-      }
-      pendingRestores.set(`nft table inet ${table}`, remove)
+      const { tables, remove } = await labNftTable('inet', table)
       try {
         await must('nft', ['add', 'table', 'inet', table])
         await must('nft', ['add', 'chain', 'inet', table, 'forward', '{ type filter hook forward priority 0; policy drop; }'])
@@ -233,12 +240,43 @@ describe.skipIf(skipReason)('diagnose and trace against the real lab', () => {
         expect(await wanWget(), 'the wan really reached the published port through the drop policy').toBe(false)
       } finally {
         await remove()
-        pendingRestores.delete(`nft table inet ${table}`)
       }
       expect(await tables()).not.toContain(table)
       const after = traceFlow(await liveSnapshot('local', null), truth.wan.nsIp, to)
       expect(after.verdict, describeTrace(after)).toBe('delivered')
       await until('the wan reaches the published port again', wanWget, 20_000)
+    })
+    it('a bridge family table whose forward chain drops nllab-app → nllab-web HTTP on nllab-front (issue #13): trace and a real wget agree; table deleted', async () => {
+      const table = 'nllab_h7_bridge'
+      const webIp = ipOf('nllab-web', 'nllab-front')
+      const frontBridge = truthContainer(truth, 'nllab-web').interfaces.find((i) => i.addresses.some((a) => a.startsWith(`${webIp}/`)))!.master
+      // nllab-app's port on the same bridge: the rule names it, so only this lab pair is affected.
+      const appPort = truthContainer(truth, 'nllab-app').interfaces.find((i) => i.master === frontBridge)!.hostVeth!
+      expect(appPort).toMatch(/^veth/)
+      const appWget = async (): Promise<boolean> =>
+        (await run('docker', ['exec', 'nllab-app', ...boundedWget(`http://${webIp}/`, 3)], { timeout: 15_000 })).exitCode === 0
+      const { tables, remove } = await labNftTable('bridge', table)
+      try {
+        await must('nft', ['add', 'table', 'bridge', table])
+        await must('nft', ['add', 'chain', 'bridge', table, 'forward', '{ type filter hook forward priority filter; policy accept; }'])
+        await must('nft', ['add', 'rule', 'bridge', table, 'forward', 'iifname', appPort, 'ip', 'daddr', webIp, 'tcp', 'dport', '80', 'drop'])
+        const s = await liveSnapshot('local', null)
+        const t = traceFlow(s, 'nllab-app', `nllab-web:80/tcp`)
+        expect(t.verdict, describeTrace(t)).toBe('dropped')
+        expect(t.droppedBy, describeTrace(t)).toBe(`iifname "${appPort}" ip daddr ${webIp} tcp dport 80 drop`)
+        expect(t.reason.en).toMatch(new RegExp(`^Dropped by the nftables bridge table ${table}, base chain forward \\(hook forward, priority -200\\)`))
+        expect(t.reason['zh-CN']).toContain(`nftables bridge 族的表 ${table} 的基础链 forward`)
+        // ICMP is not matched by the rule: traced and really delivered.
+        expect(traceFlow(s, 'nllab-app', 'nllab-web').verdict).toBe('delivered')
+        expect(await reaches('docker', ping('nllab-app', webIp), true)).toBe(true)
+        expect(await appWget(), 'nllab-app really reached nllab-web:80 through the bridge drop').toBe(false)
+      } finally {
+        await remove()
+      }
+      expect(await tables()).not.toContain(table)
+      const after = traceFlow(await liveSnapshot('local', null), 'nllab-app', `nllab-web:80/tcp`)
+      expect(after.verdict, describeTrace(after)).toBe('delivered')
+      await until('nllab-app reaches nllab-web:80 again', appWget, 20_000)
     })
   })
 

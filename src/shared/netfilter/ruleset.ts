@@ -381,12 +381,14 @@ export function iptablesPriority(table: string, hook: string): number {
   return table === 'security' ? 50 : 0
 }
 
-/** A native nftables base chain that IPv4 packets meet (`ip` and `inet` tables). */
+/** A native nftables base chain (`ip`/`inet` tables, and for trace's frames `bridge` and `netdev`). */
 export interface NftBaseChain {
-  /** `inet filter`, `ip docker-bridges`, … (the NatRule/ChainInfo table). */
+  /** `inet filter`, `ip docker-bridges`, `bridge lab`, … (the NatRule/ChainInfo table: family first). */
   table: string
+  /** The table's family: `ip`, `inet`, `bridge`, `netdev`, … */
+  family: string
   chain: string
-  /** Lower case, as nft names it: `forward`, `prerouting`, … */
+  /** Lower case, as nft names it: `forward`, `prerouting`, `ingress`, … */
   hook: string
   priority: number
   /** `filter`, `nat` or `route`. */
@@ -395,16 +397,26 @@ export interface NftBaseChain {
 }
 
 /**
- * The native nft base chains of the snapshot that IPv4 traffic passes (hook and priority known:
- * snapshots from schema 5 on), in priority order.
+ * The base chains of native nftables tables of the given families (their hook, priority and type
+ * are known: snapshots from schema 5 on), in priority order. By default the
+ * families IPv4 packets meet at the IP hooks: `ip` and `inet`.
  */
-export function nftBaseChains(snapshot: Snapshot): NftBaseChain[] {
+export function nftBaseChains(snapshot: Snapshot, families: readonly string[] = ['ip', 'inet']): NftBaseChain[] {
   const rules = new Ruleset(snapshot.nat.rules, snapshot.nat.chains, 'nft')
   const out: NftBaseChain[] = []
   for (const c of snapshot.nat.chains) {
     if (c.family !== 'nft' || c.hook === null || c.priority === null || c.type === null) continue
-    if (!/^(ip|inet) /.test(c.table)) continue
-    out.push({ table: c.table, chain: c.chain, hook: c.hook, priority: c.priority, type: c.type, rules })
+    const family = c.table.split(' ')[0]
+    if (!families.includes(family)) continue
+    out.push({
+      table: c.table,
+      family,
+      chain: c.chain,
+      hook: c.hook,
+      priority: c.priority,
+      type: c.type,
+      rules
+    })
   }
   return out.sort((a, b) => a.priority - b.priority)
 }

@@ -170,6 +170,9 @@ function fromContainer(
     hostVethOf(holder.iface) !== null &&
     onHostBridge(t.snapshot, holder.iface, bridge)
   if (switched) return bridged(t, bridge, state)
+  // To the bridge device itself (the gateway): the rest of bridge prerouting, then bridge input.
+  t.bridgeHook('prerouting', state.original, ci.hostVeth, null, (priority) => priority >= BRNF_PREROUTING)
+  t.bridgeHook('input', state.original, ci.hostVeth, null)
   return hostIngress(t, bridge, state)
 }
 
@@ -242,7 +245,19 @@ function leaveContainer(
   const bridgeIface = hostInterface(t.snapshot, bridge)
   t.hop('bridge', bridge, [bridgeNodeId('host', bridge)], M('bridgeReceives', { bridge }), packet)
   t.checkLinkUp(bridgeIface, bridge)
+  // bridge family prerouting below br_netfilter's priority 0 (which calls iptables PREROUTING).
+  t.bridgeHook('prerouting', packet, ci.hostVeth, null, (priority) => priority < BRNF_PREROUTING)
   return bridge
+}
+
+/** br_netfilter's bridge hook priorities (NF_BR_PRI_BRNF): iptables runs from these, in the bridge's hooks. */
+const BRNF_PREROUTING = 0
+const BRNF_FORWARD = -1
+
+/** The host veth of the container interface holding `ip`, the bridge port a frame to it leaves by. */
+function portTowards(t: Tracer, ip: string): string | null {
+  const holder = containerHolding(t.snapshot, ip)
+  return holder ? hostVethOf(holder.iface) : null
 }
 
 /** Host bridge → destination container: bridge, veth, container interface. */
@@ -310,11 +325,24 @@ function prerouting(t: Tracer, inIface: string, packet: Packet, state: ForwardSt
 function bridged(t: Tracer, bridge: string, state: ForwardState): ForwardState {
   let packet = state.final
   t.hop('bridge', bridge, [bridgeNodeId('host', bridge)], M('switched', { dst: packet.dst }), packet)
-  if (bridgeNetfilterOn(t)) {
+  // The bridge family's chains see the frame between the two ports, br_netfilter or not.
+  const inPort = state.sourceIface?.hostVeth ?? null
+  const brnf = bridgeNetfilterOn(t)
+  if (brnf) {
     t.ensureRules()
     packet = prerouting(t, bridge, packet, state)
+  }
+  const outPort = portTowards(t, packet.dst)
+  t.bridgeHook('prerouting', packet, inPort, null, (priority) => priority >= BRNF_PREROUTING)
+  t.bridgeHook('forward', packet, inPort, outPort, (priority) => priority < BRNF_FORWARD)
+  if (brnf) {
     t.chain('mangle', 'FORWARD', packet, t.match(bridge, bridge, 'NEW', !!state.dnat))
     t.chain('filter', 'FORWARD', packet, t.match(bridge, bridge, 'NEW', !!state.dnat), true)
+  }
+  t.bridgeHook('forward', packet, inPort, outPort, (priority) => priority >= BRNF_FORWARD)
+  // br_netfilter calls iptables POSTROUTING last of all (NF_BR_PRI_LAST).
+  t.bridgeHook('postrouting', packet, null, outPort)
+  if (brnf) {
     const post = t.chain('nat', 'POSTROUTING', packet, t.match(null, bridge, 'NEW', !!state.dnat))
     const snat = t.applySnat(post, packet, bridge, packet.dst)
     packet = snat.packet
@@ -381,6 +409,10 @@ function postRouting(t: Tracer, out: string, route: Route, packet: Packet, state
   if (t.hostInterfaceKind(out) === 'bridge') {
     t.hop('egress', out, [bridgeNodeId('host', out)], M('outThroughBridge', { bridge: out }), packet)
     t.checkLinkUp(hostInterface(t.snapshot, out), out)
+    // The bridge device sends the frame: bridge output, then bridge postrouting, to the port.
+    const outPort = portTowards(t, packet.dst)
+    t.bridgeHook('output', packet, null, outPort)
+    t.bridgeHook('postrouting', packet, null, outPort)
     state.deliveredTo = enterContainer(t, out, packet)
     return state
   }

@@ -22,6 +22,8 @@ const en = {
     `No host routing table in the snapshot and ${p.dst} is not on a connected subnet.`,
   onlyNativeNft: () =>
     'Only native nftables rules were captured, without their chains’ hooks and priorities (a snapshot older than schema 5): the netfilter verdict is unknown.',
+  deviceChainsNotWalked: (p: { chains: { table: string; chain: string; hook: string; priority: number }[] }) =>
+    `Not walked: ${p.chains.map((c) => `${c.table} ${c.chain} (hook ${c.hook}, priority ${c.priority})`).join('; ')}. Ingress/egress base chains belong to a device, and the captured nft -j ruleset does not say which (nftables 1.0.6 does not print it), so a drop there is not seen by this trace.`,
   noIptablesRules: () =>
     'No iptables rules in the snapshot (section missing or denied): the netfilter verdict is unknown.',
   ruleAction: (p: { where: string; action: string }) => `${p.where}: ${p.action}`,
@@ -29,8 +31,8 @@ const en = {
   droppedInBackend: (p: { backend: string; table: string; hook: string; by: string; others: string[] }) =>
     `Dropped in ${p.backend} ${p.table} ${p.hook} by: ${p.by}. The kernel runs the rules of ${p.others.join(', ')} as well (both iptables backends are loaded), and a drop in either is final: ${p.backend} decided.`,
   droppedIn: (p: { table: string; hook: string; by: string }) => `Dropped in ${p.table} ${p.hook} by: ${p.by}`,
-  droppedInNft: (p: { table: string; chain: string; hook: string; priority: number; by: string }) =>
-    `Dropped by the nftables table ${p.table}, base chain ${p.chain} (hook ${p.hook}, priority ${p.priority}), by: ${p.by}. The kernel runs every base chain at a hook in priority order, iptables' tables among them, and a drop in any is final: this nft chain decided.`,
+  droppedInNft: (p: { family: string; table: string; chain: string; hook: string; priority: number; by: string }) =>
+    `Dropped by the nftables ${p.family} table ${p.table}, base chain ${p.chain} (hook ${p.hook}, priority ${p.priority}), by: ${p.by}. The kernel runs every base chain at a hook in priority order (at the IP hooks iptables' tables among them), and a drop in any is final: this nft chain decided.`,
   dnat: (p: { dst: string; dport: number | null; toDst: string; toDport: number | null }) =>
     `DNAT: destination ${p.dst}${port(p.dport)} → ${p.toDst}${port(p.toDport)}`,
   masqueradeWithoutAddress: (p: { iface: string }) =>
@@ -172,6 +174,8 @@ const zhCN: Catalogue = {
   noHostRoutingTable: (p) => `快照里没有宿主机路由表，且 ${p.dst} 不在任何直连网段内。`,
   onlyNativeNft: () =>
     '只采集到了原生 nftables 规则，却没有各条链的 hook 和优先级（schema 5 之前的快照），netfilter 这一段无法判断。',
+  deviceChainsNotWalked: (p) =>
+    `未追踪：${p.chains.map((c) => `${c.table} ${c.chain}（hook ${c.hook}，优先级 ${c.priority}）`).join('；')}。ingress/egress 基础链挂在某个网络设备上，而采集到的 nft -j 规则集没有写明是哪个设备（nftables 1.0.6 不输出），所以这里的丢弃本次追踪看不到。`,
   noIptablesRules: () => '快照里没有 iptables 规则（相关段缺失或没有权限），无法判断 netfilter 的处理结果。',
   ruleAction: (p) => `${p.where}：${zhAction(p.action)}`,
   endOfChain: (p) => `${p.where}：走到链尾，按默认策略 ${p.policy} 处理`,
@@ -179,7 +183,7 @@ const zhCN: Catalogue = {
     `在 ${p.backend} 的 ${p.table} 表 ${p.hook} 链被丢弃：${p.by}。内核同时执行 ${p.others.join('、')} 的规则（两套 iptables 后端都在），任何一套丢弃，包就没了：这里是 ${p.backend} 做的决定。`,
   droppedIn: (p) => `在 ${p.table} 表 ${p.hook} 链被丢弃：${p.by}`,
   droppedInNft: (p) =>
-    `在 nftables 表 ${p.table} 的基础链 ${p.chain}（hook ${p.hook}，优先级 ${p.priority}）被丢弃：${p.by}。内核按优先级依次执行一个 hook 上的所有基础链（iptables 的表也在其中），任何一条丢弃即为最终结果：由这条 nft 链决定。`,
+    `在 nftables ${p.family} 族的表 ${p.table} 的基础链 ${p.chain}（hook ${p.hook}，优先级 ${p.priority}）被丢弃：${p.by}。内核按优先级依次执行一个 hook 上的所有基础链（在 IP 层的 hook 上 iptables 的表也在其中），任何一条丢弃即为最终结果：由这条 nft 链决定。`,
   dnat: (p) => `DNAT：目的地址 ${p.dst}${port(p.dport)} 改写为 ${p.toDst}${port(p.toDport)}`,
   masqueradeWithoutAddress: (p) => `在 ${p.iface} 上做 MASQUERADE，但快照里没有它的 IPv4 地址。`,
   snat: (p) => `${p.target}：源地址 ${p.src} 改写为 ${p.toSrc}`,

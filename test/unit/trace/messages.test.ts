@@ -14,6 +14,7 @@ const anyParams = new Proxy(
   {
     get: (_target, name) => {
       if (name === 'others') return [WORD]
+      if (name === 'chains') return [{ table: WORD, chain: WORD, hook: WORD, priority: 0 }]
       if (name === 'notes') return [{ en: WORD, 'zh-CN': WORD }]
       if (name === 'reason') return { en: WORD, 'zh-CN': WORD }
       if (name === 'verdict') return 'dropped'

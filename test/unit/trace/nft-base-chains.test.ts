@@ -90,9 +90,9 @@ describe('native nftables base chains in trace', () => {
     expect(trace.verdict).toBe('dropped')
     expect(trace.droppedBy).toBe('policy drop of nft inet filter forward (hook forward, priority 0)')
     expect(trace.reason.en).toMatch(
-      /^Dropped by the nftables table inet filter, base chain forward \(hook forward, priority 0\)/
+      /^Dropped by the nftables inet table filter, base chain forward \(hook forward, priority 0\)/
     )
-    expect(trace.reason['zh-CN']).toContain('inet filter')
+    expect(trace.reason['zh-CN']).toContain('nftables inet 族的表 filter 的基础链 forward')
     const where = trace.hops.map((h) => h.where)
     // In priority order: ip early (-10), iptables filter (0), then inet filter (0, registered later).
     expect(where.indexOf('nft ip early early_forward')).toBeGreaterThanOrEqual(0)
@@ -119,7 +119,7 @@ describe('native nftables base chains in trace', () => {
     const trace = traceFlow(early, CONTAINER_IP, WAN_IP)
     expect(trace.verdict).toBe('dropped')
     expect(trace.droppedBy).toBe(`ip saddr ${CONTAINER_IP} drop`)
-    expect(trace.reason.en).toContain('table ip early, base chain early_forward (hook forward, priority -10)')
+    expect(trace.reason.en).toContain('nftables ip table early, base chain early_forward (hook forward, priority -10)')
     expect(trace.hops.map((h) => h.where)).not.toContain('nft inet filter forward')
   })
 
