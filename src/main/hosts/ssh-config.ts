@@ -168,8 +168,35 @@ export const SHOWN_SSH_SETTINGS = [
 ] as const
 
 /**
+ * How long one alias's `ssh -G` answer is reused. Listing the hosts asks it for every alias and each
+ * capture asks again: one `ssh -G` costs 45–470 ms (a process, the whole config read), on the path
+ * from a click to the topology and once per host of a fleet (issue #16, #18). An edit of the config
+ * file (its mtime or size) ends the reuse at once; an Include'd file's edit shows within this time.
+ */
+export const SSH_SETTINGS_REUSE_MS = 30_000
+
+const settingsCache = new Map<string, { at: number; stamp: string; result: Promise<Result<Record<string, string>>> }>()
+
+/** The config files' mtimes and sizes: a cached answer is stale once one of them changed. */
+async function configStamp(configFile: string | undefined): Promise<string> {
+  const files = [configFile ?? defaultSshConfigPath(), '/etc/ssh/ssh_config']
+  const parts = await Promise.all(
+    files.map(async (file) => {
+      try {
+        const st = await stat(file)
+        return `${st.mtimeMs}:${st.size}`
+      } catch {
+        return '-'
+      }
+    })
+  )
+  return parts.join(' ')
+}
+
+/**
  * Effective settings for `alias` from `ssh -G` (does not connect). identityfile lists are joined
- * with `, `. Missing keys are omitted.
+ * with `, `. Missing keys are omitted. A successful answer is reused for SSH_SETTINGS_REUSE_MS while
+ * the config file is unchanged; concurrent asks for one alias share one `ssh -G`.
  */
 export async function sshEffectiveSettingsResult(
   alias: string,
@@ -180,6 +207,25 @@ export async function sshEffectiveSettingsResult(
   if (configFile !== undefined && (configFile.startsWith('-') || configFile.includes('\n'))) {
     return fail('invalid-argument', `Not a valid ssh config file path: ${JSON.stringify(configFile)}`)
   }
+  const key = `${alias}\0${configFile ?? ''}`
+  const stamp = await configStamp(configFile)
+  const cached = settingsCache.get(key)
+  let result: Promise<Result<Record<string, string>>>
+  if (cached && cached.stamp === stamp && Date.now() - cached.at < SSH_SETTINGS_REUSE_MS) result = cached.result
+  else {
+    result = askSsh(alias, configFile)
+    const entry = { at: Date.now(), stamp, result }
+    settingsCache.set(key, entry)
+    // Failures are not kept: the next ask runs ssh -G again.
+    void result.then((r) => {
+      if (!r.ok && settingsCache.get(key) === entry) settingsCache.delete(key)
+    })
+  }
+  const r = await result
+  return r.ok ? ok({ ...r.value }) : r
+}
+
+async function askSsh(alias: string, configFile: string | undefined): Promise<Result<Record<string, string>>> {
   const args = ['-G', ...(configFile ? ['-F', configFile] : []), '--', alias]
   // Loaded here: the alias check and the config listing are on paths (a capture file) that run no ssh.
   const { execa } = await import('execa')

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -91,6 +91,29 @@ describe('sshEffectiveSettings (real ssh -G, does not connect)', () => {
     if (!r.ok) return
     expect(r.value).toMatchObject({ hostname: '127.0.0.1', port: '2222', user: 'ops', proxyjump: 'jump1' })
     expect(r.value.identityfile).toBe(`${dir}/k1, ${dir}/k2`)
+  })
+
+  it('asks ssh -G once for repeated and concurrent asks, and again once the config file changes', async () => {
+    // `Match exec` runs when ssh -G reads the config: each run appends one line to `runs`.
+    const runs = join(dir, 'runs')
+    const config = join(dir, 'counted')
+    const write = (port: number) =>
+      writeFileSync(config, `Match exec "echo x >> ${runs}"\nHost counted\n  HostName 127.0.0.1\n  Port ${port}\n`)
+    const count = () => (existsSync(runs) ? readFileSync(runs, 'utf8').split('\n').filter(Boolean).length : 0)
+    write(2201)
+    const first = await Promise.all([1, 2, 3].map(() => sshEffectiveSettingsResult('counted', config)))
+    const again = await sshEffectiveSettingsResult('counted', config)
+    for (const r of [...first, again]) expect(r.ok && r.value.port).toBe('2201')
+    expect(count()).toBe(1)
+    // Callers get their own copy: changing one answer changes no other.
+    if (again.ok) again.value.port = 'changed'
+    const third = await sshEffectiveSettingsResult('counted', config)
+    expect(third.ok && third.value.port).toBe('2201')
+    expect(count()).toBe(1)
+    write(22022)
+    const edited = await sshEffectiveSettingsResult('counted', config)
+    expect(edited.ok && edited.value.port).toBe('22022')
+    expect(count()).toBe(2)
   })
 
   it('refuses bad aliases and reports a broken config', async () => {
