@@ -728,85 +728,6 @@ else
 fi
 nl_run sys.brif 'ls /sys/class/net/*/brif' nl_f_brif
 
-# ---------------------------------------------------------------- netfilter
-nl_run_kept iptables.version 'iptables -V' nl_x iptables -V
-NL_BACKEND=unknown
-if [ "$nl_st" = ok ] && [ -n "$NL_T" ]; then
-  case $(cat "$NL_T/out") in
-    *nf_tables*) NL_BACKEND=nf_tables ;;
-    *legacy*) NL_BACKEND=legacy ;;
-    *) NL_BACKEND=legacy ;;
-  esac
-fi
-NL_SAVE_OK=0
-NL_SAVE_ST=''
-if nl_rules_ok ip; then
-  nl_run iptables.save 'iptables-save' nl_p iptables-save && NL_SAVE_OK=1
-  NL_SAVE_ST=$nl_st
-elif [ "$NL_BACKEND" = nf_tables ]; then
-  nl_skip iptables.save 'iptables-save' 'nf_tables is not loaded: there are no nft rules (not loading it)'
-else
-  nl_skip iptables.save 'iptables-save' 'ip_tables is not loaded: there are no legacy rules (not loading it)'
-fi
-if nl_rules_ok ip6; then
-  nl_run ip6tables.save 'ip6tables-save' nl_p ip6tables-save
-elif [ "$NL_BACKEND" = nf_tables ]; then
-  nl_skip ip6tables.save 'ip6tables-save' 'nf_tables is not loaded (not loading it)'
-else
-  nl_skip ip6tables.save 'ip6tables-save' 'ip6_tables is not loaded (not loading it)'
-fi
-if [ "$NL_BACKEND" = nf_tables ] && command -v iptables-legacy-save >/dev/null 2>&1; then
-  if [ -e /proc/net/ip_tables_names ]; then
-    nl_run iptables-legacy.save 'iptables-legacy-save' nl_p iptables-legacy-save
-  else
-    nl_skip iptables-legacy.save 'iptables-legacy-save' 'ip_tables is not loaded: no legacy rules'
-  fi
-fi
-if [ "$NL_BACKEND" = legacy ] && command -v iptables-nft-save >/dev/null 2>&1; then
-  if nl_mod_ok nf_tables; then
-    nl_run iptables-nft.save 'iptables-nft-save' nl_p iptables-nft-save
-  else
-    nl_skip iptables-nft.save 'iptables-nft-save' 'nf_tables is not loaded: no nft rules'
-  fi
-fi
-# The fallback only where iptables-save ran (its guard passed) and failed: skipped means listing
-# would load a module.
-if [ "$NL_SAVE_OK" = 0 ] && [ -n "$NL_SAVE_ST" ] && [ "$NL_SAVE_ST" != permission-denied ] && [ "$NL_BACKEND" != unknown ]; then
-  nl_run iptables.list.nat 'iptables -t nat -L -n -v --line-numbers' nl_p iptables -t nat -L -n -v --line-numbers
-fi
-if nl_mod_ok nf_tables; then
-  nl_run nft.ruleset 'nft -j list ruleset' nl_p nft -j list ruleset
-else
-  nl_skip nft.ruleset 'nft -j list ruleset' 'nf_tables is not loaded (not loading it)'
-fi
-
-# ---------------------------------------------------------------- conntrack
-if [ -r /proc/sys/net/netfilter/nf_conntrack_count ]; then
-  if command -v conntrack >/dev/null 2>&1 && nl_mod_ok nf_conntrack_netlink; then
-    nl_run conntrack.list "conntrack -L -o extended | head -n $NL_CAP" nl_f_conntrack_tool
-  elif [ -e /proc/net/nf_conntrack ]; then
-    nl_run conntrack.list "cat /proc/net/nf_conntrack | head -n $NL_CAP" nl_f_conntrack_proc
-  else
-    nl_skip conntrack.list 'conntrack -L -o extended' 'no conntrack tool with nf_conntrack_netlink loaded and no /proc/net/nf_conntrack'
-  fi
-  nl_run conntrack.count 'cat /proc/sys/net/netfilter/nf_conntrack_count' nl_x cat /proc/sys/net/netfilter/nf_conntrack_count
-  nl_run conntrack.max 'cat /proc/sys/net/netfilter/nf_conntrack_max' nl_x cat /proc/sys/net/netfilter/nf_conntrack_max
-else
-  nl_skip conntrack.list 'conntrack -L -o extended' 'nf_conntrack is not loaded (not loading it)'
-  nl_skip conntrack.count 'cat /proc/sys/net/netfilter/nf_conntrack_count' 'nf_conntrack is not loaded'
-  nl_skip conntrack.max 'cat /proc/sys/net/netfilter/nf_conntrack_max' 'nf_conntrack is not loaded'
-fi
-
-# ---------------------------------------------------------------- counters, listeners, sysctls
-nl_run proc.net.dev 'cat /proc/net/dev' nl_x cat /proc/net/dev
-if nl_mod_ok inet_diag && nl_mod_ok tcp_diag && nl_mod_ok udp_diag || ! command -v ss >/dev/null 2>&1; then
-  nl_run ss.listen 'ss -Htulpn' nl_p ss -Htulpn
-else
-  # ss asks sock_diag over netlink, which would load inet_diag: PROC_ROOT makes it read /proc instead.
-  nl_run ss.listen 'PROC_ROOT=/proc ss -Htulpn' nl_p env PROC_ROOT=/proc ss -Htulpn
-fi
-nl_run sysctl 'cat /proc/sys/net/{ipv4/ip_forward,bridge/bridge-nf-call-ip*tables,ipv4/conf/*/rp_filter}' nl_f_sysctl
-
 # ---------------------------------------------------------------- namespaces
 # Candidates, "<nsid> <path> [<container id>]" lines: running containers (by pid), then live
 # files in /var/run/docker/netns (overlay, ingress, sandboxes) and /var/run/netns (`ip netns`).
@@ -948,6 +869,8 @@ done
 IFS=$NL_OLDIFS
 nl_run netns.map 'stat -L -c %i /proc/<pid>/ns/net /var/run/docker/netns/* /var/run/netns/*' nl_f_netns_map
 
+# Each namespace's links and addresses belong to the topology; its routes, fdb and /proc/net
+# files come after netfilter (nl_ns_late, at the end).
 IFS=$NL_NL
 for nl_l in $NL_NSLIST; do
   IFS=$NL_OLDIFS
@@ -957,10 +880,115 @@ for nl_l in $NL_NSLIST; do
     if [ "$NL_IPJSON" = 1 ]; then
       nl_run "ns/$nl_id/ip.link" "nsenter --net=$nl_path ip -j -d link show" nl_p nsenter "--net=$nl_path" ip -j -d link show
       nl_run "ns/$nl_id/ip.addr" "nsenter --net=$nl_path ip -j addr show" nl_p nsenter "--net=$nl_path" ip -j addr show
-      nl_run "ns/$nl_id/ip.route" "nsenter --net=$nl_path ip -j route show table all" nl_p nsenter "--net=$nl_path" ip -j route show table all
     else
       nl_run "ns/$nl_id/ip.link.text" "nsenter --net=$nl_path ip -d link show" nl_p nsenter "--net=$nl_path" ip -d link show
       nl_run "ns/$nl_id/ip.addr.text" "nsenter --net=$nl_path ip addr show" nl_p nsenter "--net=$nl_path" ip addr show
+    fi
+  fi
+  case $nl_id in
+    pid:*)
+      nl_pid=${nl_id#pid:}
+      nl_run "ns/$nl_id/if.inet6" "cat /proc/$nl_pid/net/if_inet6" nl_read "/proc/$nl_pid/net/if_inet6"
+      ;;
+  esac
+done
+IFS=$NL_OLDIFS
+
+# Sections come in two parts (docs/capture-format.md, "Section order"): first what the topology
+# is drawn from (host, docker, podman, links, addresses, bridges, each namespace's links and
+# addresses), then netfilter, conntrack, counters, listeners, sysctls and each namespace's
+# routes, fdb and /proc/net files. NetLens shows the topology as soon as the first part has
+# arrived (src/main/capture/capture-stream.ts), while the second is still being read.
+
+# ---------------------------------------------------------------- netfilter
+nl_run_kept iptables.version 'iptables -V' nl_x iptables -V
+NL_BACKEND=unknown
+if [ "$nl_st" = ok ] && [ -n "$NL_T" ]; then
+  case $(cat "$NL_T/out") in
+    *nf_tables*) NL_BACKEND=nf_tables ;;
+    *legacy*) NL_BACKEND=legacy ;;
+    *) NL_BACKEND=legacy ;;
+  esac
+fi
+NL_SAVE_OK=0
+NL_SAVE_ST=''
+if nl_rules_ok ip; then
+  nl_run iptables.save 'iptables-save' nl_p iptables-save && NL_SAVE_OK=1
+  NL_SAVE_ST=$nl_st
+elif [ "$NL_BACKEND" = nf_tables ]; then
+  nl_skip iptables.save 'iptables-save' 'nf_tables is not loaded: there are no nft rules (not loading it)'
+else
+  nl_skip iptables.save 'iptables-save' 'ip_tables is not loaded: there are no legacy rules (not loading it)'
+fi
+if nl_rules_ok ip6; then
+  nl_run ip6tables.save 'ip6tables-save' nl_p ip6tables-save
+elif [ "$NL_BACKEND" = nf_tables ]; then
+  nl_skip ip6tables.save 'ip6tables-save' 'nf_tables is not loaded (not loading it)'
+else
+  nl_skip ip6tables.save 'ip6tables-save' 'ip6_tables is not loaded (not loading it)'
+fi
+if [ "$NL_BACKEND" = nf_tables ] && command -v iptables-legacy-save >/dev/null 2>&1; then
+  if [ -e /proc/net/ip_tables_names ]; then
+    nl_run iptables-legacy.save 'iptables-legacy-save' nl_p iptables-legacy-save
+  else
+    nl_skip iptables-legacy.save 'iptables-legacy-save' 'ip_tables is not loaded: no legacy rules'
+  fi
+fi
+if [ "$NL_BACKEND" = legacy ] && command -v iptables-nft-save >/dev/null 2>&1; then
+  if nl_mod_ok nf_tables; then
+    nl_run iptables-nft.save 'iptables-nft-save' nl_p iptables-nft-save
+  else
+    nl_skip iptables-nft.save 'iptables-nft-save' 'nf_tables is not loaded: no nft rules'
+  fi
+fi
+# The fallback only where iptables-save ran (its guard passed) and failed: skipped means listing
+# would load a module.
+if [ "$NL_SAVE_OK" = 0 ] && [ -n "$NL_SAVE_ST" ] && [ "$NL_SAVE_ST" != permission-denied ] && [ "$NL_BACKEND" != unknown ]; then
+  nl_run iptables.list.nat 'iptables -t nat -L -n -v --line-numbers' nl_p iptables -t nat -L -n -v --line-numbers
+fi
+if nl_mod_ok nf_tables; then
+  nl_run nft.ruleset 'nft -j list ruleset' nl_p nft -j list ruleset
+else
+  nl_skip nft.ruleset 'nft -j list ruleset' 'nf_tables is not loaded (not loading it)'
+fi
+
+# ---------------------------------------------------------------- conntrack
+if [ -r /proc/sys/net/netfilter/nf_conntrack_count ]; then
+  if command -v conntrack >/dev/null 2>&1 && nl_mod_ok nf_conntrack_netlink; then
+    nl_run conntrack.list "conntrack -L -o extended | head -n $NL_CAP" nl_f_conntrack_tool
+  elif [ -e /proc/net/nf_conntrack ]; then
+    nl_run conntrack.list "cat /proc/net/nf_conntrack | head -n $NL_CAP" nl_f_conntrack_proc
+  else
+    nl_skip conntrack.list 'conntrack -L -o extended' 'no conntrack tool with nf_conntrack_netlink loaded and no /proc/net/nf_conntrack'
+  fi
+  nl_run conntrack.count 'cat /proc/sys/net/netfilter/nf_conntrack_count' nl_x cat /proc/sys/net/netfilter/nf_conntrack_count
+  nl_run conntrack.max 'cat /proc/sys/net/netfilter/nf_conntrack_max' nl_x cat /proc/sys/net/netfilter/nf_conntrack_max
+else
+  nl_skip conntrack.list 'conntrack -L -o extended' 'nf_conntrack is not loaded (not loading it)'
+  nl_skip conntrack.count 'cat /proc/sys/net/netfilter/nf_conntrack_count' 'nf_conntrack is not loaded'
+  nl_skip conntrack.max 'cat /proc/sys/net/netfilter/nf_conntrack_max' 'nf_conntrack is not loaded'
+fi
+
+# ---------------------------------------------------------------- counters, listeners, sysctls
+nl_run proc.net.dev 'cat /proc/net/dev' nl_x cat /proc/net/dev
+if nl_mod_ok inet_diag && nl_mod_ok tcp_diag && nl_mod_ok udp_diag || ! command -v ss >/dev/null 2>&1; then
+  nl_run ss.listen 'ss -Htulpn' nl_p ss -Htulpn
+else
+  # ss asks sock_diag over netlink, which would load inet_diag: PROC_ROOT makes it read /proc instead.
+  nl_run ss.listen 'PROC_ROOT=/proc ss -Htulpn' nl_p env PROC_ROOT=/proc ss -Htulpn
+fi
+nl_run sysctl 'cat /proc/sys/net/{ipv4/ip_forward,bridge/bridge-nf-call-ip*tables,ipv4/conf/*/rp_filter}' nl_f_sysctl
+
+# ---------------------------------------------------------------- namespaces, second part
+IFS=$NL_NL
+for nl_l in $NL_NSLIST; do
+  IFS=$NL_OLDIFS
+  nl_id=${nl_l%% *}
+  nl_path=${nl_l#* }
+  if [ "$NL_ROOTISH" = 1 ]; then
+    if [ "$NL_IPJSON" = 1 ]; then
+      nl_run "ns/$nl_id/ip.route" "nsenter --net=$nl_path ip -j route show table all" nl_p nsenter "--net=$nl_path" ip -j route show table all
+    else
       nl_run "ns/$nl_id/ip.route.text" "nsenter --net=$nl_path ip route show table all" nl_p nsenter "--net=$nl_path" ip route show table all
     fi
     if [ "$NL_BRJSON" = 1 ]; then
@@ -973,7 +1001,6 @@ for nl_l in $NL_NSLIST; do
       nl_run "ns/$nl_id/proc.net.dev" "cat /proc/$nl_pid/net/dev" nl_read "/proc/$nl_pid/net/dev"
       nl_run "ns/$nl_id/igmp" "cat /proc/$nl_pid/net/igmp" nl_read "/proc/$nl_pid/net/igmp"
       nl_run "ns/$nl_id/proc.route" "cat /proc/$nl_pid/net/route" nl_read "/proc/$nl_pid/net/route"
-      nl_run "ns/$nl_id/if.inet6" "cat /proc/$nl_pid/net/if_inet6" nl_read "/proc/$nl_pid/net/if_inet6"
       ;;
   esac
 done

@@ -101,6 +101,50 @@ describe('progressive topology', () => {
     expect(view.find('[data-testid=conntrack-pending]').text()).toBe('正在读取连接跟踪表（3,000 条连接）…')
   })
 
+  it('shows the streamed topology while the host is still read: rules, ports and conntrack say so (en, zh-CN)', async () => {
+    // What the probe's topology sections give (capture-stream.ts): no rules, ports or conntrack yet.
+    const streamed: Snapshot = {
+      ...whole,
+      nat: { ...whole.nat, rules: [] },
+      publishedPorts: [],
+      conntrack: { total: 0, max: 0, truncated: false, entries: [] }
+    }
+    const capture = heldCapture()
+    await connecting()
+    const snapshots = useSnapshotStore()
+    const nat = useNatStore()
+    nat.tab = 'rules'
+    const view = mount(NatView, { global: { plugins: [pinia, i18n] } })
+    emit('snapshotPartial', { hostId: 'ssh:web', snapshot: streamed, pending: ['netfilter', 'conntrack'] })
+    await flushPromises()
+    expect(snapshots.current).toBe(streamed)
+    expect(useTopologyStore().layout!.nodes.some((n) => n.kind === 'container' || n.kind === 'group')).toBe(true)
+    // No count reads 0 for what is still being read, and no tab says there is nothing.
+    for (const tab of ['rules', 'ports', 'conntrack'])
+      expect(view.find(`[data-tab=${tab}] [data-testid=tab-count]`).text()).toBe('…')
+    expect(view.find('[data-testid=rules-pending]').text()).toBe('Reading the NAT rules…')
+    nat.tab = 'ports'
+    await flushPromises()
+    expect(view.find('[data-testid=ports-pending]').text()).toBe("Reading the published ports' rules and listeners…")
+    nat.tab = 'conntrack'
+    await flushPromises()
+    expect(view.find('[data-testid=conntrack-pending]').text()).toBe('Reading the conntrack table…')
+    i18n.global.locale.value = 'zh-CN'
+    await flushPromises()
+    expect(view.find('[data-testid=conntrack-pending]').text()).toBe('正在读取连接跟踪表…')
+    nat.tab = 'rules'
+    await flushPromises()
+    expect(view.find('[data-testid=rules-pending]').text()).toBe('正在读取 NAT 规则…')
+
+    // The whole snapshot fills them in.
+    i18n.global.locale.value = 'en'
+    capture.release({ ok: true, value: whole })
+    await flushPromises()
+    expect(snapshots.currentPending).toEqual([])
+    expect(view.find('[data-testid=rules-pending]').exists()).toBe(false)
+    expect(view.find('[data-tab=rules] [data-testid=tab-count]').text()).toBe(String(whole.nat.rules.length))
+  })
+
   it('ignores a partial snapshot that arrives after the capture answered', async () => {
     const capture = heldCapture()
     await connecting()

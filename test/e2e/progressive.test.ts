@@ -24,7 +24,7 @@ function holdAfterTopology(real: ServiceDeps): ServiceDeps {
       const whole = await real.snapshotFromSource(source, { ...opts, onTopology: undefined })
       if (source !== HELD_SOURCE || !whole.ok || !opts.onTopology) return whole
       const held = new Promise<void>((resolve) => (release = resolve))
-      opts.onTopology({ ...whole.value, conntrack: { ...whole.value.conntrack, entries: [] } })
+      opts.onTopology({ ...whole.value, conntrack: { ...whole.value.conntrack, entries: [] } }, ['conntrack'])
       await held
       return whole
     }

@@ -17,6 +17,7 @@ import { classifySshFailure, TailBuffer, type SshTargetHint } from '../hosts/ssh
 import { checkSshAlias } from '../../shared/ssh-alias'
 import { sshEffectiveSettingsResult } from '../hosts/ssh-config'
 import { newBoundary, parseCaptureFile } from './capture-file'
+import { CaptureStream } from './capture-stream'
 import type { Capture } from './capture-types'
 import { SECTION } from './sections'
 import { packageRoot } from '../package-root'
@@ -39,6 +40,11 @@ export interface ProbeOptions {
   conntrackCap?: number
   signal?: AbortSignal
   onProgress?(p: ProbeProgress): void
+  /**
+   * The sections the topology is drawn from, as a capture of their own, as soon as they have all
+   * arrived (capture-stream.ts): before netfilter, conntrack and the rest are read. At most once.
+   */
+  onTopologySections?(capture: Capture): void
   /** `ssh -F FILE` (tests, or a user-chosen config). */
   sshConfigFile?: string
   /** Script text to run instead of resources/probe.sh (tests). */
@@ -48,6 +54,8 @@ export interface ProbeOptions {
 export { DEFAULT_CONNTRACK_CAP }
 /** Host sections a typical probe run emits before the per-namespace ones (progress estimate). */
 const HOST_SECTION_ESTIMATE = 25
+/** Of those, the ones it emits after the per-namespace ones (LATE_SECTIONS that usually run). */
+const LATE_SECTION_ESTIMATE = 10
 
 export function probeScriptPath(): string {
   const candidates = [
@@ -126,7 +134,8 @@ class ProgressScanner {
     }
     if (inode !== '-' && (inode === this.hostInode || this.nsInodes.has(inode))) return
     if (inode !== '-') this.nsInodes.add(inode)
-    if (nsid.startsWith('pid:')) this.nsSections += this.rootish ? 7 : 3
+    // As root: link, addr, route and bridge fdb through nsenter; any user: four /proc files by pid.
+    if (nsid.startsWith('pid:')) this.nsSections += this.rootish ? 8 : 4
     else if (this.rootish) this.nsSections += 4
   }
 
@@ -138,7 +147,7 @@ class ProgressScanner {
       this.inHeader = what === 'section' || what === 'result'
       if (this.inNsMap && (what === 'result' || what === 'stderr')) {
         this.inNsMap = false
-        this.total = Math.max(this.total, this.done + this.nsSections)
+        this.total = Math.max(this.total, this.done + this.nsSections + LATE_SECTION_ESTIMATE)
       }
       if (what === 'stdout') this.inNsMap = this.name === SECTION.netnsMap
       return
@@ -244,6 +253,10 @@ export async function runProbe(target: ProbeTarget, opts: ProbeOptions = {}): Pr
   }
 
   const scanner = new ProgressScanner((p) => opts.onProgress?.(p))
+  const onTopologySections = opts.onTopologySections
+  const early = onTopologySections
+    ? new CaptureStream((c) => onTopologySections({ ...c, source: targetLabel(target) }), { conntrackCap: cap })
+    : null
   // stdout is the capture: at most what NetLens reads from a file. Of stderr (ssh's own messages,
   // and whatever a hostile peer prints before them) only the tail is kept and classified.
   const child = execa(file, args, {
@@ -257,7 +270,10 @@ export async function runProbe(target: ProbeTarget, opts: ProbeOptions = {}): Pr
     env: { LC_ALL: 'C' }
   })
   const stderrTail = new TailBuffer()
-  child.stdout?.on('data', (chunk: Buffer) => scanner.push(chunk))
+  child.stdout?.on('data', (chunk: Buffer) => {
+    scanner.push(chunk)
+    early?.push(chunk)
+  })
   child.stderr?.setEncoding('utf8')
   child.stderr?.on('data', (chunk: string) => stderrTail.push(chunk))
   const r = await child

@@ -9,6 +9,7 @@ import type { PacketCaptureSummary, PacketsOptions } from '../packets/packets-fr
 import type { Snapshot } from '../../shared/snapshot/schema'
 import type {
   CaptureProgress,
+  PendingPart,
   DiagnoseReport,
   PacketTools,
   Lesson,
@@ -36,8 +37,8 @@ export interface ServiceDeps {
       sudo?: boolean
       signal?: AbortSignal
       onProgress?: (p: Omit<CaptureProgress, 'hostId'>) => void
-      /** The snapshot without its conntrack entries, before a large conntrack table is read. */
-      onTopology?: (snapshot: Snapshot) => void
+      /** A partial snapshot (the topology first), and what it still lacks. */
+      onTopology?: (snapshot: Snapshot, pending: PendingPart[]) => void
     }
   ): Promise<Result<Snapshot>>
   /** Parses an opened file's text: a capture file or a snapshot JSON. */

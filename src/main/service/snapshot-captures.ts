@@ -58,7 +58,7 @@ export function createSnapshotCaptures(
         sudo,
         signal: controller.signal,
         onProgress: (progress) => emit('captureProgress', { ...progress, hostId }),
-        onTopology: (snapshot) => emit('snapshotPartial', { hostId, snapshot, pending: ['conntrack'] })
+        onTopology: (snapshot, pending) => emit('snapshotPartial', { hostId, snapshot, pending })
       })
       if (!result.ok) {
         emit('captureProgress', {

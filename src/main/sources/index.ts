@@ -9,6 +9,7 @@
  */
 import { fail, ok, type Result } from '../../shared/result'
 import type { Snapshot } from '../../shared/snapshot/schema'
+import type { PendingPart } from '../../shared/api/types'
 import type { Capture } from '../capture/capture-types'
 import type { ProbeOptions, ProbeProgress, ProbeTarget } from '../capture/run-probe'
 import { SECTION } from '../capture/sections'
@@ -28,10 +29,12 @@ export interface SourceOptions {
   signal?: AbortSignal
   onProgress?(p: ProbeProgress): void
   /**
-   * For a capture whose conntrack table is large: the snapshot without its conntrack entries, given
-   * before the table is read (buildSnapshotInStages), so a caller can show the wiring early.
+   * Partial snapshots, so a caller can show the wiring early: over ssh and locally, the snapshot
+   * of the probe's topology sections as soon as they have arrived (pending: netfilter and
+   * conntrack, still being read on the host); for a capture whose conntrack table is large, the
+   * snapshot without its conntrack entries, before the table is read (buildSnapshotInStages).
    */
-  onTopology?(snapshot: Snapshot): void
+  onTopology?(snapshot: Snapshot, pending: PendingPart[]): void
   /** ssh -F; default: env NETLENS_SSH_CONFIG if set. */
   sshConfigFile?: string
   /** Script text the host runs instead of resources/probe.sh (benchmarks: a stand-in probe). */
@@ -84,11 +87,16 @@ async function renderScenario(ref: Extract<SourceRef, { kind: 'sim' }>): Promise
 async function captureOf(ref: SourceRef, opts: SourceOptions): Promise<Result<SourceContent>> {
   if (ref.kind === 'sim') return renderScenario(ref)
   if (ref.kind === 'file') return readFileSource(ref.path, opts.conntrackCap)
+  const onTopology = opts.onTopology
   const r = await runProbe(ref.kind === 'local' ? { kind: 'local' } : { kind: 'ssh', alias: ref.alias }, {
     sudo: opts.sudo,
     conntrackCap: opts.conntrackCap,
     signal: opts.signal,
     onProgress: opts.onProgress,
+    // Built while the host still lists rules and connections: the first snapshot the user sees.
+    onTopologySections: onTopology
+      ? (early) => onTopology(buildSnapshot(early), ['netfilter', 'conntrack'])
+      : undefined,
     sshConfigFile: sshConfigOf(opts.sshConfigFile),
     script: opts.probeScript
   })
@@ -103,7 +111,7 @@ async function snapshotOf(ref: SourceRef, opts: SourceOptions): Promise<Result<S
   const conntrackChars = capture.sections.find((s) => s.name === SECTION.conntrack)?.stdout.length ?? 0
   if (!opts.onTopology || conntrackChars < PROGRESSIVE_CONNTRACK_CHARS) return ok(buildSnapshot(capture))
   const stages = buildSnapshotInStages(capture)
-  opts.onTopology(stages.topology)
+  opts.onTopology(stages.topology, ['conntrack'])
   // A turn of the event loop, so the topology goes out (WebSocket, IPC) before the table takes the thread.
   await new Promise<void>((resolve) => setImmediate(resolve))
   return ok(stages.complete())

@@ -76,10 +76,17 @@ export interface CaptureProgress {
  * so the wiring shows early. The parts named in `pending` are empty in it; captureHost's answer is
  * the whole snapshot.
  */
+/**
+ * What a partial snapshot still lacks: `netfilter` (rules, nft, conntrack count, counters,
+ * listeners and sysctls: the probe's late sections, still being read on the host) and `conntrack`
+ * (the connection table, read after the rest of a large capture).
+ */
+export type PendingPart = 'netfilter' | 'conntrack'
+
 export interface SnapshotPartial {
   hostId: string
   snapshot: Snapshot
-  pending: 'conntrack'[]
+  pending: PendingPart[]
 }
 
 export interface TraceRequest {

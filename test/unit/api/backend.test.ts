@@ -71,7 +71,7 @@ describe('backend service', () => {
     const backend = createBackend(
       fakeDeps({
         snapshotFromSource: async (_source, opts) => {
-          opts.onTopology?.(partial)
+          opts.onTopology?.(partial, ['conntrack'])
           events.push('conntrack read')
           return ok(minimalSnapshot())
         }

@@ -55,9 +55,10 @@ describe('runProbe (local, fake script)', () => {
       ])
       for (const e of events) expect(e.total).toBeGreaterThanOrEqual(e.done)
       // netns.map lists four container namespaces: once its list has arrived (2 sections done before
-      // it), 7 sections each are expected as root; its blank last line is not a namespace. (Format 1
+      // it), 8 sections each are expected as root, then about 10 late host sections (netfilter,
+      // conntrack, counters, listeners, sysctls); its blank last line is not a namespace. (Format 1
       // reports a section's status before its output, so there the estimate shows from the next one.)
-      if (format === 'format 2') expect(events.at(-1)?.total).toBe(2 + 4 * 7)
+      if (format === 'format 2') expect(events.at(-1)?.total).toBe(2 + 4 * 8 + 10)
     }
   )
 
