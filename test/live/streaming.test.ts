@@ -2,11 +2,13 @@
  * Time to first insight over ssh (issue #16): a capture of the lab through the lab sshd hands over a
  * partial snapshot (links, bridges, containers) while the probe is still running on the host, and
  * answers the whole one after. To show "while still running" without a clock, the test runs the real
- * probe with one addition: before its second part (netfilter, conntrack, …) it waits for a file on
- * the host (this machine) that the test creates only once the partial snapshot has arrived. The
- * wait is bounded (60 s); the file lives in a directory of the test's own and is removed after.
+ * probe with one addition: right after the first section of its second part (`iptables.version`,
+ * whose marker ends the first part) it waits for a file on the host (this machine) that the test
+ * creates only once the partial snapshot has arrived. The wait is bounded (60 s) and leaves a
+ * `timed-out` file when it ran out, which fails the test; both files live in a directory of the
+ * test's own, removed after.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, inject, it } from 'vitest'
@@ -20,19 +22,20 @@ import './support/provided'
 const skipReason = inject('liveSkip')
 const ssh = inject('labSsh')
 
-const SECOND_PART = '# Sections come in two parts'
+const FIRST_LATE_SECTION = "nl_run_kept iptables.version 'iptables -V' nl_x iptables -V\n"
 
 describe.skipIf(skipReason)('a capture over ssh streams its topology first', () => {
   const dir = mkdtempSync(join(tmpdir(), 'netlens-live-stream-'))
   const go = join(dir, 'go')
+  const timedOut = join(dir, 'timed-out')
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
   it('shows the lab topology while the probe still runs, then the whole snapshot', async () => {
     const probe = readFileSync(probeScriptPath(), 'utf8')
-    expect(probe).toContain(SECOND_PART)
+    expect(probe.split(FIRST_LATE_SECTION)).toHaveLength(2)
     const held = probe.replace(
-      SECOND_PART,
-      `nl_wait=0\nwhile [ ! -e '${go}' ] && [ "$nl_wait" -lt 600 ]; do sleep 0.1; nl_wait=$((nl_wait + 1)); done\n${SECOND_PART}`
+      FIRST_LATE_SECTION,
+      `${FIRST_LATE_SECTION}nl_wait=0\nwhile [ ! -e '${go}' ]; do\n  [ "$nl_wait" -lt 600 ] || { : >'${timedOut}'; break; }\n  sleep 0.1\n  nl_wait=$((nl_wait + 1))\ndone\n`
     )
     const events: string[] = []
     let partial: { snapshot: Snapshot; pending: PendingPart[] } | null = null
@@ -54,6 +57,8 @@ describe.skipIf(skipReason)('a capture over ssh streams its topology first', () 
     expect(events[0]).toBe('partial netfilter,conntrack')
     expect(events.at(-1)).toBe('whole')
     // The probe waited for the partial snapshot: it arrived while the host was still being read.
+    expect(existsSync(timedOut)).toBe(false)
+    expect(existsSync(go)).toBe(true)
     const sectionNames = (s: Snapshot) => s.sections.map((x) => x.name)
     expect(sectionNames(early)).not.toContain('iptables.save')
     expect(sectionNames(whole)).toContain('iptables.save')
