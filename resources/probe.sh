@@ -638,10 +638,23 @@ if ! command -v podman >/dev/null 2>&1; then
   nl_run podman.version "podman version --format '{{.Client.Version}}'" nl_x podman version --format '{{.Client.Version}}'
   nl_skip_podman 'podman is not installed'
 elif nl_podman_ready; then
-  nl_run podman.version "podman version --format '{{.Client.Version}}'" nl_x podman version --format '{{.Client.Version}}'
+  nl_run_kept podman.version "podman version --format '{{.Client.Version}}'" nl_x podman version --format '{{.Client.Version}}'
   if [ "$nl_st" = ok ]; then
     NL_PODMAN_OK=1
-    nl_run podman.networks 'podman network inspect $(podman network ls -q)' nl_f_podman_networks
+    # Podman 4 and later (netavark) list their networks whole with `network ls --format json`: the
+    # same objects `network inspect` prints, in one podman process instead of two (issue #16).
+    # Podman 3 lists a summary there (CNI), so it keeps ls + inspect.
+    nl_pm_major=0
+    if [ -n "$NL_T" ]; then
+      read -r nl_pm_major <"$NL_T/out" || true
+      nl_pm_major=${nl_pm_major%%.*}
+      case $nl_pm_major in *[!0-9]* | '') nl_pm_major=0 ;; esac
+    fi
+    if [ "$nl_pm_major" -ge 4 ]; then
+      nl_run podman.networks 'podman network ls --format json' nl_x podman network ls --format json
+    else
+      nl_run podman.networks 'podman network inspect $(podman network ls -q)' nl_f_podman_networks
+    fi
     nl_run_kept podman.containers 'podman container inspect $(podman ps -aq)' nl_f_podman_containers
     # Running containers' "<pid> <id>" from podman's indented JSON: the top-level "Id" (10 spaces
     # in) and State's "Pid" (15 spaces in); stopped ones have Pid 0.

@@ -339,6 +339,7 @@ const ALLOW: Record<string, Check> = {
     const ok = [
       /^version --format \{\{\.Client\.Version\}\}$/,
       /^network ls -q$/,
+      /^network ls --format json$/,
       /^network inspect$/,
       /^ps -aq$/,
       /^container inspect$/,

@@ -48,6 +48,7 @@ case "$*" in
   'version --format {{.Client.Version}}') echo 4.3.1 ;;
   'network ls -q') echo podman ;;
   'network inspect podman') cat "${NETWORKS}" ;;
+  'network ls --format json') cat "${NETWORKS}" ;;
   'ps -aq') echo 706879a0fb58 ;;
   'container inspect 706879a0fb58') cat "${ROOTLESS}" ;;
   'pod ps --format json') echo '[]' ;;
@@ -113,10 +114,10 @@ esac
   it('with storage, alive marker and pause process: only the listing commands, and the container pids', async () => {
     writeFileSync(join(runtime(), 'libpod/tmp/pause.pid'), String(process.pid))
     const { capture, calls } = await probeAsNobody()
+    // Podman 4 (the fake says 4.3.1) lists its networks whole in one call.
     expect(calls).toEqual([
       'version --format {{.Client.Version}}',
-      'network ls -q',
-      'network inspect podman',
+      'network ls --format json',
       'ps -aq',
       'container inspect 706879a0fb58',
       'pod ps --format json'
@@ -124,6 +125,10 @@ esac
     for (const name of ['podman.version', 'podman.networks', 'podman.containers', 'podman.pods'])
       expect(section(capture, name)?.status, name).toBe('ok')
     expect(section(capture, 'podman.containers')?.stdout).toBe(readFileSync(ROOTLESS, 'utf8'))
+    expect(section(capture, 'podman.networks')).toMatchObject({
+      command: 'podman network ls --format json',
+      stdout: readFileSync(NETWORKS, 'utf8')
+    })
     // The container's pid and id, read back from podman's indented JSON, reach the namespace list.
     expect(section(capture, 'netns.map')?.stdout).toMatch(
       /^pid:4705 \S+ 706879a0fb58939110fea0e162eb5e05731ddd523ad5767bd336792962a6b6d2$/m
