@@ -122,19 +122,19 @@ describe('progressive topology', () => {
     // No count reads 0 for what is still being read, and no tab says there is nothing.
     for (const tab of ['rules', 'ports', 'conntrack'])
       expect(view.find(`[data-tab=${tab}] [data-testid=tab-count]`).text()).toBe('…')
-    expect(view.find('[data-testid=rules-pending]').text()).toBe('Reading the NAT rules…')
-    nat.tab = 'ports'
-    await flushPromises()
-    expect(view.find('[data-testid=ports-pending]').text()).toBe("Reading the published ports' rules and listeners…")
-    nat.tab = 'conntrack'
-    await flushPromises()
-    expect(view.find('[data-testid=conntrack-pending]').text()).toBe('Reading the conntrack table…')
-    i18n.global.locale.value = 'zh-CN'
-    await flushPromises()
-    expect(view.find('[data-testid=conntrack-pending]').text()).toBe('正在读取连接跟踪表…')
-    nat.tab = 'rules'
-    await flushPromises()
-    expect(view.find('[data-testid=rules-pending]').text()).toBe('正在读取 NAT 规则…')
+    /** The tab's waiting text, in the given language. */
+    const waiting = async (tab: 'rules' | 'ports' | 'conntrack', locale: 'en' | 'zh-CN'): Promise<string> => {
+      nat.tab = tab
+      i18n.global.locale.value = locale
+      await flushPromises()
+      return view.find(`[data-testid=${tab}-pending]`).text()
+    }
+    expect(await waiting('rules', 'en')).toBe('Reading the NAT rules…')
+    expect(await waiting('ports', 'en')).toBe("Reading the published ports' rules and listeners…")
+    expect(await waiting('conntrack', 'en')).toBe('Reading the conntrack table…')
+    expect(await waiting('conntrack', 'zh-CN')).toBe('正在读取连接跟踪表…')
+    expect(await waiting('rules', 'zh-CN')).toBe('正在读取 NAT 规则…')
+    expect(await waiting('ports', 'zh-CN')).toBe('正在读取端口映射的规则和监听…')
 
     // The whole snapshot fills them in.
     i18n.global.locale.value = 'en'
