@@ -882,12 +882,18 @@ done
 IFS=$NL_OLDIFS
 nl_run netns.map 'stat -L -c %i /proc/<pid>/ns/net /var/run/docker/netns/* /var/run/netns/*' nl_f_netns_map
 
-# nl_each_ns FN: FN <nsid> <path> for each namespace of NL_NSLIST.
+# nl_each_ns PART: the sections of PART (topology or late) for each namespace of NL_NSLIST, with
+# nl_id and nl_path set.
 nl_each_ns() {
   IFS=$NL_NL
   for nl_l in $NL_NSLIST; do
     IFS=$NL_OLDIFS
-    "$1" "${nl_l%% *}" "${nl_l#* }"
+    nl_id=${nl_l%% *}
+    nl_path=${nl_l#* }
+    case $1 in
+      topology) nl_ns_topology ;;
+      *) nl_ns_late ;;
+    esac
   done
   IFS=$NL_OLDIFS
 }
@@ -897,39 +903,43 @@ nl_each_ns() {
 nl_ns_topology() {
   if [ "$NL_ROOTISH" = 1 ]; then
     if [ "$NL_IPJSON" = 1 ]; then
-      nl_run "ns/$1/ip.link" "nsenter --net=$2 ip -j -d link show" nl_p nsenter "--net=$2" ip -j -d link show
-      nl_run "ns/$1/ip.addr" "nsenter --net=$2 ip -j addr show" nl_p nsenter "--net=$2" ip -j addr show
+      nl_run "ns/$nl_id/ip.link" "nsenter --net=$nl_path ip -j -d link show" nl_p nsenter "--net=$nl_path" ip -j -d link show
+      nl_run "ns/$nl_id/ip.addr" "nsenter --net=$nl_path ip -j addr show" nl_p nsenter "--net=$nl_path" ip -j addr show
     else
-      nl_run "ns/$1/ip.link.text" "nsenter --net=$2 ip -d link show" nl_p nsenter "--net=$2" ip -d link show
-      nl_run "ns/$1/ip.addr.text" "nsenter --net=$2 ip addr show" nl_p nsenter "--net=$2" ip addr show
+      nl_run "ns/$nl_id/ip.link.text" "nsenter --net=$nl_path ip -d link show" nl_p nsenter "--net=$nl_path" ip -d link show
+      nl_run "ns/$nl_id/ip.addr.text" "nsenter --net=$nl_path ip addr show" nl_p nsenter "--net=$nl_path" ip addr show
     fi
   fi
-  case $1 in
-    pid:*) nl_run "ns/$1/if.inet6" "cat /proc/${1#pid:}/net/if_inet6" nl_read "/proc/${1#pid:}/net/if_inet6" ;;
+  case $nl_id in
+    pid:*)
+      nl_pid=${nl_id#pid:}
+      nl_run "ns/$nl_id/if.inet6" "cat /proc/$nl_pid/net/if_inet6" nl_read "/proc/$nl_pid/net/if_inet6"
+      ;;
   esac
 }
 
 nl_ns_late() {
   if [ "$NL_ROOTISH" = 1 ]; then
     if [ "$NL_IPJSON" = 1 ]; then
-      nl_run "ns/$1/ip.route" "nsenter --net=$2 ip -j route show table all" nl_p nsenter "--net=$2" ip -j route show table all
+      nl_run "ns/$nl_id/ip.route" "nsenter --net=$nl_path ip -j route show table all" nl_p nsenter "--net=$nl_path" ip -j route show table all
     else
-      nl_run "ns/$1/ip.route.text" "nsenter --net=$2 ip route show table all" nl_p nsenter "--net=$2" ip route show table all
+      nl_run "ns/$nl_id/ip.route.text" "nsenter --net=$nl_path ip route show table all" nl_p nsenter "--net=$nl_path" ip route show table all
     fi
     if [ "$NL_BRJSON" = 1 ]; then
-      nl_run "ns/$1/bridge.fdb" "nsenter --net=$2 bridge -j fdb show" nl_p nsenter "--net=$2" bridge -j fdb show
+      nl_run "ns/$nl_id/bridge.fdb" "nsenter --net=$nl_path bridge -j fdb show" nl_p nsenter "--net=$nl_path" bridge -j fdb show
     fi
   fi
-  case $1 in
+  case $nl_id in
     pid:*)
-      nl_run "ns/$1/proc.net.dev" "cat /proc/${1#pid:}/net/dev" nl_read "/proc/${1#pid:}/net/dev"
-      nl_run "ns/$1/igmp" "cat /proc/${1#pid:}/net/igmp" nl_read "/proc/${1#pid:}/net/igmp"
-      nl_run "ns/$1/proc.route" "cat /proc/${1#pid:}/net/route" nl_read "/proc/${1#pid:}/net/route"
+      nl_pid=${nl_id#pid:}
+      nl_run "ns/$nl_id/proc.net.dev" "cat /proc/$nl_pid/net/dev" nl_read "/proc/$nl_pid/net/dev"
+      nl_run "ns/$nl_id/igmp" "cat /proc/$nl_pid/net/igmp" nl_read "/proc/$nl_pid/net/igmp"
+      nl_run "ns/$nl_id/proc.route" "cat /proc/$nl_pid/net/route" nl_read "/proc/$nl_pid/net/route"
       ;;
   esac
 }
 
-nl_each_ns nl_ns_topology
+nl_each_ns topology
 
 # Sections come in two parts (docs/capture-format.md, "Section order"): first what the topology
 # is drawn from (host, docker, podman, links, addresses, bridges, each namespace's links and
@@ -1017,7 +1027,7 @@ fi
 nl_run sysctl 'cat /proc/sys/net/{ipv4/ip_forward,bridge/bridge-nf-call-ip*tables,ipv4/conf/*/rp_filter}' nl_f_sysctl
 
 # ---------------------------------------------------------------- namespaces, second part
-nl_each_ns nl_ns_late
+nl_each_ns late
 
 printf '%s\n' "--$NL_B done"
 exit 0

@@ -177,6 +177,11 @@ export const SSH_SETTINGS_REUSE_MS = 30_000
 
 const settingsCache = new Map<string, { at: number; stamp: string; result: Promise<Result<Record<string, string>>> }>()
 
+/** Forgets every kept `ssh -G` answer (tests whose stand-in ssh answers differently each time). */
+export function forgetSshSettings(): void {
+  settingsCache.clear()
+}
+
 /** The config files' mtimes and sizes: a cached answer is stale once one of them changed. */
 async function configStamp(configFile: string | undefined): Promise<string> {
   const files = [configFile ?? defaultSshConfigPath(), '/etc/ssh/ssh_config']

@@ -1,8 +1,9 @@
 import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { runProbe, type ProbeProgress } from '../../../src/main/capture/run-probe'
+import { forgetSshSettings } from '../../../src/main/hosts/ssh-config'
 
 /** A tiny stand-in for probe.sh: same argument contract, same output format (2: result after stdout). */
 const fakeProbe = `
@@ -104,6 +105,8 @@ describe('runProbe (local, fake script)', () => {
 })
 
 describe('runProbe (ssh, fake ssh client on PATH)', () => {
+  // Each test's stand-in ssh answers `ssh -G` its own way: none may reuse another's answer.
+  beforeEach(() => forgetSshSettings())
   let dir: string
   let savedPath: string | undefined
   const log = (): string[] => readFileSync(join(dir, 'args.log'), 'utf8').split('\n').filter(Boolean)
