@@ -4,7 +4,8 @@
 //   src/main     node: no vue, pinia, echarts, renderer; only src/main/app-shell imports electron
 //   src/preload  electron + src/shared only
 // and the folder layers inside src/main and src/shared (netlens/folder-layers, scripts/eslint-folder-layers.js):
-//   parsers are leaves; model and traffic never import sim; nothing below service and cli imports
+//   parsers are leaves; model and traffic never import sim; the snapshot builder imports no parser
+//   (it reads sections through the section registry); nothing below service and cli imports
 //   them; src/shared never imports main; the domain in src/shared never imports the API contract.
 import tseslint from 'typescript-eslint'
 import pluginVue from 'eslint-plugin-vue'
@@ -30,6 +31,13 @@ const FOLDER_LAYERS = [
     from: 'src/main/model',
     deny: ['sim', 'service', 'cli'].map(mainFolder),
     message: 'the model never imports sim, service or cli.'
+  },
+  {
+    from: 'src/main/model/build-snapshot.ts',
+    deny: [mainFolder('parsers')],
+    denyExcept: ['src/main/parsers/types'],
+    message:
+      'the snapshot builder reads each section through its row of capture/section-registry.ts (CaptureReader.read), never a parser of its own; only parser types are imported here.'
   },
   {
     from: 'src/main/traffic',

@@ -4,8 +4,10 @@
 // layers of the importing file's folder. Package imports are left to no-restricted-imports.
 //
 // Options: [{ layers: [{ from, except?, allowOnly?, deny?, message }] }], folders repo-relative
-// ('src/main/parsers'); `allowOnly` lists the only folders a file in `from` may import, `deny` the
-// folders it must not. A file takes every layer whose `from` contains it and no `except` folder does.
+// ('src/main/parsers') or files ('src/main/model/build-snapshot.ts'); `allowOnly` lists the only
+// folders a file in `from` may import, `deny` the folders it must not, `denyExcept` modules inside a
+// denied folder that stay allowed (extensionless: 'src/main/parsers/types'). A file takes every
+// layer whose `from` contains it and no `except` folder does.
 import { dirname, relative, resolve, sep } from 'node:path'
 
 const within = (path, folder) => path === folder || path.startsWith(`${folder}/`)
@@ -28,6 +30,7 @@ export const folderLayers = {
                 except: { type: 'array', items: { type: 'string' } },
                 allowOnly: { type: 'array', items: { type: 'string' } },
                 deny: { type: 'array', items: { type: 'string' } },
+                denyExcept: { type: 'array', items: { type: 'string' } },
                 message: { type: 'string' }
               },
               required: ['from', 'message'],
@@ -57,7 +60,9 @@ export const folderLayers = {
       const target = repoPath(resolve(dirname(context.filename), spec))
       for (const layer of mine) {
         const allowed = layer.allowOnly ? layer.allowOnly.some((folder) => within(target, folder)) : true
-        const denied = (layer.deny ?? []).some((folder) => within(target, folder))
+        const denied =
+          (layer.deny ?? []).some((folder) => within(target, folder)) &&
+          !(layer.denyExcept ?? []).some((module) => within(target.replace(/\.[cm]?[jt]s$/, ''), module))
         if (!allowed || denied)
           context.report({ node: sourceNode, messageId: 'layer', data: { target, message: layer.message } })
       }

@@ -30,6 +30,12 @@ describe('folder layers (lint)', () => {
     ['src/main/model/x.ts', "import { loadScenario } from '../sim/load'\nexport const x = loadScenario"],
     ['src/main/model/x.ts', "import type { ServiceDeps } from '../service/deps'\nexport type X = ServiceDeps"],
     ['src/main/model/x.ts', "import { main } from '../cli/main'\nexport const x = main"],
+    // the snapshot builder reads sections through the registry, never a parser itself
+    [
+      'src/main/model/build-snapshot.ts',
+      "import { parseSysBrif } from '../parsers/sys-brif'\nexport const x = parseSysBrif"
+    ],
+    ['src/main/model/build-snapshot.ts', "import { parseIpLink } from '../parsers/ip-link.ts'\nexport const x = parseIpLink"],
     ['src/main/traffic/x.ts', "import { counterStream } from '../sim/counter-stream'\nexport const x = counterStream"],
     ['src/main/traffic/x.ts', "import { createBackend } from '../service/backend'\nexport const x = createBackend"],
     // nothing below service and cli imports them
@@ -57,6 +63,11 @@ describe('folder layers (lint)', () => {
     ['src/main/parsers/x.ts', "import { parseIpv4 } from '../../shared/net/ip'\nexport const x = parseIpv4"],
     ['src/main/model/x.ts', "import { parseIpAddr } from '../parsers/ip-addr'\nexport const x = parseIpAddr"],
     ['src/main/model/x.ts', "import { SECTION } from '../capture/sections'\nexport const x = SECTION"],
+    ['src/main/model/build-snapshot.ts', "import type { FdbRecord } from '../parsers/types'\nexport type X = FdbRecord"],
+    [
+      'src/main/model/build-snapshot.ts',
+      "import { HOST_SECTIONS } from '../capture/section-registry'\nexport const x = HOST_SECTIONS"
+    ],
     [
       'src/main/traffic/x.ts',
       "import { parseProcNetDev } from '../parsers/proc-net-dev'\nexport const x = parseProcNetDev"

@@ -6,32 +6,13 @@
  * satisfies the Snapshot schema.
  */
 import type { Capture } from '../capture/capture-types'
-import { NS_SECTION, SECTION } from '../capture/sections'
+import { HOST_SECTIONS as HOST, NS_SECTIONS as NS, type SectionValue } from '../capture/section-registry'
+import { SECTION } from '../capture/sections'
 import type { Interface, Route, Snapshot } from '../../shared/snapshot/schema'
 import { SCHEMA_VERSION } from '../../shared/snapshot/constants'
 import { networkBridgeRef } from '../../shared/snapshot/bridges'
 import { subnetText } from '../../shared/net/ip'
-import type { FdbRecord, IpRouteRecord, IptablesRuleset, ParseResult } from '../parsers/types'
-import { parseBrctlShow } from '../parsers/brctl'
-import { parseBridgeFdbJson } from '../parsers/bridge-fdb'
-import { parseBridgeLinkJson } from '../parsers/bridge-link'
-import { parseDockerContainers } from '../parsers/docker-container'
-import { parseDockerNetworks } from '../parsers/docker-network'
-import { parseIpAddrJson, parseIpAddrText } from '../parsers/ip-addr'
-import { parseIpLinkJson, parseIpLinkText } from '../parsers/ip-link'
-import { parseIpRouteJson, parseIpRouteText } from '../parsers/ip-route'
-import { parseIptablesList, type IptablesListChain } from '../parsers/iptables-list'
-import { parseIptablesSave } from '../parsers/iptables-save'
-import { parseNftJson } from '../parsers/nft-json'
-import { parseNetHelpers } from '../parsers/nethelpers'
-import { parsePodmanContainers, parsePodmanNetworks, parsePodmanPods } from '../parsers/podman'
-import { parseProcIfInet6 } from '../parsers/proc-if-inet6'
-import { parseProcIgmp } from '../parsers/proc-igmp'
-import { parseProcNetDev } from '../parsers/proc-net-dev'
-import { parseProcRoute } from '../parsers/proc-route'
-import { parseSs } from '../parsers/ss'
-import { parseSysBrif } from '../parsers/sys-brif'
-import { parseSysctl } from '../parsers/sysctl'
+import type { FdbRecord, IpRouteRecord, IptablesRuleset } from '../parsers/types'
 import { conntrackSection, conntrackTableFromText, readCount } from './conntrack'
 import { buildContainers, containerAddressIndex, procContainerRecords } from './containers'
 import { buildInterfaces, type IfaceBuild } from './interfaces'
@@ -48,23 +29,13 @@ import {
   type IgmpJoins
 } from './joins'
 import { buildNat, listToRuleset } from './nat'
-import { buildNetns, namespacesOf, parseNetnsMap, type NetnsMapEntry } from './netns'
+import { buildNetns, namespacesOf, type NetnsMapEntry } from './netns'
 import { nameClashWarnings, podmanView } from './podman'
 import { buildPublishedPorts } from './ports'
 import { CaptureReader, splitNsSection } from './reader'
 import { emptySnapshot } from './empty-snapshot'
 
 export { emptySnapshot }
-
-/** JSON when the output looks like JSON, else the text parser (old iproute2 without -j). */
-const jsonOrText =
-  <T>(json: (t: string) => ParseResult<T>, text: (t: string) => ParseResult<T>) =>
-  (input: string): ParseResult<T> =>
-    /^\s*[[{]/.test(input) ? json(input) : text(input)
-
-const parseLinks = jsonOrText(parseIpLinkJson, parseIpLinkText)
-const parseAddrs = jsonOrText(parseIpAddrJson, parseIpAddrText)
-const parseRoutes = jsonOrText(parseIpRouteJson, parseIpRouteText)
 
 const firstLine = (text: string | null): string | null => {
   const line = text
@@ -151,7 +122,7 @@ function toRoute(netns: string, r: IpRouteRecord): Route {
   }
 }
 
-const listRuleset = (list: { chains: IptablesListChain[] } | null): IptablesRuleset | null =>
+const listRuleset = (list: SectionValue<typeof HOST.iptablesListNat> | null): IptablesRuleset | null =>
   list && list.chains.length ? listToRuleset(list.chains, 'nat') : null
 
 const netnsOrder = (id: string): string => (id === 'host' ? '' : id)
@@ -168,26 +139,18 @@ function stages(capture: Capture): SnapshotStages {
 
   // Host facts
   const uid = firstLine(r.text(SECTION.uid))
-  const dockerRecords = r.parse(SECTION.dockerContainers, parseDockerContainers)
+  const dockerRecords = r.read(HOST.dockerContainers)
   const docker = dockerRecords ?? []
-  const dockerNetworks = r.parse(SECTION.dockerNetworks, parseDockerNetworks) ?? []
-  const podmanNetworks = r.parse(SECTION.podmanNetworks, parsePodmanNetworks) ?? []
-  const ss = r.parse(SECTION.ss, parseSs) ?? []
+  const dockerNetworks = r.read(HOST.dockerNetworks) ?? []
+  const podmanNetworks = r.read(HOST.podmanNetworks) ?? []
+  const ss = r.read(HOST.ss) ?? []
 
   // Host interfaces (needed early: a pid that sees exactly these lives in the host namespace)
   const hostIfaces: IfaceBuild[] = buildInterfaces({
     netns: 'host',
-    links:
-      r.parseFirst([
-        [SECTION.ipLink, parseLinks],
-        [SECTION.ipLinkText, parseIpLinkText]
-      ])?.value ?? null,
-    addrs:
-      r.parseFirst([
-        [SECTION.ipAddr, parseAddrs],
-        [SECTION.ipAddrText, parseIpAddrText]
-      ])?.value ?? null,
-    dev: r.parse(SECTION.procNetDev, parseProcNetDev),
+    links: r.read(HOST.ipLink),
+    addrs: r.read(HOST.ipAddr),
+    dev: r.read(HOST.procNetDev),
     igmp: null
   })
 
@@ -200,13 +163,13 @@ function stages(capture: Capture): SnapshotStages {
         .map((x) => x.nsid)
     )
   ]
-  const netnsMap = r.parse(SECTION.netnsMap, parseNetnsMap) ?? []
+  const netnsMap = r.read(HOST.netnsMap) ?? []
   const probeUid = uid !== null && /^\d+$/.test(uid) ? Number(uid) : null
   const hostLike = hostLikeNsids(r, netnsMap, hostIfaces)
   const podman = podmanView({
-    containers: r.parse(SECTION.podmanContainers, parsePodmanContainers),
-    pods: r.parse(SECTION.podmanPods, parsePodmanPods),
-    helpers: r.parse(SECTION.netHelpers, parseNetHelpers) ?? [],
+    containers: r.read(HOST.podmanContainers),
+    pods: r.read(HOST.podmanPods),
+    helpers: r.read(HOST.netHelpers) ?? [],
     netnsMap,
     listeners: ss,
     probeUid,
@@ -227,28 +190,14 @@ function stages(capture: Capture): SnapshotStages {
     containerRecords,
     procMode ? sameNamespaceNsids(hostIfaces, unreadNamespaceIfindexes(r, netnsMap)) : []
   )
-  const nsSection = (nsids: string[], section: string): string | null => {
-    for (const nsid of nsids) {
-      const name = `ns/${nsid}/${section}`
-      if (r.has(name)) return name
-    }
-    return null
-  }
-  const parseNs = <T>(nsids: string[], section: string, parser: (t: string) => ParseResult<T>): T | null => {
-    const name = nsSection(nsids, section)
-    return name ? r.parse(name, parser) : null
-  }
 
   // Interfaces of every namespace
   const ifaces: IfaceBuild[] = [...hostIfaces]
   const routes: Route[] = []
-  const hostRoutes = r.parseFirst([
-    [SECTION.ipRoute, parseRoutes],
-    [SECTION.ipRouteText, parseIpRouteText]
-  ])?.value
+  const hostRoutes = r.read(HOST.ipRoute)
   for (const route of hostRoutes ?? []) routes.push(toRoute('host', route))
   const fdbByNetns = new Map<string, FdbRecord[]>()
-  fdbByNetns.set('host', r.parse(SECTION.bridgeFdb, parseBridgeFdbJson) ?? [])
+  fdbByNetns.set('host', r.read(HOST.bridgeFdb) ?? [])
   const dockerNetnsFiles = new Map<string, string>()
 
   for (const group of netns.groups) {
@@ -258,18 +207,16 @@ function stages(capture: Capture): SnapshotStages {
     ifaces.push(
       ...buildInterfaces({
         netns: group.id,
-        links: parseNs(group.nsids, NS_SECTION.ipLink, parseLinks),
-        addrs: parseNs(group.nsids, NS_SECTION.ipAddr, parseAddrs),
-        dev: parseNs(group.nsids, NS_SECTION.procNetDev, parseProcNetDev),
-        igmp: parseNs(group.nsids, NS_SECTION.igmp, parseProcIgmp),
-        inet6: parseNs(group.nsids, NS_SECTION.ifInet6, parseProcIfInet6)
+        links: r.readIn(group.nsids, NS.ipLink),
+        addrs: r.readIn(group.nsids, NS.ipAddr),
+        dev: r.readIn(group.nsids, NS.procNetDev),
+        igmp: r.readIn(group.nsids, NS.igmp),
+        inet6: r.readIn(group.nsids, NS.ifInet6)
       })
     )
-    const nsRoutes =
-      parseNs(group.nsids, NS_SECTION.ipRoute, parseRoutes) ??
-      parseNs(group.nsids, NS_SECTION.procRoute, parseProcRoute)
+    const nsRoutes = r.readIn(group.nsids, NS.ipRoute) ?? r.readIn(group.nsids, NS.procRoute)
     for (const route of nsRoutes ?? []) routes.push(toRoute(group.id, route))
-    const fdb = parseNs(group.nsids, NS_SECTION.bridgeFdb, parseBridgeFdbJson)
+    const fdb = r.readIn(group.nsids, NS.bridgeFdb)
     if (fdb) fdbByNetns.set(group.id, fdb)
   }
 
@@ -286,9 +233,9 @@ function stages(capture: Capture): SnapshotStages {
   // Bridges and docker networks
   const bridges = buildBridges({
     ifaces,
-    bridgeLink: r.parse(SECTION.bridgeLink, parseBridgeLinkJson),
-    brctl: r.parse(SECTION.brctl, parseBrctlShow),
-    sysBrif: r.parse(SECTION.sysBrif, parseSysBrif)
+    bridgeLink: r.read(HOST.bridgeLink),
+    brctl: r.read(HOST.brctl),
+    sysBrif: r.read(HOST.sysBrif)
   })
   const knownIfaces = new Set(ifaces.map((b) => `${b.iface.netns}\u0000${b.iface.name}`))
   for (const bridge of bridges) {
@@ -335,19 +282,19 @@ function stages(capture: Capture): SnapshotStages {
 
   // NAT
   const versionText = firstLine(r.text(SECTION.iptablesVersion))
-  const save = r.parse(SECTION.iptablesSave, parseIptablesSave)
+  const save = r.read(HOST.iptablesSave)
   const preliminaryBackend = /\(legacy\)/.test(versionText ?? '')
     ? 'legacy'
     : /\(nf_tables\)/.test(versionText ?? '')
       ? 'nf_tables'
       : save?.backend
   let otherSave: { backend: 'nf_tables' | 'legacy'; ruleset: IptablesRuleset } | null = null
-  for (const [name, backend] of [
-    [SECTION.iptablesLegacySave, 'legacy'],
-    [SECTION.iptablesNftSave, 'nf_tables']
+  for (const [spec, backend] of [
+    [HOST.iptablesLegacySave, 'legacy'],
+    [HOST.iptablesNftSave, 'nf_tables']
   ] as const) {
     if (preliminaryBackend === backend) continue
-    const ruleset = r.parse(name, parseIptablesSave)
+    const ruleset = r.read(spec)
     if (ruleset && !otherSave) otherSave = { backend, ruleset }
   }
   const dockerBridges = new Set<string>()
@@ -373,10 +320,10 @@ function stages(capture: Capture): SnapshotStages {
   }
   const nat = buildNat({
     save,
-    save6: r.parse(SECTION.ip6tablesSave, parseIptablesSave),
-    list: save ? null : listRuleset(r.parse(SECTION.iptablesListNat, parseIptablesList)),
+    save6: r.read(HOST.ip6tablesSave),
+    list: save ? null : listRuleset(r.read(HOST.iptablesListNat)),
     otherSave,
-    nft: r.parse(SECTION.nftRuleset, parseNftJson),
+    nft: r.read(HOST.nftRuleset),
     versionText,
     dockerBridges,
     dockerSubnets,
@@ -430,7 +377,7 @@ function stages(capture: Capture): SnapshotStages {
       capturedAt: typeof capture.capturedAt === 'string' ? capture.capturedAt : new Date(0).toISOString(),
       source: typeof capture.source === 'string' ? capture.source : 'unknown',
       privileged: uid === '0',
-      sysctls: r.parse(SECTION.sysctl, parseSysctl) ?? {}
+      sysctls: r.read(HOST.sysctl) ?? {}
     },
     sections: r.sectionRecords(),
     namespaces: namespacesOf(netns, containerRecords),
@@ -504,19 +451,9 @@ function truncationWarning(t: NonNullable<Snapshot['truncated']>): string {
 /** The ifindexes of each container pid whose namespace inode was unreadable (lo left out), from its igmp and if_inet6. */
 function unreadNamespaceIfindexes(r: CaptureReader, map: NetnsMapEntry[]): Map<string, number[]> {
   const out = new Map<string, number[]>()
-  const recordsOf = <T extends { name: string; ifindex: number }>(
-    name: string,
-    parser: (t: string) => ParseResult<T[]>
-  ): T[] => {
-    const text = r.text(name)
-    return text === null ? [] : safe(() => parser(text).value, [])
-  }
   for (const entry of map) {
     if (entry.inode !== null || !entry.nsid.startsWith('pid:')) continue
-    const records = [
-      ...recordsOf(`ns/${entry.nsid}/${NS_SECTION.igmp}`, parseProcIgmp),
-      ...recordsOf(`ns/${entry.nsid}/${NS_SECTION.ifInet6}`, parseProcIfInet6)
-    ]
+    const records = [...(r.peekIn(entry.nsid, NS.igmp) ?? []), ...(r.peekIn(entry.nsid, NS.ifInet6) ?? [])]
     const indexes = [...new Set(records.filter((g) => g.name !== 'lo' && g.ifindex > 0).map((g) => g.ifindex))]
     if (indexes.length) out.set(entry.nsid, indexes)
   }
@@ -532,20 +469,11 @@ function hostLikeNsids(r: CaptureReader, map: NetnsMapEntry[], hostIfaces: Iface
   const out = new Set<string>()
   const hostIndex = new Map(hostIfaces.map((b) => [b.iface.name, b.iface.ifindex]))
   if (![...hostIndex.keys()].some((n) => n !== 'lo')) return out
-  const quiet = <T>(name: string, parser: (t: string) => ParseResult<T>): T | null => {
-    const text = r.text(name)
-    if (text === null) return null
-    try {
-      return parser(text).value
-    } catch {
-      return null
-    }
-  }
   for (const entry of map) {
     if (entry.inode !== null || !entry.containerId || !entry.nsid.startsWith('pid:')) continue
-    const dev = quiet(`ns/${entry.nsid}/${NS_SECTION.procNetDev}`, parseProcNetDev)
+    const dev = r.peekIn(entry.nsid, NS.procNetDev)
     if (!dev || dev.length !== hostIndex.size || !dev.every((d) => hostIndex.has(d.iface))) continue
-    const igmp = quiet(`ns/${entry.nsid}/${NS_SECTION.igmp}`, parseProcIgmp) ?? []
+    const igmp = r.peekIn(entry.nsid, NS.igmp) ?? []
     if (igmp.every((g) => hostIndex.get(g.name) === g.ifindex)) out.add(entry.nsid)
   }
   return out

@@ -9,38 +9,12 @@
  *   `host`, `container:<id12 of the owning container>`, `docker-netns:<file>`, `ip-netns:<name>`,
  *   or `unknown:<capture nsid>` for a namespace nothing else identifies.
  */
-import type { DockerContainerRecord } from '../parsers/types'
+import type { DockerContainerRecord, NetnsMapEntry } from '../parsers/types'
 import type { Namespace } from '../../shared/snapshot/schema'
 
-export interface NetnsMapEntry {
-  nsid: string
-  inode: string | null
-  containerId: string | null
-  raw: string
-}
-
-/** `netns.map`: `<nsid> <inode> [<container id>]` per line; `#` comments and blank lines ignored. */
-export function parseNetnsMap(text: string): { value: NetnsMapEntry[]; warnings: string[] } {
-  const value: NetnsMapEntry[] = []
-  const warnings: string[] = []
-  for (const line of text.split(/\r?\n/)) {
-    const trimmed = line.trim()
-    if (!trimmed || trimmed.startsWith('#')) continue
-    const [nsid, inodeText, containerId] = trimmed.split(/\s+/)
-    if (!nsid || !/^(host|pid:\d+|docker:[^\s/]+|ipnetns:[^\s/]+)$/.test(nsid)) {
-      warnings.push(`ignored line: ${trimmed.slice(0, 80)}`)
-      continue
-    }
-    const inode = inodeText && inodeText !== '-' ? inodeText.replace(/^net:\[(\d+)\]$/, '$1') : null
-    value.push({
-      nsid,
-      inode,
-      containerId: containerId && /^[0-9a-f]{6,64}$/i.test(containerId) ? containerId.toLowerCase() : null,
-      raw: line
-    })
-  }
-  return { value, warnings }
-}
+export type { NetnsMapEntry }
+// The map's parser is a leaf like the others (parsers/netns-map.ts); tests read it from here too.
+export { parseNetnsMap } from '../parsers/netns-map'
 
 export interface NetnsGroup {
   /** NetLens netns id. */

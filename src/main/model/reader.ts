@@ -4,6 +4,8 @@
  * warning (prefixed with the section name) and every missing/denied section as a snapshot warning.
  */
 import type { Capture, RawSection } from '../capture/capture-types'
+import type { SectionSpec } from '../capture/section-registry'
+import { nsSectionName } from '../capture/sections'
 import type { ParseResult } from '../parsers/types'
 import type { Section } from '../../shared/snapshot/schema'
 
@@ -154,14 +156,35 @@ export class CaptureReader {
     }
   }
 
-  /** The first usable section of a list: `ip.link` (JSON) else `ip.link.text`. */
-  parseFirst<T>(candidates: [string, (text: string) => ParseResult<T>][]): { name: string; value: T } | null {
-    for (const [name, parser] of candidates) {
-      if (!this.has(name)) continue
-      const value = this.parse(name, parser)
-      if (value !== null) return { name, value }
+  /**
+   * A registry section read with its registered parser; when it is unusable (or its parser gave
+   * nothing), its text form (`textFallback`: ip.link → ip.link.text). Null when neither is read,
+   * or for a section the registry reads as plain text (`text()` is for those).
+   */
+  read<T>(spec: SectionSpec<T>): T | null {
+    const value = spec.parse && this.has(spec.name) ? this.parse(spec.name, spec.parse) : null
+    return value ?? (spec.textFallback ? this.read(spec.textFallback) : null)
+  }
+
+  /**
+   * A per-namespace registry section of the namespace reached by `nsids` (best first): the first
+   * nsid whose section is usable is read, then the text form the same way.
+   */
+  readIn<T>(nsids: string[], spec: SectionSpec<T>): T | null {
+    const name = spec.parse ? nsids.map((nsid) => nsSectionName(nsid, spec.name)).find((n) => this.has(n)) : undefined
+    const value = name ? this.parse(name, spec.parse!) : null
+    return value ?? (spec.textFallback ? this.readIn(nsids, spec.textFallback) : null)
+  }
+
+  /** A per-namespace registry section of one nsid, parsed without a warning (null when unusable or unparsable). */
+  peekIn<T>(nsid: string, spec: SectionSpec<T>): T | null {
+    const text = this.text(nsSectionName(nsid, spec.name))
+    if (text === null || !spec.parse) return null
+    try {
+      return spec.parse(text).value
+    } catch {
+      return null
     }
-    return null
   }
 
   /** The `sections` list of the snapshot: every section of the capture, stdout dropped. */

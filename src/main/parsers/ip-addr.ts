@@ -14,7 +14,7 @@
  * Output: IpAddrRecord[]; `raw` is the record's compact JSON or its text lines.
  */
 import type { IpAddrRecord, ParseResult } from './types'
-import { compact, entryIfindex, int, isObject, jsonObjects, num, snippet, str, valueAfter } from './link-common'
+import { compact, entryIfindex, int, jsonOrText, isObject, jsonObjects, num, snippet, str, valueAfter } from './link-common'
 import { textBlocks } from './ip-link'
 
 type Address = IpAddrRecord['addresses'][number]
@@ -96,3 +96,6 @@ export function parseIpAddrText(text: string): ParseResult<IpAddrRecord[]> {
   })
   return { value, warnings }
 }
+
+/** Either form: JSON when the section looks like JSON, else text (a host whose iproute2 has no -j). */
+export const parseIpAddr: (text: string) => ParseResult<IpAddrRecord[]> = jsonOrText(parseIpAddrJson, parseIpAddrText)

@@ -28,7 +28,8 @@ import {
   snippet,
   str,
   stringArray,
-  valueAfter
+  valueAfter,
+  jsonOrText
 } from './link-common'
 
 export function parseIpLinkJson(text: string): ParseResult<IpLinkRecord[]> {
@@ -182,3 +183,6 @@ export function parseIpLinkText(text: string): ParseResult<IpLinkRecord[]> {
   })
   return { value, warnings }
 }
+
+/** Either form: JSON when the section looks like JSON, else text (a host whose iproute2 has no -j). */
+export const parseIpLink: (text: string) => ParseResult<IpLinkRecord[]> = jsonOrText(parseIpLinkJson, parseIpLinkText)

@@ -12,7 +12,7 @@
  * Output: IpRouteRecord[]; `table` defaults to `main`, `type` is null for unicast routes.
  */
 import type { IpRouteRecord, ParseResult } from './types'
-import { compact, int, isObject, jsonObjects, lines, num, snippet, str, valueAfter } from './link-common'
+import { compact, int, isObject, jsonOrText, jsonObjects, lines, num, snippet, str, valueAfter } from './link-common'
 
 const ROUTE_TYPES = new Set([
   'unicast',
@@ -100,3 +100,6 @@ export function parseIpRouteText(text: string): ParseResult<IpRouteRecord[]> {
   }
   return { value, warnings }
 }
+
+/** Either form: JSON when the section looks like JSON, else text (a host whose iproute2 has no -j). */
+export const parseIpRoute: (text: string) => ParseResult<IpRouteRecord[]> = jsonOrText(parseIpRouteJson, parseIpRouteText)

@@ -4,7 +4,15 @@
  * becomes a warning string.
  */
 
+import type { ParseResult } from './types'
+
 export type JsonObject = Record<string, unknown>
+
+/** JSON when the output looks like JSON, else the text parser (old iproute2 without -j). */
+export const jsonOrText =
+  <T>(json: (t: string) => ParseResult<T>, text: (t: string) => ParseResult<T>) =>
+  (input: string): ParseResult<T> =>
+    /^\s*[[{]/.test(input) ? json(input) : text(input)
 
 export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value)

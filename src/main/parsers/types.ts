@@ -349,3 +349,11 @@ export interface DockerContainerRecord {
   /** Podman rootless: the owning user (uid from the probe's header or the helper's process). */
   uid?: number | null
 }
+
+/** One `netns.map` line: a namespace the probe reached, its inode (null when unreadable) and container. */
+export interface NetnsMapEntry {
+  nsid: string
+  inode: string | null
+  containerId: string | null
+  raw: string
+}

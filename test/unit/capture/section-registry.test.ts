@@ -2,13 +2,19 @@
  * The section registry (src/main/capture/section-registry.ts) against what it describes:
  * resources/probe.sh (every section it emits has an entry, with the command probe.sh displays,
  * and every entry is emitted), the fixtures (every glob matches a real file), the parsers (each
- * entry's parser exists and the snapshot model reads it; every parser module is some entry's, so
- * no parser is written, tested and unused) and the diagnose checks' needs (registry names only).
+ * entry's parser is an export of its module and the snapshot model reads it through the registry,
+ * never importing a parser; every parser module is some entry's, so no parser is written, tested
+ * and unused) and the diagnose checks' needs (registry names only).
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { ALL_SECTIONS, HOST_SECTIONS, NS_SECTIONS } from '../../../src/main/capture/section-registry'
+import {
+  ALL_SECTIONS,
+  HOST_SECTIONS,
+  NS_SECTIONS,
+  type SectionSpec
+} from '../../../src/main/capture/section-registry'
 import { NS_SECTION, SECTION } from '../../../src/main/capture/sections'
 import { NEEDS } from '../../../src/shared/diagnose/coverage'
 
@@ -79,16 +85,16 @@ describe('the section registry', () => {
     }
   })
 
-  it("names parsers that exist and the snapshot model reads; every parser module is some entry's", () => {
-    const modelText = readdirSync(MODEL)
-      .filter((n) => n.endsWith('.ts'))
-      .map((n) => readFileSync(join(MODEL, n), 'utf8'))
-      .join('\n')
-    const used = new Set(ALL_SECTIONS.map((e) => e.parser).filter((p): p is string => p !== null))
-    for (const parser of used) {
-      expect(statSync(join(PARSERS, `${parser}.ts`), { throwIfNoEntry: false })?.isFile(), parser).toBe(true)
-      expect(modelText, `the model never imports parsers/${parser}`).toContain(`from '../parsers/${parser}'`)
+  it("names parsers that exist, each entry's function an export of its module; every parser module is some entry's", async () => {
+    const withParser = ALL_SECTIONS.filter((e) => e.parser !== null)
+    expect(withParser.length).toBeGreaterThan(25)
+    for (const entry of ALL_SECTIONS) expect(entry.parse === null, entry.name).toBe(entry.parser === null)
+    for (const entry of withParser) {
+      expect(statSync(join(PARSERS, `${entry.parser}.ts`), { throwIfNoEntry: false })?.isFile(), entry.parser!).toBe(true)
+      const module: Record<string, unknown> = await import(`../../../src/main/parsers/${entry.parser}.ts`)
+      expect(Object.values(module), `${entry.name}: its parse is no export of parsers/${entry.parser}`).toContain(entry.parse)
     }
+    const used = new Set(withParser.map((e) => e.parser!))
     // Helpers and shared types are no section's parser; `<parser>-<part>.ts` is a part of that parser
     // (iptables-save-grammar.ts, conntrack-fast.ts).
     const helpers = new Set(['types', 'link-common', 'nft-match', 'line-rows'])
@@ -101,17 +107,42 @@ describe('the section registry', () => {
     for (const module of modules) expect(used.has(module), `parsers/${module}.ts reads no registered section`).toBe(true)
   })
 
-  it('points text fallbacks at entries of the same table', () => {
+  it('points text fallbacks at text entries of the same table, read by the same parser module', () => {
+    let fallbacks = 0
     for (const [table, specs] of [
       ['host', HOST_SECTIONS],
       ['ns', NS_SECTIONS]
     ] as const) {
-      for (const [key, spec] of Object.entries(specs)) {
+      for (const [key, spec] of Object.entries(specs) as [string, SectionSpec][]) {
         if (spec.textFallback === null) continue
-        expect(Object.keys(specs), `${table}.${key}`).toContain(spec.textFallback)
-        expect(specs[spec.textFallback as keyof typeof specs].name, `${table}.${key}`).toMatch(/\.text$/)
+        fallbacks++
+        expect(Object.values(specs), `${table}.${key}`).toContain(spec.textFallback)
+        expect(spec.textFallback.name, `${table}.${key}`).toBe(`${spec.name}.text`)
+        if (spec.textFallback.parser !== null) expect(spec.textFallback.parser, `${table}.${key}`).toBe(spec.parser)
       }
     }
+    expect(fallbacks).toBeGreaterThan(6)
+  })
+
+  it('is what the snapshot model reads its parsed sections through: build-snapshot.ts imports no parser', () => {
+    const builder = readFileSync(join(MODEL, 'build-snapshot.ts'), 'utf8')
+    const parserImports = [...builder.matchAll(/from '\.\.\/parsers\/([^']+)'/g)].map((m) => m[1])
+    expect(parserImports.filter((module) => module !== 'types')).toEqual([])
+    // Every parsed row is read by its registry row (HOST.<key> / NS.<key>), its text form through the
+    // JSON row's fallback. conntrack.list is streamed into a compact table (model/conntrack.ts, with
+    // the conntrack module's row scanner) rather than parsed into records first.
+    const textForms = new Set(ALL_SECTIONS.map((e) => e.textFallback).filter((e) => e !== null))
+    const streamed = new Set(['conntrack'])
+    for (const [table, specs] of [
+      ['HOST', HOST_SECTIONS],
+      ['NS', NS_SECTIONS]
+    ] as const) {
+      for (const [key, spec] of Object.entries(specs) as [string, SectionSpec][]) {
+        if (spec.parse === null || textForms.has(spec) || (table === 'HOST' && streamed.has(key))) continue
+        expect(builder, `build-snapshot.ts never reads ${table}.${key}`).toMatch(new RegExp(`\\b${table}\\.${key}\\b`))
+      }
+    }
+    expect(builder).toContain('SECTION.conntrack')
   })
 
   it('is where SECTION and NS_SECTION come from', () => {
