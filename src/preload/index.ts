@@ -5,19 +5,12 @@
  * into one self-contained script and may import only electron and src/shared.
  */
 import { contextBridge, ipcRenderer } from 'electron'
-import { ipcChannel, ipcEventChannel } from '../shared/api/channels'
-import type { ApiEventName, ApiEvents, NetLensApi } from '../shared/api/contract'
+import { apiEventNames, ipcChannel, ipcEventChannel } from '../shared/api/channels'
+import type { ApiCallName, ApiEventName, ApiEvents, NetLensApi } from '../shared/api/contract'
 
-const invoke = (name: string) => (args: unknown) => ipcRenderer.invoke(ipcChannel(name), args ?? {})
+const invoke = (name: ApiCallName) => (args: unknown) => ipcRenderer.invoke(ipcChannel(name), args ?? {})
 
-const EVENTS: readonly ApiEventName[] = [
-  'captureProgress',
-  'trafficSample',
-  'hostsChanged',
-  'packetBatch',
-  'packetCaptureState',
-  'snapshotPartial'
-]
+const EVENTS: readonly ApiEventName[] = apiEventNames
 
 export const preloadApi = {
   getAppInfo: invoke('getAppInfo'),

@@ -1,4 +1,5 @@
-import { cleanLineForTerminal } from '../../shared/text-safety'
+import { formatUsageError } from './format/terminal'
+
 /**
  * One CLI command. Each file in src/main/cli/commands exports `command: CliCommand`; the CLI
  * discovers them, so adding a command never edits a shared file.
@@ -27,15 +28,12 @@ export interface CliCommand {
   run(argv: string[], io: CliIo): Promise<number>
 }
 
-/** A table cell or a name for the terminal: one line, control and bidi characters escaped, `-` for none. */
-export const cleanCell = (text: string | null | undefined): string => cleanLineForTerminal(text ?? '-')
-
 /** Minimal flag parser: `--flag`, `--key value`, `--key=value`, `-o value`, positionals. */
 export function parseFlags(
   argv: string[],
   spec: { boolean?: string[]; string?: string[]; alias?: Record<string, string> }
-): { flags: Record<string, string | boolean>; positionals: string[]; errors: string[] } {
-  const flags: Record<string, string | boolean> = {}
+): { flags: Flags; positionals: string[]; errors: string[] } {
+  const flags: Flags = {}
   const positionals: string[] = []
   const errors: string[] = []
   const booleans = new Set(spec.boolean ?? [])
@@ -66,19 +64,41 @@ export function parseFlags(
   return { flags, positionals, errors }
 }
 
+export type Flags = Record<string, string | boolean>
+
+/** A `--name VALUE` flag's value, or undefined when it was not given. */
+export const stringFlag = (flags: Flags, name: string): string | undefined =>
+  typeof flags[name] === 'string' ? flags[name] : undefined
+
 /**
- * A failed SOURCE (or any AppError) for stderr, the same in every command: the message, the remedy,
- * and the first lines of the detail (a scenario's file:line:column errors, ssh's own words), each
- * detail line cleaned as one terminal line because it is host- or file-derived text.
+ * A `--name N` flag holding a whole number from 1 to `max`: undefined when it was not given; when it
+ * is not such a number, `problem` is added to `errors` (the command then prints its usage).
  */
-export function formatCliError(
-  commandName: string,
-  error: { message: string; remedy?: string; detail?: string },
-  prefix = ''
-): string {
-  const lines = [`netlens ${commandName}: ${prefix}${error.message}`]
-  if (error.remedy) lines.push(`  ${error.remedy}`)
-  if (error.detail)
-    for (const line of error.detail.split('\n').slice(0, 12)) lines.push(`  | ${cleanLineForTerminal(line)}`)
-  return lines.join('\n')
+export function positiveIntegerFlag(
+  flags: Flags,
+  name: string,
+  errors: string[],
+  max = Number.MAX_SAFE_INTEGER,
+  problem = `--${name} needs a positive integer`
+): number | undefined {
+  const text = flags[name]
+  if (text === undefined) return undefined
+  const n = typeof text === 'string' && /^\d+$/.test(text) ? Number(text) : NaN
+  if (n >= 1 && n <= max) return n
+  errors.push(problem)
+  return undefined
+}
+
+/** `--lang en|zh-CN` (en when not given); anything else adds a problem to `errors`. */
+export function langFlag(flags: Flags, errors: string[]): 'en' | 'zh-CN' {
+  const lang = flags.lang ?? 'en'
+  if (lang === 'en' || lang === 'zh-CN') return lang
+  errors.push(`--lang must be en or zh-CN, not "${String(lang)}"`)
+  return 'en'
+}
+
+/** Bad usage: what is wrong and the command's usage on stderr; the exit code (2) to return. */
+export function usageFailure(io: CliIo, command: Pick<CliCommand, 'name' | 'usage'>, problems: string[]): number {
+  io.err(formatUsageError(command.name, problems, command.usage))
+  return 2
 }

@@ -255,19 +255,20 @@ export function readValues(body: string, nameToken: number, n: number, negated: 
 const optionBuffer: RuleOption[] = []
 
 /** The fields of a rule that parseRule leaves for later (see IptablesRuleLine). */
-export interface RuleDetail {
-  source: MaybeNegated | null
-  destination: MaybeNegated | null
-  protocol: MaybeNegated | null
-  inInterface: MaybeNegated | null
-  outInterface: MaybeNegated | null
-  matchModules: string[]
-  options: RuleOption[]
-  targetArgs: TargetArg[]
-  comment: string | null
-  target: string | null
-  goto: boolean
-}
+export type RuleDetail = Pick<
+  IptablesRule,
+  | 'source'
+  | 'destination'
+  | 'protocol'
+  | 'inInterface'
+  | 'outInterface'
+  | 'matchModules'
+  | 'options'
+  | 'targetArgs'
+  | 'comment'
+  | 'target'
+  | 'goto'
+>
 
 const detailWarnings: string[] = []
 

@@ -91,8 +91,8 @@ export interface BrctlRecord {
   raw: string
 }
 
-export interface ProcNetDevRecord {
-  iface: string
+/** An interface's counters as /proc/net/dev gives them. */
+export interface InterfaceCounterFields {
   rxBytes: number
   rxPackets: number
   rxErrors: number
@@ -101,6 +101,10 @@ export interface ProcNetDevRecord {
   txPackets: number
   txErrors: number
   txDropped: number
+}
+
+export interface ProcNetDevRecord extends InterfaceCounterFields {
+  iface: string
   raw: string
 }
 
@@ -183,29 +187,24 @@ export interface IptablesRuleset {
   backend: 'nf_tables' | 'legacy' | null
 }
 
+/** One direction of a conntrack entry (ICMP entries carry type, code and id instead of ports). */
+export interface ConntrackTupleFields {
+  src: string
+  dst: string
+  sport: number | null
+  dport: number | null
+  type?: number
+  code?: number
+  id?: number
+}
+
 export interface ConntrackRecord {
   l3proto: string | null
   proto: string
   timeout: number | null
   state: string | null
-  original: {
-    src: string
-    dst: string
-    sport: number | null
-    dport: number | null
-    type?: number
-    code?: number
-    id?: number
-  }
-  reply: {
-    src: string
-    dst: string
-    sport: number | null
-    dport: number | null
-    type?: number
-    code?: number
-    id?: number
-  }
+  original: ConntrackTupleFields
+  reply: ConntrackTupleFields
   flags: string[]
   mark: number | null
   zone: number | null

@@ -7,6 +7,7 @@
  */
 import type { Capture, RawSection } from '../capture/capture-types'
 import { NS_SECTION, SECTION, nsSectionName } from '../capture/sections'
+import type { InterfaceCounterFields } from '../parsers/types'
 import type { Scenario } from './scenario-schema'
 import { planFlows, type FlowPlan } from './flows'
 import { renderIptablesSave } from './rules'
@@ -698,15 +699,8 @@ export function dockerContainersJson(world: SimWorld): string {
 
 // ------------------------------------------------------------------ counters and listeners
 
-export interface IfaceCounters {
-  rxBytes: number
-  rxPackets: number
-  rxErrors: number
-  rxDropped: number
-  txBytes: number
-  txPackets: number
-  txErrors: number
-  txDropped: number
+/** The counters the simulator renders into /proc/net/dev: the parser's fields plus multicast. */
+export interface IfaceCounters extends InterfaceCounterFields {
   multicast: number
 }
 

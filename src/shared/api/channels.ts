@@ -6,3 +6,13 @@ export const CALL_PREFIX = 'netlens:'
 export const EVENT_PREFIX = 'netlens-event:'
 export const ipcChannel = (name: string): string => `${CALL_PREFIX}${name}`
 export const ipcEventChannel = (name: string): string => `${EVENT_PREFIX}${name}`
+
+/** The push events' names (their payloads are typed by ApiEvents in contract.ts, which checks this list). */
+export const apiEventNames = [
+  'captureProgress',
+  'trafficSample',
+  'hostsChanged',
+  'packetBatch',
+  'packetCaptureState',
+  'snapshotPartial'
+] as const

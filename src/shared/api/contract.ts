@@ -10,6 +10,7 @@
  *   browser server and the browser client cover exactly these names.
  */
 import { z } from 'zod'
+import { apiEventNames } from './channels'
 import type { Result } from '../result'
 import type { Snapshot } from '../snapshot/schema'
 import type {
@@ -195,14 +196,11 @@ export interface ApiEvents {
   snapshotPartial: SnapshotPartial
 }
 export type ApiEventName = keyof ApiEvents
-export const apiEventNames = [
-  'captureProgress',
-  'trafficSample',
-  'hostsChanged',
-  'packetBatch',
-  'packetCaptureState',
-  'snapshotPartial'
-] as const satisfies readonly ApiEventName[]
+// The list lives in channels.ts (no zod: the preload reads it); it names exactly ApiEvents' keys.
+type ListedEvent = (typeof apiEventNames)[number]
+/** True, and only compiles while the list and ApiEvents name the same events. */
+export const apiEventsListed: [ApiEventName] extends [ListedEvent] ? ([ListedEvent] extends [ApiEventName] ? true : never) : never = true
+export { apiEventNames }
 
 export const apiCallNames = Object.keys(apiCallArgs) as ApiCallName[]
 

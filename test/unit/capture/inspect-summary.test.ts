@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatSnapshotSummary } from '../../../src/main/cli/commands/inspect'
+import { formatSnapshotSummary } from '../../../src/main/cli/format/snapshot-summary'
 import { healthySnapshot, snapshotWith } from '../../support/snapshot-builder'
 
 describe('netlens inspect summary', () => {

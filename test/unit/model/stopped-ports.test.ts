@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { formatSnapshotSummary } from '../../../src/main/cli/commands/inspect'
+import { formatSnapshotSummary } from '../../../src/main/cli/format/snapshot-summary'
 import { buildSnapshot } from '../../../src/main/model/build-snapshot'
 import { openSnapshot } from '../../../src/main/model/snapshot-file'
 import { diagnoseReport } from '../../../src/shared/diagnose'

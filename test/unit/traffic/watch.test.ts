@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { bitsPerS, formatSampleTable, humanSI, perS } from '../../../src/main/cli/commands/watch'
+import { bitsPerS, formatSampleTable, humanSI, perS } from '../../../src/main/cli/format/traffic'
 import { main } from '../../../src/main/cli/main'
 import { listScenarios } from '../../../src/main/sim/index'
 import type { InterfaceRate } from '../../../src/shared/api/types'

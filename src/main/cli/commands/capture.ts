@@ -1,14 +1,11 @@
-import type { CliCommand, CliIo } from '../command'
-import { formatCliError, parseFlags } from '../command'
+import type { CliCommand } from '../command'
+import { parseFlags, positiveIntegerFlag, stringFlag, usageFailure } from '../command'
+import { clean, formatCliError } from '../format/terminal'
 import { serializeCapture } from '../../capture/capture-file'
 import { DEFAULT_CONNTRACK_CAP, runProbe, type ProbeTarget } from '../../capture/run-probe'
 import { writePrivateFile } from '../../capture/source-file'
 import { parseSource } from '../../sources/ref'
-import { cleanLineForTerminal } from '../../../shared/text-safety'
 import { shellQuote } from '../../../shared/shell'
-
-/** Host-derived text goes to a terminal: controls and bidi characters become visible `\uXXXX` (src/shared/text-safety.ts). */
-const clean = cleanLineForTerminal
 
 /** HOST is a live SOURCE (local or ssh): training hosts and files have no probe to run. */
 export function parseHostArg(host: string | undefined): ProbeTarget | string {
@@ -17,10 +14,6 @@ export function parseHostArg(host: string | undefined): ProbeTarget | string {
   if (!ref.ok) return ref.error.message
   if (ref.value.kind === 'local' || ref.value.kind === 'ssh') return ref.value
   return `${JSON.stringify(host)} is not a live host: capture runs the probe on local or an ssh host (training hosts and files are already captures).`
-}
-
-function reportError(io: CliIo, error: { message: string; remedy?: string; detail?: string }): void {
-  io.err(formatCliError('capture', error))
 }
 
 export const command: CliCommand = {
@@ -46,22 +39,13 @@ export const command: CliCommand = {
       string: ['conntrack-max', 'output', 'ssh-config'],
       alias: { o: 'output', F: 'ssh-config' }
     })
-    if (errors.length || positionals.length > 1) {
-      io.err(`netlens capture: ${errors.length ? errors.join('; ') : 'at most one HOST'}\n\n${this.usage}`)
-      return 2
-    }
+    const cap = positiveIntegerFlag(flags, 'conntrack-max', errors)
+    if (positionals.length > 1) errors.push('at most one HOST')
+    if (errors.length) return usageFailure(io, command, errors)
     const target = parseHostArg(positionals[0])
     if (typeof target === 'string') {
       io.err(`netlens capture: ${target}`)
       return 2
-    }
-    let cap: number | undefined
-    if (typeof flags['conntrack-max'] === 'string') {
-      cap = Number(flags['conntrack-max'])
-      if (!/^\d+$/.test(flags['conntrack-max']) || cap <= 0) {
-        io.err('netlens capture: --conntrack-max needs a positive integer')
-        return 2
-      }
     }
     const quiet = flags.quiet === true
     const label = target.kind === 'local' ? 'local' : `ssh:${target.alias}`
@@ -70,14 +54,14 @@ export const command: CliCommand = {
       sudo: flags.sudo === true,
       conntrackCap: cap,
       signal: io.signal,
-      sshConfigFile: typeof flags['ssh-config'] === 'string' ? flags['ssh-config'] : process.env.NETLENS_SSH_CONFIG,
+      sshConfigFile: stringFlag(flags, 'ssh-config') ?? process.env.NETLENS_SSH_CONFIG,
       onProgress: quiet
         ? undefined
         : (p) =>
             io.err(`  [${p.done}/${p.total}] ${clean(p.section)}${p.status === 'ok' ? '' : `: ${clean(p.status)}`}`)
     })
     if (!r.ok) {
-      reportError(io, r.error)
+      io.err(formatCliError('capture', r.error))
       return r.error.code === 'cancelled' ? 130 : 1
     }
     const text = serializeCapture(r.value)

@@ -8,14 +8,15 @@
 import { open, type FileHandle } from 'node:fs/promises'
 import { execa } from 'execa'
 import type { CliCommand, CliIo } from '../command'
-import { formatCliError, parseFlags } from '../command'
+import { parseFlags, stringFlag, usageFailure } from '../command'
+import { formatPacketLimits, formatPacketsStart, formatPacketsSummary } from '../format/packets'
+import { clean, cleanLines as terminalSafe, formatCliError, type CliErrorText } from '../format/terminal'
 import { formatPacketLine, type CapturedPacket } from '../../../shared/packets/format'
 import { pcapHeaderBytes, pcapRecordBytes } from '../../../shared/packets/pcap'
-import { describeTarget, parseContainerSpec, type PacketTargetSpec } from '../../../shared/packets/target'
+import { parseContainerSpec, type PacketTargetSpec } from '../../../shared/packets/target'
 import { shellQuote } from '../../../shared/shell'
 import { PACKET_DEFAULTS } from '../../packets/packets-from-source'
 import { openSource } from '../../sources/index'
-import { cleanForTerminal as terminalSafe, cleanLineForTerminal } from '../../../shared/text-safety'
 
 const USAGE = [
   'Usage: netlens packets SOURCE (--container NAME[:IFNAME] | --iface IF) [--inside] [--count N]',
@@ -47,9 +48,8 @@ function positiveNumber(text: string | boolean | undefined, integer: boolean): n
   return Number(text)
 }
 
-function reportError(io: CliIo, e: { message: string; remedy?: string; detail?: string }): void {
-  // Message and remedy can quote host-derived words (tcpdump's stderr, interface names): cleaned too.
-  io.err(formatCliError('packets', { ...e, message: terminalSafe(e.message), remedy: e.remedy && terminalSafe(e.remedy) }))
+function reportError(io: CliIo, e: CliErrorText): void {
+  io.err(formatCliError('packets', e))
 }
 
 async function tsharkInstalled(): Promise<boolean> {
@@ -67,16 +67,13 @@ export const command: CliCommand = {
       string: ['container', 'iface', 'count', 'duration', 'max-bytes', 'filter', 'output', 'ssh-config'],
       alias: { o: 'output', F: 'ssh-config', c: 'count', i: 'iface' }
     })
-    const fail = (message: string): number => {
-      io.err(`netlens packets: ${message}\n\n${USAGE}`)
-      return 2
-    }
+    const fail = (message: string): number => usageFailure(io, command, [message])
     if (errors.length) return fail(errors.join('; '))
     if (positionals.length !== 1) return fail('needs exactly one SOURCE')
     const source = positionals[0]
     const isPcapFile = /\.pcap$/i.test(source)
-    const container = typeof flags.container === 'string' ? flags.container : undefined
-    const iface = typeof flags.iface === 'string' ? flags.iface : undefined
+    const container = stringFlag(flags, 'container')
+    const iface = stringFlag(flags, 'iface')
     if (!isPcapFile && (container === undefined) === (iface === undefined))
       return fail('give --container NAME[:IFNAME] or --iface IF (one of them)')
     if (flags.inside && container === undefined) return fail('--inside goes with --container')
@@ -92,7 +89,7 @@ export const command: CliCommand = {
       : iface !== undefined
         ? { iface }
         : {}
-    const output = typeof flags.output === 'string' ? flags.output : undefined
+    const output = stringFlag(flags, 'output')
     const json = flags.json === true
 
     const opened = openSource(source)
@@ -121,19 +118,21 @@ export const command: CliCommand = {
     let headerWritten = false
     const r = await opened.value.packets({
       target,
-      filter: typeof flags.filter === 'string' ? flags.filter : undefined,
+      filter: stringFlag(flags, 'filter'),
       count: count ?? undefined,
       durationS: durationS ?? undefined,
       maxBytes: maxBytes ?? undefined,
       sudo: flags.sudo === true,
-      sshConfigFile: typeof flags['ssh-config'] === 'string' ? flags['ssh-config'] : undefined,
+      sshConfigFile: stringFlag(flags, 'ssh-config'),
       signal: io.signal,
       onStart(start) {
         ifaceLabel = terminalSafe(start.target.iface)
-        const limits = `${count ?? PACKET_DEFAULTS.count} packets / ${durationS ?? PACKET_DEFAULTS.durationS} s / ${Math.round((maxBytes ?? PACKET_DEFAULTS.maxBytes) / 1024 / 1024)} MB`
-        io.err(
-          `netlens packets: ${terminalSafe(describeTarget(start.target))} on ${terminalSafe(start.source)}; stops after ${limits} or Ctrl-C`
+        const limits = formatPacketLimits(
+          count ?? PACKET_DEFAULTS.count,
+          durationS ?? PACKET_DEFAULTS.durationS,
+          maxBytes ?? PACKET_DEFAULTS.maxBytes
         )
+        io.err(formatPacketsStart(start, limits))
       },
       onPcap(part) {
         if ('header' in part) {
@@ -145,7 +144,7 @@ export const command: CliCommand = {
       onPackets(packets: CapturedPacket[]) {
         for (const p of packets) {
           if (json) io.out(terminalSafe(JSON.stringify(p)))
-          else if (!file) io.out(cleanLineForTerminal(formatPacketLine(p, ifaceLabel)))
+          else if (!file) io.out(clean(formatPacketLine(p, ifaceLabel)))
         }
       }
     })
@@ -159,18 +158,7 @@ export const command: CliCommand = {
       return 1
     }
     const s = r.value
-    const why = {
-      count: 'the packet count',
-      duration: 'the duration',
-      bytes: 'the byte cap',
-      cancelled: 'Ctrl-C',
-      ended: 'the end of the capture'
-    }[s.stoppedBy]
-    io.err(
-      `netlens packets: ${s.packets} packet${s.packets === 1 ? '' : 's'} (${s.bytes} bytes of pcap), stopped by ${why}` +
-        (s.kernelDropped ? `; the kernel dropped ${s.kernelDropped} before tcpdump read them` : '') +
-        (output ? `; written to ${terminalSafe(output)}` : '')
-    )
+    io.err(formatPacketsSummary(s, output))
     for (const w of s.warnings) io.err(`netlens packets: warning: ${terminalSafe(w)}`)
     if (output && (await tsharkInstalled()))
       io.err(`netlens packets: full dissection: tshark -r ${terminalSafe(shellQuote(output))} -V`)

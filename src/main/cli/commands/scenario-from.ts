@@ -6,9 +6,9 @@
 import { writeFile } from 'node:fs/promises'
 import { basename } from 'node:path'
 import type { CliCommand } from '../command'
-import { formatCliError, parseFlags } from '../command'
-import { snapshotFromSource } from '../../sources'
-import { cleanLineForTerminal } from '../../../shared/text-safety'
+import { parseFlags, usageFailure } from '../command'
+import { clean } from '../format/terminal'
+import { snapshotForCommand } from '../source-snapshot'
 
 export const command: CliCommand = {
   name: 'scenario-from',
@@ -37,18 +37,12 @@ export const command: CliCommand = {
     if (id !== undefined && !/^[a-z0-9][a-z0-9-]*$/.test(id))
       errors.push('--id must be lower-case letters, digits and -')
     if (positionals.length !== 1) errors.push('expected exactly one SOURCE')
-    if (errors.length) {
-      io.err(`netlens scenario-from: ${errors.join('; ')}\n\n${command.usage}`)
-      return 2
-    }
-    const snapshot = await snapshotFromSource(positionals[0], { sudo: flags.sudo === true, signal: io.signal })
-    if (!snapshot.ok) {
-      io.err(formatCliError('scenario-from', snapshot.error))
-      return 1
-    }
+    if (errors.length) return usageFailure(io, command, errors)
+    const snapshot = await snapshotForCommand('scenario-from', positionals[0], { sudo: flags.sudo === true, signal: io.signal }, io)
+    if (!snapshot) return 1
     const output = flags.output as string | undefined
     const { exportScenario } = await import('../../sim/scenario-export')
-    const result = exportScenario(snapshot.value, {
+    const result = exportScenario(snapshot, {
       id,
       anonymize: flags.anonymize === true,
       fileName: output ? basename(output) : undefined
@@ -57,7 +51,7 @@ export const command: CliCommand = {
       try {
         await writeFile(output, result.text, { mode: 0o600 })
       } catch (e) {
-        io.err(`netlens scenario-from: cannot write ${cleanLineForTerminal(output)}: ${(e as Error).message}`)
+        io.err(`netlens scenario-from: cannot write ${clean(output)}: ${(e as Error).message}`)
         return 1
       }
       const c = result.scenario.hosts[0]
@@ -73,7 +67,7 @@ export const command: CliCommand = {
       io.err(
         [
           'netlens scenario-from: the scenario does not load as written (names the format does not accept; --anonymize replaces them):',
-          ...result.loadErrors.slice(0, 12).map((e) => `  | ${cleanLineForTerminal(e)}`)
+          ...result.loadErrors.slice(0, 12).map((e) => `  | ${clean(e)}`)
         ].join('\n')
       )
       return 1

@@ -1,6 +1,7 @@
 import type { CliCommand } from '../command'
 import { parseFlags } from '../command'
-import { cleanForTerminal, cleanLineForTerminal } from '../../../shared/text-safety'
+import { formatScenarioList } from '../format/scenarios'
+import { cleanLines } from '../format/terminal'
 import { listAllScenarios, userScenariosDir } from '../../sim/index'
 
 export const command: CliCommand = {
@@ -28,27 +29,14 @@ export const command: CliCommand = {
     const { scenarios, invalid } = listAllScenarios(userFolder)
     const reportInvalid = (): void => {
       for (const bad of invalid)
-        io.err(cleanForTerminal(`netlens scenarios: ${bad.message}${bad.detail ? `\n${bad.detail}` : ''}`))
+        io.err(cleanLines(`netlens scenarios: ${bad.message}${bad.detail ? `\n${bad.detail}` : ''}`))
     }
     if (flags.json) {
       io.out(JSON.stringify(scenarios, null, 2))
       reportInvalid()
       return 0
     }
-    // User files are attacker-controllable text (a shared exercise folder): clean before printing.
-    const rows = scenarios.map((s) => ({
-      source: cleanLineForTerminal(s.source),
-      lesson: cleanLineForTerminal(s.lesson ?? '-'),
-      origin: s.origin === 'builtin' ? 'built-in' : 'yours',
-      title: cleanLineForTerminal(s.title[lang])
-    }))
-    const width = (k: 'source' | 'lesson' | 'origin', min: number): number => Math.max(min, ...rows.map((r) => r[k].length))
-    const [sw, lw, ow] = [width('source', 6), width('lesson', 6), width('origin', 6)]
-    const lines = [`${'SOURCE'.padEnd(sw)}  ${'LESSON'.padEnd(lw)}  ${'ORIGIN'.padEnd(ow)}  TITLE`]
-    for (const r of rows) lines.push(`${r.source.padEnd(sw)}  ${r.lesson.padEnd(lw)}  ${r.origin.padEnd(ow)}  ${r.title}`)
-    const yours = rows.length - rows.filter((r) => r.origin === 'built-in').length
-    lines.push('', `Your scenario folder: ${cleanLineForTerminal(userFolder)} (${yours} loaded, ${invalid.length} invalid)`)
-    io.out(lines.join('\n'))
+    io.out(formatScenarioList({ scenarios, invalid }, lang, userFolder))
     reportInvalid()
     return 0
   }

@@ -4,48 +4,11 @@
  * the verdict. Nothing is sent on the host.
  */
 import type { CliCommand } from '../command'
-import { formatCliError, parseFlags } from '../command'
+import { langFlag, parseFlags, usageFailure } from '../command'
+import { formatTrace } from '../format/trace'
 import { writeJson } from '../json-output'
-import type { TraceHop, TraceResult } from '../../../shared/trace/types'
 import { traceFlow } from '../../../shared/trace'
-import { snapshotFromSource } from '../../sources'
-import { cleanForTerminal } from '../../../shared/text-safety'
-
-/** Host-derived text goes to a terminal: controls and bidi characters become visible `\uXXXX` (src/shared/text-safety.ts). */
-const clean = cleanForTerminal
-
-type Pkt = TraceHop['packetBefore']
-const addr = (ip: string, port: number | null): string => `${ip}${port !== null ? ':' + port : ''}`
-const pkt = (p: Pkt): string => `${addr(p.src, p.sport)} → ${addr(p.dst, p.dport)}`
-const same = (a: Pkt, b: Pkt): boolean =>
-  a.src === b.src && a.dst === b.dst && a.sport === b.sport && a.dport === b.dport
-
-function formatHops(hops: TraceHop[], lang: 'en' | 'zh-CN'): string[] {
-  const width = String(hops.length).length
-  return hops.flatMap((h) => {
-    const text = h.description[lang].startsWith(h.where) ? h.description[lang] : `${h.where}: ${h.description[lang]}`
-    const lines = [`  ${String(h.step).padStart(width)}. [${h.kind}] ${clean(text)}`]
-    lines.push(
-      same(h.packetBefore, h.packetAfter)
-        ? `       packet ${clean(pkt(h.packetBefore))}`
-        : `       packet ${clean(pkt(h.packetBefore))}  ⇒  ${clean(pkt(h.packetAfter))}`
-    )
-    if (h.rule) lines.push(`       rule   ${clean(h.rule.split('\n')[0])}`)
-    return lines
-  })
-}
-
-export function formatTrace(r: TraceResult, lang: 'en' | 'zh-CN' = 'en'): string {
-  const out = [`Trace ${clean(r.from)} → ${clean(r.to)} (${clean(r.proto)})`, '', 'Path:']
-  out.push(...(r.hops.length ? formatHops(r.hops, lang) : ['  (no hop)']))
-  if (r.reply.length) out.push('', 'Reply:', ...formatHops(r.reply, lang))
-  out.push(
-    '',
-    `Verdict: ${r.verdict.toUpperCase()}${r.droppedBy ? ` — dropped by: ${clean(r.droppedBy)}` : ''}`,
-    `  ${clean(r.reason[lang])}`
-  )
-  return out.join('\n')
-}
+import { snapshotForCommand } from '../source-snapshot'
 
 export const command: CliCommand = {
   name: 'trace',
@@ -64,23 +27,16 @@ export const command: CliCommand = {
       boolean: ['json', 'sudo'],
       string: ['from', 'to', 'lang']
     })
-    const lang = (flags.lang as string | undefined) ?? 'en'
-    if (lang !== 'en' && lang !== 'zh-CN') errors.push(`--lang must be en or zh-CN, not "${lang}"`)
+    const lang = langFlag(flags, errors)
     if (typeof flags.from !== 'string' || !flags.from) errors.push('--from is required')
     if (typeof flags.to !== 'string' || !flags.to) errors.push('--to is required')
     if (positionals.length !== 1) errors.push('expected exactly one SOURCE')
-    if (errors.length) {
-      io.err(`netlens trace: ${errors.join('; ')}\n\n${command.usage}`)
-      return 2
-    }
-    const snapshot = await snapshotFromSource(positionals[0], { sudo: flags.sudo === true, signal: io.signal })
-    if (!snapshot.ok) {
-      io.err(formatCliError('trace', snapshot.error))
-      return 1
-    }
-    const result = traceFlow(snapshot.value, flags.from as string, flags.to as string)
+    if (errors.length) return usageFailure(io, command, errors)
+    const snapshot = await snapshotForCommand('trace', positionals[0], { sudo: flags.sudo === true, signal: io.signal }, io)
+    if (!snapshot) return 1
+    const result = traceFlow(snapshot, flags.from as string, flags.to as string)
     if (flags.json) writeJson(result, io.out)
-    else io.out(formatTrace(result, lang as 'en' | 'zh-CN'))
+    else io.out(formatTrace(result, lang))
     return 0
   }
 }
