@@ -7,19 +7,12 @@
  * Output: BridgeLinkRecord[]; `raw` is the entry's compact JSON.
  */
 import type { BridgeLinkRecord, ParseResult } from './types'
-import { compact, entryIfindex, jsonObjects, num, snippet, str } from './link-common'
+import { compact, namedInterfaceEntries, jsonObjects, num, str } from './link-common'
 
 export function parseBridgeLinkJson(text: string): ParseResult<BridgeLinkRecord[]> {
   const { records, warnings } = jsonObjects(text, 'bridge link')
   const value: BridgeLinkRecord[] = []
-  for (const item of records) {
-    const ifindex = entryIfindex(item, 'bridge link', warnings)
-    const name = str(item.ifname)
-    if (ifindex === null) continue
-    if (name === null) {
-      warnings.push(`bridge link: skipped an entry without ifindex/ifname: ${snippet(compact(item))}`)
-      continue
-    }
+  for (const { item, ifindex, name } of namedInterfaceEntries(records, 'bridge link', warnings)) {
     const hairpin = item.hairpin
     value.push({
       ifindex,

@@ -14,7 +14,7 @@
  * Output: IpAddrRecord[]; `raw` is the record's compact JSON or its text lines.
  */
 import type { IpAddrRecord, ParseResult } from './types'
-import { compact, entryIfindex, int, jsonOrText, isObject, jsonObjects, num, snippet, str, valueAfter } from './link-common'
+import { compact, namedInterfaceEntries, int, jsonOrText, isObject, jsonObjects, num, str, valueAfter } from './link-common'
 import { textBlocks } from './ip-link'
 
 type Address = IpAddrRecord['addresses'][number]
@@ -22,14 +22,7 @@ type Address = IpAddrRecord['addresses'][number]
 export function parseIpAddrJson(text: string): ParseResult<IpAddrRecord[]> {
   const { records, warnings } = jsonObjects(text, 'ip addr')
   const value: IpAddrRecord[] = []
-  for (const item of records) {
-    const ifindex = entryIfindex(item, 'ip addr', warnings)
-    const name = str(item.ifname)
-    if (ifindex === null) continue
-    if (name === null) {
-      warnings.push(`ip addr: skipped an entry without ifindex/ifname: ${snippet(compact(item))}`)
-      continue
-    }
+  for (const { item, ifindex, name } of namedInterfaceEntries(records, 'ip addr', warnings)) {
     const addresses: Address[] = []
     for (const info of Array.isArray(item.addr_info) ? item.addr_info : []) {
       if (!isObject(info)) continue

@@ -18,7 +18,7 @@
 import type { IpLinkRecord, ParseResult } from './types'
 import {
   compact,
-  entryIfindex,
+  namedInterfaceEntries,
   ifindexOf,
   int,
   isObject,
@@ -35,14 +35,7 @@ import {
 export function parseIpLinkJson(text: string): ParseResult<IpLinkRecord[]> {
   const { records, warnings } = jsonObjects(text, 'ip link')
   const value: IpLinkRecord[] = []
-  for (const item of records) {
-    const ifindex = entryIfindex(item, 'ip link', warnings)
-    const name = str(item.ifname)
-    if (ifindex === null) continue
-    if (name === null) {
-      warnings.push(`ip link: skipped an entry without ifindex/ifname: ${snippet(compact(item))}`)
-      continue
-    }
+  for (const { item, ifindex, name } of namedInterfaceEntries(records, 'ip link', warnings)) {
     const linkinfo = isObject(item.linkinfo) ? item.linkinfo : null
     const infoData = linkinfo && isObject(linkinfo.info_data) ? linkinfo.info_data : null
     const kind = linkinfo ? str(linkinfo.info_kind) : null

@@ -12,7 +12,7 @@
  * Output: IpRouteRecord[]; `table` defaults to `main`, `type` is null for unicast routes.
  */
 import type { IpRouteRecord, ParseResult } from './types'
-import { compact, int, isObject, jsonOrText, jsonObjects, lines, num, snippet, str, valueAfter } from './link-common'
+import { compact, int, isObject, jsonOrText, jsonObjects, tokenizedLines, num, snippet, str, valueAfter } from './link-common'
 
 const ROUTE_TYPES = new Set([
   'unicast',
@@ -57,9 +57,7 @@ export function parseIpRouteJson(text: string): ParseResult<IpRouteRecord[]> {
 export function parseIpRouteText(text: string): ParseResult<IpRouteRecord[]> {
   const warnings: string[] = []
   const value: IpRouteRecord[] = []
-  for (const line of lines(text)) {
-    if (!line.trim()) continue
-    const tokens = line.trim().split(/\s+/)
+  for (const { line, tokens } of tokenizedLines(text)) {
     if (tokens[0] === 'nexthop') {
       const route = value[value.length - 1]
       if (!route) {

@@ -67,6 +67,32 @@ export function lines(text: string): string[] {
   return text.split(/\r?\n/)
 }
 
+/** The lines that are not blank, each with its whitespace-separated tokens. */
+export function* tokenizedLines(text: string): Generator<{ line: string; tokens: string[] }> {
+  for (const line of lines(text)) {
+    const trimmed = line.trim()
+    if (trimmed) yield { line, tokens: trimmed.split(/\s+/) }
+  }
+}
+
+/**
+ * The entries of an interface list (`ip -j link`, `ip -j addr`, `bridge -j link`) that have a kernel
+ * ifindex and an ifname; each other one is skipped with a warning naming the parser (`what`).
+ */
+export function* namedInterfaceEntries(
+  records: JsonObject[],
+  what: string,
+  warnings: string[]
+): Generator<{ item: JsonObject; ifindex: number; name: string }> {
+  for (const item of records) {
+    const ifindex = entryIfindex(item, what, warnings)
+    if (ifindex === null) continue
+    const name = str(item.ifname)
+    if (name === null) warnings.push(`${what}: skipped an entry without ifindex/ifname: ${snippet(compact(item))}`)
+    else yield { item, ifindex, name }
+  }
+}
+
 /** Shortens a line for a warning message (host-derived text is escaped by the renderer). */
 export function snippet(line: string, max = 80): string {
   return line.length > max ? `${line.slice(0, max)}…` : line

@@ -12,7 +12,7 @@
  * Output: IpRouteRecord[] with table `main`; protocol, scope and prefsrc are null (not in the file).
  */
 import type { IpRouteRecord, ParseResult } from './types'
-import { int, lines, snippet } from './link-common'
+import { int, tokenizedLines, snippet } from './link-common'
 import { formatIpv4, prefixFromMask } from '../../shared/net/ip'
 
 const RTF_REJECT = 0x0200
@@ -27,9 +27,7 @@ function hexToIpv4(hex: string): number | null {
 export function parseProcRoute(text: string): ParseResult<IpRouteRecord[]> {
   const warnings: string[] = []
   const value: IpRouteRecord[] = []
-  for (const line of lines(text)) {
-    if (!line.trim()) continue
-    const fields = line.trim().split(/\s+/)
+  for (const { line, tokens: fields } of tokenizedLines(text)) {
     if (fields[0] === 'Iface') continue
     const destination = hexToIpv4(fields[1] ?? '')
     const gateway = hexToIpv4(fields[2] ?? '')

@@ -13,7 +13,7 @@
  * Output: SsRecord[].
  */
 import type { ParseResult, SsRecord } from './types'
-import { int, lines, snippet } from './link-common'
+import { int, tokenizedLines, snippet } from './link-common'
 
 const NETIDS = new Set([
   'tcp',
@@ -46,9 +46,7 @@ function splitHostPort(text: string): { address: string; port: string } | null {
 export function parseSs(text: string): ParseResult<SsRecord[]> {
   const warnings: string[] = []
   const value: SsRecord[] = []
-  for (const line of lines(text)) {
-    if (!line.trim()) continue
-    const tokens = line.trim().split(/\s+/)
+  for (const { line, tokens } of tokenizedLines(text)) {
     if (tokens[0] === 'Netid' || tokens[0] === 'State') continue
     const local = tokens.length >= 6 ? splitHostPort(tokens[4]) : null
     const port = local ? int(local.port) : null
