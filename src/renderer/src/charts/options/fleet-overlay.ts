@@ -141,13 +141,17 @@ export function buildFleetOverlayOption(
       const drawn = e.containers.slice(0, MAX_CONTAINERS_DRAWN)
       const extra = e.containers.length - drawn.length
       const count = drawn.length + (extra > 0 ? 1 : 0)
+      /** The k-th place in the row under the namespace, staggered so neighbouring labels do not overlap. */
+      const slot = (k: number): { x: number; y: number } => ({
+        x: x + (k - (count - 1) / 2) * 58,
+        y: y0 + 200 + (k % 2) * 42
+      })
       drawn.forEach((c, k) => {
         const id = `ov:${band}:c:${i}:${k}`
         nodes.push({
           id,
           name: id,
-          x: x + (k - (count - 1) / 2) * 58,
-          y: y0 + 200 + (k % 2) * 42,
+          ...slot(k),
           kind: 'container',
           main: c.name,
           sub: c.address ?? '',
@@ -157,12 +161,10 @@ export function buildFleetOverlayOption(
       })
       if (extra > 0) {
         const id = `ov:${band}:more:${i}`
-        const k = drawn.length
         nodes.push({
           id,
           name: id,
-          x: x + (k - (count - 1) / 2) * 58,
-          y: y0 + 200 + (k % 2) * 42,
+          ...slot(drawn.length),
           kind: 'more',
           main: ctx.text.more(extra),
           sub: '',
