@@ -44,17 +44,11 @@ WAN_NS=nllab-wan
 
 export CONTAINERS_CONF=$STATE_DIR/containers.conf
 
-die() {
-  echo "lab-podman.sh: $*" >&2
-  exit 1
-}
-log() { echo "lab-podman.sh: $*" >&2; }
-
-host_ip() { echo "${1%.*/*}.$2"; }
-
-need_root() {
-  [ "$(id -u)" = 0 ] || die "must run as root (it creates networks, containers and a test user)"
-}
+LAB_NAME=lab-podman.sh
+LAB_ROOT_REASON="it creates networks, containers and a test user"
+LAB_ENGINE=podman
+# shellcheck source=lab-common.sh
+. "$SCRIPTS/lab-common.sh"
 
 need_podman() {
   command -v podman >/dev/null || die "podman not found: apt-get install podman netavark aardvark-dns runc uidmap slirp4netns"
@@ -146,21 +140,6 @@ remove_netavark_rules() {
       iptables -t "$table" -X "$chain" || true
     done
   done
-}
-
-port_in_use() {
-  ss -Htln "sport = :$1" | grep -q .
-}
-
-# ensure_container NAME [podman run args…] -- started unless it runs already.
-ensure_container() {
-  local name=$1
-  shift
-  local state
-  state=$(podman inspect -f '{{.State.Running}}' "$name" 2>/dev/null) || state=absent
-  [ "$state" = true ] && return 0
-  [ "$state" = absent ] || podman rm -f -t 0 "$name" >/dev/null
-  podman run -d --name "$name" --label nllab=1 "$@" >/dev/null
 }
 
 lab_up() {

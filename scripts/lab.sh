@@ -41,18 +41,11 @@ WAN_WWW=/run/nllab/wan-www
 CONTAINERS=(nllab-sidecar nllab-web nllab-app nllab-db nllab-default nllab-hostmode nllab-none)
 LONG_SLEEP=86400
 
-die() {
-  echo "lab.sh: $*" >&2
-  exit 1
-}
-log() { echo "lab.sh: $*" >&2; }
-
-# The third octet of a /24 inside the subnet, e.g. host 10 of 10.203.1.0/24 → 10.203.1.10.
-host_ip() { echo "${1%.*/*}.$2"; }
-
-need_root() {
-  [ "$(id -u)" = 0 ] || die "must run as root (it creates namespaces, veths and docker networks)"
-}
+LAB_NAME=lab.sh
+LAB_ROOT_REASON="it creates namespaces, veths and docker networks"
+LAB_ENGINE=docker
+# shellcheck source=lab-common.sh
+. "$SCRIPTS/lab-common.sh"
 
 ensure_dockerd() {
   docker info >/dev/null 2>&1 && return 0
@@ -156,21 +149,6 @@ ensure_network() {
     return 0
   fi
   docker network create --driver bridge --subnet "$subnet" --label nllab=1 "$@" "$name" >/dev/null
-}
-
-port_in_use() {
-  ss -Htln "sport = :$1" | grep -q .
-}
-
-# ensure_container NAME [docker run args…] -- COMMAND…
-ensure_container() {
-  local name=$1
-  shift
-  local state
-  state=$(docker inspect -f '{{.State.Running}}' "$name" 2>/dev/null) || state=absent
-  [ "$state" = true ] && return 0
-  [ "$state" = absent ] || docker rm -f "$name" >/dev/null
-  docker run -d --name "$name" --label nllab=1 "$@" >/dev/null
 }
 
 ensure_wan() {

@@ -1,7 +1,7 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
-import { createPinia, setActivePinia } from 'pinia'
-import { api, answer, resetApi } from './support/mock-api'
+import { api, answer } from './support/mock-api'
+import { freshAppEachTest } from './support/fresh-app'
 import { generateSnapshot } from '../unit/renderer/support/generate-snapshot'
 
 vi.mock('@renderer/api', async () => (await import('./support/mock-api')).mockModule)
@@ -10,7 +10,6 @@ vi.mock('@renderer/components/TopologyChart.vue', () => ({
   default: { name: 'TopologyChart', template: '<div data-testid="topology-chart-stub"></div>' }
 }))
 
-const { i18n } = await import('@renderer/i18n')
 const App = (await import('@renderer/App.vue')).default
 const { useHostsStore } = await import('@renderer/stores/hosts')
 const { useTopologyStore } = await import('@renderer/stores/topology')
@@ -22,13 +21,7 @@ const settle = async (): Promise<void> => {
   }
 }
 
-beforeEach(() => {
-  resetApi()
-  setActivePinia(createPinia())
-  i18n.global.locale.value = 'en'
-  location.hash = ''
-})
-
+const fresh = freshAppEachTest()
 describe('App', () => {
   it('starts on the training host, switches views by keyboard and language by the menu', async () => {
     answer('listHosts', [
@@ -36,9 +29,7 @@ describe('App', () => {
       { id: 'local', kind: 'local', label: 'Local', sudo: false }
     ])
     answer('captureHost', generateSnapshot({ containers: 3 }))
-    const pinia = createPinia()
-    setActivePinia(pinia)
-    const w = mount(App, { attachTo: document.body, global: { plugins: [pinia, i18n] } })
+    const w = mount(App, { attachTo: document.body, ...fresh.mountOptions() })
     await settle()
     expect(useHostsStore().selectedId).toBe('sim:basics')
     expect(w.find('main').attributes('data-view')).toBe('training')

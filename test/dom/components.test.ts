@@ -1,7 +1,7 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
-import { createPinia, setActivePinia } from 'pinia'
-import { answer, failWith, resetApi } from './support/mock-api'
+import { answer, failWith } from './support/mock-api'
+import { freshAppEachTest } from './support/fresh-app'
 import { generateSnapshot } from '../unit/renderer/support/generate-snapshot'
 import type { HostEntry } from '@shared/api/types'
 
@@ -19,15 +19,8 @@ const SnapshotGate = (await import('@renderer/components/SnapshotGate.vue')).def
 const TrainingView = (await import('@renderer/views/TrainingView.vue')).default
 
 const XSS = '<img src=x onerror=alert(1)>'
-let pinia: ReturnType<typeof createPinia>
-const opts = () => ({ global: { plugins: [pinia, i18n] } })
-
-beforeEach(() => {
-  resetApi()
-  pinia = createPinia()
-  setActivePinia(pinia)
-  i18n.global.locale.value = 'en'
-})
+const fresh = freshAppEachTest()
+const opts = fresh.mountOptions
 
 function withSnapshot(snapshot = generateSnapshot({ containers: 6, conntrack: 60, firstName: XSS })) {
   const hosts = useHostsStore()

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
-import { createPinia, setActivePinia } from 'pinia'
-import { api, answer, resetApi } from './support/mock-api'
+import { api, answer } from './support/mock-api'
+import { freshAppEachTest } from './support/fresh-app'
 import { generateSnapshot } from '../unit/renderer/support/generate-snapshot'
 import type { Finding, NotChecked, TraceResult } from '@shared/api/types'
 
@@ -68,12 +68,8 @@ const TRACE: TraceResult = {
   reply: []
 }
 
-let pinia: ReturnType<typeof createPinia>
+const fresh = freshAppEachTest()
 beforeEach(() => {
-  resetApi()
-  pinia = createPinia()
-  setActivePinia(pinia)
-  i18n.global.locale.value = 'en'
   useHostsStore().selectedId = 'sim:x'
   const s = useSnapshotStore()
   s.hostId = 'sim:x'
@@ -83,7 +79,7 @@ beforeEach(() => {
 describe('DiagnoseView', () => {
   it('groups findings by severity, shows evidence and a fix it never runs, links to the topology', async () => {
     answer('diagnose', { findings: FINDINGS, notChecked: [] })
-    const w = mount(DiagnoseView, { global: { plugins: [pinia, i18n] } })
+    const w = mount(DiagnoseView, fresh.mountOptions())
     await flushPromises()
     expect(w.findAll('[data-testid=finding]')).toHaveLength(2)
     expect(w.text()).toContain('Critical')
@@ -97,7 +93,7 @@ describe('DiagnoseView', () => {
 
   it('steps through a trace showing the rewritten address', async () => {
     answer('trace', TRACE)
-    const w = mount(DiagnoseView, { global: { plugins: [pinia, i18n] } })
+    const w = mount(DiagnoseView, fresh.mountOptions())
     await flushPromises()
     await w.find('[data-testid=trace-from]').setValue('client')
     await w.find('[data-testid=trace-to]').setValue('192.0.2.10:8080')
@@ -140,7 +136,7 @@ describe('DiagnoseView', () => {
       denied('container-no-address', 12)
     ]
     answer('diagnose', { findings: [], notChecked })
-    const w = mount(DiagnoseView, { global: { plugins: [pinia, i18n] } })
+    const w = mount(DiagnoseView, fresh.mountOptions())
     await flushPromises()
     expect(w.find('[data-state=empty]').text()).toBe('No problems found in what was captured, but some checks could not run (below).')
     const panel = w.find('[data-testid=not-checked]')
@@ -162,7 +158,7 @@ describe('DiagnoseView', () => {
 
   it('shows the empty state in Chinese', async () => {
     i18n.global.locale.value = 'zh-CN'
-    const w = mount(DiagnoseView, { global: { plugins: [pinia, i18n] } })
+    const w = mount(DiagnoseView, fresh.mountOptions())
     await flushPromises()
     expect(w.find('[data-state=empty]').text()).toContain('没有发现问题')
   })

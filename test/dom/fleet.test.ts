@@ -4,9 +4,9 @@
  */
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
-import { createPinia, setActivePinia } from 'pinia'
 import type { FleetHostSummary, FleetReport, ScenarioSummary } from '@shared/api/types'
-import { api, answer, emit, failWith, resetApi } from './support/mock-api'
+import { api, answer, emit, failWith } from './support/mock-api'
+import { freshAppEachTest } from './support/fresh-app'
 
 vi.mock('@renderer/api', async () => (await import('./support/mock-api')).mockModule)
 
@@ -104,19 +104,15 @@ const SCENARIOS: ScenarioSummary[] = [
   }
 ]
 
-let pinia: ReturnType<typeof createPinia>
+const fresh = freshAppEachTest()
 beforeEach(() => {
-  resetApi()
-  pinia = createPinia()
-  setActivePinia(pinia)
-  i18n.global.locale.value = 'en'
   answer('listScenarios', SCENARIOS)
 })
 
 const mountView = () =>
   mount(FleetView, {
     global: {
-      plugins: [pinia, i18n],
+      plugins: [fresh.pinia(), i18n],
       stubs: { FleetOverlayChart: { template: '<div data-testid="fleet-overlay" />' } }
     }
   })

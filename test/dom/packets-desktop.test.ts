@@ -6,8 +6,8 @@
  */
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
-import { createPinia, setActivePinia } from 'pinia'
-import { api, answer, emit, failWith, resetApi } from './support/mock-api'
+import { api, answer, emit, failWith } from './support/mock-api'
+import { freshAppEachTest } from './support/fresh-app'
 import type { PacketCaptureStarted } from '@shared/api/types'
 import type { CapturedPacket } from '@shared/packets/format'
 import uiPackets from '../fixtures/packets/debian-12-lab/ui-packets.json'
@@ -29,10 +29,8 @@ const STARTED: PacketCaptureStarted = {
   limits: { count: 10_000, durationS: 60, maxBytes: 100 * 1024 * 1024 }
 }
 
+freshAppEachTest()
 beforeEach(() => {
-  resetApi()
-  setActivePinia(createPinia())
-  i18n.global.locale.value = 'en'
   useHostsStore().selectedId = 'local'
   const snapshots = useSnapshotStore()
   snapshots.hostId = 'local'

@@ -6,8 +6,8 @@
  */
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
-import { createPinia, setActivePinia } from 'pinia'
-import { api, answer, emit, failWith, resetApi } from './support/mock-api'
+import { api, answer, emit, failWith } from './support/mock-api'
+import { freshAppEachTest } from './support/fresh-app'
 import type { PacketBatch, PacketCaptureStarted } from '@shared/api/types'
 import type { CapturedPacket } from '@shared/packets/format'
 import uiPackets from '../fixtures/packets/debian-12-lab/ui-packets.json'
@@ -45,11 +45,8 @@ const batch = (packets: CapturedPacket[], total: number): PacketBatch => ({
   counters: { packets: total, bytes: total * 100, kernelDropped: null }
 })
 
+freshAppEachTest()
 beforeEach(() => {
-  resetApi()
-  setActivePinia(createPinia())
-  i18n.global.locale.value = 'en'
-  location.hash = ''
   const hosts = useHostsStore()
   hosts.selectedId = 'local'
   const snapshots = useSnapshotStore()

@@ -3,11 +3,10 @@
  * and the note that replaces a host veth (its traffic goes through slirp4netns). Host-derived text
  * (forwarder details carry paths from the host) is rendered as text.
  */
-import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { nextTick } from 'vue'
 import { mount } from '@vue/test-utils'
-import { createPinia, setActivePinia } from 'pinia'
-import { resetApi } from './support/mock-api'
+import { freshAppEachTest } from './support/fresh-app'
 import { generateSnapshot } from '../unit/renderer/support/generate-snapshot'
 
 vi.mock('@renderer/api', async () => (await import('./support/mock-api')).mockModule)
@@ -19,15 +18,8 @@ const { useTopologyStore } = await import('@renderer/stores/topology')
 const DetailsPanel = (await import('@renderer/components/DetailsPanel.vue')).default
 
 const XSS = '<img src=x onerror=alert(1)>'
-let pinia: ReturnType<typeof createPinia>
-const opts = () => ({ global: { plugins: [pinia, i18n] } })
-
-beforeEach(() => {
-  resetApi()
-  pinia = createPinia()
-  setActivePinia(pinia)
-  i18n.global.locale.value = 'en'
-})
+const fresh = freshAppEachTest()
+const opts = fresh.mountOptions
 
 /** The generated host with its second container turned into a rootless Podman one, the third into a pod member. */
 function podmanSnapshot() {

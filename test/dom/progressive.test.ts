@@ -4,10 +4,10 @@
  * conntrack tab says the table is being read until captureHost answers the whole snapshot. Order of
  * events only, no timing.
  */
-import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
-import { createPinia, setActivePinia } from 'pinia'
-import { api, answer, emit, resetApi } from './support/mock-api'
+import { api, answer, emit } from './support/mock-api'
+import { freshAppEachTest } from './support/fresh-app'
 import { generateSnapshot } from '../unit/renderer/support/generate-snapshot'
 import type { CaptureProgress, HostEntry } from '@shared/api/types'
 import type { Result } from '@shared/result'
@@ -27,14 +27,7 @@ const HOSTS: HostEntry[] = [{ id: 'ssh:web', kind: 'ssh', label: 'web', sudo: fa
 const whole = generateSnapshot({ containers: 8, conntrack: 3000 })
 const partial: Snapshot = { ...whole, conntrack: { ...whole.conntrack, entries: [] } }
 
-let pinia: ReturnType<typeof createPinia>
-beforeEach(() => {
-  resetApi()
-  pinia = createPinia()
-  setActivePinia(pinia)
-  i18n.global.locale.value = 'en'
-})
-
+const fresh = freshAppEachTest()
 /** captureHost answers only when the test says so. */
 function heldCapture(): { release(result: Result<Snapshot>): void } {
   let release: (result: Result<Snapshot>) => void = () => undefined
@@ -62,7 +55,7 @@ describe('progressive topology', () => {
     const topology = useTopologyStore()
     const nat = useNatStore()
     nat.tab = 'conntrack'
-    const view = mount(NatView, { global: { plugins: [pinia, i18n] } })
+    const view = mount(NatView, fresh.mountOptions())
     await flushPromises()
     expect(topology.layout).toBeNull()
 
@@ -95,7 +88,7 @@ describe('progressive topology', () => {
     await connecting()
     i18n.global.locale.value = 'zh-CN'
     useNatStore().tab = 'conntrack'
-    const view = mount(NatView, { global: { plugins: [pinia, i18n] } })
+    const view = mount(NatView, fresh.mountOptions())
     emit('snapshotPartial', { hostId: 'ssh:web', snapshot: partial, pending: ['conntrack'] })
     await flushPromises()
     expect(view.find('[data-testid=conntrack-pending]').text()).toBe('正在读取连接跟踪表（3,000 条连接）…')
@@ -179,7 +172,7 @@ describe('capture progress', () => {
   function labelFor(progress: CaptureProgress, locale: 'en' | 'zh-CN' = 'en'): string {
     i18n.global.locale.value = locale
     useHostsStore().progress[progress.hostId] = progress
-    const bar = mount(CaptureProgressBar, { props: { hostId: progress.hostId }, global: { plugins: [pinia, i18n] } })
+    const bar = mount(CaptureProgressBar, { props: { hostId: progress.hostId }, ...fresh.mountOptions() })
     return bar.find('.label').exists() ? bar.find('.label').text() : ''
   }
 

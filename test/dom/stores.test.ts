@@ -1,8 +1,8 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { nextTick } from 'vue'
 import { flushPromises } from '@vue/test-utils'
-import { createPinia, setActivePinia } from 'pinia'
-import { api, answer, emit, failWith, resetApi } from './support/mock-api'
+import { api, answer, emit, failWith } from './support/mock-api'
+import { freshAppEachTest } from './support/fresh-app'
 import { generateSnapshot } from '../unit/renderer/support/generate-snapshot'
 import type { HostEntry } from '@shared/api/types'
 import { interfaceRate } from '../support/rates'
@@ -27,13 +27,7 @@ const HOSTS: HostEntry[] = [
   { id: 'ssh:web', kind: 'ssh', label: 'web', sudo: false, origin: 'ssh-config' }
 ]
 
-beforeEach(() => {
-  resetApi()
-  setActivePinia(createPinia())
-  i18n.global.locale.value = 'en'
-  location.hash = ''
-})
-
+freshAppEachTest()
 describe('hosts store', () => {
   it('groups hosts training first and captures a host without a snapshot on select', async () => {
     answer('listHosts', HOSTS)

@@ -6,12 +6,12 @@
 import { readFile } from 'node:fs/promises'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, Download, Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import type { Download, Page } from 'playwright-core'
 import { SCHEMA_VERSION, parseSnapshot, type Snapshot } from '../../src/shared/snapshot/schema'
 import { renderScenarioCapture } from '../../src/main/sim/index'
 import { serializeCapture } from '../../src/main/capture/capture-file'
-import { chromiumAvailable, launchChromium, openApp, screenshot, startApp, type RunningApp } from './support/browser'
+import { appSession, chromiumAvailable, openApp, screenshot, type AppSession } from './support/browser'
 import { callApi, gotoView, waitForSnapshot } from './support/app-page'
 import { FIXTURES_DIR } from '../support/fixtures'
 
@@ -20,18 +20,17 @@ const HOST_ID = `sim:${SCENARIO}`
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
 
 const run = chromiumAvailable()
-let app: RunningApp
-let browser: Browser
+let session: AppSession
 
 async function openLabMirror(): Promise<{ page: Page; snapshot: Snapshot }> {
-  const page = await openApp(browser, app, 'en')
+  const page = await openApp(session.browser, session.app, 'en')
   page.on('dialog', (d) => void d.dismiss())
   await page.waitForSelector('.host.selected[data-host-id^="sim:"]', { timeout: 60_000 })
   await waitForSnapshot(page)
   await page.click(`[data-host-id="${HOST_ID}"]`)
   await page.waitForSelector(`.host.selected[data-host-id="${HOST_ID}"]`)
   await waitForSnapshot(page)
-  const snap = await callApi<Snapshot>(page, app, 'getSnapshot', { hostId: HOST_ID })
+  const snap = await callApi<Snapshot>(page, session.app, 'getSnapshot', { hostId: HOST_ID })
   expect(snap.ok).toBe(true)
   return { page, snapshot: snap.value as Snapshot }
 }
@@ -88,14 +87,7 @@ async function expectFileHostShown(page: Page, label: string, containerName: str
 describe.skipIf(!run)('export and open', () => {
   let exported: { name: string; json: string } | null = null
 
-  beforeAll(async () => {
-    app = await startApp()
-    browser = await launchChromium()
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await app?.close()
-  })
+  session = appSession()
 
   it('exports the topology as PNG and SVG', async () => {
     const { page, snapshot } = await openLabMirror()
@@ -164,7 +156,7 @@ describe.skipIf(!run)('export and open', () => {
     if (!capture.ok) throw new Error(capture.error.message)
     await dropFile(page, 'bridge-host.cap', serializeCapture(capture.value), '')
     const capId = await expectFileHostShown(page, 'bridge-host.cap', 'vh2')
-    const snap = await callApi<Snapshot>(page, app, 'getSnapshot', { hostId: capId })
+    const snap = await callApi<Snapshot>(page, session.app, 'getSnapshot', { hostId: capId })
     expect(snap.ok).toBe(true)
     expect(snap.value!.containers.map((c) => c.name)).toContain('vh2')
 
@@ -203,7 +195,7 @@ describe.skipIf(!run)('export and open', () => {
     const nonroot = readFileSync(join(FIXTURES_DIR, 'capture/debian-12-docker-20.10/probe--nonroot-lab.cap'), 'utf8')
     const cut = nonroot.slice(0, nonroot.indexOf('name: conntrack.count') + 30)
     for (const locale of ['en', 'zh-CN'] as const) {
-      const page = await openApp(browser, app, locale)
+      const page = await openApp(session.browser, session.app, locale)
       await page.waitForSelector('.host.selected[data-host-id^="sim:"]', { timeout: 60_000 })
       for (const [name, text] of [
         [`nonroot-${locale}.cap`, nonroot],

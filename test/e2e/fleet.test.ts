@@ -7,31 +7,21 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser } from 'playwright-core'
-import { chromiumAvailable, launchChromium, openApp, screenshot, startApp, type RunningApp } from './support/browser'
+import { afterAll, describe, expect, it } from 'vitest'
+import { appSession, chromiumAvailable, openApp, screenshot } from './support/browser'
 import { gotoView } from './support/app-page'
 import { scenarioCaptureText } from '../support/fleet-fixtures'
 
 const run = chromiumAvailable()
-let app: RunningApp
-let browser: Browser
 const dir = mkdtempSync(join(tmpdir(), 'netlens-e2e-fleet-'))
 
 describe.skipIf(!run)('Fleet view', () => {
-  beforeAll(async () => {
-    app = await startApp()
-    browser = await launchChromium()
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await app?.close()
-    rmSync(dir, { recursive: true, force: true })
-  })
+  const session = appSession()
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
   for (const locale of ['en', 'zh-CN'] as const) {
     it(`opens the broken training fleet: table, findings across hosts, overlay drawing (${locale})`, async () => {
-      const page = await openApp(browser, app, locale)
+      const page = await openApp(session.browser, session.app, locale)
       await page.waitForSelector('.host.selected', { timeout: 60_000 })
       await gotoView(page, 'fleet')
       await page.waitForSelector('[data-testid=fleet-scenario] option[value=overlay-fleet-broken]', {
@@ -72,7 +62,7 @@ describe.skipIf(!run)('Fleet view', () => {
       writeFileSync(path, scenarioCaptureText('overlay-fleet', n))
       return path
     })
-    const page = await openApp(browser, app, 'en')
+    const page = await openApp(session.browser, session.app, 'en')
     await page.waitForSelector('.host.selected', { timeout: 60_000 })
     await gotoView(page, 'fleet')
     await page.setInputFiles('[data-testid=fleet-files]', files)

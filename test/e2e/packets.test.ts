@@ -6,29 +6,19 @@
  * test-output/screenshots/packets-<lang>.png.
  */
 import { readFile } from 'node:fs/promises'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
 import { readPcap } from '../../src/shared/packets/pcap'
-import { chromiumAvailable, launchChromium, openApp, screenshot, startApp, type RunningApp } from './support/browser'
+import { appSession, chromiumAvailable, openApp, screenshot } from './support/browser'
 import { gotoView, openOnHost } from './support/app-page'
 
 const run = chromiumAvailable()
-let app: RunningApp
-let browser: Browser
 
 describe.skipIf(!run)('Packets view on the training host', () => {
-  beforeAll(async () => {
-    app = await startApp()
-    browser = await launchChromium()
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await app?.close()
-  })
+  const session = appSession()
 
   for (const locale of ['en', 'zh-CN'] as const) {
     it(`Capture packets from app's details: the SNAT rewrite packet by packet (${locale})`, async () => {
-      const page = await openApp(browser, app, locale)
+      const page = await openApp(session.browser, session.app, locale)
       await openOnHost(page, 'sim:nat-mode')
       await gotoView(page, 'topology')
       await page.fill('[data-testid=topology-search]', 'app')

@@ -4,19 +4,15 @@
  * finding, write the question in both languages), through the backend API into the user's folder;
  * then opened from the training list and walked to a pass, graded by the diagnose engine.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
-import { chromiumAvailable, launchChromium, openApp, screenshot, startApp, type RunningApp } from './support/browser'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { appSession, chromiumAvailable, openApp, screenshot } from './support/browser'
+import { scenarioFolderSession } from './support/scenario-folder'
 import { layoutProblems, openOnHost, waitForSnapshot } from './support/app-page'
 
 const run = chromiumAvailable()
-let app: RunningApp
-let browser: Browser
-let folder: string
-const previousFolder = process.env.NETLENS_SCENARIOS_DIR
 const HOST = 'sim:nat-mode-no-masquerade'
 
 const QUESTION = {
@@ -30,30 +26,19 @@ async function openAuthoring(page: Page, kind: 'scenario' | 'exercise'): Promise
 }
 
 describe.skipIf(!run)('saving a host as a training scenario', () => {
-  beforeAll(async () => {
-    folder = mkdtempSync(join(tmpdir(), 'netlens-e2e-authoring-'))
-    // The backend reads the folder from the environment on every call, like the real app.
-    process.env.NETLENS_SCENARIOS_DIR = folder
-    app = await startApp()
-    browser = await launchChromium()
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await app?.close()
-    process.env.NETLENS_SCENARIOS_DIR = previousFolder
-    rmSync(folder, { recursive: true, force: true })
-  })
+  const folder = scenarioFolderSession('netlens-e2e-authoring-')
+  const session = appSession()
 
   it('Save as training scenario…: written to the folder, listed as a training host, opened', async () => {
-    const page = await openApp(browser, app, 'en')
+    const page = await openApp(session.browser, session.app, 'en')
     await openOnHost(page, HOST)
     await openAuthoring(page, 'scenario')
     await page.click('[data-testid=save-scenario-save]')
     const saved = page.locator('[data-testid=save-scenario-saved]')
     await saved.waitFor({ timeout: 30_000 })
     expect(await saved.innerText()).toContain('sim:from-host1')
-    expect(readdirSync(folder)).toEqual(['from-host1.yaml'])
-    expect(readFileSync(join(folder, 'from-host1.yaml'), 'utf8')).toMatch(/^# NetLens training scenario/)
+    expect(readdirSync(folder.path)).toEqual(['from-host1.yaml'])
+    expect(readFileSync(join(folder.path, 'from-host1.yaml'), 'utf8')).toMatch(/^# NetLens training scenario/)
     await page.click('[data-testid=save-scenario-open]')
     await page.waitForSelector('.host.selected[data-host-id="sim:from-host1"] .dot.connected', { timeout: 60_000 })
     await page.context().close()
@@ -61,7 +46,7 @@ describe.skipIf(!run)('saving a host as a training scenario', () => {
 
   for (const locale of ['en', 'zh-CN'] as const) {
     it(`New exercise from this host: pick the finding, write the question, walk it to a pass (${locale})`, async () => {
-      const page = await openApp(browser, app, locale)
+      const page = await openApp(session.browser, session.app, locale)
       await openOnHost(page, HOST)
       // The menu fits the top bar with everything else (a select is as wide as its longest item).
       expect(await layoutProblems(page)).toEqual([])
@@ -121,9 +106,9 @@ describe.skipIf(!run)('saving a host as a training scenario', () => {
   }
 
   it('the anonymized exercise holds none of the host names: the file is scanned', () => {
-    const anonymized = readdirSync(folder).filter((f) => f.startsWith('anonymized-host'))
+    const anonymized = readdirSync(folder.path).filter((f) => f.startsWith('anonymized-host'))
     expect(anonymized.length).toBe(1)
-    const text = readFileSync(join(folder, anonymized[0]), 'utf8')
+    const text = readFileSync(join(folder.path, anonymized[0]), 'utf8')
     for (const secret of ['host1', 'busybox', '10.10.0.11', '172.17.0.2']) expect(text).not.toContain(secret)
   })
 })

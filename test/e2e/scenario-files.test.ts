@@ -2,20 +2,15 @@
  * Scenario files in the app (#19 item 1): a scenario in the user's folder is a training host in the
  * sidebar, and File → Open accepts a scenario file; both run the real pipeline.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser } from 'playwright-core'
-import { chromiumAvailable, launchChromium, openApp, screenshot, startApp, type RunningApp } from './support/browser'
+import { describe, expect, it } from 'vitest'
+import { appSession, chromiumAvailable, openApp, screenshot } from './support/browser'
+import { scenarioFolderSession } from './support/scenario-folder'
 import { gotoView, selectHost, waitForSnapshot } from './support/app-page'
 import { scenariosDir } from '../../src/main/sim/load'
 
 const run = chromiumAvailable()
-let app: RunningApp
-let browser: Browser
-let folder: string
-const previousFolder = process.env.NETLENS_SCENARIOS_DIR
 
 /** The shipped NAT scenario without MASQUERADE, renamed: an instructor's own exercise. */
 const exercise = (id: string, en: string, zh: string): string =>
@@ -25,24 +20,14 @@ const exercise = (id: string, en: string, zh: string): string =>
     .replace(/^title:\n {2}en: .*\n {2}zh-CN: .*$/m, `title:\n  en: "${en}"\n  zh-CN: "${zh}"`)
 
 describe.skipIf(!run)('scenario files', () => {
-  beforeAll(async () => {
-    folder = mkdtempSync(join(tmpdir(), 'netlens-e2e-scenarios-'))
-    writeFileSync(join(folder, 'friday-outage.yaml'), exercise('friday-outage', 'Friday outage: replies lost', '周五故障：回包丢失'))
-    // The backend reads the folder on every host list, from the environment, like the real app.
-    process.env.NETLENS_SCENARIOS_DIR = folder
-    app = await startApp()
-    browser = await launchChromium()
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await app?.close()
-    process.env.NETLENS_SCENARIOS_DIR = previousFolder
-    rmSync(folder, { recursive: true, force: true })
-  })
+  scenarioFolderSession('netlens-e2e-scenarios-', () => ({
+    'friday-outage.yaml': exercise('friday-outage', 'Friday outage: replies lost', '周五故障：回包丢失')
+  }))
+  const session = appSession()
 
   for (const locale of ['en', 'zh-CN'] as const) {
     it(`lists a scenario from the user's folder with the training hosts and diagnoses it (${locale})`, async () => {
-      const page = await openApp(browser, app, locale)
+      const page = await openApp(session.browser, session.app, locale)
       await page.waitForSelector('.host.selected', { timeout: 60_000 })
       await waitForSnapshot(page)
       const mine = page.locator('[data-host-id="sim:friday-outage"]')
@@ -58,7 +43,7 @@ describe.skipIf(!run)('scenario files', () => {
   }
 
   it('File → Open accepts a scenario file, and shows its errors with line and column', async () => {
-    const page = await openApp(browser, app, 'en')
+    const page = await openApp(session.browser, session.app, 'en')
     await page.waitForSelector('.host.selected', { timeout: 60_000 })
     await waitForSnapshot(page)
     const accept = ((await page.getAttribute('[data-testid=file-input]', 'accept')) ?? '').split(',')

@@ -2,24 +2,14 @@
  * The shell in a real browser: `npm start` behaviour on the training host, in English and Chinese,
  * with screenshots under test-output/screenshots (1280×800).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser } from 'playwright-core'
-import { chromiumAvailable, launchChromium, openApp, screenshot, startApp, type RunningApp } from './support/browser'
+import { describe, expect, it } from 'vitest'
+import { appSession, chromiumAvailable, openApp, screenshot } from './support/browser'
 import { waitForSnapshot } from './support/app-page'
 
 const run = chromiumAvailable()
-let app: RunningApp
-let browser: Browser
 
 describe.skipIf(!run)('shell', () => {
-  beforeAll(async () => {
-    app = await startApp()
-    browser = await launchChromium()
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await app?.close()
-  })
+  const session = appSession()
 
   const expected = {
     en: ['Hosts', 'Topology', 'NAT', 'Traffic', 'Diagnose', 'Training', 'Lessons'],
@@ -28,7 +18,7 @@ describe.skipIf(!run)('shell', () => {
 
   for (const locale of ['en', 'zh-CN'] as const) {
     it(`opens on the training host with the first lesson offered (${locale})`, async () => {
-      const page = await openApp(browser, app, locale)
+      const page = await openApp(session.browser, session.app, locale)
       const dialogs: string[] = []
       page.on('dialog', (d) => {
         dialogs.push(d.message())

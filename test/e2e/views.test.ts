@@ -3,36 +3,28 @@
  * topology (+ details), NAT (rules, ports, conntrack), traffic, diagnose, the trace stepper and one
  * lesson. Plus XSS: a container named `<img src=x onerror=alert(1)>` renders as text only.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Browser, Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
 import type { Snapshot } from '../../src/shared/snapshot/schema'
-import { chromiumAvailable, launchChromium, openApp, screenshot, startApp, type RunningApp } from './support/browser'
+import { appSession, chromiumAvailable, openApp, screenshot, type AppSession } from './support/browser'
 import { callApi, gotoView, waitForSnapshot } from './support/app-page'
 
 const run = chromiumAvailable()
-let app: RunningApp
-let browser: Browser
+let session: AppSession
 
 async function openTrainingHost(locale: 'en' | 'zh-CN'): Promise<{ page: Page; hostId: string; snapshot: Snapshot }> {
-  const page = await openApp(browser, app, locale)
+  const page = await openApp(session.browser, session.app, locale)
   page.on('dialog', (d) => void d.dismiss())
   await page.waitForSelector('.host.selected[data-host-id^="sim:"]', { timeout: 60_000 })
   await waitForSnapshot(page)
   const hostId = (await page.getAttribute('.host.selected', 'data-host-id')) as string
-  const snap = await callApi<Snapshot>(page, app, 'getSnapshot', { hostId })
+  const snap = await callApi<Snapshot>(page, session.app, 'getSnapshot', { hostId })
   expect(snap.ok).toBe(true)
   return { page, hostId, snapshot: snap.value as Snapshot }
 }
 
 describe.skipIf(!run)('views', () => {
-  beforeAll(async () => {
-    app = await startApp()
-    browser = await launchChromium()
-  })
-  afterAll(async () => {
-    await browser?.close()
-    await app?.close()
-  })
+  session = appSession()
 
   for (const locale of ['en', 'zh-CN'] as const) {
     it(`topology with details, NAT, traffic (${locale})`, async () => {
@@ -147,7 +139,7 @@ describe.skipIf(!run)('views', () => {
       dialogs.push(d.message())
       void d.dismiss()
     })
-    const opened = await callApi<{ id: string }>(page, app, 'openFile', { name: 'xss-snapshot.json', content: json })
+    const opened = await callApi<{ id: string }>(page, session.app, 'openFile', { name: 'xss-snapshot.json', content: json })
     expect(opened.ok).toBe(true)
     await page.reload()
     await page.evaluate(() => ((window as unknown as { __xss: boolean }).__xss = false))

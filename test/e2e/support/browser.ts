@@ -185,3 +185,5 @@ export function appSession(options: AppOptions = {}): {
   })
   return session
 }
+
+export type AppSession = ReturnType<typeof appSession>
