@@ -1,4 +1,4 @@
-import { createI18n } from 'vue-i18n'
+import { createI18n, useI18n } from 'vue-i18n'
 import type { Localized } from '@shared/api/types'
 import { en } from './locales/en'
 import { zhCN } from './locales/zh-CN'
@@ -23,6 +23,16 @@ export function setLocale(locale: Locale): void {
 
 export function currentLocale(): Locale {
   return i18n.global.locale.value as Locale
+}
+
+/**
+ * useI18n plus `L`, which picks the UI's language from a backend Localized text: what a component
+ * that shows host or engine texts (findings, lessons, trace hops) needs.
+ */
+export function useLocalized() {
+  const composer = useI18n()
+  const L = (text: Localized | null | undefined): string => localized(text, composer.locale.value as Locale)
+  return { t: composer.t, te: composer.te, locale: composer.locale, L }
 }
 
 /** Picks the current language from a backend Localized text (falls back to English). */
