@@ -32,3 +32,36 @@ ensure_container() {
   fi
   "$LAB_ENGINE" run -d --name "$name" --label nllab=1 "$@" >/dev/null
 }
+
+# Ground truth (`truth`): read from the runtime and from inside each namespace, never from NetLens.
+# truth_host DIR: the host's links and its namespace inode, what each container is compared against.
+truth_host() {
+  ip -j -d link show >"$1/host-links.json"
+  readlink "/proc/$$/ns/net" >"$1/host-netns"
+}
+
+# truth_netns PID DIR: `ip -j -d addr` inside PID's namespace (ns.json) and its inode (netns); empty
+# for a container without a process.
+truth_netns() {
+  local pid=$1 dir=$2
+  if [ "$pid" -gt 0 ] 2>/dev/null; then
+    nsenter --net="/proc/$pid/ns/net" ip -j -d addr show >"$dir/ns.json"
+    readlink "/proc/$pid/ns/net" >"$dir/netns"
+  else
+    echo '[]' >"$dir/ns.json"
+    echo '' >"$dir/netns"
+  fi
+}
+
+# truth_jq DIR [jq args…] PROGRAM: jq over the files truth_host and truth_netns wrote, with the
+# functions of lab-truth.jq; the caller adds --slurpfile inspect, its --arg values and the program.
+truth_jq() {
+  local dir=$1
+  shift
+  jq -c -n -L "$SCRIPTS" \
+    --slurpfile ns "$dir/ns.json" \
+    --slurpfile host "$dir/host-links.json" \
+    --rawfile netns "$dir/netns" \
+    --rawfile hostNetns "$dir/host-netns" \
+    "$@"
+}

@@ -302,8 +302,7 @@ lab_truth() {
   local dir c pid mode
   dir=$(mktemp -d)
   trap 'rm -rf "$dir"' RETURN
-  ip -j -d link show >"$dir/host-links.json"
-  readlink "/proc/$$/ns/net" >"$dir/host-netns"
+  truth_host "$dir"
   : >"$dir/containers.jsonl"
   truth_container() {
     local inspect=$1 owner=$2
@@ -313,20 +312,8 @@ lab_truth() {
       container:*) mode="container:$(podman inspect -f '{{.Name}}' "${mode#container:}" 2>/dev/null)" ;;
       bridge) mode=$(jq -r '.[0].NetworkSettings.Networks // {} | keys | if length == 1 then .[0] else "bridge" end' "$inspect") ;;
     esac
-    if [ "$pid" -gt 0 ] 2>/dev/null; then
-      nsenter --net="/proc/$pid/ns/net" ip -j -d addr show >"$dir/ns.json"
-      readlink "/proc/$pid/ns/net" >"$dir/netns"
-    else
-      echo '[]' >"$dir/ns.json"
-      echo '' >"$dir/netns"
-    fi
-    jq -c -n -L "$SCRIPTS" \
-      --slurpfile inspect "$inspect" \
-      --slurpfile ns "$dir/ns.json" \
-      --slurpfile host "$dir/host-links.json" \
-      --rawfile netns "$dir/netns" \
-      --rawfile hostNetns "$dir/host-netns" \
-      --arg mode "$mode" --arg owner "$owner" \
+    truth_netns "$pid" "$dir"
+    truth_jq "$dir" --slurpfile inspect "$inspect" --arg mode "$mode" --arg owner "$owner" \
       'include "lab-truth";
        ($inspect[0][0]) as $i
        | ($netns | rtrimstr("\n")) as $nsid

@@ -284,8 +284,7 @@ lab_truth() {
   local dir c pid mode
   dir=$(mktemp -d)
   trap 'rm -rf "$dir"' RETURN
-  ip -j -d link show >"$dir/host-links.json"
-  readlink "/proc/$$/ns/net" >"$dir/host-netns"
+  truth_host "$dir"
   : >"$dir/containers.jsonl"
   for c in "${CONTAINERS[@]}"; do
     docker inspect "$c" >"$dir/inspect.json" 2>/dev/null || continue
@@ -295,20 +294,8 @@ lab_truth() {
       default) mode=bridge ;;
       container:*) mode="container:$(docker inspect -f '{{.Name}}' "${mode#container:}" 2>/dev/null | sed 's|^/||')" ;;
     esac
-    if [ "$pid" -gt 0 ] 2>/dev/null; then
-      nsenter --net="/proc/$pid/ns/net" ip -j -d addr show >"$dir/ns.json"
-      readlink "/proc/$pid/ns/net" >"$dir/netns"
-    else
-      echo '[]' >"$dir/ns.json"
-      echo '' >"$dir/netns"
-    fi
-    jq -c -n -L "$SCRIPTS" \
-      --slurpfile inspect "$dir/inspect.json" \
-      --slurpfile ns "$dir/ns.json" \
-      --slurpfile host "$dir/host-links.json" \
-      --rawfile netns "$dir/netns" \
-      --rawfile hostNetns "$dir/host-netns" \
-      --arg mode "$mode" \
+    truth_netns "$pid" "$dir"
+    truth_jq "$dir" --slurpfile inspect "$dir/inspect.json" --arg mode "$mode" \
       'include "lab-truth";
        ($inspect[0][0]) as $i
        | ($netns | rtrimstr("\n")) as $nsid
