@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
 import { answer, failWith } from './support/mock-api'
-import { freshAppEachTest } from './support/fresh-app'
+import { freshAppEachTest, showSnapshot } from './support/fresh-app'
 import { generateSnapshot } from '../unit/renderer/support/generate-snapshot'
 import type { HostEntry } from '@shared/api/types'
 
@@ -9,7 +9,6 @@ vi.mock('@renderer/api', async () => (await import('./support/mock-api')).mockMo
 
 const { i18n } = await import('@renderer/i18n')
 const { useHostsStore } = await import('@renderer/stores/hosts')
-const { useSnapshotStore } = await import('@renderer/stores/snapshot')
 const { useTopologyStore } = await import('@renderer/stores/topology')
 const { useNatStore } = await import('@renderer/stores/nat')
 const HostSidebar = (await import('@renderer/components/HostSidebar.vue')).default
@@ -23,13 +22,7 @@ const fresh = freshAppEachTest()
 const opts = fresh.mountOptions
 
 function withSnapshot(snapshot = generateSnapshot({ containers: 6, conntrack: 60, firstName: XSS })) {
-  const hosts = useHostsStore()
-  hosts.hosts = [{ id: 'sim:basics', kind: 'training', label: 'Basics', sudo: false }]
-  hosts.selectedId = 'sim:basics'
-  const snapshots = useSnapshotStore()
-  snapshots.hostId = 'sim:basics'
-  snapshots.set('sim:basics', snapshot)
-  return snapshot
+  return showSnapshot('sim:basics', snapshot, { kind: 'training', label: 'Basics', sudo: false })
 }
 
 describe('HostSidebar', () => {

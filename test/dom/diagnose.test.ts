@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
 import { api, answer } from './support/mock-api'
-import { freshAppEachTest } from './support/fresh-app'
+import { freshAppEachTest, showSnapshot } from './support/fresh-app'
 import { generateSnapshot } from '../unit/renderer/support/generate-snapshot'
 import type { Finding, NotChecked, TraceResult } from '@shared/api/types'
 
@@ -9,8 +9,6 @@ vi.mock('@renderer/api', async () => (await import('./support/mock-api')).mockMo
 
 const { i18n } = await import('@renderer/i18n')
 const DiagnoseView = (await import('@renderer/views/DiagnoseView.vue')).default
-const { useHostsStore } = await import('@renderer/stores/hosts')
-const { useSnapshotStore } = await import('@renderer/stores/snapshot')
 const { useTopologyStore } = await import('@renderer/stores/topology')
 const { useRouterStore } = await import('@renderer/stores/router')
 
@@ -69,12 +67,7 @@ const TRACE: TraceResult = {
 }
 
 const fresh = freshAppEachTest()
-beforeEach(() => {
-  useHostsStore().selectedId = 'sim:x'
-  const s = useSnapshotStore()
-  s.hostId = 'sim:x'
-  s.set('sim:x', generateSnapshot({ containers: 4 }))
-})
+beforeEach(() => void showSnapshot('sim:x', generateSnapshot({ containers: 4 })))
 
 describe('DiagnoseView', () => {
   it('groups findings by severity, shows evidence and a fix it never runs, links to the topology', async () => {

@@ -7,7 +7,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
 import { api, answer, emit, failWith } from './support/mock-api'
-import { freshAppEachTest } from './support/fresh-app'
+import { freshAppEachTest, showSnapshot } from './support/fresh-app'
 import type { PacketCaptureStarted } from '@shared/api/types'
 import type { CapturedPacket } from '@shared/packets/format'
 import uiPackets from '../fixtures/packets/debian-12-lab/ui-packets.json'
@@ -16,8 +16,6 @@ import { generateSnapshot } from '../unit/renderer/support/generate-snapshot'
 vi.mock('@renderer/api', async () => ({ ...(await import('./support/mock-api')).mockModule, transportKind: 'ipc' }))
 
 const { usePacketsStore } = await import('@renderer/stores/packets')
-const { useSnapshotStore } = await import('@renderer/stores/snapshot')
-const { useHostsStore } = await import('@renderer/stores/hosts')
 const { i18n } = await import('@renderer/i18n')
 const PacketsView = (await import('@renderer/views/PacketsView.vue')).default
 
@@ -30,12 +28,7 @@ const STARTED: PacketCaptureStarted = {
 }
 
 freshAppEachTest()
-beforeEach(() => {
-  useHostsStore().selectedId = 'local'
-  const snapshots = useSnapshotStore()
-  snapshots.hostId = 'local'
-  snapshots.set('local', generateSnapshot({ containers: 2 }))
-})
+beforeEach(() => void showSnapshot('local', generateSnapshot({ containers: 2 })))
 
 async function captureWithPackets(tools: { tshark: boolean; wireshark: boolean }) {
   answer('getPacketTools', tools)

@@ -7,7 +7,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { flushPromises, mount } from '@vue/test-utils'
 import { api, answer, emit, failWith } from './support/mock-api'
-import { freshAppEachTest } from './support/fresh-app'
+import { freshAppEachTest, showSnapshot } from './support/fresh-app'
 import type { PacketBatch, PacketCaptureStarted } from '@shared/api/types'
 import type { CapturedPacket } from '@shared/packets/format'
 import uiPackets from '../fixtures/packets/debian-12-lab/ui-packets.json'
@@ -16,8 +16,6 @@ import { generateSnapshot } from '../unit/renderer/support/generate-snapshot'
 vi.mock('@renderer/api', async () => (await import('./support/mock-api')).mockModule)
 
 const { usePacketsStore } = await import('@renderer/stores/packets')
-const { useSnapshotStore } = await import('@renderer/stores/snapshot')
-const { useHostsStore } = await import('@renderer/stores/hosts')
 const { useRouterStore } = await import('@renderer/stores/router')
 const { i18n } = await import('@renderer/i18n')
 const PacketsView = (await import('@renderer/views/PacketsView.vue')).default
@@ -46,13 +44,7 @@ const batch = (packets: CapturedPacket[], total: number): PacketBatch => ({
 })
 
 freshAppEachTest()
-beforeEach(() => {
-  const hosts = useHostsStore()
-  hosts.selectedId = 'local'
-  const snapshots = useSnapshotStore()
-  snapshots.hostId = 'local'
-  snapshots.set('local', snapshot)
-})
+beforeEach(() => void showSnapshot('local', snapshot))
 
 function mountView() {
   return mount(PacketsView, { global: { plugins: [i18n] }, attachTo: document.body })

@@ -6,13 +6,12 @@
 import { describe, expect, it, vi } from 'vitest'
 import { nextTick } from 'vue'
 import { mount } from '@vue/test-utils'
-import { freshAppEachTest } from './support/fresh-app'
+import { freshAppEachTest, showSnapshot } from './support/fresh-app'
 import { generateSnapshot } from '../unit/renderer/support/generate-snapshot'
 
 vi.mock('@renderer/api', async () => (await import('./support/mock-api')).mockModule)
 
 const { i18n } = await import('@renderer/i18n')
-const { useHostsStore } = await import('@renderer/stores/hosts')
 const { useSnapshotStore } = await import('@renderer/stores/snapshot')
 const { useTopologyStore } = await import('@renderer/stores/topology')
 const DetailsPanel = (await import('@renderer/components/DetailsPanel.vue')).default
@@ -41,12 +40,7 @@ function podmanSnapshot() {
   }
   member.runtime = 'podman'
   member.pod = 'web-pod'
-  const hosts = useHostsStore()
-  hosts.hosts = [{ id: 'sim:podman', kind: 'training', label: 'Podman', sudo: false }]
-  hosts.selectedId = 'sim:podman'
-  const snapshots = useSnapshotStore()
-  snapshots.hostId = 'sim:podman'
-  snapshots.set('sim:podman', snap)
+  showSnapshot('sim:podman', snap, { kind: 'training', label: 'Podman', sudo: false })
   return { snap, rl, member }
 }
 
