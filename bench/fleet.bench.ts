@@ -36,6 +36,7 @@ export interface FleetBenchRow {
 
 const HOSTS = 200
 const RUNS = 3
+/** Where the UI row looks for Chromium (test/e2e/support/chromium.ts reads the same variable; loaded only when the row runs). */
 const CHROMIUM = process.env.NETLENS_CHROMIUM ?? '/usr/bin/chromium'
 
 /** The row's input column: min–max of the runs (the row's value is the median). */
@@ -92,13 +93,13 @@ async function tableRender(dir: string): Promise<FleetBenchRow[]> {
     { startBrowserServer },
     { createBackend },
     { createDefaultDeps },
-    { chromium }
+    { launchChromium }
   ] = await Promise.all([
     import('../test/e2e/support/build-renderer'),
     import('../src/main/server/browser-server'),
     import('../src/main/service/backend'),
     import('../src/main/service/default-deps'),
-    import('playwright-core')
+    import('../test/e2e/support/chromium')
   ])
   await buildRendererOnly()
   const state = mkdtempSync(join(tmpdir(), 'netlens-bench-fleet-ui-'))
@@ -108,17 +109,7 @@ async function tableRender(dir: string): Promise<FleetBenchRow[]> {
     'browser'
   )
   const server = await startBrowserServer({ backend, staticDir: rendererOut })
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run'
-    ]
-  })
+  const browser = await launchChromium()
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
     await page.goto(server.url)

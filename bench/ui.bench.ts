@@ -9,7 +9,7 @@ import { existsSync } from 'node:fs'
 import { extname, join, resolve } from 'node:path'
 import type { AddressInfo } from 'node:net'
 import { build } from 'vite'
-import { chromium } from 'playwright-core'
+import { CHROMIUM, launchChromium } from '../test/e2e/support/chromium'
 
 export interface UiBenchRow {
   name: string
@@ -21,7 +21,6 @@ export interface UiBenchRow {
 
 const root = resolve(import.meta.dirname, '..')
 const outDir = resolve(root, 'test-output/bench-ui')
-const CHROMIUM = process.env.NETLENS_CHROMIUM ?? '/usr/bin/chromium'
 const MIME: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' }
 
 export async function run(): Promise<UiBenchRow[]> {
@@ -51,17 +50,7 @@ export async function run(): Promise<UiBenchRow[]> {
   })
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
   const port = (server.address() as AddressInfo).port
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run'
-    ]
-  })
+  const browser = await launchChromium()
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
     await page.goto(`http://127.0.0.1:${port}/index.html`)

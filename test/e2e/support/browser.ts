@@ -8,12 +8,13 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll } from 'vitest'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
+import { CHROMIUM, launchChromium } from './chromium'
 import { buildRendererOnly, rendererOut, repoRoot } from './build-renderer'
 import { consoleErrors } from './console-errors'
 import type { ServiceDeps } from '../../../src/main/service/deps'
 
-export const CHROMIUM = process.env.NETLENS_CHROMIUM ?? '/usr/bin/chromium'
+export { CHROMIUM, launchChromium } from './chromium'
 export const SCREENSHOT_DIR = resolve(repoRoot, 'test-output/screenshots')
 export const VIEWPORT = { width: 1280, height: 800 }
 
@@ -35,19 +36,6 @@ export function chromiumAvailable(): boolean {
   return false
 }
 
-export async function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run'
-    ]
-  })
-}
 
 export interface RunningApp {
   url: string
