@@ -107,7 +107,7 @@ describe('progressive topology', () => {
     const snapshots = useSnapshotStore()
     const nat = useNatStore()
     nat.tab = 'rules'
-    const view = mount(NatView, { global: { plugins: [pinia, i18n] } })
+    const view = mount(NatView, fresh.mountOptions())
     emit('snapshotPartial', { hostId: 'ssh:web', snapshot: streamed, pending: ['netfilter', 'conntrack'] })
     await flushPromises()
     expect(snapshots.current).toBe(streamed)
