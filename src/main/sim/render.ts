@@ -1,23 +1,22 @@
 /**
  * Renders a simulated host (world.ts) into the exact text the probe's commands print:
  * iproute2 6.1 JSON (`ip -j -d link`, `ip -j addr`, `ip -j route show table all`), `bridge -j`,
- * `brctl show`, Docker 20.10 `docker network/container inspect`, `iptables-save` v1.8.9
+ * `brctl show`, Docker 20.10 `docker network/container inspect` (render-docker.ts), `iptables-save` v1.8.9
  * (nf_tables), `conntrack -L -o extended`, /proc/net/dev, `ss -Htulpn`, sysctls and netns.map.
  * Key names and order follow real outputs captured in test/fixtures/sim-reference.
  */
 import type { Capture, RawSection } from '../capture/capture-types'
 import { NS_SECTION, SECTION, nsSectionName } from '../capture/sections'
-import type { InterfaceCounterFields } from '../parsers/types'
 import type { Scenario } from './scenario-schema'
-import { planFlows, type FlowPlan } from './flows'
+import { planFlows } from './flows'
 import { renderIptablesSave } from './rules'
 import { broadcastOf, formatIpv4, ipv4Octets, maskOf, stripPrefix } from '../../shared/net/ip'
 import { isPodman, podmanListenerRows, podmanSections } from './podman'
-import { blockOf, hashInt, hostNetnsIdMap, ipValue, linkLocal, type NsId, type SimIface, type SimWorld } from './world'
+import { countersAt, procNetDev } from './render-counters'
+import { dockerContainersJson, dockerNetworksJson } from './render-docker'
+import { blockOf, hostNetnsIdMap, ipValue, linkLocal, type NsId, type SimIface, type SimWorld } from './world'
 
 const LIFE = 4294967295
-/** Seconds the simulated host has been up at atMs = 0: counters start from plausible totals. */
-const UPTIME_S = 86_400
 
 type Json = Record<string, unknown>
 
@@ -485,290 +484,7 @@ export function sysBrif(world: SimWorld): string {
   return lines.length > 0 ? lines.join('\n') + '\n' : ''
 }
 
-// ------------------------------------------------------------------ docker inspect
-
-export function dockerNetworksJson(world: SimWorld): string {
-  const nets = world.networks.filter((n) => !isPodman(n)).sort((a, b) => a.id.localeCompare(b.id))
-  const out = nets.map((n) => {
-    const members: Json = {}
-    for (const c of world.containers) {
-      if (c.state !== 'running') continue
-      const ep = c.endpoints.find((e) => e.network === n.name)
-      const inHost = n.driver === 'host' && c.mode === 'host'
-      const inNone = n.driver === 'null' && c.mode === 'none'
-      if (!ep && !inHost && !inNone) continue
-      members[c.id] = {
-        Name: c.name,
-        EndpointID: ep?.endpointId ?? `${c.id.slice(32)}${c.id.slice(0, 32)}`,
-        MacAddress: ep?.mac ?? '',
-        IPv4Address: ep ? `${ep.ip}/${ep.prefix}` : '',
-        IPv6Address: ''
-      }
-    }
-    const builtin = n.driver === 'host' || n.driver === 'null'
-    const ipamConfig = builtin
-      ? []
-      : n.name === 'bridge'
-        ? [{ Subnet: n.subnet, Gateway: n.gateway }]
-        : [{ Subnet: n.subnet, Gateway: n.gateway }]
-    return {
-      Name: n.name,
-      Id: n.id,
-      Created: n.created,
-      Scope: n.scope,
-      Driver: n.driver,
-      EnableIPv6: false,
-      IPAM: { Driver: 'default', Options: builtin || n.name === 'bridge' ? null : {}, Config: ipamConfig },
-      Internal: n.internal,
-      Attachable: n.driver === 'overlay',
-      Ingress: false,
-      ConfigFrom: { Network: '' },
-      ConfigOnly: false,
-      Containers: members,
-      Options: n.options,
-      Labels: {}
-    }
-  })
-  return JSON.stringify(out, null, 4) + '\n'
-}
-
-export function dockerContainersJson(world: SimWorld): string {
-  const out = [...world.containers.filter((c) => !isPodman(c))].reverse().map((c) => {
-    const running = c.state === 'running' || c.state === 'paused'
-    const networks: Json = {}
-    for (const ep of c.endpoints) {
-      networks[ep.network] = {
-        IPAMConfig: null,
-        Links: null,
-        Aliases: ep.network === 'bridge' ? null : [c.id.slice(0, 12)],
-        NetworkID: ep.networkId,
-        EndpointID: running ? ep.endpointId : '',
-        Gateway: running ? ep.gateway : '',
-        IPAddress: running ? ep.ip : '',
-        IPPrefixLen: running ? ep.prefix : 0,
-        IPv6Gateway: '',
-        GlobalIPv6Address: '',
-        GlobalIPv6PrefixLen: 0,
-        MacAddress: running ? ep.mac : '',
-        DriverOpts: null
-      }
-    }
-    if (c.mode === 'host' || c.mode === 'none') {
-      const net = world.networks.find((n) => n.name === c.mode)!
-      networks[c.mode] = {
-        IPAMConfig: null,
-        Links: null,
-        Aliases: null,
-        NetworkID: net.id,
-        EndpointID: running ? `${c.id.slice(32)}${c.id.slice(0, 32)}` : '',
-        Gateway: '',
-        IPAddress: '',
-        IPPrefixLen: 0,
-        IPv6Gateway: '',
-        GlobalIPv6Address: '',
-        GlobalIPv6PrefixLen: 0,
-        MacAddress: '',
-        DriverOpts: null
-      }
-    }
-    const legacy = c.endpoints.find((e) => e.network === 'bridge')
-    const portBindings: Json = {}
-    const ports: Json = {}
-    for (const p of c.ports) {
-      const key = `${p.containerPort}/${p.proto}`
-      portBindings[key] = [{ HostIp: p.hostIp === '0.0.0.0' ? '' : p.hostIp, HostPort: String(p.hostPort) }]
-      ports[key] = running
-        ? p.hostIp === '0.0.0.0'
-          ? [
-              { HostIp: '0.0.0.0', HostPort: String(p.hostPort) },
-              { HostIp: '::', HostPort: String(p.hostPort) }
-            ]
-          : [{ HostIp: p.hostIp, HostPort: String(p.hostPort) }]
-        : null
-    }
-    const exposed: Json = {}
-    for (const p of c.ports) exposed[`${p.containerPort}/${p.proto}`] = {}
-    const [path, ...args] = c.command
-    return {
-      Id: c.id,
-      Created: c.created,
-      Path: path,
-      Args: args,
-      State: {
-        Status: c.state,
-        Running: running,
-        Paused: c.state === 'paused',
-        Restarting: false,
-        OOMKilled: false,
-        Dead: false,
-        Pid: running ? c.pid : 0,
-        ExitCode: c.state === 'exited' ? 137 : 0,
-        Error: '',
-        StartedAt: c.created.replace(/\.\d+Z$/, '.523456789Z'),
-        FinishedAt: c.state === 'exited' ? c.created.replace(/\.\d+Z$/, '.923456789Z') : '0001-01-01T00:00:00Z'
-      },
-      Image: `sha256:${c.id.split('').reverse().join('')}`,
-      ResolvConfPath: `/var/lib/docker/containers/${c.id}/resolv.conf`,
-      HostnamePath: `/var/lib/docker/containers/${c.id}/hostname`,
-      HostsPath: `/var/lib/docker/containers/${c.id}/hosts`,
-      LogPath: `/var/lib/docker/containers/${c.id}/${c.id}-json.log`,
-      Name: `/${c.name}`,
-      RestartCount: 0,
-      Driver: 'overlay2',
-      Platform: 'linux',
-      MountLabel: '',
-      ProcessLabel: '',
-      AppArmorProfile: '',
-      ExecIDs: null,
-      HostConfig: {
-        Binds: null,
-        ContainerIDFile: '',
-        LogConfig: { Type: 'json-file', Config: {} },
-        NetworkMode: c.networkMode,
-        PortBindings: portBindings,
-        RestartPolicy: { Name: 'no', MaximumRetryCount: 0 },
-        AutoRemove: false,
-        VolumeDriver: '',
-        VolumesFrom: null,
-        CapAdd: null,
-        CapDrop: null,
-        CgroupnsMode: 'host',
-        Dns: [],
-        DnsOptions: [],
-        DnsSearch: [],
-        ExtraHosts: null,
-        GroupAdd: null,
-        IpcMode: 'private',
-        Cgroup: '',
-        Links: null,
-        OomScoreAdj: 0,
-        PidMode: '',
-        Privileged: false,
-        PublishAllPorts: false,
-        ReadonlyRootfs: false,
-        SecurityOpt: null,
-        UTSMode: '',
-        UsernsMode: '',
-        ShmSize: 67108864,
-        Runtime: 'runc'
-      },
-      Config: {
-        Hostname: c.mode === 'host' ? world.hostname : c.id.slice(0, 12),
-        Domainname: '',
-        User: '',
-        AttachStdin: false,
-        AttachStdout: false,
-        AttachStderr: false,
-        ExposedPorts: c.ports.length > 0 ? exposed : undefined,
-        Tty: false,
-        OpenStdin: false,
-        StdinOnce: false,
-        Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'],
-        Cmd: c.command,
-        Image: c.image,
-        Volumes: null,
-        WorkingDir: '',
-        Entrypoint: null,
-        OnBuild: null,
-        Labels: {}
-      },
-      NetworkSettings: {
-        Bridge: '',
-        SandboxID: running ? c.sandboxId : '',
-        HairpinMode: false,
-        LinkLocalIPv6Address: '',
-        LinkLocalIPv6PrefixLen: 0,
-        Ports: running ? ports : {},
-        SandboxKey: running ? c.sandboxKey : '',
-        SecondaryIPAddresses: null,
-        SecondaryIPv6Addresses: null,
-        EndpointID: running && legacy ? legacy.endpointId : '',
-        Gateway: running && legacy ? legacy.gateway : '',
-        GlobalIPv6Address: '',
-        GlobalIPv6PrefixLen: 0,
-        IPAddress: running && legacy ? legacy.ip : '',
-        IPPrefixLen: running && legacy ? legacy.prefix : 0,
-        IPv6Gateway: '',
-        MacAddress: running && legacy ? legacy.mac : '',
-        Networks: networks
-      }
-    }
-  })
-  return JSON.stringify(out, null, 4) + '\n'
-}
-
-// ------------------------------------------------------------------ counters and listeners
-
-/** The counters the simulator renders into /proc/net/dev: the parser's fields plus multicast. */
-export interface IfaceCounters extends InterfaceCounterFields {
-  multicast: number
-}
-
-/** Counters of every interface at `atMs` (ms since the scenario started). */
-export function countersAt(world: SimWorld, plans: FlowPlan[], atMs: number): Map<string, IfaceCounters> {
-  const t = UPTIME_S + Math.max(0, atMs) / 1000
-  const map = new Map<string, IfaceCounters>()
-  const key = (ns: NsId, name: string): string => `${ns}\u0000${name}`
-  for (const i of world.ifaces) {
-    const seed = `${world.scenarioId}/${i.netns}/${i.name}`
-    // A small background (ARP, neighbour discovery, mDNS) on every up interface.
-    const bg = i.adminUp && i.carrier ? 20 + hashInt(seed, 80) : 0
-    const baseB = i.kind === 'device' ? 5_000_000 + hashInt(seed, 50_000_000) : hashInt(seed, 20_000)
-    map.set(key(i.netns, i.name), {
-      rxBytes: Math.floor(baseB + bg * t),
-      rxPackets: Math.floor(baseB / 700 + (bg * t) / 90),
-      rxErrors: 0,
-      rxDropped: 0,
-      txBytes: Math.floor(baseB / 3 + (bg * t) / 2),
-      txPackets: Math.floor(baseB / 2100 + (bg * t) / 180),
-      txErrors: 0,
-      txDropped: 0,
-      multicast: 0
-    })
-  }
-  for (const p of plans) {
-    const add = (h: { netns: NsId; iface: string }, dir: 'rx' | 'tx', bytes: number, pkts: number): void => {
-      const c = map.get(key(h.netns, h.iface))
-      if (!c) return
-      if (dir === 'rx') {
-        c.rxBytes += Math.floor(bytes * t)
-        c.rxPackets += Math.floor(pkts * t)
-      } else {
-        c.txBytes += Math.floor(bytes * t)
-        c.txPackets += Math.floor(pkts * t)
-      }
-    }
-    for (const h of p.hops) add(h, h.dir, p.fwdBytesPerS, p.fwdPktsPerS)
-    if (p.replies) for (const h of p.hops) add(h, h.dir === 'rx' ? 'tx' : 'rx', p.replyBytesPerS, p.replyPktsPerS)
-  }
-  // MTU mismatch: oversized frames arriving at the smaller MTU are dropped as errors.
-  for (const f of world.faults) {
-    if (f.type !== 'mtu-mismatch') continue
-    const c = world.containers.find((x) => x.name === f.container)
-    const ep = c?.endpoints[0]
-    const cnt = c && ep ? map.get(key(c.netns, ep.ifname)) : undefined
-    if (cnt) {
-      cnt.rxErrors += Math.floor(cnt.rxPackets * 0.02)
-      cnt.rxDropped += Math.floor(cnt.rxPackets * 0.01)
-    }
-  }
-  return map
-}
-
-export function procNetDev(world: SimWorld, counters: Map<string, IfaceCounters>, netns: NsId): string {
-  const lines = [
-    'Inter-|   Receive                                                |  Transmit',
-    ' face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed'
-  ]
-  const ifaces = world.ifaces.filter((i) => i.netns === netns).sort((a, b) => a.ifindex - b.ifindex)
-  for (const i of ifaces) {
-    const c = counters.get(`${netns}\u0000${i.name}`)!
-    lines.push(
-      `${i.name.padStart(6)}: ${String(c.rxBytes).padStart(7)} ${String(c.rxPackets).padStart(7)} ${String(c.rxErrors).padStart(4)} ${String(c.rxDropped).padStart(4)}    0     0          0 ${String(c.multicast).padStart(9)} ${String(c.txBytes).padStart(8)} ${String(c.txPackets).padStart(7)} ${String(c.txErrors).padStart(4)} ${String(c.txDropped).padStart(4)}    0     0       0          0`
-    )
-  }
-  return lines.join('\n') + '\n'
-}
+// ------------------------------------------------------------------ listeners, sysctls and /proc
 
 export function ssListen(world: SimWorld): string {
   const rows: string[][] = [['tcp', 'LISTEN', '0', '128', '0.0.0.0:22', '0.0.0.0:*', 'users:(("sshd",pid=612,fd=3))']]
@@ -875,7 +591,9 @@ function netnsMap(world: SimWorld): { text: string; read: NsId[] } {
     if (c.state !== 'running' || !c.sandboxKey) continue
     const file = c.sandboxKey.split('/').pop()!
     // Podman's namespace files are in /run/netns, which the probe reads as `ip netns` files.
-    lines.push(`${isPodman(c) ? 'ipnetns' : 'docker'}:${file} ${c.netns === 'host' ? world.namespaces[0].inode : inodeOf(c.netns)}`)
+    lines.push(
+      `${isPodman(c) ? 'ipnetns' : 'docker'}:${file} ${c.netns === 'host' ? world.namespaces[0].inode : inodeOf(c.netns)}`
+    )
   }
   for (const ns of world.namespaces.filter((n) => n.id.startsWith('docker:') || n.id.startsWith('ipnetns:'))) {
     lines.push(`${ns.id} ${ns.inode}`)
