@@ -173,7 +173,8 @@ export function sectionRemedy(name: string, status: SectionStatus): string | nul
     case 'timeout':
       return 'the command took longer than 20 s and was stopped'
     case 'skipped':
-      return 'not run (see the section stderr for why)'
+      // The probe's own reason (the section's stderr) says more: inspect prints that instead.
+      return 'the probe chose not to run it'
     case 'error':
       return 'the command failed (see the section stderr)'
   }

@@ -137,7 +137,8 @@ export class Coverage {
           : L('failed', '执行失败')
       case 'skipped': {
         const why = this.byName.get(name)?.stderr.split('\n')[0]?.trim()
-        return why ? L(`not run (${why})`, `未执行（${why}）`) : L('not run', '未执行')
+        // The probe's reason often has parentheses of its own: a dash keeps them from nesting.
+        return why ? L(`not run — ${why}`, `未执行——${why}`) : L('not run', '未执行')
       }
     }
   }

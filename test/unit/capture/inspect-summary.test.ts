@@ -57,6 +57,27 @@ describe('netlens inspect summary', () => {
     expect(text).toContain('  - something odd')
   })
 
+  it('says why the probe skipped a section, in its own words, without nesting parentheses', () => {
+    const s = snapshotWith((input) => {
+      input.sections = [
+        {
+          name: 'nft.ruleset',
+          command: 'nft -j list ruleset',
+          exitCode: null,
+          ms: 0,
+          status: 'skipped',
+          stderr: 'nf_tables is not loaded (not loading it)\n'
+        },
+        { name: 'iptables-nft.save', command: 'iptables-nft-save', exitCode: null, ms: 0, status: 'skipped', stderr: '' }
+      ]
+    })
+    const text = formatSnapshotSummary(s)
+    expect(text).toContain('  nft.ruleset: skipped — nf_tables is not loaded (not loading it)\n')
+    // No reason recorded: what skipped means, once.
+    expect(text).toContain('  iptables-nft.save: skipped (the probe chose not to run it)')
+    expect(text).not.toMatch(/\([^()]*\(/)
+  })
+
   it('never prints control characters from host data (terminal escapes)', () => {
     const s = snapshotWith((input) => {
       input.containers[0].name = 'evil\u001b]0;pwned\u0007name'

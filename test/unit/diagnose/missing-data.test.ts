@@ -163,13 +163,14 @@ describe('the CLI on partial data', () => {
     const en = formatReport(report, 'en')
     expect(en).toMatch(/^No findings\.\n\nNot checked \(\d+\): the capture lacks what these checks read/)
     expect(en).toMatch(
-      /missing-masquerade, forward-drop: docker\.networks: not run \(docker version failed \(permission-denied\)\); iptables\.save: permission denied\n\s+to check it: capture as root, with --sudo \(sudo -n\), or as a user in the docker group/
+      /missing-masquerade, forward-drop: docker\.networks: not run — docker version failed \(permission-denied\); iptables\.save: permission denied\n\s+to check it: capture as root, with --sudo \(sudo -n\), or as a user in the docker group/
     )
     // Six containers skipped for the same reason: one line.
     expect(en.split('\n').filter((l) => l.includes('container-no-address'))).toHaveLength(1)
     expect(en).toMatch(/ns\/…\/ip\.addr: not captured/)
     const zh = formatReport(report, 'zh-CN')
     expect(zh).toMatch(/^没有发现问题。\n\n未检查（\d+）：/)
+    expect(zh).toContain('docker.networks：未执行——docker version failed (permission-denied)；')
     expect(zh).toContain('怎么办：以 root 身份采集，或加 --sudo（sudo -n），或用 docker 组里的用户采集')
   })
 

@@ -146,8 +146,12 @@ export function formatSnapshotSummary(s: Snapshot): string {
   if (notOk.length) {
     out.push('', `Sections not ok (${notOk.length})`)
     for (const sec of notOk) {
+      // A skipped section's stderr is the probe's reason ("nf_tables is not loaded (not loading
+      // it)"); after a dash so its own parentheses do not nest in ours.
+      const why = sec.status === 'skipped' ? sec.stderr.split('\n')[0].trim() : ''
       const remedy = sectionRemedy(sec.name, sec.status)
-      out.push(`  ${clean(sec.name)}: ${sec.status}${remedy ? ` (${remedy})` : ''}`)
+      const detail = why ? ` — ${clean(why)}` : remedy ? ` (${remedy})` : ''
+      out.push(`  ${clean(sec.name)}: ${sec.status}${detail}`)
     }
   }
   if (s.warnings.length) {
