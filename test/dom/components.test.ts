@@ -89,7 +89,13 @@ describe('HostSidebar', () => {
 
 describe('SnapshotGate', () => {
   it('shows empty, loading and error states', async () => {
-    const w = mount(SnapshotGate, { ...opts(), slots: { default: '<div class="content">ok</div>' } })
+    const w = mount(SnapshotGate, {
+      ...opts(),
+      props: { view: 'nat' },
+      slots: { default: '<div class="content">ok</div>' }
+    })
+    // The view's frame: its class and test id from the view's name.
+    expect(w.find('[data-testid=view-nat]').classes()).toEqual(['view', 'nat-view'])
     expect(w.find('[data-state=no-host]').exists()).toBe(true)
     const hosts = useHostsStore()
     hosts.selectedId = 'local'
