@@ -18,8 +18,8 @@
 #   brctl show (old iproute2 only)   bridge (its SIOCGIFBR ioctl when sysfs lists no bridge): only
 #       when the bridge module is loaded or built in.
 # ip, bridge (rtnetlink), docker, cat and stat of /proc and /sys load nothing.
-# The only processes it ever signals are its own: its watchdog, and a section that overran its
-# time limit (see nl_watchdog).
+# The only processes it ever signals are its own: its watchdog, a section that overran its time
+# limit (see nl_watchdog), and its own background jobs when it exits early (see nl_early).
 #
 # NetLens runs it as `sh -s -- BOUNDARY CONNTRACK_CAP SUDO` (locally or through `ssh HOST sh -s`).
 # By hand on an air-gapped host:   sh probe.sh > host.cap     (all arguments are optional)
@@ -101,14 +101,24 @@ if [ "$NL_UID" = 0 ] || [ "$NL_SUDO_OK" = 1 ]; then
 fi
 
 # Private scratch dir: one command's stderr (and, for the few sections the probe reads back, its
-# stdout) at a time, plus the watchdog's two small files. Keeps any bytes intact.
+# stdout) at a time per shell (the probe's own and each concurrent job's, see nl_early), the
+# watchdog's small files and the jobs' held output. Keeps any bytes intact.
 NL_T=$(mktemp -d 2>/dev/null) || NL_T=''
 [ -d "$NL_T" ] || NL_T=''
 NL_WD=''
 nl_cleanup() {
   [ -n "$NL_WD" ] && kill "$NL_WD" 2>/dev/null
   if [ -n "$NL_T" ]; then
-    rm -f "$NL_T/out" "$NL_T/err" "$NL_T/cur" "$NL_T/killed"
+    # A job still running (the probe was stopped while docker or podman listed): it goes too, with
+    # whatever it runs.
+    if [ -s "$NL_T/jobs" ]; then
+      nl_live=0
+      while read -r nl_jp; do
+        kill -0 "$nl_jp" 2>/dev/null && nl_live=1
+      done <"$NL_T/jobs"
+      [ "$nl_live" = 1 ] && nl_kill_tree "$NL_MAIN" ''
+    fi
+    rm -f "$NL_T"/out* "$NL_T"/err* "$NL_T"/cur* "$NL_T"/killed* "$NL_T"/j.* "$NL_T/jobs"
     rmdir "$NL_T" 2>/dev/null
   fi
 }
@@ -169,21 +179,32 @@ nl_kill_tree() {
   [ -n "$nl_kt_list" ] && kill $nl_kt_list 2>/dev/null
 }
 
-# The watchdog: once a second, if the running section (its number and start time are in
-# $NL_T/cur) has run for NL_LIMIT_MS, it stops the processes running it and writes the section's
-# number to $NL_T/killed. It ends with the probe. Sections run in the foreground (a background
-# job and `wait` cost a full fork per section), so it finds them as the probe's children.
+# The watchdog: once a second, for each shell running a section (the probe's own and each job of
+# nl_early; the section's number, start time and the shell's pid are in $NL_T/cur<job>), if the
+# section has run for NL_LIMIT_MS, it stops the processes below that shell and writes the
+# section's number to $NL_T/killed<job>. Below the probe's own shell that spares the jobs (their
+# pids are in $NL_T/jobs): each has its own limit. It ends with the probe. Most sections run in
+# the foreground (a background job and `wait` cost a full fork per section), so it finds them as
+# the probe's children.
 nl_watchdog() {
   read -r nl_w_self nl_w_rest </proc/self/stat
   while sleep 1; do
     kill -0 "$NL_MAIN" 2>/dev/null || exit 0
-    [ -s "$NL_T/cur" ] || continue
-    read -r nl_w_seq nl_w_t0 <"$NL_T/cur" || continue
-    case $nl_w_seq$nl_w_t0 in *[!0-9]* | '') continue ;; esac
-    nl_now
-    [ $((NL_NOW - nl_w_t0)) -ge "$NL_LIMIT_MS" ] || continue
-    nl_kill_tree "$NL_MAIN" "$nl_w_self"
-    [ -n "$nl_kt_list" ] && echo "$nl_w_seq" >"$NL_T/killed"
+    for nl_w_cur in "$NL_T"/cur*; do
+      [ -s "$nl_w_cur" ] || continue
+      read -r nl_w_seq nl_w_t0 nl_w_root <"$nl_w_cur" || continue
+      case $nl_w_seq$nl_w_t0$nl_w_root in *[!0-9]* | '') continue ;; esac
+      nl_now
+      [ $((NL_NOW - nl_w_t0)) -ge "$NL_LIMIT_MS" ] || continue
+      nl_w_skip=$nl_w_self
+      if [ "$nl_w_root" = "$NL_MAIN" ] && [ -s "$NL_T/jobs" ]; then
+        while read -r nl_w_job; do
+          nl_w_skip="$nl_w_skip $nl_w_job"
+        done <"$NL_T/jobs"
+      fi
+      nl_kill_tree "$nl_w_root" "$nl_w_skip"
+      [ -n "$nl_kt_list" ] && echo "$nl_w_seq" >"$NL_T/killed${nl_w_cur#"$NL_T/cur"}"
+    done
   done
 }
 
@@ -275,47 +296,55 @@ nl_close() {
 }
 
 # nl_run NAME DISPLAY CMD ARGS...: run one section and print it. Sets nl_rc, nl_st.
-# With nl_keep=1 (see nl_run_kept) stdout goes to $NL_T/out first, for the probe to look at.
+# With nl_keep=1 (see nl_run_kept) stdout goes to $NL_T/out$NL_J first, for the probe to look at.
+# NL_J names the job whose scratch files these are ('' for the probe's own shell, see nl_early);
+# NL_JROOT is the pid of the shell running it, below which the watchdog stops an overrun.
+NL_J=''
+NL_JROOT=$$
 nl_keep=0
 nl_seq=0
 nl_run() {
   nl_name=$1
   nl_disp=$2
   shift 2
+  # A background job whose probe is gone (killed outright) stops before its next command.
+  if [ "$NL_JROOT" != "$NL_MAIN" ] && ! kill -0 "$NL_MAIN" 2>/dev/null; then
+    exit 0
+  fi
   nl_open "$nl_name" "$nl_disp"
   nl_now
   nl_t0=$NL_NOW
   if [ -n "$NL_T" ]; then
     nl_seq=$((nl_seq + 1))
-    [ -n "$NL_WD" ] && echo "$nl_seq $nl_t0" >"$NL_T/cur"
+    [ -n "$NL_WD" ] && echo "$nl_seq $nl_t0 $NL_JROOT" >"$NL_T/cur$NL_J"
     if [ "$nl_keep" = 1 ]; then
-      "$@" >"$NL_T/out" 2>"$NL_T/err" </dev/null
+      "$@" >"$NL_T/out$NL_J" 2>"$NL_T/err$NL_J" </dev/null
     else
-      "$@" 2>"$NL_T/err" </dev/null
+      "$@" 2>"$NL_T/err$NL_J" </dev/null
     fi
     nl_rc=$?
-    [ -n "$NL_WD" ] && : >"$NL_T/cur"
+    [ -n "$NL_WD" ] && : >"$NL_T/cur$NL_J"
     nl_now
     nl_t1=$NL_NOW
     nl_err=''
-    if [ "$nl_rc" != 0 ] && [ -s "$NL_T/err" ]; then
-      nl_err=$(cat "$NL_T/err")
+    if [ "$nl_rc" != 0 ] && [ -s "$NL_T/err$NL_J" ]; then
+      nl_err=$(cat "$NL_T/err$NL_J")
     fi
     nl_classify "$nl_rc" "$nl_err"
-    if [ -s "$NL_T/killed" ]; then
-      read -r nl_killed <"$NL_T/killed"
-      : >"$NL_T/killed"
+    if [ -s "$NL_T/killed$NL_J" ]; then
+      read -r nl_killed <"$NL_T/killed$NL_J"
+      : >"$NL_T/killed$NL_J"
       if [ "$nl_killed" = "$nl_seq" ]; then
         nl_rc=124
         nl_st=timeout
       fi
     fi
-    if [ "$nl_keep" = 1 ] && [ -s "$NL_T/out" ]; then
-      cat "$NL_T/out"
+    if [ "$nl_keep" = 1 ] && [ -s "$NL_T/out$NL_J" ]; then
+      cat "$NL_T/out$NL_J"
     fi
     nl_close "$nl_rc" $((nl_t1 - nl_t0)) "$nl_st"
-    if [ -s "$NL_T/err" ]; then
-      cat "$NL_T/err"
+    if [ -s "$NL_T/err$NL_J" ]; then
+      cat "$NL_T/err$NL_J"
     fi
   else
     # No writable temp dir: stdout through a variable (NUL bytes are lost), stderr not kept.
@@ -334,7 +363,7 @@ nl_run() {
   [ "$nl_st" = ok ]
 }
 
-# nl_run_kept NAME DISPLAY CMD ARGS...: nl_run, with stdout kept in $NL_T/out afterwards.
+# nl_run_kept NAME DISPLAY CMD ARGS...: nl_run, with stdout kept in $NL_T/out$NL_J afterwards.
 nl_run_kept() {
   nl_keep=1
   nl_run "$@"
@@ -358,8 +387,64 @@ nl_last_json() {
       '') continue ;;
     esac
     return 1
-  done <"$NL_T/out"
+  done <"$NL_T/out$NL_J"
   return 1
+}
+
+# ---------------------------------------------------------------- concurrent sections (issue #16)
+# Docker and podman answer slowly (each CLI run is a process start and a round trip to its
+# daemon): one after the other they were most of the time before the topology could be drawn. So
+# with a temp dir their sections run as background jobs, at the same time as each other and as
+# the host's own link sections, and their output is held in $NL_T/j.<job> and printed in the
+# usual section order. Each job is one function of sections (nl_s_*):
+#   nl_early bg|fg FN   starts FN: `bg` as a background job, `fg` right here in the probe's shell
+#                       (for cheap sections whose variables the rest needs), output held;
+#   nl_join FN          waits for FN and prints its output; sets nl_st to FN's last status;
+#   nl_drop FN          waits for FN and throws its output away (it turned out not to be wanted).
+# Without a temp dir there are no jobs: nl_early does nothing and nl_join runs FN in place, so the
+# output is the same, in the same order. A job has its own scratch files ($NL_T/out.FN …), its own
+# watchdog entry and limit (nl_watchdog), checks before each section that the probe still runs,
+# and is stopped with what it runs when the probe exits early (nl_cleanup).
+NL_JOBS=''
+nl_early() {
+  [ -n "$NL_T" ] || return 0
+  if [ "$1" = bg ]; then
+    (
+      NL_J=.$2
+      read -r NL_JROOT nl_jrest </proc/self/stat
+      "$2"
+      echo "$nl_st" >"$NL_T/j.$2.st"
+    ) >"$NL_T/j.$2" </dev/null &
+    NL_JOBS="$NL_JOBS $2:$!"
+    echo "$!" >>"$NL_T/jobs"
+  else
+    NL_J=.$2
+    "$2" >"$NL_T/j.$2"
+    echo "$nl_st" >"$NL_T/j.$2.st"
+    NL_J=''
+  fi
+}
+nl_wait_job() {
+  case "$NL_JOBS " in
+    *" $1:"*)
+      nl_jpid=${NL_JOBS#*" $1:"}
+      wait "${nl_jpid%% *}"
+      ;;
+  esac
+}
+nl_join() {
+  if [ -z "$NL_T" ]; then
+    "$1"
+    return 0
+  fi
+  nl_wait_job "$1"
+  nl_st=error
+  [ -s "$NL_T/j.$1.st" ] && read -r nl_st <"$NL_T/j.$1.st"
+  cat "$NL_T/j.$1"
+}
+nl_drop() {
+  [ -n "$NL_T" ] && nl_wait_job "$1"
+  return 0
 }
 
 # True when the kernel module $1 is there: loaded (/sys/module), built in (modules.builtin: a
@@ -507,21 +592,20 @@ if [ "$NL_SUDO_OK" = 1 ] && command -v docker >/dev/null 2>&1; then
     NL_DOCKER=nl_p
   fi
 fi
-nl_run docker.version "docker version --format '{{.Server.Version}}'" $NL_DOCKER docker version --format '{{.Server.Version}}'
-NL_DOCKER_OK=0
-if [ "$nl_st" = ok ]; then
-  NL_DOCKER_OK=1
+nl_s_docker_version() {
+  nl_run docker.version "docker version --format '{{.Server.Version}}'" $NL_DOCKER docker version --format '{{.Server.Version}}'
+}
+nl_s_docker_networks() {
   nl_run docker.networks 'docker network inspect $(docker network ls -q)' nl_f_docker_networks
+}
+nl_s_docker_containers() {
   nl_run_kept docker.containers 'docker container inspect $(docker ps -aq)' nl_f_docker_containers
-  # Running containers' "<pid> <id>", read from that output instead of asking docker again: the
-  # top-level "Id" (8 spaces in) and State's "Pid" (12 spaces in) of each object, in docker's
-  # indented JSON. Deeper keys (labels named Id or Pid) have other indents; stopped ones have Pid 0.
-  if [ "$nl_st" = ok ] && [ -n "$NL_T" ]; then
-    NL_PIDS=$(sed -n '/^        "Id": "[0-9a-f]\{64\}",$/{s/^        "Id": "\([0-9a-f]*\)",$/\1/;h;};/^            "Pid": [1-9][0-9]*,$/{s/^            "Pid": \([0-9]*\),$/\1/;G;s/\n/ /;p;}' "$NL_T/out")
-  fi
-else
-  nl_skip docker.networks 'docker network inspect $(docker network ls -q)' "docker version failed ($nl_st)"
-  nl_skip docker.containers 'docker container inspect $(docker ps -aq)' "docker version failed ($nl_st)"
+}
+nl_early bg nl_s_docker_version
+# The lists are asked while docker answers `version`, and thrown away when it did not answer.
+if command -v docker >/dev/null 2>&1; then
+  nl_early bg nl_s_docker_networks
+  nl_early bg nl_s_docker_containers
 fi
 
 # ---------------------------------------------------------------- podman (issue #20; one block, keep it so)
@@ -531,8 +615,8 @@ fi
 # that stays) when podman was never used, and refreshes container states on its first run after a
 # reboot. So podman is asked only when its storage exists, its run-time "alive" marker says it ran
 # since boot and, rootless, its pause process runs: then the probe runs only what the user's own
-# `podman ps` would (inspect, ls, ps: no `system migrate`, no `info`).
-NL_PODMAN_OK=0
+# `podman ps` would (inspect, ls, ps: no `system migrate`, no `info`). Its sections run as jobs
+# (nl_early) and are printed in their place below ("in section order").
 NL_PODMAN_PIDS=''
 NL_PODMAN_WHY=''
 nl_podman_ready() {
@@ -625,7 +709,9 @@ nl_f_nethelpers() {
 }
 
 # Rootless Podman containers belong to the user running the probe: their name, for the views.
-nl_run meta.user 'id -un' nl_x id -un
+nl_s_meta_user() {
+  nl_run meta.user 'id -un' nl_x id -un
+}
 
 # nl_skip_podman REASON: the podman sections that did not run.
 nl_skip_podman() {
@@ -633,46 +719,143 @@ nl_skip_podman() {
   nl_skip podman.containers 'podman container inspect $(podman ps -aq)' "$1"
   nl_skip podman.pods 'podman pod ps --format json' "$1"
 }
-
-if ! command -v podman >/dev/null 2>&1; then
+nl_s_podman_missing() {
   nl_run podman.version "podman version --format '{{.Client.Version}}'" nl_x podman version --format '{{.Client.Version}}'
   nl_skip_podman 'podman is not installed'
-elif nl_podman_ready; then
-  nl_run_kept podman.version "podman version --format '{{.Client.Version}}'" nl_x podman version --format '{{.Client.Version}}'
-  if [ "$nl_st" = ok ]; then
-    NL_PODMAN_OK=1
-    # Podman 4 and later (netavark) list their networks whole with `network ls --format json`: the
-    # same objects `network inspect` prints, in one podman process instead of two (issue #16).
-    # Podman 3 lists a summary there (CNI), so it keeps ls + inspect.
-    nl_pm_major=0
-    if [ -n "$NL_T" ]; then
-      read -r nl_pm_major <"$NL_T/out" || true
-      nl_pm_major=${nl_pm_major%%.*}
-      case $nl_pm_major in *[!0-9]* | '') nl_pm_major=0 ;; esac
-    fi
-    if [ "$nl_pm_major" -ge 4 ]; then
-      nl_run podman.networks 'podman network ls --format json' nl_x podman network ls --format json
-    else
-      nl_run podman.networks 'podman network inspect $(podman network ls -q)' nl_f_podman_networks
-    fi
-    nl_run_kept podman.containers 'podman container inspect $(podman ps -aq)' nl_f_podman_containers
-    # Running containers' "<pid> <id>" from podman's indented JSON: the top-level "Id" (10 spaces
-    # in) and State's "Pid" (15 spaces in); stopped ones have Pid 0.
-    if [ "$nl_st" = ok ] && [ -n "$NL_T" ]; then
-      NL_PODMAN_PIDS=$(sed -n '/^          "Id": "[0-9a-f]\{64\}",$/{s/^          "Id": "\([0-9a-f]*\)",$/\1/;h;};/^               "Pid": [1-9][0-9]*,$/{s/^               "Pid": \([0-9]*\),$/\1/;G;s/\n/ /;p;}' "$NL_T/out")
-    fi
-    nl_run podman.pods 'podman pod ps --format json' nl_x podman pod ps --format json
-  else
-    nl_skip_podman "podman version failed ($nl_st)"
-  fi
-else
+}
+nl_s_podman_not_ready() {
   nl_skip podman.version "podman version --format '{{.Client.Version}}'" "$NL_PODMAN_WHY"
   nl_skip_podman "$NL_PODMAN_WHY"
+}
+# podman.version, then podman.networks (which form depends on the version); nl_st is the version's.
+nl_s_podman_head() {
+  nl_run_kept podman.version "podman version --format '{{.Client.Version}}'" nl_x podman version --format '{{.Client.Version}}'
+  nl_pm_st=$nl_st
+  [ "$nl_st" = ok ] || return 0
+  # Podman 4 and later (netavark) list their networks whole with `network ls --format json`: the
+  # same objects `network inspect` prints, in one podman process instead of two (issue #16).
+  # Podman 3 lists a summary there (CNI), so it keeps ls + inspect.
+  nl_pm_major=0
+  if [ -n "$NL_T" ]; then
+    read -r nl_pm_major <"$NL_T/out$NL_J" || true
+    nl_pm_major=${nl_pm_major%%.*}
+    case $nl_pm_major in *[!0-9]* | '') nl_pm_major=0 ;; esac
+  fi
+  if [ "$nl_pm_major" -ge 4 ]; then
+    nl_run podman.networks 'podman network ls --format json' nl_x podman network ls --format json
+  else
+    nl_run podman.networks 'podman network inspect $(podman network ls -q)' nl_f_podman_networks
+  fi
+  nl_st=$nl_pm_st
+}
+nl_s_podman_containers() {
+  nl_run_kept podman.containers 'podman container inspect $(podman ps -aq)' nl_f_podman_containers
+}
+nl_s_podman_pods() {
+  nl_run podman.pods 'podman pod ps --format json' nl_x podman pod ps --format json
+}
+if ! command -v podman >/dev/null 2>&1; then
+  NL_PODMAN=missing
+elif nl_podman_ready; then
+  NL_PODMAN=ready
+  # Its containers and pods are asked while it answers `version`, and thrown away when it did not.
+  nl_early bg nl_s_podman_head
+  nl_early bg nl_s_podman_containers
+  nl_early bg nl_s_podman_pods
+else
+  NL_PODMAN=not-ready
 fi
-nl_run_kept proc.nethelpers 'for p in /proc/[0-9]*: slirp4netns, pasta, rootlessport, conmon, aardvark-dns' nl_f_nethelpers
+
+nl_s_nethelpers() {
+  nl_run_kept proc.nethelpers 'for p in /proc/[0-9]*: slirp4netns, pasta, rootlessport, conmon, aardvark-dns' nl_f_nethelpers
+}
+nl_early bg nl_s_nethelpers
+
+# ---------------------------------------------------------------- iproute2 (JSON, text fallback), bridges
+# Run here in the probe's shell while the jobs above list (they set NL_IPJSON and NL_BRJSON), held
+# and printed after them.
+nl_s_host_links() {
+  NL_IPJSON=1
+  nl_run_kept ip.link 'ip -j -d link show' nl_x ip -j -d link show
+  if [ "$nl_st" != ok ] || ! nl_last_json; then
+    NL_IPJSON=0
+    nl_run ip.link.text 'ip -d link show || ip link show' nl_f_ip_link_text
+  fi
+  if [ "$NL_IPJSON" = 1 ]; then
+    nl_run ip.addr 'ip -j addr show' nl_x ip -j addr show
+    nl_run ip.route 'ip -j route show table all' nl_x ip -j route show table all
+    nl_run ip.neigh 'ip -j neigh show' nl_x ip -j neigh show
+  else
+    nl_run ip.addr.text 'ip addr show' nl_x ip addr show
+    nl_run ip.route.text 'ip route show table all' nl_x ip route show table all
+    nl_run ip.neigh.text 'ip neigh show' nl_x ip neigh show
+  fi
+  NL_BRJSON=1
+  nl_run_kept bridge.link 'bridge -j link show' nl_x bridge -j link show
+  if [ "$nl_st" != ok ] || ! nl_last_json; then
+    NL_BRJSON=0
+    if nl_mod_ok bridge; then
+      nl_run brctl.show 'brctl show' nl_x brctl show
+    else
+      nl_skip brctl.show 'brctl show' 'bridge is not loaded: there are no bridges (not loading it)'
+    fi
+  fi
+  if [ "$NL_BRJSON" = 1 ]; then
+    nl_run bridge.fdb 'bridge -j fdb show' nl_x bridge -j fdb show
+  else
+    nl_run bridge.fdb.text 'bridge fdb show' nl_x bridge fdb show
+  fi
+  nl_run sys.brif 'ls /sys/class/net/*/brif' nl_f_brif
+}
+nl_early fg nl_s_meta_user
+[ "$NL_PODMAN" = missing ] && nl_early fg nl_s_podman_missing
+[ "$NL_PODMAN" = not-ready ] && nl_early fg nl_s_podman_not_ready
+nl_early fg nl_s_host_links
+
+# ---------------------------------------------------------------- in section order
+nl_join nl_s_docker_version
+NL_DOCKER_OK=0
+if [ "$nl_st" = ok ]; then
+  NL_DOCKER_OK=1
+  nl_join nl_s_docker_networks
+  nl_join nl_s_docker_containers
+  # Running containers' "<pid> <id>", read from that output instead of asking docker again: the
+  # top-level "Id" (8 spaces in) and State's "Pid" (12 spaces in) of each object, in docker's
+  # indented JSON. Deeper keys (labels named Id or Pid) have other indents; stopped ones have Pid 0.
+  if [ "$nl_st" = ok ] && [ -n "$NL_T" ]; then
+    NL_PIDS=$(sed -n '/^        "Id": "[0-9a-f]\{64\}",$/{s/^        "Id": "\([0-9a-f]*\)",$/\1/;h;};/^            "Pid": [1-9][0-9]*,$/{s/^            "Pid": \([0-9]*\),$/\1/;G;s/\n/ /;p;}' "$NL_T/out.nl_s_docker_containers")
+  fi
+else
+  nl_skip docker.networks 'docker network inspect $(docker network ls -q)' "docker version failed ($nl_st)"
+  nl_skip docker.containers 'docker container inspect $(docker ps -aq)' "docker version failed ($nl_st)"
+  nl_drop nl_s_docker_networks
+  nl_drop nl_s_docker_containers
+fi
+nl_join nl_s_meta_user
+case $NL_PODMAN in
+  missing) nl_join nl_s_podman_missing ;;
+  not-ready) nl_join nl_s_podman_not_ready ;;
+  *)
+    nl_join nl_s_podman_head
+    if [ "$nl_st" = ok ]; then
+      nl_join nl_s_podman_containers
+      # Running containers' "<pid> <id>" from podman's indented JSON: the top-level "Id" (10 spaces
+      # in) and State's "Pid" (15 spaces in); stopped ones have Pid 0.
+      if [ "$nl_st" = ok ] && [ -n "$NL_T" ]; then
+        NL_PODMAN_PIDS=$(sed -n '/^          "Id": "[0-9a-f]\{64\}",$/{s/^          "Id": "\([0-9a-f]*\)",$/\1/;h;};/^               "Pid": [1-9][0-9]*,$/{s/^               "Pid": \([0-9]*\),$/\1/;G;s/\n/ /;p;}' "$NL_T/out.nl_s_podman_containers")
+      fi
+      nl_join nl_s_podman_pods
+    else
+      nl_skip_podman "podman version failed ($nl_st)"
+      nl_drop nl_s_podman_containers
+      nl_drop nl_s_podman_pods
+    fi
+    ;;
+esac
+nl_join nl_s_nethelpers
 # Other users' rootless containers (root only): the init process under each of their conmons, with
 # the container id from conmon's `-c`, so their namespaces are read like the others'.
-if [ "$NL_ROOTISH" = 1 ] && [ -n "$NL_T" ] && [ -s "$NL_T/out" ]; then
+if [ "$NL_ROOTISH" = 1 ] && [ -n "$NL_T" ] && [ -s "$NL_T/out.nl_s_nethelpers" ]; then
   NL_PM_CONMONS=''
   while read -r nl_p1 nl_p2 nl_p3 nl_p4 nl_p5; do
     [ "$nl_p4" = conmon ] && [ -n "$nl_p5" ] || continue
@@ -687,7 +870,7 @@ if [ "$NL_ROOTISH" = 1 ] && [ -n "$NL_T" ] && [ -s "$NL_T/out" ]; then
     done
     case $nl_cid in *[!0-9a-f]* | '') continue ;; esac
     [ ${#nl_cid} = 64 ] && NL_PM_CONMONS="$NL_PM_CONMONS $nl_p1:$nl_cid"
-  done <"$NL_T/out"
+  done <"$NL_T/out.nl_s_nethelpers"
   if [ -n "$NL_PM_CONMONS" ]; then
     for nl_d in /proc/[0-9]*; do
       read -r nl_stat 2>/dev/null <"$nl_d/stat" || continue
@@ -706,40 +889,7 @@ if [ "$NL_ROOTISH" = 1 ] && [ -n "$NL_T" ] && [ -s "$NL_T/out" ]; then
   fi
 fi
 
-# ---------------------------------------------------------------- iproute2 (JSON, text fallback)
-NL_IPJSON=1
-nl_run_kept ip.link 'ip -j -d link show' nl_x ip -j -d link show
-if [ "$nl_st" != ok ] || ! nl_last_json; then
-  NL_IPJSON=0
-  nl_run ip.link.text 'ip -d link show || ip link show' nl_f_ip_link_text
-fi
-if [ "$NL_IPJSON" = 1 ]; then
-  nl_run ip.addr 'ip -j addr show' nl_x ip -j addr show
-  nl_run ip.route 'ip -j route show table all' nl_x ip -j route show table all
-  nl_run ip.neigh 'ip -j neigh show' nl_x ip -j neigh show
-else
-  nl_run ip.addr.text 'ip addr show' nl_x ip addr show
-  nl_run ip.route.text 'ip route show table all' nl_x ip route show table all
-  nl_run ip.neigh.text 'ip neigh show' nl_x ip neigh show
-fi
-
-# ---------------------------------------------------------------- bridges
-NL_BRJSON=1
-nl_run_kept bridge.link 'bridge -j link show' nl_x bridge -j link show
-if [ "$nl_st" != ok ] || ! nl_last_json; then
-  NL_BRJSON=0
-  if nl_mod_ok bridge; then
-    nl_run brctl.show 'brctl show' nl_x brctl show
-  else
-    nl_skip brctl.show 'brctl show' 'bridge is not loaded: there are no bridges (not loading it)'
-  fi
-fi
-if [ "$NL_BRJSON" = 1 ]; then
-  nl_run bridge.fdb 'bridge -j fdb show' nl_x bridge -j fdb show
-else
-  nl_run bridge.fdb.text 'bridge fdb show' nl_x bridge fdb show
-fi
-nl_run sys.brif 'ls /sys/class/net/*/brif' nl_f_brif
+nl_join nl_s_host_links
 
 # ---------------------------------------------------------------- namespaces
 # Candidates, "<nsid> <path> [<container id>]" lines: running containers (by pid), then live

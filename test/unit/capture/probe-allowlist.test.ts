@@ -288,7 +288,18 @@ const exactly =
   (a) =>
     allowed.some((x) => x.join(' ') === a.join(' ')) ? null : `arguments not allowed: ${a.join(' ')}`
 const readablePath = (p: string): boolean =>
-  /^(\/proc\/|\/sys\/|\$NL_T\/(out|err)$|\$\{?nl_|"?\$nl_)/.test(p) || /^\$\{?nl_[a-z_]+\}?(\/[a-z_]+)*$/.test(p)
+  /^(\/proc\/|\/sys\/|\$NL_T\/(out|err)(\$NL_J)?$|\$NL_T\/j\.\$1$|\$\{?nl_|"?\$nl_)/.test(p) ||
+  /^\$\{?nl_[a-z_]+\}?(\/[a-z_]+)*$/.test(p)
+
+/**
+ * The probe's own files in its private temp dir: one command's output and stderr, the watchdog's
+ * files (per shell: the probe's and each job's, suffix $NL_J), a job's held output and status.
+ */
+const ownTempFile = (p: string): boolean =>
+  /^\$NL_T\/(out|err|cur|killed)(\$NL_J)?$/.test(p) ||
+  p === '$NL_T/killed${nl_w_cur#"$NL_T/cur"}' ||
+  /^\$NL_T\/j\.\$2(\.st)?$/.test(p) ||
+  p === '$NL_T/jobs'
 
 const IP_OBJECTS = new Set(['link', 'addr', 'route', 'neigh'])
 
@@ -311,12 +322,14 @@ const ALLOW: Record<string, Check> = {
   // Only the probe's own processes: the watchdog, the processes of a section that ran too long
   // (nl_kill_tree: below the probe's shell), and `kill -0` to see whether the probe is still there.
   kill: (a) =>
-    ['$NL_WD', '$nl_kt_list'].includes(a.join(' ')) || a.join(' ') === '-0 $NL_MAIN'
+    ['$NL_WD', '$nl_kt_list'].includes(a.join(' ')) || ['-0 $NL_MAIN', '-0 $nl_jp'].includes(a.join(' '))
       ? null
       : `kill ${a.join(' ')}`,
+  // Only a job the probe started itself (nl_early), by the pid it noted.
+  wait: exactly(['${nl_jpid%% *}']),
   mktemp: exactly(['-d']),
   rm: (a) =>
-    a[0] === '-f' && a.length > 1 && a.slice(1).every((x) => /^\$NL_T\/(out|err|cur|killed)$/.test(x))
+    a[0] === '-f' && a.length > 1 && a.slice(1).every((x) => /^\$NL_T\/((out|err|cur|killed)\*?|j\.\*|jobs)$/.test(x))
       ? null
       : `rm ${a.join(' ')}`,
   rmdir: exactly(['$NL_T']),
@@ -413,6 +426,7 @@ function unwrap(words: string[]): { words: string[]; error?: string } {
 }
 
 const WRAPPERS = new Set(['nl_run', 'nl_x', 'nl_p'])
+const JOB_RUNNERS = new Set(['nl_early', 'nl_join', 'nl_drop'])
 
 /** The function whose body holds `line` (definitions start with `name() {` and end with `}` in column 0). */
 function functionAt(script: string, line: number): string | null {
@@ -437,7 +451,8 @@ export function checkScript(script: string): { violations: string[]; seen: Set<s
         /^>&(\d|-)$/.test(r) ||
         /^<&-$/.test(r) ||
         r === '>/dev/null' ||
-        /^>\$NL_T\/(out|err|cur|killed)$/.test(r)
+        (/^>[^>]/.test(r) && ownTempFile(r.slice(1))) ||
+        r === '>>$NL_T/jobs'
       if (!ok) violations.push(`line ${cmd.line}: redirection ${r}`)
     }
     let words = cmd.words
@@ -458,6 +473,23 @@ export function checkScript(script: string): { violations: string[]; seen: Set<s
       const fn = functionAt(script, cmd.line)
       if (!fn || !WRAPPERS.has(fn))
         violations.push(`line ${cmd.line}: "$@" run outside nl_run/nl_x/nl_p (${fn ?? 'top level'})`)
+      continue
+    }
+    // Jobs (nl_early, nl_join, nl_drop) run a function of the probe's by its name: the call sites
+    // must name one (its body is checked where it is defined), and only those three run the name.
+    if (JOB_RUNNERS.has(name)) {
+      const fnArg = name === 'nl_early' ? args[1] : args[0]
+      const modeOk = name !== 'nl_early' || args[0] === 'bg' || args[0] === 'fg'
+      if (!modeOk || !fnArg || !functions.has(fnArg) || args.length !== (name === 'nl_early' ? 2 : 1))
+        violations.push(
+          `line ${cmd.line}: ${name} of something other than one of the probe's functions: ${args.join(' ')}`
+        )
+      continue
+    }
+    if (name === '$1' || name === '$2') {
+      const fn = functionAt(script, cmd.line)
+      const runs = fn === 'nl_early' ? '$2' : fn === 'nl_join' ? '$1' : null
+      if (runs !== name) violations.push(`line ${cmd.line}: ${name} run as a command outside nl_early/nl_join`)
       continue
     }
     if (functions.has(name)) continue
@@ -525,7 +557,8 @@ describe('probe.sh allow-list', () => {
       'ss',
       'stat',
       'cat',
-      'rm'
+      'rm',
+      'wait'
     ]) {
       expect(seen, c).toContain(c)
     }
@@ -575,6 +608,12 @@ describe('probe.sh allow-list', () => {
     ['kill of a pid from a variable', 'kill -9 "$x"'],
     ['sleep as a stall', 'sleep 3600'],
     ['wait on anything', 'wait'],
+    ['wait on a pid from a variable', 'wait "$x"'],
+    ['a job of a command instead of a function', 'nl_early bg iptables -F'],
+    ['a join of a command instead of a function', 'nl_join iptables-restore'],
+    ['a job of a function with arguments', 'nl_early bg nl_f_brif iptables -F'],
+    ['a new function running its argument by name', 'nl_evil() {\n  "$1"\n}\nnl_evil x'],
+    ['writes to another job file', 'echo x >"$NL_T/j.other"'],
     ['writes to another temp file', 'echo x >"$NL_T/other"'],
     ['a kept run of a bad command', "nl_run_kept x 'x' nl_p iptables -F"],
     ['env with another variable', 'nl_p env LD_PRELOAD=/tmp/x.so ss -Htulpn'],
@@ -622,7 +661,11 @@ describe('probe.sh loads no kernel module', () => {
   /** The lines running `name` (after the wrappers), with the words of each, before and after unwrapping. */
   function runs(name: string): { line: number; words: string[]; written: string[] }[] {
     return commands
-      .map((c) => ({ line: c.line, words: unwrap(c.words.filter((w, i) => i > 0 || !/^[A-Za-z_]+=/.test(w))).words, written: c.words }))
+      .map((c) => ({
+        line: c.line,
+        words: unwrap(c.words.filter((w, i) => i > 0 || !/^[A-Za-z_]+=/.test(w))).words,
+        written: c.words
+      }))
       .filter((c) => c.words[0] === name)
   }
 
@@ -656,13 +699,16 @@ describe('probe.sh loads no kernel module', () => {
   it.each(GUARDS)('%s runs only behind its guard', (name, applies, guard) => {
     const lines = runs(name).filter((r) => applies(r.written))
     expect(lines.length, `${name} not found in the probe`).toBeGreaterThan(0)
-    for (const r of lines) expect(guarded(r.line, guard), `line ${r.line}: ${r.words.join(' ')} outside "${guard}"`).toBe(true)
+    for (const r of lines)
+      expect(guarded(r.line, guard), `line ${r.line}: ${r.words.join(' ')} outside "${guard}"`).toBe(true)
   })
 
   it('reads listening sockets from /proc when the sock_diag modules are not all loaded', () => {
     const viaEnv = runs('ss').filter((r) => r.written.includes('PROC_ROOT=/proc'))
     expect(viaEnv.map((r) => r.written.slice(-4).join(' '))).toEqual(['env PROC_ROOT=/proc ss -Htulpn'])
-    expect(conditionsAt(script, viaEnv[0].line).at(-1)).toMatch(/^not \(nl_mod_ok inet_diag && nl_mod_ok tcp_diag && nl_mod_ok udp_diag/)
+    expect(conditionsAt(script, viaEnv[0].line).at(-1)).toMatch(
+      /^not \(nl_mod_ok inet_diag && nl_mod_ok tcp_diag && nl_mod_ok udp_diag/
+    )
   })
 
   it('tells apart the conditions of if, elif and else branches', () => {
