@@ -1145,8 +1145,11 @@ if [ "$NL_SAVE_OK" = 0 ] && [ -n "$NL_SAVE_ST" ] && [ "$NL_SAVE_ST" != permissio
 fi
 if nl_mod_ok nf_tables; then
   nl_run nft.ruleset 'nft -j list ruleset' nl_p nft -j list ruleset
+  # nft -j (1.0.6) does not say which device an ingress/egress chain is on; the text listing does.
+  nl_run nft.chains 'nft list chains' nl_p nft list chains
 else
   nl_skip nft.ruleset 'nft -j list ruleset' 'nf_tables is not loaded (not loading it)'
+  nl_skip nft.chains 'nft list chains' 'nf_tables is not loaded (not loading it)'
 fi
 
 # ---------------------------------------------------------------- conntrack

@@ -136,6 +136,17 @@ describe.skipIf(skipReason)('diagnose and trace against the real lab', () => {
       return { tables, remove }
     }
 
+    /** A real wget from the lab wan namespace to `to` (host:port): did it get an answer? */
+    const wanWgetTo = (to: string) => async (): Promise<boolean> =>
+      (await run('ip', ['netns', 'exec', truth.wan.netns, ...boundedWget(`http://${to}/`, 3)])).exitCode === 0
+
+    /** With the table gone: trace says delivered again, and the wan really reaches `to` again. */
+    async function wanDeliveredAgain(to: string): Promise<void> {
+      const after = traceFlow(await liveSnapshot('local', null), truth.wan.nsIp, to)
+      expect(after.verdict, describeTrace(after)).toBe('delivered')
+      await until('the wan reaches the published port again', wanWgetTo(to), 20_000)
+    }
+
     it('missing-masquerade: nllab-front’s MASQUERADE rule deleted', async () => {
       const spec = ['-s', front.subnet, '!', '-o', front.bridge, '-j', 'MASQUERADE']
       const ruleLine = `-A POSTROUTING ${spec.join(' ')}`
@@ -225,8 +236,7 @@ describe.skipIf(skipReason)('diagnose and trace against the real lab', () => {
     it('a native nft table with a forward base chain, policy drop (issue #13): trace and a real wget from the wan agree; table deleted', async () => {
       const table = 'nllab_h7_native'
       const to = `${truth.wan.hostIp}:${truth.webPort}`
-      const wanWget = async (): Promise<boolean> =>
-        (await run('ip', ['netns', 'exec', truth.wan.netns, ...boundedWget(`http://${to}/`, 3)])).exitCode === 0
+      const wanWget = wanWgetTo(to)
       const { tables, remove } = await labNftTable('inet', table)
       try {
         await must('nft', ['add', 'table', 'inet', table])
@@ -242,9 +252,7 @@ describe.skipIf(skipReason)('diagnose and trace against the real lab', () => {
         await remove()
       }
       expect(await tables()).not.toContain(table)
-      const after = traceFlow(await liveSnapshot('local', null), truth.wan.nsIp, to)
-      expect(after.verdict, describeTrace(after)).toBe('delivered')
-      await until('the wan reaches the published port again', wanWget, 20_000)
+      await wanDeliveredAgain(to)
     })
     it('a bridge family table whose forward chain drops nllab-app → nllab-web HTTP on nllab-front (issue #13): trace and a real wget agree; table deleted', async () => {
       const table = 'nllab_h7_bridge'
@@ -277,6 +285,42 @@ describe.skipIf(skipReason)('diagnose and trace against the real lab', () => {
       const after = traceFlow(await liveSnapshot('local', null), 'nllab-app', `nllab-web:80/tcp`)
       expect(after.verdict, describeTrace(after)).toBe('delivered')
       await until('nllab-app reaches nllab-web:80 again', appWget, 20_000)
+    })
+
+    it('a netdev table whose ingress chain on the wan veth drops TCP to the published port (issue #13): trace and real attempts from the wan agree; table deleted', async () => {
+      const table = 'nllab_h13_netdev_live'
+      const to = `${truth.wan.hostIp}:${truth.webPort}`
+      const device = truth.wan.hostIf
+      const wanPing = ['netns', 'exec', truth.wan.netns, '/bin/busybox', 'ping', '-c', '1', '-W', '2', truth.wan.hostIp]
+      const { tables, remove } = await labNftTable('netdev', table)
+      try {
+        await must('nft', ['add', 'table', 'netdev', table])
+        const chain = `{ type filter hook ingress device "${device}" priority -10; policy accept; }`
+        await must('nft', ['add', 'chain', 'netdev', table, 'wan_in', chain])
+        await must('nft', ['add', 'rule', 'netdev', table, 'wan_in', 'tcp', 'dport', String(truth.webPort), 'drop'])
+        const s = await liveSnapshot('local', null)
+        expect(s.nat.chains.find((c) => c.table === `netdev ${table}`)?.devices).toEqual([device])
+        const t = traceFlow(s, truth.wan.nsIp, to)
+        expect(t.verdict, describeTrace(t)).toBe('dropped')
+        expect(t.droppedBy, describeTrace(t)).toBe(`tcp dport ${truth.webPort} drop`)
+        expect(t.reason.en).toMatch(
+          new RegExp(`^Dropped by the nftables netdev table ${table}, base chain wan_in \\(hook ingress, device ${device}, priority -10\\)`)
+        )
+        expect(t.reason['zh-CN']).toContain(`nftables netdev 族的表 ${table} 的基础链 wan_in（hook ingress，设备 ${device}，优先级 -10）`)
+        expect(t.reason.en).not.toContain('Not walked')
+        // Before prerouting: docker's DNAT never saw the packet.
+        expect(hopRules(t).some((r) => r.includes('-j DNAT')), describeTrace(t)).toBe(false)
+        expect(await wanWgetTo(to)(), 'the wan really reached the published port through the ingress drop').toBe(false)
+        // ICMP to the host's wan address is not matched by the rule: traced and really answered.
+        const ping = traceFlow(s, truth.wan.nsIp, truth.wan.hostIp)
+        expect(ping.verdict, describeTrace(ping)).toBe('delivered')
+        expect(ping.hops.map((h) => h.where)).toContain(`nft netdev ${table} wan_in`)
+        expect(await reaches('ip', wanPing, true)).toBe(true)
+      } finally {
+        await remove()
+      }
+      expect(await tables()).not.toContain(table)
+      await wanDeliveredAgain(to)
     })
   })
 

@@ -21,6 +21,7 @@ export const LATE_SECTIONS: ReadonlySet<string> = new Set([
   SECTION.iptablesNftSave,
   SECTION.iptablesListNat,
   SECTION.nftRuleset,
+  SECTION.nftChains,
   SECTION.conntrack,
   SECTION.conntrackCount,
   SECTION.conntrackMax,

@@ -25,6 +25,7 @@ import { parseIptablesList } from '../parsers/iptables-list'
 import { parseIptablesSave } from '../parsers/iptables-save'
 import { parseNetHelpers } from '../parsers/nethelpers'
 import { parseNetnsMap } from '../parsers/netns-map'
+import { parseNftChainsText } from '../parsers/nft-chains-text'
 import { parseNftJson } from '../parsers/nft-json'
 import { parsePodmanContainers, parsePodmanNetworks, parsePodmanPods } from '../parsers/podman'
 import { parseProcIfInet6 } from '../parsers/proc-if-inet6'
@@ -123,6 +124,7 @@ export type SectionKey =
   | 'iptablesNftSave'
   | 'iptablesListNat'
   | 'nftRuleset'
+  | 'nftChains'
   | 'conntrack'
   | 'conntrackCount'
   | 'conntrackMax'
@@ -267,6 +269,10 @@ export const HOST_SECTIONS = {
   nftRuleset: host('nft.ruleset', 'nft -j list ruleset', via('nft-json', parseNftJson), [
     LAB('nft.ruleset'),
     'nftables/*/nft-json--*.out'
+  ]),
+  // The devices of netdev/inet ingress and egress chains, which nft -j (1.0.6) leaves out.
+  nftChains: host('nft.chains', 'nft list chains', via('nft-chains-text', parseNftChainsText), [
+    'nftables/*/nft-chains--*.out'
   ]),
   conntrack: host('conntrack.list', 'conntrack -L -o extended | head -n $NL_CAP', via('conntrack', parseConntrack), [
     LAB('conntrack.list'),

@@ -324,6 +324,7 @@ function stages(capture: Capture): SnapshotStages {
     list: save ? null : listRuleset(r.read(HOST.iptablesListNat)),
     otherSave,
     nft: r.read(HOST.nftRuleset),
+    nftDevices: r.read(HOST.nftChains),
     versionText,
     dockerBridges,
     dockerSubnets,

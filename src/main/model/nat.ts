@@ -14,7 +14,7 @@
  * (DOCKER-USER content and anything else in built-in or hand-made chains).
  */
 import type { IptablesListChain } from '../parsers/iptables-list'
-import type { IptablesRule, IptablesRuleset, NftRule, NftRuleset } from '../parsers/types'
+import type { IptablesRule, IptablesRuleset, NftChain, NftChainDevices, NftRule, NftRuleset } from '../parsers/types'
 import type { ChainInfo, NatRule, RuleOption, Snapshot } from '../../shared/snapshot/schema'
 import { negatableFields, optionsNamed, plainOption } from '../../shared/netfilter/rule'
 import { serializeMatch, serializeTargetArgs } from '../parsers/iptables-save'
@@ -31,6 +31,8 @@ export interface NatInput {
   /** The other backend's save (`iptables-legacy-save` when iptables is nft, and vice versa). */
   otherSave: { backend: 'nf_tables' | 'legacy'; ruleset: IptablesRuleset } | null
   nft: NftRuleset | null
+  /** `nft list chains`: the devices of ingress/egress base chains (null when not captured). */
+  nftDevices?: NftChainDevices[] | null
   /** `iptables -V` output, e.g. `iptables v1.8.9 (nf_tables)`. */
   versionText: string | null
   /** Bridges docker manages (from docker networks); more are learnt from DOCKER* chains. */
@@ -204,7 +206,8 @@ function fromIptables(
         // iptables' hooks and priorities are fixed by table and chain (netfilter/ruleset.ts).
         hook: null,
         priority: null,
-        type: null
+        type: null,
+        devices: null
       })
     for (const r of table.rules) {
       const target = r.target ?? ''
@@ -253,14 +256,41 @@ function nftOwner(table: string, rule: NftRule, target: string, ctx: OwnerContex
 const isXtablesTable = (family: string, name: string): boolean =>
   ['ip', 'ip6', 'arp', 'bridge'].includes(family) && XTABLES.has(name)
 
+/** Hooks whose base chains belong to devices: the kernel runs them only for those devices' packets. */
+const DEVICE_HOOKS = new Set(['ingress', 'egress'])
+
+/**
+ * The devices of each ingress/egress base chain of the JSON ruleset, from `nft list chains`: joined
+ * by exact family, table and chain name and the same hook. Null (not known) without the listing,
+ * for a chain it lists not exactly once, and for every chain when some table or chain name holds a
+ * line break: nft prints names as they are, so such a name can imitate another chain's lines.
+ */
+function chainDevices(rs: NftRuleset, listing: NftChainDevices[] | null): (c: NftChain) => string[] | null {
+  const names = [...rs.tables.map((t) => t.name), ...rs.chains.flatMap((c) => [c.table, c.name])]
+  if (!listing || names.some((n) => /[\r\n]/.test(n))) return () => null
+  const key = (family: string, table: string, chain: string): string => JSON.stringify([family, table, chain])
+  const byKey = new Map<string, NftChainDevices | null>()
+  for (const d of listing) {
+    const k = key(d.family, d.table, d.chain)
+    byKey.set(k, byKey.has(k) ? null : d)
+  }
+  return (c) => {
+    if (!c.hook || !DEVICE_HOOKS.has(c.hook)) return null
+    const listed = byKey.get(key(c.family, c.table, c.name))
+    return listed && listed.hook === c.hook ? listed.devices : null
+  }
+}
+
 function fromNft(
   rs: NftRuleset,
+  listing: NftChainDevices[] | null,
   includeXtables: boolean,
   ctx: OwnerContext,
   rules: NatRule[],
   chains: ChainInfo[]
 ): void {
   const wanted = (family: string, table: string): boolean => includeXtables || !isXtablesTable(family, table)
+  const devicesOf = chainDevices(rs, listing)
   for (const c of rs.chains) {
     if (!wanted(c.family, c.table)) continue
     chains.push({
@@ -270,7 +300,8 @@ function fromNft(
       family: 'nft',
       hook: c.hook,
       priority: c.priority,
-      type: c.type
+      type: c.type,
+      devices: devicesOf(c)
     })
   }
   for (const r of rs.rules) {
@@ -337,7 +368,7 @@ export function buildNat(input: NatInput): NatModel {
       rules,
       chains
     )
-  if (input.nft) fromNft(input.nft, !v4 && !input.save6, ctx, rules, chains)
+  if (input.nft) fromNft(input.nft, input.nftDevices ?? null, !v4 && !input.save6, ctx, rules, chains)
 
   const iptablesBackend = backendFromVersion(input.versionText) ?? input.save?.backend ?? null
   const present = new Set<Backend>()

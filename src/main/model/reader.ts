@@ -41,6 +41,7 @@ const CONSEQUENCE: Record<string, string> = {
   'iptables-nft.save': 'cannot tell whether nf_tables iptables rules exist too',
   'iptables.list.nat': 'NAT rules unknown',
   'nft.ruleset': 'nftables rules unknown',
+  'nft.chains': 'devices of nftables ingress/egress chains unknown (trace does not walk them)',
   'conntrack.list': 'live NAT translations unknown',
   'conntrack.count': 'conntrack table size unknown',
   'conntrack.max': 'conntrack table limit unknown',

@@ -250,6 +250,17 @@ export interface NftChain {
   priority: number | null
   policy: string | null
 }
+/** `nft list chains` (text): the devices of one base chain (ingress/egress chains name theirs). */
+export interface NftChainDevices {
+  family: string
+  table: string
+  chain: string
+  hook: string
+  /** The chain's `device "…"` or `devices = { … }`; [] when it names none. */
+  devices: string[]
+  /** The chain's `type … hook …` line. */
+  raw: string
+}
 export interface NftRuleset {
   version: string | null
   tables: { family: string; name: string }[]

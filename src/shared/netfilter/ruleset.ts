@@ -393,6 +393,8 @@ export interface NftBaseChain {
   priority: number
   /** `filter`, `nat` or `route`. */
   type: string
+  /** An ingress/egress chain's devices ([] for none); null for other chains and when not known. */
+  devices: string[] | null
   rules: Ruleset
 }
 
@@ -415,6 +417,7 @@ export function nftBaseChains(snapshot: Snapshot, families: readonly string[] = 
       hook: c.hook,
       priority: c.priority,
       type: c.type,
+      devices: c.devices ?? null,
       rules
     })
   }

@@ -319,7 +319,13 @@ export const ChainInfo = z.object({
    */
   hook: z.string().nullable().default(null),
   priority: z.number().nullable().default(null),
-  type: z.string().nullable().default(null)
+  type: z.string().nullable().default(null),
+  /**
+   * The devices a `netdev` or `inet` ingress/egress base chain is attached to (`nft list chains`;
+   * [] when it names none). Null for every other chain and when not known: a capture without that
+   * section, or a listing that could not be matched to the chain.
+   */
+  devices: z.array(z.string()).nullable().default(null)
 })
 export type ChainInfo = z.infer<typeof ChainInfo>
 

@@ -108,5 +108,7 @@ export function upgradeSnapshot(value: unknown): unknown {
   // 4 → 5: native nft chains gained hook, priority and type (defaulted to null: such a file's nft
   // base chains are not walked by trace, as before).
   // 5 → 6: container interfaces gained the evidence `proc-if-inet6`; older files never have it.
+  // 6 → 7: nft chains gained `devices` (defaulted to null: such a file's netdev/inet ingress and
+  // egress chains are not walked by trace, as before).
   return { ...snapshot, schemaVersion: SCHEMA_VERSION }
 }

@@ -105,6 +105,7 @@ export function forward(t: Tracer, source: Endpoint, target: Target): ForwardSta
     state.original
   )
   t.checkLinkUp(hostInterface(t.snapshot, ingress), ingress)
+  t.deviceHook('ingress', ingress, state.original)
   state.inIface = ingress
   return hostIngress(t, ingress, state)
 }
@@ -173,6 +174,8 @@ function fromContainer(
   // To the bridge device itself (the gateway): the rest of bridge prerouting, then bridge input.
   t.bridgeHook('prerouting', state.original, ci.hostVeth, null, (priority) => priority >= BRNF_PREROUTING)
   t.bridgeHook('input', state.original, ci.hostVeth, null)
+  // Passed up by the bridge, the packet arrives on the bridge device: its ingress chains.
+  t.deviceHook('ingress', bridge, state.original)
   return hostIngress(t, bridge, state)
 }
 
@@ -235,6 +238,8 @@ function leaveContainer(
       packet
     )
     t.checkLinkUp(veth, ci.hostVeth)
+    // The host end receives it: its ingress chains run before the bridge sees the frame.
+    t.deviceHook('ingress', ci.hostVeth, packet)
   }
   // When the host veth is in the snapshot, its master is the truth (docker's idea may be stale).
   const bridge = veth ? veth.master : ci.bridge
@@ -270,6 +275,8 @@ function enterContainer(t: Tracer, bridge: string, packet: Packet): Container {
   const hostVeth = hostVethOf(iface)
   const veth = hostVeth ? hostInterface(t.snapshot, hostVeth) : null
   if (hostVeth) {
+    // The bridge sends the frame out of this port: the port's egress chains run last.
+    t.deviceHook('egress', hostVeth, packet)
     t.hop(
       'veth',
       `host ${hostVeth} → ${container.name} ${iface.ifname}`,
@@ -406,6 +413,8 @@ function postRouting(t: Tracer, out: string, route: Route, packet: Packet, state
   state.snat = snat.rule
   state.final = packet
   state.outIface = out
+  // After postrouting the device sends it: its egress chains (a bridge's, then its port's below).
+  t.deviceHook('egress', out, packet)
   if (t.hostInterfaceKind(out) === 'bridge') {
     t.hop('egress', out, [bridgeNodeId('host', out)], M('outThroughBridge', { bridge: out }), packet)
     t.checkLinkUp(hostInterface(t.snapshot, out), out)

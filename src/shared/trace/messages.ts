@@ -9,6 +9,22 @@
 import type { Localized } from '../localized'
 import type { TraceVerdict } from './types'
 
+/** A netdev/inet base chain on devices, as the notes and verdicts name it. */
+interface DeviceChainRef {
+  table: string
+  chain: string
+  hook: string
+  priority: number
+}
+const chainList = (chains: DeviceChainRef[], zh = false): string =>
+  chains
+    .map((c) =>
+      zh
+        ? `${c.table} ${c.chain}（hook ${c.hook}，优先级 ${c.priority}）`
+        : `${c.table} ${c.chain} (hook ${c.hook}, priority ${c.priority})`
+    )
+    .join(zh ? '；' : '; ')
+
 /** `:8080`, or nothing for a port-less packet. */
 const port = (p: number | null): string => (p !== null ? ':' + p : '')
 
@@ -22,8 +38,20 @@ const en = {
     `No host routing table in the snapshot and ${p.dst} is not on a connected subnet.`,
   onlyNativeNft: () =>
     'Only native nftables rules were captured, without their chains’ hooks and priorities (a snapshot older than schema 5): the netfilter verdict is unknown.',
-  deviceChainsNotWalked: (p: { chains: { table: string; chain: string; hook: string; priority: number }[] }) =>
-    `Not walked: ${p.chains.map((c) => `${c.table} ${c.chain} (hook ${c.hook}, priority ${c.priority})`).join('; ')}. Ingress/egress base chains belong to a device, and the captured nft -j ruleset does not say which (nftables 1.0.6 does not print it), so a drop there is not seen by this trace.`,
+  deviceChainsNotWalked: (p: { chains: DeviceChainRef[]; listed: boolean }) =>
+    `Not walked: ${chainList(p.chains)}. Ingress/egress base chains belong to a device, and ${
+      p.listed
+        ? 'the captured nft list chains could not be matched to these (a table or chain name holds a line break, or the ruleset changed between the two listings)'
+        : 'this capture has no nft list chains section (made before NetLens read it) while its nft -j ruleset does not say which (nftables 1.0.6 does not print it)'
+    }, so a drop there is not seen by this trace.`,
+  egressHookMissing: (p: { chains: DeviceChainRef[]; kernel: string }) =>
+    `Not walked: ${chainList(p.chains)}. The egress hook came with Linux 5.16, and this host runs ${p.kernel}.`,
+  droppedOnDevice: (p: DeviceChainRef & { family: string; device: string; by: string }) =>
+    `Dropped by the nftables ${p.family} table ${p.table}, base chain ${p.chain} (hook ${p.hook}, device ${p.device}, priority ${p.priority}), by: ${p.by}. ${
+      p.hook === 'ingress'
+        ? 'Ingress chains see every packet arriving on their device first, before prerouting and before a bridge takes the frame'
+        : 'Egress chains see every packet leaving by their device last, after postrouting'
+    }, in priority order, and a drop in any is final: this nft chain decided.`,
   noIptablesRules: () =>
     'No iptables rules in the snapshot (section missing or denied): the netfilter verdict is unknown.',
   ruleAction: (p: { where: string; action: string }) => `${p.where}: ${p.action}`,
@@ -175,7 +203,19 @@ const zhCN: Catalogue = {
   onlyNativeNft: () =>
     '只采集到了原生 nftables 规则，却没有各条链的 hook 和优先级（schema 5 之前的快照），netfilter 这一段无法判断。',
   deviceChainsNotWalked: (p) =>
-    `未追踪：${p.chains.map((c) => `${c.table} ${c.chain}（hook ${c.hook}，优先级 ${c.priority}）`).join('；')}。ingress/egress 基础链挂在某个网络设备上，而采集到的 nft -j 规则集没有写明是哪个设备（nftables 1.0.6 不输出），所以这里的丢弃本次追踪看不到。`,
+    `未追踪：${chainList(p.chains, true)}。ingress/egress 基础链挂在某个网络设备上，${
+      p.listed
+        ? '而采集到的 nft list chains 对不上这些链（有表名或链名含换行，或者两次列出之间规则集变了）'
+        : '而这份采集结果里没有 nft list chains 一段（采集时 NetLens 还不读它），nft -j 规则集又没有写明是哪个设备（nftables 1.0.6 不输出）'
+    }，所以这里的丢弃本次追踪看不到。`,
+  egressHookMissing: (p) =>
+    `未追踪：${chainList(p.chains, true)}。egress hook 从 Linux 5.16 起才有，这台主机的内核是 ${p.kernel}。`,
+  droppedOnDevice: (p) =>
+    `在 nftables ${p.family} 族的表 ${p.table} 的基础链 ${p.chain}（hook ${p.hook}，设备 ${p.device}，优先级 ${p.priority}）被丢弃：${p.by}。${
+      p.hook === 'ingress'
+        ? 'ingress 链最先看到从这个设备进来的每个包，在 prerouting 之前，也在网桥接手这个帧之前'
+        : 'egress 链最后看到从这个设备发出的每个包，在 postrouting 之后'
+    }；同一设备上的链按优先级依次执行，任何一条丢弃即为最终结果：由这条 nft 链决定。`,
   noIptablesRules: () => '快照里没有 iptables 规则（相关段缺失或没有权限），无法判断 netfilter 的处理结果。',
   ruleAction: (p) => `${p.where}：${zhAction(p.action)}`,
   endOfChain: (p) => `${p.where}：走到链尾，按默认策略 ${p.policy} 处理`,

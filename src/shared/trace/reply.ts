@@ -3,6 +3,7 @@ import { isPrivateIpv4 } from '../net/ip'
 import { bridgeNodeId, containerNetnsId, containerNodeId, ifaceNodeId, uplinkNodeId } from '../topology/ids'
 import type { Packet } from '../netfilter/ruleset'
 import { containerHolding, networksHolding } from '../snapshot/query'
+import { hostVethOf } from '../snapshot/bridges'
 import { traceMessage as M } from './messages'
 import { Stop, fmt, type Tracer } from './tracer'
 import type { ForwardState } from './forward'
@@ -27,6 +28,7 @@ export function replyPath(t: Tracer, s: ForwardState): void {
     }
     const description = M('replyArrives', { iface: s.outIface, packet: fmt(back) })
     t.hop('ingress', s.outIface ?? 'uplink', uplink, description, back)
+    t.deviceHook('ingress', s.outIface, back, 'ESTABLISHED')
   } else if (s.deliveredTo) {
     const holder = containerHolding(t.snapshot, s.final.dst)
     t.hop(
@@ -38,6 +40,9 @@ export function replyPath(t: Tracer, s: ForwardState): void {
       M('containerAnswers', { container: s.deliveredTo.name, packet: fmt(back) }),
       back
     )
+    // Into the host through its veth, then (routed) up from the bridge: their ingress chains.
+    t.deviceHook('ingress', holder ? hostVethOf(holder.iface) : null, back, 'ESTABLISHED')
+    if (!s.bridged) t.deviceHook('ingress', s.outIface, back, 'ESTABLISHED')
   } else if (s.local) {
     t.hop('netns', 'host', [], M('hostAnswersReply', { packet: fmt(back) }), back)
   }
@@ -69,6 +74,9 @@ export function replyPath(t: Tracer, s: ForwardState): void {
     const owner = s.sourceContainer.owner
     const ci = s.sourceIface
     const bridge = replyOut ?? ci.bridge
+    // Out by the bridge device when routed, then by the source's port: their egress chains.
+    if (!s.bridged) t.deviceHook('egress', replyOut, packet, 'ESTABLISHED')
+    t.deviceHook('egress', ci.hostVeth, packet, 'ESTABLISHED')
     t.hop(
       'veth',
       `host ${ci.hostVeth ?? '?'} → ${owner.name} ${ci.ifname}`,
@@ -82,6 +90,7 @@ export function replyPath(t: Tracer, s: ForwardState): void {
       packet
     )
   } else if (replyOut) {
+    t.deviceHook('egress', replyOut, packet, 'ESTABLISHED')
     const description = M('backOut', { iface: replyOut, dst: packet.dst, packet: fmt(packet) })
     t.hop('egress', replyOut, t.egressNodes(replyOut), description, packet)
   } else {

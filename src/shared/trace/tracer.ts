@@ -63,6 +63,8 @@ export class Tracer {
   readonly nftChains: NftBaseChain[]
   /** `bridge` family base chains: frames crossing a bridge meet them (filter type), in priority order. */
   readonly bridgeChains: NftBaseChain[]
+  /** netdev and inet ingress/egress base chains whose devices are known, in priority order. */
+  readonly deviceChains: NftBaseChain[]
   readonly local: Set<string>
   private target: 'hops' | 'reply' = 'hops'
   proto = 'icmp'
@@ -74,16 +76,21 @@ export class Tracer {
     this.backends = iptablesBackends(snapshot)
     this.nftChains = nftBaseChains(snapshot)
     this.bridgeChains = nftBaseChains(snapshot, ['bridge']).filter((c) => c.type === 'filter')
-    // netdev (and inet) ingress/egress chains sit on devices `nft -j` (1.0.6) does not name: said, not walked.
-    const deviceChains = nftBaseChains(snapshot, ['netdev', 'inet']).filter(
-      (c) => c.hook === 'ingress' || c.hook === 'egress'
-    )
-    if (deviceChains.length)
-      this.notes.push(
-        M('deviceChainsNotWalked', {
-          chains: deviceChains.map((c) => ({ table: c.table, chain: c.chain, hook: c.hook, priority: c.priority }))
-        })
-      )
+    // netdev (and inet) ingress/egress chains run only for their devices' packets: a chain whose
+    // devices the capture does not give (no nft.chains section) is said, not walked.
+    const onDevices = nftBaseChains(snapshot, ['netdev', 'inet']).filter((c) => DEVICE_HOOKS.includes(c.hook))
+    const kernel = snapshot.host.kernel
+    const egress = hasEgressHook(kernel)
+    this.deviceChains = onDevices.filter((c) => c.devices !== null && (c.hook === 'ingress' || egress))
+    const unknown = onDevices.filter((c) => c.devices === null)
+    const named = (chains: NftBaseChain[]) =>
+      chains.map((c) => ({ table: c.table, chain: c.chain, hook: c.hook, priority: c.priority }))
+    if (unknown.length) {
+      const listed = snapshot.sections.some((section) => section.name === 'nft.chains' && section.status === 'ok')
+      this.notes.push(M('deviceChainsNotWalked', { chains: named(unknown), listed }))
+    }
+    const beforeEgress = onDevices.filter((c) => c.devices !== null && c.hook === 'egress' && !egress)
+    if (beforeEgress.length && kernel) this.notes.push(M('egressHookMissing', { chains: named(beforeEgress), kernel }))
     this.local = hostLocalAddresses(snapshot)
   }
 
@@ -243,29 +250,46 @@ export class Tracer {
       if (c.hook === hook && picked(c.priority)) this.walkNative(c, packet, this.match(inPort, outPort, 'NEW'))
   }
 
-  /** One native nft base chain: its hops, and a drop that names the family, table, chain, hook and priority. */
-  private walkNative(c: NftBaseChain, packet: Packet, ctx: MatchContext): WalkResult {
+  /**
+   * The netdev and inet base chains of `hook` on `device`: ingress chains see a packet arriving on
+   * the device before anything else (prerouting, or the bridge when the device is a bridge port),
+   * egress chains see it leaving by the device after everything else (postrouting, the bridge's
+   * own hooks). Both families' chains of one device run in one priority order; a drop is final.
+   */
+  deviceHook(
+    hook: 'ingress' | 'egress',
+    device: string | null,
+    packet: Packet,
+    ctstate: 'NEW' | 'ESTABLISHED' = 'NEW'
+  ): void {
+    if (!device) return
+    const ctx = hook === 'ingress' ? this.match(device, null, ctstate) : this.match(null, device, ctstate)
+    for (const c of this.deviceChains)
+      if (c.hook === hook && c.devices!.includes(device)) this.walkNative(c, packet, ctx, device)
+  }
+
+  /** One native nft base chain: its hops, and a drop that names the family, table, chain, hook, device and priority. */
+  private walkNative(c: NftBaseChain, packet: Packet, ctx: MatchContext, device: string | null = null): WalkResult {
     const result = c.rules.walk(c.table, c.chain, packet, { ...ctx, mark: this.mark, ctmark: this.ctmark })
     this.mark = result.mark
     this.ctmark = result.ctmark
     this.unevaluated.push(...result.unevaluated.filter((r) => !['LOG', 'NFLOG', 'COUNTER', ''].includes(r.target)))
     const shown = `nft ${c.table}`
-    const policyRule = `policy ${(result.policy ?? 'ACCEPT').toLowerCase()} of ${shown} ${c.chain} (hook ${c.hook}, priority ${c.priority})`
+    const on = device !== null ? `, device ${device}` : ''
+    const policyRule = `policy ${(result.policy ?? 'ACCEPT').toLowerCase()} of ${shown} ${c.chain} (hook ${c.hook}${on}, priority ${c.priority})`
     this.recordSteps(result, shown, packet, policyRule)
     if (result.verdict !== 'ACCEPT') {
       const by = result.rule ? result.rule.raw : policyRule
-      throw new Stop(
-        'dropped',
-        M('droppedInNft', {
-          family: c.family,
-          table: c.table.slice(c.family.length + 1),
-          chain: c.chain,
-          hook: c.hook,
-          priority: c.priority,
-          by
-        }),
+      const chain = {
+        family: c.family,
+        table: c.table.slice(c.family.length + 1),
+        chain: c.chain,
+        hook: c.hook,
+        priority: c.priority,
         by
-      )
+      }
+      const reason = device !== null ? M('droppedOnDevice', { ...chain, device }) : M('droppedInNft', chain)
+      throw new Stop('dropped', reason, by)
     }
     return result
   }
@@ -411,6 +435,17 @@ export class Tracer {
     if (iface?.kind === 'bridge') return [bridgeNodeId('host', ifname)]
     return [uplinkNodeId(ifname)]
   }
+}
+
+/** Hooks whose base chains belong to devices (netdev, and inet's ingress). */
+const DEVICE_HOOKS = ['ingress', 'egress']
+
+/** Linux 5.16 brought the egress hook; an unknown kernel is given the benefit of the doubt. */
+function hasEgressHook(kernel: string | null): boolean {
+  const version = kernel ? /^(\d+)\.(\d+)/.exec(kernel) : null
+  if (!version) return true
+  const [major, minor] = [Number(version[1]), Number(version[2])]
+  return major > 5 || (major === 5 && minor >= 16)
 }
 
 /** Where a DNAT/SNAT rule sends the packet; this IPv4 trace ignores IPv6 addresses. */

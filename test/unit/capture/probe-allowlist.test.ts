@@ -376,7 +376,8 @@ const ALLOW: Record<string, Check> = {
   'ip6tables-save': noArgs,
   'iptables-legacy-save': noArgs,
   'iptables-nft-save': noArgs,
-  nft: exactly(['-j', 'list', 'ruleset']),
+  // The JSON ruleset, and the text chain listing for the devices of ingress/egress chains.
+  nft: exactly(['-j', 'list', 'ruleset'], ['list', 'chains']),
   conntrack: exactly(['-L', '-o', 'extended']),
   ss: exactly(['-Htulpn'])
 }

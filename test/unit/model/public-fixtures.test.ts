@@ -154,7 +154,9 @@ describe("Docker 29's native nftables table (ip docker-bridges)", () => {
       // Its base chain: `type nat hook prerouting priority dstnat` (schema 5).
       hook: 'prerouting',
       priority: -100,
-      type: 'nat'
+      type: 'nat',
+      // Not an ingress/egress chain: no devices (schema 7).
+      devices: null
     })
   })
 })

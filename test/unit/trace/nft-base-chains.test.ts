@@ -53,7 +53,8 @@ describe('native nftables base chains in trace', () => {
         family: 'nft',
         hook: 'forward',
         priority: 0,
-        type: 'filter'
+        type: 'filter',
+        devices: null
       },
       {
         table: 'inet filter',
@@ -62,7 +63,8 @@ describe('native nftables base chains in trace', () => {
         family: 'nft',
         hook: 'input',
         priority: 0,
-        type: 'filter'
+        type: 'filter',
+        devices: null
       },
       {
         table: 'ip early',
@@ -71,7 +73,8 @@ describe('native nftables base chains in trace', () => {
         family: 'nft',
         hook: 'forward',
         priority: -10,
-        type: 'filter'
+        type: 'filter',
+        devices: null
       }
     ])
     expect(nftBaseChains(withTables).map((c) => `${c.table} ${c.chain} ${c.priority}`)).toEqual([

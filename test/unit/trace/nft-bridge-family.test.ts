@@ -1,8 +1,9 @@
 /**
  * Trace through `bridge` family nftables chains (issue #13): a frame between two containers on one
  * bridge meets the bridge family's prerouting, forward and postrouting base chains, the bridge ports
- * as its interfaces; a drop there names the family, table, chain, hook and priority. netdev
- * ingress/egress chains are said not to be walked (nft -j 1.0.6 does not name their device).
+ * as its interfaces; a drop there names the family, table, chain, hook and priority. This capture
+ * predates the nft.chains section, so its netdev ingress chain is said not to be walked (nft -j
+ * 1.0.6 does not name its device; nft-netdev-family.test.ts has one that names it).
  *
  * A real root capture of the lab (test/fixtures/capture/debian-12-docker-20.10-nft-families,
  * capture.sh there) with a native `bridge` table whose forward chain (priority filter = -200) drops
@@ -10,32 +11,20 @@
  * drop`) and a `netdev` table with an ingress chain; connection-attempts.txt is what really
  * happened at that moment (wget failed, ping answered, wget worked once the table was deleted).
  */
-import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { parseCaptureText } from '../../../src/main/capture/capture-file'
-import type { Capture } from '../../../src/main/capture/capture-types'
 import { buildSnapshot } from '../../../src/main/model/build-snapshot'
 import { nftBaseChains } from '../../../src/shared/netfilter/ruleset'
 import { traceFlow } from '../../../src/shared/trace'
+import { readConnectionAttempts, readLabCapture } from '../../support/lab-capture'
 import { FIXTURES_DIR } from '../../support/fixtures'
 
 const DIR = join(FIXTURES_DIR, 'capture/debian-12-docker-20.10-nft-families')
 const TABLE = 'nllab_h7_bridge'
-const parsed = parseCaptureText(readFileSync(join(DIR, 'probe--bridge-netdev-tables.cap'), 'utf8'))
-if (!parsed.ok) throw new Error(parsed.error.message)
-const capture: Capture = parsed.value
-const snapshot = buildSnapshot(capture)
-const attempts = readFileSync(join(DIR, 'connection-attempts.txt'), 'utf8')
-const appPort = /app_front=(\S+)/.exec(attempts)![1]
-const webIp = /web=(\S+)/.exec(attempts)![1]
-/** Exit status of the real attempt whose heading contains `what`. */
-const realExit = (what: string): number => {
-  const lines = attempts.split('\n')
-  const at = lines.findIndex((l) => l.startsWith('==') && l.includes(what))
-  const exit = lines.slice(at + 1).find((l) => /^exit \d+$/.test(l))
-  return Number(exit!.slice('exit '.length))
-}
+const { capture, snapshot } = readLabCapture(DIR, 'probe--bridge-netdev-tables.cap')
+const { fact, realExit } = readConnectionAttempts(DIR)
+const appPort = fact('app_front')
+const webIp = fact('web')
 
 /** The same capture with the native bridge table left out of its nft ruleset. */
 function withoutBridgeTable(): ReturnType<typeof buildSnapshot> {

@@ -390,7 +390,9 @@ export function generateSnapshot(opts: GenerateOptions = {}): Snapshot {
           family: 'iptables'
         }
       ],
-      chains: [{ table: 'nat', chain: 'POSTROUTING', policy: 'ACCEPT', family: 'iptables', hook: null, priority: null, type: null }],
+      chains: [
+        { table: 'nat', chain: 'POSTROUTING', policy: 'ACCEPT', family: 'iptables', hook: null, priority: null, type: null, devices: null }
+      ],
       backendsPresent: ['nf_tables']
     },
     conntrack: { total: nConntrack, max: 262144, truncated: false, entries },
