@@ -8,7 +8,7 @@
  *     20 s in a network namespace made here with 1,500 interfaces (250 veths whose peers are the
  *     eth0 of 250 "container" processes, each in a namespace of its own, and 625 more veth
  *     pairs), streaming those 250 processes: the CPU time of the loop's whole process tree (its
- *     long-lived awk and cat, and every child it has reaped) from /proc/<pid>/stat over the wall
+ *     long-lived sed, or awk and cat, and every child it has reaped) from /proc/<pid>/stat over the wall
  *     time, < 1% of one core. Needs root; everything it makes (namespaces, processes, veths) is
  *     removed afterwards. No interface is up, no packet is sent.
  */
@@ -41,16 +41,14 @@ function devLine(name: string, n: number, tick: number): string {
   return `${name.padStart(15)}: ${rx} ${Math.floor(rx / 900)} 0 0 0 0 0 0 ${tx} ${Math.floor(tx / 800)} 0 0 0 0 0 0`
 }
 
-/** One frame as the loop prints it (grep -H), with counters grown by `tick` seconds of traffic. */
+/** One frame as the loop prints it (sed or awk: each file whole after its header), with counters grown by `tick` seconds of traffic. */
 export function loopFrame(tick: number): string {
-  const out = [`${BOUNDARY} begin`, `/proc/uptime:${1000 + tick}.00 3999.00`]
-  for (const line of DEV_HEADER) out.push(`/proc/net/dev:${line}`)
-  for (let i = 0; i < HOST_IFACES; i++)
-    out.push(`/proc/net/dev:${devLine(`veth${i.toString(16).padStart(7, '0')}`, i, tick)}`)
+  const out = [`${BOUNDARY} begin`, `${BOUNDARY} file /proc/uptime`, `${1000 + tick}.00 3999.00`, `${BOUNDARY} file /proc/net/dev`]
+  out.push(...DEV_HEADER)
+  for (let i = 0; i < HOST_IFACES; i++) out.push(devLine(`veth${i.toString(16).padStart(7, '0')}`, i, tick))
   for (let c = 0; c < CONTAINERS; c++) {
     const pid = 20_000 + c
-    for (const line of [...DEV_HEADER, devLine('lo', c, tick), devLine('eth0', c + 7, tick)])
-      out.push(`/proc/${pid}/net/dev:${line}`)
+    out.push(`${BOUNDARY} file /proc/${pid}/net/dev`, ...DEV_HEADER, devLine('lo', c, tick), devLine('eth0', c + 7, tick))
   }
   out.push(`${BOUNDARY} end`, '')
   return out.join('\n')

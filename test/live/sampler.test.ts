@@ -136,11 +136,12 @@ describe.skipIf(skipReason)('live counter stream and sampler', () => {
     let ours = new Set<number>()
     let frames = 0
     for await (const _frame of stream.frames) {
-      // While it runs: the loop (awk) and its cat, found by the same scan that must find none later.
+      // While it runs: the loop (sed here; awk and its cat on a host whose sed lacks -u), found by
+      // the same scan that must find none later.
       ours = new Set([...loopProcesses()].filter((pid) => !before.has(pid)))
       if (++frames === 2) break // leaving the loop stops the stream
     }
-    expect(ours.size).toBeGreaterThanOrEqual(2)
+    expect(ours.size).toBeGreaterThanOrEqual(1)
     // Gone at once: the end of the ticks ends the loop (the test's timeout is the failure).
     while ([...ours].some(alive)) await new Promise((r) => setTimeout(r, 100))
     expect([...ours].filter(alive)).toEqual([])

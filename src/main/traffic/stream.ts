@@ -3,20 +3,29 @@
  * `ssh … HOST sh -s`) that prints a boundary-delimited frame at start and then one per tick:
  *
  *   @@NLFRAME@@ begin
- *   /proc/uptime:<the uptime line>
- *   /proc/net/dev:<line>                  (each line of the host's)
- *   /proc/<pid>/net/dev:<line>            (each line of each streamed container namespace's)
+ *   @@NLFRAME@@ file /proc/uptime
+ *   <the uptime line>
+ *   @@NLFRAME@@ file /proc/net/dev
+ *   <the host's /proc/net/dev, whole>
+ *   @@NLFRAME@@ file /proc/<pid>/net/dev   (each streamed container namespace's, whole)
+ *   <…>
  *   @@NLFRAME@@ end
  *
  * NetLens ticks it: one newline on the loop's stdin per interval, so a frame costs the host no
- * process at all. A long-lived `awk` re-reads the files with getline/close and prints through one
- * long-lived `cat` (buffered output whatever the awk); a `grep -H` and a `sleep` per frame were
- * two fork+execs, more than half of the loop's cost on a host with 250 containers. mawk must be
- * told `-W interactive` to read its stdin line by line (otherwise it waits for a full buffer);
- * other awks ignore or refuse it, so the script asks first. When NetLens stops or goes away,
- * the stdin ends and so does the loop, at once (no sleep to wait out, no orphan). A host
- * without awk gets a `grep -H ''` per tick. The uptime, in hundredths of a second and read with
- * the counters, times the frame. A container whose process has exited simply has no lines.
+ * process at all. The reader is a long-lived `sed -u` whose script is, per file, an `a` of the
+ * header and an `r` of the file: stdio copies each file whole, with no per-line work (`-u` reads
+ * the ticks as they come and flushes each frame). A sed without `-u` (busybox) leaves it to a
+ * long-lived `awk` that re-reads the files with getline/close, a file a record where the awk
+ * allows (gawk, busybox; mawk must be told `-W interactive` to read its stdin line by line, and
+ * then reads every file by lines), printing through one long-lived `cat` (buffered output
+ * whatever the awk). A host without awk gets a `grep -H ''` per tick, whose `PATH:line` lines
+ * the parser reads too. Per frame on 1,500 interfaces and 250 namespaces, most of the cost is the
+ * kernel's: opening 250 /proc/<pid>/net/dev (never cached) and formatting the counters; the
+ * reader's share is what sed cut (bench/watch.bench.ts). A `grep -H` and a `sleep` per frame
+ * were two fork+execs, more than half of the loop's cost on a host with 250 containers. When
+ * NetLens stops or goes away, the stdin ends and so does the loop, at once (no sleep to wait out,
+ * no orphan). The uptime, in hundredths of a second and read with the counters, times the frame.
+ * A container whose process has exited has no lines (a header alone, or nothing).
  *
  * The script is one `{ … }` block, so the shell has read all of it before the first tick can
  * arrive on the same stdin. It is fixed text with only validated numbers substituted, so no
@@ -38,6 +47,9 @@ export interface CounterStreamOptions {
 }
 
 export const BOUNDARY = '@@NLFRAME@@'
+/** Heads one file's text, whole, in a frame: `@@NLFRAME@@ file /proc/net/dev`. */
+const FILE_KIND = 'file '
+const FILE_HEADER = `${BOUNDARY} ${FILE_KIND}`
 export const MIN_INTERVAL_S = 0.5
 export const MAX_INTERVAL_S = 10
 
@@ -52,12 +64,36 @@ export function clampInterval(intervalS: number): number {
 /** What NetLens writes to the loop's stdin to have it print the next frame. */
 export const TICK = '\n'
 
+/** Above this many files the sed arguments could pass the kernel's limit on argv: awk reads them. */
+const MAX_SED_FILES = 2000
+
 /** The loop script. Only integers are substituted. */
 export function counterLoopScript(pids: { netns: string; pid: number }[]): string {
   const validPids = [...new Set(pids.map((p) => p.pid).filter((pid) => Number.isSafeInteger(pid) && pid > 0))]
-  const files = ['/proc/uptime', '/proc/net/dev', ...validPids.map((pid) => `/proc/${pid}/net/dev`)].join(' ')
+  const files = ['/proc/uptime', '/proc/net/dev', ...validPids.map((pid) => `/proc/${pid}/net/dev`)]
+  const sed =
+    files.length > MAX_SED_FILES
+      ? []
+      : [
+          // Whole files through stdio with no per-line work; `-u` (GNU, FreeBSD, toybox) flushes
+          // every frame and reads the ticks as they come. A sed without it (busybox) fails the test.
+          "if sed -u -n '' </dev/null >/dev/null 2>&1; then",
+          `  set -- -n -u -e 'i\\`,
+          `${BOUNDARY} begin'`,
+          '  for f in $F; do set -- "$@" -e "a\\\\',
+          `${FILE_HEADER}$f`,
+          'r $f"; done',
+          `  set -- "$@" -e 'a\\`,
+          `${BOUNDARY} end'`,
+          // The first frame comes unasked; `r` of a file that is gone prints nothing.
+          '  echo | sed "$@" 2>/dev/null',
+          '  exec sed "$@" 2>/dev/null',
+          'fi'
+        ]
   const lines = [
     '{',
+    `F='${files.join(' ')}'`,
+    ...sed,
     'if command -v awk >/dev/null 2>&1; then',
     "  W=; awk -W interactive 'BEGIN { exit 0 }' </dev/null >/dev/null 2>&1 && W='-W interactive'",
     // Single-quoted shell text: the program holds no single quote.
@@ -67,25 +103,32 @@ export function counterLoopScript(pids: { netns: string; pid: number }[]): strin
     '    for (i = 1; i < ARGC; i++) { file[i] = ARGV[i]; ARGV[i] = "" }',
     '    out = "cat"',
     '    do {',
+    // A file is one record (\001 never occurs in /proc text; where a hostile name holds one, the
+    // file comes in pieces all the same). mawk -W interactive reads lines whatever RS says.
+    '      RS = "\\001"',
     `      print "${BOUNDARY} begin" | out`,
     '      for (i = 1; i < ARGC; i++) {',
     '        f = file[i]',
-    '        while ((getline line < f) > 0) print f ":" line | out',
+    '        if ((getline text < f) > 0) {',
+    `          print "${FILE_HEADER}" f | out`,
+    '          do print text | out; while ((getline text < f) > 0)',
+    '        }',
     '        close(f)',
     '      }',
     `      print "${BOUNDARY} end" | out`,
     '      fflush(out)',
+    '      RS = "\\n"',
     '    } while ((getline tick) > 0)',
     '    close(out)',
     '    exit 0',
-    `  }' ${files} 2>/dev/null`,
+    "  }' $F 2>/dev/null",
     'fi',
     "B='" + BOUNDARY + "'",
     // Any failed write (reader gone) ends the loop; so does the end of the ticks.
     'trap "exit 0" PIPE HUP TERM',
     'while :; do',
     '  printf "%s begin\\n" "$B" || exit 0',
-    `  grep -H '' ${files} 2>/dev/null`,
+    "  grep -H '' $F 2>/dev/null",
     '  printf "%s end\\n" "$B" || exit 0',
     '  read -r tick || exit 0',
     'done',
@@ -111,16 +154,30 @@ export const MAX_STREAM_SECTION_LINES = 100_000
 /** Namespaces kept per frame (one section each). */
 export const MAX_STREAM_SECTIONS = 10_000
 
+/** Where the lines of the file being read in a frame go. */
+type Section = { kind: 'uptime' } | { kind: 'lines'; lines: string[] } | { kind: 'skip' }
+const SKIP: Section = { kind: 'skip' }
+const UPTIME_SECTION: Section = { kind: 'uptime' }
+
+interface OpenFrame {
+  uptime: number | null
+  host: string[]
+  pids: Map<number, string[]>
+}
+
 /**
- * Incremental frame parser: feed it stdout chunks, it returns the frames completed so far. The
- * frame's time is the host's uptime (from the epoch of `now()` at the first frame); without an
- * uptime line, `now()` itself.
+ * Incremental frame parser: feed it stdout chunks, it returns the frames completed so far. It
+ * reads both forms of a frame: whole files, each after a `@@NLFRAME@@ file PATH` line (sed, awk),
+ * and `PATH:line` per line (`grep -H`). The frame's time is the host's uptime (from the epoch of
+ * `now()` at the first frame); without an uptime line, `now()` itself.
  */
 export class FrameParser {
   private buffer = ''
   /** Inside an over-long line: its rest is skipped up to the next newline. */
   private skippingLine = false
-  private frame: { uptime: number | null; host: string[]; pids: Map<number, string[]> } | null = null
+  private frame: OpenFrame | null = null
+  /** The file whose text the next lines are, after a file header; null between files. */
+  private section: Section | null = null
   private uptimeBase: { uptimeS: number; epochMs: number } | null = null
   /** Frames completed so far. */
   framesSeen = 0
@@ -151,50 +208,72 @@ export class FrameParser {
 
   /** text[start, end) is one line. */
   private line(text: string, start: number, end: number): CounterFrame | null {
+    if (text.startsWith(BOUNDARY, start)) {
+      this.section = null
+      return this.control(text.slice(start + BOUNDARY.length + 1, end))
+    }
     const frame = this.frame
-    if (text.startsWith(HOST_DEV, start)) {
-      if (frame && frame.host.length < MAX_STREAM_SECTION_LINES) frame.host.push(text.slice(start + HOST_DEV.length, end))
+    if (!frame) return null
+    if (this.section) {
+      // An empty line is the awk's own end of a whole file (print adds a newline): /proc has none.
+      if (end > start) this.add(frame, this.section, text.slice(start, end))
       return null
     }
-    if (text.startsWith(PROC, start)) {
-      if (!frame) return null
-      const colon = colonOfPath(text, start, end)
-      if (colon === -1) return null
-      const path = text.slice(start, colon)
-      const value = text.slice(colon + 1, end)
-      if (path === '/proc/uptime') {
-        const up = UPTIME.exec(value)
-        if (up) frame.uptime = Number(up[1])
-        return null
-      }
-      const pid = PID_DEV.exec(path)
-      if (!pid) return null
-      const key = Number(pid[1])
-      let lines = frame.pids.get(key)
-      if (!lines) {
-        // The host's namespace is one of the sections a frame may hold.
-        if (frame.pids.size + 1 >= MAX_STREAM_SECTIONS) return null
-        frame.pids.set(key, (lines = []))
-      }
-      if (lines.length < MAX_STREAM_SECTION_LINES) lines.push(value)
-      return null
+    if (!text.startsWith(PROC, start)) return null
+    const colon = colonOfPath(text, start, end)
+    if (colon === -1) return null
+    this.add(frame, this.sectionFor(frame, text.slice(start, colon)), text.slice(colon + 1, end))
+    return null
+  }
+
+  private add(frame: OpenFrame, section: Section, value: string): void {
+    if (section.kind === 'lines') {
+      if (section.lines.length < MAX_STREAM_SECTION_LINES) section.lines.push(value)
+    } else if (section.kind === 'uptime') {
+      const up = UPTIME.exec(value)
+      if (up) frame.uptime = Number(up[1])
     }
-    if (!text.startsWith(BOUNDARY, start)) return null
-    const kind = text.slice(start + BOUNDARY.length + 1, end)
+  }
+
+  private sectionFor(frame: OpenFrame, path: string): Section {
+    if (path === '/proc/net/dev') return { kind: 'lines', lines: frame.host }
+    if (path === '/proc/uptime') return UPTIME_SECTION
+    const pid = PID_DEV.exec(path)
+    if (!pid) return SKIP
+    const key = Number(pid[1])
+    let lines = frame.pids.get(key)
+    if (!lines) {
+      // The host's namespace is one of the sections a frame may hold.
+      if (frame.pids.size + 1 >= MAX_STREAM_SECTIONS) return SKIP
+      frame.pids.set(key, (lines = []))
+    }
+    return { kind: 'lines', lines }
+  }
+
+  /** The rest of a `@@NLFRAME@@ …` line. */
+  private control(kind: string): CounterFrame | null {
+    const frame = this.frame
     if (kind === 'begin') {
       this.frame = { uptime: null, host: [], pids: new Map() }
-    } else if (kind === 'end' && frame) {
-      this.frame = null
-      this.framesSeen++
-      return {
-        t: this.timestamp(frame.uptime),
-        dev: [
-          { netns: 'host', text: joined(frame.host) },
-          ...[...frame.pids].map(([pid, lines]) => ({ netns: `pid:${pid}`, text: joined(lines) }))
-        ]
-      }
+      return null
     }
-    return null
+    if (!frame) return null
+    if (kind.startsWith(FILE_KIND)) {
+      this.section = this.sectionFor(frame, kind.slice(FILE_KIND.length))
+      return null
+    }
+    if (kind !== 'end') return null
+    this.frame = null
+    this.framesSeen++
+    const containers = [...frame.pids].filter(([, lines]) => lines.length > 0)
+    return {
+      t: this.timestamp(frame.uptime),
+      dev: [
+        { netns: 'host', text: joined(frame.host) },
+        // A container whose process is gone has a header and no lines (sed's `r` prints nothing).
+        ...containers.map(([pid, lines]) => ({ netns: `pid:${pid}`, text: joined(lines) }))
+      ]
+    }
   }
 
   private timestamp(uptimeS: number | null): number {
@@ -214,7 +293,6 @@ function colonOfPath(text: string, start: number, end: number): number {
   for (let i = start; i < stop; i++) if (text.charCodeAt(i) === 58) return i
   return -1
 }
-const HOST_DEV = '/proc/net/dev:'
 const PID_DEV = /^\/proc\/(\d+)\/net\/dev$/
 const UPTIME = /^(\d+(?:\.\d+)?) \d+(?:\.\d+)?$/
 const joined = (lines: string[]): string => (lines.length ? lines.join('\n') + '\n' : '')

@@ -1,7 +1,7 @@
 /**
- * The counter loop script run for real on this machine, by every shell and awk it must work with:
- * dash with Debian's awk (mawk), busybox sh with busybox awk, and dash on a host without awk (the
- * grep loop). Each must print frames the FrameParser reads into the same namespaces and interfaces
+ * The counter loop script run for real on this machine, by every shell and reader it must work
+ * with: dash with GNU sed (Debian), dash with mawk and with gawk on a host whose sed lacks `-u`,
+ * busybox sh with busybox sed (no `-u`) and awk, and dash on a host without awk (the grep loop). Each must print frames the FrameParser reads into the same namespaces and interfaces
  * as the files hold, print a frame per tick and no other, and end by itself when the ticks end or its
  * reader goes away, even with SIGPIPE ignored.
  */
@@ -13,19 +13,22 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { counterLoopScript, FrameParser, spawnCounterLoop, TICK } from '../../../src/main/traffic/stream'
 import type { CounterFrame } from '../../../src/main/traffic/types'
 
-const BUSYBOX = '/bin/busybox'
-const busyboxMissing = ((): string | null => {
+/** Why an executable these runs need is missing (loud skip; a failure with every tier required), or null. */
+function missingExecutable(path: string, what: string, pkg: string): string | null {
   try {
-    accessSync(BUSYBOX, constants.X_OK)
+    accessSync(path, constants.X_OK)
     return null
   } catch {
-    return `${BUSYBOX} missing (apt-get install busybox-static)`
+    const why = `${path} missing (apt-get install ${pkg})`
+    if (process.env.NETLENS_REQUIRE_ALL_TIERS === '1') throw new Error(why)
+    console.warn(`\n!!!! SKIPPED ${what} counter-loop tests: ${why}\n`)
+    return why
   }
-})()
-if (busyboxMissing) {
-  if (process.env.NETLENS_REQUIRE_ALL_TIERS === '1') throw new Error(busyboxMissing)
-  console.warn(`\n!!!! SKIPPED busybox counter-loop tests: ${busyboxMissing}\n`)
 }
+const BUSYBOX = '/bin/busybox'
+const busyboxMissing = missingExecutable(BUSYBOX, 'busybox', 'busybox-static')
+const GAWK = '/usr/bin/gawk'
+const gawkMissing = missingExecutable(GAWK, 'gawk', 'gawk')
 
 /** A PATH holding only the named commands, each a link to `target(name)`. */
 const dirs: string[] = []
@@ -55,15 +58,21 @@ interface Variant {
   path: () => string
 }
 
+/** Links `awk` to one awk, the rest to this machine's commands (no sed: the awk reads). */
+const awkPath = (awk: string) => (): string =>
+  pathOf(['awk', 'cat', 'grep'], (name) => (name === 'awk' ? awk : which(name)))
+
 const variants: Variant[] = [
-  { name: 'dash + mawk (Debian)', shell: '/bin/dash', path: () => '/usr/bin:/bin' },
+  { name: 'dash + GNU sed (Debian)', shell: '/bin/dash', path: () => '/usr/bin:/bin' },
+  { name: 'dash + mawk', shell: '/bin/dash', path: awkPath('/usr/bin/mawk') },
+  ...(gawkMissing ? [] : [{ name: 'dash + gawk', shell: '/bin/dash', path: awkPath(GAWK) }]),
   ...(busyboxMissing
     ? []
     : [
         {
-          name: 'busybox sh + busybox awk',
+          name: 'busybox sh + busybox sed (no -u) and awk',
           shell: BUSYBOX,
-          path: () => pathOf(['sh', 'awk', 'cat', 'grep'], () => BUSYBOX)
+          path: () => pathOf(['sh', 'sed', 'awk', 'cat', 'grep'], () => BUSYBOX)
         }
       ]),
   { name: 'dash without awk (grep loop)', shell: '/bin/dash', path: () => pathOf(['cat', 'grep'], which) }

@@ -76,6 +76,72 @@ describe('FrameParser', () => {
   })
 })
 
+/** The same frame as sed and awk print it: each file whole after a header (awk may add a blank line). */
+const wholeFileFrame = (uptime: string | null, pids: number[] = [7], awkBlank = false): string =>
+  [
+    `${BOUNDARY} begin`,
+    ...(uptime === null ? [] : [`${BOUNDARY} file /proc/uptime`, `${uptime} 4242.42`, ...(awkBlank ? [''] : [])]),
+    `${BOUNDARY} file /proc/net/dev`,
+    ...devLines,
+    ...(awkBlank ? [''] : []),
+    ...pids.flatMap((p) => [`${BOUNDARY} file /proc/${p}/net/dev`, ...devLines, ...(awkBlank ? [''] : [])]),
+    `${BOUNDARY} end`,
+    ''
+  ].join('\n')
+
+describe('FrameParser on whole files (sed, awk)', () => {
+  it('reads the same frames as from per-line paths, whatever the chunks (property)', () => {
+    const frameSpec = fc.record({
+      uptime: fc.option(fc.integer({ min: 0, max: 10_000_000 }).map((n) => (n / 100).toFixed(2)), { nil: null }),
+      pids: fc.uniqueArray(fc.integer({ min: 1, max: 4_194_304 }), { maxLength: 6 }),
+      awkBlank: fc.boolean()
+    })
+    fc.assert(
+      fc.property(fc.array(frameSpec, { minLength: 1, maxLength: 4 }), fc.array(fc.nat(), { maxLength: 12 }), (specs, cuts) => {
+        const perLine = new FrameParser(() => 9_000).push(specs.map((f) => frameText(f.uptime, f.pids)).join(''))
+        const text = specs.map((f) => wholeFileFrame(f.uptime, f.pids, f.awkBlank)).join('')
+        const parser = new FrameParser(() => 9_000)
+        const frames = []
+        let last = 0
+        for (const p of [...new Set(cuts.map((c) => c % (text.length + 1)))].sort((a, b) => a - b)) {
+          frames.push(...parser.push(text.slice(last, p)))
+          last = p
+        }
+        frames.push(...parser.push(text.slice(last)))
+        expect(frames).toEqual(perLine)
+        expect(frames).toHaveLength(specs.length)
+      })
+    )
+  })
+
+  it('leaves out a container whose file is gone (a header with no lines) and files it does not read', () => {
+    const text = wholeFileFrame('5.00', [7]).replace(
+      `${BOUNDARY} end`,
+      `${BOUNDARY} file /proc/9/net/dev\n${BOUNDARY} file /etc/passwd\nroot:x:0:0\n${BOUNDARY} end`
+    )
+    const [frame] = new FrameParser(() => 0).push(text)
+    expect(frame.dev).toEqual([
+      { netns: 'host', text: dev },
+      { netns: 'pid:7', text: dev }
+    ])
+  })
+
+  it('bounds the lines and namespaces of a hostile frame', async () => {
+    const { MAX_STREAM_SECTION_LINES, MAX_STREAM_SECTIONS } = await import('../../../src/main/traffic/stream')
+    const parser = new FrameParser()
+    parser.push(`${BOUNDARY} begin\n${BOUNDARY} file /proc/net/dev\n`)
+    parser.push('eth0: 1 2 3\n'.repeat(MAX_STREAM_SECTION_LINES + 500))
+    let sections = ''
+    for (let i = 0; i < MAX_STREAM_SECTIONS + 50; i++) sections += `${BOUNDARY} file /proc/${100_000 + i}/net/dev\nlo: 1\n`
+    parser.push(sections)
+    const [frame] = parser.push(`${BOUNDARY} end\n`)
+    expect(frame.dev).toHaveLength(MAX_STREAM_SECTIONS)
+    expect(frame.dev[0].text.split('\n').length - 1).toBe(MAX_STREAM_SECTION_LINES)
+    // Lines after the end and before the next begin belong to no frame.
+    expect(parser.push('eth9: 1\n' + wholeFileFrame('1.00', []))[0].dev).toEqual([{ netns: 'host', text: dev }])
+  })
+})
+
 describe('counter loop command', () => {
   it('runs locally as sh -s and over ssh with the probe transport options', () => {
     expect(streamCommand({ kind: 'local' })).toEqual({ file: 'sh', args: ['-s'] })
@@ -100,17 +166,21 @@ describe('counter loop command', () => {
       { netns: 'pid:-3', pid: -3 },
       { netns: 'pid:1.5', pid: 1.5 }
     ])
-    expect(script).toContain("  }' /proc/uptime /proc/net/dev /proc/12/net/dev 2>/dev/null")
-    expect(script).toContain("grep -H '' /proc/uptime /proc/net/dev /proc/12/net/dev 2>/dev/null")
-    expect(counterLoopScript([])).toContain("grep -H '' /proc/uptime /proc/net/dev 2>/dev/null")
-    // No process per container, and none per frame: awk and cat are started once, the ticks come
-    // on stdin (no sleep).
+    expect(script).toContain("\nF='/proc/uptime /proc/net/dev /proc/12/net/dev'\n")
+    expect(script.match(/\/proc\//g)).toHaveLength(3)
+    expect(counterLoopScript([])).toContain("\nF='/proc/uptime /proc/net/dev'\n")
+    // No process per container, and none per frame: sed (or awk and cat) start once, the ticks
+    // come on stdin (no sleep).
     const many = counterLoopScript(Array.from({ length: 500 }, (_, i) => ({ netns: `pid:${i + 1}`, pid: i + 1 })))
-    expect(many.match(/\/net\/dev/g)).toHaveLength(1002)
+    expect(many.match(/\/net\/dev/g)).toHaveLength(501)
     expect(many).not.toMatch(/sleep|system\(/)
     // One block: the shell reads all of it before running any, so no tick is read as script.
     expect(many.startsWith('{\n')).toBe(true)
     expect(many.endsWith('\n}\n')).toBe(true)
+    // sed gets one argument per file: past a few thousand it could pass argv's limit, awk reads them.
+    expect(many).toContain("if sed -u -n ''")
+    const tooMany = Array.from({ length: 5000 }, (_, i) => ({ netns: `pid:${i + 1}`, pid: i + 1 }))
+    expect(counterLoopScript(tooMany)).not.toMatch(/sed/)
   })
 
   it('is valid sh', async () => {
