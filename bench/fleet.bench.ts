@@ -209,7 +209,9 @@ async function probeHostCpuSeconds(alias: string, config: string): Promise<numbe
  * run (docker, iptables-save, conntrack), and all three aliases are this same 2-core host: three
  * probes at once cannot take less than 3 × that / 2 cores, whatever NetLens does. The stand-in row
  * is NetLens's own share (ssh, transfer, parse, build, scheduling); the real row states the host's
- * floor beside its ratio and keeps its target.
+ * floor beside its ratio and keeps its target. An informational row gives where the time of three
+ * goes: bare ssh logins (`ssh HOST true`) three against one, and per run of three, when each probe
+ * ended, how long each host's model took (on NetLens's one thread) and that thread's CPU.
  */
 export async function sshParallel(): Promise<FleetBenchRow[]> {
   if (typeof process.getuid === 'function' && process.getuid() !== 0)
@@ -232,11 +234,27 @@ export async function sshParallel(): Promise<FleetBenchRow[]> {
     )
     const { members } = await expandFleetSources(aliases)
     const recordedDir = join(sshd.dir, 'recorded')
+    const timelines: string[] = []
     const wall = async (list: typeof members, probeScript?: string, outDir?: string): Promise<number> => {
+      const cpuBefore = process.cpuUsage()
       const results = await captureFleet(list, { sshConfigFile: config, parallel: 3, probeScript, outDir })
+      const cpu = process.cpuUsage(cpuBefore)
       const failed = results.find((r) => r.error)
       if (failed) throw new Error(`${failed.member.label}: ${failed.error!.message}`)
-      return Math.max(...results.map((r) => r.endedAt)) - Math.min(...results.map((r) => r.startedAt))
+      const start = Math.min(...results.map((r) => r.startedAt))
+      const ms = Math.max(...results.map((r) => r.endedAt)) - start
+      if (list.length === 3 && !probeScript)
+        timelines.push(
+          `${ms} ms: probes ended at +${results.map((r) => r.endedAt - start).join('/+')} ms, models ${results.map((r) => r.modelMs).join('/')} ms; ` +
+            `NetLens's process ${Math.round((cpu.user + cpu.system) / 1000)} ms CPU`
+        )
+      return ms
+    }
+    const { execa } = await import('execa')
+    const logins = async (n: number): Promise<number> => {
+      const start = performance.now()
+      await Promise.all(aliases.slice(0, n).map((alias) => execa('ssh', ['-F', config, alias, 'true'])))
+      return performance.now() - start
     }
     await wall(members.slice(0, 1), undefined, recordedDir) // warm-up, and the capture the stand-in replays
     const recorded = join(recordedDir, captureFileName(members[0].label))
@@ -247,7 +265,11 @@ export async function sshParallel(): Promise<FleetBenchRow[]> {
     const standInOne: number[] = []
     const standInThree: number[] = []
     const probeCpu: number[] = []
+    const loginOne: number[] = []
+    const loginThree: number[] = []
     for (let i = 0; i < RUNS; i++) {
+      loginOne.push(await logins(1))
+      loginThree.push(await logins(3))
       one.push(await wall(members.slice(0, 1)))
       three.push(await wall(members))
       standInOne.push(await wall(members.slice(0, 1), standIn))
@@ -260,7 +282,16 @@ export async function sshParallel(): Promise<FleetBenchRow[]> {
     const cpu = median(probeCpu)
     const floorMs = ((3 * cpu) / cores) * 1000
     const r2 = (n: number): string => n.toFixed(2)
+    const loginRatio = median(loginThree) / median(loginOne)
     return [
+      {
+        name: 'ssh fleet: where three hosts’ time goes (bare ssh logins three / one; each three-alias run)',
+        value: Number(loginRatio.toFixed(2)),
+        unit: '×',
+        input:
+          `ssh HOST true, three: ${spread(loginThree)}; one: ${spread(loginOne)}. Runs of three: ` +
+          timelines.join('; ')
+      },
       {
         name: 'ssh fleet: three aliases in parallel / one alone (median wall time)',
         value: Number(ratio.toFixed(2)),

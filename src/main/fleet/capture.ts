@@ -5,6 +5,7 @@
  */
 import { mkdir, open } from 'node:fs/promises'
 import { join } from 'node:path'
+import { performance } from 'node:perf_hooks'
 import type { AppError } from '../../shared/result'
 import type { Snapshot } from '../../shared/snapshot/schema'
 import { serializeCapture } from '../capture/capture-file'
@@ -32,6 +33,11 @@ export interface FleetCaptureResult {
   captureMs: number
   startedAt: number
   endedAt: number
+  /**
+   * Building the snapshot from the capture on this thread, ms (0 without one): with `endedAt`, the
+   * host's timeline (the fleet bench shows where three hosts' time goes).
+   */
+  modelMs: number
   /** Where the capture was written (with outDir), or why it could not be. */
   written: string | null
   writeError: string | null
@@ -103,6 +109,7 @@ export async function captureFleet(
       captureMs: endedAt - startedAt,
       startedAt,
       endedAt,
+      modelMs: 0,
       written: null,
       writeError: null
     }
@@ -119,11 +126,13 @@ export async function captureFleet(
             result.writeError = (e as Error).message
           }
       }
+      const modelStart = performance.now()
       try {
         result.snapshot = buildSnapshot(capture)
       } catch (e) {
         result.error = { code: 'internal', message: `${member.label}: ${(e as Error).message}` }
       }
+      result.modelMs = Math.round(performance.now() - modelStart)
     }
     opts.onHost?.(result, ++done, members.length)
     return result
