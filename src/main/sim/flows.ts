@@ -7,6 +7,7 @@ import { isPodman } from './podman'
 import type { Scenario, ScenarioFlow } from './scenario-schema'
 import { inCidr, isIpv4 } from '../../shared/net/ip'
 import { hostVtep, overlayPathBroken } from './overlay-ns'
+import { linkPeer } from './sim-helpers'
 import { hashInt, type NsId, type SimContainer, type SimEndpoint, type SimIface, type SimWorld } from './world'
 
 export interface Hop {
@@ -87,6 +88,17 @@ function ctLine(
     return `${head} ${tuple(reply, true)}${assured} mark=0 use=1`
   }
   return `${head} [UNREPLIED] ${tuple(reply, true)} mark=0 use=1`
+}
+
+/** The conntrack line of a connection without NAT: its reply tuple is the original one reversed. */
+function unNattedCtLine(
+  proto: 'tcp' | 'udp' | 'icmp',
+  orig: { src: string; dst: string; sport: number; dport: number },
+  replied: boolean,
+  seed: string
+): string {
+  const reply = { src: orig.dst, dst: orig.src, sport: orig.dport, dport: orig.sport }
+  return ctLine(proto, orig, reply, replied, seed)
 }
 
 export function planFlows(world: SimWorld, scenario: Scenario): FlowPlan[] {
@@ -170,20 +182,13 @@ export function planFlows(world: SimWorld, scenario: Scenario): FlowPlan[] {
         plan.replies = usable(cIface) && !!veth?.master
         eachConn((sport, k) => {
           plan.conntrack.push(
-            ctLine(
-              flow.proto,
-              { src: flow.from, dst: egress.ip, sport, dport },
-              { src: egress.ip, dst: flow.from, sport: dport, dport: sport },
-              true,
-              `${fi}/${k}/in`
-            )
+            unNattedCtLine(flow.proto, { src: flow.from, dst: egress.ip, sport, dport }, true, `${fi}/${k}/in`)
           )
           const psport = sportOf(k + 100)
           plan.conntrack.push(
-            ctLine(
+            unNattedCtLine(
               flow.proto,
               { src: net.gateway!, dst: ep.ip, sport: psport, dport: port.containerPort },
-              { src: ep.ip, dst: net.gateway!, sport: port.containerPort, dport: psport },
               plan.replies,
               `${fi}/${k}/px`
             )
@@ -239,13 +244,7 @@ export function planFlows(world: SimWorld, scenario: Scenario): FlowPlan[] {
         plan.replies = true
         eachConn((sport, k) =>
           plan.conntrack.push(
-            ctLine(
-              flow.proto,
-              { src: net.gateway!, dst: dstIp, sport, dport },
-              { src: dstIp, dst: net.gateway!, sport: dport, dport: sport },
-              true,
-              `${fi}/${k}`
-            )
+            unNattedCtLine(flow.proto, { src: net.gateway!, dst: dstIp, sport, dport }, true, `${fi}/${k}`)
           )
         )
         return
@@ -255,13 +254,7 @@ export function planFlows(world: SimWorld, scenario: Scenario): FlowPlan[] {
       plan.replies = usable(ifaceOf(world, 'host', egress.dev))
       eachConn((sport, k) =>
         plan.conntrack.push(
-          ctLine(
-            flow.proto,
-            { src: egress.ip, dst: dstIp, sport, dport },
-            { src: dstIp, dst: egress.ip, sport: dport, dport: sport },
-            plan.replies,
-            `${fi}/${k}`
-          )
+          unNattedCtLine(flow.proto, { src: egress.ip, dst: dstIp, sport, dport }, plan.replies, `${fi}/${k}`)
         )
       )
       return
@@ -282,9 +275,7 @@ export function planFlows(world: SimWorld, scenario: Scenario): FlowPlan[] {
       if (remoteHost && overlayEp) {
         const ovlNs = world.ifaces.find((i) => i.kind === 'vxlan')?.netns
         const cIface = ifaceOf(world, owner.netns, overlayEp.ifname)
-        const peer = cIface?.link
-          ? world.ifaces.find((i) => i.netns === cIface.link!.netns && i.ifindex === cIface.link!.ifindex)
-          : undefined
+        const peer = linkPeer(world, cIface)
         const vtepDst = hostVtep(remoteHost)
         const egress = vtepDst ? world.egressAddress(vtepDst) : null
         // No FDB entry towards the remote host: vxlan0 drops the frame. Another VNI there: it
@@ -301,13 +292,7 @@ export function planFlows(world: SimWorld, scenario: Scenario): FlowPlan[] {
           plan.replies = !broken
           const sport = 32768 + hashInt(`${world.scenarioId}/vx/${fi}`, 28000)
           plan.conntrack.push(
-            ctLine(
-              'udp',
-              { src: egress.ip, dst: vtepDst, sport, dport: 4789 },
-              { src: vtepDst, dst: egress.ip, sport: 4789, dport: sport },
-              false,
-              `${fi}/vx`
-            )
+            unNattedCtLine('udp', { src: egress.ip, dst: vtepDst, sport, dport: 4789 }, false, `${fi}/vx`)
           )
         }
         return
@@ -339,13 +324,7 @@ export function planFlows(world: SimWorld, scenario: Scenario): FlowPlan[] {
       if (world.host.sysctls['bridge-nf-call-iptables'] === 1)
         eachConn((sport, k) =>
           plan.conntrack.push(
-            ctLine(
-              flow.proto,
-              { src: srcEp.ip, dst: dEp.ip, sport, dport },
-              { src: dEp.ip, dst: srcEp.ip, sport: dport, dport: sport },
-              true,
-              `${fi}/${k}`
-            )
+            unNattedCtLine(flow.proto, { src: srcEp.ip, dst: dEp.ip, sport, dport }, true, `${fi}/${k}`)
           )
         )
       return
@@ -367,13 +346,7 @@ export function planFlows(world: SimWorld, scenario: Scenario): FlowPlan[] {
       plan.replies = !!ep.hostVeth
       eachConn((sport, k) =>
         plan.conntrack.push(
-          ctLine(
-            flow.proto,
-            { src: ep.ip, dst: net.gateway!, sport, dport },
-            { src: net.gateway!, dst: ep.ip, sport: dport, dport: sport },
-            plan.replies,
-            `${fi}/${k}`
-          )
+          unNattedCtLine(flow.proto, { src: ep.ip, dst: net.gateway!, sport, dport }, plan.replies, `${fi}/${k}`)
         )
       )
       return
@@ -429,9 +402,7 @@ export function planFlows(world: SimWorld, scenario: Scenario): FlowPlan[] {
       const { bytesPerS, pktsPerS } = parseRate(flow)
       const ratio = flow.replyRatio ?? (flow.proto === 'icmp' ? 1 : flow.proto === 'udp' ? 0.2 : 0.05)
       const cIface = ifaceOf(world, dst.netns, ovlEp.ifname)
-      const peer = cIface?.link
-        ? world.ifaces.find((i) => i.netns === cIface.link!.netns && i.ifindex === cIface.link!.ifindex)
-        : undefined
+      const peer = linkPeer(world, cIface)
       const vtepSrc = hostVtep(other)
       const egress = vtepSrc ? world.egressAddress(vtepSrc) : null
       if (!egress || !peer || overlayPathBroken(scenario, other, world.host, ovlEp.network)) return
@@ -449,15 +420,7 @@ export function planFlows(world: SimWorld, scenario: Scenario): FlowPlan[] {
           { netns: dst.netns, iface: ovlEp.ifname, dir: 'rx' }
         ],
         replies: true,
-        conntrack: [
-          ctLine(
-            'udp',
-            { src: vtepSrc!, dst: egress.ip, sport, dport: 4789 },
-            { src: egress.ip, dst: vtepSrc!, sport: 4789, dport: sport },
-            false,
-            `vxin/${fi}`
-          )
-        ]
+        conntrack: [unNattedCtLine('udp', { src: vtepSrc!, dst: egress.ip, sport, dport: 4789 }, false, `vxin/${fi}`)]
       })
     })
   }

@@ -15,6 +15,7 @@ import { fail, ok, toAppError, type Result } from '../../shared/result'
 import { parseConntrack } from '../parsers/conntrack'
 import type { Scenario } from './scenario-schema'
 import { planFlows, type FlowPlan, type Hop } from './flows'
+import { linkPeer } from './sim-helpers'
 import { buildWorld, hashInt, randomMac, type NsId, type SimWorld } from './world'
 import { isIpv4 } from '../../shared/net/ip'
 
@@ -62,7 +63,7 @@ function macOf(world: SimWorld, netns: NsId, iface: string): string {
 function peerMac(world: SimWorld, hop: Hop): string {
   const iface = world.ifaces.find((i) => i.netns === hop.netns && i.name === hop.iface)
   if (iface?.link) {
-    const peer = world.ifaces.find((i) => i.netns === iface.link!.netns && i.ifindex === iface.link!.ifindex)
+    const peer = linkPeer(world, iface)
     const bridge = peer?.master ? world.ifaces.find((i) => i.netns === peer.netns && i.name === peer.master) : undefined
     if (bridge) return bridge.mac
     if (peer) return peer.mac

@@ -12,7 +12,7 @@ import { SECTION } from '../capture/sections'
 import type { ScenarioHost } from './scenario-schema'
 import type { SimContainer, SimNetwork, SimWorld } from './world'
 import { formatIpv4 } from '../../shared/net/ip'
-import { blockOf, sha } from './sim-helpers'
+import { NO_ADDRESSING, blockOf, inspectProcessState, sha } from './sim-helpers'
 
 export const PODMAN_VERSION = '4.3.1'
 const INDENT = 5
@@ -147,13 +147,7 @@ export function podmanContainersJson(world: SimWorld): string {
       Args: c.command.slice(1),
       State: {
         OciVersion: '1.0.2-dev',
-        Status: c.state,
-        Running: running,
-        Paused: c.state === 'paused',
-        Restarting: false,
-        OOMKilled: false,
-        Dead: false,
-        Pid: running ? c.pid : 0,
+        ...inspectProcessState(c),
         ConmonPid: running ? (c.conmonPid ?? 0) : 0,
         ExitCode: 0,
         Error: '',
@@ -170,13 +164,7 @@ export function podmanContainersJson(world: SimWorld): string {
       Name: c.name,
       NetworkSettings: {
         EndpointID: '',
-        Gateway: '',
-        IPAddress: '',
-        IPPrefixLen: 0,
-        IPv6Gateway: '',
-        GlobalIPv6Address: '',
-        GlobalIPv6PrefixLen: 0,
-        MacAddress: '',
+        ...NO_ADDRESSING,
         Bridge: '',
         SandboxID: '',
         HairpinMode: false,

@@ -4,6 +4,7 @@
  * rest of the probe's commands.
  */
 import { isPodman } from './podman'
+import { NO_ADDRESSING, inspectProcessState } from './sim-helpers'
 import type { SimWorld } from './world'
 
 type Json = Record<string, unknown>
@@ -82,13 +83,7 @@ export function dockerContainersJson(world: SimWorld): string {
         Aliases: null,
         NetworkID: net.id,
         EndpointID: running ? `${c.id.slice(32)}${c.id.slice(0, 32)}` : '',
-        Gateway: '',
-        IPAddress: '',
-        IPPrefixLen: 0,
-        IPv6Gateway: '',
-        GlobalIPv6Address: '',
-        GlobalIPv6PrefixLen: 0,
-        MacAddress: '',
+        ...NO_ADDRESSING,
         DriverOpts: null
       }
     }
@@ -116,13 +111,7 @@ export function dockerContainersJson(world: SimWorld): string {
       Path: path,
       Args: args,
       State: {
-        Status: c.state,
-        Running: running,
-        Paused: c.state === 'paused',
-        Restarting: false,
-        OOMKilled: false,
-        Dead: false,
-        Pid: running ? c.pid : 0,
+        ...inspectProcessState(c),
         ExitCode: c.state === 'exited' ? 137 : 0,
         Error: '',
         StartedAt: c.created.replace(/\.\d+Z$/, '.523456789Z'),

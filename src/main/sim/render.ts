@@ -10,6 +10,7 @@ import { NS_SECTION, SECTION, nsSectionName } from '../capture/sections'
 import type { Scenario } from './scenario-schema'
 import { planFlows } from './flows'
 import { renderIptablesSave } from './rules'
+import { linkPeer } from './sim-helpers'
 import { broadcastOf, formatIpv4, ipv4Octets, maskOf, stripPrefix } from '../../shared/net/ip'
 import { isPodman, podmanListenerRows, podmanSections } from './podman'
 import { countersAt, procNetDev } from './render-counters'
@@ -272,6 +273,11 @@ export function ipAddrJson(world: SimWorld, netns: NsId): string {
   return JSON.stringify(out) + '\n'
 }
 
+/** A route the kernel adds to table local, as `ip -j route show table all` lists it (fields in its order). */
+function kernelLocalRoute(type: string, dst: string, dev: string, rest: Json): Json {
+  return { type, dst, dev, table: 'local', protocol: 'kernel', ...rest }
+}
+
 export function ipRouteJson(world: SimWorld, netns: NsId): string {
   const ns = world.namespaces.find((n) => n.id === netns)
   const ifaces = world.ifaces.filter((i) => i.netns === netns).sort((a, b) => a.ifindex - b.ifindex)
@@ -293,61 +299,22 @@ export function ipRouteJson(world: SimWorld, netns: NsId): string {
       const ip = stripPrefix(a)
       if (i.kind === 'loopback') {
         local.push(
-          {
-            type: 'local',
-            dst: '127.0.0.0/8',
-            dev: 'lo',
-            table: 'local',
-            protocol: 'kernel',
-            scope: 'host',
-            prefsrc: ip,
-            flags: []
-          },
-          {
-            type: 'local',
-            dst: '127.0.0.1',
-            dev: 'lo',
-            table: 'local',
-            protocol: 'kernel',
-            scope: 'host',
-            prefsrc: ip,
-            flags: []
-          },
-          {
-            type: 'broadcast',
-            dst: '127.255.255.255',
-            dev: 'lo',
-            table: 'local',
-            protocol: 'kernel',
-            scope: 'link',
-            prefsrc: ip,
-            flags: []
-          }
+          kernelLocalRoute('local', '127.0.0.0/8', 'lo', { scope: 'host', prefsrc: ip, flags: [] }),
+          kernelLocalRoute('local', '127.0.0.1', 'lo', { scope: 'host', prefsrc: ip, flags: [] }),
+          kernelLocalRoute('broadcast', '127.255.255.255', 'lo', { scope: 'link', prefsrc: ip, flags: [] })
         )
         continue
       }
       const linkdown = !(i.adminUp && i.carrier)
-      local.push({
-        type: 'local',
-        dst: ip,
-        dev: i.name,
-        table: 'local',
-        protocol: 'kernel',
-        scope: 'host',
-        prefsrc: ip,
-        flags: []
-      })
+      local.push(kernelLocalRoute('local', ip, i.name, { scope: 'host', prefsrc: ip, flags: [] }))
       if (blockOf(a).prefix < 31)
-        local.push({
-          type: 'broadcast',
-          dst: formatIpv4(broadcastOf(blockOf(a))),
-          dev: i.name,
-          table: 'local',
-          protocol: 'kernel',
-          scope: 'link',
-          prefsrc: ip,
-          flags: linkdown ? ['linkdown'] : []
-        })
+        local.push(
+          kernelLocalRoute('broadcast', formatIpv4(broadcastOf(blockOf(a))), i.name, {
+            scope: 'link',
+            prefsrc: ip,
+            flags: linkdown ? ['linkdown'] : []
+          })
+        )
     }
   const ipKey = (o: Json): number =>
     (o.dst as string)
@@ -360,38 +327,11 @@ export function ipRouteJson(world: SimWorld, netns: NsId): string {
     const v6 = ifaces.filter((i) => hasLinkLocal(i))
     for (const i of v6)
       out.push({ dst: 'fe80::/64', dev: i.name, protocol: 'kernel', metric: 256, flags: [], pref: 'medium' })
-    out.push({
-      type: 'local',
-      dst: '::1',
-      dev: 'lo',
-      table: 'local',
-      protocol: 'kernel',
-      metric: 0,
-      flags: [],
-      pref: 'medium'
-    })
-    for (const i of v6)
-      out.push({
-        type: 'local',
-        dst: linkLocal(i.mac),
-        dev: i.name,
-        table: 'local',
-        protocol: 'kernel',
-        metric: 0,
-        flags: [],
-        pref: 'medium'
-      })
-    for (const i of v6)
-      out.push({
-        type: 'multicast',
-        dst: 'ff00::/8',
-        dev: i.name,
-        table: 'local',
-        protocol: 'kernel',
-        metric: 256,
-        flags: [],
-        pref: 'medium'
-      })
+    const kernelLocal = (type: string, dst: string, dev: string, metric: number): Json =>
+      kernelLocalRoute(type, dst, dev, { metric, flags: [], pref: 'medium' })
+    out.push(kernelLocal('local', '::1', 'lo', 0))
+    for (const i of v6) out.push(kernelLocal('local', linkLocal(i.mac), i.name, 0))
+    for (const i of v6) out.push(kernelLocal('multicast', 'ff00::/8', i.name, 256))
   }
   return JSON.stringify(out) + '\n'
 }
@@ -428,9 +368,7 @@ export function bridgeFdbJson(world: SimWorld, netns: NsId): string {
       // The port's own MAC (permanent) and the learnt MAC of the container behind it.
       out.push({ mac: i.mac, ifname: i.name, vlan: 1, flags: [], master: i.master, state: 'permanent' })
       out.push({ mac: i.mac, ifname: i.name, flags: [], master: i.master, state: 'permanent' })
-      const peer = i.link
-        ? world.ifaces.find((x) => x.netns === i.link!.netns && x.ifindex === i.link!.ifindex)
-        : undefined
+      const peer = linkPeer(world, i)
       if (peer && i.kind === 'veth') out.push({ mac: peer.mac, ifname: i.name, flags: [], master: i.master, state: '' })
     } else if (i.kind === 'device' || i.kind === 'veth') {
       out.push({ mac: '33:33:00:00:00:01', ifname: i.name, flags: ['self'], state: 'permanent' })

@@ -5,7 +5,41 @@
  */
 import { createHash } from 'node:crypto'
 import { ipv4Octets, parseCidr, parseIpv4, type Cidr } from '../../shared/net/ip'
-import type { NsId, SimIface } from './world'
+import type { NsId, SimContainer, SimIface, SimWorld } from './world'
+
+/** The address fields of an inspect endpoint without an address (host and none modes), in docker's order. */
+export const NO_ADDRESSING = Object.freeze({
+  Gateway: '',
+  IPAddress: '',
+  IPPrefixLen: 0,
+  IPv6Gateway: '',
+  GlobalIPv6Address: '',
+  GlobalIPv6PrefixLen: 0,
+  MacAddress: ''
+})
+
+/**
+ * The process fields of a container's `State`, the same in `docker inspect` and `podman inspect`
+ * (in that order): a paused container still has its process.
+ */
+export function inspectProcessState(c: SimContainer) {
+  const running = c.state === 'running' || c.state === 'paused'
+  return {
+    Status: c.state,
+    Running: running,
+    Paused: c.state === 'paused',
+    Restarting: false,
+    OOMKilled: false,
+    Dead: false,
+    Pid: running ? c.pid : 0
+  }
+}
+
+/** The interface at the other end of `iface`'s link (a veth's peer, a macvlan's parent), if any. */
+export function linkPeer(world: SimWorld, iface: SimIface | undefined): SimIface | undefined {
+  const link = iface?.link
+  return link ? world.ifaces.find((i) => i.netns === link.netns && i.ifindex === link.ifindex) : undefined
+}
 
 export const sha = (text: string): string => createHash('sha256').update(text).digest('hex')
 export const hashInt = (text: string, mod: number): number => parseInt(sha(text).slice(0, 8), 16) % mod

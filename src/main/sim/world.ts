@@ -288,47 +288,48 @@ export function buildWorld(scenario: Scenario, hostName?: string): SimWorld {
     })
   }
 
+  // A host bridge, down when the scenario says so; it has carrier once a port has (set below).
+  const hostBridge = (
+    name: string,
+    mac: string,
+    mtu: number,
+    addresses: string[],
+    extra: Partial<SimIface> = {}
+  ): SimIface => ({
+    netns: 'host',
+    ifindex: alloc(),
+    name,
+    kind: 'bridge',
+    mac,
+    ...extra,
+    mtu,
+    addresses,
+    adminUp: !downByName.has(name),
+    carrier: false,
+    master: null,
+    link: null,
+    vni: null,
+    container: null
+  })
+
   // Host bridges for docker bridge networks. docker0 is always there (NO-CARRIER when empty).
   const bridgeIfaces = new Map<string, SimIface>()
   for (const n of networks.filter((x) => x.driver === 'bridge')) {
     // netavark creates a network's bridge with its first running container.
     if (isPodman(n) && !podmanNetworkUsed(h, n.name)) continue
     const userNet = h.networks.find((x) => x.name === n.name)
-    const iface: SimIface = {
-      netns: 'host',
-      ifindex: alloc(),
-      name: n.bridge!,
-      kind: 'bridge',
-      mac: userNet?.bridgeMac ?? (isPodman(n) ? randomMac(`${seed}/podman-bridge/${n.name}`) : bridgeMac(n.id)),
-      ...(isPodman(n) ? { txqlen: 1000 } : {}),
-      mtu: Number(n.options['com.docker.network.driver.mtu'] ?? userNet?.mtu ?? 1500),
-      addresses: [`${n.gateway}/${blockOf(n.subnet!).prefix}`],
-      adminUp: !downByName.has(n.bridge!),
-      carrier: false,
-      master: null,
-      link: null,
-      vni: null,
-      container: null
-    }
+    const iface = hostBridge(
+      n.bridge!,
+      userNet?.bridgeMac ?? (isPodman(n) ? randomMac(`${seed}/podman-bridge/${n.name}`) : bridgeMac(n.id)),
+      Number(n.options['com.docker.network.driver.mtu'] ?? userNet?.mtu ?? 1500),
+      [`${n.gateway}/${blockOf(n.subnet!).prefix}`],
+      isPodman(n) ? { txqlen: 1000 } : {}
+    )
     ifaces.push(iface)
     bridgeIfaces.set(n.name, iface)
   }
   for (const b of h.bridges) {
-    const iface: SimIface = {
-      netns: 'host',
-      ifindex: alloc(),
-      name: b.name,
-      kind: 'bridge',
-      mac: b.mac ?? randomMac(`${seed}/bridge/${b.name}`),
-      mtu: 1500,
-      addresses: b.addresses,
-      adminUp: !downByName.has(b.name),
-      carrier: false,
-      master: null,
-      link: null,
-      vni: null,
-      container: null
-    }
+    const iface = hostBridge(b.name, b.mac ?? randomMac(`${seed}/bridge/${b.name}`), 1500, b.addresses)
     ifaces.push(iface)
     for (const port of b.ports) {
       const p = ifaces.find((x) => x.netns === 'host' && x.name === port)
