@@ -8,19 +8,14 @@
  * Output: FdbRecord[]; `raw` is the entry's compact JSON.
  */
 import type { FdbRecord, ParseResult } from './types'
-import { compact, jsonObjects, nonEmpty, num, snippet, str, stringArray } from './link-common'
+import { compact, jsonRecords, MissingFields, nonEmpty, num, str, stringArray } from './link-common'
 
 export function parseBridgeFdbJson(text: string): ParseResult<FdbRecord[]> {
-  const { records, warnings } = jsonObjects(text, 'bridge fdb')
-  const value: FdbRecord[] = []
-  for (const item of records) {
+  return jsonRecords(text, 'bridge fdb', (item): FdbRecord | MissingFields => {
     const mac = str(item.mac)
     const dev = str(item.ifname) ?? str(item.dev)
-    if (mac === null || dev === null) {
-      warnings.push(`bridge fdb: skipped an entry without mac/ifname: ${snippet(compact(item))}`)
-      continue
-    }
-    value.push({
+    if (mac === null || dev === null) return new MissingFields('mac/ifname')
+    return {
       mac,
       dev,
       master: str(item.master),
@@ -29,7 +24,6 @@ export function parseBridgeFdbJson(text: string): ParseResult<FdbRecord[]> {
       flags: stringArray(item.flags),
       state: nonEmpty(item.state),
       raw: compact(item)
-    })
-  }
-  return { value, warnings }
+    }
+  })
 }

@@ -14,7 +14,18 @@
  * Output: DockerContainerRecord[]; `raw` is the container's compact JSON.
  */
 import type { DockerContainerRecord, ParseResult } from './types'
-import { compact, int, isObject, jsonObjects, nonEmpty, num, snippet, str, type JsonObject } from './link-common'
+import {
+  compact,
+  int,
+  isObject,
+  jsonRecords,
+  MissingFields,
+  nonEmpty,
+  num,
+  snippet,
+  str,
+  type JsonObject
+} from './link-common'
 
 type PortBinding = DockerContainerRecord['portBindings'][number]
 type Network = DockerContainerRecord['networks'][number]
@@ -65,14 +76,9 @@ export function endpointsOf(settings: JsonObject | null): Network[] {
 }
 
 export function parseDockerContainers(text: string): ParseResult<DockerContainerRecord[]> {
-  const { records, warnings } = jsonObjects(text, 'docker container')
-  const value: DockerContainerRecord[] = []
-  for (const item of records) {
+  return jsonRecords(text, 'docker container', (item, warnings): DockerContainerRecord | MissingFields => {
     const id = str(item.Id) ?? str(item.ID)
-    if (id === null) {
-      warnings.push(`docker container: skipped an entry without Id: ${snippet(compact(item))}`)
-      continue
-    }
+    if (id === null) return new MissingFields('Id')
     const state = isObject(item.State) ? item.State : null
     const hostConfig = isObject(item.HostConfig) ? item.HostConfig : null
     const settings = isObject(item.NetworkSettings) ? item.NetworkSettings : null
@@ -81,7 +87,7 @@ export function parseDockerContainers(text: string): ParseResult<DockerContainer
     const bound = portMap(settings?.Ports, warnings, where)
     const pid = state ? num(state.Pid) : null
     const status = state ? (str(state.Status) ?? '') : ''
-    value.push({
+    return {
       id,
       name: (str(item.Name) ?? '').replace(/^\//, ''),
       image: (config ? str(config.Image) : null) ?? str(item.Image) ?? '',
@@ -94,7 +100,6 @@ export function parseDockerContainers(text: string): ParseResult<DockerContainer
       portBindings: bound,
       configuredPortBindings: portMap(hostConfig?.PortBindings, warnings, where),
       raw: compact(item)
-    })
-  }
-  return { value, warnings }
+    }
+  })
 }

@@ -12,7 +12,7 @@
  * Output: DockerNetworkRecord[]; `raw` is the network's compact JSON.
  */
 import type { DockerNetworkRecord, ParseResult } from './types'
-import { compact, isObject, jsonObjects, nonEmpty, snippet, str } from './link-common'
+import { compact, isObject, jsonRecords, MissingFields, nonEmpty, str } from './link-common'
 
 type Container = DockerNetworkRecord['containers'][number]
 
@@ -27,15 +27,10 @@ function stringMap(value: unknown): Record<string, string> {
 }
 
 export function parseDockerNetworks(text: string): ParseResult<DockerNetworkRecord[]> {
-  const { records, warnings } = jsonObjects(text, 'docker network')
-  const value: DockerNetworkRecord[] = []
-  for (const item of records) {
+  return jsonRecords(text, 'docker network', (item, warnings): DockerNetworkRecord | MissingFields => {
     const id = str(item.Id) ?? str(item.ID)
     const name = str(item.Name)
-    if (id === null || name === null) {
-      warnings.push(`docker network: skipped an entry without Id/Name: ${snippet(compact(item))}`)
-      continue
-    }
+    if (id === null || name === null) return new MissingFields('Id/Name')
     const ipam = isObject(item.IPAM) ? item.IPAM : null
     const subnets: DockerNetworkRecord['subnets'] = []
     for (const config of ipam && Array.isArray(ipam.Config) ? ipam.Config : []) {
@@ -60,7 +55,7 @@ export function parseDockerNetworks(text: string): ParseResult<DockerNetworkReco
         })
       }
     }
-    value.push({
+    return {
       id,
       name,
       driver: str(item.Driver) ?? '',
@@ -71,7 +66,6 @@ export function parseDockerNetworks(text: string): ParseResult<DockerNetworkReco
       options: stringMap(item.Options),
       containers,
       raw: compact(item)
-    })
-  }
-  return { value, warnings }
+    }
+  })
 }

@@ -12,7 +12,19 @@
  * Output: IpRouteRecord[]; `table` defaults to `main`, `type` is null for unicast routes.
  */
 import type { IpRouteRecord, ParseResult } from './types'
-import { compact, int, isObject, jsonOrText, jsonObjects, tokenizedLines, num, snippet, str, valueAfter } from './link-common'
+import {
+  compact,
+  int,
+  isObject,
+  jsonOrText,
+  jsonRecords,
+  MissingFields,
+  tokenizedLines,
+  num,
+  snippet,
+  str,
+  valueAfter
+} from './link-common'
 
 const ROUTE_TYPES = new Set([
   'unicast',
@@ -28,17 +40,12 @@ const ROUTE_TYPES = new Set([
 ])
 
 export function parseIpRouteJson(text: string): ParseResult<IpRouteRecord[]> {
-  const { records, warnings } = jsonObjects(text, 'ip route')
-  const value: IpRouteRecord[] = []
-  for (const item of records) {
+  return jsonRecords(text, 'ip route', (item): IpRouteRecord | MissingFields => {
     const dst = str(item.dst)
-    if (dst === null) {
-      warnings.push(`ip route: skipped an entry without dst: ${snippet(compact(item))}`)
-      continue
-    }
+    if (dst === null) return new MissingFields('dst')
     const firstHop = Array.isArray(item.nexthops) && isObject(item.nexthops[0]) ? item.nexthops[0] : null
     const type = str(item.type)
-    value.push({
+    return {
       table: str(item.table) ?? 'main',
       dst,
       type: type === 'unicast' ? null : type,
@@ -49,9 +56,8 @@ export function parseIpRouteJson(text: string): ParseResult<IpRouteRecord[]> {
       prefsrc: str(item.prefsrc),
       metric: num(item.metric),
       raw: compact(item)
-    })
-  }
-  return { value, warnings }
+    }
+  })
 }
 
 export function parseIpRouteText(text: string): ParseResult<IpRouteRecord[]> {
@@ -100,4 +106,7 @@ export function parseIpRouteText(text: string): ParseResult<IpRouteRecord[]> {
 }
 
 /** Either form: JSON when the section looks like JSON, else text (a host whose iproute2 has no -j). */
-export const parseIpRoute: (text: string) => ParseResult<IpRouteRecord[]> = jsonOrText(parseIpRouteJson, parseIpRouteText)
+export const parseIpRoute: (text: string) => ParseResult<IpRouteRecord[]> = jsonOrText(
+  parseIpRouteJson,
+  parseIpRouteText
+)

@@ -170,6 +170,33 @@ export function jsonObjects(text: string, what: string): { records: JsonObject[]
   return { records, warnings }
 }
 
+/** What a jsonRecords reader returns for an object without the fields it needs. */
+export class MissingFields {
+  /** The fields as the warning names them (`Id`, `Id/Name`). */
+  constructor(readonly fields: string) {}
+}
+
+/**
+ * The records of a JSON listing (jsonObjects): `read` makes one of each object, or returns
+ * MissingFields for an object that lacks what a record needs; that object is skipped with a
+ * warning that shows it. `read` may add warnings of its own.
+ */
+export function jsonRecords<T>(
+  text: string,
+  what: string,
+  read: (item: JsonObject, warnings: string[]) => T | MissingFields
+): ParseResult<T[]> {
+  const { records, warnings } = jsonObjects(text, what)
+  const value: T[] = []
+  for (const item of records) {
+    const record = read(item, warnings)
+    if (record instanceof MissingFields)
+      warnings.push(`${what}: skipped an entry without ${record.fields}: ${snippet(compact(item))}`)
+    else value.push(record)
+  }
+  return { value, warnings }
+}
+
 /** The record's JSON re-serialised compactly (the `raw` of JSON-sourced records). */
 export function compact(value: unknown): string {
   try {

@@ -16,7 +16,7 @@
  */
 import type { DockerContainerRecord, DockerNetworkRecord, ParseResult, PodmanPodRecord } from './types'
 import { endpointsOf, portMap } from './docker-container'
-import { compact, isObject, jsonObjects, nonEmpty, num, snippet, str, type JsonObject } from './link-common'
+import { compact, isObject, jsonRecords, MissingFields, nonEmpty, num, str, type JsonObject } from './link-common'
 
 /** `bridge` → the one network it is attached to (Docker names user networks that way). */
 function networkModeOf(hostConfig: JsonObject | null, settings: JsonObject | null): string {
@@ -27,14 +27,9 @@ function networkModeOf(hostConfig: JsonObject | null, settings: JsonObject | nul
 }
 
 export function parsePodmanContainers(text: string): ParseResult<DockerContainerRecord[]> {
-  const { records, warnings } = jsonObjects(text, 'podman container')
-  const value: DockerContainerRecord[] = []
-  for (const item of records) {
+  return jsonRecords(text, 'podman container', (item, warnings): DockerContainerRecord | MissingFields => {
     const id = str(item.Id)
-    if (id === null) {
-      warnings.push(`podman container: skipped an entry without Id: ${snippet(compact(item))}`)
-      continue
-    }
+    if (id === null) return new MissingFields('Id')
     const state = isObject(item.State) ? item.State : null
     const hostConfig = isObject(item.HostConfig) ? item.HostConfig : null
     const settings = isObject(item.NetworkSettings) ? item.NetworkSettings : null
@@ -47,7 +42,7 @@ export function parsePodmanContainers(text: string): ParseResult<DockerContainer
     const configured = joined ? [] : portMap(hostConfig?.PortBindings, warnings, where)
     const pid = state ? num(state.Pid) : null
     const status = state ? (str(state.Status) ?? '') : ''
-    value.push({
+    return {
       id,
       name: (str(item.Name) ?? '').replace(/^\//, ''),
       image: str(item.ImageName) ?? (config ? str(config.Image) : null) ?? str(item.Image) ?? '',
@@ -64,9 +59,8 @@ export function parsePodmanContainers(text: string): ParseResult<DockerContainer
       runtime: 'podman',
       pod: nonEmpty(item.Pod),
       isInfra: item.IsInfra === true
-    })
-  }
-  return { value, warnings }
+    }
+  })
 }
 
 function stringMap(value: unknown): Record<string, string> {
@@ -77,15 +71,10 @@ function stringMap(value: unknown): Record<string, string> {
 }
 
 export function parsePodmanNetworks(text: string): ParseResult<DockerNetworkRecord[]> {
-  const { records, warnings } = jsonObjects(text, 'podman network')
-  const value: DockerNetworkRecord[] = []
-  for (const item of records) {
+  return jsonRecords(text, 'podman network', (item): DockerNetworkRecord | MissingFields => {
     const name = str(item.name)
     const id = str(item.id)
-    if (name === null || id === null) {
-      warnings.push(`podman network: skipped an entry without name/id: ${snippet(compact(item))}`)
-      continue
-    }
+    if (name === null || id === null) return new MissingFields('name/id')
     const driver = str(item.driver) ?? ''
     const subnets: DockerNetworkRecord['subnets'] = []
     for (const s of Array.isArray(item.subnets) ? item.subnets : []) {
@@ -97,7 +86,7 @@ export function parsePodmanNetworks(text: string): ParseResult<DockerNetworkReco
     const options = stringMap(item.options)
     // macvlan/ipvlan networks name their parent NIC in network_interface.
     if ((driver === 'macvlan' || driver === 'ipvlan') && iface && !options.parent) options.parent = iface
-    value.push({
+    return {
       id,
       name,
       driver,
@@ -111,25 +100,18 @@ export function parsePodmanNetworks(text: string): ParseResult<DockerNetworkReco
       runtime: 'podman',
       bridge: driver === 'bridge' ? iface : null,
       dnsEnabled: typeof item.dns_enabled === 'boolean' ? item.dns_enabled : null
-    })
-  }
-  return { value, warnings }
+    }
+  })
 }
 
 export function parsePodmanPods(text: string): ParseResult<PodmanPodRecord[]> {
-  const { records, warnings } = jsonObjects(text, 'podman pod')
-  const value: PodmanPodRecord[] = []
-  for (const item of records) {
+  return jsonRecords(text, 'podman pod', (item): PodmanPodRecord | MissingFields => {
     const id = str(item.Id)
     const name = str(item.Name)
-    if (id === null || name === null) {
-      warnings.push(`podman pod: skipped an entry without Id/Name: ${snippet(compact(item))}`)
-      continue
-    }
+    if (id === null || name === null) return new MissingFields('Id/Name')
     const containerIds = (Array.isArray(item.Containers) ? item.Containers : [])
       .map((c) => (isObject(c) ? str(c.Id) : null))
       .filter((c): c is string => c !== null)
-    value.push({ id, name, infraId: nonEmpty(item.InfraId), containerIds, raw: compact(item) })
-  }
-  return { value, warnings }
+    return { id, name, infraId: nonEmpty(item.InfraId), containerIds, raw: compact(item) }
+  })
 }
